@@ -1,0 +1,27 @@
+// One jest run over every package. Sources run straight from TypeScript through swc (no type
+// checking here: `npm run typecheck` does that with tsc, once, for the whole repo).
+const libs = ['contracts', 'eventstore', 'timers', 'messaging', 'http', 'testing', 'kafka-devbroker', 'runtime'];
+
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/libs', '<rootDir>/services', '<rootDir>/system', '<rootDir>/tests'],
+  testMatch: ['**/*.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/', '<rootDir>/tests/bench/'],
+  transform: {
+    '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' }, sourceMaps: 'inline' }],
+    // ESM-only dependencies (Node 20 can require() them, jest's module system cannot): compile to CJS.
+    '^.+\\.js$': ['@swc/jest', { jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
+  },
+  transformIgnorePatterns: ['/node_modules/(?!(cookie|content-disposition)/)', '\\.pnp\\.[^\\/]+$'],
+  moduleNameMapper: {
+    ...Object.fromEntries(libs.map((l) => [`^@bp/${l}$`, `<rootDir>/libs/${l}/src`])),
+    '^@bp/(order|escrow|dispute|notification)-service$': '<rootDir>/services/$1/src',
+    '^@bp/system$': '<rootDir>/system/src',
+  },
+  clearMocks: true,
+  globalSetup: '<rootDir>/tools/jest-global-setup.js',
+  globalTeardown: '<rootDir>/tools/jest-global-teardown.js',
+  testTimeout: 30000,
+  reporters: ['default', '<rootDir>/tools/jest-totals-reporter.js'],
+};

@@ -1,0 +1,102 @@
+import { randomUUID } from 'node:crypto';
+import type { EventEnvelope, EventMetadata, EventRegistry } from '@bp/contracts';
+import type { Pool, PoolClient } from 'pg';
+import type { DomainEvent } from './decider';
+import { StaleTransactionError, VersionConflictError, isUniqueViolation } from './errors';
+import { ident } from './sql';
+
+export interface AppendMetadata extends EventMetadata {
+  /** ISO occurredAt, from the command (the simulated clock), never the database's now(). */
+  now: string;
+}
+
+/** An event ready to be written: id assigned, data validated by the registry when registered. */
+interface PreparedEvent {
+  id: string;
+  type: string;
+  v: number;
+  data: unknown;
+}
+
+export const prepareEvents = (registry: EventRegistry | undefined, events: readonly DomainEvent[]): PreparedEvent[] =>
+  events.map((e) => {
+    const encoded = registry?.has(e.type) ? registry.encode(e.type, e.data) : { version: 1, data: e.data };
+    return { id: randomUUID(), type: e.type, v: encoded.version, data: encoded.data };
+  });
+
+const toIso = (now: string): string => {
+  const d = new Date(now);
+  if (Number.isNaN(d.getTime())) throw new Error(`metadata.now is not a date: ${now}`);
+  return d.toISOString();
+};
+
+/**
+ * One statement appends the whole batch: the guard compares the caller's expected version with the
+ * stream's last version (0 rows inserted = the stream is elsewhere), and the unique
+ * (stream_id, stream_version) catches a concurrent writer between that read and our commit.
+ * No streams table: one fewer row to update per append, and the index answers max() in one probe.
+ * The second guard keeps each stream's events in transaction-id order, the order read-all delivers
+ * (see StaleTransactionError).
+ */
+const appendSql = (s: string) => `
+INSERT INTO ${s}.events (stream_id, stream_version, event_id, type, schema_version, data, metadata, occurred_at)
+SELECT $1, $2::int + e.ord::int, (e.doc->>'id')::uuid, e.doc->>'type', (e.doc->>'v')::int, e.doc->'data', $4::jsonb, $5::timestamptz
+FROM jsonb_array_elements($3::jsonb) WITH ORDINALITY AS e(doc, ord)
+WHERE $2::int = (SELECT coalesce(max(stream_version), 0) FROM ${s}.events WHERE stream_id = $1)
+  AND NOT EXISTS (SELECT 1 FROM ${s}.events WHERE stream_id = $1 AND transaction_id > pg_current_xact_id())
+ORDER BY e.ord
+RETURNING stream_version`;
+
+const currentVersionSql = (s: string) =>
+  `SELECT coalesce(max(stream_version), 0) AS v, coalesce(bool_or(transaction_id > pg_current_xact_id()), false) AS newer FROM ${s}.events WHERE stream_id = $1`;
+
+/**
+ * Appends `events` at `expectedVersion + 1 …`. `db` is normally the command's transaction; a Pool
+ * makes the append its own single-statement transaction (one round trip: the fast path for
+ * writers that need nothing else in the transaction).
+ *
+ * On VersionConflictError the transaction may be aborted (a unique violation aborts it): roll back,
+ * or roll back to a savepoint, and retry from a fresh read.
+ */
+export const appendEvents = async (
+  db: Pool | PoolClient,
+  schema: string,
+  registry: EventRegistry | undefined,
+  streamId: string,
+  expectedVersion: number,
+  events: readonly DomainEvent[],
+  meta: AppendMetadata,
+): Promise<EventEnvelope[]> => {
+  if (!Number.isInteger(expectedVersion) || expectedVersion < 0) throw new Error(`invalid expected version ${expectedVersion}`);
+  if (events.length === 0) return [];
+  const s = ident(schema);
+  const occurredAt = toIso(meta.now);
+  const prepared = prepareEvents(registry, events);
+  const metadata = { correlationId: meta.correlationId, causationId: meta.causationId, actor: meta.actor };
+  let inserted: number;
+  try {
+    const res = await db.query(appendSql(s), [streamId, expectedVersion, JSON.stringify(prepared), JSON.stringify(metadata), occurredAt]);
+    inserted = res.rowCount ?? 0;
+  } catch (e) {
+    if (isUniqueViolation(e, 'events_stream_version_key')) throw new VersionConflictError(streamId, expectedVersion, undefined);
+    throw e;
+  }
+  if (inserted !== prepared.length) {
+    const { rows } = await db.query<{ v: number; newer: boolean }>(currentVersionSql(s), [streamId]);
+    const actual = rows[0]?.v ?? 0;
+    if (actual === expectedVersion && rows[0]?.newer) throw new StaleTransactionError(streamId, expectedVersion);
+    throw new VersionConflictError(streamId, expectedVersion, actual);
+  }
+  return prepared.map((p, i) => ({
+    id: p.id,
+    type: p.type,
+    schemaVersion: p.v,
+    streamId,
+    streamVersion: expectedVersion + i + 1,
+    occurredAt,
+    correlationId: metadata.correlationId,
+    causationId: metadata.causationId,
+    actor: metadata.actor,
+    data: p.data,
+  }));
+};

@@ -1,0 +1,118 @@
+import type { EventEnvelope } from '@bp/contracts';
+import type { PoolClient } from 'pg';
+import type { AppendMetadata } from './append';
+import type { Decider, DomainEvent } from './decider';
+import { StaleTransactionError, VersionConflictError, isDeadlock, isVersionConflict } from './errors';
+import type { EventStore } from './store';
+
+export type AppendHook<S> = (
+  tx: PoolClient,
+  ctx: { streamId: string; state: S; events: EventEnvelope[]; version: number; previousState: S },
+) => Promise<void>;
+
+export interface CommandResult<S> {
+  streamId: string;
+  /** The events appended by this command ([] when the decider had nothing to do). */
+  events: EventEnvelope[];
+  state: S;
+  version: number;
+}
+
+export interface CommandOptions {
+  metadata: AppendMetadata;
+  /** Join the caller's transaction (timer scheduler, consumers): one savepoint per attempt. */
+  tx?: PoolClient;
+  /** If-Match: a mismatch is a VersionConflictError, never retried. */
+  expectedVersion?: number;
+}
+
+const toDomainEvent = (e: EventEnvelope): DomainEvent => ({ type: e.type, data: e.data });
+
+/** The stream folded through `evolve` (read inside `tx` when given). */
+export const loadAggregate = async <C, E extends DomainEvent, S>(
+  store: EventStore,
+  decider: Decider<C, E, S>,
+  streamId: string,
+  tx?: PoolClient,
+): Promise<{ state: S; version: number }> => {
+  const envelopes = await store.readStream(streamId, tx ? { tx } : {});
+  let state = decider.initialState;
+  for (const e of envelopes) state = decider.evolve(state, toDomainEvent(e) as E);
+  return { state, version: envelopes[envelopes.length - 1]?.streamVersion ?? 0 };
+};
+
+/**
+ * Serializes writers of one stream for the rest of the transaction. Taken only on a retry: the
+ * first attempt is optimistic (no extra round trip), and once a stream is contended the retriers
+ * queue on this lock instead of conflicting with each other again and again.
+ */
+const lockStream = (tx: PoolClient, schema: string, streamId: string) =>
+  tx.query('SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))', [`${schema}.stream`, streamId]);
+
+let savepoints = 0;
+
+/**
+ * load → decide → append → hooks, in ONE transaction (the caller's when `tx` is given). A refusal
+ * (DomainError) or a throwing hook propagates with nothing written; a version conflict is retried
+ * from a fresh read up to `maxRetries` times.
+ */
+export const commandHandler =
+  <C, E extends DomainEvent, S>(o: {
+    store: EventStore;
+    decider: Decider<C, E, S>;
+    streamId: (cmd: C) => string;
+    hooks?: AppendHook<S>[];
+    maxRetries?: number;
+  }) =>
+  async (command: C, opts: CommandOptions): Promise<CommandResult<S>> => {
+    const { store, decider } = o;
+    const hooks = o.hooks ?? [];
+    const maxRetries = o.maxRetries ?? 3;
+    const streamId = o.streamId(command);
+
+    const attempt = async (tx: PoolClient, n: number): Promise<CommandResult<S>> => {
+      if (n > 0) await lockStream(tx, store.schema, streamId);
+      const { state, version } = await loadAggregate(store, decider, streamId, tx);
+      // The decider speaks first: it refuses callers who are not party to the stream (404), and
+      // comparing If-Match before it would tell a stranger that the resource exists.
+      const decided = decider.decide(command, state);
+      if (opts.expectedVersion !== undefined && opts.expectedVersion !== version) {
+        throw new VersionConflictError(streamId, opts.expectedVersion, version);
+      }
+      if (decided.length === 0) return { streamId, events: [], state, version };
+      const events = await store.appendToStream(tx, streamId, version, decided, opts.metadata);
+      // Fold what was stored (validated by the registry), exactly as a later replay will.
+      let next = state;
+      for (const e of events) next = decider.evolve(next, toDomainEvent(e) as E);
+      const newVersion = version + events.length;
+      for (const hook of hooks) await hook(tx, { streamId, state: next, events, version: newVersion, previousState: state });
+      return { streamId, events, state: next, version: newVersion };
+    };
+
+    const inSavepoint = async (tx: PoolClient, n: number): Promise<CommandResult<S>> => {
+      const sp = `bp_cmd_${++savepoints}`;
+      await tx.query(`SAVEPOINT ${sp}`);
+      try {
+        const result = await attempt(tx, n);
+        await tx.query(`RELEASE SAVEPOINT ${sp}`);
+        return result;
+      } catch (e) {
+        await tx.query(`ROLLBACK TO SAVEPOINT ${sp}`);
+        await tx.query(`RELEASE SAVEPOINT ${sp}`);
+        throw e;
+      }
+    };
+
+    for (let n = 0; ; n++) {
+      try {
+        return opts.tx ? await inSavepoint(opts.tx, n) : await store.withTransaction((tx) => attempt(tx, n));
+      } catch (e) {
+        // A deadlock with a timer firing on the same stream (its claim holds the deadline row):
+        // Postgres chose us as the victim; in our own transaction, run it again.
+        if (isDeadlock(e) && !opts.tx && n < maxRetries) continue;
+        if (!isVersionConflict(e) || opts.expectedVersion !== undefined || n >= maxRetries) throw e;
+        // Inside the caller's transaction a stale transaction id stays stale: only the caller can retry.
+        if (opts.tx && e instanceof StaleTransactionError) throw e;
+      }
+    }
+  };

@@ -1,0 +1,92 @@
+import type { EventEnvelope, EventRegistry } from '@bp/contracts';
+import type { Pool, PoolClient } from 'pg';
+import { type AppendMetadata, appendEvents } from './append';
+import type { DomainEvent } from './decider';
+import { type EventRow, type LogPosition, type StoredEvent, rowToEnvelope } from './envelope';
+import { migrations } from './migrations';
+import { type ReadAllOptions, readAllEvents } from './read-all';
+import { EVENT_COLUMNS, ident } from './sql';
+
+export type { AppendMetadata } from './append';
+export { START, type LogPosition, type StoredEvent } from './envelope';
+export type { ReadAllOptions } from './read-all';
+
+export interface EventStoreOptions {
+  pool: Pool;
+  /** One Postgres schema per service. */
+  schema: string;
+  /** When given: data of registered types is validated on append and upcast + validated on read. */
+  registry?: EventRegistry;
+}
+
+export interface EventStore {
+  readonly schema: string;
+  readonly pool: Pool;
+  readonly registry: EventRegistry | undefined;
+  /** Idempotent; concurrent callers serialize on an advisory lock. */
+  migrate(): Promise<void>;
+  /**
+   * Appends at expectedVersion + 1 … (0 = new stream). Throws VersionConflictError. `tx` may also be
+   * the Pool: the append is then its own one-statement transaction.
+   */
+  appendToStream(tx: PoolClient | Pool, streamId: string, expectedVersion: number, events: readonly DomainEvent[], meta: AppendMetadata): Promise<EventEnvelope[]>;
+  readStream(streamId: string, opts?: { tx?: PoolClient; fromVersion?: number }): Promise<EventEnvelope[]>;
+  /** Gap-safe, in (transaction id, position) order; resume from the returned position. */
+  readAll(opts: ReadAllOptions & { tx?: PoolClient }): Promise<{ events: StoredEvent[]; position: LogPosition }>;
+  withTransaction<T>(fn: (tx: PoolClient) => Promise<T>): Promise<T>;
+}
+
+const MIGRATION_LOCK = 'bp.eventstore.migrate';
+
+export const withTransaction = async <T>(pool: Pool, fn: (tx: PoolClient) => Promise<T>): Promise<T> => {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    await client.query('BEGIN');
+    const result = await fn(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (e) {
+    // A failed ROLLBACK means the connection is unusable: destroy it instead of pooling it.
+    await client.query('ROLLBACK').catch((err: Error) => (broken = err));
+    throw e;
+  } finally {
+    client.release(broken);
+  }
+};
+
+export const createEventStore = (o: EventStoreOptions): EventStore => {
+  const s = ident(o.schema);
+  const readStreamSql = `SELECT ${EVENT_COLUMNS} FROM ${s}.events WHERE stream_id = $1 AND stream_version >= $2 ORDER BY stream_version`;
+
+  return {
+    schema: o.schema,
+    pool: o.pool,
+    registry: o.registry,
+
+    migrate: () =>
+      withTransaction(o.pool, async (tx) => {
+        await tx.query('SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))', [MIGRATION_LOCK, o.schema]);
+        await tx.query(`CREATE SCHEMA IF NOT EXISTS ${s}`);
+        await tx.query(`CREATE TABLE IF NOT EXISTS ${s}.eventstore_migrations (id text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`);
+        const { rows } = await tx.query<{ id: string }>(`SELECT id FROM ${s}.eventstore_migrations`);
+        const applied = new Set(rows.map((r) => r.id));
+        for (const m of migrations) {
+          if (applied.has(m.id)) continue;
+          await tx.query(m.up(s));
+          await tx.query(`INSERT INTO ${s}.eventstore_migrations (id) VALUES ($1)`, [m.id]);
+        }
+      }),
+
+    appendToStream: (tx, streamId, expectedVersion, events, meta) => appendEvents(tx, o.schema, o.registry, streamId, expectedVersion, events, meta),
+
+    readStream: async (streamId, opts = {}) => {
+      const { rows } = await (opts.tx ?? o.pool).query<EventRow>(readStreamSql, [streamId, opts.fromVersion ?? 1]);
+      return rows.map((r) => rowToEnvelope(r, o.registry));
+    },
+
+    readAll: (opts) => readAllEvents(opts.tx ?? o.pool, o.schema, o.registry, opts),
+
+    withTransaction: (fn) => withTransaction(o.pool, fn),
+  };
+};

@@ -1,0 +1,147 @@
+import { defaultPolicy, durationMs } from '@bp/timers';
+import type { FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
+import fp from 'fastify-plugin';
+import type { Pool } from 'pg';
+import { problem } from '../problems/problem';
+import { requestHash } from './request-hash';
+import { createIdempotencyStore, type IdempotencyStore, type StoredResponse } from './store';
+
+export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
+export const REPLAYED_HEADER = 'idempotent-replayed';
+const MAX_KEY_LENGTH = 255;
+/** Headers that belong to the stored response; per-request ones (ids, rate limit) are not replayed. */
+const STORED_HEADERS = ['content-type', 'location', 'etag', 'content-location'];
+const SWEEP_EVERY = 100;
+
+export interface IdempotencyOptions {
+  pool: Pool;
+  schema: string;
+  /** ISO-8601; default policy `api.idempotencyKeyTtl` (24 h). */
+  ttl?: string;
+  /** An in-flight record older than this is considered abandoned (its process died). */
+  inFlightTimeoutMs?: number;
+}
+
+interface Claim {
+  principal: string;
+  key: string;
+  /** owner: this request runs the handler and stores its response; done: nothing left to do. */
+  state: 'owner' | 'done';
+}
+
+const kClaim = Symbol('bp.idempotency.claim');
+type WithClaim = FastifyRequest & { [kClaim]?: Claim };
+
+const principalOf = (request: FastifyRequest): string => (request.user ? `user:${request.user.sub}` : 'anonymous');
+
+const headerOf = (request: FastifyRequest): string | undefined => {
+  const v = request.headers[IDEMPOTENCY_KEY_HEADER];
+  return Array.isArray(v) ? v[0] : v;
+};
+
+const toStored = (reply: FastifyReply, payload: unknown): StoredResponse | undefined => {
+  const text = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : payload == null ? '' : undefined;
+  if (text === undefined) return undefined; // a stream cannot be stored
+  const headers: Record<string, string> = {};
+  for (const h of STORED_HEADERS) {
+    const v = reply.getHeader(h);
+    if (v !== undefined) headers[h] = String(v);
+  }
+  const isJson = (headers['content-type'] ?? '').includes('json');
+  let body: unknown = text === '' ? null : text;
+  if (isJson && text !== '') {
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = text;
+    }
+  }
+  return { status: reply.statusCode, body, headers };
+};
+
+const replay = (reply: FastifyReply, r: StoredResponse): FastifyReply => {
+  const isJson = (r.headers['content-type'] ?? '').includes('json');
+  const payload = r.body === null ? '' : isJson ? JSON.stringify(r.body) : String(r.body);
+  return reply.code(r.status).headers(r.headers).header(REPLAYED_HEADER, 'true').send(payload);
+};
+
+const guardFor = (store: IdempotencyStore) =>
+  async function idempotencyGuard(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const key = headerOf(request);
+    if (key === undefined) return; // a POST without a key proceeds normally
+    if (key.length === 0 || key.length > MAX_KEY_LENGTH) {
+      throw problem('INVALID_IDEMPOTENCY_KEY', 400, `Idempotency-Key must be 1..${MAX_KEY_LENGTH} characters`);
+    }
+    const principal = principalOf(request);
+    const result = await store.begin({
+      principal,
+      key,
+      method: request.method,
+      path: request.url,
+      hash: requestHash(request.method, request.url, request.body),
+    });
+    switch (result.kind) {
+      case 'owner':
+        (request as WithClaim)[kClaim] = { principal, key, state: 'owner' };
+        return;
+      case 'replay':
+        await replay(reply, result.response);
+        return;
+      case 'mismatch':
+        throw problem('IDEMPOTENCY_KEY_REUSED', 422, 'this Idempotency-Key was used with a different request');
+      case 'in_flight':
+        throw problem('IDEMPOTENCY_KEY_IN_FLIGHT', 409, 'a request with this Idempotency-Key is still being processed', {
+          headers: { 'retry-after': '1' },
+        });
+    }
+  };
+
+const appendPreHandler = (route: RouteOptions, handler: ReturnType<typeof guardFor>): void => {
+  const existing = route.preHandler;
+  route.preHandler = existing === undefined ? [handler] : Array.isArray(existing) ? [...existing, handler] : [existing, handler];
+};
+
+/**
+ * Idempotency-Key on POSTs (API.md). The guard is appended as the route's last preHandler, so it
+ * runs after authentication, validation and role checks: refused or malformed requests never claim
+ * a key. Responses below 500 are stored and replayed; a 5xx releases the key so the client may retry.
+ */
+export const idempotencyPlugin = fp<IdempotencyOptions>(
+  async (app, o) => {
+    const store = createIdempotencyStore(o.pool, o.schema, {
+      ttlMs: durationMs(o.ttl ?? defaultPolicy.api.idempotencyKeyTtl),
+      inFlightTimeoutMs: o.inFlightTimeoutMs ?? 5 * 60_000,
+    });
+    const guard = guardFor(store);
+    let claims = 0;
+
+    app.addHook('onRoute', (route) => {
+      const methods = Array.isArray(route.method) ? route.method : [route.method];
+      if (methods.includes('POST')) appendPreHandler(route, guard);
+    });
+
+    app.addHook('onSend', async (request, reply, payload) => {
+      const claim = (request as WithClaim)[kClaim];
+      if (!claim || claim.state !== 'owner') return payload;
+      claim.state = 'done';
+      const stored = reply.statusCode < 500 ? toStored(reply, payload) : undefined;
+      if (stored) await store.complete(claim.principal, claim.key, stored);
+      else await store.release(claim.principal, claim.key);
+      if (++claims % SWEEP_EVERY === 0) {
+        store.sweep().catch((err: unknown) => request.log.warn({ err }, 'idempotency sweep failed'));
+      }
+      return payload;
+    });
+
+    // The response never reached onSend (client gone): free the key rather than block it.
+    const releaseIfPending = async (request: FastifyRequest) => {
+      const claim = (request as WithClaim)[kClaim];
+      if (!claim || claim.state !== 'owner') return;
+      claim.state = 'done';
+      await store.release(claim.principal, claim.key).catch((err: unknown) => request.log.warn({ err }, 'idempotency release failed'));
+    };
+    app.addHook('onResponse', releaseIfPending);
+    app.addHook('onRequestAbort', releaseIfPending);
+  },
+  { name: '@bp/http/idempotency', fastify: '5.x' },
+);

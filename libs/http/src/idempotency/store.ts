@@ -1,0 +1,92 @@
+import { idempotencyTable, type Queryable } from './migrate';
+
+export interface StoredResponse {
+  status: number;
+  body: unknown;
+  headers: Record<string, string>;
+}
+
+export type BeginResult =
+  | { kind: 'owner' }
+  | { kind: 'replay'; response: StoredResponse }
+  | { kind: 'mismatch' }
+  | { kind: 'in_flight' };
+
+export interface BeginInput {
+  principal: string;
+  key: string;
+  method: string;
+  path: string;
+  hash: string;
+}
+
+interface Row extends Record<string, unknown> {
+  request_hash: string;
+  status: 'in_flight' | 'completed';
+  response_status: number | null;
+  response_body: unknown;
+  headers: Record<string, string> | null;
+}
+
+/**
+ * Idempotency records in Postgres. The primary key (principal, key) makes the first INSERT the
+ * winner of any race; everyone else reads the winner's row. Expired rows are deleted lazily.
+ */
+export const createIdempotencyStore = (db: Queryable, schema: string, o: { ttlMs: number; inFlightTimeoutMs: number }) => {
+  const t = idempotencyTable(schema);
+
+  const begin = async (i: BeginInput): Promise<BeginResult> => {
+    // Two rounds at most: a row can vanish (expired, released after a 5xx) between INSERT and SELECT.
+    for (let attempt = 0; attempt < 2; attempt++) {
+      // An expired key is reusable; an in-flight one whose owner died long ago is taken over.
+      await db.query(
+        `DELETE FROM ${t} WHERE principal = $1 AND key = $2
+           AND (expires_at <= now() OR (status = 'in_flight' AND created_at < now() - make_interval(secs => $3::double precision / 1000)))`,
+        [i.principal, i.key, o.inFlightTimeoutMs],
+      );
+      const inserted = await db.query(
+        `INSERT INTO ${t} (principal, key, method, path, request_hash, status, expires_at)
+         VALUES ($1, $2, $3, $4, $5, 'in_flight', now() + make_interval(secs => $6::double precision / 1000))
+         ON CONFLICT (principal, key) DO NOTHING`,
+        [i.principal, i.key, i.method, i.path, i.hash, o.ttlMs],
+      );
+      if (inserted.rowCount === 1) return { kind: 'owner' };
+      const { rows } = await db.query<Row>(
+        `SELECT request_hash, status, response_status, response_body, headers FROM ${t} WHERE principal = $1 AND key = $2`,
+        [i.principal, i.key],
+      );
+      const row = rows[0];
+      if (!row) continue;
+      if (row.request_hash !== i.hash) return { kind: 'mismatch' };
+      if (row.status === 'in_flight' || row.response_status === null) return { kind: 'in_flight' };
+      return { kind: 'replay', response: { status: row.response_status, body: row.response_body, headers: row.headers ?? {} } };
+    }
+    return { kind: 'in_flight' };
+  };
+
+  const complete = async (principal: string, key: string, r: StoredResponse): Promise<void> => {
+    await db.query(
+      `UPDATE ${t} SET status = 'completed', response_status = $3, response_body = $4::jsonb, headers = $5::jsonb
+        WHERE principal = $1 AND key = $2`,
+      [principal, key, r.status, JSON.stringify(r.body ?? null), JSON.stringify(r.headers)],
+    );
+  };
+
+  /** Forget a key whose request failed on our side (5xx), so the client may retry with it. */
+  const release = async (principal: string, key: string): Promise<void> => {
+    await db.query(`DELETE FROM ${t} WHERE principal = $1 AND key = $2 AND status = 'in_flight'`, [principal, key]);
+  };
+
+  /** Deletes a bounded batch of expired keys; called now and then, never on the hot path's result. */
+  const sweep = async (limit = 500): Promise<number> => {
+    const r = await db.query(
+      `DELETE FROM ${t} WHERE (principal, key) IN (SELECT principal, key FROM ${t} WHERE expires_at <= now() LIMIT $1)`,
+      [limit],
+    );
+    return r.rowCount ?? 0;
+  };
+
+  return { begin, complete, release, sweep };
+};
+
+export type IdempotencyStore = ReturnType<typeof createIdempotencyStore>;

@@ -1,0 +1,104 @@
+import { isDomainError } from '@bp/contracts';
+import { isProblemError, problemBody, STATUS_BY_KIND, type Problem, type ProblemFieldError } from './problem';
+
+/** What the error handler sends, and how loudly the failure deserves to be logged. */
+export interface MappedError {
+  problem: Problem;
+  headers: Record<string, string>;
+  /** 5xx are our fault and logged with the error; 4xx are the caller's and logged briefly. */
+  severity: 'client' | 'server';
+}
+
+interface ValidationItem {
+  keyword?: string;
+  instancePath?: string;
+  message?: string;
+  params?: { keys?: unknown };
+}
+
+// The zod provider writes the root as '/', JSON pointer says ''.
+const pointer = (p: string | undefined): string => (p === undefined || p === '/' ? '' : p);
+
+/** Framework errors whose message is written for clients, with the code we publish for them. */
+const FRAMEWORK_CODES: Readonly<Record<string, string>> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'MALFORMED_BODY',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'MALFORMED_BODY',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'MALFORMED_BODY',
+};
+
+const GENERIC_CODES: Readonly<Record<number, string>> = {
+  400: 'BAD_REQUEST',
+  401: 'UNAUTHENTICATED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  406: 'NOT_ACCEPTABLE',
+  408: 'REQUEST_TIMEOUT',
+  409: 'CONFLICT',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  429: 'RATE_LIMITED',
+};
+
+export const INTERNAL_DETAIL = 'An unexpected error occurred. Quote the x-request-id response header when reporting it.';
+
+const field = (e: unknown, key: string): unknown =>
+  typeof e === 'object' && e !== null ? (e as Record<string, unknown>)[key] : undefined;
+
+const validationErrors = (context: unknown, items: ValidationItem[]): ProblemFieldError[] =>
+  items.flatMap((i) => {
+    const where = typeof context === 'string' ? { in: context } : {};
+    // Unknown fields (z.strictObject) point at each offending field, which is what a client fixes.
+    if (i.keyword === 'unrecognized_keys' && Array.isArray(i.params?.keys)) {
+      return i.params.keys.map((k) => ({ ...where, path: `${pointer(i.instancePath)}/${String(k)}`, message: 'unknown field' }));
+    }
+    return [{ ...where, path: pointer(i.instancePath), message: i.message ?? 'invalid' }];
+  });
+
+export const mapError = (err: unknown, instance: string): MappedError => {
+  const extra = { instance };
+  if (isProblemError(err)) {
+    return {
+      problem: problemBody(err.code, err.statusCode, err.message, { ...extra, ...(err.errors ? { errors: err.errors } : {}) }),
+      headers: err.headers ?? {},
+      severity: err.statusCode >= 500 ? 'server' : 'client',
+    };
+  }
+  if (isDomainError(err)) {
+    return { problem: problemBody(err.code, STATUS_BY_KIND[err.kind], err.message, extra), headers: {}, severity: 'client' };
+  }
+  // The event store's optimistic-concurrency errors (matched by name: @bp/http does not depend on
+  // the store), and Postgres deadlocks or serialization failures between a request and a timer.
+  // Retries are exhausted by now: another writer keeps winning, the client may retry.
+  const name = field(err, 'name');
+  const sqlState = field(err, 'code');
+  if (name === 'VersionConflictError' || name === 'StaleTransactionError' || sqlState === '40P01' || sqlState === '40001') {
+    return { problem: problemBody('CONCURRENT_UPDATE', 409, 'the resource changed while the request ran; retry it', extra), headers: { 'retry-after': '1' }, severity: 'client' };
+  }
+  // Text Postgres cannot store (a NUL byte, a broken escape) is the caller's input, not our fault.
+  if (sqlState === '22021' || sqlState === '22P05') {
+    return { problem: problemBody('INVALID_TEXT', 400, 'the request contains characters that cannot be stored (e.g. a NUL byte)', extra), headers: {}, severity: 'client' };
+  }
+  const validation = field(err, 'validation');
+  if (Array.isArray(validation)) {
+    const errors = validationErrors(field(err, 'validationContext'), validation as ValidationItem[]);
+    const first = errors[0];
+    const detail = first ? `${first.in ?? 'request'}${first.path}: ${first.message}` : 'the request is invalid';
+    return { problem: problemBody('VALIDATION_FAILED', 400, detail, { ...extra, errors }), headers: {}, severity: 'client' };
+  }
+  const status = field(err, 'statusCode');
+  const code = field(err, 'code');
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    const known = typeof code === 'string' ? FRAMEWORK_CODES[code] : undefined;
+    // Only framework (FST_*) messages are written for clients; anything else might carry internals.
+    const safeMessage = typeof code === 'string' && code.startsWith('FST_') && err instanceof Error ? err.message : undefined;
+    return {
+      problem: problemBody(known ?? GENERIC_CODES[status] ?? 'BAD_REQUEST', status, safeMessage ?? 'the request was refused', extra),
+      headers: {},
+      severity: 'client',
+    };
+  }
+  return { problem: problemBody('INTERNAL_ERROR', 500, INTERNAL_DETAIL, extra), headers: {}, severity: 'server' };
+};

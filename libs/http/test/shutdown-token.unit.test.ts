@@ -1,0 +1,83 @@
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createShutdown, createTokenVerifier, handleSignals, loadDevSecret } from '../src';
+import { runTokenCli } from '../src/token-cli';
+import { silentLogger } from './helpers';
+
+describe('createShutdown', () => {
+  it('runs closers in registration order, once, continuing past failures and timeouts', async () => {
+    const order: string[] = [];
+    const s = createShutdown(silentLogger(), { defaultTimeoutMs: 50 });
+    s.add('consumers', async () => void order.push('consumers'));
+    s.add('relay', () => {
+      order.push('relay');
+      throw new Error('relay stuck');
+    });
+    s.add('scheduler', () => new Promise<void>(() => order.push('scheduler'))); // never resolves
+    s.add('http', async () => void order.push('http'));
+    s.add('pool', async () => void order.push('pool'));
+    const [a, b] = await Promise.all([s.run('test'), s.run('again')]);
+    expect(order).toEqual(['consumers', 'relay', 'scheduler', 'http', 'pool']);
+    expect(a).toBe(false);
+    expect(b).toBe(false);
+    expect(await s.run()).toBe(false);
+    expect(order).toHaveLength(5);
+    expect(() => s.add('late', () => {})).toThrow(/already started/);
+  });
+
+  it('handleSignals runs the shutdown on a signal and exits 0 when clean', async () => {
+    const s = createShutdown(silentLogger());
+    let closed = false;
+    s.add('x', async () => {
+      closed = true;
+    });
+    const exited = new Promise<number>((resolve) => {
+      const dispose = handleSignals(s, {
+        signals: ['SIGUSR2'],
+        exit: (code) => {
+          dispose();
+          resolve(code);
+        },
+      });
+    });
+    process.emit('SIGUSR2', 'SIGUSR2');
+    expect(await exited).toBe(0);
+    expect(closed).toBe(true);
+  });
+});
+
+describe('dev tokens', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'bp-http-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('creates the dev secret file on first use and reuses it', () => {
+    const file = join(dir, '.data', 'dev-jwt-secret');
+    const a = loadDevSecret({ env: {}, file });
+    expect(a.length).toBeGreaterThanOrEqual(32);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(loadDevSecret({ env: {}, file })).toBe(a);
+    expect(loadDevSecret({ env: { JWT_SECRET: 'from-env' }, file })).toBe('from-env');
+    expect(readFileSync(file, 'utf8')).toBe(a);
+  });
+
+  it('the CLI prints a token the dev-secret verifier accepts', async () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const file = join(dir, 'cli-secret');
+    const code = runTokenCli(['--role', 'buyer', '--sub', 'buyer-1', '--ttl', 'PT5M'], { out: (s) => out.push(s), err: (s) => err.push(s), env: {}, secretFile: file });
+    expect(code).toBe(0);
+    expect(err).toEqual([]);
+    const verify = createTokenVerifier({ mode: 'dev-secret', secret: loadDevSecret({ env: {}, file }) });
+    expect(await verify(out.join('').trim())).toEqual({ sub: 'buyer-1', role: 'buyer' });
+  });
+
+  it('the CLI refuses an unknown role or a missing sub', () => {
+    const err: string[] = [];
+    const io = { out: () => {}, err: (s: string) => err.push(s), env: { JWT_SECRET: 'x' } };
+    expect(runTokenCli(['--role', 'admin', '--sub', 'a'], io)).toBe(2);
+    expect(runTokenCli(['--role', 'buyer'], io)).toBe(2);
+    expect(runTokenCli(['--role', 'buyer', '--sub', 'a', '--ttl', '1h'], io)).toBe(2);
+    expect(err.join('')).toContain('usage');
+  });
+});

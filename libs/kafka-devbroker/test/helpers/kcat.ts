@@ -1,0 +1,51 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+
+/** Fails loudly (never skips) when kcat is missing: CI installs it. */
+export const requireKcat = (): void => {
+  const r = spawnSync('kcat', ['-V'], { encoding: 'utf8' });
+  if (r.error || r.status !== 0) throw new Error('kcat is not installed: these conformance tests need it (apt-get install -y kcat)');
+};
+
+export interface KcatResult {
+  stdout: string;
+  stderr: string;
+  code: number | null;
+}
+
+/** Runs kcat to completion, feeding `input` on stdin. */
+export const kcat = (args: string[], input?: string | Buffer, timeoutMs = 20_000): Promise<KcatResult> =>
+  new Promise((resolve, reject) => {
+    const p = spawn('kcat', args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    p.stdout.on('data', (d: Buffer) => out.push(d));
+    p.stderr.on('data', (d: Buffer) => err.push(d));
+    const timer = setTimeout(() => {
+      p.kill('SIGKILL');
+      reject(new Error(`kcat ${args.join(' ')} timed out; stderr: ${Buffer.concat(err).toString()}`));
+    }, timeoutMs);
+    p.on('error', reject);
+    p.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString(), code });
+    });
+    p.stdin.end(input ?? '');
+  });
+
+/** A long-running kcat (e.g. a `-G` group member) whose stderr is watched. */
+export const spawnKcat = (args: string[]): { proc: ChildProcess; stderr: () => string; stdout: () => string } => {
+  const p = spawn('kcat', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let err = '';
+  let out = '';
+  p.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  p.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  return { proc: p, stderr: () => err, stdout: () => out };
+};
+
+/** Resolves when the child has exited (kills it first when `signal` is given). */
+export const stopChild = (p: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> =>
+  new Promise((resolve) => {
+    if (p.exitCode !== null || p.signalCode !== null) return resolve();
+    p.once('exit', () => resolve());
+    p.kill(signal);
+  });

@@ -1,0 +1,99 @@
+import { connect } from 'node:net';
+import type { RunningBroker } from '../src';
+import { ErrorCode } from '../src/protocol/error-codes';
+import { Writer } from '../src/protocol/writer';
+import { buildBatch } from './helpers/batch-builder';
+import { startBroker } from './helpers/kafkajs-client';
+import { produceBody, RawClient, readProduceResponse } from './helpers/raw-client';
+
+const rec = (v: string) => ({ key: Buffer.from(`k-${v}`), value: Buffer.from(v) });
+const metadataBody = (topics: string[]) => new Writer().array(topics, (w, t) => w.string(t)).bool(true);
+
+describe('wire protocol edge cases (raw socket)', () => {
+  let broker: RunningBroker;
+  let client: RawClient;
+
+  beforeAll(async () => {
+    broker = await startBroker();
+  });
+  beforeEach(async () => {
+    client = await RawClient.open(broker.port);
+  });
+  afterEach(() => client.close());
+  afterAll(() => broker.stop());
+
+  it('answers an unknown ApiVersions version with a v0 body carrying error 35', async () => {
+    const r = await client.request(18, 9, new Writer());
+    expect(r.int16()).toBe(ErrorCode.UNSUPPORTED_VERSION);
+    expect(r.array((x) => [x.int16(), x.int16(), x.int16()])).toEqual([[18, 0, 3]]);
+  });
+
+  it('advertises the spec ranges in ApiVersions v2', async () => {
+    const r = await client.request(18, 2, new Writer());
+    expect(r.int16()).toBe(0);
+    const ranges = Object.fromEntries(r.array((x) => [x.int16(), [x.int16(), x.int16()]]));
+    expect(ranges).toEqual({
+      0: [3, 7], 1: [4, 11], 2: [1, 3], 3: [1, 6], 8: [2, 5], 9: [1, 4], 10: [0, 2], 11: [0, 5], 12: [0, 3],
+      13: [0, 3], 14: [0, 3], 15: [0, 2], 16: [0, 2], 18: [0, 3], 19: [0, 3], 20: [0, 1], 22: [0, 1], 42: [0, 1],
+    });
+  });
+
+  it('answers pipelined requests in order, even when frames arrive one byte at a time', async () => {
+    const frames = [client.frame(3, 6, metadataBody(['pipe'])), client.frame(18, 2, new Writer()), client.frame(3, 1, metadataBody([]))];
+    const responses = frames.map((f) => client.response(f.correlationId));
+    const bytes = Buffer.concat(frames.map((f) => f.bytes));
+    for (let i = 0; i < bytes.length; i++) client.socket.write(bytes.subarray(i, i + 1));
+    await Promise.all(responses);
+    expect(client.received).toEqual(frames.map((f) => f.correlationId));
+  });
+
+  it('refuses a batch with a bad CRC with CORRUPT_MESSAGE and appends nothing', async () => {
+    const batch = buildBatch([rec('a')]);
+    batch.writeUInt8(batch.readUInt8(batch.length - 1) ^ 0xff, batch.length - 1);
+    expect(readProduceResponse(await client.request(0, 7, produceBody('crc', 0, batch)))).toEqual({ error: ErrorCode.CORRUPT_MESSAGE, baseOffset: -1 });
+    expect(broker.broker.topics.partition('crc', 0)?.highWatermark).toBe(0);
+  });
+
+  it('sends no response to acks=0 and keeps serving the connection', async () => {
+    const silent = client.frame(0, 7, produceBody('acks0', 0, buildBatch([rec('a')]), 0));
+    client.socket.write(silent.bytes);
+    const r = readProduceResponse(await client.request(0, 7, produceBody('acks0', 0, buildBatch([rec('b')]))));
+    expect(r).toEqual({ error: 0, baseOffset: 1 });
+    expect(client.received).not.toContain(silent.correlationId);
+  });
+
+  it('absorbs idempotent duplicates, refuses sequence gaps (45) and fenced epochs (47)', async () => {
+    const pid = 4242;
+    const send = (seq: number, epoch: number, v: string) =>
+      client.request(0, 7, produceBody('idem', 0, buildBatch([rec(v), rec(`${v}2`)], { producerId: pid, producerEpoch: epoch, baseSequence: seq }))).then(readProduceResponse);
+    expect(await send(0, 0, 'a')).toEqual({ error: 0, baseOffset: 0 });
+    expect(await send(2, 0, 'b')).toEqual({ error: 0, baseOffset: 2 });
+    expect(await send(0, 0, 'a')).toEqual({ error: 0, baseOffset: 0 }); // retry of an acknowledged batch
+    expect(await send(7, 0, 'gap')).toMatchObject({ error: ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER });
+    expect(await send(0, 1, 'c')).toEqual({ error: 0, baseOffset: 4 }); // a bumped epoch restarts at 0
+    expect(await send(2, 0, 'old')).toMatchObject({ error: ErrorCode.INVALID_PRODUCER_EPOCH });
+    expect(broker.broker.topics.partition('idem', 0)?.highWatermark).toBe(6);
+  });
+
+  it('closes the connection on a malformed frame and keeps serving others', async () => {
+    const bad = new Writer().int32(10).int16(3).int16(99).int32(1).int16(0).toBuffer(); // Metadata v99
+    client.socket.write(bad);
+    await client.closed;
+    const other = await RawClient.open(broker.port);
+    const r = await other.request(18, 2, new Writer());
+    expect(r.int16()).toBe(0);
+    other.close();
+  });
+
+  it('survives an oversized frame header and a client vanishing mid-frame', async () => {
+    client.socket.write(new Writer().int32(0x7fffffff).toBuffer());
+    await client.closed;
+    const s = connect(broker.port, '127.0.0.1');
+    await new Promise<void>((resolve) => s.on('connect', () => resolve()));
+    s.end(new Writer().int32(100).int16(3).toBuffer());
+    await new Promise<void>((resolve) => s.on('close', () => resolve()));
+    const other = await RawClient.open(broker.port);
+    expect((await other.request(18, 0, new Writer())).int16()).toBe(0);
+    other.close();
+  });
+});

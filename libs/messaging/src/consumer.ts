@@ -1,0 +1,210 @@
+import { type EventDefinition, type EventRegistry, deadLetterTopic as defaultDeadLetterTopic } from '@bp/contracts';
+import { recordInbox } from '@bp/eventstore';
+import { type Consumer, type ConsumerConfig, type EachBatchPayload, type Kafka, type KafkaMessage, Partitioners, type Producer } from 'kafkajs';
+import type { Pool, PoolClient } from 'pg';
+import type { z } from 'zod';
+import { type IncomingEvent, parseKafkaMessage } from './cloudevents';
+import { deadLetterMessage, describeError } from './dead-letter';
+import type { MessagingLogger } from './logger';
+import { type RetryPolicy, backoffDelay, isRetryable, resolveRetryPolicy } from './retry';
+
+/** Applies one consumed event inside the transaction that also records it in the inbox. */
+export type EventHandler<T = any> = (tx: PoolClient, event: IncomingEvent<T>) => Promise<void>;
+export type Handlers = Record<string, EventHandler>;
+
+/** A handler typed by its event definition: `{ ...on(PaymentCaptured, async (tx, e) => e.data.orderId) }`. */
+export const on = <S extends z.ZodType>(def: EventDefinition<S>, fn: EventHandler<z.infer<S>>): Handlers => ({ [def.type]: fn });
+
+export type MessageOutcome = 'handled' | 'duplicate' | 'skipped' | 'dead-lettered';
+
+export interface OutcomeReport {
+  outcome: MessageOutcome;
+  topic: string;
+  partition: number;
+  offset: string;
+  eventId?: string;
+  type?: string;
+  attempts: number;
+  error?: string;
+}
+
+export interface ConsumerRunnerOptions {
+  kafka: Kafka;
+  groupId: string;
+  topics: string[];
+  /** Decodes (upcast + validate) what is consumed; ce_types it lacks are skipped. */
+  registry: EventRegistry;
+  pool: Pool;
+  /** The service's schema: its inbox table lives there. */
+  schema: string;
+  /** By domain event type. A known type without a handler is skipped. */
+  handlers: Handlers;
+  logger: MessagingLogger;
+  retry?: Partial<RetryPolicy>;
+  /** Default `deadLetterTopic(groupId)` from contracts: `<groupId>.dlt`. */
+  deadLetterTopic?: string;
+  /** A new group starts at the beginning of each topic (default true): a new service sees history. */
+  fromBeginning?: boolean;
+  /** Test hook: deliver (process) every message twice, as a redelivering broker would. */
+  chaos?: { duplicate: boolean };
+  /** kafkajs consumer tuning (tests shorten sessionTimeout, heartbeatInterval, maxWaitTimeInMs). */
+  consumer?: Partial<Omit<ConsumerConfig, 'groupId'>>;
+  /** Commit resolved offsets at least this often inside a long batch (default 1000 ms). */
+  autoCommitIntervalMs?: number;
+  /** Observability hook (metrics, tests): called once per processed delivery. */
+  onOutcome?: (report: OutcomeReport) => void;
+}
+
+export interface ConsumerRunner {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** The database could not even be reached: not the message's fault, so never dead-letter for it. */
+class DatabaseUnavailableError extends Error {
+  constructor(cause: unknown) {
+    super(`database unavailable: ${describeError(cause)}`, { cause });
+    this.name = 'DatabaseUnavailableError';
+  }
+}
+
+/** Stop sign for a message left unresolved because the consumer is stopping or rebalancing. */
+const ABANDONED = Symbol('abandoned');
+
+/**
+ * Runs a consumer group whose every effect is exactly-once in Postgres:
+ * parse → one transaction { recordInbox(ce_id) + handler } → commit → resolve the Kafka offset.
+ *
+ * Why eachBatch (eachBatchAutoResolve: false) rather than eachMessage: an offset is resolved only
+ * after its transaction committed, one message at a time, so stopping or rebalancing mid-batch
+ * re-delivers from the first unapplied message instead of skipping or replaying the batch; and
+ * nothing is ever thrown for a bad message (a throw makes kafkajs restart at the same offset, the
+ * poison loop of kafkajs #315): it is retried here, bounded, then dead-lettered, and the partition
+ * moves on. Waits between retries heartbeat so the group does not evict us meanwhile.
+ */
+export const createConsumerRunner = (o: ConsumerRunnerOptions): ConsumerRunner => {
+  // A typo in a handler's type would silently skip every such event: refuse it at wiring time.
+  for (const type of Object.keys(o.handlers)) {
+    if (!o.registry.has(type)) throw new Error(`handler for ${type}, which the consumer's registry does not know`);
+  }
+  const policy = resolveRetryPolicy(o.retry);
+  const dlt = o.deadLetterTopic ?? defaultDeadLetterTopic(o.groupId);
+  const { logger } = o;
+  let consumer: Consumer | undefined;
+  let producer: Producer | undefined;
+
+  const report = (r: OutcomeReport) => {
+    o.onOutcome?.(r);
+    if (r.outcome === 'dead-lettered') logger.error({ ...r, deadLetterTopic: dlt }, 'message dead-lettered');
+    else logger.debug({ ...r }, `message ${r.outcome}`);
+  };
+
+  /** BEGIN; inbox; handler; COMMIT. true = applied, false = a duplicate (already in the inbox). */
+  const apply = async (event: IncomingEvent, handler: EventHandler): Promise<boolean> => {
+    let client: PoolClient;
+    try {
+      client = await o.pool.connect();
+    } catch (e) {
+      throw new DatabaseUnavailableError(e);
+    }
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      const fresh = await recordInbox(client, o.schema, event.id, event.topic);
+      if (fresh) await handler(client, event);
+      await client.query('COMMIT');
+      return fresh;
+    } catch (e) {
+      // A connection that cannot even roll back is dropped, not returned to the pool.
+      await client.query('ROLLBACK').catch((err: Error) => (broken = err));
+      throw e;
+    } finally {
+      client.release(broken);
+    }
+  };
+
+  const sendDeadLetter = async (topic: string, partition: number, message: KafkaMessage, error: unknown, attempts: number) => {
+    // A failed send throws out of eachBatch: kafkajs backs off and refetches from this unresolved
+    // offset. Stalling while the DLT is unwritable is right: the alternative is losing the message.
+    await producer!.send({ topic: dlt, acks: -1, messages: [deadLetterMessage({ topic, partition, message, error, attempts })] });
+  };
+
+  const waitWithHeartbeat = async (ms: number, p: Pick<EachBatchPayload, 'heartbeat' | 'isRunning' | 'isStale'>): Promise<boolean> => {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      if (!p.isRunning() || p.isStale()) return false;
+      await p.heartbeat();
+      const left = deadline - Date.now();
+      if (left <= 0) return true;
+      await new Promise((r) => setTimeout(r, Math.min(left, 500)));
+    }
+  };
+
+  const processOne = async (topic: string, partition: number, message: KafkaMessage, p: EachBatchPayload): Promise<void | typeof ABANDONED> => {
+    const base = { topic, partition, offset: message.offset };
+    let parsed;
+    try {
+      parsed = parseKafkaMessage(o.registry, topic, partition, message);
+    } catch (e) {
+      await sendDeadLetter(topic, partition, message, e, 0);
+      return report({ ...base, outcome: 'dead-lettered', attempts: 0, error: describeError(e) });
+    }
+    if (parsed.kind === 'unknown') return report({ ...base, outcome: 'skipped', attempts: 0 });
+    const { event } = parsed;
+    const handler = o.handlers[event.type];
+    if (!handler) return report({ ...base, outcome: 'skipped', eventId: event.id, type: event.type, attempts: 0 });
+
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const fresh = await apply(event, handler);
+        return report({ ...base, outcome: fresh ? 'handled' : 'duplicate', eventId: event.id, type: event.type, attempts: attempt });
+      } catch (e) {
+        if (e instanceof DatabaseUnavailableError) throw e; // kafkajs retries the partition later
+        if (!isRetryable(e) || attempt >= policy.attempts) {
+          await sendDeadLetter(topic, partition, message, e, attempt);
+          return report({ ...base, outcome: 'dead-lettered', eventId: event.id, type: event.type, attempts: attempt, error: describeError(e) });
+        }
+        const wait = backoffDelay(policy, attempt);
+        logger.warn({ ...base, eventId: event.id, type: event.type, attempt, retryInMs: wait, err: e }, 'handler failed; retrying');
+        if (!(await waitWithHeartbeat(wait, p))) return ABANDONED;
+      }
+    }
+  };
+
+  const eachBatch = async (p: EachBatchPayload): Promise<void> => {
+    const { batch } = p;
+    const deliveries = o.chaos?.duplicate ? 2 : 1;
+    for (const message of batch.messages) {
+      if (!p.isRunning() || p.isStale()) return;
+      for (let d = 0; d < deliveries; d++) {
+        if ((await processOne(batch.topic, batch.partition, message, p)) === ABANDONED) return;
+      }
+      p.resolveOffset(message.offset);
+      await p.commitOffsetsIfNecessary();
+      await p.heartbeat();
+    }
+  };
+
+  return {
+    start: async () => {
+      if (consumer) return;
+      const c = o.kafka.consumer({ allowAutoTopicCreation: true, ...o.consumer, groupId: o.groupId });
+      const pr = o.kafka.producer({ allowAutoTopicCreation: true, createPartitioner: Partitioners.DefaultPartitioner });
+      consumer = c;
+      producer = pr;
+      await pr.connect();
+      await c.connect();
+      await c.subscribe({ topics: o.topics, fromBeginning: o.fromBeginning ?? true });
+      await c.run({ eachBatchAutoResolve: false, autoCommitInterval: o.autoCommitIntervalMs ?? 1000, eachBatch });
+    },
+    stop: async () => {
+      const c = consumer;
+      const pr = producer;
+      consumer = undefined;
+      producer = undefined;
+      // Consumer first: its batch in flight may still need the DLT producer.
+      await c?.disconnect();
+      await pr?.disconnect();
+    },
+  };
+};

@@ -1,0 +1,59 @@
+import { z } from 'zod';
+
+/**
+ * Environment every service reads, parsed once at start. Unknown services' ports come from the
+ * defaults of API.md; everything is overridable.
+ */
+export const ServiceNames = ['order', 'escrow', 'dispute', 'notification'] as const;
+export type ServiceName = (typeof ServiceNames)[number];
+
+export const defaultPorts: Record<ServiceName, number> = { order: 3001, escrow: 3002, dispute: 3003, notification: 3004 };
+
+const defaultServiceUrls = Object.entries(defaultPorts)
+  .map(([n, p]) => `${n}=http://127.0.0.1:${p}`)
+  .join(',');
+const serviceUrls = z
+  .string()
+  .default(defaultServiceUrls)
+  .transform((s) => Object.fromEntries(s.split(',').filter(Boolean).map((pair) => pair.split('=') as [string, string])));
+
+export const ServiceConfigSchema = z.object({
+  /** Loopback by default (a dev machine); containers set 0.0.0.0. */
+  HOST: z.string().default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  DATABASE_URL: z.string().min(1),
+  /** Comma-separated bootstrap servers; the dev broker's address in `npm start` mode. */
+  KAFKA_BROKERS: z.string().min(1),
+  KAFKA_SSL: z.enum(['true', 'false']).default('false'),
+  KAFKA_SASL_MECHANISM: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']).optional(),
+  KAFKA_SASL_USERNAME: z.string().optional(),
+  KAFKA_SASL_PASSWORD: z.string().optional(),
+  /** `simulated` only for tests and the demo system; never in production. */
+  CLOCK: z.enum(['system', 'simulated']).default('system'),
+  JWT_SECRET: z.string().min(16).optional(),
+  JWT_PUBLIC_KEY: z.string().optional(),
+  JWT_JWKS_URL: z.string().url().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** `order=http://127.0.0.1:3001,escrow=…`: where the other services answer (the clock settle loop). */
+  SERVICE_URLS: serviceUrls,
+  DATA_DIR: z.string().default('.data'),
+  /** Where the simulated clock row lives: one per deployment sharing the database. */
+  CLOCK_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/).default('sim_clock'),
+  /** Writes (POST/PUT/DELETE) per caller per minute; 0 turns the limit off (benchmarks). */
+  RATE_LIMIT_WRITES_PER_MINUTE: z.coerce.number().int().min(0).default(300),
+  DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+});
+
+export type ServiceConfig = z.infer<typeof ServiceConfigSchema> & { service: ServiceName; port: number };
+
+export const loadConfig = (service: ServiceName, env: NodeJS.ProcessEnv = process.env): ServiceConfig => {
+  const parsed = ServiceConfigSchema.safeParse(env);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`invalid configuration for ${service}: ${issues}`);
+  }
+  if (!parsed.data.JWT_SECRET && !parsed.data.JWT_PUBLIC_KEY && !parsed.data.JWT_JWKS_URL) {
+    throw new Error('invalid configuration: one of JWT_SECRET, JWT_PUBLIC_KEY or JWT_JWKS_URL is required');
+  }
+  return { ...parsed.data, service, port: parsed.data.PORT ?? defaultPorts[service] };
+};

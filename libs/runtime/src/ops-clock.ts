@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import type { ServiceApp } from '@bp/http';
+import { durationMs, isIsoDuration } from '@bp/timers';
+import type { ServiceName } from './config';
+import { settleAll, type SettleParticipant, type SettleReport } from './settle';
+import type { SharedClock } from './shared-clock';
+
+const AdvanceBody = z.strictObject({
+  advanceBy: z.string().refine(isIsoDuration, 'an ISO-8601 duration such as P6D or PT12H'),
+});
+const ClockView = z.object({ now: z.string(), simulated: z.literal(true) });
+const SettleView = z.object({ fired: z.number(), published: z.number(), lag: z.number() });
+const AdvanceView = ClockView.extend({ rounds: z.number(), fired: z.number(), published: z.number() });
+
+/**
+ * The simulated clock of the whole deployment (only with CLOCK=simulated; never in production).
+ * `POST /ops/clock` moves the shared time, then asks every service to settle until the system is at
+ * rest, so when it returns every deadline that came due has fired and its consequences landed.
+ */
+export const clockRoutes = async (
+  app: ServiceApp,
+  o: { clock: SharedClock; self: ServiceName; settle: () => Promise<SettleReport>; serviceUrls: () => Record<string, string> },
+) => {
+  const participants = (authorization: string | undefined): SettleParticipant[] =>
+    Object.entries(o.serviceUrls()).map(([name, url]) => ({
+      name,
+      settle:
+        name === o.self
+          ? o.settle
+          : async () => {
+              const res = await fetch(`${url}/ops/clock/settle`, { method: 'POST', headers: { authorization: authorization ?? '' } });
+              if (!res.ok) throw new Error(`${name} could not settle: HTTP ${res.status}`);
+              return SettleView.parse(await res.json());
+            },
+    }));
+
+  app.get('/ops/clock', { config: { roles: ['ops', 'agent', 'buyer', 'seller', 'partner'] }, schema: { tags: ['ops'], response: { 200: ClockView } } }, async () => ({
+    now: (await o.clock.refresh()).toISOString(),
+    simulated: true as const,
+  }));
+
+  app.post('/ops/clock', { config: { roles: ['ops'] }, schema: { tags: ['ops'], body: AdvanceBody, response: { 200: AdvanceView } } }, async (req) => {
+    const now = await o.clock.advance(durationMs(req.body.advanceBy));
+    const result = await settleAll(participants(req.headers.authorization));
+    return { now: now.toISOString(), simulated: true as const, ...result };
+  });
+
+  app.post('/ops/clock/settle', { config: { roles: ['ops'] }, schema: { tags: ['ops'], response: { 200: SettleView } } }, async () => o.settle());
+};

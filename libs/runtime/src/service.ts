@@ -1,0 +1,164 @@
+import { buildAsyncApi, ConsumerGroups, EventRegistry, publicRegistry } from '@bp/contracts';
+import { createEventStore, loadCheckpoint } from '@bp/eventstore';
+import { createLogger, createServiceApp, createShutdown, migrateIdempotency, registerAsyncApi, type ServiceApp, type Shutdown } from '@bp/http';
+import { createConsumerRunner, createRelay, kafkaFromEnv } from '@bp/messaging';
+import { createScheduler, defaultPolicy, migrateDeadlines, type Clock, type Policy, systemClock } from '@bp/timers';
+import type { Admin, ConsumerConfig } from 'kafkajs';
+import { Pool } from 'pg';
+import type pino from 'pino';
+import { authFromConfig } from './auth-from-config';
+import type { ServiceConfig } from './config';
+import { consumerLag } from './consumer-lag';
+import type { ServiceContext, ServiceModule } from './module';
+import { clockRoutes } from './ops-clock';
+import type { SettleReport } from './settle';
+import { createSharedClock, type SharedClock } from './shared-clock';
+
+export interface StartOptions {
+  config: ServiceConfig;
+  logger?: pino.Logger;
+  policy?: Policy;
+  /** Listen on config.port (default true); tests may use `app.inject` only. */
+  listen?: boolean;
+  /** kafkajs consumer tuning (tests shorten session timeouts and fetch waits). */
+  consumer?: Partial<Omit<ConsumerConfig, 'groupId'>>;
+  /** Reliability tests: process every consumed message twice, as a redelivering broker would. */
+  chaos?: { duplicate: boolean };
+  /** Scheduler and relay poll interval in ms (default 250 / 200). */
+  pollIntervalMs?: number;
+  /** Postgres schema and consumer group (default: the service name and its group); tests run copies. */
+  schema?: string;
+  groupId?: string;
+  /** Schema of the simulated clock row (default `sim_clock`): one per deployment. */
+  clockSchema?: string;
+}
+
+export interface RunningService {
+  ctx: ServiceContext;
+  app: ServiceApp;
+  /** `http://host:port` when listening. */
+  url: string;
+  /** One settle round for this service: refresh the clock, fire what is due, publish, measure lag. */
+  settle(): Promise<SettleReport>;
+  stop(): Promise<boolean>;
+  shutdown: Shutdown;
+}
+
+const settleOnce = async (
+  ctx: ServiceContext,
+  parts: { groupId: string; clock: SharedClock | undefined; runDue: () => Promise<number>; drain: () => Promise<number>; admin: Admin; topics: readonly string[]; publicTypes: string[] },
+): Promise<SettleReport> => {
+  if (parts.clock) await parts.clock.refresh();
+  const fired = await parts.runDue();
+  const published = await parts.drain();
+  // Work another loop holds right now (background relay or scheduler) must also count as not quiet.
+  // Read the log directly, not through the gap-safe reader: that one hides committed events while
+  // any transaction anywhere holds the xmin horizon back, which would look like "all published".
+  const checkpoint = await loadCheckpoint(ctx.pool, ctx.schema, 'relay');
+  const { rows: pending } = await ctx.pool.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM (SELECT 1 FROM "${ctx.schema}".events
+       WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint) AND type = ANY($3::text[]) LIMIT 1) AS x`,
+    [checkpoint.txId, checkpoint.position, parts.publicTypes],
+  );
+  const unpublished = pending[0]!.n;
+  const { rows } = await ctx.pool.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM "${ctx.schema}".deadlines WHERE next_at IS NOT NULL AND next_at <= $1`,
+    [ctx.clock.now()],
+  );
+  const lag = await consumerLag(parts.admin, parts.groupId, parts.topics);
+  return { fired: fired + rows[0]!.n, published: published + unpublished, lag };
+};
+
+/** Pool, log, shared tables and the service's own tables: everything a process needs before it works. */
+export const prepareService = async (module: ServiceModule, o: StartOptions & { logger: pino.Logger }) => {
+  const { config, logger } = o;
+  const pool = new Pool({ connectionString: config.DATABASE_URL, max: config.DB_POOL_MAX });
+  pool.on('error', (err) => logger.warn({ err }, 'idle database connection failed'));
+  // A connection that breaks while checked out emits 'error' on its client, where nobody listens:
+  // without this the process would crash; with it, the query in flight rejects and is retried.
+  pool.on('connect', (client) => client.on('error', (err) => logger.warn({ err }, 'database connection failed')));
+  const schema = o.schema ?? module.name;
+  const store = createEventStore({ pool, schema, registry: module.registry });
+  await store.migrate();
+  await migrateDeadlines(pool, schema);
+  await migrateIdempotency(pool, schema);
+  const sharedClock = config.CLOCK === 'simulated' ? await createSharedClock(pool, o.clockSchema ?? config.CLOCK_SCHEMA) : undefined;
+  const clock: Clock = sharedClock ?? systemClock;
+  const ctx: ServiceContext = { name: module.name, schema, config, logger, pool, store, clock, policy: o.policy ?? defaultPolicy };
+  for (const p of module.projections?.(ctx) ?? []) await p.migrate(pool);
+  await module.migrate?.(ctx);
+  return { ctx, sharedClock };
+};
+
+/** Starts one service: migrations, HTTP, relay, consumers, scheduler; stops them in reverse order. */
+export const startService = async (module: ServiceModule, o: StartOptions): Promise<RunningService> => {
+  const { config } = o;
+  const logger = o.logger ?? createLogger({ name: `${module.name}-service`, level: config.LOG_LEVEL });
+  const shutdown: Shutdown = createShutdown(logger);
+  const { ctx, sharedClock } = await prepareService(module, { ...o, logger });
+  const { pool, store, schema, clock } = ctx;
+  const groupId = o.groupId ?? ConsumerGroups[module.name];
+
+  const kafka = kafkaFromEnv({ clientId: `${module.name}-service`, logger, env: { ...process.env, KAFKA_BROKERS: config.KAFKA_BROKERS } });
+  const admin = kafka.admin();
+  await admin.connect();
+  const poll = o.pollIntervalMs;
+  const relay = createRelay({ store, registry: new EventRegistry([...module.publishes]), kafka, service: module.name, logger, ...(poll ? { pollIntervalMs: poll } : {}) });
+  const topics = module.consumes?.topics ?? [];
+  const consumer = module.consumes
+    ? createConsumerRunner({
+        kafka,
+        groupId,
+        topics: [...topics],
+        registry: publicRegistry(),
+        pool,
+        schema,
+        handlers: module.consumes.handlers(ctx),
+        logger,
+        ...(o.consumer ? { consumer: o.consumer } : {}),
+        ...(o.chaos ? { chaos: o.chaos } : {}),
+      })
+    : undefined;
+  const scheduler = createScheduler({ pool, schema, clock, fire: module.fireDeadline(ctx), logger, ...(poll ? { pollIntervalMs: poll } : {}) });
+  // In simulated mode the clock only moves through /ops/clock; re-read it so background firing sees it.
+  const clockRefresh = sharedClock ? setInterval(() => void sharedClock.refresh().catch(() => {}), poll ?? 250) : undefined;
+
+  const publicTypes = module.publishes.map((d) => d.type);
+  const settle = () => settleOnce(ctx, { groupId, clock: sharedClock, runDue: () => scheduler.runDue(), drain: () => relay.drain(), admin, topics, publicTypes });
+
+  const app = await createServiceApp({
+    name: `${module.name}-service`,
+    logger,
+    pool,
+    schema,
+    auth: authFromConfig(config),
+    readiness: async () => (await pool.query('SELECT 1')).rowCount === 1,
+    idempotencyKeyTtl: ctx.policy.api.idempotencyKeyTtl,
+    rateLimit: config.RATE_LIMIT_WRITES_PER_MINUTE === 0 ? false : { max: config.RATE_LIMIT_WRITES_PER_MINUTE },
+  });
+  // Every service serves the partners' contract for every topic (API.md), built once from the schemas.
+  registerAsyncApi(app as never, buildAsyncApi());
+  if (sharedClock) await clockRoutes(app, { clock: sharedClock, self: module.name, settle, serviceUrls: () => config.SERVICE_URLS });
+  await module.routes(app, ctx);
+  await app.ready();
+
+  // Stop order: stop taking work (consumers, relay, scheduler), then HTTP, then the pool.
+  if (consumer) shutdown.add('consumers', () => consumer.stop());
+  shutdown.add('relay', () => relay.stop());
+  shutdown.add('scheduler', () => scheduler.stop());
+  shutdown.add('clock', () => clearInterval(clockRefresh));
+  shutdown.add('http', () => app.close());
+  shutdown.add('kafka-admin', () => admin.disconnect());
+  shutdown.add('pool', () => pool.end());
+
+  // Serve and publish first: after a crash the consumer's rejoin waits for the dead member's
+  // session to expire (~30 s), and the API must not be down for that long. What arrives meanwhile
+  // waits in Kafka.
+  void relay.start();
+  scheduler.start();
+  let url = '';
+  if (o.listen !== false) url = await app.listen({ host: config.HOST, port: config.port });
+  await consumer?.start();
+  logger.info({ url, clock: config.CLOCK }, 'service started');
+  return { ctx, app, url, settle, stop: () => shutdown.run('stop'), shutdown };
+};

@@ -1,0 +1,5 @@
+export * from './given-when-then';
+export * from './postgres';
+export * from './kafka';
+export * from './service-harness';
+export * from './tcp-proxy';

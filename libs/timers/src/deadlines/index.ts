@@ -1,0 +1,5 @@
+export * from './types';
+export { migrateDeadlines, deadlineTable } from './schema';
+export { syncDeadlines, syncManyDeadlines, deadlineSync } from './sync';
+export { listDeadlines, type ListDeadlinesOptions } from './list';
+export { createScheduler, type Scheduler, type SchedulerOptions, type SchedulerLogger } from './scheduler';

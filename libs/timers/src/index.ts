@@ -1,0 +1,4 @@
+export * from './duration';
+export * from './policy';
+export * from './clock';
+export * from './deadlines';

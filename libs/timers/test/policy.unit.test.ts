@@ -1,0 +1,35 @@
+import { defaultPolicy, makePolicy, snapshotOf } from '../src/policy';
+
+describe('policy defaults come from DOMAIN.md', () => {
+  it('has the rulebook values', () => {
+    expect(defaultPolicy.order.protectionDaysDefault).toBe(60); // O2
+    expect(defaultPolicy.order.paymentWindow).toBe('PT24H'); // O2
+    expect(defaultPolicy.order.handlingDaysDefault).toBe(7); // O2
+    expect(defaultPolicy.order.maxApprovedExtensions).toBe(2); // O8
+    expect(defaultPolicy.dispute.openNotBefore).toBe('P6D'); // D1
+    expect(defaultPolicy.dispute.sellerResponseWindow).toBe('P5D'); // D4
+    expect(defaultPolicy.dispute.buyerResponseWindow).toBe('P15D'); // D5
+    expect(defaultPolicy.dispute.rulingSla).toBe('P15D'); // D8
+    expect(defaultPolicy.dispute.rulingSlaMax).toBe('P60D'); // D8
+    expect(defaultPolicy.returns.returnShipWindow).toBe('P10D'); // R1
+    expect(defaultPolicy.returns.returnAnswerWindow).toBe('P30D'); // R3
+    expect(defaultPolicy.returns.appealWindow).toBe('P15D'); // R7
+    expect(defaultPolicy.escrow.commissionBps).toBe(0); // E1
+  });
+
+  it('overrides one value and keeps the others', () => {
+    const p = makePolicy({ dispute: { escalationAllowedAfter: 'P7D' } });
+    expect(p.dispute.escalationAllowedAfter).toBe('P7D');
+    expect(p.dispute.sellerResponseWindow).toBe('P5D');
+  });
+
+  it('refuses a calendar duration', () => {
+    expect(() => makePolicy({ order: { paymentWindow: 'P1M' } })).toThrow();
+  });
+
+  it('snapshots the per-order part, detached from later changes', () => {
+    const snap = JSON.parse(JSON.stringify(snapshotOf(defaultPolicy)));
+    expect(snap.order.protectionDaysDefault).toBe(60);
+    expect(snap).not.toHaveProperty('notifications');
+  });
+});

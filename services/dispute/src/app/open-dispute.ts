@@ -1,0 +1,57 @@
+import type { Actor } from '@bp/contracts';
+import { loadAggregate, type CommandResult, type EventStore } from '@bp/eventstore';
+import type { PoolClient } from 'pg';
+import {
+  buyerLevelDecider,
+  buyerLevelStreamId,
+  disputeFactsOf,
+  disputeStreamId,
+  orderFactsDecider,
+  orderFactsStreamId,
+  refuse,
+  type BuyerLevel,
+  type DisputeState,
+  type OpenDisputeBody,
+} from '../domain';
+import type { DisputeHandlers } from './handlers';
+import { resolveEvidence } from './evidence';
+import { commandMetadata } from './metadata';
+
+export interface OpenDeps {
+  store: EventStore;
+  schema: string;
+  handlers: DisputeHandlers;
+  /** D8, O12: levels with expedited arbitration (live policy). */
+  expeditedLevels: BuyerLevel[];
+}
+
+const currentLevel = async (store: EventStore, buyerId: string, tx: PoolClient): Promise<BuyerLevel> =>
+  (await loadAggregate(store, buyerLevelDecider, buyerLevelStreamId(buyerId), tx)).state.level;
+
+/**
+ * D1, D2: opening. The decider gets the order as this service knows it (order-facts stream) and the
+ * buyer's level; the dispute's events and the order's ReserveDispute commit in ONE transaction, so
+ * two concurrent openings on one order cannot both succeed (the second one's reservation conflicts,
+ * is retried from a fresh read, and refused DISPUTE_ALREADY_OPEN, rolling its dispute back too).
+ */
+export const openDispute = (d: OpenDeps) => async (actor: Actor, disputeId: string, body: OpenDisputeBody, now: string): Promise<CommandResult<DisputeState>> =>
+  d.store.withTransaction(async (tx) => {
+    const order = await loadAggregate(d.store, orderFactsDecider, orderFactsStreamId(body.orderId), tx);
+    const buyerId = order.state.status === 'unknown' ? actor.id : order.state.buyerId;
+    const facts = disputeFactsOf(order.state, await currentLevel(d.store, buyerId, tx), d.expeditedLevels);
+    if (!facts) return refuse('ORDER_NOT_FOUND', 'no such order');
+    const evidence = await resolveEvidence(tx, d.schema, body.evidenceIds, actor);
+    const metadata = commandMetadata(actor, now);
+    const { evidenceIds: _ids, ...form } = body;
+    const result = await d.handlers.dispute(
+      disputeStreamId(disputeId),
+      { type: 'OpenDispute', data: { ...form, disputeId, evidence, order: facts }, meta: { now, actor } },
+      { tx, metadata },
+    );
+    if (result.events.length > 0) {
+      await d.handlers.orderFacts({ type: 'ReserveDispute', data: { orderId: body.orderId, disputeId }, meta: { now } }, { tx, metadata });
+    }
+    return result;
+  });
+
+export { currentLevel };

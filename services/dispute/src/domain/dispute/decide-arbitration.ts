@@ -1,0 +1,57 @@
+import type { Money } from '@bp/contracts';
+import type { Rule } from './commands';
+import type { DisputeState, OpenDisputeState } from './dispute';
+import { refuse } from './errors';
+import type { DisputeEvent, RulingData } from './events';
+import { checkAmount, ids, plus, resendAgreed, returnRequested, settled, threadEntry } from './emit';
+import { guard, refusalOf } from './guards';
+
+type Verdict = { kind: 'refund' | 'return' | 'resend'; refund: Money; comp?: Money; proposalId?: string };
+
+/** D8: "one of the proposals already on the table". */
+const pickProposal = (s: OpenDisputeState, proposalId: string): Verdict => {
+  const p = s.proposals.find((x) => x.proposalId === proposalId);
+  if (!p) return refuse('PROPOSAL_NOT_FOUND', 'no such proposal on the table');
+  const kind = p.type === 'REFUND_ONLY' ? 'refund' : p.type === 'RETURN_AND_REFUND' ? 'return' : 'resend';
+  return { kind, refund: p.refund, proposalId };
+};
+
+const verdictOf = (s: OpenDisputeState, data: Rule['data']): Verdict => {
+  if ('proposalId' in data) return pickProposal(s, data.proposalId);
+  const comp = data.returnShippingCompensation;
+  return { kind: data.returnRequired ? 'return' : 'refund', refund: data.refund, ...(comp ? { comp } : {}) };
+};
+
+/** D8: amounts 0..paid (compensation included); a return needs goods not yet sent back. */
+const checkVerdict = (s: OpenDisputeState, v: Verdict): void => {
+  checkAmount(s, plus(v.refund, v.comp), false);
+  if (v.comp) checkAmount(s, v.comp, false);
+  if (v.kind === 'return' && !s.goodsReceived) refuse('RETURN_WITHOUT_GOODS', 'D8: nothing to return');
+  if (v.kind === 'return' && s.returnShipment) refuse('RETURN_ALREADY_SHIPPED', 'D8: the goods were already sent back');
+};
+
+const TRANSITION = { refund: 'rule_refund', return: 'rule_return', resend: 'rule_resend' } as const;
+
+/** D8: the agent rules: a refund (0..paid), a return with refund, or a proposal on the table. */
+export const rule = (c: Rule, state: DisputeState): DisputeEvent[] => {
+  const { now, actor } = c.meta;
+  const first = refusalOf(state, 'rule_refund', actor, now);
+  if (first) refuse(first.code, first.message);
+  const s = state as OpenDisputeState;
+  const v = verdictOf(s, c.data);
+  guard(s, TRANSITION[v.kind], actor, now);
+  checkVerdict(s, v);
+  const total = plus(v.refund, v.comp);
+  const ruling: RulingData = {
+    ...ids(s),
+    refund: total,
+    returnRequired: v.kind === 'return',
+    ...(v.comp ? { returnShippingCompensation: v.comp } : {}),
+    ...(v.proposalId ? { proposalId: v.proposalId } : {}),
+    ruledBy: actor.id,
+    ruledAt: now,
+  };
+  const outcome =
+    v.kind === 'refund' ? settled(s, total, 'RULING', now, v.comp) : v.kind === 'return' ? returnRequested(s, total, 'RULING', now, v.comp) : resendAgreed(s, now);
+  return [{ type: 'DisputeRuled', data: ruling }, ...threadEntry(s, 'RULING', actor, now, c.data.note, []), outcome];
+};

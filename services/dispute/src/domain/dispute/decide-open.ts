@@ -1,0 +1,67 @@
+import { addDuration } from '@bp/timers';
+import type { DisputeOrderFacts } from '../order-facts/facts';
+import type { OpenDispute } from './commands';
+import type { DisputeState } from './dispute';
+import { refuse } from './errors';
+import type { DisputeEvent, DisputeTerms } from './events';
+import { checkBuyerProposal, imagesIn, threadEntry } from './emit';
+
+const before = (a: string, b: string): boolean => Date.parse(a) < Date.parse(b);
+
+/** D1: who may open, on which order, and when. Each refusal has its own code. */
+const checkOrder = (f: DisputeOrderFacts, c: OpenDispute): void => {
+  const { now, actor } = c.meta;
+  if (actor.role !== 'buyer') refuse('ROLE_NOT_ALLOWED', 'D1: only the buyer opens a dispute');
+  if (f.orderId !== c.data.orderId) refuse('ORDER_NOT_FOUND', 'no such order');
+  if (f.buyerId !== actor.id) refuse('NOT_ORDER_BUYER', 'no such order'); // HTTP: 404, never reveal it
+  if (f.status === 'completed') refuse('ORDER_ALREADY_CONFIRMED', 'O6: receipt was confirmed; no dispute afterwards');
+  if (f.status === 'closed') refuse('ORDER_CLOSED', 'the order is closed');
+  if (f.status !== 'shipped' || f.shippedAt === null) refuse('ORDER_NOT_SHIPPED', 'D1: only a shipped order can be disputed');
+  if (f.openDisputeId !== null && f.openDisputeId !== c.data.disputeId) refuse('DISPUTE_ALREADY_OPEN', 'D1: a dispute is already open on this order');
+  const protectedNow = f.protectionSuspended || (f.protectionEndsAt !== null && before(now, f.protectionEndsAt));
+  if (!protectedNow) refuse('PROTECTION_EXPIRED', 'D1: the protection period is over');
+  // D1: not before 6 days (policy) after shipment, unless delivery was reported (O10).
+  if (f.deliveredAt === null && before(now, addDuration(f.shippedAt!, f.policy.dispute.openNotBefore))) {
+    refuse('DISPUTE_TOO_EARLY', 'D1: too early after shipment', { openableFrom: addDuration(f.shippedAt!, f.policy.dispute.openNotBefore) });
+  }
+};
+
+const termsOf = (f: DisputeOrderFacts, disputeId: string): DisputeTerms => ({
+  disputeId,
+  orderId: f.orderId,
+  paid: f.paid,
+  protectionDays: f.protectionDays,
+  policy: f.policy,
+  buyerLevel: f.buyerLevel,
+  expeditedLevels: f.expeditedLevels,
+});
+
+/** D1, D2: open a dispute with the buyer's proposal; the seller has the response window (D4). */
+export const openDispute = (c: OpenDispute, state: DisputeState): DisputeEvent[] => {
+  if (state.status !== 'none') {
+    const same = state.orderId === c.data.orderId && state.buyerId === c.meta.actor.id;
+    return same ? [] : refuse('DISPUTE_ID_TAKEN', 'this dispute id is in use');
+  }
+  const f = c.data.order;
+  checkOrder(f, c);
+  checkBuyerProposal(f, c.data.goodsReceived, c.data.solution, imagesIn(null, c.data.evidence, c.meta.actor.id));
+  const terms = termsOf(f, c.data.disputeId);
+  const { now, actor } = c.meta;
+  const proposal = { proposalId: `${c.data.disputeId}-p1`, by: 'buyer' as const, ...c.data.solution };
+  const opened: DisputeEvent = {
+    type: 'DisputeOpened',
+    data: {
+      disputeId: c.data.disputeId,
+      orderId: f.orderId,
+      buyerId: f.buyerId,
+      sellerId: f.sellerId,
+      reason: c.data.reason,
+      goodsReceived: c.data.goodsReceived,
+      proposal,
+      openedAt: now,
+      sellerRespondBy: addDuration(now, f.policy.dispute.sellerResponseWindow),
+    },
+  };
+  const entry = threadEntry({ ...terms, thread: [] }, 'OPENING', actor, now, c.data.description, c.data.evidence);
+  return [{ type: 'DisputeTermsRecorded', data: terms }, opened, ...entry];
+};

@@ -1,0 +1,139 @@
+import type { DisputeProposal, DisputeReason, Money, SettledBy } from '@bp/contracts';
+import type { ThreadEntry } from '../thread/thread';
+import type { DisputeEvent, DisputeTerms, RulingData } from './events';
+
+/** The lifecycle statuses (process.ts holds the transitions between them). */
+export const STATUSES = [
+  'none',
+  'awaiting_seller',
+  'awaiting_buyer',
+  'awaiting_resend',
+  'in_arbitration',
+  'awaiting_ruling',
+  'awaiting_return_shipment',
+  'return_in_transit',
+  'resolved',
+  'withdrawn',
+  'appealed',
+  'appeal_decided',
+] as const;
+export type DisputeStatus = (typeof STATUSES)[number];
+
+export interface ProposalOnTable extends DisputeProposal {
+  at: string;
+}
+
+export interface OpenDisputeState extends DisputeTerms {
+  status: Exclude<DisputeStatus, 'none'>;
+  statusSince: string;
+  buyerId: string;
+  sellerId: string;
+  reason: DisputeReason;
+  goodsReceived: boolean;
+  openedAt: string;
+  proposals: ProposalOnTable[];
+  buyerProposalId: string;
+  sellerProposalId: string | null;
+  escalation: { at: string; evidenceDueAt: string; rulingDueAt: string; expedited: boolean; slaBreachedAt: string | null } | null;
+  ruling: RulingData | null;
+  pendingReturn: { refund: Money; returnShippingCompensation?: Money; requestedAt: string; shipBy: string } | null;
+  returnShipment: { carrier: string; trackingNumber: string; shippedAt: string; answerBy: string } | null;
+  fastRefunded: Money;
+  settlement: { refund: Money; settledBy: SettledBy; settledAt: string } | null;
+  resend: { agreedAt: string; shipBy: string; shippedAt: string | null } | null;
+  appeal: { filedAt: string; filedBy: 'buyer' | 'agent'; from: DisputeStatus; decision: 'UPHOLD' | 'OVERTURN' | null; refund: Money | null } | null;
+  withdrawnAt: string | null;
+  thread: ThreadEntry[];
+}
+
+export type DisputeState = { status: 'none'; terms: DisputeTerms | null } | OpenDisputeState;
+
+export const initialDisputeState: DisputeState = { status: 'none', terms: null };
+
+const zero = (m: Money): Money => ({ amount: 0, currency: m.currency });
+
+const opened = (terms: DisputeTerms, d: Extract<DisputeEvent, { type: 'DisputeOpened' }>['data']): OpenDisputeState => ({
+  ...terms,
+  status: 'awaiting_seller',
+  statusSince: d.openedAt,
+  buyerId: d.buyerId,
+  sellerId: d.sellerId,
+  reason: d.reason,
+  goodsReceived: d.goodsReceived,
+  openedAt: d.openedAt,
+  proposals: [{ ...d.proposal, at: d.openedAt }],
+  buyerProposalId: d.proposal.proposalId,
+  sellerProposalId: null,
+  escalation: null,
+  ruling: null,
+  pendingReturn: null,
+  returnShipment: null,
+  fastRefunded: zero(terms.paid),
+  settlement: null,
+  resend: null,
+  appeal: null,
+  withdrawnAt: null,
+  thread: [],
+});
+
+const to = (s: OpenDisputeState, status: OpenDisputeState['status'], at: string): OpenDisputeState => ({ ...s, status, statusSince: at });
+
+const evolveNegotiation = (s: OpenDisputeState, e: DisputeEvent): OpenDisputeState => {
+  switch (e.type) {
+    case 'DisputeCounterProposed':
+      return { ...to(s, 'awaiting_buyer', e.data.proposedAt), proposals: [...s.proposals, { ...e.data.proposal, at: e.data.proposedAt }], sellerProposalId: e.data.proposal.proposalId };
+    case 'DisputeProposalEdited':
+      return { ...to(s, 'awaiting_seller', e.data.proposedAt), proposals: [...s.proposals, { ...e.data.proposal, at: e.data.proposedAt }], buyerProposalId: e.data.proposal.proposalId };
+    case 'DisputeEscalated':
+      return { ...to(s, 'in_arbitration', e.data.escalatedAt), escalation: { at: e.data.escalatedAt, evidenceDueAt: e.data.evidenceDueAt, rulingDueAt: e.data.rulingDueAt, expedited: e.data.expedited, slaBreachedAt: null } };
+    case 'EvidenceWindowClosed':
+      return to(s, 'awaiting_ruling', e.data.closedAt);
+    case 'ArbitrationSlaBreached':
+      return s.escalation ? { ...s, escalation: { ...s.escalation, slaBreachedAt: e.data.breachedAt } } : s;
+    case 'DisputeRuled':
+      return { ...s, ruling: e.data };
+    case 'DisputeWithdrawn':
+      return { ...to(s, 'withdrawn', e.data.withdrawnAt), withdrawnAt: e.data.withdrawnAt };
+    default:
+      return evolveOutcome(s, e);
+  }
+};
+
+const evolveOutcome = (s: OpenDisputeState, e: DisputeEvent): OpenDisputeState => {
+  switch (e.type) {
+    case 'ReturnRequested': {
+      const { refund, returnShippingCompensation, requestedAt, shipBy } = e.data;
+      return { ...to(s, 'awaiting_return_shipment', requestedAt), pendingReturn: { refund, returnShippingCompensation, requestedAt, shipBy }, returnShipment: null };
+    }
+    case 'ReturnShipped':
+      return { ...to(s, 'return_in_transit', e.data.shippedAt), returnShipment: { carrier: e.data.carrier, trackingNumber: e.data.trackingNumber, shippedAt: e.data.shippedAt, answerBy: e.data.answerBy } };
+    case 'FastRefundGranted':
+      return { ...s, fastRefunded: e.data.amount };
+    case 'DisputeSettled':
+      return { ...to(s, 'resolved', e.data.settledAt), settlement: { refund: e.data.refund, settledBy: e.data.settledBy, settledAt: e.data.settledAt } };
+    case 'DisputeResendAgreed':
+      return { ...to(s, 'awaiting_resend', e.data.agreedAt), resend: { agreedAt: e.data.agreedAt, shipBy: e.data.shipBy, shippedAt: null } };
+    case 'ResendShipped':
+      return { ...to(s, 'resolved', e.data.shippedAt), resend: s.resend ? { ...s.resend, shippedAt: e.data.shippedAt } : null };
+    case 'AppealFiled':
+      return { ...to(s, 'appealed', e.data.filedAt), appeal: { filedAt: e.data.filedAt, filedBy: e.data.filedBy, from: s.status, decision: null, refund: null } };
+    case 'AppealDecided':
+      return { ...to(s, 'appeal_decided', e.data.decidedAt), appeal: s.appeal && { ...s.appeal, decision: e.data.decision, refund: e.data.refund } };
+    case 'ThreadEntryAdded':
+      return { ...s, thread: [...s.thread, e.data.entry] };
+    default:
+      return s; // ReturnReceived, DisputeProposalAccepted: information; the outcome follows.
+  }
+};
+
+/** Total: never throws; events that do not apply leave the state unchanged. */
+export const evolveDispute = (state: DisputeState, event: DisputeEvent): DisputeState => {
+  if (state.status !== 'none') return evolveNegotiation(state, event);
+  if (event.type === 'DisputeTermsRecorded') return { status: 'none', terms: event.data };
+  if (event.type === 'DisputeOpened' && state.terms) return opened(state.terms, event.data);
+  return state;
+};
+
+export const currentBuyerProposal = (s: OpenDisputeState): ProposalOnTable | undefined => s.proposals.find((p) => p.proposalId === s.buyerProposalId);
+export const currentSellerProposal = (s: OpenDisputeState): ProposalOnTable | undefined =>
+  s.sellerProposalId === null ? undefined : s.proposals.find((p) => p.proposalId === s.sellerProposalId);

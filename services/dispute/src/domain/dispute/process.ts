@@ -1,0 +1,138 @@
+import type { Role } from '@bp/contracts';
+import type { DisputeStatus } from './dispute';
+
+/**
+ * The dispute lifecycle as data (conventions: process.ts). The same table drives the guards in
+ * decide, allowedActions in the views, deadlines(state), the reachability test and the README diagram.
+ */
+export type DeadlineKind =
+  | 'seller_response'
+  | 'buyer_response'
+  | 'resend_shipment'
+  | 'evidence_window'
+  | 'ruling_sla'
+  | 'return_shipment'
+  | 'return_answer';
+
+/** Policy keys (of the order's policy snapshot) a deadline period comes from. */
+export type PeriodKey =
+  | 'dispute.sellerResponseWindow'
+  | 'dispute.buyerResponseWindow'
+  | 'dispute.evidenceWindow'
+  | 'dispute.rulingSla'
+  | 'returns.returnShipWindow'
+  | 'returns.returnAnswerWindow';
+
+export interface DeadlineSpec {
+  kind: DeadlineKind;
+  /** statusSince: when the current status was entered; escalatedAt: when arbitration started. */
+  since: 'statusSince' | 'escalatedAt';
+  period: PeriodKey;
+  /** Who is expected to act before it. */
+  actor: Role | 'parties';
+  onExpiry: string;
+}
+
+/** The API action a transition is reached through (allowedActions lists these). */
+export type Action =
+  | 'accept'
+  | 'counter_propose'
+  | 'edit_proposal'
+  | 'escalate'
+  | 'cancel'
+  | 'post_message'
+  | 'add_evidence'
+  | 'rule'
+  | 'ship_return'
+  | 'confirm_return_receipt'
+  | 'ship_resend'
+  | 'file_appeal'
+  | 'decide_appeal';
+
+export interface Transition {
+  name: string;
+  from: readonly DisputeStatus[];
+  /** 'same': the status does not change (messages, SLA alert). */
+  to: DisputeStatus | 'same';
+  actor: 'system' | readonly Role[];
+  action?: Action;
+  deadline?: DeadlineSpec;
+}
+
+const ACTIVE = ['awaiting_seller', 'awaiting_buyer', 'awaiting_resend', 'in_arbitration', 'awaiting_ruling', 'awaiting_return_shipment', 'return_in_transit', 'resolved', 'appealed'] as const;
+const ARBITRATION = ['in_arbitration', 'awaiting_ruling'] as const;
+
+const SELLER_RESPONSE: DeadlineSpec = { kind: 'seller_response', since: 'statusSince', period: 'dispute.sellerResponseWindow', actor: 'seller', onExpiry: 'buyer_proposal_accepted' };
+const RULING_SLA: DeadlineSpec = { kind: 'ruling_sla', since: 'escalatedAt', period: 'dispute.rulingSla', actor: 'agent', onExpiry: 'ops_alerted' };
+
+export const TRANSITIONS: readonly Transition[] = [
+  { name: 'open', from: ['none'], to: 'awaiting_seller', actor: ['buyer'] },
+  // D4: the seller answers within 5 days; silence accepts the buyer's proposal (R5 / R1).
+  { name: 'seller_accepts_refund', from: ['awaiting_seller'], to: 'resolved', actor: ['seller'], action: 'accept' },
+  { name: 'seller_accepts_return', from: ['awaiting_seller'], to: 'awaiting_return_shipment', actor: ['seller'], action: 'accept' },
+  { name: 'seller_counter_proposes', from: ['awaiting_seller'], to: 'awaiting_buyer', actor: ['seller'], action: 'counter_propose' },
+  { name: 'seller_silence_refund', from: ['awaiting_seller'], to: 'resolved', actor: 'system', deadline: SELLER_RESPONSE },
+  { name: 'seller_silence_return', from: ['awaiting_seller'], to: 'awaiting_return_shipment', actor: 'system', deadline: SELLER_RESPONSE },
+  // D5: the buyer answers a counter-proposal within 15 days; silence escalates.
+  { name: 'buyer_accepts_refund', from: ['awaiting_buyer'], to: 'resolved', actor: ['buyer'], action: 'accept' },
+  { name: 'buyer_accepts_return', from: ['awaiting_buyer'], to: 'awaiting_return_shipment', actor: ['buyer'], action: 'accept' },
+  { name: 'buyer_accepts_resend', from: ['awaiting_buyer'], to: 'awaiting_resend', actor: ['buyer'], action: 'accept' },
+  { name: 'buyer_edits_proposal', from: ['awaiting_buyer'], to: 'awaiting_seller', actor: ['buyer'], action: 'edit_proposal' },
+  {
+    name: 'buyer_silence_escalates', from: ['awaiting_buyer'], to: 'in_arbitration', actor: 'system',
+    deadline: { kind: 'buyer_response', since: 'statusSince', period: 'dispute.buyerResponseWindow', actor: 'buyer', onExpiry: 'escalated' },
+  },
+  // D6: escalation by either party once the dispute is old enough (a guard, not a timer).
+  { name: 'escalate', from: ['awaiting_seller', 'awaiting_buyer', 'awaiting_resend'], to: 'in_arbitration', actor: ['buyer', 'seller'], action: 'escalate' },
+  // D7: the buyer withdraws before any outcome.
+  { name: 'withdraw', from: ['awaiting_seller', 'awaiting_buyer', 'awaiting_resend', 'in_arbitration', 'awaiting_ruling'], to: 'withdrawn', actor: ['buyer'], action: 'cancel' },
+  // D9: resend; the seller ships within the seller response window or the dispute escalates.
+  { name: 'seller_ships_resend', from: ['awaiting_resend'], to: 'resolved', actor: ['seller'], action: 'ship_resend' },
+  {
+    name: 'resend_missed_escalates', from: ['awaiting_resend'], to: 'in_arbitration', actor: 'system',
+    deadline: { kind: 'resend_shipment', since: 'statusSince', period: 'dispute.sellerResponseWindow', actor: 'seller', onExpiry: 'escalated' },
+  },
+  // D8: evidence window, then the ruling; a missed SLA only alerts.
+  {
+    name: 'evidence_window_closes', from: ['in_arbitration'], to: 'awaiting_ruling', actor: 'system',
+    deadline: { kind: 'evidence_window', since: 'escalatedAt', period: 'dispute.evidenceWindow', actor: 'parties', onExpiry: 'awaiting_ruling' },
+  },
+  { name: 'ruling_sla_breached', from: ARBITRATION, to: 'same', actor: 'system', deadline: RULING_SLA },
+  { name: 'rule_refund', from: ARBITRATION, to: 'resolved', actor: ['agent'], action: 'rule' },
+  { name: 'rule_return', from: ARBITRATION, to: 'awaiting_return_shipment', actor: ['agent'], action: 'rule' },
+  { name: 'rule_resend', from: ARBITRATION, to: 'awaiting_resend', actor: ['agent'], action: 'rule' },
+  // R1-R4, R6: the return.
+  { name: 'buyer_ships_return', from: ['awaiting_return_shipment'], to: 'return_in_transit', actor: ['buyer'], action: 'ship_return' },
+  {
+    name: 'return_missed', from: ['awaiting_return_shipment'], to: 'resolved', actor: 'system',
+    deadline: { kind: 'return_shipment', since: 'statusSince', period: 'returns.returnShipWindow', actor: 'buyer', onExpiry: 'closed_for_seller' },
+  },
+  { name: 'seller_confirms_return', from: ['return_in_transit'], to: 'resolved', actor: ['seller'], action: 'confirm_return_receipt' },
+  { name: 'seller_reports_return_problem', from: ['return_in_transit'], to: 'in_arbitration', actor: ['seller'], action: 'confirm_return_receipt' },
+  {
+    name: 'return_unanswered', from: ['return_in_transit'], to: 'resolved', actor: 'system',
+    deadline: { kind: 'return_answer', since: 'statusSince', period: 'returns.returnAnswerWindow', actor: 'seller', onExpiry: 'refunded' },
+  },
+  // R7, R8: one appeal after an arbitration ruling.
+  { name: 'file_appeal', from: ['resolved', 'awaiting_return_shipment'], to: 'appealed', actor: ['buyer', 'agent'], action: 'file_appeal' },
+  { name: 'decide_appeal', from: ['appealed'], to: 'appeal_decided', actor: ['agent'], action: 'decide_appeal' },
+  { name: 'uphold_return_ruling', from: ['appealed'], to: 'awaiting_return_shipment', actor: ['agent'], action: 'decide_appeal' },
+  // D3: the thread stays open to the parties and the agent.
+  { name: 'post_message', from: ACTIVE, to: 'same', actor: ['buyer', 'seller', 'agent'], action: 'post_message' },
+  { name: 'add_evidence', from: ACTIVE, to: 'same', actor: ['buyer', 'seller', 'agent'], action: 'add_evidence' },
+];
+
+export type TransitionName = (typeof TRANSITIONS)[number]['name'];
+
+export const FINAL_STATUSES: readonly DisputeStatus[] = ['withdrawn', 'appeal_decided'];
+
+export const transition = (name: string): Transition => {
+  const t = TRANSITIONS.find((x) => x.name === name);
+  if (!t) throw new Error(`unknown transition ${name}`);
+  return t;
+};
+
+export const targetOf = (t: Transition, from: DisputeStatus): DisputeStatus => (t.to === 'same' ? from : t.to);
+
+export const actorMayRun = (t: Transition, role: Role | 'system'): boolean =>
+  t.actor === 'system' ? role === 'system' : role !== 'system' && t.actor.includes(role);

@@ -1,0 +1,5 @@
+export * from './dispute';
+export * from './order-facts';
+export * from './thread/thread';
+export * from './evidence/sniff';
+export * from './evidence/limits';

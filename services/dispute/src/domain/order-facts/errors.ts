@@ -1,0 +1,5 @@
+/** Refusal codes of the order-facts aggregate (stable, public). */
+export const OrderFactsErrors = {
+  ORDER_UNKNOWN: 'ORDER_UNKNOWN',
+  DISPUTE_ALREADY_OPEN: 'DISPUTE_ALREADY_OPEN',
+} as const;

@@ -1,0 +1,5 @@
+export * from './order-facts';
+export * from './decide';
+export * from './errors';
+export * from './buyer-level';
+export * from './facts';

@@ -1,0 +1,69 @@
+import multipart from '@fastify/multipart';
+import type { EventStore, Projection } from '@bp/eventstore';
+import { problem, type ServiceApp } from '@bp/http';
+import type { Clock, Policy } from '@bp/timers';
+import { readEvidenceFile, recordEvidence, type EvidenceFile } from '../app/evidence';
+import type { BlobStore } from '../infra/blob-store';
+import { callerOf } from './caller';
+
+export interface EvidenceRouteDeps {
+  store: EventStore;
+  blobs: BlobStore;
+  projection: Projection;
+  clock: Clock;
+  policy: Policy;
+}
+
+/** Multipart limit errors that are the client's request shape, not the file's content. */
+const SHAPE_ERRORS: Record<string, { code: string; detail: string }> = {
+  FST_FILES_LIMIT: { code: 'EVIDENCE_TOO_MANY_FILES', detail: 'D3: too many files in one submission' },
+  FST_PARTS_LIMIT: { code: 'EVIDENCE_TOO_MANY_PARTS', detail: 'too many parts in one submission' },
+  FST_FIELDS_LIMIT: { code: 'EVIDENCE_TOO_MANY_PARTS', detail: 'too many fields in one submission' },
+};
+
+/**
+ * D3: POST /evidence, multipart `file` (1..N files, N = images per submission). Every file is read
+ * and checked first (type by content, size by type); only a submission that passes whole is stored,
+ * so a refusal stores nothing.
+ */
+export const evidenceRoutes = async (app: ServiceApp, d: EvidenceRouteDeps): Promise<void> => {
+  const limits = d.policy.dispute;
+  await app.register(async (scope) => {
+    await scope.register(multipart, {
+      limits: {
+        files: limits.maxImagesPerSubmission,
+        // One byte over the largest allowed size, so the domain's own check refuses with its code.
+        fileSize: Math.max(limits.maxImageBytes, limits.maxVideoBytes) + 1,
+        fields: 10,
+        fieldSize: 1024,
+        parts: limits.maxImagesPerSubmission + 10,
+      },
+    });
+
+    scope.post('/evidence', { config: { roles: ['buyer', 'seller', 'agent'] }, schema: { tags: ['evidence'], summary: 'Upload evidence (D3)' } }, async (req, reply) => {
+      const caller = callerOf(req);
+      if (!req.isMultipart()) throw problem('UNSUPPORTED_MEDIA_TYPE', 415, 'send multipart/form-data with a `file` part');
+      const files: EvidenceFile[] = [];
+      try {
+        for await (const part of req.parts()) {
+          if (part.type !== 'file') continue;
+          if (part.fieldname !== 'file') {
+            part.file.resume();
+            throw problem('VALIDATION_FAILED', 400, `unexpected file field ${part.fieldname}; use \`file\``);
+          }
+          files.push(await readEvidenceFile(part.file, limits));
+        }
+      } catch (e) {
+        const shape = SHAPE_ERRORS[(e as { code?: string }).code ?? ''];
+        if (shape) throw problem(shape.code, 400, shape.detail);
+        // busboy's own parse errors (no boundary, truncated part) carry no code: the body is malformed.
+        if (e instanceof Error && /^(Multipart|Unexpected end of form|Malformed part header)/.test(e.message)) throw problem('MALFORMED_MULTIPART', 400, 'the multipart body cannot be parsed');
+        throw e;
+      }
+      if (files.length === 0) throw problem('EVIDENCE_FILE_REQUIRED', 400, 'a `file` part is required');
+      const stored = await recordEvidence(d, files, caller, d.clock.now().toISOString());
+      // API.md's shape for the (usual) single file; `items` lists every file of the submission.
+      return reply.code(201).send({ ...stored[0], items: stored });
+    });
+  });
+};

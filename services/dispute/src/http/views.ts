@@ -1,0 +1,30 @@
+import type { Actor } from '@bp/contracts';
+import { problem } from '@bp/http';
+import type { Pool } from 'pg';
+import { disputeView, verifyChain, type DisputeView } from '../domain';
+import { getDispute, readThread, type DisputeSummary } from '../projections';
+
+export type DisputeResource = DisputeView & { version: number; chainVerified: boolean };
+
+const notFound = () => problem('DISPUTE_NOT_FOUND', 404, 'no such dispute');
+
+/** API.md: only the order's buyer and seller, and agents, see a dispute; to anyone else it does not exist. */
+export const mayView = (s: Pick<DisputeSummary, 'buyerId' | 'sellerId'>, caller: Actor): boolean =>
+  caller.role === 'agent' || (caller.role === 'buyer' && s.buyerId === caller.id) || (caller.role === 'seller' && s.sellerId === caller.id);
+
+/**
+ * The dispute as API.md shows it. The thread comes from its own table and is re-verified on every
+ * read (`chainVerified`), so an entry changed behind the log's back is flagged, not served as true.
+ */
+export const resourceOf = async (pool: Pool, schema: string, s: DisputeSummary, caller: Actor, now: string): Promise<DisputeResource> => {
+  const view = disputeView(s.state, caller, now);
+  if (!view) throw notFound();
+  const thread = await readThread(pool, schema, s.disputeId);
+  return { ...view, thread, chainVerified: verifyChain(thread).ok, version: s.version };
+};
+
+export const loadResource = async (pool: Pool, schema: string, disputeId: string, caller: Actor, now: string): Promise<DisputeResource> => {
+  const s = await getDispute(pool, schema, disputeId);
+  if (!s || !mayView(s, caller)) throw notFound();
+  return resourceOf(pool, schema, s, caller, now);
+};

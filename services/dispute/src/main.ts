@@ -1,0 +1,4 @@
+import { runMain } from '@bp/runtime';
+import { disputeService } from './service';
+
+void runMain(disputeService);

@@ -1,0 +1,4 @@
+import { runMigrations } from '@bp/runtime';
+import { disputeService } from './service';
+
+void runMigrations(disputeService);

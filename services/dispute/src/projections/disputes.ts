@@ -1,0 +1,78 @@
+import type { EventEnvelope } from '@bp/contracts';
+import type { Projection } from '@bp/eventstore';
+import type { Pool, PoolClient } from 'pg';
+import { evolveDispute, initialDisputeState, queueItemOf, type DisputeEvent, type DisputeState } from '../domain';
+import { disputePrivateEvents } from '../domain';
+import { disputePublicEvents } from '@bp/contracts';
+import { table } from './sql';
+
+/**
+ * One row per dispute: the folded state (what GET /disputes/{id} shows, without a stream read),
+ * the order and parties (GET /disputes?orderId=, authorization), and the arbitration queue columns
+ * (S1). The fold is the domain's own `evolveDispute`, so the row always equals a replay of the log.
+ */
+export const DISPUTES_TABLE = 'dispute_summaries';
+
+// Every dispute event, thread entries included: `version` must be the stream's (ETag, If-Match).
+const HANDLES = [...disputePublicEvents, ...disputePrivateEvents].map((d) => d.type);
+
+export const disputesProjection = (schema: string): Projection => {
+  const t = table(schema, DISPUTES_TABLE);
+  return {
+    name: 'dispute-summaries',
+    handles: HANDLES,
+    async migrate(db: Pool | PoolClient) {
+      await db.query(`
+        CREATE TABLE IF NOT EXISTS ${t} (
+          dispute_id    text PRIMARY KEY,
+          order_id      text NOT NULL,
+          buyer_id      text,
+          seller_id     text,
+          status        text NOT NULL,
+          opened_at     timestamptz,
+          version       int NOT NULL,
+          state         jsonb NOT NULL,
+          queued        boolean NOT NULL DEFAULT false,
+          expedited     boolean NOT NULL DEFAULT false,
+          escalated_at  timestamptz,
+          ruling_due_at timestamptz,
+          sla_breached  boolean NOT NULL DEFAULT false
+        );
+        CREATE INDEX IF NOT EXISTS ${DISPUTES_TABLE}_order ON ${t} (order_id, opened_at, dispute_id);
+        CREATE INDEX IF NOT EXISTS ${DISPUTES_TABLE}_queue ON ${t} ((NOT expedited), ruling_due_at, escalated_at, dispute_id) WHERE queued;
+      `);
+    },
+    async apply(tx: PoolClient, event: EventEnvelope) {
+      const data = event.data as { disputeId: string; orderId: string };
+      const { rows } = await tx.query<{ state: DisputeState }>(`SELECT state FROM ${t} WHERE dispute_id = $1 FOR UPDATE`, [data.disputeId]);
+      const state = evolveDispute(rows[0]?.state ?? initialDisputeState, { type: event.type, data: event.data } as DisputeEvent);
+      const open = state.status === 'none' ? null : state;
+      const q = queueItemOf(state);
+      await tx.query(
+        `INSERT INTO ${t} (dispute_id, order_id, buyer_id, seller_id, status, opened_at, version, state, queued, expedited, escalated_at, ruling_due_at, sla_breached)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+         ON CONFLICT (dispute_id) DO UPDATE SET buyer_id = excluded.buyer_id, seller_id = excluded.seller_id, status = excluded.status,
+           opened_at = excluded.opened_at, version = excluded.version, state = excluded.state, queued = excluded.queued,
+           expedited = excluded.expedited, escalated_at = excluded.escalated_at, ruling_due_at = excluded.ruling_due_at, sla_breached = excluded.sla_breached`,
+        [
+          data.disputeId,
+          data.orderId,
+          open?.buyerId ?? null,
+          open?.sellerId ?? null,
+          state.status,
+          open?.openedAt ?? null,
+          event.streamVersion,
+          JSON.stringify(state),
+          q !== null,
+          q?.expedited ?? false,
+          q?.escalatedAt ?? null,
+          q?.rulingDueAt ?? null,
+          q?.slaBreached ?? false,
+        ],
+      );
+    },
+    async reset(tx: PoolClient) {
+      await tx.query(`TRUNCATE ${t}`);
+    },
+  };
+};

@@ -1,0 +1,35 @@
+import type { EventEnvelope } from '@bp/contracts';
+import type { Projection } from '@bp/eventstore';
+import type { Pool, PoolClient } from 'pg';
+import type { ThreadEntry } from '../domain';
+import { table } from './sql';
+
+/**
+ * D3: the dispute thread, one row per hash-chained entry. Views read the thread from here and run
+ * verifyChain over it, so an entry edited in place (a tampered copy, a bad restore) shows as
+ * `chainVerified: false` instead of being served as if it were what the parties wrote.
+ */
+export const THREAD_TABLE = 'dispute_thread';
+
+export const threadProjection = (schema: string): Projection => {
+  const t = table(schema, THREAD_TABLE);
+  return {
+    name: 'dispute-thread',
+    handles: ['ThreadEntryAdded'],
+    async migrate(db: Pool | PoolClient) {
+      await db.query(`CREATE TABLE IF NOT EXISTS ${t} (dispute_id text NOT NULL, seq int NOT NULL, entry jsonb NOT NULL, PRIMARY KEY (dispute_id, seq))`);
+    },
+    async apply(tx: PoolClient, event: EventEnvelope) {
+      const { disputeId, entry } = event.data as { disputeId: string; entry: ThreadEntry };
+      await tx.query(`INSERT INTO ${t} (dispute_id, seq, entry) VALUES ($1, $2, $3)`, [disputeId, entry.seq, JSON.stringify(entry)]);
+    },
+    async reset(tx: PoolClient) {
+      await tx.query(`TRUNCATE ${t}`);
+    },
+  };
+};
+
+export const readThread = async (db: Pool | PoolClient, schema: string, disputeId: string): Promise<ThreadEntry[]> => {
+  const { rows } = await db.query<{ entry: ThreadEntry }>(`SELECT entry FROM ${table(schema, THREAD_TABLE)} WHERE dispute_id = $1 ORDER BY seq`, [disputeId]);
+  return rows.map((r) => r.entry);
+};

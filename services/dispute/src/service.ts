@@ -1,0 +1,64 @@
+import { disputePublicEvents, systemActor, Topics } from '@bp/contracts';
+import type { ServiceContext, ServiceModule } from '@bp/runtime';
+import { disputeActions } from './app/dispute-actions';
+import { createHandlers } from './app/handlers';
+import { causedBy } from './app/metadata';
+import { openDispute } from './app/open-dispute';
+import { disputeRegistry } from './app/registry';
+import { buyerHandlers } from './consumers/buyers';
+import { orderHandlers } from './consumers/orders';
+import type { DeadlineKind } from './domain';
+import type { BlobStore } from './infra/blob-store';
+import { blobStoreFromEnv } from './infra/config';
+import { arbitrationRoutes } from './http/arbitration';
+import { disputeRoutes } from './http/disputes';
+import { evidenceRoutes } from './http/evidence';
+import { disputeProjections, evidenceProjection } from './projections';
+
+export interface DisputeServiceOptions {
+  /** Where evidence bytes go; default from the environment (BLOB_DIR / S3, see infra/config.ts). */
+  blobs?: (ctx: ServiceContext) => BlobStore;
+}
+
+const handlersOf = (ctx: ServiceContext) => createHandlers({ store: ctx.store, schema: ctx.schema, projections: disputeProjections(ctx.schema) });
+
+/** The dispute service: disputes, returns, appeals (D1-D9, R1-R8, S1) wired onto the runtime. */
+export const createDisputeService = (o: DisputeServiceOptions = {}): ServiceModule => ({
+  name: 'dispute',
+  registry: disputeRegistry(),
+  publishes: disputePublicEvents,
+  consumes: {
+    topics: [Topics.orders, Topics.buyers],
+    handlers: (ctx) => {
+      const h = handlersOf(ctx);
+      return { ...orderHandlers(h), ...buyerHandlers(h) };
+    },
+  },
+  projections: (ctx) => disputeProjections(ctx.schema),
+  routes: async (app, ctx) => {
+    const handlers = handlersOf(ctx);
+    const deps = { store: ctx.store, schema: ctx.schema, handlers };
+    const blobs = o.blobs?.(ctx) ?? blobStoreFromEnv(ctx.config.DATA_DIR);
+    await evidenceRoutes(app, { store: ctx.store, blobs, projection: evidenceProjection(ctx.schema), clock: ctx.clock, policy: ctx.policy });
+    await disputeRoutes(app, {
+      pool: ctx.pool,
+      schema: ctx.schema,
+      clock: ctx.clock,
+      open: openDispute({ ...deps, expeditedLevels: ctx.policy.buyerLevels.expeditedArbitrationLevels }),
+      actions: disputeActions(deps),
+    });
+    await arbitrationRoutes(app, { pool: ctx.pool, schema: ctx.schema });
+  },
+  // A due deadline becomes FireDeadline on its dispute, joined to the scheduler's transaction; the
+  // decider re-checks it against the current state (a stale one does nothing).
+  fireDeadline: (ctx) => {
+    const handlers = handlersOf(ctx);
+    return async (tx, due) => {
+      const actor = systemActor('dispute-deadlines');
+      const metadata = causedBy({ id: `${due.streamId}:${due.kind}:${due.dueAt}`, correlationId: due.streamId, actor }, due.now);
+      await handlers.dispute(due.streamId, { type: 'FireDeadline', data: { kind: due.kind as DeadlineKind, dueAt: due.dueAt }, meta: { now: due.now, actor } }, { tx, metadata });
+    };
+  },
+});
+
+export const disputeService: ServiceModule = createDisputeService();

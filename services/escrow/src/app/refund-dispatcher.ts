@@ -1,0 +1,104 @@
+// E4: refunds leave through the provider adapter, asynchronously. The ledger entry and the
+// RefundRequested event were committed with the decision; this loop only SENDS them:
+//   claim in_flight rows (a short lease, SKIP LOCKED) -> call provider.refund(refundId, amount)
+//   outside any transaction -> record CompleteRefund or FailRefundAttempt through the decider.
+// The refund id is the provider's idempotency key, and the decider completes a refund once and
+// accepts a failure only for the current attempt, so a crash, a lease that ran out, or two
+// instances sending the same attempt can never refund twice. The backoff between attempts is the
+// domain's deadline (refund_retry), fired by the scheduler on the service clock.
+import type { Clock } from '@bp/timers';
+import type { Pool } from 'pg';
+import type pino from 'pino';
+import { table } from '../projections/sql';
+import { REFUND_QUEUE_TABLE } from '../projections/refund-queue';
+import type { PaymentProvider, RefundResult } from '../providers';
+import type { EscrowApp } from './escrow-app';
+import { commandMetadata, ESCROW_ACTOR } from './metadata';
+
+interface Claimed {
+  refund_id: string;
+  order_id: string;
+  amount: string;
+  currency: string;
+  attempt: number;
+}
+
+export interface RefundDispatcher {
+  /** Sends every refund attempt waiting now; returns how many were sent. */
+  runOnce(): Promise<number>;
+  start(): void;
+  /** Something was queued: look now rather than at the next poll. */
+  wake(): void;
+  stop(): Promise<void>;
+}
+
+export const createRefundDispatcher = (o: {
+  pool: Pool; schema: string; app: EscrowApp; provider: PaymentProvider; clock: Clock; logger: pino.Logger;
+  pollIntervalMs?: number; leaseMs?: number; batchSize?: number;
+}): RefundDispatcher => {
+  const t = table(o.schema, REFUND_QUEUE_TABLE);
+  const pollMs = o.pollIntervalMs ?? 250;
+  const CLAIM = `UPDATE ${t} SET claimed_until = now() + make_interval(secs => $1::double precision / 1000)
+    WHERE refund_id IN (SELECT refund_id FROM ${t} WHERE status = 'in_flight' AND (claimed_until IS NULL OR claimed_until < now())
+                        ORDER BY requested_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+    RETURNING refund_id, order_id, amount::text, currency, attempt`;
+
+  const send = async (r: Claimed): Promise<void> => {
+    const amount = { amount: Number(r.amount), currency: r.currency };
+    const result: RefundResult = await o.provider
+      .refund({ refundId: r.refund_id, orderId: r.order_id, amount })
+      .catch((e: unknown) => ({ status: 'failed', error: e instanceof Error ? e.message : String(e) }));
+    const now = o.clock.now().toISOString();
+    const meta = { now, actor: ESCROW_ACTOR };
+    const command = result.status === 'succeeded'
+      ? { type: 'CompleteRefund' as const, data: { orderId: r.order_id, refundId: r.refund_id, providerRef: result.providerRef }, meta }
+      : { type: 'FailRefundAttempt' as const, data: { orderId: r.order_id, refundId: r.refund_id, attempt: r.attempt, error: result.error }, meta };
+    await o.app.execute(command, { metadata: commandMetadata(ESCROW_ACTOR, now) });
+  };
+
+  const runOnce = async (): Promise<number> => {
+    let sent = 0;
+    for (;;) {
+      const { rows } = await o.pool.query<Claimed>(CLAIM, [o.leaseMs ?? 30_000, o.batchSize ?? 20]);
+      const results = await Promise.allSettled(rows.map(send));
+      for (const r of results) if (r.status === 'rejected') o.logger.warn({ err: r.reason }, 'refund outcome not recorded; the lease expires and it is sent again');
+      sent += rows.length;
+      if (rows.length === 0) return sent;
+    }
+  };
+
+  let running = false;
+  let loop: Promise<void> | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let nudge: (() => void) | undefined;
+  const sleep = () => new Promise<void>((resolve) => {
+    nudge = resolve;
+    timer = setTimeout(resolve, pollMs);
+  });
+
+  return {
+    runOnce,
+    start() {
+      if (running) return;
+      running = true;
+      loop = (async () => {
+        while (running) {
+          try {
+            await runOnce();
+          } catch (err) {
+            o.logger.warn({ err }, 'refund dispatch round failed');
+          }
+          if (running) await sleep();
+        }
+      })();
+    },
+    // The command that queued the work has not committed yet when this runs: look again shortly.
+    wake: () => void setTimeout(() => nudge?.(), 5),
+    async stop() {
+      running = false;
+      clearTimeout(timer);
+      nudge?.();
+      await loop;
+    },
+  };
+};

@@ -1,0 +1,5 @@
+export * from './accounts';
+export * from './balances';
+export * from './commission';
+export * from './conservation';
+export * from './seller-balance';

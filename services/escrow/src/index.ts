@@ -1,0 +1,3 @@
+export { escrowService, createEscrowService, type EscrowServiceOptions } from './service';
+export * from './providers';
+export * from './domain';

@@ -1,0 +1,4 @@
+import { runMain } from '@bp/runtime';
+import { escrowService } from './service';
+
+void runMain(escrowService);

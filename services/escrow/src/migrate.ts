@@ -1,0 +1,4 @@
+import { runMigrations } from '@bp/runtime';
+import { escrowService } from './service';
+
+void runMigrations(escrowService);

@@ -1,0 +1,57 @@
+import type { EventEnvelope } from '@bp/contracts';
+import type { Projection } from '@bp/eventstore';
+import type { Pool, PoolClient } from 'pg';
+import type { EntriesPosted } from '../domain';
+import { table } from './sql';
+
+export const LEDGER_TABLE = 'ledger_entries';
+
+/**
+ * E1: one row per posting (never updated or deleted), the source of the seller balance and of the
+ * SQL conservation check. `seq` orders an order's postings as its stream did (stream version × 1000
+ * + index in the event), which the running-balance checks need.
+ */
+export const ledgerEntriesProjection = (schema: string): Projection => {
+  const t = table(schema, LEDGER_TABLE);
+  return {
+    name: 'ledger-entries',
+    handles: ['EntriesPosted'],
+    async migrate(db: Pool | PoolClient) {
+      await db.query(`
+        CREATE TABLE IF NOT EXISTS ${t} (
+          entry_id  text PRIMARY KEY,
+          order_id  text NOT NULL,
+          seller_id text NOT NULL,
+          seq       bigint NOT NULL,
+          debit     text NOT NULL,
+          credit    text NOT NULL,
+          amount    bigint NOT NULL,
+          currency  text NOT NULL,
+          reason    text NOT NULL,
+          at        timestamptz NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS ${LEDGER_TABLE}_order ON ${t} (order_id, currency, seq);
+        CREATE INDEX IF NOT EXISTS ${LEDGER_TABLE}_seller ON ${t} (seller_id) WHERE debit = 'seller_payable' OR credit = 'seller_payable';
+      `);
+    },
+    async apply(tx: PoolClient, event: EventEnvelope) {
+      const { orderId, sellerId, entries } = event.data as EntriesPosted['data'];
+      // One statement per event whatever the number of postings (unnest of parallel arrays).
+      await tx.query(
+        `INSERT INTO ${t} (entry_id, order_id, seller_id, seq, debit, credit, amount, currency, reason, at)
+         SELECT e.entry_id, $1, $2, $3::bigint * 1000 + e.ord - 1, e.debit, e.credit, e.amount, e.currency, e.reason, e.at
+         FROM unnest($4::text[], $5::text[], $6::text[], $7::bigint[], $8::text[], $9::text[], $10::timestamptz[])
+           WITH ORDINALITY AS e(entry_id, debit, credit, amount, currency, reason, at, ord)
+         ON CONFLICT (entry_id) DO NOTHING`,
+        [
+          orderId, sellerId, event.streamVersion,
+          entries.map((e) => e.entryId), entries.map((e) => e.debit), entries.map((e) => e.credit), entries.map((e) => e.amount),
+          entries.map((e) => e.currency), entries.map((e) => e.reason), entries.map((e) => e.at),
+        ],
+      );
+    },
+    async reset(tx: PoolClient) {
+      await tx.query(`TRUNCATE ${t}`);
+    },
+  };
+};

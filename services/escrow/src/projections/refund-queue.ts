@@ -1,0 +1,67 @@
+import type { EventEnvelope } from '@bp/contracts';
+import type { Projection } from '@bp/eventstore';
+import type { Pool, PoolClient } from 'pg';
+import type { EventOf } from '../domain';
+import { table } from './sql';
+
+export const REFUND_QUEUE_TABLE = 'refund_queue';
+
+/**
+ * E4: every refund and where its dispatch stands. `in_flight` rows are the dispatcher's work: the
+ * current `attempt` must be sent to the provider. `claimed_until` is the dispatcher's lease (not
+ * from the log: a rebuild clears it, which at worst re-sends an attempt the provider dedupes by
+ * refund id).
+ */
+export const refundQueueProjection = (schema: string): Projection => {
+  const t = table(schema, REFUND_QUEUE_TABLE);
+  return {
+    name: 'refund-queue',
+    handles: ['RefundRequested', 'RefundAttemptFailed', 'RefundRetried', 'RefundCompleted'],
+    async migrate(db: Pool | PoolClient) {
+      await db.query(`
+        CREATE TABLE IF NOT EXISTS ${t} (
+          refund_id     text PRIMARY KEY,
+          order_id      text NOT NULL,
+          amount        bigint NOT NULL,
+          currency      text NOT NULL,
+          status        text NOT NULL,
+          attempt       int NOT NULL,
+          requested_at  timestamptz NOT NULL,
+          claimed_until timestamptz
+        );
+        CREATE INDEX IF NOT EXISTS ${REFUND_QUEUE_TABLE}_due ON ${t} (requested_at) WHERE status = 'in_flight';
+      `);
+    },
+    async apply(tx: PoolClient, event: EventEnvelope) {
+      switch (event.type) {
+        case 'RefundRequested': {
+          const d = event.data as EventOf<'RefundRequested'>['data'];
+          await tx.query(
+            `INSERT INTO ${t} (refund_id, order_id, amount, currency, status, attempt, requested_at)
+             VALUES ($1, $2, $3, $4, 'in_flight', 1, $5) ON CONFLICT (refund_id) DO NOTHING`,
+            [d.refundId, d.orderId, d.amount.amount, d.amount.currency, d.requestedAt],
+          );
+          return;
+        }
+        case 'RefundAttemptFailed': {
+          const d = event.data as EventOf<'RefundAttemptFailed'>['data'];
+          await tx.query(`UPDATE ${t} SET status = 'retry_scheduled', claimed_until = NULL WHERE refund_id = $1`, [d.refundId]);
+          return;
+        }
+        case 'RefundRetried': {
+          const d = event.data as EventOf<'RefundRetried'>['data'];
+          await tx.query(`UPDATE ${t} SET status = 'in_flight', attempt = $2, claimed_until = NULL WHERE refund_id = $1`, [d.refundId, d.attempt]);
+          return;
+        }
+        case 'RefundCompleted': {
+          const d = event.data as EventOf<'RefundCompleted'>['data'];
+          await tx.query(`UPDATE ${t} SET status = 'completed', claimed_until = NULL WHERE refund_id = $1`, [d.refundId]);
+          return;
+        }
+      }
+    },
+    async reset(tx: PoolClient) {
+      await tx.query(`TRUNCATE ${t}`);
+    },
+  };
+};

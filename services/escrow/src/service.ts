@@ -1,0 +1,113 @@
+// The escrow service as the runtime runs it: registry, topics, projections, routes and deadlines.
+// Everything stateful (command handler, provider, dispatcher) is built once per running service
+// from its context, never as a module singleton.
+import { EventRegistry, escrowPublicEvents, systemActor, Topics } from '@bp/contracts';
+import type { ServiceContext, ServiceModule } from '@bp/runtime';
+import { durationMs } from '@bp/timers';
+import { escrowEventDefinitions } from './domain';
+import { createEscrowApp, type EscrowApp } from './app/escrow-app';
+import { commandMetadata } from './app/metadata';
+import { migrateParking } from './app/parking';
+import { createPayments, type Payments } from './app/payments';
+import { createRefundDispatcher, type RefundDispatcher } from './app/refund-dispatcher';
+import { deliverSandboxCapture, isSandboxStream, scheduleSandboxCapture } from './app/sandbox-deliveries';
+import { orderOfStream } from './app/streams';
+import { createWebhookReceiver, type WebhookReceiver } from './app/webhooks';
+import { disputeHandlers } from './consumers/disputes';
+import { orderHandlers } from './consumers/orders';
+import { escrowRoutes } from './http/escrows';
+import { ledgerRoutes } from './http/ledger';
+import { paymentRoutes } from './http/payments';
+import { webhookRoutes } from './http/webhooks';
+import { escrowProjections } from './projections';
+import { createSandboxProvider, DEV_WEBHOOK_SECRET, type PaymentProvider, type SandboxOptions } from './providers';
+
+export interface EscrowServiceOptions {
+  /** The payment provider adapter (default: the built-in sandbox). `deps` wires the sandbox's dev webhook. */
+  provider?: (deps: Pick<SandboxOptions, 'onPending'>) => PaymentProvider;
+  /** HMAC secret of sandbox webhooks (default env SANDBOX_WEBHOOK_SECRET, else a dev secret). */
+  webhookSecret?: string;
+  /**
+   * The sandbox confirms a tok_slow capture by itself after this ISO duration on the service clock
+   * (default env SANDBOX_WEBHOOK_DELAY, else PT5S); `off` disables it (a real provider calls us).
+   */
+  sandboxWebhookDelay?: string;
+  /** How often the refund dispatcher looks for work when idle (default 250 ms). */
+  refundPollIntervalMs?: number;
+}
+
+interface Wiring {
+  app: EscrowApp;
+  payments: Payments;
+  receiver: WebhookReceiver;
+  dispatcher: RefundDispatcher;
+  deliverSandbox: ReturnType<typeof deliverSandboxCapture>;
+}
+
+export const createEscrowService = (o: EscrowServiceOptions = {}): ServiceModule => {
+  const wired = new WeakMap<ServiceContext, Wiring>();
+  const wire = (ctx: ServiceContext): Wiring => {
+    const existing = wired.get(ctx);
+    if (existing) return existing;
+    const { pool, schema, clock, logger } = ctx;
+    const secret = o.webhookSecret ?? process.env.SANDBOX_WEBHOOK_SECRET ?? DEV_WEBHOOK_SECRET;
+    const delay = o.sandboxWebhookDelay ?? process.env.SANDBOX_WEBHOOK_DELAY ?? 'PT5S';
+    let dispatcher: RefundDispatcher | undefined;
+    let payments: Payments | undefined;
+    // E4: a reconcile round asks the provider after the scheduler's transaction, never inside it. If
+    // it runs before that transaction commits, its own command waits for the stream and retries.
+    const onPaymentReconcile = (orderId: string, paymentId: string) =>
+      void setImmediate(() => {
+        payments?.reconcile(orderId, paymentId).catch((err: unknown) => logger.warn({ err, orderId, paymentId }, 'payment reconcile failed; the next round retries'));
+      });
+    const app = createEscrowApp(ctx, { onRefundWork: () => dispatcher?.wake(), onPaymentReconcile });
+    const onPending = delay === 'off' ? undefined : scheduleSandboxCapture({ pool, schema, clock, delayMs: durationMs(delay) });
+    const provider = (o.provider ?? createSandboxProvider)(onPending ? { onPending } : {});
+    const receiver = createWebhookReceiver({ app, secret, clock });
+    dispatcher = createRefundDispatcher({ pool, schema, app, provider, clock, logger, ...(o.refundPollIntervalMs ? { pollIntervalMs: o.refundPollIntervalMs } : {}) });
+    payments = createPayments({ app, provider, pool, schema, clock });
+    const w: Wiring = {
+      app,
+      payments,
+      receiver,
+      dispatcher,
+      deliverSandbox: deliverSandboxCapture({ schema, secret, receiver }),
+    };
+    wired.set(ctx, w);
+    return w;
+  };
+
+  return {
+    name: 'escrow',
+    registry: new EventRegistry([...escrowEventDefinitions]),
+    publishes: escrowPublicEvents,
+    consumes: {
+      topics: [Topics.orders, Topics.disputes],
+      handlers: (ctx) => ({ ...orderHandlers(wire(ctx).app, ctx.clock), ...disputeHandlers(wire(ctx).app, ctx.clock) }),
+    },
+    projections: (ctx) => escrowProjections(ctx.schema),
+    migrate: (ctx) => migrateParking(ctx.pool, ctx.schema),
+    routes: async (app, ctx) => {
+      const w = wire(ctx);
+      await app.register(paymentRoutes(w.payments));
+      await app.register(webhookRoutes({ sandbox: w.receiver }));
+      await app.register(escrowRoutes(ctx));
+      await app.register(ledgerRoutes(ctx));
+      // The runtime has no hook for background loops: the dispatcher lives and dies with the HTTP app
+      // (closed after consumers, relay and scheduler, before the pool).
+      w.dispatcher.start();
+      app.addHook('onClose', () => w.dispatcher.stop());
+    },
+    fireDeadline: (ctx) => async (tx, d) => {
+      const w = wire(ctx);
+      if (isSandboxStream(d.streamId)) return w.deliverSandbox(tx, d);
+      const orderId = orderOfStream(d.streamId);
+      if (!orderId) throw new Error(`deadline on unknown stream ${d.streamId}`);
+      const actor = systemActor('escrow-scheduler');
+      await w.app.execute({ type: 'FireDeadline', data: { kind: d.kind, dueAt: d.dueAt }, meta: { now: d.now, actor } }, { tx, orderId, metadata: commandMetadata(actor, d.now) });
+    },
+  };
+};
+
+/** The production module: provider and webhook settings from the environment. */
+export const escrowService: ServiceModule = createEscrowService();

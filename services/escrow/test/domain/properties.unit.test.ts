@@ -1,0 +1,178 @@
+/**
+ * E1–E5, R6, R8 under random histories: thousands of sequences of payments, completions,
+ * cancellations, dispute settlements, fast refunds, appeals, provider failures and exact duplicate
+ * deliveries, with the ledger invariants checked after EVERY step. FC_RUNS raises the run count.
+ */
+import fc from 'fast-check';
+import { isDomainError } from '@bp/contracts';
+import {
+  escrowDecider, escrowView, sellerBalance, verifyEscrow, balances, netOfAllAccounts,
+  type EscrowCommand, type EscrowEvent, type EscrowState, type KnownEscrow, type Posting, type PostingReason,
+} from '../../src/domain';
+import { cmd, USD, policy, T0, at } from './fixtures';
+
+const RUNS = Number(process.env.FC_RUNS ?? 600);
+const ORDERS = ['o1', 'o2'];
+const SELLER = 's1';
+
+const step = fc.record({
+  kind: fc.constantFrom(
+    'place', 'request', 'capture', 'capture', 'fail', 'complete', 'cancel', 'close', 'fast', 'fast', 'settle', 'settle', 'settle',
+    'appeal', 'appeal', 'appeal', 'refundFail', 'refundFail', 'refundOk', 'fire', 'fire',
+  ),
+  order: fc.constantFrom(0, 0, 0, 1),
+  n: fc.constantFrom(0, 0, 1, 2),
+  frac: fc.integer({ min: 0, max: 120 }),
+  comp: fc.constantFrom(0, 0, 50, 700),
+  flag: fc.boolean(),
+  dup: fc.integer({ min: 0, max: 3 }).map((x) => x === 0),
+  total: fc.integer({ min: 1, max: 50_000 }),
+  bps: fc.constantFrom(0, 0, 250, 1_000, 9_999),
+});
+type Step = typeof step extends fc.Arbitrary<infer T> ? T : never;
+
+const known = (s: EscrowState | undefined): s is KnownEscrow => !!s && s.status !== 'unknown';
+const part = (s: EscrowState | undefined, frac: number) => (known(s) ? Math.floor((s.total.amount * frac) / 100) : frac);
+
+/** Turns a random step into a command against the current state (ids from the step index). */
+const toCommand = (x: Step, i: number, s: EscrowState | undefined): EscrowCommand => {
+  const orderId = ORDERS[x.order]!;
+  const eventId = `e${i}`;
+  const now = at(i);
+  const disputeId = `d${x.n}`;
+  const refunds = known(s) ? Object.values(s.refunds) : [];
+  const refund = refunds[(x.frac + x.n) % Math.max(refunds.length, 1)];
+  const refundId = refund?.refundId ?? 'none';
+  switch (x.kind) {
+    case 'place': return cmd('RecordOrderPlaced', { eventId, orderId, buyerId: 'b1', sellerId: SELLER, total: USD(x.total), policy: policy(x.bps) }, now);
+    case 'request': return cmd('RequestPayment', { orderId, paymentId: `p${x.n}`, methodType: 'sandbox' }, now);
+    case 'capture': {
+      const amount = known(s) && x.frac !== 7 ? s.total.amount : x.total;
+      return cmd('CapturePayment', { orderId, paymentId: `p${x.n}`, providerRef: `ref${x.n}${x.flag ? 'a' : 'b'}`, amount: USD(amount), capturedAt: now }, now);
+    }
+    case 'fail': return cmd('FailPayment', { orderId, paymentId: `p${x.n}`, reason: 'card_declined' }, now);
+    case 'complete': return cmd('ReleaseOnCompletion', { eventId, orderId, reason: x.flag ? 'CONFIRMED' : 'DISPUTE_SETTLED' }, now);
+    case 'cancel': return cmd('RefundOnCancellation', { eventId, orderId, source: 'OrderCancelled', refundDue: x.flag }, now);
+    case 'close': return cmd('RefundOnCancellation', { eventId, orderId, source: 'OrderClosed', refundDue: x.flag }, now);
+    case 'fast': return cmd('GrantFastRefund', { eventId, orderId, disputeId, amount: USD(Math.max(part(s, x.frac), 1)) }, now);
+    case 'settle': {
+      const refundAmount = part(s, x.frac) + x.comp;
+      return cmd('ApplyDisputeSettlement', {
+        eventId, orderId, disputeId, refund: USD(refundAmount), ...(x.comp ? { compensation: USD(x.comp) } : {}), releaseRemainder: x.flag, settledBy: 'RULING',
+      }, now);
+    }
+    case 'appeal': return cmd('ApplyAppealDecision', { eventId, orderId, disputeId, decision: x.flag ? 'OVERTURN' : 'UPHOLD', refund: USD(part(s, x.frac)) }, now);
+    case 'refundFail': return cmd('FailRefundAttempt', { orderId, refundId, attempt: (refund?.attempts ?? 1) - (x.comp === 700 ? 1 : 0), error: 'provider_down' }, now);
+    case 'refundOk': return cmd('CompleteRefund', { orderId, refundId, providerRef: `sbx_${refundId}` }, now);
+    case 'fire': {
+      const dueAt = refund?.nextAttemptAt ?? now;
+      const fireAt = new Date(Date.parse(dueAt) + (x.flag ? 0 : x.frac - 60) * 1000).toISOString();
+      return cmd('FireDeadline', { kind: `refund_retry:${refundId}`, dueAt }, fireAt);
+    }
+    default: throw new Error(x.kind);
+  }
+};
+
+/** Independent sums by reason (not through balances()) to cross-check the view. */
+const sum = (ps: readonly Posting[], ...reasons: PostingReason[]) => ps.reduce((n, p) => (reasons.includes(p.reason) ? n + p.amount : n), 0);
+
+const checkEscrow = (s: KnownEscrow, log: EscrowEvent[], previous: EscrowState | undefined) => {
+  expect(verifyEscrow(s)).toEqual([]); // E1, E2, E3, R6 (also every prefix of the ledger)
+  const ps = s.postings;
+  const v = escrowView(s)!;
+  const captured = sum(ps, 'capture');
+  // balances are the sums of the postings
+  expect(v.captured.amount).toBe(captured + sum(ps, 'payment_returned'));
+  expect(v.held.amount).toBe(captured - sum(ps, 'release', 'commission', 'refund', 'exposure_recovery', 'writeoff_recovery'));
+  expect(v.refunded.amount).toBe(sum(ps, 'refund', 'fast_refund', 'compensation', 'clawback', 'payment_returned'));
+  expect(v.released.amount).toBe(sum(ps, 'release') - sum(ps, 'compensation', 'clawback'));
+  expect(v.commission.amount).toBe(sum(ps, 'commission'));
+  expect(v.writtenOff.amount).toBe(sum(ps, 'exposure_writeoff') - sum(ps, 'writeoff_recovery'));
+  expect(v.exposure.amount).toBe(sum(ps, 'fast_refund') - sum(ps, 'exposure_recovery', 'exposure_writeoff'));
+  expect(v.held.amount).toBeGreaterThanOrEqual(0);
+  // never a refund above the capture; never held twice; never a second release
+  expect(sum(ps, 'refund', 'fast_refund', 'clawback')).toBeLessThanOrEqual(captured);
+  expect(ps.filter((p) => p.reason === 'capture').length).toBeLessThanOrEqual(1);
+  expect(log.filter((e) => e.type === 'FundsReleased').length).toBeLessThanOrEqual(1);
+  // E2: settled order: captured = refunded (net of write-offs) + released + commission
+  if (s.settled) expect(captured + sum(ps, 'payment_returned')).toBe(v.refunded.amount - v.writtenOff.amount + v.released.amount + v.commission.amount);
+  // every buyer_refund credit is dispatched exactly once, completed at most once
+  const requested = log.filter((e): e is Extract<EscrowEvent, { type: 'RefundRequested' }> => e.type === 'RefundRequested');
+  expect(new Set(requested.map((e) => e.data.refundId)).size).toBe(requested.length);
+  expect(requested.reduce((n, e) => n + e.data.amount.amount, 0)).toBe(v.refunded.amount);
+  const completedIds = log.flatMap((e) => (e.type === 'RefundCompleted' ? [e.data.refundId] : []));
+  expect(new Set(completedIds).size).toBe(completedIds.length);
+  // E1: postings are only ever appended
+  if (known(previous)) expect(ps.slice(0, previous.postings.length)).toEqual(previous.postings);
+};
+
+const apply = (c: EscrowCommand, s: EscrowState): EscrowEvent[] | 'refused' => {
+  try {
+    return escrowDecider.decide(c, s);
+  } catch (e) {
+    if (isDomainError(e)) return 'refused';
+    throw e;
+  }
+};
+
+describe('escrow ledger under random histories (E1–E5, R6, R8)', () => {
+  it('E2: conservation, no double hold/release/refund, balances = Σ postings, after every step, with duplicates', () => {
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 1, maxLength: 40 }), fc.nat(3), (rest, prelude) => {
+        const opening = (kind: Step['kind'], order: Step['order']): Step => ({ ...rest[0]!, kind, order, frac: 50, dup: false });
+        const steps = prelude > 0 ? [opening('place', 0), opening('place', 1), opening('capture', 0), ...rest] : rest;
+        const states = new Map<string, EscrowState>();
+        const logs = new Map<string, EscrowEvent[]>(ORDERS.map((o) => [o, []]));
+        steps.forEach((x, i) => {
+          const orderId = ORDERS[x.order]!;
+          const before = states.get(orderId) ?? escrowDecider.initialState;
+          const c = toCommand(x, i, before);
+          const deliveries = x.dup ? [c, c] : [c];
+          let s = before;
+          deliveries.forEach((delivery, k) => {
+            const out = apply(delivery, s);
+            if (out === 'refused') return;
+            if (k > 0) expect(out).toEqual([]); // an exact redelivery is harmless
+            const previous = s;
+            s = out.reduce(escrowDecider.evolve, s);
+            logs.get(orderId)!.push(...out);
+            if (known(s)) checkEscrow(s, logs.get(orderId)!, previous);
+          });
+          states.set(orderId, s);
+          // Σ over every account of every order = 0; the seller balance is the sum of the orders' net payables
+          const all = [...states.values()].flatMap((st) => (known(st) ? st.postings : []));
+          for (const b of Object.values(balances(all))) expect(netOfAllAccounts(b)).toBe(0);
+          const payable = [...states.values()].reduce((n, st) => n + (known(st) ? escrowView(st)!.released.amount : 0), 0);
+          expect(sellerBalance(all).reduce((n, m) => n + m.amount, 0)).toBe(payable);
+        });
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('E3/E2: a paid order always ends settled with nothing held, whatever happened before', () => {
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 25 }), fc.boolean(), (steps, completeIt) => {
+        let s: EscrowState = escrowDecider.initialState;
+        const placed = cmd('RecordOrderPlaced', { eventId: 'p', orderId: 'o1', buyerId: 'b1', sellerId: SELLER, total: USD(10_000), policy: policy(250) }, T0);
+        const pay = cmd('CapturePayment', { orderId: 'o1', paymentId: 'p0', providerRef: 'r0', amount: USD(10_000), capturedAt: T0 }, T0);
+        const middle = steps.filter((x) => x.order === 0 && x.kind !== 'complete');
+        const commands = [() => placed, () => pay, ...middle.map((x, i) => () => toCommand(x, i, s))];
+        for (const next of commands) {
+          const out = apply(next(), s);
+          if (out !== 'refused') s = out.reduce(escrowDecider.evolve, s);
+        }
+        const end = completeIt
+          ? cmd('ReleaseOnCompletion', { eventId: 'end', orderId: 'o1', reason: 'CONFIRMED' }, T0)
+          : cmd('RefundOnCancellation', { eventId: 'end', orderId: 'o1', source: 'OrderCancelled', refundDue: true }, T0);
+        const out = apply(end, s);
+        if (out !== 'refused') s = out.reduce(escrowDecider.evolve, s);
+        expect(known(s) && s.settled).toBe(true);
+        expect(escrowView(s)!.held.amount).toBe(0);
+        expect(escrowView(s)!.exposure.amount).toBe(0);
+        expect(verifyEscrow(s)).toEqual([]);
+      }),
+      { numRuns: Math.ceil(RUNS / 2) },
+    );
+  });
+});

@@ -1,0 +1,69 @@
+import { DomainError, type Actor } from '@bp/contracts';
+import { durationMs, type Policy } from '@bp/timers';
+
+/**
+ * One event delivered to one subscription, retried with exponential backoff for up to
+ * `webhookRetryFor` (24 h by default), then given up; a partner may ask for a redelivery. The next
+ * attempt time is the delivery's deadline, fired by the shared timers.
+ */
+export type DeliveryStatus = 'pending' | 'succeeded' | 'failed';
+
+export type DeliveryEvent =
+  | { type: 'DeliveryScheduled'; data: { deliveryId: string; subscriptionId: string; eventId: string; ceType: string; body: string; at: string } }
+  | { type: 'DeliveryAttempted'; data: { deliveryId: string; attempt: number; ok: boolean; status: number | null; error: string | null; at: string; nextAttemptAt: string | null } }
+  | { type: 'DeliveryRequeued'; data: { deliveryId: string; at: string } };
+
+type Meta = { now: string; actor: Actor };
+export type DeliveryCommand =
+  | { type: 'ScheduleDelivery'; data: { deliveryId: string; subscriptionId: string; eventId: string; ceType: string; body: string }; meta: Meta }
+  | { type: 'RecordAttempt'; data: { deliveryId: string; ok: boolean; status: number | null; error: string | null }; meta: Meta }
+  /** `subscriptionId`: the one the caller asked under; a delivery of another one does not exist there. */
+  | { type: 'Redeliver'; data: { deliveryId: string; subscriptionId?: string }; meta: Meta };
+
+export type DeliveryState =
+  | { status: 'none' }
+  | { status: DeliveryStatus; deliveryId: string; subscriptionId: string; eventId: string; ceType: string; body: string; firstAt: string; attempts: number; nextAttemptAt: string | null; lastStatus: number | null; lastError: string | null };
+
+export const initialDeliveryState: DeliveryState = { status: 'none' };
+
+export const evolveDelivery = (s: DeliveryState, e: DeliveryEvent): DeliveryState => {
+  if (e.type === 'DeliveryScheduled') {
+    const { at, ...d } = e.data;
+    return { status: 'pending', ...d, firstAt: at, attempts: 0, nextAttemptAt: at, lastStatus: null, lastError: null };
+  }
+  if (s.status === 'none') return s;
+  if (e.type === 'DeliveryRequeued') return { ...s, status: 'pending', firstAt: e.data.at, nextAttemptAt: e.data.at };
+  const { attempt, ok, status, error, nextAttemptAt } = e.data;
+  return { ...s, attempts: attempt, lastStatus: status, lastError: error, nextAttemptAt, status: ok ? 'succeeded' : nextAttemptAt ? 'pending' : 'failed' };
+};
+
+/** Backoff base × 2^(attempt-1), never past the retry horizon; null = give up. */
+export const nextAttempt = (firstAt: string, now: string, attempt: number, policy: Policy['notifications']): string | null => {
+  const delay = durationMs(policy.webhookRetryBase) * 2 ** Math.min(attempt - 1, 30);
+  const next = Date.parse(now) + delay;
+  return next - Date.parse(firstAt) > durationMs(policy.webhookRetryFor) ? null : new Date(next).toISOString();
+};
+
+export const decideDelivery = (c: DeliveryCommand, s: DeliveryState, policy: Policy['notifications']): DeliveryEvent[] => {
+  switch (c.type) {
+    case 'ScheduleDelivery':
+      return s.status === 'none' ? [{ type: 'DeliveryScheduled', data: { ...c.data, at: c.meta.now } }] : [];
+    case 'RecordAttempt': {
+      if (s.status !== 'pending') return []; // a late answer after success or give-up changes nothing
+      const attempt = s.attempts + 1;
+      const nextAttemptAt = c.data.ok ? null : nextAttempt(s.firstAt, c.meta.now, attempt, policy);
+      return [{ type: 'DeliveryAttempted', data: { ...c.data, attempt, at: c.meta.now, nextAttemptAt } }];
+    }
+    case 'Redeliver':
+      if (s.status === 'none' || (c.data.subscriptionId !== undefined && c.data.subscriptionId !== s.subscriptionId)) throw new DomainError('DELIVERY_NOT_FOUND', 'no such delivery', 'not_found');
+      if (s.status === 'pending') throw new DomainError('DELIVERY_IN_PROGRESS', 'the delivery is still being retried', 'conflict');
+      return [{ type: 'DeliveryRequeued', data: { deliveryId: s.deliveryId, at: c.meta.now } }];
+    default: {
+      const never: never = c;
+      throw new Error(`unknown command ${(never as { type: string }).type}`);
+    }
+  }
+};
+
+export const deliveryDeadlines = (s: DeliveryState) =>
+  s.status === 'pending' && s.nextAttemptAt ? [{ kind: 'webhook_attempt', dueAt: s.nextAttemptAt, actor: 'system', onExpiry: 'webhook_attempted' }] : [];

@@ -1,0 +1,2 @@
+export { notificationService, createNotificationService, type NotificationServiceOptions } from './service';
+export { notificationRegistry } from './app/events';

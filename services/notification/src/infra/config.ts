@@ -1,0 +1,21 @@
+import { z } from 'zod';
+
+/**
+ * The notification service's own settings, parsed once. The runtime's ServiceConfig keeps only the
+ * keys every service shares, so these are read from the environment here.
+ */
+export const NotificationConfigSchema = z.object({
+  /** smtp://host:port (or smtps://); unset = write .eml files under `<DATA_DIR>/mail`. */
+  SMTP_URL: z.string().regex(/^smtps?:\/\//).optional(),
+  MAIL_FROM: z.string().default('Buyer Protection <no-reply@marketplace.invalid>'),
+  /** Timeouts of one e-mail send and one webhook POST, made inside a deadline's transaction. */
+  SMTP_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
+});
+export type NotificationConfig = z.infer<typeof NotificationConfigSchema>;
+
+export const loadNotificationConfig = (env: Record<string, string | undefined>): NotificationConfig => {
+  const parsed = NotificationConfigSchema.safeParse(env);
+  if (!parsed.success) throw new Error(`invalid notification configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  return parsed.data;
+};

@@ -1,0 +1,4 @@
+import { runMain } from '@bp/runtime';
+import { notificationService } from './service';
+
+void runMain(notificationService);

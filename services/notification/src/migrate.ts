@@ -1,0 +1,4 @@
+import { runMigrations } from '@bp/runtime';
+import { notificationService } from './service';
+
+void runMigrations(notificationService);

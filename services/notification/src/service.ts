@@ -1,0 +1,72 @@
+// The notification service as the runtime runs it (libs/runtime): its log's event types, what it
+// publishes (NoticeSent), the four topics it listens to, its read models, routes and deadline
+// firing (reminders, e-mail sends, webhook attempts). The runtime does the rest.
+import { notificationPublicEvents, Topics } from '@bp/contracts';
+import type { ServiceContext, ServiceModule } from '@bp/runtime';
+import { notificationRegistry } from './app/events';
+import { fireDeadline } from './app/fire';
+import { createHandlers, type Handlers } from './app/handlers';
+import { onPublicEvent } from './app/on-public-event';
+import { migrateParking } from './app/parking';
+import { handleEveryEventOf } from './consumers/public-events';
+import { registerRoutes } from './http';
+import { loadNotificationConfig } from './infra/config';
+import { createMailer, type Mailer } from './infra/mailer';
+import { createWebhookClient, type PostWebhook } from './infra/webhook-client';
+import { inboxProjection } from './projections/inbox';
+import { deliveriesProjection, subscriptionsProjection } from './projections/webhooks';
+
+const CONSUMED = [Topics.orders, Topics.escrow, Topics.disputes, Topics.buyers] as const;
+
+export interface NotificationServiceOptions {
+  /** Where SMTP_URL and friends are read (default process.env). */
+  env?: Record<string, string | undefined>;
+  /** Replace the outbound channels (tests of failure modes). */
+  mailer?: Mailer;
+  post?: PostWebhook;
+}
+
+interface Wiring {
+  h: Handlers;
+  mailer: Mailer;
+  post: PostWebhook;
+}
+
+export const createNotificationService = (o: NotificationServiceOptions = {}): ServiceModule => {
+  // One application layer per running service: routes, consumers and scheduler share it.
+  const wirings = new WeakMap<ServiceContext, Wiring>();
+  const wiringOf = (ctx: ServiceContext): Wiring => {
+    let w = wirings.get(ctx);
+    if (!w) {
+      const config = loadNotificationConfig(o.env ?? process.env);
+      const mailer = o.mailer ?? createMailer(config, ctx.config.DATA_DIR);
+      w = { h: createHandlers(ctx), mailer, post: o.post ?? createWebhookClient(config.WEBHOOK_TIMEOUT_MS) };
+      wirings.set(ctx, w);
+    }
+    return w;
+  };
+
+  return {
+    name: 'notification',
+    registry: notificationRegistry(),
+    publishes: notificationPublicEvents,
+    consumes: {
+      topics: CONSUMED,
+      handlers: (ctx) => handleEveryEventOf(CONSUMED, onPublicEvent(ctx, wiringOf(ctx).h)),
+    },
+    projections: (ctx) => [inboxProjection(ctx.schema), subscriptionsProjection(ctx.schema), deliveriesProjection(ctx.schema)],
+    // Operational state, not a read model: events parked until their OrderPlaced (app/parking).
+    migrate: (ctx) => migrateParking(ctx.pool, ctx.schema),
+    routes: async (app, ctx) => {
+      const w = wiringOf(ctx);
+      app.addHook('onClose', async () => w.mailer.close());
+      await registerRoutes(app, { ctx, h: w.h });
+    },
+    fireDeadline: (ctx) => {
+      const w = wiringOf(ctx);
+      return fireDeadline(ctx, w.h, w);
+    },
+  };
+};
+
+export const notificationService: ServiceModule = createNotificationService();

@@ -1,0 +1,81 @@
+// The order service's application layer: the command handlers of both aggregates wired to the log,
+// the read-model projections and the deadline table, all in ONE transaction per command.
+//
+// O12 runs in the same transaction as the order command that completed the order (not as a process
+// consuming our own log): the level is then never behind a completion that committed, there is no
+// extra subscription/checkpoint to operate, and a replay still rebuilds it because the buyer-level
+// stream is itself in the log. The buyer-level decider counts each order once (dedupe by orderId).
+import { isDomainError, systemActor, type EventEnvelope, type OrderCompletedData } from '@bp/contracts';
+import { commandHandler, inlineProjections, loadAggregate, type AppendHook, type AppendMetadata, type CommandResult } from '@bp/eventstore';
+import type { ServiceContext } from '@bp/runtime';
+import { deadlineSync } from '@bp/timers';
+import type { PoolClient } from 'pg';
+import { buyerLevelDecider, type BuyerLevelCommand, type BuyerLevelEvent, type BuyerLevelState } from '../domain/buyer-level';
+import { deadlines, orderDecider, type OrderCommand, type OrderEvent, type OrderState } from '../domain/order';
+import { ordersListProjection } from '../projections/orders-list';
+import { completedSpend } from './completed-spend';
+import { buyerStream, orderStream } from './streams';
+
+export interface RunOptions {
+  metadata: AppendMetadata;
+  /** Join the caller's transaction (consumer inbox, scheduler). */
+  tx?: PoolClient;
+  /** If-Match. */
+  expectedVersion?: number;
+}
+
+export interface OrderApp {
+  execute(command: OrderCommand, o: RunOptions): Promise<CommandResult<OrderState>>;
+  load(orderId: string): Promise<{ state: OrderState; version: number }>;
+  /** The order's stream as stored (the timeline) and the state it folds to. */
+  history(orderId: string): Promise<{ events: EventEnvelope[]; state: OrderState }>;
+  buyerLevel(buyerId: string): Promise<{ state: BuyerLevelState; version: number }>;
+}
+
+export const createOrderApp = (ctx: ServiceContext): OrderApp => {
+  const { store } = ctx;
+  const buyers = commandHandler<BuyerLevelCommand, BuyerLevelEvent, BuyerLevelState>({
+    store,
+    decider: buyerLevelDecider,
+    streamId: (c) => buyerStream(c.data.buyerId),
+  });
+
+  /** O12 inside the order command's transaction: each OrderCompleted records the buyer's spend. */
+  const recordSpend = (command: OrderCommand, metadata: AppendMetadata): AppendHook<OrderState> => async (tx, { events, state }) => {
+    for (const e of events) {
+      if (e.type !== 'OrderCompleted') continue;
+      const actor = systemActor('order-service');
+      const spend = completedSpend(e.data as OrderCompletedData, { command, state }, ctx.policy, { now: metadata.now, actor });
+      try {
+        await buyers(spend, { tx, metadata: { correlationId: metadata.correlationId, causationId: e.id, actor, now: metadata.now } });
+      } catch (err) {
+        // The club level must never block a completion (money release, O6/O7): a refusal (e.g. no USD
+        // rate for the currency) is rolled back to the handler's savepoint and reported instead.
+        if (!isDomainError(err)) throw err;
+        ctx.logger.warn({ orderId: spend.data.orderId, code: err.code }, 'completed spend not recorded');
+      }
+    }
+  };
+  const projections = inlineProjections([ordersListProjection(ctx.schema)]);
+  const timers = deadlineSync(ctx.schema, deadlines);
+  // A handler per command (cheap: closures) so the spend hook sees the command; the handler opens
+  // the transaction itself, or joins the caller's (consumer inbox, scheduler) with a savepoint.
+  const orders = (command: OrderCommand, metadata: AppendMetadata) =>
+    commandHandler<OrderCommand, OrderEvent, OrderState>({
+      store,
+      decider: orderDecider,
+      streamId: (c) => orderStream(c.data.orderId ?? ''),
+      hooks: [projections, timers, recordSpend(command, metadata)],
+    });
+
+  return {
+    execute: (command, o) => orders(command, o.metadata)(command, o),
+    load: (orderId) => loadAggregate(store, orderDecider, orderStream(orderId)),
+    history: async (orderId) => {
+      const events = await store.readStream(orderStream(orderId));
+      const state = events.reduce((s, e) => orderDecider.evolve(s, { type: e.type, data: e.data } as OrderEvent), orderDecider.initialState);
+      return { events, state };
+    },
+    buyerLevel: (buyerId) => loadAggregate(store, buyerLevelDecider, buyerStream(buyerId)),
+  };
+};

@@ -1,0 +1,65 @@
+// The named guards of the transition table (process.ts), and the refusal for a command sent in the
+// wrong lifecycle position. Guards return a refusal code or null; deadlines() calls the state-only
+// ones without `now`.
+import type { OrderErrorCode } from './errors';
+import type { ExistingOrder, Extension, InTransitState, OrderState } from './order';
+import { type From, type GuardName, transitionsOf } from './process';
+import type { OrderCommandType } from './commands';
+import { durationMs } from '@bp/timers';
+
+const ms = (iso: string): number => Date.parse(iso);
+
+export const isInTransit = (s: OrderState): s is InTransitState => s.status === 'shipped' || s.status === 'delivered';
+export const isDisputeOpen = (s: OrderState): boolean => isInTransit(s) && s.protection.suspension !== null;
+export const pendingExtension = (s: OrderState): Extension | undefined =>
+  isInTransit(s) ? s.extensions.find((x) => x.outcome === 'pending') : undefined;
+export const approvedExtensions = (s: OrderState): number =>
+  isInTransit(s) || s.status === 'completed' ? s.extensions.filter((x) => x.outcome === 'approved').length : 0;
+
+type Guard = (s: ExistingOrder, now?: number) => OrderErrorCode | null;
+
+/** O6: protected = shipped, no open dispute (O9), protection not over. */
+const protectedNow: Guard = (s, now) => {
+  if (!isInTransit(s)) return 'ORDER_NOT_SHIPPED';
+  if (s.protection.suspension) return 'DISPUTE_OPEN';
+  return now !== undefined && now >= ms(s.protection.endsAt) ? 'PROTECTION_EXPIRED' : null;
+};
+
+export const guards: Record<GuardName, Guard> = {
+  protected: protectedNow,
+  // O8: at most one pending request, at most maxApprovedExtensions approved (snapshot).
+  extension_requestable: (s, now) =>
+    protectedNow(s, now) ??
+    (pendingExtension(s) ? 'EXTENSION_PENDING' : null) ??
+    (approvedExtensions(s) >= s.order.policy.order.maxApprovedExtensions ? 'EXTENSION_LIMIT_REACHED' : null),
+  extension_answerable: (s, now) => (pendingExtension(s) ? protectedNow(s, now) : 'EXTENSION_NOT_PENDING'),
+  extension_pending: (s) => (pendingExtension(s) ? null : 'EXTENSION_NOT_PENDING'),
+  no_dispute: (s) => (isDisputeOpen(s) ? 'DISPUTE_OPEN' : null),
+  dispute_open: (s) => (isDisputeOpen(s) ? null : 'DISPUTE_OPEN'),
+  // O11: one review, within reviewWindow after completion.
+  review_open: (s, now) => {
+    if (s.status !== 'completed') return 'ORDER_NOT_COMPLETED';
+    if (s.review) return 'REVIEW_ALREADY_POSTED';
+    const closesAt = ms(s.completion.completedAt) + durationMs(s.order.policy.order.reviewWindow);
+    return now !== undefined && now >= closesAt ? 'REVIEW_WINDOW_CLOSED' : null;
+  },
+  review_awaiting_reply: (s) => {
+    if (s.status !== 'completed' || !s.review) return 'REVIEW_NOT_FOUND';
+    return s.review.reply ? 'REVIEW_ALREADY_REPLIED' : null;
+  },
+  review_unpublished: (s) => (s.status === 'completed' && s.review && !s.review.publishedAt ? null : 'REVIEW_NOT_FOUND'),
+};
+
+const RANK: Record<From, number> = { initial: 0, placed: 1, paid: 2, shipped: 3, delivered: 3, completed: 4, closed: 4 };
+const NOT_YET: Record<number, OrderErrorCode> = { 2: 'ORDER_NOT_PAID', 3: 'ORDER_NOT_SHIPPED', 4: 'ORDER_NOT_COMPLETED' };
+
+/** Why `command` cannot run in `status`: derived from the table's `from` lists. */
+export const positionRefusal = (command: OrderCommandType, status: From): OrderErrorCode => {
+  if (status === 'initial') return 'ORDER_NOT_FOUND';
+  if (command === 'PlaceOrder') return 'ORDER_ALREADY_EXISTS';
+  const min = Math.min(...transitionsOf(command).flatMap((t) => t.from.map((f) => RANK[f])));
+  if (RANK[status] < min) return NOT_YET[min] ?? 'ORDER_NOT_FOUND';
+  if (status === 'closed') return 'ORDER_CLOSED';
+  if (status === 'completed') return 'ORDER_COMPLETED';
+  return 'ORDER_ALREADY_SHIPPED';
+};

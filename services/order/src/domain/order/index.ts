@@ -1,0 +1,9 @@
+// The order aggregate's public surface (pure; no I/O).
+export * from './order';
+export * from './commands';
+export * from './errors';
+export * from './process';
+export * from './deadlines';
+export * from './views';
+export { decide, orderDecider } from './decide';
+export { orderPrivateEvents, ShippingAddress, ShippingAddressRecorded, PaymentAmountMismatched, RefundRecorded } from './private-events';

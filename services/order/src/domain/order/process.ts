@@ -1,0 +1,105 @@
+// The order lifecycle as data (conventions.md, style-anchors §3 Sharetribe): one table drives the
+// guards in decide, allowedActions in the views, deadlines(state), the reachability test and the
+// Mermaid diagram in the README.
+import type { Role } from '@bp/contracts';
+import { addMs, durationMs } from '@bp/timers';
+import type { OrderCommandType } from './commands';
+import type { OrderInfo, Status } from './order';
+
+export type Party = Role | 'system';
+export type From = Status | 'initial';
+
+/** Named guards (implemented in guards.ts): a state check that yields a refusal code or null. */
+export type GuardName =
+  | 'protected' // O6: no open dispute, protection not over
+  | 'extension_requestable' // O8: protected, none pending, under the cap
+  | 'extension_answerable' // O8: a pending request, protected
+  | 'extension_pending' // O8: a pending request
+  | 'no_dispute' // O9
+  | 'dispute_open' // O9
+  | 'review_open' // O11: within the review window, none yet
+  | 'review_awaiting_reply' // O11
+  | 'review_unpublished'; // O11
+
+/** The moment a deadline counts from (a state field) and the period added (policy snapshot or order). */
+export type Since = 'placedAt' | 'paidAt' | 'protectionEndsAt' | 'extensionRequestedAt' | 'reviewPostedAt';
+export type Period = 'order.paymentWindow' | 'handlingDays' | 'order.extensionResponseWindow' | 'order.reviewPublishAfter';
+
+export type DeadlineKind = 'payment' | 'shipment' | 'protection_end' | 'extension_response' | 'review_publication';
+export interface DeadlineSpec {
+  kind: DeadlineKind;
+  since: Since;
+  period: Period | null;
+  /** Who must act before it expires (API.md deadline shape). */
+  actor: Party;
+  onExpiry: string;
+}
+
+export interface Transition {
+  name: string;
+  /** The command that performs it (FireDeadline for timed ones). */
+  command: OrderCommandType;
+  from: readonly From[];
+  /** `same`: stays in its status (a self-loop). */
+  to: Status | 'same';
+  actor: readonly Party[];
+  guard?: GuardName;
+  deadline?: DeadlineSpec;
+  rule: string;
+}
+
+const inTransit = ['shipped', 'delivered'] as const;
+const system = ['system'] as const;
+
+export const transitions: readonly Transition[] = [
+  { name: 'place', command: 'PlaceOrder', from: ['initial'], to: 'placed', actor: ['buyer'], rule: 'O2' },
+  { name: 'pay', command: 'ConfirmPayment', from: ['placed'], to: 'paid', actor: system, rule: 'O3' },
+  { name: 'cancel', command: 'CancelOrder', from: ['placed', 'paid'], to: 'closed', actor: ['buyer', 'seller'], rule: 'O4' },
+  { name: 'expire_payment', command: 'FireDeadline', from: ['placed'], to: 'closed', actor: system, rule: 'O2',
+    deadline: { kind: 'payment', since: 'placedAt', period: 'order.paymentWindow', actor: 'buyer', onExpiry: 'order_closed_unpaid' } },
+  { name: 'ship', command: 'ShipOrder', from: ['paid'], to: 'shipped', actor: ['seller'], rule: 'O5' },
+  { name: 'expire_handling', command: 'FireDeadline', from: ['paid'], to: 'closed', actor: system, rule: 'O4',
+    deadline: { kind: 'shipment', since: 'paidAt', period: 'handlingDays', actor: 'seller', onExpiry: 'order_closed_refunded' } },
+  { name: 'report_delivery', command: 'ReportDelivery', from: ['shipped'], to: 'delivered', actor: ['buyer', 'seller', 'agent', 'partner'], rule: 'O10' },
+  { name: 'confirm_receipt', command: 'ConfirmReceipt', from: inTransit, to: 'completed', actor: ['buyer'], guard: 'protected', rule: 'O6' },
+  { name: 'auto_confirm', command: 'FireDeadline', from: inTransit, to: 'completed', actor: system, guard: 'no_dispute', rule: 'O7',
+    deadline: { kind: 'protection_end', since: 'protectionEndsAt', period: null, actor: 'buyer', onExpiry: 'auto_confirmed' } },
+  { name: 'request_extension', command: 'RequestExtension', from: inTransit, to: 'same', actor: ['buyer'], guard: 'extension_requestable', rule: 'O8' },
+  { name: 'approve_extension', command: 'ApproveExtension', from: inTransit, to: 'same', actor: ['seller'], guard: 'extension_answerable', rule: 'O8' },
+  { name: 'decline_extension', command: 'DeclineExtension', from: inTransit, to: 'same', actor: ['seller'], guard: 'extension_pending', rule: 'O8' },
+  { name: 'lapse_extension', command: 'FireDeadline', from: inTransit, to: 'same', actor: system, guard: 'extension_pending', rule: 'O8',
+    deadline: { kind: 'extension_response', since: 'extensionRequestedAt', period: 'order.extensionResponseWindow', actor: 'seller', onExpiry: 'extension_lapsed' } },
+  { name: 'suspend_protection', command: 'RecordDisputeOpened', from: inTransit, to: 'same', actor: system, guard: 'no_dispute', rule: 'O9' },
+  { name: 'resume_protection', command: 'RecordDisputeWithdrawn', from: inTransit, to: 'same', actor: system, guard: 'dispute_open', rule: 'O9' },
+  { name: 'complete_after_withdrawal', command: 'RecordDisputeWithdrawn', from: inTransit, to: 'completed', actor: system, guard: 'dispute_open', rule: 'O9' },
+  { name: 'resend', command: 'RecordResendShipped', from: inTransit, to: 'same', actor: system, guard: 'dispute_open', rule: 'D9' },
+  { name: 'settle_release', command: 'RecordDisputeSettled', from: inTransit, to: 'completed', actor: system, guard: 'dispute_open', rule: 'E3' },
+  { name: 'settle_refund', command: 'RecordDisputeSettled', from: inTransit, to: 'closed', actor: system, guard: 'dispute_open', rule: 'E3' },
+  { name: 'refund_in_full', command: 'RecordRefundCompleted', from: ['paid', ...inTransit], to: 'closed', actor: system, rule: 'E3' },
+  { name: 'post_review', command: 'PostReview', from: ['completed'], to: 'same', actor: ['buyer'], guard: 'review_open', rule: 'O11' },
+  { name: 'reply_review', command: 'ReplyToReview', from: ['completed'], to: 'same', actor: ['seller'], guard: 'review_awaiting_reply', rule: 'O11' },
+  { name: 'publish_review', command: 'FireDeadline', from: ['completed'], to: 'same', actor: system, guard: 'review_unpublished', rule: 'O11',
+    deadline: { kind: 'review_publication', since: 'reviewPostedAt', period: 'order.reviewPublishAfter', actor: 'system', onExpiry: 'review_published' } },
+];
+
+export const TERMINAL: readonly Status[] = ['completed', 'closed'];
+
+export const transitionsOf = (command: OrderCommandType): Transition[] => transitions.filter((t) => t.command === command);
+export const timedTransitions = (): (Transition & { deadline: DeadlineSpec })[] =>
+  transitions.filter((t): t is Transition & { deadline: DeadlineSpec } => t.deadline !== undefined);
+export const deadlineSpec = (kind: string): (Transition & { deadline: DeadlineSpec }) | undefined =>
+  timedTransitions().find((t) => t.deadline.kind === kind);
+
+/** A period in ms, from the order's policy snapshot or its own fields (never a literal). */
+export const periodMs = (period: Period, order: Pick<OrderInfo, 'policy' | 'handlingDays'>): number => {
+  switch (period) {
+    case 'order.paymentWindow': return durationMs(order.policy.order.paymentWindow);
+    case 'handlingDays': return durationMs(`P${order.handlingDays}D`);
+    case 'order.extensionResponseWindow': return durationMs(order.policy.order.extensionResponseWindow);
+    case 'order.reviewPublishAfter': return durationMs(order.policy.order.reviewPublishAfter);
+  }
+};
+
+/** since + period, as an ISO string: the one way every deadline time is computed. */
+export const dueAt = (since: string, period: Period | null, order: Pick<OrderInfo, 'policy' | 'handlingDays'>): string =>
+  period ? addMs(since, periodMs(period, order)) : new Date(since).toISOString();

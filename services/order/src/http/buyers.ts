@@ -1,0 +1,18 @@
+// GET /buyers/{buyerId}/level (O12): that buyer or an agent; another buyer gets 404.
+import type { ServiceApp } from '@bp/http';
+import { setVersionHeaders } from '@bp/http';
+import { buyerLevelView } from '../domain/buyer-level';
+import { DomainError } from '@bp/contracts';
+import { callerOf, type RouteDeps } from './context';
+import { BuyerParams } from './params';
+
+export const buyerRoutes = (deps: RouteDeps) => async (app: ServiceApp) => {
+  app.get('/buyers/:buyerId/level', { config: { roles: ['buyer', 'agent'] }, schema: { params: BuyerParams } }, async (req, reply) => {
+    const caller = callerOf(req);
+    const { buyerId } = req.params;
+    if (caller.role === 'buyer' && caller.id !== buyerId) throw new DomainError('BUYER_NOT_FOUND', 'no such buyer', 'not_found');
+    const { state, version } = await deps.app.buyerLevel(buyerId);
+    setVersionHeaders(reply, version);
+    return { buyerId, ...buyerLevelView(state), version };
+  });
+};

@@ -1,0 +1,20 @@
+// O8: the buyer asks for more protection days; the seller approves or declines.
+import { randomUUID } from 'node:crypto';
+import type { ServiceApp } from '@bp/http';
+import { AnswerExtensionBody, RequestExtensionBody } from '../domain/order';
+import type { RouteDeps } from './context';
+import { orderCommandRoute } from './order-command';
+import { ExtensionParams, OrderParams } from './params';
+
+export const extensionRoutes = (deps: RouteDeps) => async (app: ServiceApp) => {
+  orderCommandRoute(app, deps, {
+    url: '/orders/:orderId/extensions', type: 'RequestExtension', params: OrderParams, body: RequestExtensionBody,
+    data: (req) => ({ orderId: req.params.orderId, extensionId: randomUUID(), ...req.body }),
+    answer: (r, data) => ({ status: 201, body: { extensionId: data.extensionId, version: r.version } }),
+  });
+  const answer = { params: ExtensionParams, body: AnswerExtensionBody.nullish() };
+  orderCommandRoute(app, deps, { url: '/orders/:orderId/extensions/:extensionId/approve', type: 'ApproveExtension', ...answer,
+    data: (req) => ({ orderId: req.params.orderId, extensionId: req.params.extensionId }) });
+  orderCommandRoute(app, deps, { url: '/orders/:orderId/extensions/:extensionId/decline', type: 'DeclineExtension', ...answer,
+    data: (req) => ({ orderId: req.params.orderId, extensionId: req.params.extensionId }) });
+};

@@ -1,0 +1,41 @@
+// /orders: place (O2), read one, list own. Ids are generated here, never in the domain.
+import { randomUUID } from 'node:crypto';
+import { PageShape, decodeCursor, encodeCursor, type ServiceApp } from '@bp/http';
+import { snapshotOf } from '@bp/timers';
+import { z } from 'zod';
+import { PlaceOrderBody, orderError } from '../domain/order';
+import { listOrders } from '../projections';
+import { callerOf, execute, requestMeta, sendView, type RouteDeps } from './context';
+import { OrderParams } from './params';
+
+const BuyerStatus = z.enum(['awaiting_payment', 'awaiting_shipment', 'shipped', 'delivered', 'completed', 'closed']);
+const ListQuery = z.object({ ...PageShape, as: z.enum(['buyer', 'seller']).optional(), status: BuyerStatus.optional() });
+const Cursor = z.object({ placedAt: z.iso.datetime(), orderId: z.string().min(1) });
+
+export const orderRoutes = (deps: RouteDeps) => async (app: ServiceApp) => {
+  const { ctx } = deps;
+
+  app.post('/orders', { config: { roles: ['buyer'] }, schema: { body: PlaceOrderBody } }, async (req, reply) => {
+    const { meta, metadata } = requestMeta(req, ctx);
+    const orderId = randomUUID();
+    const r = await execute(deps, req, { type: 'PlaceOrder', data: { ...req.body, orderId, policy: snapshotOf(ctx.policy) }, meta }, metadata);
+    reply.header('location', `/orders/${orderId}`);
+    return sendView(reply, ctx, r.state, r.version, meta.actor, 201);
+  });
+
+  app.get('/orders/:orderId', { config: { roles: ['buyer', 'seller', 'agent'] }, schema: { params: OrderParams } }, async (req, reply) => {
+    const { state, version } = await deps.app.load(req.params.orderId);
+    return sendView(reply, ctx, state, version, callerOf(req));
+  });
+
+  // A buyer lists the orders they bought, a seller those they sold: `as` can only be one's own role.
+  app.get('/orders', { config: { roles: ['buyer', 'seller'] }, schema: { querystring: ListQuery } }, async (req) => {
+    const caller = callerOf(req);
+    const as = req.query.as ?? caller.role;
+    if (as !== caller.role) throw orderError('ROLE_NOT_ALLOWED', `a ${caller.role} cannot list orders as ${as}`);
+    const after = req.query.cursor ? decodeCursor(req.query.cursor, Cursor) : undefined;
+    const page = await listOrders(ctx.pool, ctx.schema, { party: as as 'buyer' | 'seller', partyId: caller.id, status: req.query.status, limit: req.query.limit, after });
+    const last = page.items[page.items.length - 1];
+    return { items: page.items, nextCursor: page.hasMore && last ? encodeCursor({ placedAt: last.placedAt, orderId: last.orderId }) : null };
+  });
+};

@@ -1,0 +1,3 @@
+export { orderService } from './service';
+export * from './domain/order';
+export * from './domain/buyer-level';

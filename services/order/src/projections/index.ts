@@ -1,0 +1,1 @@
+export { ordersListProjection, listOrders, type OrderListItem, type ListQuery } from './orders-list';

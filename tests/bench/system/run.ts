@@ -1,0 +1,178 @@
+/**
+ * `npm run bench`: the whole system under load, side by side with this machine's ceilings.
+ *
+ *   node --require ./tools/swc-register.js tests/bench/system/run.ts
+ *
+ * 1. builds and starts the system as `npm start` does (system-under-test.ts), simulated clock;
+ * 2. measures the ceilings: PostgreSQL commits/s (1 and 16 connections), Fastify hello world;
+ * 3. runs the load levels (load.ts, lifecycle.ts), then an extra pass at the top level with the order
+ *    service under the CPU profiler (profile.ts);
+ * 4. a burst of deadlines with many pending (deadlines.ts); replay and verify (ops-phase.ts);
+ * 5. writes tests/bench/results/report.md and throughput-latency.svg, and prints the report.
+ *
+ * Env: BENCH_LEVELS (clients per level, default 2,5,10,20,30), BENCH_LEVEL_SECONDS (20),
+ * BENCH_DEADLINES (burst size, 2000), BENCH_PENDING (pending deadlines, 100000),
+ * BENCH_PROFILE_SECONDS (10; 0 = no profile), BENCH_LOG_LEVEL (warn).
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Pool } from 'pg';
+import { measureCeilings } from './ceilings';
+import { measureDeadlines, type DeadlineResult } from './deadlines';
+import { runLevel, type LevelResult } from './load';
+import { measureOps, type OpsFigures } from './ops-phase';
+import { startProfile } from './profile';
+import { renderReport, type ReportInput, verdicts } from './report';
+import { RssSampler } from './rss';
+import { fmt } from './stats';
+import { throughputLatencySvg } from './svg';
+import { build, DATA_DIR, ROOT, startSystem } from './system-under-test';
+
+const LEVELS = (process.env.BENCH_LEVELS ?? '2,5,10,20,30').split(',').map(Number).filter((n) => n > 0);
+const LEVEL_SECONDS = Number(process.env.BENCH_LEVEL_SECONDS ?? 20);
+const DEADLINES = Number(process.env.BENCH_DEADLINES ?? 2000);
+const PENDING = Number(process.env.BENCH_PENDING ?? 100_000);
+const PROFILE_SECONDS = Number(process.env.BENCH_PROFILE_SECONDS ?? 10);
+const RESULTS = path.join(ROOT, 'tests/bench/results');
+const COMMAND = 'npm run bench   (= node --require ./tools/swc-register.js tests/bench/system/run.ts)';
+
+const say = (line: string) => process.stdout.write(`${line}\n`);
+
+/** Level ≥ 50 (error) lines of each service's pino log, grouped by service, message and error text. */
+const serviceErrors = (): { line: string; count: number }[] => {
+  const counts = new Map<string, number>();
+  for (const n of ['order', 'escrow', 'dispute', 'notification']) {
+    const file = path.join(ROOT, DATA_DIR, 'logs', `${n}.log`);
+    if (!existsSync(file)) continue;
+    for (const text of readFileSync(file, 'utf8').split('\n')) {
+      if (!text.startsWith('{')) continue;
+      try {
+        const j = JSON.parse(text) as { level?: number; msg?: string; type?: string; error?: string; err?: { message?: string } };
+        if ((j.level ?? 0) < 50) continue;
+        const key = `${n}: ${j.msg ?? ''}${j.type ? ` (${j.type})` : ''} — ${(j.error ?? j.err?.message ?? '').slice(0, 160)}`;
+        counts.set(key, (counts.get(key) ?? 0) + 1);
+      } catch {
+        /* not a log line */
+      }
+    }
+  }
+  return [...counts].map(([line, count]) => ({ line, count })).sort((a, b) => b.count - a.count);
+};
+
+const main = async (): Promise<void> => {
+  const started = Date.now();
+  const loadBefore = os.loadavg();
+  say(`system bench: levels ${LEVELS.join(', ')} clients × ${LEVEL_SECONDS} s; load average ${loadBefore.map((x) => x.toFixed(2)).join(' ')} on ${os.cpus().length} cores`);
+  build(say);
+  const sut = await startSystem(say);
+  const pool = new Pool({ connectionString: sut.databaseUrl, max: 4 });
+  const notes: string[] = [
+    `System started as \`npm start -- --reset\` does, from the same build (system/dist/start/*; tests/bench/system/stack.ts, so that the ports are free ones: start.ts pins 3001–3004), data in \`${DATA_DIR}\`, CLOCK=simulated, LOG_LEVEL=${process.env.BENCH_LOG_LEVEL ?? 'warn'}, RATE_LIMIT_WRITES_PER_MINUTE=0, DB_POOL_MAX default (10); the load generator runs on the same two cores.`,
+  ];
+  let ok = false;
+  try {
+    const postgres = (await pool.query<{ server_version: string }>('SHOW server_version')).rows[0]!.server_version;
+    say('ceilings:');
+    const ceilings = await measureCeilings(sut.databaseUrl, say);
+
+    const sampler = new RssSampler(() => sut.processes());
+    const levels: LevelResult[] = [];
+    for (const clients of LEVELS) {
+      say(`level: ${clients} clients…`);
+      const l = await runLevel(sut, pool, { clients, seconds: LEVEL_SECONDS, tag: `l${clients}`, sampler });
+      levels.push(l);
+      say(`  ${fmt(l.lifecyclesPerSecond, 1)} lifecycles/s (${l.completed} done, ${l.disputes} disputes, ${l.failures} failed); order commands p50/p95/p99 ${fmt(l.orderCommands.p50, 1)}/${fmt(l.orderCommands.p95, 1)}/${fmt(l.orderCommands.p99, 1)} ms`);
+      for (const [k, s] of Object.entries(l.logged)) if (s.n) say(`  ${k}: p50 ${fmt(s.p50)} ms, p99 ${fmt(s.p99)} ms (n ${s.n})`);
+      say(`  peak RSS MB: ${Object.entries(l.rssMb).map(([k, v]) => `${k} ${fmt(v)}`).join(', ')}`);
+      for (const s of l.failureSamples) say(`  ! ${s}`);
+    }
+
+    let profile: ReportInput['profile'];
+    let profileError: string | undefined;
+    const orderPid = sut.servicePid('order');
+    const top = LEVELS[LEVELS.length - 1]!;
+    if (PROFILE_SECONDS > 0 && orderPid) {
+      say(`profile: order service (pid ${orderPid}) during ${PROFILE_SECONDS} s at ${top} clients…`);
+      try {
+        const p = await startProfile(orderPid, sut.inspectPort, path.join(ROOT, DATA_DIR, 'order-service.cpuprofile'));
+        const l = await runLevel(sut, pool, { clients: top, seconds: PROFILE_SECONDS, tag: 'profile', sampler });
+        const r = await p.stop();
+        profile = { clients: top, seconds: l.seconds, ...r };
+        for (const h of [...r.top, ...r.topJs]) say(`  ${fmt(h.selfMs).padStart(7)} ms  ${(h.share * 100).toFixed(1).padStart(5)} %  ${h.fn}  ${h.where}`);
+      } catch (err) {
+        profileError = (err as Error).message;
+        say(`  ! profile failed: ${profileError}`);
+      }
+    }
+
+    let deadlines: DeadlineResult | undefined;
+    if (DEADLINES > 0) {
+      say(`deadlines: ${DEADLINES} due at once, ${PENDING} pending…`);
+      deadlines = await measureDeadlines(sut, pool, { due: DEADLINES, pendingTotal: PENDING, concurrency: 16, say });
+      say(`  lateness p50 ${fmt(deadlines.lateness.p50)} ms, p99 ${fmt(deadlines.lateness.p99)} ms, ${deadlines.fired} fired; /ops/clock settled in ${fmt(deadlines.settleMs)} ms`);
+    }
+
+    say('replay and verify:');
+    let ops: OpsFigures | undefined;
+    try {
+      ops = await measureOps(sut, say);
+    } catch (err) {
+      say(`  ! replay/verify failed: ${(err as Error).stack ?? String(err)}`);
+    }
+
+    const input: ReportInput = {
+      facts: {
+        command: COMMAND,
+        startedAt: new Date(started).toISOString(),
+        minutes: (Date.now() - started) / 60_000,
+        cores: os.cpus().length,
+        cpuModel: os.cpus()[0]?.model ?? '?',
+        node: process.version,
+        postgres: `PostgreSQL ${postgres}`,
+        loadBefore,
+        loadAfter: os.loadavg(),
+        levelsSeconds: LEVEL_SECONDS,
+        notes,
+      },
+      ceilings,
+      levels,
+      deadlines,
+      ops,
+      profile,
+      profileError,
+      serviceErrors: serviceErrors(),
+    };
+    const report = renderReport(input);
+    const svg = throughputLatencySvg({
+      title: 'Whole system: throughput vs p99 latency per load level',
+      xLabel: 'completed lifecycles/s',
+      yLabel: 'p99 latency (ms)',
+      series: [
+        { name: 'order commands p99', color: '#1f77b4', points: levels.map((l) => ({ x: l.lifecyclesPerSecond, y: l.orderCommands.p99, label: `${l.clients} clients` })) },
+        { name: 'POST /payments p99', color: '#2ca02c', points: levels.map((l) => ({ x: l.lifecyclesPerSecond, y: l.endpoints['POST /payments']?.p99 ?? 0, label: `${l.clients}` })) },
+        { name: 'PaymentCaptured→OrderPaid p99', color: '#d62728', points: levels.map((l) => ({ x: l.lifecyclesPerSecond, y: l.logged['PaymentCaptured → order OrderPaid']?.p99 ?? 0, label: `${l.clients}` })) },
+        { name: 'OrderCompleted→FundsReleased p99', color: '#9467bd', points: levels.map((l) => ({ x: l.lifecyclesPerSecond, y: l.logged['OrderCompleted → escrow FundsReleased']?.p99 ?? 0, label: `${l.clients}` })) },
+      ],
+    });
+    mkdirSync(RESULTS, { recursive: true });
+    writeFileSync(path.join(RESULTS, 'report.md'), report);
+    writeFileSync(path.join(RESULTS, 'throughput-latency.svg'), svg);
+    say('');
+    say(report);
+    say('targets:');
+    for (const v of verdicts(input)) say(`  ${v.holds === undefined ? 'n/a ' : v.holds ? 'HOLDS' : 'FAILS'}  ${v.target}: ${v.figure}`);
+    say(`wrote ${path.relative(ROOT, RESULTS)}/report.md and throughput-latency.svg`);
+    ok = true;
+  } finally {
+    await pool.end().catch(() => {});
+    say('stopping the system…');
+    await sut.stop();
+    say(`done in ${((Date.now() - started) / 60_000).toFixed(1)} min${ok ? '' : ' (FAILED)'}`);
+  }
+};
+
+main().catch((err: unknown) => {
+  process.stderr.write(`system bench failed: ${(err as Error).stack ?? String(err)}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,267 @@
+import { randomUUID } from 'node:crypto';
+import { Topics } from '@bp/contracts';
+import type { ServiceName } from '@bp/runtime';
+import { type Partner, startPartner } from './support/partner';
+import { type ServiceProcesses, startServiceProcesses } from './support/processes';
+import { type Caller, command, createStorefront, eventually, type Storefront } from './support/storefront';
+
+/**
+ * Issue 9, last item: killing one service process during the run and starting it again loses
+ * nothing. The four services run as real processes (as `npm start` runs them); 30 order lifecycles
+ * run at once over HTTP while escrow is SIGKILLed in the middle of the payments and, once it is
+ * back and orders flow again, order is SIGKILLed in the middle of shipping and confirming. Each is
+ * started again at once. Storefronts retry what got no answer. (No POST /payments is in flight at
+ * escrow's kill: see the known bug in payment-crash.e2e.test.ts.) At the end every order is completed,
+ * every escrow released exactly once (API, event log, ledger), and a partner reading the topics
+ * sees each completion and each release once (by ce_id).
+ */
+const N = 30;
+/** Every fifth order is left to auto-confirm when protection (15 days) runs out on the clock. */
+const isAuto = (i: number) => i % 5 === 4;
+const AMOUNT = 5000;
+/**
+ * How long one step may wait. A killed service answers again only ~30 s after its restart: startup
+ * awaits the consumer's group join (kafkajs run()), and the join waits until the dead member's
+ * session (kafkajs default 30 s) has expired.
+ */
+const STEP_MS = 75_000;
+
+interface Placed {
+  i: number;
+  orderId: string;
+  auto: boolean;
+  buyer: Caller;
+  seller: Caller;
+}
+
+describe('kill -9 a service mid-run and start it again: nothing is lost (issue 9)', () => {
+  let sys: ServiceProcesses | undefined;
+  let partner: Partner | undefined;
+  let failed = false;
+
+  beforeAll(async () => {
+    sys = await startServiceProcesses();
+    partner = await startPartner({ brokers: sys.brokers, topics: [Topics.orders, Topics.escrow], groupId: `partner-${randomUUID().slice(0, 8)}` });
+  }, 90_000);
+
+  afterAll(async () => {
+    await partner?.stop();
+    await sys?.stop({ keepLogs: failed });
+  }, 60_000);
+
+  /** On failure: the services' warnings and errors, and where the full logs are kept. */
+  const withLogs = async (run: () => Promise<void>): Promise<void> => {
+    try {
+      await run();
+    } catch (err) {
+      failed = true;
+      const s = sys!;
+      const logs = s.names.map((n) => `--- ${n} (pids ${s.history()[n].join(', ')}) ---\n${s.tail(n, 15)}`).join('\n');
+      (err as Error).message += `\n\nservice logs (kept in ${s.logDir}):\n${logs}`;
+      throw err;
+    }
+  };
+
+  it('30 concurrent lifecycles, escrow then order killed and restarted: all completed, each escrow released once', () =>
+    withLogs(async () => {
+      const s = sys!;
+      const shop: Storefront = createStorefront({ urls: s.urls, secret: s.jwtSecret, deadlineMs: STEP_MS });
+      const ops = shop.as('ops', 'ops-crash');
+      const progress = { placed: 0, paid: 0, shipped: 0, confirmed: 0 };
+      const stats = { inFlight: 0 };
+      let lifecyclesDone = false;
+      const paymentFence = { closed: false, active: 0 };
+
+      const orderStatus = async (c: Caller, orderId: string): Promise<string | undefined> => {
+        const r = await c.get('order', `/orders/${orderId}`);
+        return r.status === 200 ? (r.body as { status: string }).status : undefined;
+      };
+
+      const lifecycle = async (i: number): Promise<Placed> => {
+        const tag = `${i}-${randomUUID().slice(0, 8)}`;
+        const buyer = shop.as('buyer', `buyer-${tag}`);
+        const seller = shop.as('seller', `seller-${tag}`);
+        const auto = isAuto(i);
+        let orderId: string | undefined;
+        await command(
+          `order ${i}: place`,
+          async (key) => {
+            const r = await buyer.post('order', '/orders', {
+              sellerId: seller.sub,
+              currency: 'USD',
+              items: [{ sku: `SKU-${i}`, title: 'Teapot', quantity: 1, unitPrice: AMOUNT }],
+              shippingAddress: { name: 'Ada Buyer', line1: '1 Main St', city: 'Springfield', country: 'US' },
+              ...(auto ? { protectionDays: 15 } : {}),
+            }, key);
+            if (r.status === 201) orderId = (r.body as { orderId: string }).orderId;
+            return r;
+          },
+          201,
+          // One buyer, one order: the list says whether the lost request placed it.
+          async () => {
+            const r = await buyer.get('order', '/orders?as=buyer');
+            orderId = (r.body as { items?: { orderId: string }[] }).items?.[0]?.orderId;
+            return orderId !== undefined;
+          },
+          stats,
+        );
+        const id = orderId!;
+        progress.placed++;
+
+        await eventually(async () => (await buyer.get('escrow', `/escrows/${id}`)).status === 200, `escrow knows order ${i} ${id}`, STEP_MS);
+        await eventually(async () => !paymentFence.closed, `the payment fence opens for order ${i}`, STEP_MS);
+        paymentFence.active++;
+        try {
+          await command(
+            `order ${i}: pay`,
+            (key) => buyer.post('escrow', '/payments', { orderId: id, paymentMethod: { type: 'sandbox', token: 'tok_ok' } }, key),
+            201,
+            async () => ((await buyer.get('escrow', `/escrows/${id}`)).body as { captured?: { amount: number } }).captured?.amount === AMOUNT,
+            stats,
+          );
+        } finally {
+          paymentFence.active--;
+        }
+        progress.paid++;
+
+        await eventually(async () => (await orderStatus(buyer, id)) === 'awaiting_shipment', `order ${i} ${id} is paid`, STEP_MS);
+        await command(
+          `order ${i}: ship`,
+          (key) => seller.post('order', `/orders/${id}/shipments`, { carrier: 'UPS', trackingNumber: `1Z${id.slice(0, 8)}` }, key),
+          200,
+          async () => (await orderStatus(seller, id)) === 'shipped',
+          stats,
+        );
+        progress.shipped++;
+
+        if (!auto) {
+          await command(
+            `order ${i}: confirm receipt`,
+            (key) => buyer.post('order', `/orders/${id}/confirm-receipt`, {}, key),
+            200,
+            async () => (await orderStatus(buyer, id)) === 'completed',
+            stats,
+          );
+          progress.confirmed++;
+        }
+        return { i, orderId: id, auto, buyer, seller };
+      };
+
+      // The faults, driven by the traffic's progress rather than by time.
+      const kills: { service: ServiceName; at: typeof progress }[] = [];
+      const killAndRestart = async (service: ServiceName) => {
+        kills.push({ service, at: { ...progress } });
+        await s.kill(service, 'SIGKILL');
+        paymentFence.closed = false;
+        await s.start(service);
+      };
+      const chaos = async () => {
+        await eventually(async () => progress.paid >= 10 || lifecyclesDone, '10 orders paid', STEP_MS);
+        if (lifecyclesDone) return;
+        // KNOWN BUG (payment-crash.e2e.test.ts): a POST /payments cut between its two transactions
+        // leaves the payment `requested` forever and the order unpayable. Until that is fixed, no
+        // payment is in flight when escrow dies (everything else on escrow is: reads, its consumer
+        // mid-batch, its relay mid-publish). Remove the fence with the fix.
+        paymentFence.closed = true;
+        await eventually(async () => paymentFence.active === 0, 'no payment in flight', STEP_MS);
+        await killAndRestart('escrow');
+        // Once escrow's consumer has rejoined and orders flow again: order, amid ships and confirms.
+        const base = progress.confirmed;
+        await eventually(async () => progress.confirmed >= base + 5 || lifecyclesDone, '5 more orders confirmed after the escrow restart', 2 * STEP_MS);
+        if (lifecyclesDone) return;
+        await killAndRestart('order');
+      };
+
+      const chaosRun = chaos();
+      chaosRun.catch(() => {}); // awaited below, after the lifecycles
+      const results = await Promise.allSettled(Array.from({ length: N }, (_, i) => lifecycle(i)));
+      lifecyclesDone = true;
+      await chaosRun;
+      const failures = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => (r.reason as Error).message);
+      expect(failures).toEqual([]);
+      const orders = results.map((r) => (r as PromiseFulfilledResult<Placed>).value);
+
+      // Both kills happened, mid-run, and hit live traffic (requests that got no answer and were resent).
+      expect(kills.map((k) => k.service)).toEqual(['escrow', 'order']);
+      expect(kills[0]!.at.paid).toBeLessThan(N);
+      expect(kills[1]!.at.confirmed).toBeLessThan(N - orders.filter((o) => o.auto).length);
+      const pids = s.history();
+      expect([pids.escrow.length, pids.order.length, pids.dispute.length, pids.notification.length]).toEqual([2, 2, 1, 1]);
+      expect(shop.retries.escrow ?? 0).toBeGreaterThan(0);
+      expect(shop.retries.order ?? 0).toBeGreaterThan(0);
+
+      // Protection runs out for the auto-confirm orders (shipped at the same simulated instant).
+      const moved = await ops.post('order', '/ops/clock', { advanceBy: 'P15D' }, randomUUID());
+      expect(moved.status).toBe(200);
+
+      // Every order completed, for the reason its story gave.
+      const views = new Map<string, { status: string; completionReason?: string }>();
+      await eventually(
+        async () => {
+          for (const o of orders) {
+            if (views.get(o.orderId)?.status === 'completed') continue;
+            const r = await o.buyer.get('order', `/orders/${o.orderId}`);
+            if (r.status === 200) views.set(o.orderId, r.body as { status: string; completionReason?: string });
+          }
+          return orders.every((o) => views.get(o.orderId)?.status === 'completed');
+        },
+        'every order is completed',
+        STEP_MS,
+      ).catch(() => undefined);
+      const reasons = orders.map((o) => `${views.get(o.orderId)?.status}/${views.get(o.orderId)?.completionReason}`);
+      expect(reasons).toEqual(orders.map((o) => (o.auto ? 'completed/AUTO_CONFIRMED' : 'completed/CONFIRMED')));
+
+      // Every escrow released in full, nothing held, nothing refunded (the API's view).
+      type Escrow = { captured: { amount: number }; held: { amount: number }; released: { amount: number }; refunded: { amount: number } };
+      const escrows = new Map<string, Escrow>();
+      await eventually(
+        async () => {
+          for (const o of orders) {
+            if (escrows.get(o.orderId)?.released.amount === AMOUNT) continue;
+            const r = await o.seller.get('escrow', `/escrows/${o.orderId}`);
+            if (r.status === 200) escrows.set(o.orderId, r.body as Escrow);
+          }
+          return orders.every((o) => escrows.get(o.orderId)?.released.amount === AMOUNT);
+        },
+        'every escrow is released',
+        STEP_MS,
+      ).catch(() => undefined);
+      const amounts = orders.map((o) => {
+        const e = escrows.get(o.orderId);
+        return e && { captured: e.captured.amount, held: e.held.amount, released: e.released.amount, refunded: e.refunded.amount };
+      });
+      expect(amounts).toEqual(orders.map(() => ({ captured: AMOUNT, held: 0, released: AMOUNT, refunded: 0 })));
+
+      // The escrow log: exactly one capture and one release per order, nothing for anything else.
+      const { rows } = await s.pool.query<{ type: string; orders: number; events: number }>(
+        `SELECT type, count(DISTINCT data->>'orderId')::int AS orders, count(*)::int AS events
+           FROM escrow.events WHERE type IN ('PaymentCaptured', 'FundsReleased') GROUP BY type ORDER BY type`,
+      );
+      expect(rows).toEqual([
+        { type: 'FundsReleased', orders: N, events: N },
+        { type: 'PaymentCaptured', orders: N, events: N },
+      ]);
+      const { rows: released } = await s.pool.query<{ order_id: string }>(`SELECT DISTINCT data->>'orderId' AS order_id FROM escrow.events WHERE type = 'FundsReleased'`);
+      expect(released.map((r) => r.order_id).sort()).toEqual(orders.map((o) => o.orderId).sort());
+
+      // The ledger agrees with itself: conservation, no double release (E3), nothing left held.
+      const verify = await ops.get('escrow', '/ledger/verify');
+      expect(verify.status).toBe(200);
+      expect(verify.body).toEqual({ ordersChecked: N, violations: [] });
+
+      // The partner's view: each completion and each release once, by ce_id (resends allowed).
+      const distinct = (topic: string, type: string) => {
+        const events = partner!.events().filter((e) => e.topic === topic && e.type === type);
+        return { ids: new Set(events.map((e) => e.id)).size, subjects: [...new Set(events.map((e) => e.subject))].sort() };
+      };
+      await eventually(
+        async () => distinct(Topics.orders, 'OrderCompleted').ids >= N && distinct(Topics.escrow, 'FundsReleased').ids >= N,
+        'the partner read every OrderCompleted and FundsReleased',
+        STEP_MS,
+      ).catch(() => undefined);
+      const ids = orders.map((o) => o.orderId).sort();
+      expect(distinct(Topics.orders, 'OrderCompleted')).toEqual({ ids: N, subjects: ids });
+      expect(distinct(Topics.escrow, 'FundsReleased')).toEqual({ ids: N, subjects: ids });
+    }),
+  180_000);
+});

@@ -1,0 +1,230 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { type RunningBroker, silentLogger, start as startBroker } from '@bp/kafka-devbroker';
+import { migrateSharedClock, ServiceNames, type ServiceName } from '@bp/runtime';
+import { testDatabaseUrl } from '@bp/testing';
+import { Client, Pool } from 'pg';
+import { exited, stopChild } from '../../../../system/src/start/child';
+
+/**
+ * The whole system as `npm start` runs it (system/src/start.ts): the four services as separate
+ * `node` processes sharing one database, one broker and one simulated clock, each on its own port
+ * and knowing the others' (SERVICE_URLS). Unlike `npm start` it needs no build (the services run
+ * from TypeScript through tools/swc-register.js), takes free ports instead of API.md's defaults,
+ * and isolates itself completely: a fresh DATABASE on the test server (the services' schemas are
+ * their own names, which would collide in a shared database) and a fresh in-memory dev broker in
+ * this process (the consumer groups are the services' names too). Processes can be killed and
+ * started again at will: the seed of a fault harness.
+ */
+export interface ServiceProcesses {
+  /** The services started (all four unless `only`). */
+  names: readonly ServiceName[];
+  urls: Record<ServiceName, string>;
+  /** The isolated database (a pool on it: read the services' logs and read models). */
+  databaseUrl: string;
+  pool: Pool;
+  brokers: string;
+  /** JWT_SECRET the services verify tokens with. */
+  jwtSecret: string;
+  /** Where each service's stdout/stderr goes (`<dir>/<service>.log`); kept when `stop({ keepLogs })`. */
+  logDir: string;
+  logFile(name: ServiceName): string;
+  /** The last lines of a service's log (warn and above), for failure messages. */
+  tail(name: ServiceName, lines?: number): string;
+  pid(name: ServiceName): number | undefined;
+  /** Sends the signal (default SIGKILL: no drain, no goodbye) and resolves once the process is gone. */
+  kill(name: ServiceName, signal?: NodeJS.Signals): Promise<void>;
+  /** Spawns the service again on the same port and resolves when /health/ready answers. */
+  start(name: ServiceName): Promise<void>;
+  /** Each service's process ids so far, oldest first (one more per restart). */
+  history(): Record<ServiceName, number[]>;
+  /** Services first (SIGTERM, then SIGKILL after a grace), then the broker, then the database. Idempotent. */
+  stop(o?: { keepLogs?: boolean }): Promise<void>;
+}
+
+export interface ProcessesOptions {
+  /** A subset of the services (default all four); SERVICE_URLS lists only these. */
+  only?: readonly ServiceName[];
+  /** Extra environment for every service (overrides the defaults below). */
+  env?: Record<string, string>;
+  readyTimeoutMs?: number;
+}
+
+const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
+const REGISTER = path.join(ROOT, 'tools', 'swc-register.js');
+const mainSource = (name: ServiceName) => path.join(ROOT, 'services', name, 'src', 'main.ts');
+
+/** Ports the OS says are free right now (listen on 0, read, close). */
+const freePorts = async (n: number): Promise<number[]> => {
+  const servers = await Promise.all(
+    Array.from(
+      { length: n },
+      () =>
+        new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
+          const s = createServer();
+          s.once('error', reject);
+          s.listen(0, '127.0.0.1', () => resolve(s));
+        }),
+    ),
+  );
+  const ports = servers.map((s) => (s.address() as { port: number }).port);
+  await Promise.all(servers.map((s) => new Promise<void>((r) => s.close(() => r()))));
+  return ports;
+};
+
+const withDatabase = (url: string, database: string): string => {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+};
+
+const admin = async <T>(url: string, fn: (c: Client) => Promise<T>): Promise<T> => {
+  const c = new Client({ connectionString: url });
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end().catch(() => {});
+  }
+};
+
+/** Polls /health/ready until 200, the child exits, or the time is up (as system/src/start/services.ts). */
+const waitReady = async (url: string, child: ChildProcess, timeoutMs: number, log: () => string): Promise<void> => {
+  const until = Date.now() + timeoutMs;
+  let gone = false;
+  void exited(child).then(() => (gone = true));
+  for (;;) {
+    if (gone) throw new Error(`${url} exited with ${child.exitCode ?? child.signalCode} before it was ready:\n${log()}`);
+    const ok = await fetch(`${url}/health/ready`, { signal: AbortSignal.timeout(1000) }).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) return;
+    if (Date.now() > until) throw new Error(`${url} not ready after ${timeoutMs} ms:\n${log()}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+};
+
+export const startServiceProcesses = async (o: ProcessesOptions = {}): Promise<ServiceProcesses> => {
+  const readyTimeoutMs = o.readyTimeoutMs ?? 60_000;
+  const names = o.only ?? ServiceNames;
+  const serverUrl = testDatabaseUrl();
+  const database = `crash_${randomBytes(5).toString('hex')}`;
+  const databaseUrl = withDatabase(serverUrl, database);
+  const logDir = mkdtempSync(path.join(tmpdir(), 'bp-crash-'));
+  const jwtSecret = `crash-${randomBytes(16).toString('hex')}`;
+  const children = new Map<ServiceName, ChildProcess>();
+  const pids = Object.fromEntries(ServiceNames.map((n) => [n, [] as number[]])) as Record<ServiceName, number[]>;
+  let broker: RunningBroker | undefined;
+  let pool: Pool | undefined;
+  let created = false;
+  let stopped: Promise<void> | undefined;
+
+  // A jest worker that dies without afterAll must not leave services running against nothing.
+  const killAllNow = () => {
+    for (const c of children.values()) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  };
+  process.once('exit', killAllNow);
+
+  const stop = (s: { keepLogs?: boolean } = {}) =>
+    (stopped ??= (async () => {
+      await Promise.all([...children.values()].map((c) => stopChild(c, 'SIGTERM', 10_000).catch(() => undefined)));
+      process.off('exit', killAllNow);
+      await broker?.stop().catch(() => {});
+      await pool?.end().catch(() => {});
+      if (created) await admin(serverUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`)).catch(() => {});
+      if (!s.keepLogs) rmSync(logDir, { recursive: true, force: true });
+    })());
+
+  try {
+    await admin(serverUrl, (c) => c.query(`CREATE DATABASE ${database}`));
+    created = true;
+    pool = new Pool({ connectionString: databaseUrl, max: 4 });
+    pool.on('error', () => {});
+    const clockSchema = `clock_${randomBytes(4).toString('hex')}`;
+    // Once, before four services race on CREATE SCHEMA IF NOT EXISTS (system/src/start/postgres.ts).
+    await migrateSharedClock(pool, clockSchema);
+
+    broker = await startBroker({ port: 0, host: '127.0.0.1', logger: silentLogger });
+    const ports = await freePorts(ServiceNames.length);
+    const urls = Object.fromEntries(ServiceNames.map((n, i) => [n, `http://127.0.0.1:${ports[i]}`])) as Record<ServiceName, string>;
+
+    // Only what a service reads, nothing inherited from the test run (a stray KAFKA_BROKERS,
+    // SMTP_URL or CLOCK there would point the services elsewhere).
+    const env: NodeJS.ProcessEnv = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      HOST: '127.0.0.1',
+      DATABASE_URL: databaseUrl,
+      KAFKA_BROKERS: broker.brokers,
+      CLOCK: 'simulated',
+      CLOCK_SCHEMA: clockSchema,
+      JWT_SECRET: jwtSecret,
+      RATE_LIMIT_WRITES_PER_MINUTE: '0',
+      // Four pools on a test server other suites share.
+      DB_POOL_MAX: '6',
+      LOG_LEVEL: 'warn',
+      SERVICE_URLS: names.map((n) => `${n}=${urls[n]}`).join(','),
+      DATA_DIR: logDir,
+      BLOB_DIR: path.join(logDir, 'evidence'),
+      ...o.env,
+    };
+    const logFile = (name: ServiceName) => path.join(logDir, `${name}.log`);
+    const tail = (name: ServiceName, lines = 20) => {
+      try {
+        return readFileSync(logFile(name), 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+      } catch {
+        return '';
+      }
+    };
+
+    const start = async (name: ServiceName): Promise<void> => {
+      const running = children.get(name);
+      if (running && running.exitCode === null && running.signalCode === null) throw new Error(`${name} is already running (pid ${running.pid})`);
+      const fd = openSync(logFile(name), 'a');
+      const child = spawn(process.execPath, ['--require', REGISTER, mainSource(name)], {
+        cwd: ROOT,
+        env: { ...env, PORT: new URL(urls[name]).port },
+        stdio: ['ignore', fd, fd],
+      });
+      closeSync(fd);
+      children.set(name, child);
+      if (child.pid) pids[name].push(child.pid);
+      await waitReady(urls[name], child, readyTimeoutMs, () => tail(name));
+    };
+
+    const kill = async (name: ServiceName, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> => {
+      const child = children.get(name);
+      if (!child) throw new Error(`${name} was never started`);
+      child.kill(signal);
+      await exited(child);
+    };
+
+    // In parallel: the clock schema exists, and each service migrates only its own schema.
+    await Promise.all(names.map((n) => start(n)));
+
+    return {
+      names,
+      urls,
+      databaseUrl,
+      pool,
+      brokers: broker.brokers,
+      jwtSecret,
+      logDir,
+      logFile,
+      tail,
+      pid: (name) => children.get(name)?.pid,
+      kill,
+      start,
+      history: () => Object.fromEntries(ServiceNames.map((n) => [n, [...pids[n]]])) as Record<ServiceName, number[]>,
+      stop,
+    };
+  } catch (err) {
+    await stop({ keepLogs: true });
+    throw new Error(`${(err as Error).message}\n(service logs kept in ${logDir})`, { cause: err });
+  }
+};

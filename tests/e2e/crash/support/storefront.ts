@@ -1,0 +1,142 @@
+import { randomUUID } from 'node:crypto';
+import type { Role } from '@bp/contracts';
+import { signDevToken } from '@bp/http';
+import type { ServiceName } from '@bp/runtime';
+
+/**
+ * A storefront's HTTP client against services that may be killed at any moment: a request that
+ * gets no answer (connection refused while the process is down, reset while it dies, or a 502/503
+ * from a half-started one) is sent again, with the same Idempotency-Key, until a deadline. Every
+ * answer the service did give is returned as is: the caller decides what it means.
+ */
+export interface Reply<T = any> {
+  status: number;
+  body: T;
+}
+
+export interface Caller {
+  sub: string;
+  get<T = any>(service: ServiceName, path: string): Promise<Reply<T>>;
+  post<T = any>(service: ServiceName, path: string, body: unknown, idempotencyKey: string): Promise<Reply<T>>;
+}
+
+export interface Storefront {
+  as(role: Role, sub: string): Caller;
+  /** Requests that got no answer and were sent again, per service. */
+  retries: Record<string, number>;
+}
+
+const NO_ANSWER_STATUSES = new Set([502, 503, 504]);
+
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls a condition (never a fixed sleep) until it holds or `timeoutMs` passes. */
+export const eventually = async (check: () => Promise<boolean>, what: string, timeoutMs: number): Promise<void> => {
+  const until = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}`);
+    await pause(50);
+  }
+};
+
+export const createStorefront = (o: { urls: Record<ServiceName, string>; secret: string; deadlineMs?: number }): Storefront => {
+  const deadlineMs = o.deadlineMs ?? 60_000;
+  const retries: Record<string, number> = {};
+
+  const send = async (service: ServiceName, method: string, path: string, token: string, body?: unknown, key?: string): Promise<Reply> => {
+    const until = Date.now() + deadlineMs;
+    let lastError = '';
+    for (let attempt = 0; ; attempt++) {
+      if (attempt > 0) {
+        retries[service] = (retries[service] ?? 0) + 1;
+        if (Date.now() > until) throw new Error(`${method} ${service}${path}: no answer for ${deadlineMs} ms (last: ${lastError})`);
+        await pause(Math.min(50 * attempt, 500));
+      }
+      let res: globalThis.Response;
+      try {
+        res = await fetch(`${o.urls[service]}${path}`, {
+          method,
+          headers: {
+            authorization: `Bearer ${token}`,
+            ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+            ...(key ? { 'idempotency-key': key } : {}),
+          },
+          ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+          // Generous: POST /ops/clock settles the whole system, which after a restart includes a
+          // consumer group rejoining (the dead member's session timeout, ~30 s).
+          signal: AbortSignal.timeout(90_000),
+        });
+      } catch (err) {
+        // fetch failed: refused, reset, closed mid-response, or our timeout.
+        const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+        lastError = cause?.code ?? cause?.message ?? (err as Error).message;
+        continue;
+      }
+      let text: string;
+      try {
+        text = await res.text();
+      } catch (err) {
+        lastError = `body: ${(err as Error).message}`;
+        continue;
+      }
+      if (NO_ANSWER_STATUSES.has(res.status)) {
+        lastError = `${res.status}`;
+        continue;
+      }
+      let parsed: unknown = text;
+      try {
+        parsed = text ? JSON.parse(text) : undefined;
+      } catch {
+        /* not JSON: keep the text */
+      }
+      return { status: res.status, body: parsed };
+    }
+  };
+
+  return {
+    retries,
+    as(role, sub) {
+      const token = signDevToken({ sub, role, secret: o.secret, ttl: 'PT2H' });
+      return {
+        sub,
+        get: (service, path) => send(service, 'GET', path, token),
+        post: (service, path, body, key) => send(service, 'POST', path, token, body ?? {}, key),
+      };
+    },
+  };
+};
+
+export const IN_FLIGHT = 'IDEMPOTENCY_KEY_IN_FLIGHT';
+
+/**
+ * One state-changing step the way a careful storefront does it: POST with a key (resent with the
+ * same key after a connection error, see `send`). A key the service answers 409 IN_FLIGHT for was
+ * claimed by a request its process never finished: the claim outlives the process by the
+ * idempotency store's in-flight timeout (minutes), so after a short wait (a live request finishes
+ * and is replayed) the storefront reads whether the step took effect, and only if it did not,
+ * tries again with a fresh key.
+ */
+export const command = async (
+  what: string,
+  post: (key: string) => Promise<Reply>,
+  expected: number,
+  tookEffect: () => Promise<boolean>,
+  stats: { inFlight: number },
+): Promise<void> => {
+  for (let keys = 0; keys < 5; keys++) {
+    const key = randomUUID();
+    let r = await post(key);
+    for (let wait = 0; r.status === 409 && r.body?.code === IN_FLIGHT && wait < 3; wait++) {
+      await pause(1000); // the Retry-After the service sends
+      r = await post(key);
+    }
+    if (r.status === expected) return;
+    if (r.status === 409 && r.body?.code === IN_FLIGHT) {
+      stats.inFlight++;
+      if (await tookEffect()) return;
+      continue;
+    }
+    throw new Error(`${what}: expected ${expected}, got ${r.status} ${JSON.stringify(r.body)}`);
+  }
+  throw new Error(`${what}: still not done after 5 idempotency keys`);
+};

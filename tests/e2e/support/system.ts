@@ -1,0 +1,177 @@
+import { randomUUID } from 'node:crypto';
+import { publicRegistry, type Role, Topics } from '@bp/contracts';
+import { signDevToken } from '@bp/http';
+import { type IncomingEvent, parseKafkaMessage } from '@bp/messaging';
+import { loadConfig, type RunningService, type ServiceModule, type ServiceName, settleAll, startService } from '@bp/runtime';
+import { findModule } from '@bp/system';
+import { testDatabase, testKafka, type TestDatabase, type TestKafka } from '@bp/testing';
+import { Kafka, logLevel, type Consumer } from 'kafkajs';
+import pino from 'pino';
+
+/**
+ * The WHOLE system in one jest process, as `npm start` runs it but on a test database (one schema
+ * per service, suffixed per file) and a test broker: the four services through startService on
+ * random ports, sharing ONE simulated clock row, each knowing the others' URLs so POST /ops/clock
+ * settles the deployment. Stories drive it only over HTTP and read Kafka as a partner would.
+ */
+export const JWT_SECRET = 'e2e-secret-'.padEnd(40, 'x');
+
+export interface Response<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+export interface Caller {
+  role: Role;
+  sub: string;
+  token: string;
+  get<T = any>(service: ServiceName, path: string): Promise<Response<T>>;
+  /** POST with a fresh Idempotency-Key (or the one given), JSON body. */
+  post<T = any>(service: ServiceName, path: string, body?: unknown, o?: { idempotencyKey?: string; headers?: Record<string, string> }): Promise<Response<T>>;
+  put<T = any>(service: ServiceName, path: string, body?: unknown): Promise<Response<T>>;
+  del<T = any>(service: ServiceName, path: string): Promise<Response<T>>;
+}
+
+export interface E2eSystem {
+  services: Partial<Record<ServiceName, RunningService>>;
+  urls: Partial<Record<ServiceName, string>>;
+  db: TestDatabase;
+  kafka: TestKafka;
+  /** Schema of each running service in the test database. */
+  schemas: Record<ServiceName, string>;
+  clockSchema: string;
+  as(role: Role, sub: string): Caller;
+  /** POST /ops/clock on one service: moves the shared clock and returns once everything settled. */
+  advance(iso: string): Promise<{ now: string; rounds: number; fired: number; published: number }>;
+  /** Waits until every service is at rest (nothing due, nothing unpublished, no consumer lag). */
+  settle(): Promise<void>;
+  now(): Promise<string>;
+  /** Everything the partner consumer group has read so far (optionally about one order). */
+  partnerEvents(filter?: { subject?: string; topic?: string }): IncomingEvent[];
+  /** Waits until the partner group has read an event matching `match`. */
+  awaitPartner(match: (e: IncomingEvent) => boolean, timeoutMs?: number): Promise<IncomingEvent>;
+  stop(): Promise<void>;
+}
+
+const request = async (base: string, method: string, path: string, token: string, body?: unknown, headers: Record<string, string> = {}): Promise<Response> => {
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    /* not JSON: keep the text */
+  }
+  return { status: res.status, body: parsed, headers: res.headers };
+};
+
+let systems = 0;
+
+/** Boots every service module that exists (or the ones named) and a partner consumer group. */
+export const startSystem = async (o: { only?: ServiceName[] } = {}): Promise<E2eSystem> => {
+  const db = await testDatabase('e2e');
+  const kafka = await testKafka();
+  const suffix = `${db.schema}_${++systems}`;
+  const clockSchema = `${suffix}_clock`;
+  const logger = pino({ level: process.env.TEST_LOG ?? 'silent' });
+  const env = { DATABASE_URL: db.url, KAFKA_BROKERS: kafka.brokers.join(','), JWT_SECRET, CLOCK: 'simulated', PORT: '0', LOG_LEVEL: 'silent' };
+  const modules = (o.only ?? (['order', 'escrow', 'dispute', 'notification'] as const))
+    .map((n) => findModule(n))
+    .filter((m): m is ServiceModule => m !== undefined);
+  const schemas = Object.fromEntries((['order', 'escrow', 'dispute', 'notification'] as const).map((n) => [n, `${suffix}_${n}`])) as Record<ServiceName, string>;
+
+  const services: Partial<Record<ServiceName, RunningService>> = {};
+  // One after the other: they share the clock row's schema and Postgres catalog on first migrate.
+  for (const m of modules) {
+    services[m.name] = await startService(m, {
+      config: loadConfig(m.name, env),
+      logger,
+      pollIntervalMs: 50,
+      schema: schemas[m.name],
+      groupId: `${suffix}-${m.name}`,
+      clockSchema,
+      consumer: { sessionTimeout: 6000, heartbeatInterval: 500, maxWaitTimeInMs: 100 },
+    });
+  }
+  const urls = Object.fromEntries(Object.entries(services).map(([n, s]) => [n, s.url])) as Partial<Record<ServiceName, string>>;
+  // The settle loop of /ops/clock reads SERVICE_URLS lazily: point every service at the real ports.
+  for (const s of Object.values(services)) s.ctx.config.SERVICE_URLS = { ...urls } as Record<string, string>;
+
+  // A partner: its own consumer group over every topic, reading CloudEvents headers.
+  const registry = publicRegistry();
+  const seen: IncomingEvent[] = [];
+  const partnerKafka = new Kafka({ clientId: `partner-${suffix}`, brokers: kafka.brokers, logLevel: logLevel.NOTHING });
+  const partner: Consumer = partnerKafka.consumer({ groupId: `partner-${suffix}`, sessionTimeout: 6000, heartbeatInterval: 500, maxWaitTimeInMs: 100 });
+  await partner.connect();
+  await partner.subscribe({ topics: Object.values(Topics), fromBeginning: true });
+  await partner.run({
+    eachMessage: async ({ topic, partition, message }) => {
+      const parsed = parseKafkaMessage(registry, topic, partition, message);
+      if (parsed.kind === 'event') seen.push(parsed.event);
+    },
+  });
+
+  const token = (role: Role, sub: string) => signDevToken({ sub, role, secret: JWT_SECRET, ttl: 'PT2H' });
+  const urlOf = (service: ServiceName) => {
+    const u = urls[service];
+    if (!u) throw new Error(`the ${service} service is not running in this system`);
+    return u;
+  };
+  const ops = token('ops', 'ops-e2e');
+  const anyUrl = () => Object.values(urls)[0]!;
+
+  return {
+    services,
+    urls,
+    db,
+    kafka,
+    schemas,
+    clockSchema,
+    as(role, sub) {
+      const t = token(role, sub);
+      return {
+        role,
+        sub,
+        token: t,
+        get: (svc, path) => request(urlOf(svc), 'GET', path, t),
+        post: (svc, path, body, p = {}) => request(urlOf(svc), 'POST', path, t, body ?? {}, { 'idempotency-key': p.idempotencyKey ?? randomUUID(), ...p.headers }),
+        put: (svc, path, body) => request(urlOf(svc), 'PUT', path, t, body ?? {}),
+        del: (svc, path) => request(urlOf(svc), 'DELETE', path, t),
+      };
+    },
+    async advance(iso) {
+      const res = await request(anyUrl(), 'POST', '/ops/clock', ops, { advanceBy: iso });
+      if (res.status !== 200) throw new Error(`POST /ops/clock ${iso}: ${res.status} ${JSON.stringify(res.body)}`);
+      return res.body as { now: string; rounds: number; fired: number; published: number };
+    },
+    async settle() {
+      await settleAll(Object.entries(services).map(([name, s]) => ({ name, settle: s.settle })));
+    },
+    async now() {
+      const res = await request(anyUrl(), 'GET', '/ops/clock', ops);
+      return (res.body as { now: string }).now;
+    },
+    partnerEvents: (f = {}) => seen.filter((e) => (!f.subject || e.subject === f.subject) && (!f.topic || e.topic === f.topic)),
+    async awaitPartner(match, timeoutMs = 15_000) {
+      const until = Date.now() + timeoutMs;
+      for (;;) {
+        const found = seen.find(match);
+        if (found) return found;
+        if (Date.now() > until) throw new Error(`the partner group read no matching event within ${timeoutMs} ms (read: ${seen.map((e) => e.type).join(', ') || 'nothing'})`);
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    },
+    async stop() {
+      await partner.disconnect().catch(() => {});
+      for (const s of Object.values(services).reverse()) await s.stop().catch(() => {});
+      await kafka.stop().catch(() => {});
+      await db.pool.query(Object.values(schemas).concat(clockSchema).map((s) => `DROP SCHEMA IF EXISTS ${s} CASCADE;`).join(' ')).catch(() => {});
+      await db.close();
+    },
+  };
+};

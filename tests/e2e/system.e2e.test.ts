@@ -1,0 +1,29 @@
+import { startSystem, type E2eSystem } from './support/system';
+
+// The harness itself: every landed service answers, and one POST /ops/clock moves the shared clock
+// for all of them (each reads the one row) and settles the whole deployment before it returns.
+describe('the e2e system', () => {
+  let sys: E2eSystem;
+  beforeAll(async () => {
+    sys = await startSystem();
+  }, 120_000);
+  afterAll(async () => {
+    await sys?.stop();
+  });
+
+  it('runs every landed service on its own port, ready', async () => {
+    const names = Object.keys(sys.services);
+    expect(names.length).toBeGreaterThan(0);
+    for (const url of Object.values(sys.urls)) expect((await fetch(`${url}/health/ready`)).status).toBe(200);
+  });
+
+  it('moves time for the whole deployment through any one service', async () => {
+    const before = Date.parse(await sys.now());
+    const r = await sys.advance('P1D');
+    expect(Date.parse(r.now) - before).toBe(86_400_000);
+    const ops = sys.as('ops', 'ops-1');
+    for (const name of Object.keys(sys.services) as (keyof typeof sys.services)[]) {
+      expect((await ops.get(name, '/ops/clock')).body).toEqual({ now: r.now, simulated: true });
+    }
+  });
+});
