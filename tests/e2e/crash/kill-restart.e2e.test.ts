@@ -158,10 +158,10 @@ describe('kill -9 a service mid-run and start it again: nothing is lost (issue 9
       const chaos = async () => {
         await eventually(async () => progress.paid >= 10 || lifecyclesDone, '10 orders paid', STEP_MS);
         if (lifecyclesDone) return;
-        // KNOWN BUG (payment-crash.e2e.test.ts): a POST /payments cut between its two transactions
-        // leaves the payment `requested` forever and the order unpayable. Until that is fixed, no
-        // payment is in flight when escrow dies (everything else on escrow is: reads, its consumer
-        // mid-batch, its relay mid-publish). Remove the fence with the fix.
+        // A POST /payments cut between its two transactions is recovered by escrow's reconcile
+        // deadline (E4, proven in payment-crash.e2e.test.ts), which fires only when the simulated
+        // clock passes it; this story moves the clock only at its end, so no payment is in flight
+        // when escrow dies (everything else on escrow is: reads, its consumer, its relay).
         paymentFence.closed = true;
         await eventually(async () => paymentFence.active === 0, 'no payment in flight', STEP_MS);
         await killAndRestart('escrow');

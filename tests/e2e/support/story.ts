@@ -7,7 +7,7 @@ import type { Caller, E2eSystem } from './system';
  * fails loudly (status and problem) when the service refused, so a story reads as the scenario.
  */
 /** Polls a condition (never a fixed sleep) until it holds or `timeoutMs` passes. */
-export const eventually = async (check: () => Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> => {
+export const eventually = async (check: () => Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> => {
   const until = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > until) throw new Error(`timed out waiting until ${what}`);

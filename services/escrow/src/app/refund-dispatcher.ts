@@ -35,6 +35,8 @@ export interface RefundDispatcher {
 export const createRefundDispatcher = (o: {
   pool: Pool; schema: string; app: EscrowApp; provider: PaymentProvider; clock: Clock; logger: pino.Logger;
   pollIntervalMs?: number; leaseMs?: number; batchSize?: number;
+  /** After an outcome could not be recorded, send the refund again after this long (default 1 s). */
+  retryAfterMs?: number;
 }): RefundDispatcher => {
   const t = table(o.schema, REFUND_QUEUE_TABLE);
   const pollMs = o.pollIntervalMs ?? 250;
@@ -56,14 +58,42 @@ export const createRefundDispatcher = (o: {
     await o.app.execute(command, { metadata: commandMetadata(ESCROW_ACTOR, now) });
   };
 
+  // The outcome could not be recorded (the provider call itself is idempotent by refund id):
+  // shorten the lease so the next round sends it again soon instead of after the full lease.
+  const RELEASE = `UPDATE ${t} SET claimed_until = now() + make_interval(secs => $2::double precision / 1000)
+    WHERE refund_id = $1 AND status = 'in_flight'`;
+  const retryAfterMs = o.retryAfterMs ?? 1_000;
+
+  // Refunds of one order share one stream: send them one after the other so their outcomes do not
+  // race each other for the stream version; different orders go in parallel.
+  const sendInOrder = async (refunds: Claimed[]): Promise<void> => {
+    for (const r of refunds) {
+      try {
+        await send(r);
+      } catch (err) {
+        o.logger.warn({ err, orderId: r.order_id, refundId: r.refund_id }, 'refund outcome not recorded; it is sent again shortly');
+        await o.pool.query(RELEASE, [r.refund_id, retryAfterMs]).catch(() => undefined);
+      }
+    }
+  };
+
   const runOnce = async (): Promise<number> => {
     let sent = 0;
+    const tried = new Set<string>();
     for (;;) {
       const { rows } = await o.pool.query<Claimed>(CLAIM, [o.leaseMs ?? 30_000, o.batchSize ?? 20]);
-      const results = await Promise.allSettled(rows.map(send));
-      for (const r of results) if (r.status === 'rejected') o.logger.warn({ err: r.reason }, 'refund outcome not recorded; the lease expires and it is sent again');
-      sent += rows.length;
       if (rows.length === 0) return sent;
+      // Only refunds this round already tried came back (their outcome keeps failing): send them
+      // once more, then leave the rest to the next round so the loop always ends.
+      const onlyRepeats = rows.every((r) => tried.has(r.refund_id));
+      const byOrder = new Map<string, Claimed[]>();
+      for (const r of rows) {
+        tried.add(r.refund_id);
+        byOrder.set(r.order_id, [...(byOrder.get(r.order_id) ?? []), r]);
+      }
+      await Promise.all([...byOrder.values()].map(sendInOrder));
+      sent += rows.length;
+      if (onlyRepeats) return sent;
     }
   };
 
