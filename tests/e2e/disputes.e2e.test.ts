@@ -1,16 +1,10 @@
 import { Topics } from '@bp/contracts';
 import { act, balances, expectStatus, getDispute, getOrder, inboxKinds, openDispute, parties, partnerSaw, partnerTypes, shippedOrder, usd } from './support/story';
-import { startSystem, type E2eSystem } from './support/system';
+import { useSystem } from './support/system';
 
 // Disputes settled by silence, agreement or ruling: dispute, order and escrow must agree.
 describe('dispute stories', () => {
-  let sys: E2eSystem;
-  beforeAll(async () => {
-    sys = await startSystem();
-  }, 120_000);
-  afterAll(async () => {
-    await sys?.stop();
-  });
+  const sys = useSystem();
 
   it('seller silent on a dispute: after 5 days the buyer\'s full refund is accepted by the system (D4, R5)', async () => {
     const p = parties(sys);

@@ -1,16 +1,10 @@
 import { Topics } from '@bp/contracts';
 import { balances, expectStatus, getOrder, inboxKinds, parties, partnerSaw, partnerTypes, pay, placeOrder, ship, shippedOrder } from './support/story';
-import { startSystem, type E2eSystem } from './support/system';
+import { useSystem } from './support/system';
 
 // Orders without disputes: the money moves on confirmation, auto-confirmation, or not at all.
 describe('order stories', () => {
-  let sys: E2eSystem;
-  beforeAll(async () => {
-    sys = await startSystem();
-  }, 120_000);
-  afterAll(async () => {
-    await sys?.stop();
-  });
+  const sys = useSystem();
 
   it('happy path: paid, shipped, receipt confirmed, funds released to the seller (O3, O5, O6, E3)', async () => {
     const p = parties(sys);

@@ -1,16 +1,10 @@
 import { Topics } from '@bp/contracts';
 import { act, balances, getDispute, getOrder, inboxKinds, openDispute, parties, partnerSaw, partnerTypes, shippedOrder, usd } from './support/story';
-import { startSystem, type E2eSystem } from './support/system';
+import { useSystem } from './support/system';
 
 // Disputes that move goods (returns, resends) or money twice (an appeal overturning a ruling).
 describe('return, resend and appeal stories', () => {
-  let sys: E2eSystem;
-  beforeAll(async () => {
-    sys = await startSystem();
-  }, 120_000);
-  afterAll(async () => {
-    await sys?.stop();
-  });
+  const sys = useSystem();
 
   const returnAgreed = async () => {
     const p = parties(sys);

@@ -15,18 +15,12 @@ import {
   usd,
   type Parties,
 } from './support/story';
-import { startSystem, type E2eSystem } from './support/system';
+import { useSystem } from './support/system';
 
 // The harder ends of disputes (issue 7): fast refunds, return-shipping compensation, appeals after
 // the money moved, and the appeal refusals. Dispute, escrow, order and seller balance must agree.
 describe('more return and appeal stories', () => {
-  let sys: E2eSystem;
-  beforeAll(async () => {
-    sys = await startSystem();
-  }, 120_000);
-  afterAll(async () => {
-    await sys?.stop();
-  });
+  const sys = useSystem();
 
   const appealBody = { reason: 'RESOLUTION_NOT_ACCEPTED', subReasons: ['MESSAGE_HISTORY_SUFFICIENT'], statement: 'The chat shows the seller admitted the fault.', evidenceIds: [] };
 

@@ -1,15 +1,9 @@
-import { startSystem, type E2eSystem } from './support/system';
+import { useSystem } from './support/system';
 
 // The harness itself: every landed service answers, and one POST /ops/clock moves the shared clock
 // for all of them (each reads the one row) and settles the whole deployment before it returns.
 describe('the e2e system', () => {
-  let sys: E2eSystem;
-  beforeAll(async () => {
-    sys = await startSystem();
-  }, 120_000);
-  afterAll(async () => {
-    await sys?.stop();
-  });
+  const sys = useSystem();
 
   it('runs every landed service on its own port, ready', async () => {
     const names = Object.keys(sys.services);

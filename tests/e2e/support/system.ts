@@ -175,3 +175,24 @@ export const startSystem = async (o: { only?: ServiceName[] } = {}): Promise<E2e
     },
   };
 };
+
+/**
+ * One running system per test file: started before its tests, stopped after them. Returns a
+ * stand-in that forwards to the system once started (so tests can hold it in a `const`).
+ */
+export const useSystem = (o: { only?: ServiceName[] } = {}): E2eSystem => {
+  let sys: E2eSystem | undefined;
+  beforeAll(async () => {
+    sys = await startSystem(o);
+  }, 120_000);
+  afterAll(async () => {
+    await sys?.stop();
+  });
+  return new Proxy({} as E2eSystem, {
+    get: (_, key) => {
+      if (!sys) throw new Error('the e2e system is not started yet: use it inside a test');
+      const value = (sys as unknown as Record<PropertyKey, unknown>)[key];
+      return typeof value === 'function' ? value.bind(sys) : value;
+    },
+  });
+};
