@@ -1,5 +1,7 @@
+import { durationMs, isIsoDuration } from '@bp/timers';
 import { isServiceName, serviceModule } from '../modules';
 import { opsContextFromEnv, type OpsContext } from './context';
+import { parked, printParked } from './parked';
 import { parseBound, republish } from './republish';
 import { printReplay, replay } from './replay';
 import { parseResetTarget, resetOffsets } from './reset-offsets';
@@ -10,6 +12,7 @@ import { printVerify, verify } from './verify';
 const USAGE = `usage: npm run ops -- <command>
   timeline <orderId>                          every service's events about the order, in time order
   timers [--overdue]                          pending (or overdue) deadlines per service
+  parked [--older-than <ISO duration>]        facts waiting for an earlier fact (exit 1 if any older than given)
   verify                                      ledger conservation + cross-service consistency (exit 1 on violations)
   replay <service>                            rebuild the service's read models; checksums before/after
   republish <service> --from <pos|time> [--to <pos|time>]   re-send public events (same ce_id)
@@ -45,6 +48,14 @@ export const runOps = async (ctx: OpsContext, argv: string[]): Promise<number> =
       const r = await timers(ctx, { overdue });
       printTimers(ctx, r, overdue);
       return overdue && r.rows.length ? 1 : 0;
+    }
+    case 'parked': {
+      const older = flag(args, '--older-than');
+      if (older !== undefined && !isIsoDuration(older)) throw new UsageError(`--older-than needs an ISO-8601 duration such as PT1H (got ${older})`);
+      const olderThanMs = older === undefined ? undefined : durationMs(older);
+      const r = await parked(ctx, olderThanMs === undefined ? {} : { olderThanMs });
+      printParked(ctx, r);
+      return olderThanMs !== undefined && r.rows.length ? 1 : 0;
     }
     case 'verify': {
       const r = await verify(ctx);
