@@ -26,8 +26,8 @@ export interface TcpProxy {
   set(faults: ProxyFaults): void;
   /** Destroys every open connection in both directions (a network cut); new ones still connect. */
   cut(): number;
-  /** Connections currently open and accepted in total. */
-  stats(): { open: number; accepted: number; bytes: Record<Direction, number> };
+  /** Connections currently open and accepted in total; bytes forwarded and bytes a drop swallowed. */
+  stats(): { open: number; accepted: number; bytes: Record<Direction, number>; dropped: Record<Direction, number> };
   close(): Promise<void>;
 }
 
@@ -36,16 +36,23 @@ export const startTcpProxy = async (target: { host: string; port: number }, o: {
   const open = new Set<Socket>();
   let accepted = 0;
   const bytes: Record<Direction, number> = { up: 0, down: 0 };
+  const dropped: Record<Direction, number> = { up: 0, down: 0 };
 
   /** Forwards `from` → `to` in order, applying the faults of `dir` at the time each chunk arrives. */
   const pipe = (from: Socket, to: Socket, dir: Direction) => {
     let chain = Promise.resolve();
     from.on('data', (chunk: Buffer) => {
-      if (faults.drop?.[dir]) return;
+      if (faults.drop?.[dir]) {
+        dropped[dir] += chunk.length;
+        return;
+      }
       const delay = faults.delayMs?.[dir] ?? 0;
       chain = chain.then(async () => {
         if (delay > 0) await new Promise((r) => setTimeout(r, delay));
-        if (faults.drop?.[dir] || to.destroyed) return;
+        if (faults.drop?.[dir] || to.destroyed) {
+          dropped[dir] += chunk.length;
+          return;
+        }
         bytes[dir] += chunk.length;
         to.write(chunk);
       });
@@ -97,7 +104,7 @@ export const startTcpProxy = async (target: { host: string; port: number }, o: {
       faults = { ...f };
     },
     cut,
-    stats: () => ({ open: open.size / 2, accepted, bytes: { ...bytes } }),
+    stats: () => ({ open: open.size / 2, accepted, bytes: { ...bytes }, dropped: { ...dropped } }),
     close: async () => {
       cut();
       await new Promise<void>((r) => server.close(() => r()));
