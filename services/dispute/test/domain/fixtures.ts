@@ -40,6 +40,7 @@ export const facts = (over: Partial<DisputeOrderFacts> = {}): DisputeOrderFacts 
   protectionEndsAt: day(60),
   protectionSuspended: false,
   openDisputeId: null,
+  settledDisputeId: null,
   policy,
   buyerLevel: 'A1',
   expeditedLevels: ['A4'],

@@ -28,6 +28,8 @@ describe('OpenDispute (D1, D2)', () => {
   it('D1: ORDER_NOT_SHIPPED before shipment', () =>
     when(open({ order: facts({ status: 'paid', shippedAt: null, protectionEndsAt: null }) })).thenRefuses('ORDER_NOT_SHIPPED'));
   it('D1: DISPUTE_ALREADY_OPEN when the order has another open dispute', () => when(open({ order: facts({ openDisputeId: 'd-0' }) })).thenRefuses('DISPUTE_ALREADY_OPEN'));
+  it('R5/D1: DISPUTE_ALREADY_SETTLED when an earlier dispute settled the order (its completion still on its way)', () =>
+    when(open({ order: facts({ settledDisputeId: 'd-0' }) })).thenRefuses('DISPUTE_ALREADY_SETTLED'));
   it('D1: not the buyer of the order -> NOT_ORDER_BUYER (HTTP 404)', () => when(open({}, day(7), stranger)).thenRefuses('NOT_ORDER_BUYER'));
   it('D1: a seller cannot open -> ROLE_NOT_ALLOWED', () => when(open({}, day(7), seller)).thenRefuses('ROLE_NOT_ALLOWED'));
   it('the facts must be about the named order -> ORDER_NOT_FOUND', () => when(open({ orderId: 'order-9' })).thenRefuses('ORDER_NOT_FOUND'));

@@ -30,6 +30,16 @@ describe('order facts (the dispute service copy of orders.v1)', () => {
     void events;
     spec(orderFactsDecider).given([placed, paid, shipped, reserved('d1'), { type: 'DisputeReleasedOnOrder', data: { orderId: 'o1', disputeId: 'd1', at: day(9) } }]).when(reserve('d2')).then([reserved('d2')]);
   });
+  it('R5/D1: a settled dispute releases the slot but marks the order settled, before its completion arrives', () => {
+    const settled = { type: 'DisputeSettled', data: { disputeId: 'd1', orderId: 'o1' } } as unknown as Parameters<typeof orderFactsCommandsFor>[0];
+    const [release] = orderFactsCommandsFor(settled, day(9));
+    expect(release).toMatchObject({ type: 'ReleaseDispute', data: { disputeId: 'd1', settled: true } });
+    const releasedSettled: OrderFactsEvent = { type: 'DisputeReleasedOnOrder', data: { orderId: 'o1', disputeId: 'd1', at: day(9), settled: true } };
+    spec(orderFactsDecider).given([placed, paid, shipped, reserved('d1')]).when(release!).then([releasedSettled]);
+    const state = spec(orderFactsDecider).given([placed, paid, shipped, reserved('d1'), releasedSettled]).state;
+    expect(state).toMatchObject({ status: 'shipped', openDisputeId: null, settledDisputeId: 'd1' });
+    expect(disputeFactsOf(state, 'A0', [])).toMatchObject({ settledDisputeId: 'd1' });
+  });
   it('O9: suspended protection is recorded; completion and closing are final', () => {
     const state = spec(orderFactsDecider).given([placed, paid, shipped, { type: 'ProtectionChangeRecorded', data: { orderId: 'o1', protectionEndsAt: null, at: day(7) } }]).state;
     expect(state).toMatchObject({ protectionSuspended: true, protectionEndsAt: day(60) });

@@ -18,6 +18,7 @@ const checkOrder = (f: DisputeOrderFacts, c: OpenDispute): void => {
   if (f.status === 'closed') refuse('ORDER_CLOSED', 'the order is closed');
   if (f.status !== 'shipped' || f.shippedAt === null) refuse('ORDER_NOT_SHIPPED', 'D1: only a shipped order can be disputed');
   if (f.openDisputeId !== null && f.openDisputeId !== c.data.disputeId) refuse('DISPUTE_ALREADY_OPEN', 'D1: a dispute is already open on this order');
+  if (f.settledDisputeId !== null) refuse('DISPUTE_ALREADY_SETTLED', 'R5: a dispute already settled this order; its outcome can only be appealed (R7)', { disputeId: f.settledDisputeId });
   const protectedNow = f.protectionSuspended || (f.protectionEndsAt !== null && before(now, f.protectionEndsAt));
   if (!protectedNow) refuse('PROTECTION_EXPIRED', 'D1: the protection period is over');
   // D1: not before 6 days (policy) after shipment, unless delivery was reported (O10).

@@ -9,6 +9,7 @@ export const DisputeErrors = {
   ORDER_ALREADY_CONFIRMED: 'conflict',
   ORDER_CLOSED: 'conflict',
   DISPUTE_ALREADY_OPEN: 'conflict',
+  DISPUTE_ALREADY_SETTLED: 'conflict',
   PROTECTION_EXPIRED: 'conflict',
   DISPUTE_TOO_EARLY: 'conflict',
   DISPUTE_ID_TAKEN: 'conflict',

@@ -50,7 +50,7 @@ export const orderFactsPrivateEvents = [
   priv('OrderCompletedRecorded', z.object({ ...order, completedAt: Iso, reason: z.string() }), 'orders.v1 OrderCompleted'),
   priv('OrderClosedRecorded', z.object({ ...order, closedAt: Iso, reason: z.string() }), 'orders.v1 OrderClosed / OrderCancelled'),
   priv('DisputeReservedOnOrder', z.object({ ...order, disputeId: Id, at: Iso }), 'D1: one open dispute per order'),
-  priv('DisputeReleasedOnOrder', z.object({ ...order, disputeId: Id, at: Iso }), 'D1: the dispute ended'),
+  priv('DisputeReleasedOnOrder', z.object({ ...order, disputeId: Id, at: Iso, settled: z.boolean().optional() }), 'D1: the dispute ended (settled: R5, the order takes no new dispute)'),
   priv('BuyerLevelRecorded', z.object({ buyerId: Id, level: BuyerLevel, changedAt: Iso }), 'buyers.v1 BuyerLevelChanged'),
 ];
 

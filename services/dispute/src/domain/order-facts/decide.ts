@@ -16,7 +16,7 @@ export type OrderFactsCommand =
   | C<'RecordOrderCompleted', { orderId: string; completedAt: string; reason: string }>
   | C<'RecordOrderClosed', { orderId: string; closedAt: string; reason: string }>
   | C<'ReserveDispute', { orderId: string; disputeId: string }>
-  | C<'ReleaseDispute', { orderId: string; disputeId: string }>;
+  | C<'ReleaseDispute', { orderId: string; disputeId: string; settled?: boolean }>;
 
 const known = (s: OrderFactsState, orderId: string): KnownOrder => {
   if (s.status === 'unknown') throw new DomainError(Err.ORDER_UNKNOWN, `order ${orderId} is not known yet`, 'not_found');

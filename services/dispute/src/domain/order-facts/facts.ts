@@ -20,6 +20,8 @@ export interface DisputeOrderFacts {
   protectionEndsAt: string | null;
   protectionSuspended: boolean;
   openDisputeId: string | null;
+  /** A dispute already settled the order's money (R5): no new dispute. */
+  settledDisputeId: string | null;
   policy: PolicySnapshot;
   buyerLevel: BuyerLevel;
   /** D8, O12: levels with expedited arbitration (live policy `buyerLevels`, not in the snapshot). */

@@ -19,7 +19,7 @@ export type OrderFactsEvent =
   | E<'OrderCompletedRecorded', { orderId: string; completedAt: string; reason: string }>
   | E<'OrderClosedRecorded', { orderId: string; closedAt: string; reason: string }>
   | E<'DisputeReservedOnOrder', { orderId: string; disputeId: string; at: string }>
-  | E<'DisputeReleasedOnOrder', { orderId: string; disputeId: string; at: string }>;
+  | E<'DisputeReleasedOnOrder', { orderId: string; disputeId: string; at: string; settled?: boolean }>;
 
 export type OrderFactsStatus = 'placed' | 'paid' | 'shipped' | 'completed' | 'closed';
 
@@ -39,6 +39,8 @@ export interface KnownOrder {
   completedAt: string | null;
   closedAt: string | null;
   openDisputeId: string | null;
+  /** D1/R5: a dispute that settled the order's money; the order takes no new dispute (only an appeal, R7). */
+  settledDisputeId: string | null;
 }
 
 export type OrderFactsState = { status: 'unknown' } | KnownOrder;
@@ -61,6 +63,7 @@ const placed = (d: Extract<OrderFactsEvent, { type: 'OrderPlacedRecorded' }>['da
   completedAt: null,
   closedAt: null,
   openDisputeId: null,
+  settledDisputeId: null,
 });
 
 const evolveKnown = (s: KnownOrder, e: OrderFactsEvent): KnownOrder => {
@@ -84,7 +87,8 @@ const evolveKnown = (s: KnownOrder, e: OrderFactsEvent): KnownOrder => {
     case 'DisputeReservedOnOrder':
       return { ...s, openDisputeId: e.data.disputeId };
     case 'DisputeReleasedOnOrder':
-      return s.openDisputeId === e.data.disputeId ? { ...s, openDisputeId: null } : s;
+      if (s.openDisputeId !== e.data.disputeId) return s;
+      return { ...s, openDisputeId: null, settledDisputeId: e.data.settled ? e.data.disputeId : s.settledDisputeId };
     default:
       return s;
   }
