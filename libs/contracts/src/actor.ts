@@ -11,3 +11,17 @@ export const Actor = z.object({
 export type Actor = z.infer<typeof Actor>;
 
 export const systemActor = (id = 'system'): Actor => ({ role: 'system', id });
+
+/**
+ * Ids that name a shared party, never a person: `agents` is the support agents' shared mailbox
+ * (notification service). A token or an order naming one of them as a user is refused, so no user
+ * can read, or be mistaken for, the shared party.
+ */
+export const RESERVED_PARTY_IDS: readonly string[] = ['agents', 'system'];
+
+/** A user id (a token's `sub`, an order's seller): any text but a reserved party id. */
+export const UserId = z
+  .string()
+  .min(1)
+  .max(255)
+  .refine((id) => !RESERVED_PARTY_IDS.includes(id.toLowerCase()), { message: 'this id is reserved' });

@@ -61,6 +61,8 @@ describe('auth (dev-secret, HS256)', () => {
     ['role', { sub: 'b', exp: future() }],
     ['exp', { sub: 'b', role: 'buyer' }],
     ['a known role', { sub: 'b', role: 'admin', exp: future() }],
+    ['a sub that is not a reserved party id ("agents" is the shared agents mailbox)', { sub: 'agents', role: 'buyer', exp: future() }],
+    ['a sub that is not a reserved party id, in any case', { sub: 'System', role: 'seller', exp: future() }],
   ])('missing or invalid claim (%s) -> 401', async (_name, claims) => {
     const t = createSigner({ key: SECRET, algorithm: 'HS256', noTimestamp: true })(claims);
     expect((await get('/buyer-only', { authorization: `Bearer ${t}` })).statusCode).toBe(401);

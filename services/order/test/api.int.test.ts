@@ -99,6 +99,9 @@ describe('order service API', () => {
     expect(res.body.code).toBe('VALIDATION_FAILED');
     expect(res.body.errors).toEqual([expect.objectContaining({ in: 'body', path: '/discount', message: 'unknown field' })]);
     expect((await o.place({ protectionDays: 5 })).body.code).toBe('PROTECTION_DAYS_OUT_OF_RANGE');
+    // "agents" names the support agents' shared mailbox, never a seller (notices would go there).
+    const reserved = await o.place({ sellerId: 'agents' });
+    expect([reserved.status, reserved.body.errors]).toEqual([400, [expect.objectContaining({ in: 'body', path: '/sellerId', message: 'this id is reserved' })]]);
     expect((await w.sut.request('GET', '/orders', { as: as('buyer', o.buyer) })).body.items).toHaveLength(0);
     await o.place();
     await o.paid();

@@ -1,4 +1,4 @@
-import { Role } from '@bp/contracts';
+import { Role, UserId } from '@bp/contracts';
 import { z } from 'zod';
 
 /** The authenticated caller, as every handler sees it. */
@@ -9,7 +9,7 @@ export interface AuthUser {
 
 /** Claims we rely on; anything else in the token is ignored. */
 export const TokenClaims = z.object({
-  sub: z.string().min(1).max(255),
+  sub: UserId,
   role: Role,
   exp: z.number(),
 });

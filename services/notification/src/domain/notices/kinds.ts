@@ -49,7 +49,8 @@ export const AGENTS = 'agents';
 /**
  * Whose message center a caller reads: agents share one (S1: the arbitration queue is everyone's).
  * The shared one belongs to the role, never to a user who happens to be called "agents": such a
- * user gets a mailbox no notice is ever addressed to.
+ * user gets a mailbox no notice is ever addressed to. (Tokens and orders refuse the reserved id in
+ * the first place, RESERVED_PARTY_IDS in @bp/contracts; this keeps the inbox safe on its own.)
  */
 export const mailboxOf = (actor: { role: string; id: string }): string =>
   actor.role === 'agent' ? AGENTS : actor.id === AGENTS ? `user:${actor.id}` : actor.id;

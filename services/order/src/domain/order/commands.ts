@@ -2,7 +2,7 @@
 // fields are refused). Limits that depend on policy (O2 ranges, O8 days) are checked in decide
 // against the order's policy snapshot, not here, so the schemas hold no policy literals.
 import { z } from 'zod';
-import { Currency, Money, type Actor } from '@bp/contracts';
+import { Currency, Money, UserId, type Actor } from '@bp/contracts';
 import type { PolicySnapshot } from '@bp/timers';
 import { ShippingAddress } from './private-events';
 
@@ -20,7 +20,7 @@ export type OrderItemInput = z.infer<typeof OrderItemInput>;
 
 /** POST /orders (O2). */
 export const PlaceOrderBody = z.strictObject({
-  sellerId: Text(200),
+  sellerId: Text(200).pipe(UserId),
   currency: Currency,
   items: z.array(OrderItemInput).min(1),
   shippingAddress: ShippingAddress,
