@@ -1,2 +1,3 @@
 export { notificationService, createNotificationService, type NotificationServiceOptions } from './service';
 export { notificationRegistry } from './app/events';
+export * from './reference-receiver';
