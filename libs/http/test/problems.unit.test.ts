@@ -31,6 +31,17 @@ describe('problem+json', () => {
     app.get('/deadlock', { config: { roles: ['buyer'] } }, async () => {
       throw Object.assign(new Error('deadlock detected'), { code: '40P01' });
     });
+    // What node-postgres throws while Postgres is down, restarting or recovering (a crashed database).
+    app.get('/db-down/:kind', { config: { roles: ['buyer'] }, schema: { params: z.object({ kind: z.string() }) } }, async (req) => {
+      const errors: Record<string, Error> = {
+        refused: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED', errno: -111 }),
+        recovering: Object.assign(new Error('the database system is not yet accepting connections'), { code: '57P03', severity: 'FATAL' }),
+        shutdown: Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }),
+        lost: new Error('Connection terminated unexpectedly'),
+        wrapped: new Error('database unavailable', { cause: Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }) }),
+      };
+      throw errors[req.params.kind] ?? new Error('unknown kind');
+    });
     app.get('/bad-response', { config: { roles: ['buyer'] }, schema: { response: { 200: z.object({ n: z.number() }) } } }, async () => ({ n: 'x' }) as never);
     await app.ready();
   });
@@ -155,5 +166,13 @@ describe('problem+json', () => {
     const res = await app.inject({ url: '/bad-response', headers: bearer('buyer') });
     expect(res.statusCode).toBe(500);
     expect(res.json().code).toBe('INTERNAL_ERROR');
+  });
+
+  it('the database unreachable (down, restarting, recovering, connection lost) -> 503 with Retry-After, not a 500', async () => {
+    for (const kind of ['refused', 'recovering', 'shutdown', 'lost', 'wrapped']) {
+      const res = await app.inject({ url: `/db-down/${kind}`, headers: bearer('buyer') });
+      expect([kind, res.statusCode, res.headers['retry-after'], res.json().code]).toEqual([kind, 503, '1', 'SERVICE_UNAVAILABLE']);
+      expect(res.body).not.toContain('127.0.0.1');
+    }
   });
 });

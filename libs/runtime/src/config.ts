@@ -42,6 +42,12 @@ export const ServiceConfigSchema = z.object({
   /** Writes (POST/PUT/DELETE) per caller per minute; 0 turns the limit off (benchmarks). */
   RATE_LIMIT_WRITES_PER_MINUTE: z.coerce.number().int().min(0).default(300),
   DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  /**
+   * The consumer group session (kafkajs default 30 s). A restarted process rejoins only once its
+   * dead predecessor's session expired, so this is how long consumption stalls after a crash;
+   * the heartbeat is a sixth of it. Must lie within the broker's allowed range (Kafka: ≥ 6 s).
+   */
+  KAFKA_CONSUMER_SESSION_TIMEOUT_MS: z.coerce.number().int().min(1000).optional(),
 });
 
 export type ServiceConfig = z.infer<typeof ServiceConfigSchema> & { service: ServiceName; port: number };

@@ -105,6 +105,8 @@ export const startService = async (module: ServiceModule, o: StartOptions): Prom
   const poll = o.pollIntervalMs;
   const relay = createRelay({ store, registry: new EventRegistry([...module.publishes]), kafka, service: module.name, logger, ...(poll ? { pollIntervalMs: poll } : {}) });
   const topics = module.consumes?.topics ?? [];
+  const session = config.KAFKA_CONSUMER_SESSION_TIMEOUT_MS;
+  const consumerTuning = o.consumer ?? (session ? { sessionTimeout: session, heartbeatInterval: Math.max(100, Math.floor(session / 6)) } : undefined);
   const consumer = module.consumes
     ? createConsumerRunner({
         kafka,
@@ -115,7 +117,7 @@ export const startService = async (module: ServiceModule, o: StartOptions): Prom
         schema,
         handlers: module.consumes.handlers(ctx),
         logger,
-        ...(o.consumer ? { consumer: o.consumer } : {}),
+        ...(consumerTuning ? { consumer: consumerTuning } : {}),
         ...(o.chaos ? { chaos: o.chaos } : {}),
       })
     : undefined;

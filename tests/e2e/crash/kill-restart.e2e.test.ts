@@ -3,7 +3,8 @@ import { Topics } from '@bp/contracts';
 import type { ServiceName } from '@bp/runtime';
 import { type Partner, startPartner } from './support/partner';
 import { type ServiceProcesses, startServiceProcesses } from './support/processes';
-import { type Caller, command, createStorefront, eventually, type Storefront } from './support/storefront';
+import { newLifecycleStats, type Placed, runLifecycle } from './support/lifecycle';
+import { createStorefront, eventually, type Storefront } from './support/storefront';
 
 /**
  * Issue 9, last item: killing one service process during the run and starting it again loses
@@ -25,14 +26,6 @@ const AMOUNT = 5000;
  * session (kafkajs default 30 s) has expired.
  */
 const STEP_MS = 75_000;
-
-interface Placed {
-  i: number;
-  orderId: string;
-  auto: boolean;
-  buyer: Caller;
-  seller: Caller;
-}
 
 describe('kill -9 a service mid-run and start it again: nothing is lost (issue 9)', () => {
   let sys: ServiceProcesses | undefined;
@@ -68,84 +61,33 @@ describe('kill -9 a service mid-run and start it again: nothing is lost (issue 9
       const shop: Storefront = createStorefront({ urls: s.urls, secret: s.jwtSecret, deadlineMs: STEP_MS });
       const ops = shop.as('ops', 'ops-crash');
       const progress = { placed: 0, paid: 0, shipped: 0, confirmed: 0 };
-      const stats = { inFlight: 0 };
+      const stats = newLifecycleStats();
       let lifecyclesDone = false;
       const paymentFence = { closed: false, active: 0 };
 
-      const orderStatus = async (c: Caller, orderId: string): Promise<string | undefined> => {
-        const r = await c.get('order', `/orders/${orderId}`);
-        return r.status === 200 ? (r.body as { status: string }).status : undefined;
-      };
-
-      const lifecycle = async (i: number): Promise<Placed> => {
-        const tag = `${i}-${randomUUID().slice(0, 8)}`;
-        const buyer = shop.as('buyer', `buyer-${tag}`);
-        const seller = shop.as('seller', `seller-${tag}`);
-        const auto = isAuto(i);
-        let orderId: string | undefined;
-        await command(
-          `order ${i}: place`,
-          async (key) => {
-            const r = await buyer.post('order', '/orders', {
-              sellerId: seller.sub,
-              currency: 'USD',
-              items: [{ sku: `SKU-${i}`, title: 'Teapot', quantity: 1, unitPrice: AMOUNT }],
-              shippingAddress: { name: 'Ada Buyer', line1: '1 Main St', city: 'Springfield', country: 'US' },
-              ...(auto ? { protectionDays: 15 } : {}),
-            }, key);
-            if (r.status === 201) orderId = (r.body as { orderId: string }).orderId;
-            return r;
-          },
-          201,
-          // One buyer, one order: the list says whether the lost request placed it.
-          async () => {
-            const r = await buyer.get('order', '/orders?as=buyer');
-            orderId = (r.body as { items?: { orderId: string }[] }).items?.[0]?.orderId;
-            return orderId !== undefined;
-          },
+      const lifecycle = (i: number): Promise<Placed> =>
+        runLifecycle({
+          shop,
+          i,
+          story: isAuto(i) ? 'auto' : 'confirm',
+          amount: AMOUNT,
+          stepMs: STEP_MS,
           stats,
-        );
-        const id = orderId!;
-        progress.placed++;
-
-        await eventually(async () => (await buyer.get('escrow', `/escrows/${id}`)).status === 200, `escrow knows order ${i} ${id}`, STEP_MS);
-        await eventually(async () => !paymentFence.closed, `the payment fence opens for order ${i}`, STEP_MS);
-        paymentFence.active++;
-        try {
-          await command(
-            `order ${i}: pay`,
-            (key) => buyer.post('escrow', '/payments', { orderId: id, paymentMethod: { type: 'sandbox', token: 'tok_ok' } }, key),
-            201,
-            async () => ((await buyer.get('escrow', `/escrows/${id}`)).body as { captured?: { amount: number } }).captured?.amount === AMOUNT,
-            stats,
-          );
-        } finally {
-          paymentFence.active--;
-        }
-        progress.paid++;
-
-        await eventually(async () => (await orderStatus(buyer, id)) === 'awaiting_shipment', `order ${i} ${id} is paid`, STEP_MS);
-        await command(
-          `order ${i}: ship`,
-          (key) => seller.post('order', `/orders/${id}/shipments`, { carrier: 'UPS', trackingNumber: `1Z${id.slice(0, 8)}` }, key),
-          200,
-          async () => (await orderStatus(seller, id)) === 'shipped',
-          stats,
-        );
-        progress.shipped++;
-
-        if (!auto) {
-          await command(
-            `order ${i}: confirm receipt`,
-            (key) => buyer.post('order', `/orders/${id}/confirm-receipt`, {}, key),
-            200,
-            async () => (await orderStatus(buyer, id)) === 'completed',
-            stats,
-          );
-          progress.confirmed++;
-        }
-        return { i, orderId: id, auto, buyer, seller };
-      };
+          pollMs: 50,
+          onStep: (step) => {
+            if (step in progress) progress[step as keyof typeof progress]++;
+          },
+          // No POST /payments in flight when escrow is killed (see chaos below).
+          aroundPay: async (pay) => {
+            await eventually(async () => !paymentFence.closed, `the payment fence opens for order ${i}`, STEP_MS);
+            paymentFence.active++;
+            try {
+              await pay();
+            } finally {
+              paymentFence.active--;
+            }
+          },
+        });
 
       // The faults, driven by the traffic's progress rather than by time.
       const kills: { service: ServiceName; at: typeof progress }[] = [];
@@ -184,7 +126,7 @@ describe('kill -9 a service mid-run and start it again: nothing is lost (issue 9
       // Both kills happened, mid-run, and hit live traffic (requests that got no answer and were resent).
       expect(kills.map((k) => k.service)).toEqual(['escrow', 'order']);
       expect(kills[0]!.at.paid).toBeLessThan(N);
-      expect(kills[1]!.at.confirmed).toBeLessThan(N - orders.filter((o) => o.auto).length);
+      expect(kills[1]!.at.confirmed).toBeLessThan(N - orders.filter((o) => o.story === 'auto').length);
       const pids = s.history();
       expect([pids.escrow.length, pids.order.length, pids.dispute.length, pids.notification.length]).toEqual([2, 2, 1, 1]);
       expect(shop.retries.escrow ?? 0).toBeGreaterThan(0);
@@ -209,7 +151,7 @@ describe('kill -9 a service mid-run and start it again: nothing is lost (issue 9
         STEP_MS,
       ).catch(() => undefined);
       const reasons = orders.map((o) => `${views.get(o.orderId)?.status}/${views.get(o.orderId)?.completionReason}`);
-      expect(reasons).toEqual(orders.map((o) => (o.auto ? 'completed/AUTO_CONFIRMED' : 'completed/CONFIRMED')));
+      expect(reasons).toEqual(orders.map((o) => (o.story === 'auto' ? 'completed/AUTO_CONFIRMED' : 'completed/CONFIRMED')));
 
       // Every escrow released in full, nothing held, nothing refunded (the API's view).
       type Escrow = { captured: { amount: number }; held: { amount: number }; released: { amount: number }; refunded: { amount: number } };

@@ -47,6 +47,27 @@ export const INTERNAL_DETAIL = 'An unexpected error occurred. Quote the x-reques
 const field = (e: unknown, key: string): unknown =>
   typeof e === 'object' && e !== null ? (e as Record<string, unknown>)[key] : undefined;
 
+/** Socket errors of a database connection that could not be made or was lost. */
+const CONNECTION_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+/** node-postgres' own words for a connection that died under a query or could not be checked out. */
+const CONNECTION_MESSAGES = /^(Connection terminated|Client has encountered a connection error|timeout exceeded when trying to connect)/;
+
+/**
+ * The database is unreachable right now, not wrong: refused or reset connections, Postgres
+ * restarting or recovering after a crash (57P01 admin_shutdown, 57P02 crash_shutdown, 57P03
+ * cannot_connect_now), the connection-exception class 08. Nothing the request asked for is at
+ * fault and a retry after a moment may succeed, so this is a 503 with Retry-After, which clients
+ * resend with the same Idempotency-Key (a 5xx releases the key), not a 500.
+ */
+export const isDatabaseUnavailable = (err: unknown): boolean => {
+  const code = field(err, 'code');
+  if (typeof code === 'string' && (CONNECTION_ERRNOS.has(code) || code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03')) return true;
+  const message = field(err, 'message');
+  if (typeof message === 'string' && CONNECTION_MESSAGES.test(message)) return true;
+  const cause = field(err, 'cause');
+  return cause !== undefined && cause !== err && isDatabaseUnavailable(cause);
+};
+
 const validationErrors = (context: unknown, items: ValidationItem[]): ProblemFieldError[] =>
   items.flatMap((i) => {
     const where = typeof context === 'string' ? { in: context } : {};
@@ -99,6 +120,9 @@ export const mapError = (err: unknown, instance: string): MappedError => {
       headers: {},
       severity: 'client',
     };
+  }
+  if (isDatabaseUnavailable(err)) {
+    return { problem: problemBody('SERVICE_UNAVAILABLE', 503, 'the service cannot reach its database right now; retry shortly', extra), headers: { 'retry-after': '1' }, severity: 'server' };
   }
   return { problem: problemBody('INTERNAL_ERROR', 500, INTERNAL_DETAIL, extra), headers: {}, severity: 'server' };
 };

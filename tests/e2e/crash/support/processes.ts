@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -9,6 +9,7 @@ import { migrateSharedClock, ServiceNames, type ServiceName } from '@bp/runtime'
 import { testDatabaseUrl } from '@bp/testing';
 import { Client, Pool } from 'pg';
 import { exited, stopChild } from '../../../../system/src/start/child';
+import { brokerProcess, type InfraProcess, postgresProcess } from './infra';
 
 /**
  * The whole system as `npm start` runs it (system/src/start.ts): the four services as separate
@@ -19,7 +20,14 @@ import { exited, stopChild } from '../../../../system/src/start/child';
  * their own names, which would collide in a shared database) and a fresh in-memory dev broker in
  * this process (the consumer groups are the services' names too). Processes can be killed and
  * started again at will: the seed of a fault harness.
+ *
+ * With `broker: 'process'` and `postgres: 'process'` the infrastructure is killable too (see
+ * infra.ts): the broker a child process with a data dir, Postgres a cluster of its own on a free
+ * port. `kill` and `start` then take 'broker' and 'postgres' as well as a service.
  */
+export type Target = ServiceName | 'broker' | 'postgres';
+export const InfraTargets = ['broker', 'postgres'] as const;
+
 export interface ServiceProcesses {
   /** The services started (all four unless `only`). */
   names: readonly ServiceName[];
@@ -35,13 +43,16 @@ export interface ServiceProcesses {
   logFile(name: ServiceName): string;
   /** The last lines of a service's log (warn and above), for failure messages. */
   tail(name: ServiceName, lines?: number): string;
-  pid(name: ServiceName): number | undefined;
-  /** Sends the signal (default SIGKILL: no drain, no goodbye) and resolves once the process is gone. */
-  kill(name: ServiceName, signal?: NodeJS.Signals): Promise<void>;
-  /** Spawns the service again on the same port and resolves when /health/ready answers. */
-  start(name: ServiceName): Promise<void>;
-  /** Each service's process ids so far, oldest first (one more per restart). */
-  history(): Record<ServiceName, number[]>;
+  pid(name: Target): number | undefined;
+  /**
+   * Sends the signal (default SIGKILL: no drain, no goodbye) and resolves once the process is gone
+   * ('broker' and 'postgres' only when they run as processes, see ProcessesOptions).
+   */
+  kill(name: Target, signal?: NodeJS.Signals): Promise<void>;
+  /** Spawns it again on the same port (and data) and resolves when it answers (a service: /health/ready). */
+  start(name: Target): Promise<void>;
+  /** Each service's (and process-run broker's and Postgres') process ids so far, oldest first (one more per restart). */
+  history(): Record<Target, number[]>;
   /** Services first (SIGTERM, then SIGKILL after a grace), then the broker, then the database. Idempotent. */
   stop(o?: { keepLogs?: boolean }): Promise<void>;
 }
@@ -52,6 +63,16 @@ export interface ProcessesOptions {
   /** Extra environment for every service (overrides the defaults below). */
   env?: Record<string, string>;
   readyTimeoutMs?: number;
+  /**
+   * 'in-process' (default): a fresh in-memory dev broker in this process. 'process': the dev broker's
+   * CLI as a child process with a data dir, killable and restartable on the same port.
+   */
+  broker?: 'in-process' | 'process';
+  /**
+   * 'test-server' (default): a fresh database on the test server (testDatabaseUrl). 'process': a
+   * PostgreSQL cluster of its own (initdb in a temp dir, a free port), killable and restartable.
+   */
+  postgres?: 'test-server' | 'process';
 }
 
 const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
@@ -112,10 +133,16 @@ const waitReady = async (url: string, child: ChildProcess, timeoutMs: number, lo
 export const startServiceProcesses = async (o: ProcessesOptions = {}): Promise<ServiceProcesses> => {
   const readyTimeoutMs = o.readyTimeoutMs ?? 60_000;
   const names = o.only ?? ServiceNames;
-  const serverUrl = testDatabaseUrl();
   const database = `crash_${randomBytes(5).toString('hex')}`;
-  const databaseUrl = withDatabase(serverUrl, database);
   const logDir = mkdtempSync(path.join(tmpdir(), 'bp-crash-'));
+  const [brokerPort, postgresPort] = await freePorts(2);
+  // Postgres runs as its own user when we are root: it must be able to reach its data dir in here.
+  if (o.postgres === 'process') chmodSync(logDir, 0o711);
+  const pg = o.postgres === 'process' ? postgresProcess({ port: postgresPort!, dir: path.join(logDir, 'postgres'), logFile: path.join(logDir, 'postgres.log') }) : undefined;
+  const brokerChild = o.broker === 'process' ? brokerProcess({ port: brokerPort!, dataDir: path.join(logDir, 'kafka'), logFile: path.join(logDir, 'broker.log') }) : undefined;
+  const infra = new Map<Target, InfraProcess>([...(pg ? [['postgres', pg] as const] : []), ...(brokerChild ? [['broker', brokerChild] as const] : [])]);
+  const serverUrl = pg ? pg.url('postgres') : testDatabaseUrl();
+  const databaseUrl = withDatabase(serverUrl, database);
   const jwtSecret = `crash-${randomBytes(16).toString('hex')}`;
   const children = new Map<ServiceName, ChildProcess>();
   const pids = Object.fromEntries(ServiceNames.map((n) => [n, [] as number[]])) as Record<ServiceName, number[]>;
@@ -127,6 +154,7 @@ export const startServiceProcesses = async (o: ProcessesOptions = {}): Promise<S
   // A jest worker that dies without afterAll must not leave services running against nothing.
   const killAllNow = () => {
     for (const c of children.values()) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+    for (const p of infra.values()) p.killNow();
   };
   process.once('exit', killAllNow);
 
@@ -135,12 +163,15 @@ export const startServiceProcesses = async (o: ProcessesOptions = {}): Promise<S
       await Promise.all([...children.values()].map((c) => stopChild(c, 'SIGTERM', 10_000).catch(() => undefined)));
       process.off('exit', killAllNow);
       await broker?.stop().catch(() => {});
+      await brokerChild?.stop().catch(() => {});
       await pool?.end().catch(() => {});
-      if (created) await admin(serverUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`)).catch(() => {});
+      if (created && !pg) await admin(serverUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`)).catch(() => {});
+      await pg?.stop().catch(() => {});
       if (!s.keepLogs) rmSync(logDir, { recursive: true, force: true });
     })());
 
   try {
+    await pg?.start();
     await admin(serverUrl, (c) => c.query(`CREATE DATABASE ${database}`));
     created = true;
     pool = new Pool({ connectionString: databaseUrl, max: 4 });
@@ -149,7 +180,14 @@ export const startServiceProcesses = async (o: ProcessesOptions = {}): Promise<S
     // Once, before four services race on CREATE SCHEMA IF NOT EXISTS (system/src/start/postgres.ts).
     await migrateSharedClock(pool, clockSchema);
 
-    broker = await startBroker({ port: 0, host: '127.0.0.1', logger: silentLogger });
+    let brokers: string;
+    if (brokerChild) {
+      await brokerChild.start();
+      brokers = `127.0.0.1:${brokerPort}`;
+    } else {
+      broker = await startBroker({ port: 0, host: '127.0.0.1', logger: silentLogger });
+      brokers = broker.brokers;
+    }
     const ports = await freePorts(ServiceNames.length);
     const urls = Object.fromEntries(ServiceNames.map((n, i) => [n, `http://127.0.0.1:${ports[i]}`])) as Record<ServiceName, string>;
 
@@ -160,7 +198,7 @@ export const startServiceProcesses = async (o: ProcessesOptions = {}): Promise<S
       HOME: process.env.HOME,
       HOST: '127.0.0.1',
       DATABASE_URL: databaseUrl,
-      KAFKA_BROKERS: broker.brokers,
+      KAFKA_BROKERS: brokers,
       CLOCK: 'simulated',
       CLOCK_SCHEMA: clockSchema,
       JWT_SECRET: jwtSecret,
@@ -182,7 +220,7 @@ export const startServiceProcesses = async (o: ProcessesOptions = {}): Promise<S
       }
     };
 
-    const start = async (name: ServiceName): Promise<void> => {
+    const startService = async (name: ServiceName): Promise<void> => {
       const running = children.get(name);
       if (running && running.exitCode === null && running.signalCode === null) throw new Error(`${name} is already running (pid ${running.pid})`);
       const fd = openSync(logFile(name), 'a');
@@ -197,30 +235,47 @@ export const startServiceProcesses = async (o: ProcessesOptions = {}): Promise<S
       await waitReady(urls[name], child, readyTimeoutMs, () => tail(name));
     };
 
-    const kill = async (name: ServiceName, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> => {
-      const child = children.get(name);
+    const infraOf = (name: Target): InfraProcess | undefined => {
+      if (name !== 'broker' && name !== 'postgres') return undefined;
+      const p = infra.get(name);
+      if (!p) throw new Error(`${name} runs ${name === 'broker' ? 'in this process' : 'on the test server'}: start with { ${name}: 'process' } to kill it`);
+      return p;
+    };
+    const start = async (name: Target): Promise<void> => {
+      const p = infraOf(name);
+      return p ? p.start() : startService(name as ServiceName);
+    };
+
+    const kill = async (name: Target, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> => {
+      const p = infraOf(name);
+      if (p) return p.kill(signal);
+      const child = children.get(name as ServiceName);
       if (!child) throw new Error(`${name} was never started`);
       child.kill(signal);
       await exited(child);
     };
 
     // In parallel: the clock schema exists, and each service migrates only its own schema.
-    await Promise.all(names.map((n) => start(n)));
+    await Promise.all(names.map((n) => startService(n)));
 
     return {
       names,
       urls,
       databaseUrl,
       pool,
-      brokers: broker.brokers,
+      brokers,
       jwtSecret,
       logDir,
       logFile,
       tail,
-      pid: (name) => children.get(name)?.pid,
+      pid: (name) => (name === 'broker' || name === 'postgres' ? infra.get(name)?.pid() : children.get(name)?.pid),
       kill,
       start,
-      history: () => Object.fromEntries(ServiceNames.map((n) => [n, [...pids[n]]])) as Record<ServiceName, number[]>,
+      history: () =>
+        Object.fromEntries([
+          ...ServiceNames.map((n) => [n, [...pids[n]]]),
+          ...InfraTargets.map((n) => [n, infra.get(n)?.history() ?? []]),
+        ]) as Record<Target, number[]>,
       stop,
     };
   } catch (err) {

@@ -30,12 +30,12 @@ const NO_ANSWER_STATUSES = new Set([502, 503, 504]);
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Polls a condition (never a fixed sleep) until it holds or `timeoutMs` passes. */
-export const eventually = async (check: () => Promise<boolean>, what: string, timeoutMs: number): Promise<void> => {
+/** Polls a condition (never a fixed sleep) every `intervalMs` until it holds or `timeoutMs` passes. */
+export const eventually = async (check: () => Promise<boolean>, what: string, timeoutMs: number, intervalMs = 50): Promise<void> => {
   const until = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}`);
-    await pause(50);
+    await pause(intervalMs);
   }
 };
 
@@ -114,14 +114,16 @@ export const IN_FLIGHT = 'IDEMPOTENCY_KEY_IN_FLIGHT';
  * claimed by a request its process never finished: the claim outlives the process by the
  * idempotency store's in-flight timeout (minutes), so after a short wait (a live request finishes
  * and is replayed) the storefront reads whether the step took effect, and only if it did not,
- * tries again with a fresh key.
+ * tries again with a fresh key. Any other 409 (the step is no longer allowed) is also checked
+ * against the state: a request whose answer was lost with its database connection may have
+ * committed while its key was released (a 5xx releases it), so the resend is refused as a repeat.
  */
 export const command = async (
   what: string,
   post: (key: string) => Promise<Reply>,
   expected: number,
   tookEffect: () => Promise<boolean>,
-  stats: { inFlight: number },
+  stats: { inFlight: number; alreadyDone?: number },
 ): Promise<void> => {
   for (let keys = 0; keys < 5; keys++) {
     const key = randomUUID();
@@ -135,6 +137,10 @@ export const command = async (
       stats.inFlight++;
       if (await tookEffect()) return;
       continue;
+    }
+    if (r.status === 409 && (await tookEffect())) {
+      stats.alreadyDone = (stats.alreadyDone ?? 0) + 1;
+      return;
     }
     throw new Error(`${what}: expected ${expected}, got ${r.status} ${JSON.stringify(r.body)}`);
   }
