@@ -1,5 +1,5 @@
 import type { EventEnvelope } from '@bp/contracts';
-import type { Projection } from '@bp/eventstore';
+import { jsonRows, keyedBatch, type Projection } from '@bp/eventstore';
 import type { Pool, PoolClient } from 'pg';
 import { escrowEventDefinitions, evolve, initialState, isKnown, type EscrowEvent, type EscrowState, type KnownEscrow } from '../domain';
 import { table } from './sql';
@@ -39,8 +39,36 @@ export const escrowsProjection = (schema: string): Projection => {
     async reset(tx: PoolClient) {
       await tx.query(`TRUNCATE ${t}`);
     },
+    // Rebuild: the same fold as `apply`, with the row held in memory between events.
+    rebuildBatch: (opts) =>
+      keyedBatch<EscrowTableRow>(
+        {
+          key: (e) => (e.data as { orderId: string }).orderId,
+          fold: (row, e) => {
+            const state = evolve(row?.state ?? initialState, { type: e.type, data: e.data } as EscrowEvent);
+            if (!isKnown(state)) return row;
+            // ON CONFLICT keeps the parties of the first write.
+            if (!row) return { order_id: state.orderId, buyer_id: state.buyerId, seller_id: state.sellerId, status: state.status, settled: state.settled, releases: state.releases, version: e.streamVersion, state };
+            Object.assign(row, { status: state.status, settled: state.settled, releases: state.releases, version: e.streamVersion, state });
+            return row;
+          },
+          ...jsonRows<EscrowTableRow>(t, 'order_id', ['order_id', 'buyer_id', 'seller_id', 'status', 'settled', 'releases', 'version', 'state']),
+        },
+        opts,
+      ),
   };
 };
+
+interface EscrowTableRow {
+  order_id: string;
+  buyer_id: string;
+  seller_id: string;
+  status: string;
+  settled: boolean;
+  releases: number;
+  version: number;
+  state: EscrowState;
+}
 
 /**
  * The row for a state and its stream version. The command handler calls this once per command with

@@ -1,5 +1,5 @@
 import type { EventEnvelope } from '@bp/contracts';
-import type { Projection } from '@bp/eventstore';
+import { insertJsonRows, pageBatch, type Projection } from '@bp/eventstore';
 import type { Pool, PoolClient } from 'pg';
 import type { EntriesPosted } from '../domain';
 import { table } from './sql';
@@ -52,6 +52,22 @@ export const ledgerEntriesProjection = (schema: string): Projection => {
     },
     async reset(tx: PoolClient) {
       await tx.query(`TRUNCATE ${t}`);
+    },
+    // Rebuild: insert-only, so a page of events is one INSERT of all its postings.
+    rebuildBatch: () => {
+      const insert = insertJsonRows(t, ['entry_id', 'order_id', 'seller_id', 'seq', 'debit', 'credit', 'amount', 'currency', 'reason', 'at'], 'ON CONFLICT (entry_id) DO NOTHING');
+      return pageBatch((tx, events) =>
+        insert(
+          tx,
+          events.flatMap((event) => {
+            const { orderId, sellerId, entries } = event.data as EntriesPosted['data'];
+            return entries.map((e, i) => ({
+              entry_id: e.entryId, order_id: orderId, seller_id: sellerId, seq: event.streamVersion * 1000 + i,
+              debit: e.debit, credit: e.credit, amount: e.amount, currency: e.currency, reason: e.reason, at: e.at,
+            }));
+          }),
+        ),
+      );
     },
   };
 };

@@ -1,5 +1,5 @@
 import type { EventEnvelope } from '@bp/contracts';
-import type { Projection } from '@bp/eventstore';
+import { jsonRows, keyedBatch, type Projection } from '@bp/eventstore';
 import type { Pool, PoolClient } from 'pg';
 import type { EventOf } from '../domain';
 import { table } from './sql';
@@ -63,5 +63,37 @@ export const refundQueueProjection = (schema: string): Projection => {
     async reset(tx: PoolClient) {
       await tx.query(`TRUNCATE ${t}`);
     },
+    // Rebuild: `apply`'s INSERT-if-absent / UPDATE-if-present in memory (claimed_until is always NULL after it).
+    rebuildBatch: (opts) =>
+      keyedBatch<RefundRow>(
+        {
+          key: (e) => (e.data as { refundId: string }).refundId,
+          fold: (row, e) => {
+            if (e.type === 'RefundRequested') {
+              const d = e.data as EventOf<'RefundRequested'>['data'];
+              return row ?? { refund_id: d.refundId, order_id: d.orderId, amount: d.amount.amount, currency: d.amount.currency, status: 'in_flight', attempt: 1, requested_at: d.requestedAt, claimed_until: null };
+            }
+            if (!row) return row;
+            if (e.type === 'RefundAttemptFailed') row.status = 'retry_scheduled';
+            else if (e.type === 'RefundRetried') Object.assign(row, { status: 'in_flight', attempt: (e.data as EventOf<'RefundRetried'>['data']).attempt });
+            else if (e.type === 'RefundCompleted') row.status = 'completed';
+            row.claimed_until = null;
+            return row;
+          },
+          ...jsonRows<RefundRow>(t, 'refund_id', ['refund_id', 'order_id', 'amount', 'currency', 'status', 'attempt', 'requested_at', 'claimed_until']),
+        },
+        opts,
+      ),
   };
 };
+
+interface RefundRow {
+  refund_id: string;
+  order_id: string;
+  amount: number;
+  currency: string;
+  status: string;
+  attempt: number;
+  requested_at: string;
+  claimed_until: null;
+}
