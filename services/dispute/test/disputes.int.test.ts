@@ -209,7 +209,10 @@ describe('dispute service over HTTP and Kafka (simulated clock)', () => {
       );
     const before = await dump();
     expect(before[0]!.length).toBeGreaterThan(5);
-    for (const p of disputeProjections(t.schema)) await rebuildProjection(sut.service.ctx.store, p);
-    expect(await dump()).toEqual(before);
+    // Event by event, batched, and batched with tiny pages spilling rows to the table and back.
+    for (const opts of [{ perEvent: true }, {}, { batchSize: 3, maxRows: 2 }]) {
+      for (const p of disputeProjections(t.schema)) await rebuildProjection(sut.service.ctx.store, p, opts);
+      expect(await dump()).toEqual(before);
+    }
   });
 });

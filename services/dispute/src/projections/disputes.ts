@@ -1,5 +1,5 @@
 import type { EventEnvelope } from '@bp/contracts';
-import type { Projection } from '@bp/eventstore';
+import { jsonRows, keyedBatch, type Projection } from '@bp/eventstore';
 import type { Pool, PoolClient } from 'pg';
 import { evolveDispute, initialDisputeState, queueItemOf, type DisputeEvent, type DisputeState } from '../domain';
 import { disputePrivateEvents } from '../domain';
@@ -74,5 +74,37 @@ export const disputesProjection = (schema: string): Projection => {
     async reset(tx: PoolClient) {
       await tx.query(`TRUNCATE ${t}`);
     },
+    // Rebuild: the same fold and columns as `apply`, the row held in memory between events.
+    rebuildBatch: (opts) =>
+      keyedBatch<SummaryRow>(
+        {
+          key: (e) => (e.data as { disputeId: string }).disputeId,
+          fold: (row, e) => {
+            const state = evolveDispute(row?.state ?? initialDisputeState, { type: e.type, data: e.data } as DisputeEvent);
+            const open = state.status === 'none' ? null : state;
+            const q = queueItemOf(state);
+            return {
+              dispute_id: (e.data as { disputeId: string }).disputeId,
+              order_id: row ? row.order_id : (e.data as { orderId: string }).orderId, // ON CONFLICT keeps the first
+              buyer_id: open?.buyerId ?? null,
+              seller_id: open?.sellerId ?? null,
+              status: state.status,
+              opened_at: open?.openedAt ?? null,
+              version: e.streamVersion,
+              state,
+              queued: q !== null,
+              expedited: q?.expedited ?? false,
+              escalated_at: q?.escalatedAt ?? null,
+              ruling_due_at: q?.rulingDueAt ?? null,
+              sla_breached: q?.slaBreached ?? false,
+            };
+          },
+          ...jsonRows<SummaryRow>(t, 'dispute_id', SUMMARY_COLUMNS),
+        },
+        opts,
+      ),
   };
 };
+
+const SUMMARY_COLUMNS = ['dispute_id', 'order_id', 'buyer_id', 'seller_id', 'status', 'opened_at', 'version', 'state', 'queued', 'expedited', 'escalated_at', 'ruling_due_at', 'sla_breached'] as const;
+type SummaryRow = Record<(typeof SUMMARY_COLUMNS)[number], unknown> & { order_id: string; state: DisputeState };

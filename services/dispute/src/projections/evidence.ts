@@ -1,5 +1,5 @@
 import type { EventEnvelope } from '@bp/contracts';
-import type { Projection } from '@bp/eventstore';
+import { insertJsonRows, pageBatch, type Projection } from '@bp/eventstore';
 import type { Pool, PoolClient } from 'pg';
 import type { EvidenceUploadedData } from '../domain/evidence/events';
 import { table } from './sql';
@@ -36,6 +36,16 @@ export const evidenceProjection = (schema: string): Projection => {
     },
     async reset(tx: PoolClient) {
       await tx.query(`TRUNCATE ${t}`);
+    },
+    // Rebuild: insert-only, one INSERT per page.
+    rebuildBatch: () => {
+      const insert = insertJsonRows(t, ['evidence_id', 'sha256', 'content_type', 'size', 'uploader_id', 'uploader_role', 'uploaded_at', 'submission_id']);
+      return pageBatch((tx, events) =>
+        insert(tx, events.map((e) => {
+          const d = e.data as EvidenceUploadedData;
+          return { evidence_id: d.evidenceId, sha256: d.sha256, content_type: d.contentType, size: d.size, uploader_id: d.uploadedBy.id, uploader_role: d.uploadedBy.role, uploaded_at: d.uploadedAt, submission_id: d.submissionId };
+        })),
+      );
     },
   };
 };

@@ -1,5 +1,5 @@
 import type { EventEnvelope } from '@bp/contracts';
-import type { Projection } from '@bp/eventstore';
+import { insertJsonRows, pageBatch, type Projection } from '@bp/eventstore';
 import type { Pool, PoolClient } from 'pg';
 import type { ThreadEntry } from '../domain';
 import { table } from './sql';
@@ -25,6 +25,16 @@ export const threadProjection = (schema: string): Projection => {
     },
     async reset(tx: PoolClient) {
       await tx.query(`TRUNCATE ${t}`);
+    },
+    // Rebuild: insert-only, one INSERT per page (a duplicate fails it as it fails `apply`).
+    rebuildBatch: () => {
+      const insert = insertJsonRows(t, ['dispute_id', 'seq', 'entry']);
+      return pageBatch((tx, events) =>
+        insert(tx, events.map((e) => {
+          const { disputeId, entry } = e.data as { disputeId: string; entry: ThreadEntry };
+          return { dispute_id: disputeId, seq: entry.seq, entry };
+        })),
+      );
     },
   };
 };
