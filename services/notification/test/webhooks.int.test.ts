@@ -1,8 +1,11 @@
 import { OrderCompleted, OrderPlaced } from '@bp/contracts';
+import { rebuildProjection } from '@bp/eventstore';
 import { startServiceForTest, testDatabase, testKafka, type ServiceUnderTest, type TestDatabase, type TestKafka } from '@bp/testing';
 import { makePolicy } from '@bp/timers';
 import { createNotificationService } from '../src';
 import { verifyWebhook } from '../src/domain/webhooks/signature';
+import { inboxProjection } from '../src/projections/inbox';
+import { deliveriesProjection, subscriptionsProjection } from '../src/projections/webhooks';
 import { startReceiver, upstream } from './support';
 
 // N4, N5: partner webhooks, signed, retried with backoff on the simulated clock, at least once.
@@ -107,5 +110,21 @@ describe('partner webhooks', () => {
     await sut.publish(OrderCompleted, upstream.orderCompleted(sut.now(), 'o-w3', 'buyer-w', 'seller-w'));
     expect(down.received).toHaveLength(3);
     expect((await sut.request('GET', '/webhooks', { as: partner })).body.items).toEqual([]);
+  });
+
+  it('every read model rebuilt from the log equals the one kept inline (event by event, batched, batched with spills)', async () => {
+    const { schema, store } = sut.service.ctx;
+    const dump = async () =>
+      Promise.all(
+        ['message_center ORDER BY notice_id', 'webhook_subscriptions ORDER BY subscription_id', 'webhook_deliveries ORDER BY delivery_id'].map(
+          async (q) => (await db.pool.query(`SELECT * FROM "${schema}".${q}`)).rows,
+        ),
+      );
+    const before = await dump();
+    expect(before.map((rows) => rows.length > 0)).toEqual([true, true, true]);
+    for (const opts of [{ perEvent: true }, {}, { batchSize: 3, maxRows: 2 }]) {
+      for (const p of [inboxProjection(schema), subscriptionsProjection(schema), deliveriesProjection(schema)]) await rebuildProjection(store, p, opts);
+      expect(await dump()).toEqual(before);
+    }
   });
 });

@@ -3,7 +3,7 @@
 // command's transaction and rebuildable from the log. Text is rendered when read, in the reader's
 // current locale, so a locale change applies to old notices too.
 import type { EventEnvelope } from '@bp/contracts';
-import type { Projection } from '@bp/eventstore';
+import { jsonRows, keyedBatch, type Projection } from '@bp/eventstore';
 import type { Pool, PoolClient } from 'pg';
 import type { NoticeKind, TemplateValue } from '../domain/notices/kinds';
 
@@ -41,7 +41,36 @@ export const inboxProjection = (schema: string): Projection => ({
     await tx.query(`UPDATE ${table(schema)} SET read_at = coalesce(read_at, $2) WHERE notice_id = $1`, [d.noticeId, d.readAt]);
   },
   reset: async (tx: PoolClient) => void (await tx.query(`TRUNCATE ${table(schema)}`)),
+  // Rebuild: `apply`'s INSERT-if-absent / UPDATE-if-present, folded in memory.
+  rebuildBatch: (opts) =>
+    keyedBatch<NoticeRow>(
+      {
+        key: (e) => (e.data as { noticeId: string }).noticeId,
+        fold: (row, e) => {
+          if (e.type === 'NoticeRequested') {
+            const d = e.data as { noticeId: string; recipientId: string; orderId: string; kind: string; deadline?: string; vars: object; channels: string[]; requestedAt: string };
+            if (row || !d.channels.includes('in_app')) return row;
+            return { notice_id: d.noticeId, recipient_id: d.recipientId, order_id: d.orderId, kind: d.kind, deadline: d.deadline ?? null, vars: d.vars, created_at: d.requestedAt, read_at: null };
+          }
+          if (row) row.read_at ??= (e.data as { readAt?: string }).readAt ?? null;
+          return row;
+        },
+        ...jsonRows<NoticeRow>(table(schema), 'notice_id', ['notice_id', 'recipient_id', 'order_id', 'kind', 'deadline', 'vars', 'created_at', 'read_at']),
+      },
+      opts,
+    ),
 });
+
+interface NoticeRow {
+  notice_id: string;
+  recipient_id: string;
+  order_id: string;
+  kind: string;
+  deadline: string | null;
+  vars: object;
+  created_at: string;
+  read_at: string | null;
+}
 
 export interface InboxRow {
   noticeId: string;

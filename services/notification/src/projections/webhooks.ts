@@ -2,7 +2,7 @@
 // GET /webhooks lists) and the delivery log per subscription (GET /webhooks/{id}/deliveries).
 // Secrets are not copied here: only the subscription's stream holds them.
 import type { EventEnvelope } from '@bp/contracts';
-import type { Projection } from '@bp/eventstore';
+import { jsonRows, keyedBatch, type Projection } from '@bp/eventstore';
 import type { Pool, PoolClient } from 'pg';
 
 const subs = (schema: string) => `"${schema}".webhook_subscriptions`;
@@ -50,6 +50,25 @@ export const subscriptionsProjection = (schema: string): Projection => ({
     }
   },
   reset: async (tx) => void (await tx.query(`TRUNCATE ${subs(schema)}`)),
+  // Rebuild: `apply`'s INSERT-if-absent / UPDATE-if-present, folded in memory.
+  rebuildBatch: (opts) =>
+    keyedBatch<D>(
+      {
+        key: (e) => (e.data as D).subscriptionId as string,
+        fold: (row, e) => {
+          const d = e.data as D;
+          if (e.type === 'WebhookSubscribed')
+            return row ?? { subscription_id: d.subscriptionId, partner_id: d.partnerId, url: d.url, event_types: d.eventTypes, status: 'active', consecutive_failures: 0, created_at: d.at };
+          if (!row) return row;
+          if (e.type === 'WebhookUnsubscribed') row.status = 'deleted';
+          else if (e.type === 'WebhookPaused') row.status = 'paused';
+          else row.consecutive_failures = d.ok === true ? 0 : (row.consecutive_failures as number) + 1;
+          return row;
+        },
+        ...jsonRows<D>(subs(schema), 'subscription_id', ['subscription_id', 'partner_id', 'url', 'event_types', 'status', 'consecutive_failures', 'created_at']),
+      },
+      opts,
+    ),
 });
 
 export const deliveriesProjection = (schema: string): Projection => ({
@@ -94,6 +113,34 @@ export const deliveriesProjection = (schema: string): Projection => ({
     }
   },
   reset: async (tx) => void (await tx.query(`TRUNCATE ${deliveries(schema)}`)),
+  // Rebuild: `apply`'s INSERT-if-absent / UPDATE-if-present, folded in memory.
+  rebuildBatch: (opts) =>
+    keyedBatch<D>(
+      {
+        key: (e) => (e.data as D).deliveryId as string,
+        fold: (row, e) => {
+          const d = e.data as D;
+          if (e.type === 'DeliveryScheduled')
+            return (
+              row ?? {
+                delivery_id: d.deliveryId, subscription_id: d.subscriptionId, event_id: d.eventId, ce_type: d.ceType, status: 'pending', attempts: 0,
+                last_status: null, last_error: null, next_attempt_at: d.at, created_at: d.at, updated_at: d.at,
+              }
+            );
+          if (!row) return row;
+          if (e.type === 'DeliveryRequeued') return Object.assign(row, { status: 'pending', next_attempt_at: d.at ?? null, updated_at: d.at ?? null });
+          const next = d.nextAttemptAt ?? null;
+          return Object.assign(row, {
+            attempts: d.attempt ?? null, last_status: d.status ?? null, last_error: d.error ?? null, next_attempt_at: next, updated_at: d.at ?? null,
+            status: d.ok === true ? 'succeeded' : next === null ? 'failed' : 'pending',
+          });
+        },
+        ...jsonRows<D>(deliveries(schema), 'delivery_id', [
+          'delivery_id', 'subscription_id', 'event_id', 'ce_type', 'status', 'attempts', 'last_status', 'last_error', 'next_attempt_at', 'created_at', 'updated_at',
+        ]),
+      },
+      opts,
+    ),
 });
 
 /** Active subscriptions that want this CloudEvents type (N5 fan-out). */
