@@ -2,6 +2,8 @@
 // authorization, lists, idempotency, If-Match, strict bodies; and at-least-once consumption.
 import { randomUUID } from 'node:crypto';
 import { RefundCompleted } from '@bp/contracts';
+import { rebuildProjection } from '@bp/eventstore';
+import { ordersListProjection } from '../src/projections';
 import { as, orderMoves, startOrderService, TOTAL, type World } from './service/harness';
 
 describe('order service API', () => {
@@ -140,5 +142,22 @@ describe('order service API', () => {
     const before = (await o.view()).body.version;
     await o.paid({ id: randomUUID() });
     expect((await o.view()).body).toMatchObject({ status: 'closed', version: before });
+  });
+
+  it('the orders list rebuilt from the log equals the one kept inline (event by event, batched, batched with spills)', async () => {
+    const o = orderMoves(w.sut);
+    await o.shipped();
+    const disputeId = `d-${randomUUID()}`;
+    await o.disputeOpened(disputeId); // dispute_open true, then false
+    await o.disputeWithdrawn(disputeId);
+    await o.post('/confirm-receipt', as('buyer', o.buyer));
+    const { schema, store } = w.sut.service.ctx;
+    const dump = async () => (await store.pool.query(`SELECT * FROM "${schema}".orders_list ORDER BY order_id`)).rows;
+    const before = await dump();
+    expect(before.length).toBeGreaterThan(5);
+    for (const opts of [{ perEvent: true }, {}, { batchSize: 3, maxRows: 2 }]) {
+      await rebuildProjection(store, ordersListProjection(schema), opts);
+      expect(await dump()).toEqual(before);
+    }
   });
 });

@@ -3,7 +3,7 @@
 // log (`npm run ops -- replay order`). Single-order reads do not use it: they fold the stream, which
 // is short and always consistent.
 import type { EventEnvelope } from '@bp/contracts';
-import type { Projection } from '@bp/eventstore';
+import { jsonRows, keyedBatch, type Projection } from '@bp/eventstore';
 import type { Pool, PoolClient } from 'pg';
 import type { BuyerStatus } from '../domain/order';
 
@@ -64,7 +64,37 @@ export const ordersListProjection = (schema: string): Projection => ({
     );
   },
   reset: async (tx: PoolClient) => void (await tx.query(`TRUNCATE ${table(schema)}`)),
+  // Rebuild: the same INSERT-if-absent / UPDATE-if-present as `apply`, folded in memory.
+  rebuildBatch: (opts) =>
+    keyedBatch<ListRow>(
+      {
+        key: (e) => (e.data as Data).orderId,
+        fold: (row, e) => {
+          const d = e.data as Data;
+          if (e.type === 'OrderPlaced') {
+            if (row) return row;
+            const p = d as Data & { buyerId: string; sellerId: string; total: { amount: number; currency: string }; items: unknown[]; placedAt: string };
+            return {
+              order_id: p.orderId, buyer_id: p.buyerId, seller_id: p.sellerId, status: 'awaiting_payment', dispute_open: false,
+              total_amount: p.total.amount, currency: p.total.currency, item_count: p.items.length, placed_at: p.placedAt, updated_at: p.placedAt,
+            };
+          }
+          const c = changes[e.type]?.(d);
+          if (!c || !row) return row;
+          if (c.status !== undefined) row.status = c.status;
+          if (c.disputeOpen !== undefined) row.dispute_open = c.disputeOpen;
+          row.updated_at = typeof c.at === 'string' ? c.at : e.occurredAt;
+          return row;
+        },
+        ...jsonRows<ListRow>(table(schema), 'order_id', LIST_COLUMNS),
+      },
+      opts,
+    ),
 });
+
+/** A row as the rebuild holds it: columns by name, timestamps as text (cast on write like `apply`'s parameters). */
+type ListRow = Record<(typeof LIST_COLUMNS)[number], unknown> & { status: BuyerStatus; dispute_open: boolean; updated_at: string };
+const LIST_COLUMNS = ['order_id', 'buyer_id', 'seller_id', 'status', 'dispute_open', 'total_amount', 'currency', 'item_count', 'placed_at', 'updated_at'] as const;
 
 export interface OrderListItem {
   orderId: string;
