@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { DomainError, type Actor } from '@bp/contracts';
 import type { EventStore, Projection } from '@bp/eventstore';
-import { assertEvidenceLimits, sniffContentType, type EvidenceLimits, type EvidenceRef } from '../domain';
+import { assertEvidenceIntact, assertEvidenceLimits, sniffContentType, type EvidenceLimits, type EvidenceRef, type InspectLimits } from '../domain';
 import { evidenceStreamId, type EvidenceEvent } from '../domain/evidence/events';
 import type { BlobStore } from '../infra/blob-store';
 import { findEvidence } from '../projections/evidence';
@@ -22,9 +22,10 @@ const SNIFF_BYTES = 16;
 /**
  * D3: reads one uploaded file, deciding its type from its first bytes (never the name or the
  * declared type) and refusing it as soon as it is over its type's limit, so an oversized upload is
- * never held in memory whole. A refused stream is drained so the connection stays usable.
+ * never held in memory whole; a whole file is then checked for structure (truncation, pixel bombs).
+ * A refused stream is drained so the connection stays usable.
  */
-export const readEvidenceFile = async (stream: Readable, limits: EvidenceLimits): Promise<EvidenceFile> => {
+export const readEvidenceFile = async (stream: Readable, limits: EvidenceLimits & InspectLimits): Promise<EvidenceFile> => {
   const chunks: Buffer[] = [];
   const hash = createHash('sha256');
   let size = 0;
@@ -43,7 +44,9 @@ export const readEvidenceFile = async (stream: Readable, limits: EvidenceLimits)
     stream.resume();
     throw e;
   }
-  return { bytes: Buffer.concat(chunks), sha256: hash.digest('hex'), contentType: type, size };
+  const bytes = Buffer.concat(chunks);
+  assertEvidenceIntact(bytes, type, limits);
+  return { bytes, sha256: hash.digest('hex'), contentType: type, size };
 };
 
 export type StoredEvidence = Omit<EvidenceRef, never>;

