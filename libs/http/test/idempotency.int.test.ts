@@ -45,6 +45,13 @@ describe('Idempotency-Key on POST', () => {
       await gate.released;
       return { done: true };
     });
+    // The idempotency table vanishes while the request runs (as the database does when it crashes
+    // right after the request's own commit): completing the key fails after the work was done.
+    app.post('/store-lost', { config: { roles: ['buyer'] } }, async (_req, reply) => {
+      ran('store-lost');
+      await db.pool.query(`ALTER TABLE ${db.schema}.idempotency_keys RENAME TO idempotency_keys_lost`);
+      return reply.code(201).send({ done: true });
+    });
     app.post('/empty', { config: { roles: ['buyer'] } }, async (_req, reply) => {
       ran('empty');
       return reply.code(204).send();
@@ -58,6 +65,17 @@ describe('Idempotency-Key on POST', () => {
 
   const post = (url: string, payload: object, key: string | undefined, sub = 'buyer-1') =>
     app.inject({ method: 'POST', url, payload, headers: { ...bearer('buyer', sub), ...(key !== undefined ? { 'idempotency-key': key } : {}) } });
+
+  it('the key cannot be recorded after the request ran (database gone) -> its real answer, not a bare 500 leaking the error', async () => {
+    try {
+      const res = await post('/store-lost', {}, 'k-store-lost');
+      expect([res.statusCode, res.json()]).toEqual([201, { done: true }]);
+      expect(res.body).not.toContain('idempotency_keys');
+    } finally {
+      await db.pool.query(`ALTER TABLE IF EXISTS ${db.schema}.idempotency_keys_lost RENAME TO idempotency_keys`);
+    }
+    expect(runs['store-lost']).toBe(1);
+  });
 
   it('same key, same body, same principal -> the first response replayed exactly', async () => {
     const first = await post('/orders', { sku: 'a' }, 'k-replay');

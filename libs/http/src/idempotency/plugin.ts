@@ -125,8 +125,16 @@ export const idempotencyPlugin = fp<IdempotencyOptions>(
       if (!claim || claim.state !== 'owner') return payload;
       claim.state = 'done';
       const stored = reply.statusCode < 500 ? toStored(reply, payload) : undefined;
-      if (stored) await store.complete(claim.principal, claim.key, stored);
-      else await store.release(claim.principal, claim.key);
+      try {
+        if (stored) await store.complete(claim.principal, claim.key, stored);
+        else await store.release(claim.principal, claim.key);
+      } catch (err) {
+        // The database went away after the request ran (a crash, a restart): the answer still
+        // stands, it is what the request did. Throwing here would replace it with Fastify's bare
+        // 500 carrying the driver's message (hosts, ports). The key stays claimed until the
+        // in-flight timeout, exactly as when the process dies at this point.
+        request.log.warn({ err }, 'idempotency key could not be recorded; it stays in flight until its timeout');
+      }
       if (++claims % SWEEP_EVERY === 0) {
         store.sweep().catch((err: unknown) => request.log.warn({ err }, 'idempotency sweep failed'));
       }
