@@ -38,17 +38,28 @@ const toIso = (now: string): string => {
  * The second guard keeps each stream's events in transaction-id order, the order read-all delivers
  * (see StaleTransactionError).
  */
-const appendSql = (s: string) => `
+const appendSql = (s: string, notify: boolean) => `
 INSERT INTO ${s}.events (stream_id, stream_version, event_id, type, schema_version, data, metadata, occurred_at)
 SELECT $1, $2::int + e.ord::int, (e.doc->>'id')::uuid, e.doc->>'type', (e.doc->>'v')::int, e.doc->'data', $4::jsonb, $5::timestamptz
 FROM jsonb_array_elements($3::jsonb) WITH ORDINALITY AS e(doc, ord)
 WHERE $2::int = (SELECT coalesce(max(stream_version), 0) FROM ${s}.events WHERE stream_id = $1)
   AND NOT EXISTS (SELECT 1 FROM ${s}.events WHERE stream_id = $1 AND transaction_id > pg_current_xact_id())
 ORDER BY e.ord
-RETURNING stream_version`;
+RETURNING stream_version${notify ? ', pg_notify($6, NULL)' : ''}`;
 
 const currentVersionSql = (s: string) =>
   `SELECT coalesce(max(stream_version), 0) AS v, coalesce(bool_or(transaction_id > pg_current_xact_id()), false) AS newer FROM ${s}.events WHERE stream_id = $1`;
+
+/**
+ * Who is told about an append: the statement NOTIFYs `channel` (Postgres delivers it at COMMIT, once
+ * per transaction and channel) when the batch holds one of `types` (all types when absent). The
+ * outbox relay LISTENs there and publishes right after the commit instead of at its next poll;
+ * riding on the INSERT's RETURNING, it costs no round trip.
+ */
+export interface AppendNotify {
+  channel: string;
+  types?: ReadonlySet<string>;
+}
 
 /**
  * Appends `events` at `expectedVersion + 1 …`. `db` is normally the command's transaction; a Pool
@@ -66,6 +77,7 @@ export const appendEvents = async (
   expectedVersion: number,
   events: readonly DomainEvent[],
   meta: AppendMetadata,
+  notify?: AppendNotify,
 ): Promise<EventEnvelope[]> => {
   if (!Number.isInteger(expectedVersion) || expectedVersion < 0) throw new Error(`invalid expected version ${expectedVersion}`);
   if (events.length === 0) return [];
@@ -73,9 +85,12 @@ export const appendEvents = async (
   const occurredAt = toIso(meta.now);
   const prepared = prepareEvents(registry, events);
   const metadata = { correlationId: meta.correlationId, causationId: meta.causationId, actor: meta.actor };
+  const notifying = notify !== undefined && (notify.types === undefined || prepared.some((p) => notify.types!.has(p.type)));
+  const params: unknown[] = [streamId, expectedVersion, JSON.stringify(prepared), JSON.stringify(metadata), occurredAt];
+  if (notifying) params.push(notify.channel);
   let inserted: number;
   try {
-    const res = await db.query(appendSql(s), [streamId, expectedVersion, JSON.stringify(prepared), JSON.stringify(metadata), occurredAt]);
+    const res = await db.query(appendSql(s, notifying), params);
     inserted = res.rowCount ?? 0;
   } catch (e) {
     if (isUniqueViolation(e, 'events_stream_version_key')) throw new VersionConflictError(streamId, expectedVersion, undefined);

@@ -8,6 +8,19 @@ export interface ReadAllOptions {
   limit: number;
   /** Only these event types. The cursor still advances past the others (see below). */
   types?: string[];
+  /**
+   * Also tell whether matching events after the cursor have committed but are still held back by
+   * the horizon (an older transaction is still running): a caller woken by a commit then knows to
+   * look again in a moment rather than at its next poll.
+   */
+  held?: boolean;
+}
+
+export interface ReadAllResult {
+  events: StoredEvent[];
+  position: LogPosition;
+  /** Only when asked (ReadAllOptions.held): committed matching events wait behind the horizon. */
+  held?: boolean;
 }
 
 /**
@@ -23,7 +36,7 @@ export interface ReadAllOptions {
  * comes back short, the cursor moves there, so a relay filtering rare types does not rescan the
  * same unrelated events on every poll.
  */
-const readAllSql = (s: string, filtered: boolean) => `
+const readAllSql = (s: string, filtered: boolean, held: boolean) => `
 WITH h AS MATERIALIZED (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin),
 page AS (
   SELECT ${EVENT_COLUMNS} FROM ${s}.events e, h
@@ -40,6 +53,15 @@ ${
   FROM ${s}.events e, h WHERE e.transaction_id < h.xmin
   ORDER BY e.transaction_id DESC, e.global_position DESC LIMIT 1)`
     : ''
+}
+${
+  held
+    ? `UNION ALL
+  SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM h
+  WHERE EXISTS (SELECT 1 FROM ${s}.events e
+    WHERE e.transaction_id >= h.xmin AND (e.transaction_id, e.global_position) > ($1::xid8, $2::bigint)
+    ${filtered ? 'AND e.type = ANY($4::text[])' : ''})`
+    : ''
 }`;
 
 export const readAllEvents = async (
@@ -47,20 +69,22 @@ export const readAllEvents = async (
   schema: string,
   registry: EventRegistry | undefined,
   opts: ReadAllOptions,
-): Promise<{ events: StoredEvent[]; position: LogPosition }> => {
+): Promise<ReadAllResult> => {
   if (!Number.isInteger(opts.limit) || opts.limit < 1) throw new Error(`invalid limit ${opts.limit}`);
   const filtered = opts.types !== undefined;
   const params: unknown[] = [opts.after.txId, opts.after.position, opts.limit];
   if (filtered) params.push(opts.types);
-  const { rows } = await db.query<EventRow & { is_tail: boolean }>(readAllSql(ident(schema), filtered), params);
+  const { rows } = await db.query<EventRow & { is_tail: boolean | null }>(readAllSql(ident(schema), filtered, opts.held === true), params);
   const events: StoredEvent[] = [];
   let tail: LogPosition | undefined;
+  let held = false;
   for (const row of rows) {
-    if (row.is_tail) tail = { txId: row.tx_id, position: row.position };
+    if (row.is_tail === null) held = true; // the horizon row: only is_tail is NULL
+    else if (row.is_tail) tail = { txId: row.tx_id, position: row.position };
     else events.push(rowToStored(row, registry));
   }
   const last = events[events.length - 1]?.position ?? opts.after;
   // Short page: every visible matching event up to `tail` was returned, so skipping to it is safe.
   const position = tail && events.length < opts.limit && comparePositions(tail, last) > 0 ? tail : last;
-  return { events, position };
+  return opts.held ? { events, position, held } : { events, position };
 };

@@ -1,15 +1,15 @@
 import type { EventEnvelope, EventRegistry } from '@bp/contracts';
 import type { Pool, PoolClient } from 'pg';
-import { type AppendMetadata, appendEvents } from './append';
+import { type AppendMetadata, type AppendNotify, appendEvents } from './append';
 import type { DomainEvent } from './decider';
 import { type EventRow, type LogPosition, type StoredEvent, rowToEnvelope } from './envelope';
 import { migrations } from './migrations';
-import { type ReadAllOptions, readAllEvents } from './read-all';
+import { type ReadAllOptions, type ReadAllResult, readAllEvents } from './read-all';
 import { EVENT_COLUMNS, ident } from './sql';
 
-export type { AppendMetadata } from './append';
+export type { AppendMetadata, AppendNotify } from './append';
 export { START, type LogPosition, type StoredEvent } from './envelope';
-export type { ReadAllOptions } from './read-all';
+export type { ReadAllOptions, ReadAllResult } from './read-all';
 
 export interface EventStoreOptions {
   pool: Pool;
@@ -17,12 +17,19 @@ export interface EventStoreOptions {
   schema: string;
   /** When given: data of registered types is validated on append and upcast + validated on read. */
   registry?: EventRegistry;
+  /**
+   * NOTIFY on append (delivered at COMMIT): wakes the outbox relay LISTENing on the channel as soon
+   * as a publishable event commits, instead of at its next poll.
+   */
+  notify?: AppendNotify;
 }
 
 export interface EventStore {
   readonly schema: string;
   readonly pool: Pool;
   readonly registry: EventRegistry | undefined;
+  /** The NOTIFY its appends send (see EventStoreOptions.notify). */
+  readonly notify?: AppendNotify;
   /** Idempotent; concurrent callers serialize on an advisory lock. */
   migrate(): Promise<void>;
   /**
@@ -32,7 +39,7 @@ export interface EventStore {
   appendToStream(tx: PoolClient | Pool, streamId: string, expectedVersion: number, events: readonly DomainEvent[], meta: AppendMetadata): Promise<EventEnvelope[]>;
   readStream(streamId: string, opts?: { tx?: PoolClient; fromVersion?: number }): Promise<EventEnvelope[]>;
   /** Gap-safe, in (transaction id, position) order; resume from the returned position. */
-  readAll(opts: ReadAllOptions & { tx?: PoolClient }): Promise<{ events: StoredEvent[]; position: LogPosition }>;
+  readAll(opts: ReadAllOptions & { tx?: PoolClient }): Promise<ReadAllResult>;
   withTransaction<T>(fn: (tx: PoolClient) => Promise<T>): Promise<T>;
 }
 
@@ -63,6 +70,7 @@ export const createEventStore = (o: EventStoreOptions): EventStore => {
     schema: o.schema,
     pool: o.pool,
     registry: o.registry,
+    ...(o.notify ? { notify: o.notify } : {}),
 
     migrate: () =>
       withTransaction(o.pool, async (tx) => {
@@ -78,7 +86,7 @@ export const createEventStore = (o: EventStoreOptions): EventStore => {
         }
       }),
 
-    appendToStream: (tx, streamId, expectedVersion, events, meta) => appendEvents(tx, o.schema, o.registry, streamId, expectedVersion, events, meta),
+    appendToStream: (tx, streamId, expectedVersion, events, meta) => appendEvents(tx, o.schema, o.registry, streamId, expectedVersion, events, meta, o.notify),
 
     readStream: async (streamId, opts = {}) => {
       const { rows } = await (opts.tx ?? o.pool).query<EventRow>(readStreamSql, [streamId, opts.fromVersion ?? 1]);

@@ -106,6 +106,32 @@ describe('readAll', () => {
     }
   });
 
+  it('held: tells that committed events wait behind an open older transaction, then returns them', async () => {
+    const from = await lastPair();
+    const a = await db.pool.connect();
+    try {
+      await a.query('BEGIN');
+      await store.appendToStream(a, 'held-A', 0, [ev('Private')], meta()); // older, still open
+      await store.appendToStream(db.pool, 'held-B', 0, [ev('Public')], meta()); // committed after it
+      const held = await store.readAll({ after: from, limit: 10, types: ['Public'], held: true });
+      expect(held.events.map((e) => e.streamId)).not.toContain('held-B');
+      expect(held.held).toBe(true);
+      // Not asked: no flag (the statement stays as it was for the other readers).
+      expect(await store.readAll({ after: from, limit: 10, types: ['Public'] })).not.toHaveProperty('held');
+      await a.query('COMMIT');
+      let page = held;
+      await until(async () => {
+        page = await store.readAll({ after: from, limit: 10, types: ['Public'], held: true });
+        return page.events.some((e) => e.streamId === 'held-B');
+      });
+      // Everything matching is returned: nothing is held any more (bar other suites' transactions).
+      await until(async () => (await store.readAll({ after: page.position, limit: 10, types: ['Public'], held: true })).held === false);
+    } finally {
+      await a.query('ROLLBACK').catch(() => {});
+      a.release();
+    }
+  });
+
   it('exactly once after 8 concurrent writers with random commit delays (2,000 events); the naive canary skips', async () => {
     const from = await lastPair();
     const pool = db.newPool({ max: 12 });

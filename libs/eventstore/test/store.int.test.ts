@@ -149,3 +149,30 @@ describe('checkpoints and inbox', () => {
     expect(await store.withTransaction((tx) => recordInbox(tx, db.schema, id, 'orders.v1'))).toBe(false);
   });
 });
+
+describe('notify on append', () => {
+  it('NOTIFYs the channel at COMMIT when the batch holds a listed type, and only then', async () => {
+    const channel = `es_notify_${db.schema}`.slice(0, 63);
+    const notifying = createEventStore({ pool: db.pool, schema: db.schema, notify: { channel, types: new Set(['Public']) } });
+    expect(notifying.notify?.channel).toBe(channel);
+    const listener = await db.pool.connect();
+    const got: string[] = [];
+    listener.on('notification', (n) => got.push(n.channel));
+    try {
+      await listener.query(`LISTEN "${channel}"`);
+      const stream = `notify-${Date.now()}`;
+      await notifying.withTransaction(async (tx) => {
+        await notifying.appendToStream(tx, stream, 0, [{ type: 'Public', data: {} }, { type: 'Public', data: {} }], meta());
+        await new Promise((r) => setTimeout(r, 50));
+        expect(got).toEqual([]); // not before COMMIT
+      });
+      await notifying.appendToStream(db.pool, stream, 2, [{ type: 'Private', data: {} }], meta());
+      await notifying.appendToStream(db.pool, `${stream}-x`, 0, [{ type: 'Private', data: {} }, { type: 'Public', data: {} }], meta());
+      await new Promise((r) => setTimeout(r, 200));
+      expect(got).toEqual([channel, channel]); // once per transaction; the private-only append is silent
+    } finally {
+      await listener.query('UNLISTEN *').catch(() => {});
+      listener.release();
+    }
+  });
+});

@@ -48,6 +48,8 @@ export interface Relay {
 interface Step {
   published: number;
   more: boolean;
+  /** Committed public events wait behind the horizon (an older transaction is still open). */
+  held: boolean;
 }
 
 const LOCK_NAMESPACE = 'bp.messaging.relay';
@@ -120,8 +122,9 @@ export const createRelay = (o: RelayOptions): Relay => {
     return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
   };
 
-  type Page = { events: StoredEvent[]; position: LogPosition };
-  const read = (after: LogPosition, tx?: PoolClient): Promise<Page> => store.readAll({ after, limit: batchSize, types: publicTypes, ...(tx ? { tx } : {}) });
+  type Page = { events: StoredEvent[]; position: LogPosition; held?: boolean };
+  const read = (after: LogPosition, tx?: PoolClient): Promise<Page> =>
+    store.readAll({ after, limit: batchSize, types: publicTypes, held: true, ...(tx ? { tx } : {}) });
   /** The page after the one being sent, read meanwhile (pipelining halves a step's latency). */
   let ahead: { after: LogPosition; page: Promise<Page> } | undefined;
 
@@ -131,7 +134,7 @@ export const createRelay = (o: RelayOptions): Relay => {
         LOCK_NAMESPACE,
         `${store.schema}.${name}`,
       ]);
-      if (!rows[0]?.locked) return { published: 0, more: false };
+      if (!rows[0]?.locked) return { published: 0, more: false, held: false };
       const after: LogPosition = await loadCheckpoint(tx, store.schema, name);
       const prefetched = ahead;
       ahead = undefined;
@@ -153,7 +156,7 @@ export const createRelay = (o: RelayOptions): Relay => {
       }
       await o.faults?.afterSend?.(page.events.length);
       if (comparePositions(page.position, after) > 0) await saveCheckpoint(tx, store.schema, name, page.position);
-      return { published: page.events.length, more };
+      return { published: page.events.length, more, held: page.held === true };
     });
 
   // One step at a time in this process: drain() and the loop share the same checkpoint.
@@ -164,12 +167,15 @@ export const createRelay = (o: RelayOptions): Relay => {
     return run;
   };
 
+  /** Whether the last drain stopped at events held behind the horizon (see Step.held). */
+  let held = false;
   const drain = (): Promise<number> =>
     serialized(async () => {
       let total = 0;
       for (;;) {
         const s = await step();
         total += s.published;
+        held = s.held;
         if (!s.more) return total;
       }
     });
@@ -196,23 +202,65 @@ export const createRelay = (o: RelayOptions): Relay => {
       woken = false;
     });
 
-  /** LISTEN on a connection of its own: a NOTIFY (sent at the writer's COMMIT) wakes the loop. */
+  /**
+   * LISTEN on a connection of its own: a NOTIFY (sent at the writer's COMMIT) wakes the loop. A lost
+   * connection (database restart) is dropped and the loop LISTENs again; meanwhile it polls.
+   */
   let listener: PoolClient | undefined;
-  const listen = async (channel: string) => {
-    const client = await store.pool.connect();
-    client.on('notification', wake);
-    // Polling stays the safety net: a lost listener only costs latency.
-    client.on('error', (err) => logger.warn({ relay: name, err }, 'relay LISTEN connection failed; polling only'));
-    await client.query(`LISTEN ${channelIdent(channel)}`);
-    listener = client;
+  let listening: Promise<void> | undefined;
+  const listen = (channel: string): Promise<void> =>
+    (listening = listenOnce(channel).catch((err: unknown) => logger.warn({ relay: name, err }, 'relay LISTEN failed; polling meanwhile')));
+  const listenOnce = async (channel: string) => {
+    let client: PoolClient | undefined;
+    try {
+      client = await store.pool.connect();
+      const c = client;
+      c.on('notification', wake);
+      // Polling stays the safety net: a lost listener only costs latency until it is back.
+      c.on('error', (err) => {
+        logger.warn({ relay: name, err }, 'relay LISTEN connection failed; polling until it is back');
+        if (listener !== c) return; // still connecting (the LISTEN rejects) or already let go
+        listener = undefined;
+        c.release(err);
+      });
+      await c.query(`LISTEN ${channelIdent(channel)}`);
+      client = undefined;
+      if (running) listener = c;
+      else c.release();
+      // Whatever committed before the LISTEN took effect sent its NOTIFY to nobody.
+      wake();
+    } catch (e) {
+      client?.release(e as Error);
+      throw e;
+    } finally {
+      listening = undefined;
+    }
   };
 
+  // Committed events held behind the horizon become publishable when the older transaction ends,
+  // which sends no NOTIFY here (it may be another service's): look again soon, backing off to the
+  // poll interval, instead of leaving them for the next poll.
+  const HELD_FIRST_WAIT_MS = 2;
+  let heldWait = HELD_FIRST_WAIT_MS;
+  let listenRetryAt = 0;
   const run = async () => {
     while (running) {
+      if (o.listen && !listener && !listening && Date.now() >= listenRetryAt) {
+        listenRetryAt = Date.now() + 5 * pollIntervalMs;
+        void listen(o.listen);
+      }
       try {
         const n = await drain();
         if (n > 0) logger.debug({ relay: name, published: n }, 'relay published');
-        else await idle(pollIntervalMs);
+        if (held) {
+          if (n === 0) {
+            await idle(Math.min(heldWait, pollIntervalMs));
+            heldWait *= 2;
+          }
+        } else {
+          heldWait = HELD_FIRST_WAIT_MS;
+          if (n === 0) await idle(pollIntervalMs);
+        }
       } catch (e) {
         logger.error({ relay: name, err: e }, 'relay step failed; retrying');
         if (running) await idle(pollIntervalMs);
@@ -224,13 +272,17 @@ export const createRelay = (o: RelayOptions): Relay => {
     start: async () => {
       if (running) return;
       running = true;
-      if (o.listen) await listen(o.listen).catch((err: unknown) => logger.warn({ relay: name, err }, 'relay LISTEN failed; polling only'));
+      if (o.listen) {
+        listenRetryAt = Date.now() + 5 * pollIntervalMs;
+        await listen(o.listen);
+      }
       loop = run();
     },
     wake,
     stop: async () => {
       running = false;
       wake();
+      await listening; // a LISTEN being set up releases its connection itself once it sees !running
       const l = listener;
       listener = undefined;
       if (l) {

@@ -187,4 +187,30 @@ describe('outbox relay (Postgres side)', () => {
     }, 10_000);
     expect(() => createRelay({ store, registry: ev.registry, producer: () => rec.producer, service: 'x', logger: silentLogger, listen: 'bad channel' })).toThrow(/channel/);
   });
+
+  it('a notified event held behind an older open transaction is published soon after it ends, not at the next poll', async () => {
+    const rec = recordingProducer();
+    const channel = `relay_held_${ev.tag}`;
+    let steps = 0;
+    const r = relay(rec.producer, { listen: channel, pollIntervalMs: 600_000, faults: { afterSend: () => void steps++ } });
+    await r.start();
+    await until('the first (empty) drain', () => steps >= 1);
+    const older = await db.pool.connect();
+    try {
+      await older.query('BEGIN');
+      await older.query('SELECT pg_current_xact_id()'); // holds the horizon back from here on
+      await store.withTransaction(async (tx) => {
+        await store.appendToStream(tx, `order-${randomUUID()}`, 0, [thing('o-held', 1)], meta());
+        await notifyRelay(tx, channel);
+      });
+      await new Promise((res) => setTimeout(res, 300));
+      expect(rec.sent()).toHaveLength(0); // woken, but the event is not safe to publish yet
+      await older.query('COMMIT');
+      // No other notify: the relay looks again by itself (other suites' transactions may delay it).
+      await until('the held event published', () => rec.sent().length === 1, 10_000);
+    } finally {
+      await older.query('ROLLBACK').catch(() => {});
+      older.release();
+    }
+  });
 });

@@ -69,6 +69,16 @@ const settleOnce = async (
   return { fired: fired + rows[0]!.n, published: published + unpublished, lag };
 };
 
+/**
+ * The channel a service's appends NOTIFY and its relay LISTENs on (one per schema, so test copies of
+ * a service in other schemas do not wake each other); undefined when the name would not fit in a
+ * Postgres identifier (the relay then only polls).
+ */
+export const relayChannel = (schema: string): string | undefined => {
+  const channel = `bp_relay_${schema}`;
+  return /^[a-z_][a-z0-9_]{0,62}$/.test(channel) ? channel : undefined;
+};
+
 /** Pool, log, shared tables and the service's own tables: everything a process needs before it works. */
 export const prepareService = async (module: ServiceModule, o: StartOptions & { logger: pino.Logger }) => {
   const { config, logger } = o;
@@ -78,7 +88,10 @@ export const prepareService = async (module: ServiceModule, o: StartOptions & { 
   // without this the process would crash; with it, the query in flight rejects and is retried.
   pool.on('connect', (client) => client.on('error', (err) => logger.warn({ err }, 'database connection failed')));
   const schema = o.schema ?? module.name;
-  const store = createEventStore({ pool, schema, registry: module.registry });
+  const channel = relayChannel(schema);
+  // Only appends holding a public event wake the relay: private ones have nothing to publish.
+  const notify = channel ? { notify: { channel, types: new Set(module.publishes.map((d) => d.type)) } } : {};
+  const store = createEventStore({ pool, schema, registry: module.registry, ...notify });
   await store.migrate();
   await migrateDeadlines(pool, schema);
   await migrateIdempotency(pool, schema);
@@ -103,7 +116,17 @@ export const startService = async (module: ServiceModule, o: StartOptions): Prom
   const admin = kafka.admin();
   await admin.connect();
   const poll = o.pollIntervalMs;
-  const relay = createRelay({ store, registry: new EventRegistry([...module.publishes]), kafka, service: module.name, logger, ...(poll ? { pollIntervalMs: poll } : {}) });
+  const channel = store.notify?.channel;
+  const relay = createRelay({
+    store,
+    registry: new EventRegistry([...module.publishes]),
+    kafka,
+    service: module.name,
+    logger,
+    ...(poll ? { pollIntervalMs: poll } : {}),
+    // Woken by the NOTIFY of each append that commits a public event; the poll stays the safety net.
+    ...(channel ? { listen: channel } : {}),
+  });
   const topics = module.consumes?.topics ?? [];
   const session = config.KAFKA_CONSUMER_SESSION_TIMEOUT_MS;
   const consumerTuning = o.consumer ?? (session ? { sessionTimeout: session, heartbeatInterval: Math.max(100, Math.floor(session / 6)) } : undefined);
