@@ -35,15 +35,15 @@ interface Row extends Record<string, unknown> {
 export const createIdempotencyStore = (db: Queryable, schema: string, o: { ttlMs: number; inFlightTimeoutMs: number }) => {
   const t = idempotencyTable(schema);
 
+  /** A row no longer binding: expired, or in flight for so long that its owner must have died. */
+  const stale = `(expires_at <= now() OR (status = 'in_flight' AND created_at < now() - make_interval(secs => $3::double precision / 1000)))`;
+
   const begin = async (i: BeginInput): Promise<BeginResult> => {
-    // Two rounds at most: a row can vanish (expired, released after a 5xx) between INSERT and SELECT.
-    for (let attempt = 0; attempt < 2; attempt++) {
-      // An expired key is reusable; an in-flight one whose owner died long ago is taken over.
-      await db.query(
-        `DELETE FROM ${t} WHERE principal = $1 AND key = $2
-           AND (expires_at <= now() OR (status = 'in_flight' AND created_at < now() - make_interval(secs => $3::double precision / 1000)))`,
-        [i.principal, i.key, o.inFlightTimeoutMs],
-      );
+    // The common case (a fresh key) is the INSERT alone: one round trip. A conflict reads the
+    // winner's row; an expired key is reusable and an in-flight one whose owner died long ago is
+    // taken over, by deleting that row and trying again. A row can also vanish (expired, released
+    // after a 5xx) between the INSERT and the SELECT: try again too.
+    for (let attempt = 0; attempt < 3; attempt++) {
       const inserted = await db.query(
         `INSERT INTO ${t} (principal, key, method, path, request_hash, status, expires_at)
          VALUES ($1, $2, $3, $4, $5, 'in_flight', now() + make_interval(secs => $6::double precision / 1000))
@@ -51,12 +51,16 @@ export const createIdempotencyStore = (db: Queryable, schema: string, o: { ttlMs
         [i.principal, i.key, i.method, i.path, i.hash, o.ttlMs],
       );
       if (inserted.rowCount === 1) return { kind: 'owner' };
-      const { rows } = await db.query<Row>(
-        `SELECT request_hash, status, response_status, response_body, headers FROM ${t} WHERE principal = $1 AND key = $2`,
-        [i.principal, i.key],
+      const { rows } = await db.query<Row & { stale: boolean }>(
+        `SELECT request_hash, status, response_status, response_body, headers, ${stale} AS stale FROM ${t} WHERE principal = $1 AND key = $2`,
+        [i.principal, i.key, o.inFlightTimeoutMs],
       );
       const row = rows[0];
       if (!row) continue;
+      if (row.stale) {
+        await db.query(`DELETE FROM ${t} WHERE principal = $1 AND key = $2 AND ${stale}`, [i.principal, i.key, o.inFlightTimeoutMs]);
+        continue;
+      }
       if (row.request_hash !== i.hash) return { kind: 'mismatch' };
       if (row.status === 'in_flight' || row.response_status === null) return { kind: 'in_flight' };
       return { kind: 'replay', response: { status: row.response_status, body: row.response_body, headers: row.headers ?? {} } };
