@@ -3,6 +3,7 @@ import { recordInbox } from '@bp/eventstore';
 import { type Consumer, type ConsumerConfig, type EachBatchPayload, type Kafka, type KafkaMessage, Partitioners, type Producer } from 'kafkajs';
 import type { Pool, PoolClient } from 'pg';
 import type { z } from 'zod';
+import { type ConsumerChaos, createInterleaver } from './chaos';
 import { type IncomingEvent, parseKafkaMessage } from './cloudevents';
 import { deadLetterMessage, describeError } from './dead-letter';
 import type { MessagingLogger } from './logger';
@@ -26,6 +27,8 @@ export interface OutcomeReport {
   type?: string;
   attempts: number;
   error?: string;
+  /** Arrival number of the message's batch in this runner (1, 2, …): shows shuffled processing. */
+  batch?: number;
 }
 
 export interface ConsumerRunnerOptions {
@@ -45,8 +48,11 @@ export interface ConsumerRunnerOptions {
   deadLetterTopic?: string;
   /** A new group starts at the beginning of each topic (default true): a new service sees history. */
   fromBeginning?: boolean;
-  /** Test hook: deliver (process) every message twice, as a redelivering broker would. */
-  chaos?: { duplicate: boolean };
+  /**
+   * Test hook: `duplicate` processes every message twice, as a redelivering broker would; `shuffle`
+   * interleaves partitions' batches in a seeded random order (see chaos.ts).
+   */
+  chaos?: ConsumerChaos;
   /** kafkajs consumer tuning (tests shorten sessionTimeout, heartbeatInterval, maxWaitTimeInMs). */
   consumer?: Partial<Omit<ConsumerConfig, 'groupId'>>;
   /** Commit resolved offsets at least this often inside a long batch (default 1000 ms). */
@@ -67,6 +73,9 @@ class DatabaseUnavailableError extends Error {
     this.name = 'DatabaseUnavailableError';
   }
 }
+
+/** Batches in flight at once under chaos shuffle: more than the partitions a test topic has. */
+const SHUFFLE_CONCURRENCY = 16;
 
 /** Stop sign for a message left unresolved because the consumer is stopping or rebalancing. */
 const ABANDONED = Symbol('abandoned');
@@ -92,6 +101,10 @@ export const createConsumerRunner = (o: ConsumerRunnerOptions): ConsumerRunner =
   const { logger } = o;
   let consumer: Consumer | undefined;
   let producer: Producer | undefined;
+  let arrivals = 0;
+  // Shuffle needs several partitions' batches in flight at once, hence the concurrency; the
+  // interleaver then lets one message at a time through, picked at random (seeded).
+  const interleaver = o.chaos?.shuffle ? createInterleaver(o.chaos.seed ?? 1) : undefined;
 
   const report = (r: OutcomeReport) => {
     o.onOutcome?.(r);
@@ -140,8 +153,8 @@ export const createConsumerRunner = (o: ConsumerRunnerOptions): ConsumerRunner =
     }
   };
 
-  const processOne = async (topic: string, partition: number, message: KafkaMessage, p: EachBatchPayload): Promise<void | typeof ABANDONED> => {
-    const base = { topic, partition, offset: message.offset };
+  const processOne = async (topic: string, partition: number, message: KafkaMessage, p: EachBatchPayload, batch: number): Promise<void | typeof ABANDONED> => {
+    const base = { topic, partition, offset: message.offset, batch };
     let parsed;
     try {
       parsed = parseKafkaMessage(o.registry, topic, partition, message);
@@ -173,11 +186,18 @@ export const createConsumerRunner = (o: ConsumerRunnerOptions): ConsumerRunner =
 
   const eachBatch = async (p: EachBatchPayload): Promise<void> => {
     const { batch } = p;
+    const seq = ++arrivals;
     const deliveries = o.chaos?.duplicate ? 2 : 1;
     for (const message of batch.messages) {
-      if (!p.isRunning() || p.isStale()) return;
-      for (let d = 0; d < deliveries; d++) {
-        if ((await processOne(batch.topic, batch.partition, message, p)) === ABANDONED) return;
+      // One message per turn, in offset order: partitions interleave, a partition's order holds.
+      const release = interleaver ? await interleaver.turn() : undefined;
+      try {
+        if (!p.isRunning() || p.isStale()) return;
+        for (let d = 0; d < deliveries; d++) {
+          if ((await processOne(batch.topic, batch.partition, message, p, seq)) === ABANDONED) return;
+        }
+      } finally {
+        release?.();
       }
       p.resolveOffset(message.offset);
       await p.commitOffsetsIfNecessary();
@@ -195,7 +215,13 @@ export const createConsumerRunner = (o: ConsumerRunnerOptions): ConsumerRunner =
       await pr.connect();
       await c.connect();
       await c.subscribe({ topics: o.topics, fromBeginning: o.fromBeginning ?? true });
-      await c.run({ eachBatchAutoResolve: false, autoCommitInterval: o.autoCommitIntervalMs ?? 1000, eachBatch });
+      if (o.chaos) logger.warn({ chaos: o.chaos }, 'consumer chaos mode is on (a test hook; never in production)');
+      await c.run({
+        eachBatchAutoResolve: false,
+        autoCommitInterval: o.autoCommitIntervalMs ?? 1000,
+        ...(interleaver ? { partitionsConsumedConcurrently: SHUFFLE_CONCURRENCY } : {}),
+        eachBatch,
+      });
     },
     stop: async () => {
       const c = consumer;

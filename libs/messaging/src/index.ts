@@ -1,3 +1,4 @@
+export * from './chaos';
 export * from './cloudevents';
 export * from './consumer';
 export * from './dead-letter';

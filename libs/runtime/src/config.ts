@@ -48,6 +48,9 @@ export const ServiceConfigSchema = z.object({
    * the heartbeat is a sixth of it. Must lie within the broker's allowed range (Kafka: ≥ 6 s).
    */
   KAFKA_CONSUMER_SESSION_TIMEOUT_MS: z.coerce.number().int().min(1000).optional(),
+  /** Reliability tests only: consumer chaos modes `duplicate,shuffle` and the shuffle's seed (messaging chaos.ts). */
+  CONSUMER_CHAOS: z.string().optional(),
+  CONSUMER_CHAOS_SEED: z.string().optional(),
 });
 
 export type ServiceConfig = z.infer<typeof ServiceConfigSchema> & { service: ServiceName; port: number };

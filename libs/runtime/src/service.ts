@@ -1,7 +1,7 @@
 import { buildAsyncApi, ConsumerGroups, EventRegistry, publicRegistry } from '@bp/contracts';
 import { createEventStore, loadCheckpoint } from '@bp/eventstore';
 import { createLogger, createServiceApp, createShutdown, migrateIdempotency, registerAsyncApi, type ServiceApp, type Shutdown } from '@bp/http';
-import { createConsumerRunner, createRelay, kafkaFromEnv } from '@bp/messaging';
+import { type ConsumerChaos, consumerChaosFromEnv, createConsumerRunner, createRelay, kafkaFromEnv } from '@bp/messaging';
 import { createScheduler, defaultPolicy, migrateDeadlines, type Clock, type Policy, systemClock } from '@bp/timers';
 import type { Admin, ConsumerConfig } from 'kafkajs';
 import { Pool } from 'pg';
@@ -22,8 +22,8 @@ export interface StartOptions {
   listen?: boolean;
   /** kafkajs consumer tuning (tests shorten session timeouts and fetch waits). */
   consumer?: Partial<Omit<ConsumerConfig, 'groupId'>>;
-  /** Reliability tests: process every consumed message twice, as a redelivering broker would. */
-  chaos?: { duplicate: boolean };
+  /** Reliability tests: duplicate and/or shuffle deliveries (default: CONSUMER_CHAOS in the config). */
+  chaos?: ConsumerChaos;
   /** Scheduler and relay poll interval in ms (default 250 / 200). */
   pollIntervalMs?: number;
   /** Postgres schema and consumer group (default: the service name and its group); tests run copies. */
@@ -129,6 +129,7 @@ export const startService = async (module: ServiceModule, o: StartOptions): Prom
   });
   const topics = module.consumes?.topics ?? [];
   const session = config.KAFKA_CONSUMER_SESSION_TIMEOUT_MS;
+  const chaos = o.chaos ?? consumerChaosFromEnv({ CONSUMER_CHAOS: config.CONSUMER_CHAOS, CONSUMER_CHAOS_SEED: config.CONSUMER_CHAOS_SEED });
   const consumerTuning = o.consumer ?? (session ? { sessionTimeout: session, heartbeatInterval: Math.max(100, Math.floor(session / 6)) } : undefined);
   const consumer = module.consumes
     ? createConsumerRunner({
@@ -141,7 +142,7 @@ export const startService = async (module: ServiceModule, o: StartOptions): Prom
         handlers: module.consumes.handlers(ctx),
         logger,
         ...(consumerTuning ? { consumer: consumerTuning } : {}),
-        ...(o.chaos ? { chaos: o.chaos } : {}),
+        ...(chaos ? { chaos } : {}),
       })
     : undefined;
   const scheduler = createScheduler({ pool, schema, clock, fire: module.fireDeadline(ctx), logger, ...(poll ? { pollIntervalMs: poll } : {}) });
