@@ -40,7 +40,7 @@ const SEED = process.env.FAULT_SEED ? Number(process.env.FAULT_SEED) : Math.floo
 const CONCURRENCY = Number(process.env.FAULT_CONCURRENCY ?? 24);
 const AMOUNT = 5000;
 /** Time between one restart and the next kill, and how long a killed target stays down (ms). */
-const GAP_MS: [number, number] = [100, 1500];
+const GAP_MS: [number, number] = [100, 1000];
 const DOWN_MS: [number, number] = [0, 800];
 /**
  * How long one step may wait: a restarted service answers within seconds, its consumer rejoins
@@ -111,27 +111,30 @@ describe('fault injection: kill -9 services, the broker and Postgres during 1,00
       const ops = shop.as('ops', 'ops-faults');
       const stats = newLifecycleStats();
       const progress: Record<Step, number> = { placed: 0, paid: 0, shipped: 0, confirmed: 0, cancelled: 0 };
+      let started = 0;
       let done = 0;
       let parked = 0;
 
       // ---- the faults -------------------------------------------------------------------------
       const rng = prng(SEED);
       const between = ([lo, hi]: [number, number]) => lo + Math.floor(rng() * (hi - lo));
-      const kills: { target: Target; at: number; placed: number; done: number; downMs: number; restartMs: number }[] = [];
+      /** `inFlight`: lifecycles running (started, neither done nor parked) when the kill hit. */
+      const kills: { target: Target; at: number; inFlight: number; downMs: number; restartMs: number }[] = [];
       let faultsOver = false;
-      let lifecyclesOver = false;
       const faults = async () => {
         try {
-          for (let k = 0; k < KILLS && !lifecyclesOver; k++) {
+          // Until the traffic is over: lifecycles parked on a requested payment are not traffic.
+          for (let k = 0; k < KILLS && done + parked < N; k++) {
             await pause(between(GAP_MS));
             const target = TARGETS[Math.floor(rng() * TARGETS.length)]!;
             const downMs = between(DOWN_MS);
             const at = Date.now() - startedAt;
+            const inFlight = started - done - parked;
             await s.kill(target, 'SIGKILL');
             await pause(downMs);
             const t0 = Date.now();
             await s.start(target);
-            kills.push({ target, at, placed: progress.placed, done, downMs, restartMs: Date.now() - t0 });
+            kills.push({ target, at, inFlight, downMs, restartMs: Date.now() - t0 });
             if (kills.length % 10 === 0) say(`${kills.length} kills; ${progress.placed} placed, ${done} done, ${parked} parked`);
           }
         } finally {
@@ -155,9 +158,10 @@ describe('fault injection: kill -9 services, the broker and Postgres during 1,00
       // Paced by the faults, so that kills fall across the whole run: lifecycle i starts once
       // enough kills happened (or the faults are over); the last ones start a few kills before the
       // end, so that the last kills still hit traffic.
-      const perKill = N / Math.max(1, KILLS - 4);
+      const perKill = N / Math.max(1, KILLS - 8);
       const lifecycle = async (i: number): Promise<Placed> => {
         await eventually(async () => faultsOver || i < kills.length * perKill + CONCURRENCY / 2, `lifecycle ${i}'s turn`, 30 * 60_000, 100);
+        started++;
         try {
           return await runLifecycle({ shop, i, story: story(i), amount: AMOUNT, stepMs: STEP_MS, stats, paymentStuck, pollMs: 150, onStep: (st) => progress[st]++ });
         } finally {
@@ -184,7 +188,6 @@ describe('fault injection: kill -9 services, the broker and Postgres during 1,00
       })();
       reconcile.catch(() => releaseParked());
       const results = await settled;
-      lifecyclesOver = true;
       await faultRun;
       await reconcile;
       const failures = results.flatMap((r) => (r.ok ? [] : [r.e.message.split('\n')[0]!]));
@@ -193,7 +196,7 @@ describe('fault injection: kill -9 services, the broker and Postgres during 1,00
       say(`traffic over: ${orders.length} lifecycles, ${kills.length} kills, ${stats.reconciledPayments} payments reconciled; retries ${JSON.stringify(shop.retries)}`);
 
       // The faults happened while lifecycles were in flight (the loop stops with the traffic).
-      const inTraffic = kills.filter((k) => k.done < N).length;
+      const inTraffic = kills.filter((k) => k.inFlight > 0).length;
       expect(inTraffic).toBeGreaterThanOrEqual(MIN_KILLS);
       const pids = s.history();
       for (const t of TARGETS) expect(pids[t].length).toBe(1 + kills.filter((k) => k.target === t).length);
@@ -346,6 +349,7 @@ describe('fault injection: kill -9 services, the broker and Postgres during 1,00
         return ms.length ? `${(ms[Math.floor(ms.length / 2)]! / 1000).toFixed(1)}s` : '-';
       };
       const minutes = ((Date.now() - startedAt) / 60_000).toFixed(1);
+      say(`kills that hit lifecycles in flight: ${inTraffic}/${kills.length} (median ${[...kills].sort((a, b) => a.inFlight - b.inFlight)[Math.floor(kills.length / 2)]?.inFlight} in flight)`);
       const line =
         `faults: ${fmt(N)} lifecycles, ${kills.length} kills (svc ${ServiceNames.map(byTarget).join('/')}, broker ${byTarget('broker')}, postgres ${byTarget('postgres')}), ` +
         `${lost.length} lost, ${twice.length} duplicated, ${moneyViolations.length} money violations, ${fmt(inState)}/${fmt(N)} in expected state ` +
