@@ -70,7 +70,8 @@ export const commandHandler =
     const maxRetries = o.maxRetries ?? 3;
     const streamId = o.streamId(command);
 
-    const attempt = async (tx: PoolClient, n: number): Promise<CommandResult<S>> => {
+    /** `beforeWrite`: called right before the first write (the append), see inSavepoint. */
+    const attempt = async (tx: PoolClient, n: number, beforeWrite?: () => Promise<void>): Promise<CommandResult<S>> => {
       if (n > 0) await lockStream(tx, store.schema, streamId);
       const { state, version } = await loadAggregate(store, decider, streamId, tx);
       // The decider speaks first: it refuses callers who are not party to the stream (404), and
@@ -80,6 +81,7 @@ export const commandHandler =
         throw new VersionConflictError(streamId, opts.expectedVersion, version);
       }
       if (decided.length === 0) return { streamId, events: [], state, version };
+      await beforeWrite?.();
       const events = await store.appendToStream(tx, streamId, version, decided, opts.metadata);
       // Fold what was stored (validated by the registry), exactly as a later replay will.
       let next = state;
@@ -89,16 +91,30 @@ export const commandHandler =
       return { streamId, events, state: next, version: newVersion };
     };
 
+    /**
+     * In the caller's transaction, an attempt's writes are undone on failure by rolling back to a
+     * savepoint, so the caller can go on (a refusal it tolerates, a retry here). The savepoint is
+     * taken only right before the first write: reading and deciding write nothing, so a refusal or
+     * a no-op command costs no savepoint round trip at all. On success it is left in place rather
+     * than released: its writes belong to the caller's transaction either way, COMMIT ends it with
+     * the rest, and a RELEASE would be one more round trip per command.
+     */
     const inSavepoint = async (tx: PoolClient, n: number): Promise<CommandResult<S>> => {
       const sp = `bp_cmd_${++savepoints}`;
-      await tx.query(`SAVEPOINT ${sp}`);
+      let taken = false;
+      const take = async () => {
+        await tx.query(`SAVEPOINT ${sp}`);
+        taken = true;
+      };
+      // A retry (rare) takes it first thing, before its stream lock, as every attempt used to.
+      if (n > 0) await take();
       try {
-        const result = await attempt(tx, n);
-        await tx.query(`RELEASE SAVEPOINT ${sp}`);
-        return result;
+        return await attempt(tx, n, taken ? undefined : take);
       } catch (e) {
-        await tx.query(`ROLLBACK TO SAVEPOINT ${sp}`);
-        await tx.query(`RELEASE SAVEPOINT ${sp}`);
+        if (taken) {
+          await tx.query(`ROLLBACK TO SAVEPOINT ${sp}`);
+          await tx.query(`RELEASE SAVEPOINT ${sp}`);
+        }
         throw e;
       }
     };

@@ -101,6 +101,31 @@ describe('commandHandler', () => {
     expect(await count('c-7')).toBe(0);
   });
 
+  it('in a joined transaction the savepoint comes right before the append: a refusal sends none, a failing hook undoes only its command', async () => {
+    const statements: string[] = [];
+    let failNext = false;
+    const failing: AppendHook<CounterState> = async () => {
+      if (failNext) throw new Error('hook broke');
+    };
+    const handle = handlerFor([failing]);
+    await store.withTransaction(async (tx) => {
+      const query = tx.query.bind(tx) as (...a: unknown[]) => Promise<unknown>;
+      (tx as unknown as { query: typeof query }).query = (...a: unknown[]) => (statements.push(String(typeof a[0] === 'string' ? a[0] : '')), query(...a));
+      await handle(add('c-sp', 1), { metadata: meta(), tx });
+      statements.length = 0;
+      await expect(handle(add('c-sp', -1), { metadata: meta(), tx })).rejects.toBeInstanceOf(DomainError);
+      expect(statements.filter((q) => q.includes('SAVEPOINT'))).toEqual([]); // read, decided, refused: nothing to undo
+      failNext = true;
+      await expect(handle(add('c-sp', 5), { metadata: meta(), tx })).rejects.toThrow('hook broke');
+      failNext = false;
+      const r = await handle(add('c-sp', 2), { metadata: meta(), tx }); // the caller's tx goes on
+      expect(r.version).toBe(2);
+      expect(r.state.total).toBe(3);
+      (tx as unknown as { query: typeof query }).query = query;
+    });
+    expect(await count('c-sp')).toBe(2);
+  });
+
   it('retries a conflict inside a joined transaction from a fresh read (a writer commits between load and append)', async () => {
     const handle = handlerFor();
     await handle(add('c-8'), { metadata: meta() });
