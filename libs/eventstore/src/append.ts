@@ -3,7 +3,7 @@ import type { EventEnvelope, EventMetadata, EventRegistry } from '@bp/contracts'
 import type { Pool, PoolClient } from 'pg';
 import type { DomainEvent } from './decider';
 import { StaleTransactionError, VersionConflictError, isUniqueViolation } from './errors';
-import { ident } from './sql';
+import { ident, statementName } from './sql';
 
 export interface AppendMetadata extends EventMetadata {
   /** ISO occurredAt, from the command (the simulated clock), never the database's now(). */
@@ -90,7 +90,8 @@ export const appendEvents = async (
   if (notifying) params.push(notify.channel);
   let inserted: number;
   try {
-    const res = await db.query(appendSql(s, notifying), params);
+    const text = appendSql(s, notifying);
+    const res = await db.query({ name: statementName(text), text, values: params });
     inserted = res.rowCount ?? 0;
   } catch (e) {
     if (isUniqueViolation(e, 'events_stream_version_key')) throw new VersionConflictError(streamId, expectedVersion, undefined);

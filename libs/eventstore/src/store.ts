@@ -5,7 +5,7 @@ import type { DomainEvent } from './decider';
 import { type EventRow, type LogPosition, type StoredEvent, rowToEnvelope } from './envelope';
 import { migrations } from './migrations';
 import { type ReadAllOptions, type ReadAllResult, readAllEvents } from './read-all';
-import { EVENT_COLUMNS, ident } from './sql';
+import { EVENT_COLUMNS, ident, statementName } from './sql';
 
 export type { AppendMetadata, AppendNotify } from './append';
 export { START, type LogPosition, type StoredEvent } from './envelope';
@@ -65,6 +65,8 @@ export const withTransaction = async <T>(pool: Pool, fn: (tx: PoolClient) => Pro
 export const createEventStore = (o: EventStoreOptions): EventStore => {
   const s = ident(o.schema);
   const readStreamSql = `SELECT ${EVENT_COLUMNS} FROM ${s}.events WHERE stream_id = $1 AND stream_version >= $2 ORDER BY stream_version`;
+  // Every command reads its stream: prepared once per connection (see statementName).
+  const readStreamName = statementName(readStreamSql);
 
   return {
     schema: o.schema,
@@ -89,7 +91,7 @@ export const createEventStore = (o: EventStoreOptions): EventStore => {
     appendToStream: (tx, streamId, expectedVersion, events, meta) => appendEvents(tx, o.schema, o.registry, streamId, expectedVersion, events, meta, o.notify),
 
     readStream: async (streamId, opts = {}) => {
-      const { rows } = await (opts.tx ?? o.pool).query<EventRow>(readStreamSql, [streamId, opts.fromVersion ?? 1]);
+      const { rows } = await (opts.tx ?? o.pool).query<EventRow>({ name: readStreamName, text: readStreamSql, values: [streamId, opts.fromVersion ?? 1] });
       return rows.map((r) => rowToEnvelope(r, o.registry));
     },
 
