@@ -7,11 +7,13 @@
  * 2. measures the ceilings: PostgreSQL commits/s (1 and 16 connections), Fastify hello world;
  * 3. runs the load levels (load.ts, lifecycle.ts), then an extra pass at the top level with the order
  *    service under the CPU profiler (profile.ts);
- * 4. a burst of deadlines with many pending (deadlines.ts); replay and verify (ops-phase.ts);
+ * 4. deadlines with 100,000 pending, coming due steadily and in one burst (deadlines.ts); the event
+ *    store against emmett (eventstore.bench.ts, its own scratch database); replay and verify (ops-phase.ts);
  * 5. writes tests/bench/results/report.md and throughput-latency.svg, and prints the report.
  *
  * Env: BENCH_LEVELS (clients per level, default 2,5,10,20,30), BENCH_LEVEL_SECONDS (20),
- * BENCH_DEADLINES (burst size, 2000), BENCH_PENDING (pending deadlines, 100000),
+ * BENCH_DEADLINE_STEPS (60) × BENCH_DEADLINES_PER_STEP (20) steady, BENCH_DEADLINES (burst size, 2000),
+ * BENCH_PENDING (pending deadlines, 100000), BENCH_EVENTSTORE_STREAMS (2000; 0 = skip),
  * BENCH_PROFILE_SECONDS (10; 0 = no profile), BENCH_LOG_LEVEL (warn).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -19,10 +21,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { Pool } from 'pg';
 import { measureCeilings } from './ceilings';
-import { measureDeadlines, type DeadlineResult } from './deadlines';
+import { measureDeadlineBurst, measureDeadlineSteady, type DeadlineResult } from './deadlines';
 import { runLevel, type LevelResult } from './load';
 import { measureOps, type OpsFigures } from './ops-phase';
 import { startProfile } from './profile';
+import { type EventstoreFigures, measureEventstore } from './eventstore';
 import { renderReport, type ReportInput, verdicts } from './report';
 import { RssSampler } from './rss';
 import { fmt } from './stats';
@@ -32,6 +35,9 @@ import { build, DATA_DIR, ROOT, startSystem } from './system-under-test';
 const LEVELS = (process.env.BENCH_LEVELS ?? '2,5,10,20,30').split(',').map(Number).filter((n) => n > 0);
 const LEVEL_SECONDS = Number(process.env.BENCH_LEVEL_SECONDS ?? 20);
 const DEADLINES = Number(process.env.BENCH_DEADLINES ?? 2000);
+const DEADLINE_STEPS = Number(process.env.BENCH_DEADLINE_STEPS ?? 60);
+const DEADLINES_PER_STEP = Number(process.env.BENCH_DEADLINES_PER_STEP ?? 20);
+const EVENTSTORE_STREAMS = Number(process.env.BENCH_EVENTSTORE_STREAMS ?? 2000);
 const PENDING = Number(process.env.BENCH_PENDING ?? 100_000);
 const PROFILE_SECONDS = Number(process.env.BENCH_PROFILE_SECONDS ?? 10);
 const RESULTS = path.join(ROOT, 'tests/bench/results');
@@ -106,11 +112,24 @@ const main = async (): Promise<void> => {
       }
     }
 
-    let deadlines: DeadlineResult | undefined;
+    const deadlines: DeadlineResult[] = [];
+    const sayDeadlines = (d: DeadlineResult) =>
+      say(`  lateness p50 ${fmt(d.lateness.p50)} ms, p99 ${fmt(d.lateness.p99)} ms, ${d.fired}/${d.due} fired; longest /ops/clock ${fmt(d.settleMs)} ms`);
+    if (DEADLINE_STEPS > 0) {
+      say(`deadlines, steady: ${DEADLINE_STEPS} steps × ${DEADLINES_PER_STEP} due, ${PENDING} pending…`);
+      deadlines.push(await measureDeadlineSteady(sut, pool, { steps: DEADLINE_STEPS, perStep: DEADLINES_PER_STEP, pendingTotal: PENDING, say }));
+      sayDeadlines(deadlines[deadlines.length - 1]!);
+    }
     if (DEADLINES > 0) {
-      say(`deadlines: ${DEADLINES} due at once, ${PENDING} pending…`);
-      deadlines = await measureDeadlines(sut, pool, { due: DEADLINES, pendingTotal: PENDING, concurrency: 16, say });
-      say(`  lateness p50 ${fmt(deadlines.lateness.p50)} ms, p99 ${fmt(deadlines.lateness.p99)} ms, ${deadlines.fired} fired; /ops/clock settled in ${fmt(deadlines.settleMs)} ms`);
+      say(`deadlines, burst: ${DEADLINES} due at once, ${PENDING} pending…`);
+      deadlines.push(await measureDeadlineBurst(sut, pool, { due: DEADLINES, pendingTotal: PENDING, concurrency: 16, say }));
+      sayDeadlines(deadlines[deadlines.length - 1]!);
+    }
+
+    let eventstore: EventstoreFigures | undefined;
+    if (EVENTSTORE_STREAMS > 0) {
+      say(`event store vs emmett (${EVENTSTORE_STREAMS} streams per run)…`);
+      eventstore = measureEventstore(sut.databaseUrl, EVENTSTORE_STREAMS, say);
     }
 
     say('replay and verify:');
@@ -138,6 +157,7 @@ const main = async (): Promise<void> => {
       ceilings,
       levels,
       deadlines,
+      eventstore,
       ops,
       profile,
       profileError,
