@@ -130,9 +130,6 @@ export const defaultPolicy: Policy = makePolicy();
 export const PolicySnapshotSchema = PolicySchema.pick({ order: true, dispute: true, returns: true, escrow: true });
 export type PolicySnapshot = z.infer<typeof PolicySnapshotSchema>;
 
-export const snapshotOf = (policy: Policy): PolicySnapshot => ({
-  order: policy.order,
-  dispute: policy.dispute,
-  returns: policy.returns,
-  escrow: policy.escrow,
-});
+/** A deep copy: nothing done to the live policy object afterwards can reach a snapshot already taken. */
+export const snapshotOf = (policy: Policy): PolicySnapshot =>
+  structuredClone({ order: policy.order, dispute: policy.dispute, returns: policy.returns, escrow: policy.escrow });

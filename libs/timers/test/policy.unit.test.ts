@@ -1,4 +1,4 @@
-import { defaultPolicy, makePolicy, snapshotOf } from '../src/policy';
+import { PolicySnapshotSchema, defaultPolicy, makePolicy, snapshotOf } from '../src/policy';
 
 describe('policy defaults come from DOMAIN.md', () => {
   it('has the rulebook values', () => {
@@ -31,5 +31,21 @@ describe('policy defaults come from DOMAIN.md', () => {
     const snap = JSON.parse(JSON.stringify(snapshotOf(defaultPolicy)));
     expect(snap.order.protectionDaysDefault).toBe(60);
     expect(snap).not.toHaveProperty('notifications');
+  });
+
+  it('O2: a policy change after placement never alters the snapshot an order carries', () => {
+    const live = makePolicy();
+    const taken = snapshotOf(live);
+    const stored = JSON.stringify(taken); // as it travels on OrderPlaced
+    // the operator changes the live policy, in place and by a new policy object
+    live.dispute.sellerResponseWindow = 'P2D';
+    live.returns.fastRefundLevels.push('A2');
+    const changed = snapshotOf(makePolicy({ dispute: { sellerResponseWindow: 'P9D' }, order: { protectionDaysDefault: 30 } }));
+    expect(changed.dispute.sellerResponseWindow).toBe('P9D');
+    expect(taken.dispute.sellerResponseWindow).toBe('P5D');
+    expect(taken.returns.fastRefundLevels).toEqual(['A3', 'A4']);
+    expect(JSON.stringify(taken)).toBe(stored);
+    // the stored snapshot reads back as it was written
+    expect(PolicySnapshotSchema.parse(JSON.parse(stored))).toEqual(JSON.parse(stored));
   });
 });
