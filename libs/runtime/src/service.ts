@@ -168,7 +168,9 @@ export const startService = async (module: ServiceModule, o: StartOptions): Prom
   await module.routes(app, ctx);
   await app.ready();
 
-  // Stop order: stop taking work (consumers, relay, scheduler), then HTTP, then the pool.
+  // Stop order: readiness fails first (load balancers stop sending while the rest winds down), then
+  // stop taking work (consumers, relay, scheduler), then HTTP (in-flight requests finish), then the pool.
+  shutdown.add('readiness', () => void (app.shuttingDown = true));
   if (consumer) shutdown.add('consumers', () => consumer.stop());
   shutdown.add('relay', () => relay.stop());
   shutdown.add('scheduler', () => scheduler.stop());

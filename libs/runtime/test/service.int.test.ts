@@ -89,7 +89,7 @@ describe('service runtime', () => {
     await a?.stop();
     await b?.stop();
     await kafka?.stop();
-    await db?.pool.query(`DROP SCHEMA IF EXISTS ${db.schema}_a CASCADE; DROP SCHEMA IF EXISTS ${db.schema}_b CASCADE`);
+    await db?.pool.query(`DROP SCHEMA IF EXISTS ${db.schema}_a CASCADE; DROP SCHEMA IF EXISTS ${db.schema}_b CASCADE; DROP SCHEMA IF EXISTS ${db.schema}_c CASCADE`);
     await db?.close();
   });
 
@@ -127,5 +127,34 @@ describe('service runtime', () => {
       fetch(`${a.url}/ops/clock`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
     expect((await post(buyer, { advanceBy: 'P1D' })).status).toBe(403);
     expect((await post(ops, { advanceBy: 'P1M' })).status).toBe(400);
+  });
+
+  it('graceful shutdown: readiness fails first, then consumers, relay, scheduler, HTTP and the pool stop in that order', async () => {
+    const closed: { component: string; ready: number | null; poolEnded: boolean }[] = [];
+    let c: RunningService | undefined;
+    // Each 'closed' line is written synchronously right after its component stopped: record what
+    // the service looks like at that moment.
+    const capture = {
+      write: (line: string) => {
+        const entry = JSON.parse(line) as { msg?: string; component?: string };
+        if (entry.msg !== 'closed' || !entry.component || !c) return;
+        closed.push({ component: entry.component, ready: c.app.shuttingDown ? 503 : null, poolEnded: c.ctx.pool.ended });
+      },
+    };
+    const env = { DATABASE_URL: db.url, KAFKA_BROKERS: kafka.brokers.join(','), JWT_SECRET: secret, CLOCK: 'simulated', PORT: '0', LOG_LEVEL: 'info' };
+    c = await startService(consumer, {
+      logger: pino({ level: 'info' }, capture),
+      pollIntervalMs: 50,
+      consumer: { sessionTimeout: 6000, heartbeatInterval: 500, maxWaitTimeInMs: 100 },
+      config: loadConfig('dispute', env),
+      schema: `${db.schema}_c`,
+      groupId: `${db.schema}-c`,
+    });
+    expect((await fetch(`${c.url}/health/ready`)).status).toBe(200);
+    expect(await c.stop()).toBe(true);
+    expect(closed.map((e) => e.component)).toEqual(['readiness', 'consumers', 'relay', 'scheduler', 'clock', 'http', 'kafka-admin', 'pool']);
+    expect(closed.every((e) => e.ready === 503)).toBe(true); // not ready while the consumers are still leaving their group
+    expect(closed.filter((e) => e.poolEnded).map((e) => e.component)).toEqual(['pool']); // the pool outlives everything that uses it
+    await expect(fetch(`${c.url}/health/live`)).rejects.toThrow(); // no longer listening
   });
 });
