@@ -42,7 +42,9 @@ describe('order service lifecycle (HTTP + Kafka, simulated clock)', () => {
     const level = await w.sut.awaitPublished((e) => e.type === 'BuyerLevelChanged' && (e.data as { buyerId: string }).buyerId === o.buyer);
     expect(level.topic).toBe('buyers.v1');
     expect(level.data).toMatchObject({ level: 'A1', previousLevel: 'A0', completedSpendUsdCents: 5000, orderId: o.orderId }); // O12
-    expect((await o.view()).body).toMatchObject({ status: 'completed', completionReason: 'AUTO_CONFIRMED', deadlines: [], allowedActions: ['post_review'] });
+    const done = (await o.view()).body;
+    expect(done).toMatchObject({ status: 'completed', completionReason: 'AUTO_CONFIRMED', allowedActions: ['post_review'] });
+    expect(done.deadlines).toEqual([{ kind: 'review_window', dueAt: expect.any(String), actor: 'buyer', onExpiry: 'review_window_closed' }]); // O11
     expect((await w.sut.request('GET', `/buyers/${o.buyer}/level`, { as: as('buyer', o.buyer) })).body).toMatchObject({ level: 'A1', completedSpendUsd: 50 });
   });
 
@@ -124,6 +126,37 @@ describe('order service lifecycle (HTTP + Kafka, simulated clock)', () => {
     const view = (await o.view()).body;
     expect(view).toMatchObject({ disputeOpen: false, status: 'shipped' });
     expect(Date.parse(view.protectionEndsAt)).toBe(w.sut.now().getTime() + 50 * DAY + 30 * DAY);
+  });
+
+  it('O11: a review is published when the seller replies; one posted later is published after a month by the timer', async () => {
+    const replied = orderMoves(w.sut);
+    await replied.shipped();
+    await replied.confirm();
+    const posted = await replied.post('/review', as('buyer', replied.buyer), { rating: 4, text: 'fine' });
+    expect(posted.body).toMatchObject({ review: { rating: 4, publishedAt: null }, allowedActions: [] });
+    expect(posted.body.deadlines).toEqual([expect.objectContaining({ kind: 'review_publication', actor: 'system', onExpiry: 'review_published' })]);
+    expect((await replied.post('/review/reply', as('seller', replied.seller), { text: 'thanks' })).body).toMatchObject({ review: { reply: { text: 'thanks' } }, deadlines: [] });
+    expect((await replied.awaitPublished('ReviewPublished')).data).toMatchObject({ rating: 4 });
+
+    const silent = orderMoves(w.sut);
+    await silent.shipped();
+    await silent.confirm();
+    await silent.post('/review', as('buyer', silent.buyer), { rating: 2 });
+    await w.sut.advance('P30D');
+    expect((await silent.awaitPublished('ReviewPublished')).data).toMatchObject({ rating: 2 });
+    expect((await silent.view()).body.review.publishedAt).not.toBeNull();
+  });
+
+  it('O11: the review window closes 30 days after completion: the deadline fires and a late review is 409 REVIEW_WINDOW_CLOSED', async () => {
+    const o = orderMoves(w.sut);
+    await o.shipped();
+    await o.confirm();
+    await w.sut.advance('P30D');
+    expect((await o.view()).body).toMatchObject({ deadlines: [], allowedActions: [] });
+    const late = await o.post('/review', as('buyer', o.buyer), { rating: 5 });
+    expect([late.status, late.body.code]).toEqual([409, 'REVIEW_WINDOW_CLOSED']);
+    const timeline = await w.sut.request('GET', `/orders/${o.orderId}/timeline`, { as: as('buyer', o.buyer) });
+    expect(timeline.body.items.map((i: { type: string }) => i.type).slice(-2)).toEqual(['OrderCompleted', 'ReviewWindowClosed']);
   });
 
   it('O2: an unpaid order closes by itself after the payment window', async () => {

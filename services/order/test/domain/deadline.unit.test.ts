@@ -24,8 +24,9 @@ describe('deadlines(state)', () => {
   it('O9: no protection end while a dispute is open', () => {
     expect(deadlines(stateOf(disputed()))).toEqual([]);
   });
-  it('O11: completed with a review -> publication (system)', () => {
-    expect(deadlines(stateOf(completed()))).toEqual([]);
+  it('O11: completed without a review -> the review window (buyer; closes it); with a review -> publication (system)', () => {
+    expect(deadlines(stateOf(completed()))).toEqual([{ kind: 'review_window', dueAt: at(40), actor: 'buyer', onExpiry: 'review_window_closed' }]);
+    expect(deadlines(stateOf(history(place(), pay(), ship(), confirm(), fire('review_window', at(40)))))).toEqual([]);
     const reviewed = history(place(), pay(), ship(), confirm(), review());
     expect(deadlines(stateOf(reviewed))).toEqual([{ kind: 'review_publication', dueAt: at(41), actor: 'system', onExpiry: 'review_published' }]);
   });
@@ -51,6 +52,15 @@ describe('FireDeadline', () => {
     order.given(history(place(), pay(), ship(), requestExt())).when(fire('extension_response', at(13))).then([
       { type: 'ProtectionExtensionLapsed', data: { orderId: ORDER, extensionId: 'ext-1', days: 14, lapsedAt: at(13) } },
     ]);
+  });
+  it('O11: review window -> closed; no review can follow (REVIEW_WINDOW_CLOSED); a review posted in time makes it stale', () => {
+    order.given(completed()).when(fire('review_window', at(40))).then([
+      { type: 'ReviewWindowClosed', data: { orderId: ORDER, closedAt: at(40) } },
+    ]);
+    const closed = history(place(), pay(), ship(), confirm(), fire('review_window', at(40)));
+    order.given(closed).when(review(at(40, 1))).thenRefuses('REVIEW_WINDOW_CLOSED');
+    order.given(closed).when(fire('review_window', at(40), at(41))).thenNothingHappens();
+    order.given(history(place(), pay(), ship(), confirm(), review())).when(fire('review_window', at(40))).thenNothingHappens();
   });
   it('O11: review publication -> published', () => {
     const reviewed = history(place(), pay(), ship(), confirm(), review());

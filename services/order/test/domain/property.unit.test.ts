@@ -52,7 +52,7 @@ const toCommand = ({ kind, pick }: Step, state: OrderState, now: string): OrderC
       const due = deadlines(state)[pick % Math.max(1, deadlines(state).length)];
       return due ? fire(due.kind, due.dueAt, now > due.dueAt ? now : due.dueAt) : fire('payment', now);
     }
-    case 'fireRandom': return fire(['payment', 'shipment', 'protection_end', 'extension_response', 'review_publication'][pick % 5]!, now);
+    case 'fireRandom': return fire(['payment', 'shipment', 'protection_end', 'extension_response', 'review_window', 'review_publication'][pick % 6]!, now);
   }
 };
 
@@ -95,6 +95,7 @@ const apply = (state: OrderState, events: OrderEvent[]): OrderState =>
       expect(s.status === 'shipped' || s.status === 'delivered').toBe(true);
       if (s.status === 'shipped' || s.status === 'delivered') expect(s.protection.suspension).toBeNull();
     }
+    if (e.type === 'ReviewPosted' && s.status === 'completed') expect(s.reviewWindowClosedAt).toBeNull(); // O11: none after the window
     return evolve(s, e);
   }, state);
 

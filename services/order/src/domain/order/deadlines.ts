@@ -14,6 +14,7 @@ export const sinceOf = (s: ExistingOrder, since: Since): string | null => {
     case 'paidAt': return s.status === 'paid' ? s.payment.paidAt : null;
     case 'protectionEndsAt': return isInTransit(s) ? s.protection.endsAt : null;
     case 'extensionRequestedAt': return pendingExtension(s)?.requestedAt ?? null;
+    case 'completedAt': return s.status === 'completed' ? s.completion.completedAt : null;
     case 'reviewPostedAt': return s.status === 'completed' ? (s.review?.postedAt ?? null) : null;
   }
 };

@@ -80,7 +80,7 @@ const completed = (s: OrderState, { data }: EventOf<'OrderCompleted'>): OrderSta
   if (!isInTransit(s)) return s;
   const completion = { reason: data.reason, completedAt: data.completedAt, disputeId: data.disputeId ?? null };
   const protection = { ...s.protection, suspension: null };
-  return { ...s, status: 'completed', protection, completion, review: null };
+  return { ...s, status: 'completed', protection, completion, review: null, reviewWindowClosedAt: null };
 };
 
 const refunded = (s: OrderState, { data }: EventOf<'RefundRecorded'>): OrderState =>
@@ -129,6 +129,8 @@ export const evolve = (s: OrderState, e: OrderEvent): OrderState => {
     case 'ReviewPosted':
     case 'ReviewReplied':
     case 'ReviewPublished': return reviewEvent(s, e);
+    case 'ReviewWindowClosed':
+      return s.status !== 'completed' || s.review || s.reviewWindowClosedAt ? s : { ...s, reviewWindowClosedAt: e.data.closedAt };
     default: return s;
   }
 };

@@ -20,6 +20,7 @@ const expire = (kind: DeadlineKind, s: ExistingOrder, now: string): OrderEvent[]
       if (!ext) return [];
       return [{ type: 'ProtectionExtensionLapsed', data: { orderId: s.order.orderId, extensionId: ext.extensionId, days: ext.days, lapsedAt: now } }];
     }
+    case 'review_window': return [{ type: 'ReviewWindowClosed', data: { orderId: s.order.orderId, closedAt: now } }]; // O11: no review came
     case 'review_publication': { // O11
       if (s.status !== 'completed' || !s.review) return [];
       return [{ type: 'ReviewPublished', data: { orderId: s.order.orderId, rating: s.review.rating, publishedAt: now } }];

@@ -3,9 +3,8 @@
 // ones without `now`.
 import type { OrderErrorCode } from './errors';
 import type { ExistingOrder, Extension, InTransitState, OrderState } from './order';
-import { type From, type GuardName, transitionsOf } from './process';
+import { type From, type GuardName, dueAt, transitionsOf } from './process';
 import type { OrderCommandType } from './commands';
-import { durationMs } from '@bp/timers';
 
 const ms = (iso: string): number => Date.parse(iso);
 
@@ -40,7 +39,8 @@ export const guards: Record<GuardName, Guard> = {
   review_open: (s, now) => {
     if (s.status !== 'completed') return 'ORDER_NOT_COMPLETED';
     if (s.review) return 'REVIEW_ALREADY_POSTED';
-    const closesAt = ms(s.completion.completedAt) + durationMs(s.order.policy.order.reviewWindow);
+    if (s.reviewWindowClosedAt) return 'REVIEW_WINDOW_CLOSED';
+    const closesAt = ms(dueAt(s.completion.completedAt, 'order.reviewWindow', s.order));
     return now !== undefined && now >= closesAt ? 'REVIEW_WINDOW_CLOSED' : null;
   },
   review_awaiting_reply: (s) => {

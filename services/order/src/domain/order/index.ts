@@ -6,4 +6,4 @@ export * from './process';
 export * from './deadlines';
 export * from './views';
 export { decide, orderDecider } from './decide';
-export { orderPrivateEvents, ShippingAddress, ShippingAddressRecorded, PaymentAmountMismatched, RefundRecorded } from './private-events';
+export { orderPrivateEvents, ShippingAddress, ShippingAddressRecorded, PaymentAmountMismatched, RefundRecorded, ReviewWindowClosed } from './private-events';

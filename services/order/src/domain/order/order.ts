@@ -23,6 +23,7 @@ import type { PolicySnapshot } from '@bp/timers';
 import type {
   PaymentAmountMismatchedData,
   RefundRecordedData,
+  ReviewWindowClosedData,
   ShippingAddress,
   ShippingAddressRecordedData,
 } from './private-events';
@@ -51,7 +52,8 @@ export type OrderEvent =
   | Ev<'RefundRecorded', RefundRecordedData>
   | Ev<'ReviewPosted', ReviewPostedData>
   | Ev<'ReviewReplied', ReviewRepliedData>
-  | Ev<'ReviewPublished', ReviewPublishedData>;
+  | Ev<'ReviewPublished', ReviewPublishedData>
+  | Ev<'ReviewWindowClosed', ReviewWindowClosedData>;
 
 export type OrderEventType = OrderEvent['type'];
 export type EventOf<T extends OrderEventType> = Extract<OrderEvent, { type: T }>;
@@ -146,6 +148,8 @@ export type CompletedState = Base &
     status: 'completed';
     completion: { reason: OrderCompletedData['reason']; completedAt: string; disputeId: string | null };
     review: Review | null;
+    /** O11: set when the review window ran out with no review (no review can follow). */
+    reviewWindowClosedAt: string | null;
   };
 export type ClosedState = Base & {
   status: 'closed';

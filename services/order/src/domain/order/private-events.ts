@@ -40,8 +40,14 @@ export const RefundRecordedData = z.object({
 });
 export type RefundRecordedData = z.infer<typeof RefundRecordedData>;
 
+/** O11: the review window ran out without a review (the review_window deadline fired). */
+export const ReviewWindowClosedData = z.object({ orderId: z.string().min(1), closedAt: Iso });
+export type ReviewWindowClosedData = z.infer<typeof ReviewWindowClosedData>;
+
 export const ShippingAddressRecorded = defineEvent({ type: 'ShippingAddressRecorded', version: 1, schema: ShippingAddressRecordedData });
 export const PaymentAmountMismatched = defineEvent({ type: 'PaymentAmountMismatched', version: 1, schema: PaymentAmountMismatchedData });
 export const RefundRecorded = defineEvent({ type: 'RefundRecorded', version: 1, schema: RefundRecordedData });
 
-export const orderPrivateEvents = [ShippingAddressRecorded, PaymentAmountMismatched, RefundRecorded] as const;
+export const ReviewWindowClosed = defineEvent({ type: 'ReviewWindowClosed', version: 1, schema: ReviewWindowClosedData });
+
+export const orderPrivateEvents = [ShippingAddressRecorded, PaymentAmountMismatched, RefundRecorded, ReviewWindowClosed] as const;

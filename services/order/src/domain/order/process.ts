@@ -22,10 +22,10 @@ export type GuardName =
   | 'review_unpublished'; // O11
 
 /** The moment a deadline counts from (a state field) and the period added (policy snapshot or order). */
-export type Since = 'placedAt' | 'paidAt' | 'protectionEndsAt' | 'extensionRequestedAt' | 'reviewPostedAt';
-export type Period = 'order.paymentWindow' | 'handlingDays' | 'order.extensionResponseWindow' | 'order.reviewPublishAfter';
+export type Since = 'placedAt' | 'paidAt' | 'protectionEndsAt' | 'extensionRequestedAt' | 'completedAt' | 'reviewPostedAt';
+export type Period = 'order.paymentWindow' | 'handlingDays' | 'order.extensionResponseWindow' | 'order.reviewWindow' | 'order.reviewPublishAfter';
 
-export type DeadlineKind = 'payment' | 'shipment' | 'protection_end' | 'extension_response' | 'review_publication';
+export type DeadlineKind = 'payment' | 'shipment' | 'protection_end' | 'extension_response' | 'review_window' | 'review_publication';
 export interface DeadlineSpec {
   kind: DeadlineKind;
   since: Since;
@@ -77,6 +77,8 @@ export const transitions: readonly Transition[] = [
   { name: 'settle_refund', command: 'RecordDisputeSettled', from: inTransit, to: 'closed', actor: system, guard: 'dispute_open', rule: 'E3' },
   { name: 'refund_in_full', command: 'RecordRefundCompleted', from: ['paid', ...inTransit], to: 'closed', actor: system, rule: 'E3' },
   { name: 'post_review', command: 'PostReview', from: ['completed'], to: 'same', actor: ['buyer'], guard: 'review_open', rule: 'O11' },
+  { name: 'close_review_window', command: 'FireDeadline', from: ['completed'], to: 'same', actor: system, guard: 'review_open', rule: 'O11',
+    deadline: { kind: 'review_window', since: 'completedAt', period: 'order.reviewWindow', actor: 'buyer', onExpiry: 'review_window_closed' } },
   { name: 'reply_review', command: 'ReplyToReview', from: ['completed'], to: 'same', actor: ['seller'], guard: 'review_awaiting_reply', rule: 'O11' },
   { name: 'publish_review', command: 'FireDeadline', from: ['completed'], to: 'same', actor: system, guard: 'review_unpublished', rule: 'O11',
     deadline: { kind: 'review_publication', since: 'reviewPostedAt', period: 'order.reviewPublishAfter', actor: 'system', onExpiry: 'review_published' } },
@@ -96,6 +98,7 @@ export const periodMs = (period: Period, order: Pick<OrderInfo, 'policy' | 'hand
     case 'order.paymentWindow': return durationMs(order.policy.order.paymentWindow);
     case 'handlingDays': return durationMs(`P${order.handlingDays}D`);
     case 'order.extensionResponseWindow': return durationMs(order.policy.order.extensionResponseWindow);
+    case 'order.reviewWindow': return durationMs(order.policy.order.reviewWindow);
     case 'order.reviewPublishAfter': return durationMs(order.policy.order.reviewPublishAfter);
   }
 };
