@@ -1,4 +1,4 @@
-import { DisputeOpened, OrderPlaced } from '@bp/contracts';
+import { DisputeOpened, OrderPlaced, PaymentFailed } from '@bp/contracts';
 import { startServiceForTest, testDatabase, testKafka, type ServiceUnderTest, type TestDatabase, type TestKafka } from '@bp/testing';
 import { createNotificationService } from '../src';
 import { formatInstant } from '../src/domain/templates/format';
@@ -121,6 +121,15 @@ describe('notices: message center and e-mail', () => {
     await sut.awaitPublished((e) => e.type === 'NoticeSent' && (e.data as { orderId: string }).orderId === 'o-5' && (e.data as { channel: string }).channel === 'email');
     await sut.advance('PT1H');
     expect(forO5()).toHaveLength(1);
+  });
+
+  it('N1: a failed payment names the payment deadline the order facts kept from OrderPlaced', async () => {
+    const placed = upstream.orderPlaced(sut.now(), 'o-6', 'buyer-6', 'seller-6');
+    await sut.publish(OrderPlaced, placed);
+    await sut.publish(PaymentFailed, { orderId: 'o-6', paymentId: 'p-6', reason: 'declined', failedAt: sut.now().toISOString() });
+    const items = await inbox({ role: 'buyer', sub: 'buyer-6' });
+    const failed = items.find((i) => i.kind === 'payment_failed');
+    expect(failed?.text).toContain(formatInstant(placed.paymentDueAt, 'en'));
   });
 
   it('pages the message center with an opaque cursor', async () => {

@@ -18,8 +18,8 @@ const priv = <S extends z.ZodType>(type: string, schema: S, description: string)
 
 export const OrderFactsRecorded = priv(
   'OrderFactsRecorded',
-  z.object({ orderId: Id, buyerId: Id, sellerId: Id, currency: z.string() }),
-  'Who the parties of an order are, learnt from OrderPlaced.',
+  z.object({ orderId: Id, buyerId: Id, sellerId: Id, currency: z.string(), paymentDueAt: Iso.optional() }),
+  'Who the parties of an order are (and its payment deadline), learnt from OrderPlaced.',
 );
 
 const reminder = { orderId: Id, reminder: z.enum(ReminderKinds) };

@@ -1,7 +1,7 @@
 import type { Actor } from '@bp/contracts';
 import { spec } from '@bp/testing';
 import { decideNotice, evolveNotice, initialNoticeState, type NoticeCommand, type NoticeEvent, type NoticeState } from '../../src/domain/notices/notice';
-import { decideRecipient, evolveRecipient, initialRecipientState, wantsEmail } from '../../src/domain/recipients/recipient';
+import { decideRecipient, evolveRecipient, initialRecipientState, RecipientBody, wantsEmail } from '../../src/domain/recipients/recipient';
 
 const now = '2026-01-05T00:00:00.000Z';
 const buyer: Actor = { role: 'buyer', id: 'buyer-1' };
@@ -44,6 +44,14 @@ describe('recipients: locale, e-mail, opt-outs (N3, N4)', () => {
     expect(wantsEmail(state, 'reminder_ship')).toBe(false);
     expect(wantsEmail(state, 'dispute_opened')).toBe(true);
     expect(wantsEmail(initialRecipientState, 'dispute_opened')).toBe(false); // no address given
+  });
+
+  it('honours an e-mail opt-out by notice kind (API.md: emailOptOut lists kinds)', () => {
+    const state = update(buyer, ['dispute_opened']).reduce(evolveRecipient, initialRecipientState);
+    expect(wantsEmail(state, 'dispute_opened')).toBe(false);
+    expect(wantsEmail(state, 'dispute_escalated')).toBe(true);
+    expect(RecipientBody.safeParse({ locale: 'en', emailOptOut: ['dispute_opened', 'reminders'] }).success).toBe(true);
+    expect(RecipientBody.safeParse({ locale: 'en', emailOptOut: ['no_such_kind'] }).success).toBe(false);
   });
 
   it('an unchanged update writes nothing', () => {

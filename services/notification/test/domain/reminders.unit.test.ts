@@ -64,6 +64,20 @@ describe('N2 reminders', () => {
     expect(reminderDeadlines(run([observe('marketplace.dispute.settled.v1')], state).state)).toEqual([]);
   });
 
+  it('24 h left to answer a dispute, cancelled when the seller accepts a return (the answer came)', () => {
+    const { state } = run([observe('marketplace.dispute.opened.v1'), observe('marketplace.dispute.return-requested.v1')]);
+    expect(Object.keys(state.armed)).toEqual(['return_ship']);
+    expect(run([fire('dispute_answer', '2026-01-14T00:00:00.000Z')], state).events).toEqual([]);
+  });
+
+  it('SLA at risk is cancelled by a ruling that asks for a return or a resend (the agent ruled)', () => {
+    for (const outcome of ['marketplace.dispute.return-requested.v1', 'marketplace.dispute.resend-agreed.v1']) {
+      const { state } = run([observe('marketplace.dispute.escalated.v1'), observe(outcome)]);
+      expect([outcome, state.armed.sla_at_risk]).toEqual([outcome, undefined]);
+      expect(run([fire('sla_at_risk', '2026-01-31T00:00:00.000Z')], state).events).toEqual([]);
+    }
+  });
+
   it('arms nothing for a deadline already past', () => {
     expect(run([observe('marketplace.order.paid.v1', '2026-02-01T00:00:00.000Z')]).events).toEqual([]);
   });

@@ -1,13 +1,17 @@
 import { z } from 'zod';
 import { DomainError, type Actor } from '@bp/contracts';
-import { emailCategories, NoticeKinds, type NoticeKind } from '../notices/kinds';
+import { emailCategories, NoticeKinds, noticeKinds, type NoticeKind } from '../notices/kinds';
 import { Locales, type Locale } from '../templates/catalog';
 
-/** A recipient's preferences (N3, N4): locale, e-mail, and the e-mail kinds they opted out of. */
+/**
+ * A recipient's preferences (N3, N4): locale, e-mail, and the e-mail kinds they opted out of: a
+ * notice kind (`dispute_opened`, as API.md says) or a whole category of them (`reminders`).
+ */
+const OptOut = z.enum([...emailCategories, ...noticeKinds] as [string, ...string[]]);
 export const RecipientBody = z.strictObject({
   email: z.email().max(254).optional(),
   locale: z.enum(Locales),
-  emailOptOut: z.array(z.enum(emailCategories as [string, ...string[]])).max(20).default([]),
+  emailOptOut: z.array(OptOut).max(60).default([]),
 });
 export type RecipientBody = z.infer<typeof RecipientBody>;
 
@@ -38,4 +42,4 @@ export const decideRecipient = (c: RecipientCommand, s: RecipientState): Recipie
 
 /** E-mail goes out only to an address the user gave, for a kind they did not opt out of (N4). */
 export const wantsEmail = (r: RecipientState, kind: NoticeKind): boolean =>
-  r.email !== null && !r.emailOptOut.includes(NoticeKinds[kind].emailCategory);
+  r.email !== null && !r.emailOptOut.includes(NoticeKinds[kind].emailCategory) && !r.emailOptOut.includes(kind);

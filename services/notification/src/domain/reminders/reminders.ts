@@ -61,6 +61,8 @@ type Lead = keyof Policy['notifications'];
 type Effect = { arm: ReminderKind; deadlineField: string; lead: Lead; to: Party } | { disarm: ReminderKind[] };
 const ORDER_ENDED: Effect = { disarm: ['protection_ending', 'ship'] };
 const DISPUTE_ENDED: Effect = { disarm: ['dispute_answer', 'return_ship', 'sla_at_risk'] };
+/** An outcome was reached by agreement, seller silence or ruling: the answer and the ruling are no longer due. */
+const ANSWERED: Effect = { disarm: ['dispute_answer', 'sla_at_risk'] };
 
 /** Which public events arm or disarm which reminder. */
 export const reminderEffects: Record<string, Effect[]> = {
@@ -82,7 +84,9 @@ export const reminderEffects: Record<string, Effect[]> = {
     { disarm: ['dispute_answer'] },
     { arm: 'sla_at_risk', deadlineField: 'rulingDueAt', lead: 'slaAtRiskReminder', to: 'agents' },
   ],
-  'marketplace.dispute.return-requested.v1': [{ arm: 'return_ship', deadlineField: 'shipBy', lead: 'returnShipReminder', to: 'buyer' }],
+  // The seller accepted (or an agent ruled): no answer or ruling is awaited any more, a return is.
+  'marketplace.dispute.return-requested.v1': [ANSWERED, { arm: 'return_ship', deadlineField: 'shipBy', lead: 'returnShipReminder', to: 'buyer' }],
+  'marketplace.dispute.resend-agreed.v1': [ANSWERED],
   'marketplace.dispute.return-shipped.v1': [{ disarm: ['return_ship'] }],
   'marketplace.dispute.settled.v1': [DISPUTE_ENDED],
   'marketplace.dispute.withdrawn.v1': [DISPUTE_ENDED],

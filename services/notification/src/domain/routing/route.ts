@@ -12,7 +12,7 @@ type Party = 'buyer' | 'seller' | 'agents';
 
 interface Rule<S extends z.ZodType> {
   needs: S;
-  notices: (d: z.infer<S>) => { kind: NoticeKind; to: Party[]; deadline?: string | undefined; vars?: Record<string, TemplateValue | undefined> }[];
+  notices: (d: z.infer<S>, facts: OrderFacts) => { kind: NoticeKind; to: Party[]; deadline?: string | undefined; vars?: Record<string, TemplateValue | undefined> }[];
 }
 const rule = <S extends z.ZodType>(needs: S, notices: Rule<S>['notices']): Rule<z.ZodType> => ({ needs, notices }) as Rule<z.ZodType>;
 const shape = <T extends z.ZodRawShape>(fields: T) => z.looseObject({ orderId: z.string(), ...fields });
@@ -35,12 +35,18 @@ export const routes: Record<string, Rule<z.ZodType>> = {
     { kind: 'extension_approved', to: ['buyer'], vars: { days: d.days, protectionEndsAt: d.protectionEndsAt } },
   ]),
   'marketplace.order.protection-extension-declined.v1': rule(shape({}), () => [{ kind: 'extension_declined', to: ['buyer'] }]),
+  'marketplace.order.protection-extension-lapsed.v1': rule(shape({}), () => [{ kind: 'extension_lapsed', to: ['buyer'] }]),
   'marketplace.order.completed.v1': rule(shape({ amount: MoneyShape }), (d) => [
     { kind: 'order_completed', to: ['buyer', 'seller'], vars: { amount: d.amount } },
   ]),
   'marketplace.order.cancelled.v1': rule(shape({}), () => [{ kind: 'order_cancelled', to: ['buyer', 'seller'] }]),
   'marketplace.order.closed.v1': rule(shape({ reason: z.string() }), (d) => [{ kind: 'order_closed', to: ['buyer', 'seller'], vars: { reason: d.reason } }]),
-  'marketplace.escrow.payment-failed.v1': rule(shape({}), () => [{ kind: 'payment_failed', to: ['buyer'] }]),
+  // The deadline to pay again is the order's payment window (O2), kept in the order facts.
+  'marketplace.escrow.payment-failed.v1': rule(shape({}), (_d, facts) => [{ kind: 'payment_failed', to: ['buyer'], deadline: facts.paymentDueAt }]),
+  // Money moved back to the buyer (E4: a capture that could not be held), N1.
+  'marketplace.escrow.payment-returned.v1': rule(shape({ amount: MoneyShape }), (d) => [
+    { kind: 'payment_returned', to: ['buyer'], vars: { amount: d.amount } },
+  ]),
   'marketplace.escrow.funds-released.v1': rule(shape({ netPayable: MoneyShape }), (d) => [
     { kind: 'funds_released', to: ['seller'], vars: { amount: d.netPayable } },
   ]),
@@ -69,12 +75,14 @@ export const routes: Record<string, Rule<z.ZodType>> = {
   'marketplace.dispute.return-requested.v1': rule(shape({ shipBy: z.string() }), (d) => [
     { kind: 'return_requested', to: ['buyer'], deadline: d.shipBy },
   ]),
-  'marketplace.dispute.return-shipped.v1': rule(shape({ trackingNumber: z.string(), answerBy: z.string().optional() }), (d) => [
+  'marketplace.dispute.return-shipped.v1': rule(shape({ trackingNumber: z.string(), answerBy: z.string() }), (d) => [
     { kind: 'return_shipped', to: ['seller'], deadline: d.answerBy, vars: { trackingNumber: d.trackingNumber } },
   ]),
   'marketplace.dispute.fast-refund-granted.v1': rule(shape({ amount: MoneyShape }), (d) => [
     { kind: 'fast_refund_granted', to: ['buyer'], vars: { amount: d.amount } },
   ]),
+  // D9: the seller ships the replacement by shipBy (agreed, or ruled by an agent: both sides hear it).
+  'marketplace.dispute.resend-agreed.v1': rule(shape({ shipBy: z.string() }), (d) => [{ kind: 'resend_agreed', to: ['buyer', 'seller'], deadline: d.shipBy }]),
   'marketplace.dispute.resend-shipped.v1': rule(shape({ carrier: z.string(), trackingNumber: z.string() }), (d) => [
     { kind: 'resend_shipped', to: ['buyer'], vars: { carrier: d.carrier, trackingNumber: d.trackingNumber } },
   ]),
@@ -85,6 +93,22 @@ export const routes: Record<string, Rule<z.ZodType>> = {
   'marketplace.dispute.sla-breached.v1': rule(shape({ rulingDueAt: z.string() }), (d) => [
     { kind: 'sla_breached', to: ['agents'], deadline: d.rulingDueAt },
   ]),
+};
+
+/**
+ * Public events that tell nobody anything, each with the reason (N1: nobody must act and no money
+ * moved that another notice does not already report). Tested: every public event the service
+ * consumes is either routed or listed here, so a new upstream event cannot be ignored by accident.
+ */
+export const silentEvents: Record<string, string> = {
+  'marketplace.order.protection-suspended.v1': 'the dispute_opened notice tells the seller; the buyer opened it',
+  'marketplace.order.protection-resumed.v1': 'dispute_withdrawn / resend_shipped tell the parties; the protection-ending reminder is re-armed',
+  'marketplace.order.review-posted.v1': 'reviews (O11) are not notices',
+  'marketplace.order.review-replied.v1': 'reviews (O11) are not notices',
+  'marketplace.order.review-published.v1': 'reviews (O11) are not notices',
+  'marketplace.escrow.payment-captured.v1': 'order_paid tells the seller to ship; the buyer just paid',
+  'marketplace.escrow.refund-requested.v1': 'refund_completed tells the buyer once the money arrived',
+  'marketplace.dispute.return-received.v1': 'always followed by dispute_settled (R3) or dispute_escalated (R4)',
 };
 
 /** buyers.v1 is keyed by buyer, not order: its notice goes to that buyer. */
@@ -106,7 +130,7 @@ export const route = (ceType: string, data: unknown, facts: OrderFacts | undefin
   if (!r) return [];
   if (!facts) throw new Error(`no order facts for ${ceType}: OrderPlaced must be seen first`);
   const d = r.needs.parse(data) as { orderId: string };
-  return r.notices(d).flatMap((n) =>
+  return r.notices(d, facts).flatMap((n) =>
     n.to.map((party) => ({
       kind: n.kind,
       recipientId: recipientOf(party, facts),
