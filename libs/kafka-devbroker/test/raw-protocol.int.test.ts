@@ -33,9 +33,21 @@ describe('wire protocol edge cases (raw socket)', () => {
     expect(r.int16()).toBe(0);
     const ranges = Object.fromEntries(r.array((x) => [x.int16(), [x.int16(), x.int16()]]));
     expect(ranges).toEqual({
-      0: [3, 7], 1: [4, 11], 2: [1, 3], 3: [1, 6], 8: [2, 5], 9: [1, 4], 10: [0, 2], 11: [0, 5], 12: [0, 3],
+      0: [0, 7], 1: [4, 11], 2: [1, 3], 3: [1, 6], 8: [2, 5], 9: [1, 4], 10: [0, 2], 11: [0, 5], 12: [0, 3],
       13: [0, 3], 14: [0, 3], 15: [0, 2], 16: [0, 2], 18: [0, 3], 19: [0, 3], 20: [0, 1], 22: [0, 1], 42: [0, 1],
     });
+  });
+
+  it.each([0, 1, 2])('refuses Produce v%d (old message sets) per partition with 43 in that version’s response shape, appending nothing', async (v) => {
+    // Advertised only so librdkafka compresses (its gzip/lz4 gate asks for Produce ∋ v0).
+    const body = new Writer().int16(-1).int32(5000).array(['old-format'], (w, t) => w.string(t).array([0], (w2, p) => w2.int32(p).bytes(buildBatch([rec('a')]))));
+    const r = await client.request(0, v, body);
+    expect(r.array((t) => [t.string(), t.array((p) => [p.int32(), p.int16(), p.int64(), ...(v >= 2 ? [p.int64()] : [])])])).toEqual([
+      ['old-format', [[0, ErrorCode.UNSUPPORTED_FOR_MESSAGE_FORMAT, -1, ...(v >= 2 ? [-1] : [])]]],
+    ]);
+    if (v >= 1) expect(r.int32()).toBe(0); // throttle_time_ms
+    expect(r.remaining).toBe(0);
+    expect(broker.broker.topics.partition('old-format', 0)?.highWatermark ?? 0).toBe(0);
   });
 
   it('answers pipelined requests in order, even when frames arrive one byte at a time', async () => {

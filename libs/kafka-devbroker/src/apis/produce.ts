@@ -41,21 +41,37 @@ const appendPartition = (broker: Broker, topic: string, index: number, records: 
   return { index, error: ErrorCode.NONE, baseOffset, logStartOffset: log.logStartOffset, appended: true };
 };
 
-/** Produce (0) v3–7. acks=0 gets no response at all. */
+/**
+ * Produce (0), advertised v0–7. acks=0 gets no response at all.
+ *
+ * v0–2 carry only the old message sets (magic 0/1), which this broker does not store: every
+ * partition of such a request gets UNSUPPORTED_FOR_MESSAGE_FORMAT (43). They are advertised all the
+ * same because librdkafka ≤ 2.x (kcat) compresses with gzip, snappy or lz4 only when the broker's
+ * Produce range reaches down to v0 (`rd_kafka_msgset_writer_select_caps`: Produce ∩ [0, 0]);
+ * against a floor of 3 it logs "Broker does not support compression type gzip" and sends the batch
+ * uncompressed. Real Kafka 2.x/3.x advertises Produce from v0. Both clients still pick v7.
+ */
 export const produceApi: ApiHandler = {
   key: 0,
   name: 'Produce',
-  minVersion: 3,
+  minVersion: 0,
   maxVersion: 7,
   handle({ broker, dropConnection }, r, v) {
-    const transactionalId = r.nullableString();
+    const transactionalId = v >= 3 ? r.nullableString() : null;
     const acks = r.int16();
     r.int32(); // timeout: appends are immediate
     const topics = r.array((x) => ({
       name: x.string(),
       partitions: x.array((y) => ({ index: y.int32(), records: y.nullableBytes() })),
     }));
-    const invalid = acks !== 0 && acks !== 1 && acks !== -1 ? ErrorCode.INVALID_REQUIRED_ACKS : transactionalId !== null ? ErrorCode.INVALID_RECORD : null;
+    const invalid =
+      v < 3
+        ? ErrorCode.UNSUPPORTED_FOR_MESSAGE_FORMAT
+        : acks !== 0 && acks !== 1 && acks !== -1
+          ? ErrorCode.INVALID_REQUIRED_ACKS
+          : transactionalId !== null
+            ? ErrorCode.INVALID_RECORD
+            : null;
     const results = topics.map((t) => ({
       name: t.name,
       partitions: t.partitions.map((p) =>
@@ -72,10 +88,11 @@ export const produceApi: ApiHandler = {
     const w = new Writer(128);
     w.array(results, (w2, t) =>
       w2.string(t.name).array(t.partitions, (w3, p) => {
-        w3.int32(p.index).int16(p.error).int64(p.baseOffset).int64(-1);
+        w3.int32(p.index).int16(p.error).int64(p.baseOffset);
+        if (v >= 2) w3.int64(-1); // log_append_time
         if (v >= 5) w3.int64(p.logStartOffset);
       }),
     );
-    return w.int32(0);
+    return v >= 1 ? w.int32(0) : w; // throttle_time_ms from v1
   },
 };

@@ -8,6 +8,8 @@ export const requireKcat = (): void => {
 
 export interface KcatResult {
   stdout: string;
+  /** stdout as the raw bytes kcat wrote (binary keys and values survive). */
+  stdoutBytes: Buffer;
   stderr: string;
   code: number | null;
 }
@@ -27,7 +29,8 @@ export const kcat = (args: string[], input?: string | Buffer, timeoutMs = 20_000
     p.on('error', reject);
     p.on('close', (code) => {
       clearTimeout(timer);
-      resolve({ stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString(), code });
+      const bytes = Buffer.concat(out);
+      resolve({ stdout: bytes.toString(), stdoutBytes: bytes, stderr: Buffer.concat(err).toString(), code });
     });
     p.stdin.end(input ?? '');
   });
