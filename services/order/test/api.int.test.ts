@@ -29,6 +29,8 @@ describe('order service API', () => {
     expect((await o.post('/confirm-receipt', as('buyer', 'someone-else'))).status).toBe(404);
     expect((await o.post('/confirm-receipt', as('agent', 'agent-1'))).status).toBe(403);
     expect((await o.post('/shipments', as('buyer', o.buyer), { carrier: 'X', trackingNumber: 'Y' })).status).toBe(403);
+    const byPartner = await o.post('/delivery', as('partner', 'carrier-1')); // O10: a carrier webhook
+    expect(byPartner.body).toMatchObject({ status: 'delivered', shippingAddress: null }); // no personal data to a partner
     expect((await o.post('/delivery', as('agent', 'agent-1'))).body).toMatchObject({ status: 'delivered' }); // O10
     // buyer level: that buyer or an agent
     expect((await w.sut.request('GET', `/buyers/${o.buyer}/level`, { as: as('buyer', 'someone-else') })).status).toBe(404);

@@ -48,6 +48,11 @@ describe('orderView (API.md)', () => {
       deadlines: [{ kind: 'payment', dueAt: at(1), actor: 'buyer', onExpiry: 'order_closed_unpaid' }],
     });
   });
+  it('the shipping address is shown to the parties and agents, never to a partner (e.g. a carrier reporting delivery)', () => {
+    const s = existing(shipped());
+    for (const who of [buyer, seller, agent]) expect(orderView(s, who, at(2)).shippingAddress).toEqual(address);
+    expect(orderView(s, { role: 'partner', id: 'carrier-1' }, at(2)).shippingAddress).toBeNull();
+  });
   it('O1/O5/O8: shipped with an approved extension shows the extended protection end', () => {
     const v = orderView(existing(history(place(), pay(), ship(), requestExt(), approveExt())), buyer, at(12));
     expect(v).toMatchObject({ status: 'shipped', protectionEndsAt: at(75), paid: TOTAL, shipment: { carrier: 'DHL' } });

@@ -89,6 +89,9 @@ const protectionView = (s: ExistingOrder) => {
 
 const money = (amount: number, currency: string): Money => ({ amount, currency });
 
+/** Personal data (the shipping address) only for the parties and support agents, never a partner (conventions.md). */
+const SEES_ADDRESS: ReadonlySet<Caller['role']> = new Set(['buyer', 'seller', 'agent']);
+
 /** The view for `caller` at `now`; callers that are not parties should get a 404 before this. */
 export const orderView = (s: ExistingOrder, caller: Caller, now: string): OrderView => {
   const { order } = s;
@@ -101,7 +104,7 @@ export const orderView = (s: ExistingOrder, caller: Caller, now: string): OrderV
     completionReason: s.status === 'completed' ? s.completion.reason : null,
     currency: order.currency, items: order.items, total: order.total,
     paid: payment?.amount ?? null, refunded: money(s.refunds.amount, order.currency),
-    shippingAddress: order.shippingAddress,
+    shippingAddress: SEES_ADDRESS.has(caller.role) ? order.shippingAddress : null,
     placedAt: order.placedAt, paidAt: payment?.paidAt ?? null,
     shipment: f?.shipment ?? null, deliveredAt: f?.deliveredAt ?? null,
     protectionDays: order.protectionDays, handlingDays: order.handlingDays,
