@@ -81,6 +81,8 @@ describe('escrow service', () => {
       expect((await awaitEvent(o, 'PaymentFailed')).data).toMatchObject({ paymentId: res.body.paymentId, reason: 'card_declined' });
       const v = await sut.request('GET', `/escrows/${o.orderId}`, { as: buyerOf(o) });
       expect(v.body).toMatchObject({ status: 'awaiting_payment', captured: { amount: 0 }, held: { amount: 0 }, allowedActions: ['pay'] });
+      // the order service marks an order paid only on PaymentCaptured: none was published
+      expect(publishedFor(o, 'PaymentCaptured')).toHaveLength(0);
       expect((await pay(o, 'tok_ok')).body.status).toBe('captured');
     });
 
@@ -115,6 +117,37 @@ describe('escrow service', () => {
       expect(v).toMatchObject({ status: 'paid', held: { amount: 10_000 } });
       expect(v.entries.filter((e: { reason: string }) => e.reason === 'capture')).toHaveLength(1);
       expect(publishedFor(o, 'PaymentCaptured')).toHaveLength(1);
+    });
+
+    it('E4: a capture for an unknown order is refused (non-2xx, the provider retries); for a paid or cancelled order it is returned, never held twice', async () => {
+      const captureHook = (orderId: string, providerRef: string) => {
+        const body = JSON.stringify({
+          id: `evt-${providerRef}`, type: 'payment.captured',
+          data: { orderId, paymentId: `pay-${providerRef}`, providerRef, amount: 10_000, currency: 'USD', capturedAt: sut.now().toISOString() },
+        });
+        return sut.request('POST', '/providers/sandbox/webhooks', { body, headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signWebhook(DEV_WEBHOOK_SECRET, body, sut.now()) } });
+      };
+      const unknown = `ord-${randomUUID()}`;
+      expect(await captureHook(unknown, `ref-${randomUUID()}`)).toMatchObject({ status: 404, body: { code: 'ESCROW_ORDER_UNKNOWN' } });
+      expect((await sut.request('GET', `/escrows/${unknown}`, { as: ops })).status).toBe(404);
+
+      const paid = await paidOrder();
+      expect(await captureHook(paid.orderId, `ref-${randomUUID()}`)).toMatchObject({ status: 200, body: { duplicate: false } });
+      expect((await awaitEvent(paid, 'PaymentReturned')).data).toMatchObject({ reason: 'ALREADY_PAID', amount: { amount: 10_000 } });
+      await eventually(async () => ((await view(paid)).refunds[0]?.status === 'completed' ? true : undefined), 'the returned payment to be refunded');
+      const v = await view(paid);
+      expect(v).toMatchObject({ status: 'paid', held: { amount: 10_000 }, captured: { amount: 20_000 }, refunded: { amount: 10_000 } });
+      expect(v.refunds).toEqual([expect.objectContaining({ reason: 'PAYMENT_RETURNED', status: 'completed', amount: { amount: 10_000, currency: 'USD' } })]);
+      expect(v.entries.filter((e: { reason: string }) => e.reason === 'capture')).toHaveLength(1);
+
+      const cancelled = order();
+      await up.placed(cancelled);
+      await up.cancelled(cancelled);
+      await eventually(async () => ((await view(cancelled))?.status === 'cancelled' ? true : undefined), 'the cancellation');
+      expect(await captureHook(cancelled.orderId, `ref-${randomUUID()}`)).toMatchObject({ status: 200 });
+      expect((await awaitEvent(cancelled, 'PaymentReturned')).data).toMatchObject({ reason: 'ORDER_CLOSED' });
+      expect(await view(cancelled)).toMatchObject({ status: 'cancelled', held: { amount: 0 }, refunded: { amount: 10_000 } });
+      expect(publishedFor(cancelled, 'PaymentCaptured')).toHaveLength(0);
     });
 
     it('dev: the sandbox delivers a tok_slow webhook by itself after a delay on the simulated clock', async () => {
