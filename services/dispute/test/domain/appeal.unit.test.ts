@@ -31,6 +31,8 @@ describe('appeal (R7, R8)', () => {
   });
   it('R8: the return was missed after the ruling -> APPEAL_NOT_ALLOWED_RETURN_MISSED', () =>
     given(more(ruledReturn(), fire('return_shipment', day(22)))).when(appeal(day(23))).thenRefuses('APPEAL_NOT_ALLOWED_RETURN_MISSED'));
+  it('R2, R8: an AGREED return missed is refused with the same code (not NOT_ARBITRATED)', () =>
+    given(history(open(), cmd('AcceptProposal', {}, seller, day(8)), fire('return_shipment', day(18)))).when(appeal(day(19))).thenRefuses('APPEAL_NOT_ALLOWED_RETURN_MISSED'));
   it('R7: the seller cannot appeal -> ROLE_NOT_ALLOWED', () => given(ruledRefund()).when(appeal(day(13), seller)).thenRefuses('ROLE_NOT_ALLOWED'));
 
   it('R8, E5: OVERTURN of a settled dispute corrects it (AppealDecided, correction, new total refund)', () =>

@@ -19,8 +19,9 @@ const partyRefusal = (s: OpenDisputeState, actor: Actor): Refusal => {
 /** R7, R8: appeal refusals, each with its own code. */
 export const appealRefusal = (s: OpenDisputeState, now: string): Refusal => {
   if (s.appeal) return { code: 'APPEAL_ALREADY_FILED', message: 'R8: a dispute is appealed once' };
-  if (!s.ruling) return { code: 'NOT_ARBITRATED', message: 'R7: only an arbitration ruling can be appealed' };
+  // R2, R8: a missed return is final whether the return was ruled or agreed; its own code wins.
   if (s.settlement?.settledBy === 'RETURN_MISSED') return { code: 'APPEAL_NOT_ALLOWED_RETURN_MISSED', message: 'R8: the return was missed' };
+  if (!s.ruling) return { code: 'NOT_ARBITRATED', message: 'R7: only an arbitration ruling can be appealed' };
   if (late(now, appealWindowEnd(s)!)) return { code: 'APPEAL_WINDOW_CLOSED', message: 'R7: the appeal window is over' };
   return null;
 };
