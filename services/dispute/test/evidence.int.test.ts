@@ -57,6 +57,18 @@ describe('evidence upload (D3) and the hash-chained thread', () => {
     expect(rows).toEqual([{ uploader_id: 'buyer-up', uploader_role: 'buyer', content_type: 'image/png' }]);
   });
 
+  it('D3: "plus video": three images and a video in one submission are stored; a fifth file is 400, storing nothing', async () => {
+    const images = [1, 2, 3].map((i) => ({ filename: `q${i}.png`, type: 'image/png', bytes: png(4000 + i) }));
+    const clip = { filename: 'clip.mp4', type: 'video/mp4', bytes: mp4(10_000) };
+    const before = { blobs: (await storedBlobs(t.blobDir)).length, rows: await evidenceRows() };
+    const five = await upload([...images, clip, { ...clip, filename: 'clip2.mp4', bytes: mp4(10_001) }]);
+    expect(five).toMatchObject({ status: 400, body: { code: 'EVIDENCE_TOO_MANY_FILES' } });
+    expect({ blobs: (await storedBlobs(t.blobDir)).length, rows: await evidenceRows() }).toEqual(before);
+    const four = await upload([...images, clip]);
+    expect(four.status).toBe(201);
+    expect(four.body.items.map((i: { contentType: string }) => i.contentType)).toEqual(['image/png', 'image/png', 'image/png', 'video/mp4']);
+  });
+
   it('accepts three images in one submission, and a video above the image limit', async () => {
     const three = await upload([1, 2, 3].map((i) => ({ filename: `p${i}.png`, type: 'image/png', bytes: png(3000 + i) })));
     expect(three.status).toBe(201);

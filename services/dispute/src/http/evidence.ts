@@ -3,6 +3,7 @@ import type { EventStore, Projection } from '@bp/eventstore';
 import { problem, type ServiceApp } from '@bp/http';
 import type { Clock, Policy } from '@bp/timers';
 import { readEvidenceFile, recordEvidence, type EvidenceFile } from '../app/evidence';
+import { isImage } from '../domain/evidence/sniff';
 import type { BlobStore } from '../infra/blob-store';
 import { callerOf } from './caller';
 
@@ -22,8 +23,9 @@ const SHAPE_ERRORS: Record<string, { code: string; detail: string }> = {
 };
 
 /**
- * D3: POST /evidence, multipart `file` (1..N files, N = images per submission). Every file is read
- * and checked first (type by content, size by type); only a submission that passes whole is stored,
+ * D3: POST /evidence, multipart `file`: at most N images (N = maxImagesPerSubmission) "plus video",
+ * so at most N + 1 files (3 images and a video); an (N+1)th image is refused like an (N+2)th file,
+ * 400 EVIDENCE_TOO_MANY_FILES. Every file is read and checked first (type by content, size by type); only a submission that passes whole is stored,
  * so a refusal stores nothing.
  */
 export const evidenceRoutes = async (app: ServiceApp, d: EvidenceRouteDeps): Promise<void> => {
@@ -31,12 +33,12 @@ export const evidenceRoutes = async (app: ServiceApp, d: EvidenceRouteDeps): Pro
   await app.register(async (scope) => {
     await scope.register(multipart, {
       limits: {
-        files: limits.maxImagesPerSubmission,
+        files: limits.maxImagesPerSubmission + 1, // D3: the images plus a video
         // One byte over the largest allowed size, so the domain's own check refuses with its code.
         fileSize: Math.max(limits.maxImageBytes, limits.maxVideoBytes) + 1,
         fields: 10,
         fieldSize: 1024,
-        parts: limits.maxImagesPerSubmission + 10,
+        parts: limits.maxImagesPerSubmission + 11,
       },
     });
 
@@ -52,6 +54,7 @@ export const evidenceRoutes = async (app: ServiceApp, d: EvidenceRouteDeps): Pro
             throw problem('VALIDATION_FAILED', 400, `unexpected file field ${part.fieldname}; use \`file\``);
           }
           files.push(await readEvidenceFile(part.file, limits));
+          if (files.filter((f) => isImage(f.contentType)).length > limits.maxImagesPerSubmission) throw problem('EVIDENCE_TOO_MANY_FILES', 400, 'D3: too many images in one submission');
         }
       } catch (e) {
         const shape = SHAPE_ERRORS[(e as { code?: string }).code ?? ''];
