@@ -120,6 +120,23 @@ describe('kcat (librdkafka) conformance', () => {
     expect(c.stdout.trim().split('\n')).toEqual(lines);
   });
 
+  it('kcat -G commits survive its restart; admin resetOffsets to earliest makes it replay the topic', async () => {
+    await admin.createTopics({ topics: [{ topic: 'kreplay', numPartitions: 2 }] });
+    await producer.send({ topic: 'kreplay', messages: Array.from({ length: 6 }, (_, i) => ({ key: `k${i}`, value: `first-${i}` })) });
+    // -e: exit at the end of every assigned partition; the close commits (librdkafka auto-commit).
+    const member = async () => {
+      const r = await kcat([...b(), '-G', 'kcat-replay', '-X', 'auto.offset.reset=earliest', '-e', '-q', '-f', '%s\n', 'kreplay'], undefined, 30_000);
+      expect(r.code).toBe(0);
+      return r.stdout.trim().split('\n').filter(Boolean).sort();
+    };
+    expect(await member()).toEqual(Array.from({ length: 6 }, (_, i) => `first-${i}`));
+    await producer.send({ topic: 'kreplay', messages: [{ key: 'k0', value: 'second-0' }, { key: 'k1', value: 'second-1' }] });
+    expect(await member()).toEqual(['second-0', 'second-1']); // restarted: resumes at its commits
+
+    await admin.resetOffsets({ groupId: 'kcat-replay', topic: 'kreplay', earliest: true });
+    expect(await member()).toEqual([...Array.from({ length: 6 }, (_, i) => `first-${i}`), 'second-0', 'second-1'].sort());
+  });
+
   it('two kcat -G members split partitions and one takes over when the other leaves', async () => {
     await admin.createTopics({ topics: [{ topic: 'kgroup', numPartitions: 2 }] });
     const args = [...b(), '-G', 'kcat-group', '-X', 'session.timeout.ms=2000', '-X', 'heartbeat.interval.ms=200', '-X', 'auto.offset.reset=earliest', '-u', '-f', '%p %s\n', 'kgroup'];
