@@ -97,6 +97,37 @@ describe('wire protocol edge cases (raw socket)', () => {
     other.close();
   });
 
+  it('never crashes on seeded random bodies for every advertised API and version: it answers or closes', async () => {
+    const ranges: [number, number][] = [];
+    const r = await client.request(18, 2, new Writer());
+    r.int16();
+    for (const [key, min, max] of r.array((x) => [x.int16(), x.int16(), x.int16()] as const)) for (let v = min; v <= max; v++) ranges.push([key, v]);
+    let seed = 20240611;
+    const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+    const outcomes = { answered: 0, closed: 0, pending: 0 };
+    // One connection per frame, 20 at a time; a frame the broker cannot decode closes its connection.
+    const poke = async (key: number, version: number) => {
+      const c = await RawClient.open(broker.port);
+      const body = Buffer.from(Array.from({ length: Math.floor(random() * 80) }, () => Math.floor(random() * 256)));
+      const f = c.frame(key, version, new Writer().raw(body));
+      c.socket.write(f.bytes);
+      const outcome = await Promise.race([
+        c.response(f.correlationId).then(() => 'answered' as const),
+        c.closed.then(() => 'closed' as const),
+        new Promise<'pending'>((resolve) => setTimeout(() => resolve('pending'), 300)), // a long-poll or a join barrier
+      ]);
+      outcomes[outcome]++;
+      c.close();
+    };
+    const frames = Array.from({ length: 3 }, () => ranges).flat();
+    for (let i = 0; i < frames.length; i += 20) await Promise.all(frames.slice(i, i + 20).map(([k, v]) => poke(k, v)));
+    expect(outcomes.answered + outcomes.closed + outcomes.pending).toBe(frames.length);
+    expect(outcomes.closed).toBeGreaterThan(0);
+    const other = await RawClient.open(broker.port);
+    expect((await other.request(18, 2, new Writer())).int16()).toBe(0);
+    other.close();
+  });
+
   it('survives an oversized frame header and a client vanishing mid-frame', async () => {
     client.socket.write(new Writer().int32(0x7fffffff).toBuffer());
     await client.closed;
