@@ -156,6 +156,8 @@ describe('ops commands', () => {
     const [committed] = await admin.fetchOffsets({ groupId: group, topics: [Topics.orders] });
     expect(committed!.partitions[0]!.offset).toBe('0');
     await admin.disconnect();
+    // A group that never committed and is no service's (a typo): refused, not a silent no-op.
+    await expect(resetOffsets(ctx, 'order', 'earliest')).rejects.toThrow(/no committed offsets and is no service's group \(order-service/);
   });
 
   it('the command line refuses unknown commands and services with usage', async () => {

@@ -14,7 +14,8 @@ describe('order stories', () => {
     expect(await balances(p.buyer, orderId)).toEqual({ captured: 5000, held: 5000, released: 0, refunded: 0, commission: 0 });
 
     const shipped = await ship(p, orderId);
-    expect(shipped).toMatchObject({ status: 'shipped', protectionEndsAt: '2026-03-02T00:00:00.000Z' });
+    // O5: 60 days of protection from the shipment (relative: a running system's clock is anywhere).
+    expect(shipped).toMatchObject({ status: 'shipped', protectionEndsAt: new Date(Date.parse(await sys.now()) + 60 * 86_400_000).toISOString() });
     await sys.advance('P3D');
     expect((await getOrder(p.buyer, orderId)).allowedActions).toContain('confirm_receipt');
     const confirmed = expectStatus(await p.buyer.post('order', `/orders/${orderId}/confirm-receipt`), 200, 'confirm');

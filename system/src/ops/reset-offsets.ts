@@ -35,8 +35,11 @@ export const resetOffsets = async (ctx: OpsContext, group: string, to: ResetTarg
     const { groups } = await admin.describeGroups([group]);
     const state = groups[0]?.state ?? 'Dead';
     if (!['Empty', 'Dead', ''].includes(state)) throw new Error(`group ${group} is ${state} with ${groups[0]?.members.length ?? 0} member(s): stop its service first`);
+    const topics = await groupTopics(admin, group);
+    // A typo ('order' for 'order-service') would otherwise move nothing and exit 0.
+    if (!topics.length) throw new Error(`group ${group} has no committed offsets and is no service's group (${Object.values(ConsumerGroups).join(', ')})`);
     const done = [];
-    for (const topic of await groupTopics(admin, group)) {
+    for (const topic of topics) {
       // Explicit offsets rather than kafkajs' resetOffsets, which commits the -2 sentinel and
       // leaves the real position to each client's auto.offset.reset.
       const partitions =

@@ -62,9 +62,17 @@ export const getOrder = async (caller: Caller, orderId: string) => expectStatus(
 export const partnerTypes = (sys: E2eSystem, orderId: string, topic?: string): string[] =>
   sys.partnerEvents({ subject: orderId, ...(topic ? { topic } : {}) }).map((e) => e.ceType);
 
-/** Waits for the partner group to have read the event of `ceType` about the order. */
-export const partnerSaw = (sys: E2eSystem, orderId: string, ceType: string): Promise<IncomingEvent> =>
-  sys.awaitPartner((e) => e.subject === orderId && e.ceType === ceType);
+/**
+ * Waits for the partner group to have read the event of `ceType` about the order, then for the
+ * services to have consumed it too (settle: no consumer lag), so the notices it causes are in the
+ * inbox. Some events (a refund completing at the provider) come from background work, not from
+ * the settle of the step before: against `npm start` the inbox was read a moment too early.
+ */
+export const partnerSaw = async (sys: E2eSystem, orderId: string, ceType: string): Promise<IncomingEvent> => {
+  const event = await sys.awaitPartner((e) => e.subject === orderId && e.ceType === ceType);
+  await sys.settle();
+  return event;
+};
 
 /** O3: the buyer pays with the sandbox's always-accepting token; escrow captures, order becomes paid. */
 export const pay = async (sys: E2eSystem, p: Parties, orderId: string) => {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { publicRegistry, type Role, Topics } from '@bp/contracts';
-import { signDevToken } from '@bp/http';
+import { loadDevSecret, signDevToken } from '@bp/http';
 import { type IncomingEvent, parseKafkaMessage } from '@bp/messaging';
 import { loadConfig, type RunningService, type ServiceModule, type ServiceName, settleAll, startService } from '@bp/runtime';
 import { findModule } from '@bp/system';
@@ -13,6 +13,9 @@ import pino from 'pino';
  * per service, suffixed per file) and a test broker: the four services through startService on
  * random ports, sharing ONE simulated clock row, each knowing the others' URLs so POST /ops/clock
  * settles the deployment. Stories drive it only over HTTP and read Kafka as a partner would.
+ *
+ * With E2E_SERVICE_URLS set, the stories run against a system already running instead (`npm start`,
+ * docker compose with CLOCK=simulated): see connectRunning below.
  */
 export const JWT_SECRET = 'e2e-secret-'.padEnd(40, 'x');
 
@@ -72,8 +75,132 @@ const request = async (base: string, method: string, path: string, token: string
 
 let systems = 0;
 
+/** The system the stories run against: a running one when E2E_SERVICE_URLS is set, else booted here. */
+export const startSystem = async (o: { only?: ServiceName[] } = {}): Promise<E2eSystem> =>
+  process.env.E2E_SERVICE_URLS ? connectRunning(process.env) : startInProcess(o);
+
+/** A partner: its own consumer group over every topic, reading CloudEvents headers. */
+const startPartner = async (brokers: string[], groupId: string) => {
+  const registry = publicRegistry();
+  const seen: IncomingEvent[] = [];
+  const partnerKafka = new Kafka({ clientId: groupId, brokers, logLevel: logLevel.NOTHING });
+  const partner: Consumer = partnerKafka.consumer({ groupId, sessionTimeout: 6000, heartbeatInterval: 500, maxWaitTimeInMs: 100 });
+  await partner.connect();
+  await partner.subscribe({ topics: Object.values(Topics), fromBeginning: true });
+  await partner.run({
+    eachMessage: async ({ topic, partition, message }) => {
+      const parsed = parseKafkaMessage(registry, topic, partition, message);
+      if (parsed.kind === 'event') seen.push(parsed.event);
+    },
+  });
+  return { seen, stop: () => partner.disconnect().catch(() => {}) };
+};
+
+/** What only the in-process system has (its database, its broker, its service objects). */
+const inProcessOnly = <T extends object>(what: string): T =>
+  new Proxy({} as T, {
+    get: (_, key) => {
+      throw new Error(`${what}.${String(key)}: this test needs the in-process system (unset E2E_SERVICE_URLS)`);
+    },
+  });
+
+/** The stories' view of a system: callers, the clock, settling and the partner's reads. */
+const systemApi = (o: {
+  urls: Partial<Record<ServiceName, string>>;
+  secret: string;
+  seen: IncomingEvent[];
+  settle: () => Promise<void>;
+}): Pick<E2eSystem, 'as' | 'advance' | 'settle' | 'now' | 'partnerEvents' | 'awaitPartner'> & { ops: string } => {
+  const { urls, secret, seen } = o;
+  const token = (role: Role, sub: string) => signDevToken({ sub, role, secret, ttl: 'PT2H' });
+  const urlOf = (service: ServiceName) => {
+    const u = urls[service];
+    if (!u) throw new Error(`the ${service} service is not running in this system`);
+    return u;
+  };
+  const ops = token('ops', 'ops-e2e');
+  const anyUrl = () => Object.values(urls)[0]!;
+  return {
+    ops,
+    as(role, sub) {
+      const t = token(role, sub);
+      return {
+        role,
+        sub,
+        token: t,
+        get: (svc, path) => request(urlOf(svc), 'GET', path, t),
+        post: (svc, path, body, p = {}) => request(urlOf(svc), 'POST', path, t, body ?? {}, { 'idempotency-key': p.idempotencyKey ?? randomUUID(), ...p.headers }),
+        put: (svc, path, body) => request(urlOf(svc), 'PUT', path, t, body ?? {}),
+        del: (svc, path) => request(urlOf(svc), 'DELETE', path, t),
+      };
+    },
+    async advance(iso) {
+      const res = await request(anyUrl(), 'POST', '/ops/clock', ops, { advanceBy: iso });
+      if (res.status !== 200) throw new Error(`POST /ops/clock ${iso}: ${res.status} ${JSON.stringify(res.body)}`);
+      return res.body as { now: string; rounds: number; fired: number; published: number };
+    },
+    settle: o.settle,
+    async now() {
+      const res = await request(anyUrl(), 'GET', '/ops/clock', ops);
+      return (res.body as { now: string }).now;
+    },
+    partnerEvents: (f = {}) => seen.filter((e) => (!f.subject || e.subject === f.subject) && (!f.topic || e.topic === f.topic)),
+    async awaitPartner(match, timeoutMs = 15_000) {
+      const until = Date.now() + timeoutMs;
+      for (;;) {
+        const found = seen.find(match);
+        if (found) return found;
+        if (Date.now() > until) throw new Error(`the partner group read no matching event within ${timeoutMs} ms (read: ${seen.map((e) => e.type).join(', ') || 'nothing'})`);
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    },
+  };
+};
+
+/**
+ * The stories against a system that is already running, e.g. `npm start` (simulated clock):
+ *   E2E_SERVICE_URLS=order=http://127.0.0.1:3001,escrow=http://127.0.0.1:3002,dispute=http://127.0.0.1:3003,notification=http://127.0.0.1:3004
+ *   E2E_JWT_SECRET (default: JWT_SECRET, else the dev secret `npm start` uses), KAFKA_BROKERS (default 127.0.0.1:9092).
+ * Settling is POST /ops/clock/settle on every service, as POST /ops/clock does. Tests that reach into
+ * the in-process services (their database, their policy) fail with a message saying so.
+ */
+const connectRunning = async (env: NodeJS.ProcessEnv): Promise<E2eSystem> => {
+  const urls = Object.fromEntries(
+    String(env.E2E_SERVICE_URLS)
+      .split(',')
+      .filter(Boolean)
+      .map((p) => p.split('=') as [string, string]),
+  ) as Partial<Record<ServiceName, string>>;
+  const secret = env.E2E_JWT_SECRET ?? loadDevSecret({ env });
+  const brokers = (env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
+  const partner = await startPartner(brokers, `partner-e2e-${randomUUID().slice(0, 8)}`);
+  let ops = '';
+  const settleOver = (name: string, url: string) => async () => {
+    const res = await request(url, 'POST', '/ops/clock/settle', ops);
+    if (res.status !== 200) throw new Error(`${name} could not settle: HTTP ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body as { fired: number; published: number; lag: number };
+  };
+  const api = systemApi({
+    urls,
+    secret,
+    seen: partner.seen,
+    settle: async () => void (await settleAll(Object.entries(urls).map(([name, url]) => ({ name, settle: settleOver(name, url!) })))),
+  });
+  ops = api.ops;
+  return {
+    ...api,
+    services: {},
+    urls,
+    db: inProcessOnly<TestDatabase>('db'),
+    kafka: inProcessOnly<TestKafka>('kafka'),
+    schemas: inProcessOnly<Record<ServiceName, string>>('schemas'),
+    clockSchema: 'sim_clock',
+    stop: partner.stop,
+  };
+};
+
 /** Boots every service module that exists (or the ones named) and a partner consumer group. */
-export const startSystem = async (o: { only?: ServiceName[] } = {}): Promise<E2eSystem> => {
+const startInProcess = async (o: { only?: ServiceName[] } = {}): Promise<E2eSystem> => {
   const db = await testDatabase('e2e');
   const kafka = await testKafka();
   const suffix = `${db.schema}_${++systems}`;
@@ -102,72 +229,24 @@ export const startSystem = async (o: { only?: ServiceName[] } = {}): Promise<E2e
   // The settle loop of /ops/clock reads SERVICE_URLS lazily: point every service at the real ports.
   for (const s of Object.values(services)) s.ctx.config.SERVICE_URLS = { ...urls } as Record<string, string>;
 
-  // A partner: its own consumer group over every topic, reading CloudEvents headers.
-  const registry = publicRegistry();
-  const seen: IncomingEvent[] = [];
-  const partnerKafka = new Kafka({ clientId: `partner-${suffix}`, brokers: kafka.brokers, logLevel: logLevel.NOTHING });
-  const partner: Consumer = partnerKafka.consumer({ groupId: `partner-${suffix}`, sessionTimeout: 6000, heartbeatInterval: 500, maxWaitTimeInMs: 100 });
-  await partner.connect();
-  await partner.subscribe({ topics: Object.values(Topics), fromBeginning: true });
-  await partner.run({
-    eachMessage: async ({ topic, partition, message }) => {
-      const parsed = parseKafkaMessage(registry, topic, partition, message);
-      if (parsed.kind === 'event') seen.push(parsed.event);
-    },
+  const partner = await startPartner(kafka.brokers, `partner-${suffix}`);
+  const api = systemApi({
+    urls,
+    secret: JWT_SECRET,
+    seen: partner.seen,
+    settle: async () => void (await settleAll(Object.entries(services).map(([name, s]) => ({ name, settle: s.settle })))),
   });
 
-  const token = (role: Role, sub: string) => signDevToken({ sub, role, secret: JWT_SECRET, ttl: 'PT2H' });
-  const urlOf = (service: ServiceName) => {
-    const u = urls[service];
-    if (!u) throw new Error(`the ${service} service is not running in this system`);
-    return u;
-  };
-  const ops = token('ops', 'ops-e2e');
-  const anyUrl = () => Object.values(urls)[0]!;
-
   return {
+    ...api,
     services,
     urls,
     db,
     kafka,
     schemas,
     clockSchema,
-    as(role, sub) {
-      const t = token(role, sub);
-      return {
-        role,
-        sub,
-        token: t,
-        get: (svc, path) => request(urlOf(svc), 'GET', path, t),
-        post: (svc, path, body, p = {}) => request(urlOf(svc), 'POST', path, t, body ?? {}, { 'idempotency-key': p.idempotencyKey ?? randomUUID(), ...p.headers }),
-        put: (svc, path, body) => request(urlOf(svc), 'PUT', path, t, body ?? {}),
-        del: (svc, path) => request(urlOf(svc), 'DELETE', path, t),
-      };
-    },
-    async advance(iso) {
-      const res = await request(anyUrl(), 'POST', '/ops/clock', ops, { advanceBy: iso });
-      if (res.status !== 200) throw new Error(`POST /ops/clock ${iso}: ${res.status} ${JSON.stringify(res.body)}`);
-      return res.body as { now: string; rounds: number; fired: number; published: number };
-    },
-    async settle() {
-      await settleAll(Object.entries(services).map(([name, s]) => ({ name, settle: s.settle })));
-    },
-    async now() {
-      const res = await request(anyUrl(), 'GET', '/ops/clock', ops);
-      return (res.body as { now: string }).now;
-    },
-    partnerEvents: (f = {}) => seen.filter((e) => (!f.subject || e.subject === f.subject) && (!f.topic || e.topic === f.topic)),
-    async awaitPartner(match, timeoutMs = 15_000) {
-      const until = Date.now() + timeoutMs;
-      for (;;) {
-        const found = seen.find(match);
-        if (found) return found;
-        if (Date.now() > until) throw new Error(`the partner group read no matching event within ${timeoutMs} ms (read: ${seen.map((e) => e.type).join(', ') || 'nothing'})`);
-        await new Promise((r) => setTimeout(r, 25));
-      }
-    },
     async stop() {
-      await partner.disconnect().catch(() => {});
+      await partner.stop();
       for (const s of Object.values(services).reverse()) await s.stop().catch(() => {});
       await kafka.stop().catch(() => {});
       await db.pool.query(Object.values(schemas).concat(clockSchema).map((s) => `DROP SCHEMA IF EXISTS ${s} CASCADE;`).join(' ')).catch(() => {});
