@@ -141,6 +141,28 @@ describe('dispute stories across order, dispute and escrow (issues 6, 7)', () =>
     expect(sys.partnerEvents({ subject: orderId }).filter((e) => e.ceType === 'marketplace.escrow.refund-requested.v1')).toHaveLength(1);
   }, STORY_MS);
 
+  it('R6, R1, D8: A4 fast refund after a ruling with return-shipping compensation: the advance is the order part, the compensation comes with the settlement, paid once', async () => {
+    const p = await a4Parties();
+    const orderId = await shippedOrder(sys, p);
+    await sys.advance('P6D');
+    const { disputeId } = await openDispute(sys, p, orderId, returnDispute);
+    await sys.advance('P3D');
+    await act(sys, p.buyer, disputeId, 'escalate');
+    const ruled = await act(sys, p.agent, disputeId, 'ruling', { refund: usd(4000), returnRequired: true, returnShippingCompensation: usd(500), note: 'Return it; the seller pays the postage.' });
+    expect(ruled.status).toBe('awaiting_return_shipment');
+    const shipped = await act(sys, p.buyer, disputeId, 'return-shipment', { carrier: 'USPS', trackingNumber: 'RET-FC' });
+    expect(shipped.returnInfo.fastRefunded).toEqual(usd(4000));
+    await partnerSaw(sys, orderId, 'marketplace.escrow.refund-completed.v1');
+    expect(await money(p.buyer, orderId)).toMatchObject({ refunded: 4000, exposure: 4000 });
+
+    const received = await act(sys, p.seller, disputeId, 'return-receipt', { condition: 'RECEIVED_OK' });
+    expect(received).toMatchObject({ status: 'resolved', settlement: { refund: usd(4500), settledBy: 'RETURN_RECEIVED' } });
+    await partnerSaw(sys, orderId, 'marketplace.escrow.funds-released.v1');
+    // The buyer gets 4,000 + 500 = the ruling's 4,500, once; the seller 1,000 − 500; the platform nothing.
+    await eventually(async () => (await money(p.buyer, orderId)).exposure === 0, 'the exposure is recovered');
+    expect(await money(p.buyer, orderId)).toEqual({ held: 0, refunded: 4500, released: 500, exposure: 0, writtenOff: 0 });
+  }, STORY_MS);
+
   it('R2, R8: a ruled return not shipped in 10 days is released to the seller; the appeal is refused APPEAL_NOT_ALLOWED_RETURN_MISSED', async () => {
     const p = parties(sys);
     const orderId = await shippedOrder(sys, p);

@@ -84,6 +84,13 @@ describe('returns (R1-R4, R6)', () => {
     void given(returning('A3')).when(cmd('ConfirmReturnReceipt', { condition: 'RECEIVED_OK' }, seller, day(12))).then((e) => {
       expect(ofType(e, 'DisputeSettled')[0]!.data).toMatchObject({ refund: PAID, fastRefunded: PAID });
     }));
+  it('R6, R1: after a ruling with return-shipping compensation the fast refund advances the order part only; the settlement adds the compensation', () => {
+    const ruled = history(open(), cmd('Escalate', {}, buyer, day(10)), ruleReturn(4000, day(12), 500));
+    given(ruled).when(shipReturn(day(13), 'A3')).then((e) => void expect(ofType(e, 'FastRefundGranted')[0]!.data.amount).toEqual(usd(4000)));
+    given(history(open(), cmd('Escalate', {}, buyer, day(10)), ruleReturn(4000, day(12), 500), shipReturn(day(13), 'A3')))
+      .when(cmd('ConfirmReturnReceipt', { condition: 'RECEIVED_OK' }, seller, day(14)))
+      .then((e) => void expect(ofType(e, 'DisputeSettled')[0]!.data).toMatchObject({ refund: usd(4500), returnShippingCompensation: usd(500), fastRefunded: usd(4000) }));
+  });
   it('R6: the level at opening counts when the command names none', () =>
     void given(history(open({ order: facts({ buyerLevel: 'A4' }) }), cmd('AcceptProposal', {}, seller, day(8)))).when(shipReturn(day(9))).then((e) => void expect(types(e)).toContain('FastRefundGranted')));
   it('R1: only the buyer ships the return; not after the window closed', () => {

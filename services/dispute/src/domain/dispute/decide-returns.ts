@@ -5,10 +5,16 @@ import type { DisputeEvent } from './events';
 import { escalated, ids, money, settled, threadEntry } from './emit';
 import { guard } from './guards';
 
-/** R6: A3/A4 buyers (policy snapshot) are refunded when they enter the return tracking number. */
+/**
+ * R6: A3/A4 buyers (policy snapshot) are refunded when they enter the return tracking number: the
+ * part of the paid total. Return-shipping compensation (R1, D8) is paid with the settlement, where
+ * escrow charges it to the seller; advancing it too would pay it twice (escrow recovers the advance
+ * only from the order's part and writes the rest off).
+ */
 const fastRefund = (s: OpenDisputeState, c: ShipReturn): DisputeEvent[] => {
   const level = c.data.buyerLevel ?? s.buyerLevel;
-  const due = s.pendingReturn?.refund ?? money(0, s.paid);
+  const pending = s.pendingReturn;
+  const due = money(Math.max((pending?.refund.amount ?? 0) - (pending?.returnShippingCompensation?.amount ?? 0), 0), s.paid);
   const eligible = s.policy.returns.fastRefundLevels.includes(level) && due.amount > 0 && s.fastRefunded.amount === 0;
   return eligible ? [{ type: 'FastRefundGranted', data: { ...ids(s), amount: due, grantedAt: c.meta.now } }] : [];
 };
