@@ -5,6 +5,7 @@ import { EventRegistry, Topics, buyerPublicEvents, orderPublicEvents } from '@bp
 import type { ServiceContext, ServiceModule } from '@bp/runtime';
 import { buyerLevelPrivateEvents } from './domain/buyer-level';
 import { orderPrivateEvents } from './domain/order';
+import { timelinePrivateEvents } from './domain/timeline';
 import { fireOrderDeadline } from './app/fire-deadline';
 import { createOrderApp, type OrderApp } from './app/order-app';
 import { disputeHandlers } from './consumers/disputes';
@@ -22,7 +23,7 @@ const appOf = (ctx: ServiceContext): OrderApp => {
 
 export const orderService: ServiceModule = {
   name: 'order',
-  registry: new EventRegistry([...orderPublicEvents, ...orderPrivateEvents, ...buyerPublicEvents, ...buyerLevelPrivateEvents]),
+  registry: new EventRegistry([...orderPublicEvents, ...orderPrivateEvents, ...buyerPublicEvents, ...buyerLevelPrivateEvents, ...timelinePrivateEvents]),
   publishes: [...orderPublicEvents, ...buyerPublicEvents],
   consumes: {
     topics: [Topics.escrow, Topics.disputes],

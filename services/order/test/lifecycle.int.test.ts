@@ -183,9 +183,12 @@ describe('order service lifecycle (HTTP + Kafka, simulated clock)', () => {
     await o.ship();
     const res = await w.sut.request('GET', `/orders/${o.orderId}/timeline`, { as: as('agent', 'agent-1') });
     expect(res.status).toBe(200);
-    expect(res.body.items.map((i: { type: string }) => i.type)).toEqual(['OrderPlaced', 'ShippingAddressRecorded', 'OrderPaid', 'OrderShipped']);
+    expect(res.body.items.map((i: { service: string; type: string }) => `${i.service} ${i.type}`)).toEqual([
+      'order OrderPlaced', 'order ShippingAddressRecorded', 'escrow PaymentCaptured', 'order OrderPaid', 'order OrderShipped',
+    ]);
     expect(res.body.items[1].data).toEqual({ redacted: true });
-    expect(res.body.items[2]).toMatchObject({ causationId: paymentEventId, actor: { role: 'system' } });
-    expect(res.body.items[3].actor).toEqual({ role: 'seller', id: o.seller });
+    expect(res.body.items[2]).toMatchObject({ eventId: paymentEventId, version: null });
+    expect(res.body.items[3]).toMatchObject({ causationId: paymentEventId, actor: { role: 'system' } });
+    expect(res.body.items[4].actor).toEqual({ role: 'seller', id: o.seller });
   });
 });

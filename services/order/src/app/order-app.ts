@@ -12,9 +12,10 @@ import { deadlineSync } from '@bp/timers';
 import type { PoolClient } from 'pg';
 import { buyerLevelDecider, type BuyerLevelCommand, type BuyerLevelEvent, type BuyerLevelState } from '../domain/buyer-level';
 import { deadlines, orderDecider, type OrderCommand, type OrderEvent, type OrderState } from '../domain/order';
+import { timelineDecider, timelineItems, type RecordUpstreamEvent, type TimelineEvent, type TimelineItem, type TimelineState, type UpstreamEventObservedData } from '../domain/timeline';
 import { ordersListProjection } from '../projections/orders-list';
 import { completedSpend } from './completed-spend';
-import { buyerStream, orderStream } from './streams';
+import { buyerStream, orderStream, timelineStream } from './streams';
 
 export interface RunOptions {
   metadata: AppendMetadata;
@@ -30,6 +31,10 @@ export interface OrderApp {
   /** The order's stream as stored (the timeline) and the state it folds to. */
   history(orderId: string): Promise<{ events: EventEnvelope[]; state: OrderState }>;
   buyerLevel(buyerId: string): Promise<{ state: BuyerLevelState; version: number }>;
+  /** Records another service's public event about the order in its timeline stream (once per event id). */
+  observe(command: RecordUpstreamEvent, o: RunOptions): Promise<CommandResult<TimelineState>>;
+  /** The order's state and its timeline from every service (order stream + timeline stream), in order. */
+  timeline(orderId: string): Promise<{ state: OrderState; items: TimelineItem[] }>;
 }
 
 export const createOrderApp = (ctx: ServiceContext): OrderApp => {
@@ -56,6 +61,24 @@ export const createOrderApp = (ctx: ServiceContext): OrderApp => {
       }
     }
   };
+  const observe = commandHandler<RecordUpstreamEvent, TimelineEvent, TimelineState>({
+    store,
+    decider: timelineDecider,
+    streamId: (c) => timelineStream(c.data.orderId),
+  });
+  const history = async (orderId: string) => {
+    const events = await store.readStream(orderStream(orderId));
+    const state = events.reduce((s, e) => orderDecider.evolve(s, { type: e.type, data: e.data } as OrderEvent), orderDecider.initialState);
+    return { events, state };
+  };
+  /** Log positions of both streams' events, read after them, so every event read has one. */
+  const positions = async (orderId: string): Promise<Map<string, bigint>> => {
+    const { rows } = await store.pool.query<{ id: string; position: string }>(
+      `SELECT event_id::text AS id, global_position::text AS position FROM "${store.schema}".events WHERE stream_id = ANY($1)`,
+      [[orderStream(orderId), timelineStream(orderId)]],
+    );
+    return new Map(rows.map((r) => [r.id, BigInt(r.position)]));
+  };
   const projections = inlineProjections([ordersListProjection(ctx.schema)]);
   const timers = deadlineSync(ctx.schema, deadlines);
   // A handler per command (cheap: closures) so the spend hook sees the command; the handler opens
@@ -71,11 +94,15 @@ export const createOrderApp = (ctx: ServiceContext): OrderApp => {
   return {
     execute: (command, o) => orders(command, o.metadata)(command, o),
     load: (orderId) => loadAggregate(store, orderDecider, orderStream(orderId)),
-    history: async (orderId) => {
-      const events = await store.readStream(orderStream(orderId));
-      const state = events.reduce((s, e) => orderDecider.evolve(s, { type: e.type, data: e.data } as OrderEvent), orderDecider.initialState);
-      return { events, state };
-    },
+    history,
     buyerLevel: (buyerId) => loadAggregate(store, buyerLevelDecider, buyerStream(buyerId)),
+    observe: (command, o) => observe(command, o),
+    timeline: async (orderId) => {
+      const { events, state } = await history(orderId);
+      if (state.status === 'initial') return { state, items: [] };
+      const observed = (await store.readStream(timelineStream(orderId))) as EventEnvelope<UpstreamEventObservedData>[];
+      const at = await positions(orderId);
+      return { state, items: timelineItems(events, observed, (id) => at.get(id) ?? BigInt(Number.MAX_SAFE_INTEGER)) };
+    },
   };
 };

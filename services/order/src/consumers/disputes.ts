@@ -1,14 +1,17 @@
-// disputes.v1 -> order commands (O9, D9, E3). DisputeResendAgreed is not consumed: protection stays
-// suspended until the replacement actually ships (ResendShipped resumes it, extended by extendBy).
-import { DisputeOpened, DisputeSettled, DisputeWithdrawn, ResendShipped } from '@bp/contracts';
+// disputes.v1 -> order commands (O9, D9, E3), and every disputes.v1 event into the order's timeline.
+// DisputeResendAgreed is not acted on: protection stays suspended until the replacement actually
+// ships (ResendShipped resumes it, extended by extendBy).
+import { DisputeOpened, DisputeSettled, DisputeWithdrawn, ResendShipped, disputePublicEvents } from '@bp/contracts';
 import { on, type Handlers } from '@bp/messaging';
 import type { ServiceContext } from '@bp/runtime';
 import type { OrderApp } from '../app/order-app';
 import { issueFrom } from './issue';
+import { observing } from './observe';
 
 export const disputeHandlers = (ctx: ServiceContext, app: OrderApp): Handlers => {
   const issue = issueFrom(ctx, app);
-  return {
+  // Every disputes.v1 event is also recorded in the order's timeline (observe.ts).
+  return observing(ctx, app, disputePublicEvents, {
     ...on(DisputeOpened, (tx, e) =>
       issue(tx, e, { type: 'RecordDisputeOpened', data: { orderId: e.data.orderId, disputeId: e.data.disputeId, openedAt: e.data.openedAt } }),
     ),
@@ -25,5 +28,5 @@ export const disputeHandlers = (ctx: ServiceContext, app: OrderApp): Handlers =>
     ...on(ResendShipped, (tx, e) =>
       issue(tx, e, { type: 'RecordResendShipped', data: { orderId: e.data.orderId, disputeId: e.data.disputeId, shippedAt: e.data.shippedAt, extendByDays: e.data.extendBy } }),
     ),
-  };
+  });
 };

@@ -1,31 +1,17 @@
-// GET /orders/{id}/timeline: the order's events from this service's log, in stream order. Facts other
-// services told us (payment, refunds, disputes) are already here as our own events (OrderPaid,
-// RefundRecorded, ProtectionSuspended, ...), each with the causing event's id as causationId. The
-// cross-service ops timeline (every service's log joined by correlation id) is `npm run ops --
-// timeline`, which comes later.
+// GET /orders/{id}/timeline (API.md): the order's events from every service, in order. The order's
+// own stream (facts other services told us are our own events there: OrderPaid, RefundRecorded,
+// ProtectionSuspended, ... with the causing event's id as causationId) merged with the order's
+// timeline stream, where every public escrow.v1 / disputes.v1 event about the order is recorded as
+// it was published (domain/timeline). Each item says which service it came from. Parties and agents
+// only (others 404, as for the order); the shipping address event is redacted.
 import type { ServiceApp } from '@bp/http';
 import { callerOf, visibleOrder, type RouteDeps } from './context';
 import { OrderParams } from './params';
 
-// The shipping address is shown in the order view to the parties; the timeline names the fact only.
-const redact = (type: string, data: unknown): unknown => (type === 'ShippingAddressRecorded' ? { redacted: true } : data);
-
 export const timelineRoutes = (deps: RouteDeps) => async (app: ServiceApp) => {
   app.get('/orders/:orderId/timeline', { config: { roles: ['buyer', 'seller', 'agent'] }, schema: { params: OrderParams } }, async (req) => {
-    const { events, state } = await deps.app.history(req.params.orderId);
+    const { state, items } = await deps.app.timeline(req.params.orderId);
     visibleOrder(state, callerOf(req));
-    return {
-      orderId: req.params.orderId,
-      items: events.map((e) => ({
-        eventId: e.id,
-        type: e.type,
-        version: e.streamVersion,
-        occurredAt: e.occurredAt,
-        actor: e.actor,
-        correlationId: e.correlationId,
-        causationId: e.causationId,
-        data: redact(e.type, e.data),
-      })),
-    };
+    return { orderId: req.params.orderId, items };
   });
 };
