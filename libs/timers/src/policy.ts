@@ -83,6 +83,11 @@ export const PolicySchema = z.object({
     usdRates: z.record(z.string(), z.number().positive()).default({ USD: 1, EUR: 1.08, GBP: 1.27, RUB: 0.011, JPY: 0.0067, IRR: 0.000024 }),
     /** D8: level that gets expedited arbitration. */
     expeditedArbitrationLevels: z.array(Level).default(['A4']),
+    /**
+     * O11 [000]: "confirming earns the buyer points": points per order whose receipt the buyer
+     * confirmed (not auto-confirmed). DOMAIN.md gives no figure: 10 is our default. 0 turns it off.
+     */
+    confirmationPoints: z.number().int().nonnegative().default(10),
   }),
   notifications: z.object({
     /** N2: reminders before deadlines. */

@@ -17,6 +17,12 @@ describe('policy defaults come from DOMAIN.md', () => {
     expect(defaultPolicy.escrow.commissionBps).toBe(0); // E1
   });
 
+  it('O11: confirming earns the buyer points; DOMAIN.md gives no figure, the default is 10 (0 turns it off, never negative)', () => {
+    expect(defaultPolicy.buyerLevels.confirmationPoints).toBe(10);
+    expect(makePolicy({ buyerLevels: { confirmationPoints: 0 } }).buyerLevels.confirmationPoints).toBe(0);
+    expect(() => makePolicy({ buyerLevels: { confirmationPoints: -1 } })).toThrow();
+  });
+
   it('overrides one value and keeps the others', () => {
     const p = makePolicy({ dispute: { escalationAllowedAfter: 'P7D' } });
     expect(p.dispute.escalationAllowedAfter).toBe('P7D');

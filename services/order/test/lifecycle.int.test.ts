@@ -1,5 +1,6 @@
 // The order service running (HTTP, Kafka in and out, scheduler) on the simulated clock: the
 // lifecycle scenarios of DOMAIN.md, with upstream services played by publishing their events.
+import { randomUUID } from 'node:crypto';
 import { DisputeSettled, ResendShipped } from '@bp/contracts';
 import { as, orderMoves, startOrderService, TOTAL, type World } from './service/harness';
 
@@ -45,7 +46,28 @@ describe('order service lifecycle (HTTP + Kafka, simulated clock)', () => {
     const done = (await o.view()).body;
     expect(done).toMatchObject({ status: 'completed', completionReason: 'AUTO_CONFIRMED', allowedActions: ['post_review'] });
     expect(done.deadlines).toEqual([{ kind: 'review_window', dueAt: expect.any(String), actor: 'buyer', onExpiry: 'review_window_closed' }]); // O11
-    expect((await w.sut.request('GET', `/buyers/${o.buyer}/level`, { as: as('buyer', o.buyer) })).body).toMatchObject({ level: 'A1', completedSpendUsd: 50 });
+    expect((await w.sut.request('GET', `/buyers/${o.buyer}/level`, { as: as('buyer', o.buyer) })).body).toMatchObject({ level: 'A1', completedSpendUsd: 50, points: 0 }); // O11: auto-confirm earns nothing
+  });
+
+  it('O11: confirming earns the buyer points once per order, on the level view and on buyers.v1', async () => {
+    const buyer = `buyer-${randomUUID()}`;
+    const first = orderMoves(w.sut, buyer);
+    await first.shipped();
+    expect((await first.confirm()).status).toBe(200);
+    const earned = await w.sut.awaitPublished((e) => e.type === 'BuyerPointsEarned' && (e.data as { orderId: string }).orderId === first.orderId);
+    expect(earned.topic).toBe('buyers.v1');
+    expect(earned.ceType).toBe('marketplace.buyer.points-earned.v1');
+    expect(earned.data).toEqual({ buyerId: buyer, orderId: first.orderId, points: 10, totalPoints: 10, earnedAt: expect.any(String) });
+    expect((await first.confirm()).status).toBe(200); // repeated confirm: no second award
+    const second = orderMoves(w.sut, buyer);
+    await second.shipped();
+    await second.confirm();
+    const level = (await w.sut.request('GET', `/buyers/${buyer}/level`, { as: as('buyer', buyer) })).body;
+    expect(level).toMatchObject({ buyerId: buyer, level: 'A2', completedSpendUsd: 100, points: 20 });
+    await w.sut.awaitPublished((e) => e.type === 'BuyerPointsEarned' && (e.data as { orderId: string }).orderId === second.orderId);
+    const awards = w.sut.published('buyers.v1').filter((e) => e.type === 'BuyerPointsEarned' && (e.data as { buyerId: string }).buyerId === buyer);
+    expect(awards.map((e) => (e.data as { totalPoints: number }).totalPoints)).toEqual([10, 20]);
+    expect(JSON.stringify(awards.map((e) => e.data))).not.toContain('1 Main St'); // no personal data
   });
 
   it('O6: confirm receipt completes the order; a second confirm is a harmless 200; a seller may not confirm', async () => {

@@ -5,6 +5,7 @@
 // consuming our own log): the level is then never behind a completion that committed, there is no
 // extra subscription/checkpoint to operate, and a replay still rebuilds it because the buyer-level
 // stream is itself in the log. The buyer-level decider counts each order once (dedupe by orderId).
+// O11 points for a confirmed receipt ride on the same hook into the same buyer stream.
 import { isDomainError, systemActor, type EventEnvelope, type OrderCompletedData } from '@bp/contracts';
 import { commandHandler, inlineProjections, loadAggregate, type AppendHook, type AppendMetadata, type CommandResult } from '@bp/eventstore';
 import type { ServiceContext } from '@bp/runtime';
@@ -15,6 +16,7 @@ import { deadlines, orderDecider, type OrderCommand, type OrderEvent, type Order
 import { timelineDecider, timelineItems, type RecordUpstreamEvent, type TimelineEvent, type TimelineItem, type TimelineState, type UpstreamEventObservedData } from '../domain/timeline';
 import { ordersListProjection } from '../projections/orders-list';
 import { completedSpend } from './completed-spend';
+import { confirmationPoints } from './confirmation-points';
 import { buyerStream, orderStream, timelineStream } from './streams';
 
 export interface RunOptions {
@@ -45,19 +47,27 @@ export const createOrderApp = (ctx: ServiceContext): OrderApp => {
     streamId: (c) => buyerStream(c.data.buyerId),
   });
 
-  /** O12 inside the order command's transaction: each OrderCompleted records the buyer's spend. */
+  /**
+   * O12 inside the order command's transaction: each OrderCompleted records the buyer's spend; O11:
+   * one completed by the buyer's confirmation also earns the buyer points (same buyer stream).
+   */
   const recordSpend = (command: OrderCommand, metadata: AppendMetadata): AppendHook<OrderState> => async (tx, { events, state }) => {
     for (const e of events) {
       if (e.type !== 'OrderCompleted') continue;
       const actor = systemActor('order-service');
-      const spend = completedSpend(e.data as OrderCompletedData, { command, state }, ctx.policy, { now: metadata.now, actor });
-      try {
-        await buyers(spend, { tx, metadata: { correlationId: metadata.correlationId, causationId: e.id, actor, now: metadata.now } });
-      } catch (err) {
-        // The club level must never block a completion (money release, O6/O7): a refusal (e.g. no USD
-        // rate for the currency) is rolled back to the handler's savepoint and reported instead.
-        if (!isDomainError(err)) throw err;
-        ctx.logger.warn({ orderId: spend.data.orderId, code: err.code }, 'completed spend not recorded');
+      const meta = { now: metadata.now, actor };
+      const completed = e.data as OrderCompletedData;
+      const points = confirmationPoints(completed, ctx.policy, meta);
+      for (const buyerCommand of [completedSpend(completed, { command, state }, ctx.policy, meta), ...(points ? [points] : [])]) {
+        try {
+          await buyers(buyerCommand, { tx, metadata: { correlationId: metadata.correlationId, causationId: e.id, actor, now: metadata.now } });
+        } catch (err) {
+          // The buyer's level and points must never block a completion (money release, O6/O7): a
+          // refusal (e.g. no USD rate for the currency) is rolled back to the handler's savepoint
+          // and reported instead.
+          if (!isDomainError(err)) throw err;
+          ctx.logger.warn({ orderId: completed.orderId, command: buyerCommand.type, code: err.code }, 'buyer stream not updated');
+        }
       }
     }
   };

@@ -1,7 +1,8 @@
 import { spec } from '@bp/testing';
 import { defaultPolicy } from '@bp/timers';
 import type { BuyerLevel } from '@bp/contracts';
-import { buyerLevelDecider, levelFor, toUsdCents, type RecordCompletedSpend } from '../../src/domain/buyer-level';
+import { buyerLevelDecider, buyerLevelView, levelFor, toUsdCents, type AwardConfirmationPoints, type RecordCompletedSpend } from '../../src/domain/buyer-level';
+import { confirmationPoints } from '../../src/app/confirmation-points';
 
 const levels = spec(buyerLevelDecider);
 const policy = { thresholdsUsdCents: defaultPolicy.buyerLevels.thresholdsUsdCents, usdRates: defaultPolicy.buyerLevels.usdRates };
@@ -53,5 +54,42 @@ describe('buyer club level (O12)', () => {
   });
   it('O12: a currency without a rate is refused (UNKNOWN_CURRENCY_RATE)', () => {
     levels.given([]).when(spend('o-1', 100, 'XYZ')).thenRefuses('UNKNOWN_CURRENCY_RATE');
+  });
+});
+
+describe('points for confirming receipt (O11: "confirming earns the buyer points")', () => {
+  const award = (orderId: string, points = 10): AwardConfirmationPoints => ({
+    type: 'AwardConfirmationPoints',
+    data: { buyerId: 'b-1', orderId, points },
+    meta: { now: NOW, actor: { role: 'system', id: 'system' } },
+  });
+  const earned = (orderId: string, points: number, totalPoints: number) => ({
+    type: 'BuyerPointsEarned' as const,
+    data: { buyerId: 'b-1', orderId, points, totalPoints, earnedAt: NOW },
+  });
+
+  it('O11: a first confirmation earns the policy points', () => {
+    levels.given([]).when(award('o-1')).then([earned('o-1', 10, 10)]);
+  });
+  it('O11: points add up over orders, beside the club level (same buyer stream)', () => {
+    levels.given([recorded('o-1', 100), changed('A1', 'A0', 100, 'o-1'), earned('o-1', 10, 10)]).when(award('o-2')).then((events, state) => {
+      expect(events).toEqual([earned('o-2', 10, 20)]);
+      expect(buyerLevelView(state)).toEqual({ level: 'A1', completedSpendUsd: 1, points: 20 });
+    });
+  });
+  it('O11: an order earns points once (a repeated award is a no-op)', () => {
+    levels.given([earned('o-1', 10, 10)]).when(award('o-1')).thenNothingHappens();
+  });
+  it('O11: a policy of 0 points earns nothing', () => {
+    levels.given([]).when(award('o-1', 0)).thenNothingHappens();
+  });
+  it('O11: only a completion by the buyer\'s confirmation earns points, not auto-confirm (O7) or a dispute settlement', () => {
+    const completed = (reason: 'CONFIRMED' | 'AUTO_CONFIRMED' | 'DISPUTE_SETTLED') => ({
+      orderId: 'o-1', buyerId: 'b-1', sellerId: 's-1', amount: { amount: 5000, currency: 'USD' }, completedAt: NOW, reason,
+    });
+    const meta = { now: NOW, actor: { role: 'system' as const, id: 'order-service' } };
+    expect(confirmationPoints(completed('CONFIRMED'), defaultPolicy, meta)).toEqual({ type: 'AwardConfirmationPoints', data: { buyerId: 'b-1', orderId: 'o-1', points: defaultPolicy.buyerLevels.confirmationPoints }, meta });
+    expect(confirmationPoints(completed('AUTO_CONFIRMED'), defaultPolicy, meta)).toBeNull();
+    expect(confirmationPoints(completed('DISPUTE_SETTLED'), defaultPolicy, meta)).toBeNull();
   });
 });

@@ -41,4 +41,9 @@ describe('public event schemas (orders.v1, buyers.v1)', () => {
     expect([def.topic, def.ceType]).toEqual(['buyers.v1', 'marketplace.buyer.level-changed.v1']);
     expect(def.key!({ buyerId: 'b-9' } as never)).toBe('b-9');
   });
+  it('O11: BuyerPointsEarned is keyed by buyerId on buyers.v1', () => {
+    const def = registry.get('BuyerPointsEarned');
+    expect([def.topic, def.ceType]).toEqual(['buyers.v1', 'marketplace.buyer.points-earned.v1']);
+    expect(def.key!({ buyerId: 'b-9' } as never)).toBe('b-9');
+  });
 });

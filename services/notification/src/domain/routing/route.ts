@@ -109,6 +109,7 @@ export const silentEvents: Record<string, string> = {
   'marketplace.escrow.payment-captured.v1': 'order_paid tells the seller to ship; the buyer just paid',
   'marketplace.escrow.refund-requested.v1': 'refund_completed tells the buyer once the money arrived',
   'marketplace.dispute.return-received.v1': 'always followed by dispute_settled (R3) or dispute_escalated (R4)',
+  'marketplace.buyer.points-earned.v1': 'points for a confirmed receipt (O11) show on the buyer level view; the buyer just confirmed, nobody must act',
 };
 
 /** buyers.v1 is keyed by buyer, not order: its notice goes to that buyer. */

@@ -1,8 +1,10 @@
 // O12: the buyer club level, one stream per buyer. Completed spend is summed in USD cents through the
 // policy's rate table; each completed order counts once (dedupe by orderId). BuyerLevelChanged is
 // public (buyers.v1) and emitted only when the level changes; CompletedSpendRecorded stays private.
+// O11: the same stream keeps the buyer's points: confirming receipt earns the policy's
+// confirmationPoints once per order (BuyerPointsEarned, public on buyers.v1).
 import { z } from 'zod';
-import { DomainError, Money, defineEvent, type Actor, type BuyerLevel, type BuyerLevelChangedData } from '@bp/contracts';
+import { DomainError, Money, defineEvent, type Actor, type BuyerLevel, type BuyerLevelChangedData, type BuyerPointsEarnedData } from '@bp/contracts';
 import type { Decider } from '@bp/eventstore';
 import type { Policy } from '@bp/timers';
 
@@ -18,7 +20,8 @@ export interface CompletedSpendRecordedData {
 
 export type BuyerLevelEvent =
   | { type: 'CompletedSpendRecorded'; data: CompletedSpendRecordedData }
-  | { type: 'BuyerLevelChanged'; data: BuyerLevelChangedData };
+  | { type: 'BuyerLevelChanged'; data: BuyerLevelChangedData }
+  | { type: 'BuyerPointsEarned'; data: BuyerPointsEarnedData };
 
 /** From OrderCompleted: `amount` is what the buyer finally spent on the order. */
 export type RecordCompletedSpend = {
@@ -26,15 +29,24 @@ export type RecordCompletedSpend = {
   data: { buyerId: string; orderId: string; amount: Money; policy: BuyerLevelsPolicy };
   meta: { now: string; actor: Actor };
 };
-export type BuyerLevelCommand = RecordCompletedSpend;
+/** O11: from an OrderCompleted with reason CONFIRMED (the buyer confirmed; never auto-confirm). */
+export type AwardConfirmationPoints = {
+  type: 'AwardConfirmationPoints';
+  data: { buyerId: string; orderId: string; /** policy buyerLevels.confirmationPoints */ points: number };
+  meta: { now: string; actor: Actor };
+};
+export type BuyerLevelCommand = RecordCompletedSpend | AwardConfirmationPoints;
 
 export interface BuyerLevelState {
   level: BuyerLevel;
   completedSpendUsdCents: number;
   countedOrders: string[];
+  /** O11: points earned by confirming receipt, and the orders that earned them (once each). */
+  points: number;
+  pointsOrders: string[];
 }
 
-export const initialBuyerLevelState: BuyerLevelState = { level: 'A0', completedSpendUsdCents: 0, countedOrders: [] };
+export const initialBuyerLevelState: BuyerLevelState = { level: 'A0', completedSpendUsdCents: 0, countedOrders: [], points: 0, pointsOrders: [] };
 
 export const BuyerLevelErrors = { UNKNOWN_CURRENCY_RATE: 'unprocessable' } as const;
 
@@ -73,12 +85,21 @@ const recordCompletedSpend = (cmd: RecordCompletedSpend, state: BuyerLevelState)
   return [recorded, { type: 'BuyerLevelChanged', data: changed }];
 };
 
+/** O11: confirming earns the buyer points, once per order; a policy of 0 points earns nothing. */
+const awardConfirmationPoints = (cmd: AwardConfirmationPoints, state: BuyerLevelState): BuyerLevelEvent[] => {
+  const { buyerId, orderId, points } = cmd.data;
+  if (points <= 0 || state.pointsOrders.includes(orderId)) return []; // once per order
+  const earnedAt = new Date(cmd.meta.now).toISOString();
+  return [{ type: 'BuyerPointsEarned', data: { buyerId, orderId, points, totalPoints: state.points + points, earnedAt } }];
+};
+
 export const decideBuyerLevel = (command: BuyerLevelCommand, state: BuyerLevelState): BuyerLevelEvent[] => {
   switch (command.type) {
     case 'RecordCompletedSpend': return recordCompletedSpend(command, state);
+    case 'AwardConfirmationPoints': return awardConfirmationPoints(command, state);
     default: {
-      const unknown: never = command.type;
-      throw new Error(`unknown command ${String(unknown)}`);
+      const unknown: never = command;
+      throw new Error(`unknown command ${String((unknown as { type: unknown }).type)}`);
     }
   }
 };
@@ -93,6 +114,9 @@ export const evolveBuyerLevel = (state: BuyerLevelState, event: BuyerLevelEvent)
         countedOrders: [...state.countedOrders, event.data.orderId],
       };
     case 'BuyerLevelChanged': return { ...state, level: event.data.level };
+    case 'BuyerPointsEarned':
+      if (state.pointsOrders.includes(event.data.orderId)) return state;
+      return { ...state, points: state.points + event.data.points, pointsOrders: [...state.pointsOrders, event.data.orderId] };
     default: return state;
   }
 };
@@ -103,8 +127,8 @@ export const buyerLevelDecider: Decider<BuyerLevelCommand, BuyerLevelEvent, Buye
   initialState: initialBuyerLevelState,
 };
 
-/** GET /buyers/{buyerId}/level (API.md). */
-export const buyerLevelView = (s: BuyerLevelState) => ({ level: s.level, completedSpendUsd: s.completedSpendUsdCents / 100 });
+/** GET /buyers/{buyerId}/level (API.md), plus the buyer's points (O11). */
+export const buyerLevelView = (s: BuyerLevelState) => ({ level: s.level, completedSpendUsd: s.completedSpendUsdCents / 100, points: s.points });
 
 /** The private event's schema, for the service's log registry (never published). */
 export const CompletedSpendRecorded = defineEvent({
