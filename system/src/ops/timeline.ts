@@ -24,7 +24,9 @@ export const timeline = async (ctx: OpsContext, orderId: string): Promise<Timeli
     const { rows } = await ctx.pool.query<{ occurred_at: Date; recorded_at: Date; position: string; type: string; stream_id: string; stream_version: number; data: Record<string, unknown> }>(
       `SELECT occurred_at, recorded_at, global_position::text AS position, type, stream_id, stream_version, data
          FROM ${q(ctx.schemas[service])}.events
-        WHERE data->>'orderId' = $1 OR stream_id = $1 OR stream_id LIKE '%-' || $1
+        WHERE (data->>'orderId' = $1 OR stream_id = $1 OR stream_id LIKE '%-' || $1)
+          -- the order service's copies of other services' events (its HTTP timeline): each log here speaks for itself
+          AND type <> 'UpstreamEventObserved'
         ORDER BY occurred_at, global_position`,
       [orderId],
     );
