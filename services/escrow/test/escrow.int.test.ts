@@ -259,6 +259,19 @@ describe('escrow service', () => {
       expect((await sut.request('GET', `/sellers/${sellerId}/balance`, { as: { role: 'seller', sub: 'another-seller' } })).status).toBe(404);
       expect((await sut.request('GET', `/sellers/${sellerId}/balance`, { as: ops })).status).toBe(200);
     });
+    it('E5/R6: an overturn after a written-off fast refund claws the seller back for the platform; the buyer is not refunded twice', async () => {
+      const sellerId = `seller-fast-appeal-${randomUUID()}`;
+      const o = await paidOrder(10_000, 0, sellerId);
+      await up.fastRefund(o, 'd-fast', 10_000);
+      await eventually(async () => ((await view(o)).exposure.amount === 10_000 ? true : undefined), 'the fast refund advanced');
+      await up.settled(o, 'd-fast', 0);
+      await eventually(async () => ((await view(o)).writtenOff.amount === 10_000 ? true : undefined), 'the ruling of 0 wrote the advance off');
+      await up.appealOverturned(o, 'd-fast', 0, 10_000);
+      expect((await awaitEvent(o, 'SellerDebited')).data).toMatchObject({ amount: { amount: 10_000 }, reason: 'APPEAL_CLAWBACK' });
+      expect(await view(o)).toMatchObject({ refunded: { amount: 10_000 }, released: { amount: 0 }, writtenOff: { amount: 0 }, held: { amount: 0 } });
+      expect(publishedFor(o, 'RefundRequested').map((e) => (e.data as { reason: string }).reason)).toEqual(['FAST_REFUND']);
+      expect((await sut.request('GET', `/sellers/${sellerId}/balance`, { as: ops })).body.balances).toEqual([{ amount: 0, currency: 'USD' }]);
+    });
   });
 
   describe('ledger verification (E2)', () => {

@@ -1,5 +1,5 @@
 import { spec } from '@bp/testing';
-import { escrowDecider, escrowView, sellerBalance, type EscrowEvent, type EscrowState } from '../../src/domain';
+import { escrowDecider, escrowView, sellerBalance, verifyEscrow, type EscrowEvent, type EscrowState } from '../../src/domain';
 import {
   appeal, cancelled, capture, cmd, completed, fastRefund, history, ofType, ORDER, placed, run, settled, SELLER, T0, USD,
 } from './fixtures';
@@ -142,6 +142,69 @@ describe('ApplyAppealDecision (R8, E5)', () => {
   it('R8: refused before a settlement, and above what was paid', () => {
     escrow.given(paid()).when(appeal('d1', 100)).thenRefuses('DISPUTE_NOT_SETTLED');
     escrow.given(history(placed(), capture(), settled('d1', 0))).when(appeal('d1', 10_001)).thenRefuses('REFUND_EXCEEDS_CAPTURE');
+  });
+  describe('E5/R6: an overturn after a fast refund the platform wrote off', () => {
+    // the dispute auditor's probe: A4 fast refund 10,000 -> ruling 0 (written off, 10,000 released) -> overturn to 10,000
+    const writtenOff = (bps = 0, fast = 10_000, ruling = 0, releaseRemainder = true) =>
+      history(placed(10_000, bps), capture(), fastRefund('d1', fast), settled('d1', ruling, releaseRemainder));
+
+    it('E5/R6: given a fast refund of 10,000 written off by a ruling of 0, when the appeal overturns to 10,000, then the seller pays the platform back and the buyer is not paid again', () => {
+      const given = writtenOff();
+      expect(view(run([placed(), capture(), fastRefund('d1', 10_000), settled('d1', 0)]).state))
+        .toMatchObject({ refunded: USD(10_000), released: USD(10_000), writtenOff: USD(10_000) });
+      escrow.given(given).when(appeal('d1', 10_000)).then((events, s) => {
+        expect(moved(events)).toEqual([['writeoff_clawback', 10_000]]);
+        expect(ofType(events, 'RefundRequested')).toEqual([]);
+        expect(ofType(events, 'SellerDebited')[0]!.data).toMatchObject({ sellerId: SELLER, amount: USD(10_000), reason: 'APPEAL_CLAWBACK' });
+        expect(ofType(events, 'AppealDecisionApplied')[0]!.data).toMatchObject({ newRefund: 10_000, fromHold: 0, fromSeller: 0, writeoffFromHold: 0, writeoffFromSeller: 10_000 });
+        expect(view(s)).toMatchObject({ refunded: USD(10_000), released: USD(0), writtenOff: USD(0), exposure: USD(0), held: USD(0) });
+        expect(verifyEscrow(s)).toEqual([]);
+      });
+    });
+    it('E5: given commission was taken on the release, when the write-off is clawed back, then the payable goes negative (netted by later releases)', () => {
+      escrow.given(writtenOff(1_000)).when(appeal('d1', 10_000)).then((events, s) => {
+        expect(moved(events)).toEqual([['writeoff_clawback', 10_000]]);
+        expect(view(s)).toMatchObject({ refunded: USD(10_000), commission: USD(1_000), released: { amount: -1_000, currency: 'USD' }, writtenOff: USD(0) });
+        expect(verifyEscrow(s)).toEqual([]);
+      });
+    });
+    it('R6/E5: partial overturns: only the part the new ruling justifies is paid back; the platform keeps the rest of its loss', () => {
+      escrow.given(writtenOff()).when(appeal('d1', 6_000)).then((events, s) => {
+        expect(moved(events)).toEqual([['writeoff_clawback', 6_000]]);
+        expect(view(s)).toMatchObject({ refunded: USD(10_000), released: USD(4_000), writtenOff: USD(4_000) });
+      });
+      // ruling 4,000 of a 10,000 fast refund (6,000 written off) -> overturn to 10,000
+      escrow.given(writtenOff(0, 10_000, 4_000)).when(appeal('d1', 10_000)).then((events, s) => {
+        expect(moved(events)).toEqual([['writeoff_clawback', 6_000]]);
+        expect(view(s)).toMatchObject({ refunded: USD(10_000), released: USD(0), writtenOff: USD(0) });
+      });
+      // ruling 1,000 of a 4,000 fast refund (3,000 written off) -> overturn to 7,000: 3,000 back to the platform, 3,000 more to the buyer
+      escrow.given(writtenOff(0, 4_000, 1_000)).when(appeal('d1', 7_000)).then((events, s) => {
+        expect(moved(events)).toEqual([['clawback', 3_000], ['writeoff_clawback', 3_000]]);
+        expect(ofType(events, 'RefundRequested').map((e) => e.data.amount.amount)).toEqual([3_000]);
+        expect(ofType(events, 'SellerDebited')[0]!.data.amount).toEqual(USD(6_000));
+        expect(view(s)).toMatchObject({ refunded: USD(7_000), released: USD(3_000), writtenOff: USD(0) });
+        expect(verifyEscrow(s)).toEqual([]);
+      });
+    });
+    it('R6/E3: given the remainder is still held, when the overturn justifies the write-off, then it comes from the hold and completion releases only the rest', () => {
+      const { state, events } = run([placed(), capture(), fastRefund('d1', 10_000), settled('d1', 2_000, false), appeal('d1', 7_000), completed('c', 'DISPUTE_SETTLED')]);
+      expect(moved(events).slice(-2)).toEqual([['writeoff_recovery', 5_000], ['release', 3_000]]);
+      expect(view(state)).toMatchObject({ refunded: USD(10_000), released: USD(3_000), writtenOff: USD(3_000), held: USD(0) });
+      expect(verifyEscrow(state)).toEqual([]);
+    });
+    it('R8/R6: UPHOLD, a lower refund, or a write-off a cancellation already gave back move nothing; nobody is paid twice', () => {
+      escrow.given(writtenOff(0, 4_000, 1_000)).when(appeal('d1', 0, 'UPHOLD'))
+        .then((events) => expect(events.map((e) => e.type)).toEqual(['AppealDecisionApplied']));
+      escrow.given(writtenOff(0, 4_000, 1_000)).when(appeal('d1', 500))
+        .then((events) => expect(events.map((e) => e.type)).toEqual(['AppealDecisionApplied']));
+      const cancelledAfter = history(placed(), capture(), fastRefund('d1', 4_000), settled('d1', 1_000, false), cancelled());
+      escrow.given(cancelledAfter).when(appeal('d1', 4_000)).then((events, s) => {
+        expect(events.map((e) => e.type)).toEqual(['AppealDecisionApplied']);
+        expect(view(s)).toMatchObject({ refunded: USD(10_000), writtenOff: USD(0) });
+      });
+      escrow.given(history(placed(), capture(), fastRefund('d1', 10_000), settled('d1', 0), appeal('d1', 10_000))).when(appeal('d1', 10_000, 'OVERTURN', 'again')).thenNothingHappens();
+    });
   });
   it('E5: the seller balance across orders nets a clawback against the next release', () => {
     const a = run([placed(10_000, 1_000), capture(), settled('d1', 0), appeal('d1', 10_000)]);

@@ -19,8 +19,8 @@ const SELLER = 's1';
 
 const step = fc.record({
   kind: fc.constantFrom(
-    'place', 'request', 'request', 'capture', 'capture', 'fail', 'fail', 'complete', 'cancel', 'close', 'fast', 'fast', 'settle', 'settle', 'settle',
-    'appeal', 'appeal', 'appeal', 'refundFail', 'refundFail', 'refundFail', 'refundOk', 'fire', 'fire', 'fire', 'fire', 'redeliver', 'redeliver',
+    'place', 'request', 'request', 'capture', 'capture', 'fail', 'fail', 'complete', 'cancel', 'close', 'fast', 'fast', 'fast', 'settle', 'settle', 'settle',
+    'appeal', 'appeal', 'appeal', 'appeal', 'refundFail', 'refundFail', 'refundFail', 'refundOk', 'fire', 'fire', 'fire', 'redeliver',
   ),
   order: fc.constantFrom(0, 0, 0, 1),
   n: fc.constantFrom(0, 0, 1, 2),
@@ -53,7 +53,13 @@ const toCommand = (x: Step, i: number, s: EscrowState | undefined): EscrowComman
   const waiting = known(s) && x.frac % 4 !== 0 ? Object.values(s.payments).find((p) => p.status === 'requested')?.paymentId : undefined;
   // Appeals mostly target a settled dispute (R8 needs one), sometimes any dispute id.
   const settledIds = known(s) ? Object.values(s.disputes).filter((d) => d.settledRefund !== undefined).map((d) => d.disputeId) : [];
-  const appealed = settledIds.length > 0 && x.frac % 4 !== 0 ? settledIds[x.n % settledIds.length]! : disputeId;
+  // ... and most of those a dispute whose fast refund the platform wrote off (R6/E5: the overturn pays it back)
+  const writtenOff = known(s) ? Object.values(s.disputes).filter((d) => (d.writtenOff ?? 0) > 0 && !d.appeal) : [];
+  const owed = writtenOff.length > 0 && x.frac % 5 !== 0 ? writtenOff[x.n % writtenOff.length] : undefined;
+  const appealed = owed?.disputeId ?? (settledIds.length > 0 && x.frac % 4 !== 0 ? settledIds[x.n % settledIds.length]! : disputeId);
+  // Settlements mostly rule on the open fast refund, half of the time below it (R6: the platform writes the rest off).
+  const exposed = known(s) ? Object.values(s.disputes).find((d) => d.exposureOpen > 0 && d.settledRefund === undefined) : undefined;
+  const settling = exposed && x.frac % 5 !== 0 ? exposed : undefined;
   switch (x.kind) {
     case 'place': return cmd('RecordOrderPlaced', { eventId, orderId, buyerId: 'b1', sellerId: SELLER, total: USD(x.total), policy: policy(x.bps) }, now);
     case 'request': return cmd('RequestPayment', { orderId, paymentId: `p${x.n}`, methodType: 'sandbox' }, now);
@@ -67,12 +73,18 @@ const toCommand = (x: Step, i: number, s: EscrowState | undefined): EscrowComman
     case 'close': return cmd('RefundOnCancellation', { eventId, orderId, source: 'OrderClosed', refundDue: x.flag }, now);
     case 'fast': return cmd('GrantFastRefund', { eventId, orderId, disputeId, amount: USD(Math.max(part(s, x.frac), 1)) }, now);
     case 'settle': {
-      const refundAmount = part(s, x.frac) + x.comp;
+      const below = settling && x.frac % 4 !== 0 ? Math.floor(((settling.fastRefund ?? 0) * (x.frac % 100)) / 100) : undefined;
+      const refundAmount = (below ?? part(s, x.frac)) + x.comp;
       return cmd('ApplyDisputeSettlement', {
-        eventId, orderId, disputeId, refund: USD(refundAmount), ...(x.comp ? { compensation: USD(x.comp) } : {}), releaseRemainder: x.flag, settledBy: 'RULING',
+        eventId, orderId, disputeId: settling?.disputeId ?? disputeId, refund: USD(refundAmount), ...(x.comp ? { compensation: USD(x.comp) } : {}), releaseRemainder: x.flag, settledBy: 'RULING',
       }, now);
     }
-    case 'appeal': return cmd('ApplyAppealDecision', { eventId, orderId, disputeId: appealed, decision: x.flag ? 'OVERTURN' : 'UPHOLD', refund: USD(part(s, x.frac)) }, now);
+    case 'appeal': {
+      // an overturn between the ruling and (up to 20 % above) the written-off fast refund, or any part of the total
+      const ruled = owed?.ruledRefund ?? 0;
+      const refund = owed ? ruled + Math.floor((((owed.fastRefund ?? 0) - ruled) * x.frac) / 100) : part(s, x.frac);
+      return cmd('ApplyAppealDecision', { eventId, orderId, disputeId: appealed, decision: x.flag || owed ? 'OVERTURN' : 'UPHOLD', refund: USD(refund) }, now);
+    }
     case 'refundFail': return cmd('FailRefundAttempt', { orderId, refundId, attempt: (refund?.attempts ?? 1) - (x.comp === 700 ? 1 : 0), error: 'provider_down' }, now);
     case 'refundOk': return cmd('CompleteRefund', { orderId, refundId, providerRef: `sbx_${refundId}` }, now);
     case 'redeliver': throw new Error('redeliver is handled by the run loop (it needs the commands applied so far)');
@@ -87,6 +99,18 @@ const toCommand = (x: Step, i: number, s: EscrowState | undefined): EscrowComman
 
 /** Independent sums by reason (not through balances()) to cross-check the view. */
 const sum = (ps: readonly Posting[], ...reasons: PostingReason[]) => ps.reduce((n, p) => (reasons.includes(p.reason) ? n + p.amount : n), 0);
+
+/** Σ over disputes of (fast refund − the latest ruling's refund), where positive: what the platform may have to write off (R6). */
+const unjustifiedAdvances = (log: readonly EscrowEvent[]): number => {
+  const fast = new Map<string, number>();
+  const ruled = new Map<string, number>();
+  for (const e of log) {
+    if (e.type === 'FastRefundAdvanced') fast.set(e.data.disputeId, e.data.amount.amount);
+    if (e.type === 'DisputeSettlementApplied') ruled.set(e.data.disputeId, e.data.refund.amount);
+    if (e.type === 'AppealDecisionApplied' && e.data.decision === 'OVERTURN') ruled.set(e.data.disputeId, e.data.newRefund);
+  }
+  return [...fast].reduce((n, [d, f]) => n + Math.max(f - (ruled.get(d) ?? f), 0), 0);
+};
 
 // Plain assertions in the hot loop: jest's expect() builds an error object per call, which made the
 // checks cost more than the histories; fast-check still reports the failing history and the message.
@@ -107,9 +131,12 @@ const checkEscrow = (s: KnownEscrow, log: EscrowEvent[], previous: EscrowState |
   same(v.captured.amount, captured + sum(ps, 'payment_returned'), 'captured');
   same(v.held.amount, captured - sum(ps, 'release', 'commission', 'refund', 'exposure_recovery', 'writeoff_recovery'), 'held');
   same(v.refunded.amount, sum(ps, 'refund', 'fast_refund', 'compensation', 'clawback', 'payment_returned'), 'refunded');
-  same(v.released.amount, sum(ps, 'release') - sum(ps, 'compensation', 'clawback'), 'released');
+  same(v.released.amount, sum(ps, 'release') - sum(ps, 'compensation', 'clawback', 'writeoff_clawback'), 'released');
   same(v.commission.amount, sum(ps, 'commission'), 'commission');
-  same(v.writtenOff.amount, sum(ps, 'exposure_writeoff') - sum(ps, 'writeoff_recovery'), 'writtenOff');
+  same(v.writtenOff.amount, sum(ps, 'exposure_writeoff') - sum(ps, 'writeoff_recovery', 'writeoff_clawback'), 'writtenOff');
+  // R6/E5: the platform only carries the part of a fast refund the dispute's latest ruling does not give
+  // the buyer (an overturn after a write-off makes the seller pay it back, never the buyer twice)
+  same(v.writtenOff.amount <= unjustifiedAdvances(log), true, `R6/E5: written off ${v.writtenOff.amount} > advances the rulings do not justify ${unjustifiedAdvances(log)}`);
   same(v.exposure.amount, sum(ps, 'fast_refund') - sum(ps, 'exposure_recovery', 'exposure_writeoff'), 'exposure');
   must(v.held.amount >= 0, `held ${v.held.amount} < 0`);
   // never a refund above the capture; never held twice; never a second release
@@ -168,6 +195,7 @@ describe('escrow ledger under random histories (E1–E5, R6, R8)', () => {
             if (out.length > 0) done.push(delivery);
             if (late) saw.add('late redelivery');
             for (const e of out) saw.add(e.type);
+            if (out.some((e) => e.type === 'AppealDecisionApplied' && (e.data.writeoffFromHold ?? 0) + (e.data.writeoffFromSeller ?? 0) > 0)) saw.add('write-off paid back by an appeal');
             const previous = s;
             s = out.reduce(escrowDecider.evolve, s);
             logs.get(orderId)!.push(...out);
@@ -186,10 +214,10 @@ describe('escrow ledger under random histories (E1–E5, R6, R8)', () => {
       }),
       { numRuns: RUNS },
     );
-    // each seen in 4-79 % of the 2,000 histories (43,877 steps) when this was written; at least 2 % required
+    // each seen in 3-80 % of the 2,000 histories when this was written (a write-off paid back by an appeal 3.7-4.5 %); at least 2 % required
     const rare = [
       'PaymentRequested', 'PaymentFailed', 'PaymentCaptured', 'PaymentReturned', 'FundsReleased', 'split outcome', 'FastRefundAdvanced', 'AppealDecisionApplied',
-      'SellerDebited', 'negative payable', 'RefundAttemptFailed', 'RefundRetried', 'RefundCompleted', 'late redelivery',
+      'SellerDebited', 'negative payable', 'write-off paid back by an appeal', 'RefundAttemptFailed', 'RefundRetried', 'RefundCompleted', 'late redelivery',
     ].filter((k) => (reached.get(k) ?? 0) < RUNS / 50);
     expect(rare).toEqual([]);
   });

@@ -1,5 +1,5 @@
 import {
-  AppealDecided, DisputeSettled, OrderCancelled, OrderCompleted, OrderPlaced,
+  AppealDecided, DisputeSettled, FastRefundGranted, OrderCancelled, OrderCompleted, OrderPlaced,
 } from '@bp/contracts';
 import type { ServiceUnderTest } from '@bp/testing';
 import { defaultPolicy, snapshotOf } from '@bp/timers';
@@ -32,6 +32,8 @@ export const upstream = (sut: ServiceUnderTest) => {
       sut.publish(DisputeSettled, {
         disputeId, orderId: o.orderId, refund: USD(refund), fastRefunded: USD(0), releaseRemainder, settledBy: 'RULING', settledAt: now(),
       }),
+    fastRefund: (o: TestOrder, disputeId: string, amount: number) =>
+      sut.publish(FastRefundGranted, { disputeId, orderId: o.orderId, amount: USD(amount), grantedAt: now() }),
     appealOverturned: (o: TestOrder, disputeId: string, previousRefund: number, refund: number) =>
       sut.publish(AppealDecided, {
         disputeId, orderId: o.orderId, decision: 'OVERTURN', refund: USD(refund), previousRefund: USD(previousRefund), correction: true, decidedAt: now(),

@@ -92,27 +92,42 @@ const settle = (
 };
 
 /**
- * R8/E5: an OVERTURN raises the dispute's refund to `refund`; the delta comes from the hold if any is
- * left, else from the seller payable, which may go negative and nets against later releases.
- * A lower refund moves nothing (money paid to the buyer is not taken back). Once per dispute.
+ * R8/E5: an OVERTURN raises the dispute's refund to `refund` (of the order total, like the settlement's).
+ * - Above what the buyer already got for the dispute (the larger of the ruling and a fast refund), the
+ *   delta is refunded from the hold if any is left, else clawed back from the seller payable, which may
+ *   go negative and nets against later releases.
+ * - R6: up to what the buyer already got, nothing is paid again. If the earlier ruling was below the
+ *   fast refund, the platform wrote the difference off; the part of that write-off the new refund
+ *   justifies is paid back to the platform, from the hold if any is left, else from the seller payable
+ *   (writeoff_clawback). So the seller, not the platform, carries what the new ruling gives the buyer.
+ * UPHOLD and a lower refund move nothing (money paid to the buyer is not taken back). Once per dispute.
  */
 export const applyAppealDecision = ({ data, meta }: ApplyAppealDecision, s: KnownEscrow): EscrowEvent[] => {
   const d = s.disputes[data.disputeId];
   if (d?.appeal) return [];
   if (d?.settledRefund === undefined) return refuse('DISPUTE_NOT_SETTLED', `dispute ${data.disputeId} has no settlement`);
-  const previous = d.settledRefund;
-  const next = data.decision === 'OVERTURN' ? requireAmount(data.refund ?? { amount: -1, currency: s.total.currency }, s, 'appeal refund') : previous;
-  const delta = Math.max(next - previous, 0);
+  const paid = d.settledRefund;
+  const ruled = d.ruledRefund ?? paid;
+  const next = data.decision === 'OVERTURN' ? requireAmount(data.refund ?? { amount: -1, currency: s.total.currency }, s, 'appeal refund') : ruled;
+  const delta = Math.max(next - paid, 0);
   if (orderRefunds(s) + delta > holdOf(s).captured) refuse('REFUND_EXCEEDS_CAPTURE', `refund ${next} above what was paid`);
+  // R6/E5: the written-off part of the fast refund the new ruling now justifies (never more than is still written off)
+  const outstanding = -holdOf(s).balances.platform_writeoff;
+  const justified = Math.min(Math.max(next - ruled, 0), d.writtenOff ?? 0, outstanding);
   const m = mover(s, data.eventId, meta.now);
   const { fromHold, fromSeller } = fromHoldThenSeller(s, m, delta, holdOf(s).free);
+  const writeoffFromHold = m.add('writeoff_recovery', Math.min(justified, holdOf(s).free - fromHold));
+  const writeoffFromSeller = m.add('writeoff_clawback', justified - writeoffFromHold);
   const applied: EscrowEvent = {
     type: 'AppealDecisionApplied',
-    data: { orderId: s.orderId, disputeId: data.disputeId, decision: data.decision, previousRefund: previous, newRefund: next, fromHold, fromSeller, appliedAt: meta.now },
+    data: {
+      orderId: s.orderId, disputeId: data.disputeId, decision: data.decision, previousRefund: paid, newRefund: next, fromHold, fromSeller,
+      ...(justified > 0 ? { writeoffFromHold, writeoffFromSeller } : {}), appliedAt: meta.now,
+    },
   };
   return [
     ...m.posted(), applied,
-    ...sellerDebited(s, fromSeller, 'APPEAL_CLAWBACK', data.disputeId, meta.now),
+    ...sellerDebited(s, fromSeller + writeoffFromSeller, 'APPEAL_CLAWBACK', data.disputeId, meta.now),
     ...refundRequested(s, `${data.eventId}:refund`, delta, 'APPEAL_OVERTURNED', meta.now, data.disputeId),
   ];
 };

@@ -80,9 +80,14 @@ const handlers: Handlers = {
   RefundCompleted: (s, d) => setRefund(s, d.refundId, { status: 'completed', nextAttemptAt: undefined }),
   FastRefundAdvanced: (s, d) => setDispute(s, d.disputeId, { fastRefund: d.amount.amount, exposureOpen: d.amount.amount }),
   DisputeSettlementApplied: (s, d) =>
-    setDispute(s, d.disputeId, { settledRefund: Math.max(d.refund.amount, s.disputes[d.disputeId]?.fastRefund ?? 0) }),
+    setDispute(s, d.disputeId, {
+      settledRefund: Math.max(d.refund.amount, s.disputes[d.disputeId]?.fastRefund ?? 0), ruledRefund: d.refund.amount, writtenOff: d.writtenOff,
+    }),
   AppealDecisionApplied: (s, d) =>
-    setDispute(s, d.disputeId, { appeal: d.decision, settledRefund: Math.max(d.newRefund, d.previousRefund) }),
+    setDispute(s, d.disputeId, {
+      appeal: d.decision, settledRefund: Math.max(d.newRefund, d.previousRefund), ruledRefund: d.newRefund,
+      writtenOff: Math.max((s.disputes[d.disputeId]?.writtenOff ?? 0) - (d.writeoffFromHold ?? 0) - (d.writeoffFromSeller ?? 0), 0),
+    }),
   EscrowClosed: (s, d) => ({
     ...s,
     settled: true,

@@ -38,6 +38,8 @@ export type DisputeSettlementApplied = Ev<'DisputeSettlementApplied', {
 export type AppealDecisionApplied = Ev<'AppealDecisionApplied', {
   orderId: string; disputeId: string; decision: 'UPHOLD' | 'OVERTURN';
   previousRefund: number; newRefund: number; fromHold: number; fromSeller: number; appliedAt: string;
+  /** R6/E5: a written-off fast refund the overturn justifies, paid back to the platform from the hold / the seller. */
+  writeoffFromHold?: number; writeoffFromSeller?: number;
 }>;
 export type RefundAttemptFailed = Ev<'RefundAttemptFailed', {
   orderId: string; refundId: string; attempt: number; error: string; failedAt: string; nextAttemptAt: string;

@@ -43,6 +43,7 @@ export const escrowPrivateEvents = [
   priv('AppealDecisionApplied', z.object({
     orderId: Id, disputeId: Id, decision: z.enum(['UPHOLD', 'OVERTURN']), previousRefund: z.number().int(), newRefund: z.number().int(),
     fromHold: z.number().int(), fromSeller: z.number().int(), appliedAt: Iso,
+    writeoffFromHold: z.number().int().optional(), writeoffFromSeller: z.number().int().optional(),
   }), 'R8/E5'),
   priv('RefundAttemptFailed', z.object({ orderId: Id, refundId: Id, attempt: z.number().int().positive(), error: z.string(), failedAt: Iso, nextAttemptAt: Iso }), 'E4'),
   priv('RefundRetried', z.object({ orderId: Id, refundId: Id, attempt: z.number().int().positive(), retriedAt: Iso }), 'E4'),

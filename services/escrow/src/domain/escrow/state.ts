@@ -44,6 +44,10 @@ export interface DisputeMoney {
   exposureOpen: number;
   /** What the buyer got back for this dispute from the order total (max of settlement and fast refund). */
   settledRefund?: number;
+  /** What the latest ruling gives the buyer from the order total (the settlement's, then an overturn's). */
+  ruledRefund?: number;
+  /** Part of this dispute's fast refund the platform wrote off and nobody has paid back yet (R6, E5). */
+  writtenOff?: number;
   appeal?: 'UPHOLD' | 'OVERTURN';
 }
 

@@ -30,7 +30,8 @@ export const POSTING_REASONS = [
   'fast_refund', // platform_exposure -> buyer_refund (R6)
   'exposure_recovery', // order_hold -> platform_exposure
   'exposure_writeoff', // platform_writeoff -> platform_exposure
-  'writeoff_recovery', // order_hold -> platform_writeoff (a full refund after a write-off gives it back)
+  'writeoff_recovery', // order_hold -> platform_writeoff (a full refund or an appeal after a write-off gives it back)
+  'writeoff_clawback', // seller_payable -> platform_writeoff (E5/R6: an appeal overturn after release; the seller repays the advance)
   'compensation', // seller_payable -> buyer_refund (return shipping, R1/D8)
   'clawback', // seller_payable -> buyer_refund (E5)
 ] as const;
@@ -58,6 +59,7 @@ export const REASON_FLOWS: Record<PostingReason, readonly [Account, Account]> = 
   exposure_recovery: ['order_hold', 'platform_exposure'],
   exposure_writeoff: ['platform_writeoff', 'platform_exposure'],
   writeoff_recovery: ['order_hold', 'platform_writeoff'],
+  writeoff_clawback: ['seller_payable', 'platform_writeoff'],
   compensation: ['seller_payable', 'buyer_refund'],
   clawback: ['seller_payable', 'buyer_refund'],
 };
