@@ -1,6 +1,26 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingEvent } from '@bp/messaging';
-import type { Caller, E2eSystem } from './system';
+import { type Caller, type E2eSystem, useSystem } from './system';
+
+/**
+ * One story of the seeds: the test's name and what it does against a system, over HTTP and Kafka
+ * only. The stories are data (tests/e2e/stories/) so that one definition runs in several settings:
+ * in-process (the story test files), against a running system (E2E_SERVICE_URLS), and with service
+ * processes killed under it (crash/stories-under-kill.e2e.test.ts).
+ */
+export interface StoryDef {
+  name: string;
+  run(sys: E2eSystem): Promise<void>;
+}
+
+export const story = (name: string, run: (sys: E2eSystem) => Promise<void>): StoryDef => ({ name, run });
+
+/** A test file of stories: one system for the file (useSystem), one test per story. */
+export const describeStories = (title: string, stories: readonly StoryDef[]): void =>
+  describe(title, () => {
+    const sys = useSystem();
+    for (const s of stories) it(s.name, () => s.run(sys));
+  });
 
 /**
  * The steps every story repeats, over the public API only. Each returns the response body and

@@ -57,7 +57,13 @@ export interface E2eSystem {
   stop(): Promise<void>;
 }
 
-const request = async (base: string, method: string, path: string, token: string, body?: unknown, headers: Record<string, string> = {}): Promise<Response> => {
+/**
+ * How a request reaches a service. The plain one (request) sends once; a harness that kills services
+ * under the stories passes one that sends again what got no answer (crash/support/resilient-send.ts).
+ */
+export type Send = (base: string, method: string, path: string, token: string, body?: unknown, headers?: Record<string, string>) => Promise<Response>;
+
+export const request: Send = async (base, method, path, token, body, headers = {}) => {
   const res = await fetch(`${base}${path}`, {
     method,
     headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
@@ -79,10 +85,15 @@ let systems = 0;
 export const startSystem = async (o: { only?: ServiceName[] } = {}): Promise<E2eSystem> =>
   process.env.E2E_SERVICE_URLS ? connectRunning(process.env) : startInProcess(o);
 
-/** A partner: its own consumer group over every topic, reading CloudEvents headers. */
+/**
+ * A partner: its own consumer group over every topic, reading CloudEvents headers. Delivery is
+ * at least once (a relay killed after publishing and before marking it publishes again), so it
+ * keeps one event per ce_id, as API.md tells partners to.
+ */
 const startPartner = async (brokers: string[], groupId: string) => {
   const registry = publicRegistry();
   const seen: IncomingEvent[] = [];
+  const ids = new Set<string>();
   const partnerKafka = new Kafka({ clientId: groupId, brokers, logLevel: logLevel.NOTHING });
   const partner: Consumer = partnerKafka.consumer({ groupId, sessionTimeout: 6000, heartbeatInterval: 500, maxWaitTimeInMs: 100 });
   await partner.connect();
@@ -90,7 +101,10 @@ const startPartner = async (brokers: string[], groupId: string) => {
   await partner.run({
     eachMessage: async ({ topic, partition, message }) => {
       const parsed = parseKafkaMessage(registry, topic, partition, message);
-      if (parsed.kind === 'event') seen.push(parsed.event);
+      if (parsed.kind === 'event' && !ids.has(parsed.event.id)) {
+        ids.add(parsed.event.id);
+        seen.push(parsed.event);
+      }
     },
   });
   return { seen, stop: () => partner.disconnect().catch(() => {}) };
@@ -110,8 +124,12 @@ const systemApi = (o: {
   secret: string;
   seen: IncomingEvent[];
   settle: () => Promise<void>;
+  send?: Send;
+  /** How long awaitPartner waits by default (ms). */
+  patienceMs?: number;
 }): Pick<E2eSystem, 'as' | 'advance' | 'settle' | 'now' | 'partnerEvents' | 'awaitPartner'> & { ops: string } => {
   const { urls, secret, seen } = o;
+  const send = o.send ?? request;
   const token = (role: Role, sub: string) => signDevToken({ sub, role, secret, ttl: 'PT2H' });
   const urlOf = (service: ServiceName) => {
     const u = urls[service];
@@ -128,24 +146,24 @@ const systemApi = (o: {
         role,
         sub,
         token: t,
-        get: (svc, path) => request(urlOf(svc), 'GET', path, t),
-        post: (svc, path, body, p = {}) => request(urlOf(svc), 'POST', path, t, body ?? {}, { 'idempotency-key': p.idempotencyKey ?? randomUUID(), ...p.headers }),
-        put: (svc, path, body) => request(urlOf(svc), 'PUT', path, t, body ?? {}),
-        del: (svc, path) => request(urlOf(svc), 'DELETE', path, t),
+        get: (svc, path) => send(urlOf(svc), 'GET', path, t),
+        post: (svc, path, body, p = {}) => send(urlOf(svc), 'POST', path, t, body ?? {}, { 'idempotency-key': p.idempotencyKey ?? randomUUID(), ...p.headers }),
+        put: (svc, path, body) => send(urlOf(svc), 'PUT', path, t, body ?? {}),
+        del: (svc, path) => send(urlOf(svc), 'DELETE', path, t),
       };
     },
     async advance(iso) {
-      const res = await request(anyUrl(), 'POST', '/ops/clock', ops, { advanceBy: iso });
+      const res = await send(anyUrl(), 'POST', '/ops/clock', ops, { advanceBy: iso });
       if (res.status !== 200) throw new Error(`POST /ops/clock ${iso}: ${res.status} ${JSON.stringify(res.body)}`);
       return res.body as { now: string; rounds: number; fired: number; published: number };
     },
     settle: o.settle,
     async now() {
-      const res = await request(anyUrl(), 'GET', '/ops/clock', ops);
+      const res = await send(anyUrl(), 'GET', '/ops/clock', ops);
       return (res.body as { now: string }).now;
     },
     partnerEvents: (f = {}) => seen.filter((e) => (!f.subject || e.subject === f.subject) && (!f.topic || e.topic === f.topic)),
-    async awaitPartner(match, timeoutMs = 15_000) {
+    async awaitPartner(match, timeoutMs = o.patienceMs ?? 15_000) {
       const until = Date.now() + timeoutMs;
       for (;;) {
         const found = seen.find(match);
@@ -164,19 +182,26 @@ const systemApi = (o: {
  * Settling is POST /ops/clock/settle on every service, as POST /ops/clock does. Tests that reach into
  * the in-process services (their database, their policy) fail with a message saying so.
  */
-const connectRunning = async (env: NodeJS.ProcessEnv): Promise<E2eSystem> => {
-  const urls = Object.fromEntries(
-    String(env.E2E_SERVICE_URLS)
-      .split(',')
-      .filter(Boolean)
-      .map((p) => p.split('=') as [string, string]),
-  ) as Partial<Record<ServiceName, string>>;
-  const secret = env.E2E_JWT_SECRET ?? loadDevSecret({ env });
-  const brokers = (env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
+const connectRunning = (env: NodeJS.ProcessEnv): Promise<E2eSystem> =>
+  connectTo({
+    urls: Object.fromEntries(
+      String(env.E2E_SERVICE_URLS)
+        .split(',')
+        .filter(Boolean)
+        .map((p) => p.split('=') as [string, string]),
+    ) as Partial<Record<ServiceName, string>>,
+    secret: env.E2E_JWT_SECRET ?? loadDevSecret({ env }),
+    brokers: (env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
+  });
+
+/** A running system given explicitly (the services' URLs, their JWT secret, the brokers, how to send). */
+export const connectTo = async (o: { urls: Partial<Record<ServiceName, string>>; secret: string; brokers: string[]; send?: Send; patienceMs?: number }): Promise<E2eSystem> => {
+  const { urls, secret, brokers } = o;
+  const send = o.send ?? request;
   const partner = await startPartner(brokers, `partner-e2e-${randomUUID().slice(0, 8)}`);
   let ops = '';
   const settleOver = (name: string, url: string) => async () => {
-    const res = await request(url, 'POST', '/ops/clock/settle', ops);
+    const res = await send(url, 'POST', '/ops/clock/settle', ops);
     if (res.status !== 200) throw new Error(`${name} could not settle: HTTP ${res.status} ${JSON.stringify(res.body)}`);
     return res.body as { fired: number; published: number; lag: number };
   };
@@ -184,6 +209,8 @@ const connectRunning = async (env: NodeJS.ProcessEnv): Promise<E2eSystem> => {
     urls,
     secret,
     seen: partner.seen,
+    send,
+    ...(o.patienceMs ? { patienceMs: o.patienceMs } : {}),
     settle: async () => void (await settleAll(Object.entries(urls).map(([name, url]) => ({ name, settle: settleOver(name, url!) })))),
   });
   ops = api.ops;

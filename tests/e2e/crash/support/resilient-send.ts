@@ -1,0 +1,171 @@
+import type { ServiceName } from '@bp/runtime';
+import { durationMs } from '@bp/timers';
+import type { Response, Send } from '../../support/system';
+
+/**
+ * How the stories reach services that a kill loop SIGKILLs and starts again under them
+ * (stories-under-kill.e2e.test.ts). What a storefront with a careful client does, for the story
+ * steps that cannot know about kills:
+ *
+ * - A request that gets no answer (refused while the process is down, reset as it dies, a 502/503/504
+ *   from a half-started one) is sent again, to the same URL (the service comes back on its port),
+ *   with the same Idempotency-Key, until `deadlineMs`.
+ * - Writes (POST/PUT/DELETE of the stories) pass a per-service fence: the kill loop closes the victim's
+ *   fence and waits until none of them is in flight before it kills (`quiesce`). A write cut inside
+ *   its handler leaves its Idempotency-Key claimed until the in-flight timeout (minutes), and only a
+ *   client that knows the step can tell whether it took effect (crash/support/storefront.ts
+ *   `command`; kill-restart and fault-injection cover that). Reads, the services' consumers, relays
+ *   and timers, and the clock and settle calls below are NOT fenced: kills land in the middle of them.
+ * - POST /ops/clock moves time without an idempotency key: resent blindly after a kill it could move
+ *   time twice. So the clock is read first; after no answer (or a 5xx: a peer died while the service
+ *   settled the deployment) it is read again from the same service once it is back: moved to the
+ *   target → the move happened, and the system is settled here (POST /ops/clock/settle on every
+ *   service until two quiet rounds); not moved → the move is sent again.
+ */
+export interface ResilientSend {
+  send: Send;
+  /** Requests sent again after no answer, per service. */
+  retries: Record<string, number>;
+  /** Clock moves that got no answer and were completed by reading the clock and settling. */
+  recoveredAdvances: { count: number };
+  /** Closes the service's write fence and resolves once no story write to it is in flight. */
+  quiesce(service: ServiceName): Promise<void>;
+  /** Opens the fence again: writes proceed (and retry while the service is down). */
+  open(service: ServiceName): void;
+}
+
+const NO_ANSWER = new Set([502, 503, 504]);
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** One attempt: the answer, or undefined when there was none (fetch failed: refused, reset, closed). */
+const sendOnce = async (base: string, method: string, path: string, token: string, body?: unknown, headers: Record<string, string> = {}): Promise<Response | undefined> => {
+  try {
+    const res = await fetch(`${base}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      // A backstop only: a killed process closes its sockets, so an unanswered request fails fast.
+      signal: AbortSignal.timeout(120_000),
+    });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      /* not JSON: keep the text */
+    }
+    return { status: res.status, body: parsed, headers: res.headers };
+  } catch {
+    return undefined;
+  }
+};
+
+export const resilientSend = (o: { urls: Record<ServiceName, string>; deadlineMs?: number }): ResilientSend => {
+  const deadlineMs = o.deadlineMs ?? 90_000;
+  const serviceOf = new Map(Object.entries(o.urls).map(([name, url]) => [url, name as ServiceName]));
+  const retries: Record<string, number> = {};
+  const recoveredAdvances = { count: 0 };
+  const closed = new Map<ServiceName, { opened: Promise<void>; open: () => void }>();
+  const inFlight = new Map<ServiceName, number>();
+
+  /** Sends until there is an answer (not a 502/503/504) or the deadline passes. */
+  const untilAnswered = async (base: string, method: string, path: string, token: string, body?: unknown, headers?: Record<string, string>): Promise<Response> => {
+    const until = Date.now() + deadlineMs;
+    for (let attempt = 0; ; attempt++) {
+      const res = await sendOnce(base, method, path, token, body, headers);
+      if (res && !NO_ANSWER.has(res.status)) return res;
+      const name = serviceOf.get(base) ?? base;
+      retries[name] = (retries[name] ?? 0) + 1;
+      if (Date.now() > until) throw new Error(`${method} ${name}${path}: no answer for ${deadlineMs} ms (last: ${res ? res.status : 'no response'})`);
+      await pause(Math.min(25 * (attempt + 1), 250));
+    }
+  };
+
+  const clockNow = async (base: string, token: string): Promise<number> => {
+    const res = await untilAnswered(base, 'GET', '/ops/clock', token);
+    if (res.status !== 200) throw new Error(`GET /ops/clock: ${res.status} ${JSON.stringify(res.body)}`);
+    return Date.parse((res.body as { now: string }).now);
+  };
+
+  /** Every service settled twice in a row with nothing to do (runtime settleAll's rule, over HTTP). */
+  const settleEverywhere = async (token: string): Promise<{ rounds: number; fired: number; published: number }> => {
+    const total = { rounds: 0, fired: 0, published: 0 };
+    for (let quiet = 0; quiet < 2; ) {
+      total.rounds++;
+      const reports = await Promise.all(
+        Object.values(o.urls).map(async (url) => {
+          const res = await untilAnswered(url, 'POST', '/ops/clock/settle', token);
+          if (res.status !== 200) throw new Error(`${serviceOf.get(url)} could not settle: ${res.status} ${JSON.stringify(res.body)}`);
+          return res.body as { fired: number; published: number; lag: number };
+        }),
+      );
+      const fired = reports.reduce((n, r) => n + r.fired, 0);
+      const published = reports.reduce((n, r) => n + r.published, 0);
+      total.fired += fired;
+      total.published += published;
+      quiet = fired === 0 && published === 0 && reports.every((r) => r.lag === 0) ? quiet + 1 : 0;
+      if (total.rounds > 2000) throw new Error('the system did not settle after 2000 rounds');
+      if (quiet === 0) await pause(20);
+    }
+    return total;
+  };
+
+  /** POST /ops/clock exactly once, however many processes die meanwhile (see above). */
+  const advance = async (base: string, token: string, body: { advanceBy: string }): Promise<Response> => {
+    const before = await clockNow(base, token);
+    const target = before + durationMs(body.advanceBy as Parameters<typeof durationMs>[0]);
+    const until = Date.now() + deadlineMs;
+    for (;;) {
+      const res = await sendOnce(base, 'POST', '/ops/clock', token, body);
+      if (res && res.status < 500) return res;
+      // No answer, or the settle inside failed: read the clock from the same service once it answers
+      // again (whatever the dead process had sent to Postgres is decided by then).
+      const now = await clockNow(base, token);
+      if (now >= target) {
+        recoveredAdvances.count++;
+        const settled = await settleEverywhere(token);
+        return { status: 200, body: { now: new Date(now).toISOString(), simulated: true, ...settled }, headers: new Headers() };
+      }
+      if (now !== before) throw new Error(`POST /ops/clock ${body.advanceBy}: the clock is at ${new Date(now).toISOString()}, neither before nor after the move`);
+      retries[serviceOf.get(base) ?? base] = (retries[serviceOf.get(base) ?? base] ?? 0) + 1;
+      if (Date.now() > until) throw new Error(`POST /ops/clock ${body.advanceBy}: no answer for ${deadlineMs} ms (last: ${res?.status ?? 'no response'})`);
+    }
+  };
+
+  const send: Send = async (base, method, path, token, body, headers) => {
+    if (method === 'POST' && path === '/ops/clock') return advance(base, token, body as { advanceBy: string });
+    const service = serviceOf.get(base);
+    const fenced = method !== 'GET' && !path.startsWith('/ops/clock') && service !== undefined;
+    if (!fenced) return untilAnswered(base, method, path, token, body, headers);
+    for (let gate = closed.get(service); gate; gate = closed.get(service)) await gate.opened;
+    inFlight.set(service, (inFlight.get(service) ?? 0) + 1);
+    try {
+      return await untilAnswered(base, method, path, token, body, headers);
+    } finally {
+      inFlight.set(service, inFlight.get(service)! - 1);
+    }
+  };
+
+  return {
+    send,
+    retries,
+    recoveredAdvances,
+    async quiesce(service) {
+      if (!closed.has(service)) {
+        let open = () => {};
+        const opened = new Promise<void>((r) => (open = r));
+        closed.set(service, { opened, open });
+      }
+      const until = Date.now() + deadlineMs;
+      while ((inFlight.get(service) ?? 0) > 0) {
+        if (Date.now() > until) throw new Error(`${service}: story writes still in flight after ${deadlineMs} ms`);
+        await pause(5);
+      }
+    },
+    open(service) {
+      const gate = closed.get(service);
+      closed.delete(service);
+      gate?.open();
+    },
+  };
+};
