@@ -6,6 +6,7 @@ import type { Clock, DueDeadline, Policy } from '@bp/timers';
 import type { Pool, PoolClient } from 'pg';
 import type pino from 'pino';
 import type { ServiceConfig, ServiceName } from './config';
+import type { ModuleSettleReport } from './settle';
 
 /** What a running service hands its own code: no module singletons, everything injected. */
 export interface ServiceContext {
@@ -39,4 +40,11 @@ export interface ServiceModule {
   routes: (app: ServiceApp, ctx: ServiceContext) => Promise<void>;
   /** Fires a due deadline as a command to its aggregate, inside the scheduler's transaction. */
   fireDeadline: (ctx: ServiceContext) => (tx: PoolClient, deadline: DueDeadline) => Promise<void>;
+  /**
+   * Work the service does in its own background loops, outside the runtime's scheduler and relay
+   * (escrow: refunds to send). Called once per settle round, after the due deadlines fired: do what
+   * is due now and report it (`worked` > 0 makes the settle loop go round again) and what is due but
+   * held by another loop (`pending` > 0: not at rest yet). So `POST /ops/clock` returns only after it.
+   */
+  settle?: (ctx: ServiceContext) => () => Promise<ModuleSettleReport>;
 }

@@ -9,7 +9,7 @@ const AdvanceBody = z.strictObject({
   advanceBy: z.string().refine(isIsoDuration, 'an ISO-8601 duration such as P6D or PT12H'),
 });
 const ClockView = z.object({ now: z.string(), simulated: z.literal(true) });
-const SettleView = z.object({ fired: z.number(), published: z.number(), lag: z.number() });
+const SettleView = z.object({ fired: z.number(), published: z.number(), lag: z.number(), worked: z.number().optional(), pending: z.number().optional() });
 const AdvanceView = ClockView.extend({ rounds: z.number(), fired: z.number(), published: z.number() });
 
 /**

@@ -11,7 +11,7 @@ import type { ServiceConfig } from './config';
 import { consumerLag } from './consumer-lag';
 import type { ServiceContext, ServiceModule } from './module';
 import { clockRoutes } from './ops-clock';
-import type { SettleReport } from './settle';
+import type { ModuleSettleReport, SettleReport } from './settle';
 import { createSharedClock, type SharedClock } from './shared-clock';
 
 export interface StartOptions {
@@ -46,10 +46,15 @@ export interface RunningService {
 
 const settleOnce = async (
   ctx: ServiceContext,
-  parts: { groupId: string; clock: SharedClock | undefined; runDue: () => Promise<number>; drain: () => Promise<number>; admin: Admin; topics: readonly string[]; publicTypes: string[] },
+  parts: {
+    groupId: string; clock: SharedClock | undefined; runDue: () => Promise<number>; drain: () => Promise<number>; admin: Admin; topics: readonly string[]; publicTypes: string[];
+    moduleSettle: (() => Promise<ModuleSettleReport>) | undefined;
+  },
 ): Promise<SettleReport> => {
   if (parts.clock) await parts.clock.refresh();
   const fired = await parts.runDue();
+  // the module's own background work (escrow: refunds due now), before the drain publishes its events
+  const own = parts.moduleSettle ? await parts.moduleSettle() : { worked: 0, pending: 0 };
   const published = await parts.drain();
   // Work another loop holds right now (background relay or scheduler) must also count as not quiet.
   // Read the log directly, not through the gap-safe reader: that one hides committed events while
@@ -66,7 +71,7 @@ const settleOnce = async (
     [ctx.clock.now()],
   );
   const lag = await consumerLag(parts.admin, parts.groupId, parts.topics);
-  return { fired: fired + rows[0]!.n, published: published + unpublished, lag };
+  return { fired: fired + rows[0]!.n, published: published + unpublished, lag, worked: own.worked, pending: own.pending };
 };
 
 /**
@@ -150,7 +155,8 @@ export const startService = async (module: ServiceModule, o: StartOptions): Prom
   const clockRefresh = sharedClock ? setInterval(() => void sharedClock.refresh().catch(() => {}), poll ?? 250) : undefined;
 
   const publicTypes = module.publishes.map((d) => d.type);
-  const settle = () => settleOnce(ctx, { groupId, clock: sharedClock, runDue: () => scheduler.runDue(), drain: () => relay.drain(), admin, topics, publicTypes });
+  const moduleSettle = module.settle?.(ctx);
+  const settle = () => settleOnce(ctx, { groupId, clock: sharedClock, runDue: () => scheduler.runDue(), drain: () => relay.drain(), admin, topics, publicTypes, moduleSettle });
 
   const app = await createServiceApp({
     name: `${module.name}-service`,

@@ -1,13 +1,15 @@
 import { settleAll, type SettleParticipant } from '../src/settle';
 
-const scripted = (name: string, reports: { fired?: number; published?: number; lag?: number }[]): SettleParticipant & { calls: number } => {
+const scripted = (
+  name: string, reports: { fired?: number; published?: number; lag?: number; worked?: number; pending?: number }[],
+): SettleParticipant & { calls: number } => {
   const p = {
     name,
     calls: 0,
     settle: async () => {
       const r = reports[p.calls] ?? {};
       p.calls++;
-      return { fired: r.fired ?? 0, published: r.published ?? 0, lag: r.lag ?? 0 };
+      return { fired: r.fired ?? 0, published: r.published ?? 0, lag: r.lag ?? 0, worked: r.worked ?? 0, pending: r.pending ?? 0 };
     },
   };
   return p;
@@ -19,6 +21,17 @@ describe('settling the system after the clock moves', () => {
     const escrow = scripted('escrow', [{}, { lag: 2 }, {}, {}]);
     const result = await settleAll([order, escrow], { pause: async () => {} });
     expect(result).toEqual({ rounds: 5, fired: 3, published: 2 });
+  });
+
+  it("a module's own work (escrow: refunds sent) goes round again; work another loop holds (pending) is not at rest", async () => {
+    const escrow = scripted('escrow', [{ worked: 1 }, { pending: 1 }, { pending: 1 }, { worked: 1 }, {}, {}]);
+    let pauses = 0;
+    const result = await settleAll([escrow], { pause: async () => void pauses++ });
+    expect(result.rounds).toBe(6);
+    expect(pauses).toBe(2);
+    let t = 0;
+    const held: SettleParticipant = { name: 'held', settle: async () => ({ fired: 0, published: 0, lag: 0, pending: 1 }) };
+    await expect(settleAll([held], { stallMs: 1000, now: () => (t += 400), pause: async () => {} })).rejects.toThrow('no progress for 1000 ms');
   });
 
   it('keeps going through a long burst as long as something moves', async () => {

@@ -98,6 +98,9 @@ export const createEscrowService = (o: EscrowServiceOptions = {}): ServiceModule
       w.dispatcher.start();
       app.addHook('onClose', () => w.dispatcher.stop());
     },
+    // E4 + POST /ops/clock: every settle round also sends the refunds due now (the background loop may
+    // hold some: they count as pending), so the clock returns only once they are answered.
+    settle: (ctx) => () => wire(ctx).dispatcher.settle(),
     fireDeadline: (ctx) => async (tx, d) => {
       const w = wire(ctx);
       if (isSandboxStream(d.streamId)) return w.deliverSandbox(tx, d);

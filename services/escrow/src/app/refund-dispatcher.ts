@@ -26,6 +26,12 @@ interface Claimed {
 export interface RefundDispatcher {
   /** Sends every refund attempt waiting now; returns how many were sent. */
   runOnce(): Promise<number>;
+  /**
+   * One settle round (`POST /ops/clock`, the runtime's module settle hook): sends what is due now and
+   * reports how many outcomes it recorded (`worked`) and how many refunds are still in flight
+   * (`pending`: requested and not answered yet, e.g. held by the background loop right now).
+   */
+  settle(): Promise<{ worked: number; pending: number }>;
   start(): void;
   /** Something was queued: look now rather than at the next poll. */
   wake(): void;
@@ -66,23 +72,27 @@ export const createRefundDispatcher = (o: {
 
   // Refunds of one order share one stream: send them one after the other so their outcomes do not
   // race each other for the stream version; different orders go in parallel.
-  const sendInOrder = async (refunds: Claimed[]): Promise<void> => {
+  const sendInOrder = async (refunds: Claimed[]): Promise<number> => {
+    let recorded = 0;
     for (const r of refunds) {
       try {
         await send(r);
+        recorded++;
       } catch (err) {
         o.logger.warn({ err, orderId: r.order_id, refundId: r.refund_id }, 'refund outcome not recorded; it is sent again shortly');
         await o.pool.query(RELEASE, [r.refund_id, retryAfterMs]).catch(() => undefined);
       }
     }
+    return recorded;
   };
 
-  const runOnce = async (): Promise<number> => {
+  const pass = async (): Promise<{ sent: number; recorded: number }> => {
     let sent = 0;
+    let recorded = 0;
     const tried = new Set<string>();
     for (;;) {
       const { rows } = await o.pool.query<Claimed>(CLAIM, [o.leaseMs ?? 30_000, o.batchSize ?? 20]);
-      if (rows.length === 0) return sent;
+      if (rows.length === 0) return { sent, recorded };
       // Only refunds this round already tried came back (their outcome keeps failing): send them
       // once more, then leave the rest to the next round so the loop always ends.
       const onlyRepeats = rows.every((r) => tried.has(r.refund_id));
@@ -91,10 +101,18 @@ export const createRefundDispatcher = (o: {
         tried.add(r.refund_id);
         byOrder.set(r.order_id, [...(byOrder.get(r.order_id) ?? []), r]);
       }
-      await Promise.all([...byOrder.values()].map(sendInOrder));
+      recorded += (await Promise.all([...byOrder.values()].map(sendInOrder))).reduce((a, b) => a + b, 0);
       sent += rows.length;
-      if (onlyRepeats) return sent;
+      if (onlyRepeats) return { sent, recorded };
     }
+  };
+  const runOnce = async (): Promise<number> => (await pass()).sent;
+
+  const IN_FLIGHT = `SELECT count(*)::int AS n FROM ${t} WHERE status = 'in_flight'`;
+  const settle = async (): Promise<{ worked: number; pending: number }> => {
+    const { recorded } = await pass();
+    const { rows } = await o.pool.query<{ n: number }>(IN_FLIGHT);
+    return { worked: recorded, pending: rows[0]!.n };
   };
 
   let running = false;
@@ -108,6 +126,7 @@ export const createRefundDispatcher = (o: {
 
   return {
     runOnce,
+    settle,
     start() {
       if (running) return;
       running = true;
