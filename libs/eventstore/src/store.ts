@@ -3,6 +3,7 @@ import type { Pool, PoolClient } from 'pg';
 import { type AppendMetadata, type AppendNotify, appendEvents } from './append';
 import type { DomainEvent } from './decider';
 import { type EventRow, type LogPosition, type StoredEvent, rowToEnvelope } from './envelope';
+import { isDeadlock, isVersionConflict } from './errors';
 import { migrations } from './migrations';
 import { type ReadAllOptions, type ReadAllResult, readAllEvents } from './read-all';
 import { EVENT_COLUMNS, ident, statementName } from './sql';
@@ -59,6 +60,24 @@ export const withTransaction = async <T>(pool: Pool, fn: (tx: PoolClient) => Pro
     throw e;
   } finally {
     client.release(broken);
+  }
+};
+
+/**
+ * withTransaction, run again in a NEW transaction when it lost a race on a stream (a version
+ * conflict, or StaleTransactionError: its id is older than an append that committed meanwhile) or
+ * was chosen as a deadlock victim. For work that joins several command handlers in one transaction
+ * (a dispute command and the order-facts saga it drives): a handler cannot retry inside a caller's
+ * transaction, whose id stays stale. `fn` must be safe to re-run: it only reads and writes inside
+ * the transaction. An If-Match mismatch fails the same way each time and is thrown after the retries.
+ */
+export const withRetriedTransaction = async <T>(pool: Pool, fn: (tx: PoolClient) => Promise<T>, maxRetries = 3): Promise<T> => {
+  for (let n = 0; ; n++) {
+    try {
+      return await withTransaction(pool, fn);
+    } catch (e) {
+      if (n >= maxRetries || !(isVersionConflict(e) || isDeadlock(e))) throw e;
+    }
   }
 };
 

@@ -1,5 +1,5 @@
 import { type TestDatabase, testDatabase } from '@bp/testing';
-import { type EventStore, START, StaleTransactionError, createEventStore, recordInbox } from '../src';
+import { type EventStore, START, StaleTransactionError, VersionConflictError, createEventStore, recordInbox, withRetriedTransaction } from '../src';
 import { meta } from './fixtures';
 
 // read-all orders by transaction id (gap safety). A transaction that wrote something before it
@@ -50,4 +50,31 @@ it('still accepts an older transaction on a stream nobody touched since', async 
   } finally {
     early.release();
   }
+});
+
+it('withRetriedTransaction runs work that went stale again in a new transaction, which then appends in stream order', async () => {
+  await store.appendToStream(db.pool, 's-3', 0, [ev(1)], meta());
+  let attempts = 0;
+  const appended = await withRetriedTransaction(db.pool, async (tx) => {
+    attempts++;
+    await recordInbox(tx, db.schema, `00000000-0000-4000-8000-00000000001${attempts}`, 'test'); // takes a transaction id now
+    // A concurrent writer appends to the stream once, after our transaction took its id.
+    if (attempts === 1) await store.appendToStream(db.pool, 's-3', 1, [ev(2)], meta());
+    const head = (await store.readStream('s-3', { tx })).length;
+    return store.appendToStream(tx, 's-3', head, [ev(head + 1)], meta());
+  });
+  expect(attempts).toBe(2); // the first went stale; nothing of it was kept
+  expect(appended.map((e) => e.streamVersion)).toEqual([3]);
+  expect((await store.readStream('s-3')).map((e) => (e.data as { n: number }).n)).toEqual([1, 2, 3]);
+});
+
+it('withRetriedTransaction gives up after its retries and throws the conflict', async () => {
+  let attempts = 0;
+  await expect(
+    withRetriedTransaction(db.pool, async (tx) => {
+      attempts++;
+      return store.appendToStream(tx, 's-4', 5, [ev(1)], meta()); // the stream is not at 5, on every attempt
+    }, 2),
+  ).rejects.toBeInstanceOf(VersionConflictError);
+  expect(attempts).toBe(3);
 });

@@ -1,5 +1,5 @@
 import { DomainError, type Actor } from '@bp/contracts';
-import type { CommandResult, EventStore } from '@bp/eventstore';
+import { withRetriedTransaction, type CommandResult, type EventStore } from '@bp/eventstore';
 import type { PoolClient } from 'pg';
 import {
   disputeStreamId,
@@ -33,7 +33,8 @@ type Call = { disputeId: string; actor: Actor; now: string; expectedVersion?: nu
  */
 export const disputeActions = (d: ActionDeps) => {
   const run = (c: Call, build: (tx: PoolClient) => Promise<DisputeCommand['data']> | DisputeCommand['data'], type: DisputeCommand['type']): Result =>
-    d.store.withTransaction(async (tx) => {
+    // A new transaction when the saga's order-facts append went stale (a consumer appended there first).
+    withRetriedTransaction(d.store.pool, async (tx) => {
       const data = await build(tx);
       const command = { type, data, meta: { now: c.now, actor: c.actor } } as DisputeCommand;
       const opts = { tx, metadata: commandMetadata(c.actor, c.now), ...(c.expectedVersion !== undefined ? { expectedVersion: c.expectedVersion } : {}) };

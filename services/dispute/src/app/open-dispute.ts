@@ -1,5 +1,5 @@
 import type { Actor } from '@bp/contracts';
-import { loadAggregate, type CommandResult, type EventStore } from '@bp/eventstore';
+import { loadAggregate, withRetriedTransaction, type CommandResult, type EventStore } from '@bp/eventstore';
 import type { PoolClient } from 'pg';
 import {
   buyerLevelDecider,
@@ -35,7 +35,8 @@ const currentLevel = async (store: EventStore, buyerId: string, tx: PoolClient):
  * is retried from a fresh read, and refused DISPUTE_ALREADY_OPEN, rolling its dispute back too).
  */
 export const openDispute = (d: OpenDeps) => async (actor: Actor, disputeId: string, body: OpenDisputeBody, now: string): Promise<CommandResult<DisputeState>> =>
-  d.store.withTransaction(async (tx) => {
+  // A new transaction when ReserveDispute's order-facts append went stale (a consumer appended there first).
+  withRetriedTransaction(d.store.pool, async (tx) => {
     const order = await loadAggregate(d.store, orderFactsDecider, orderFactsStreamId(body.orderId), tx);
     const buyerId = order.state.status === 'unknown' ? actor.id : order.state.buyerId;
     const facts = disputeFactsOf(order.state, await currentLevel(d.store, buyerId, tx), d.expeditedLevels);
