@@ -180,10 +180,13 @@ const scenario = async (run: Run): Promise<string> => {
   const norm = (s: string) => ids.reduce((acc, id, i) => acc.split(id).join(`order#${i}`), s);
   const parts: string[] = [];
   for (const [i, orderId] of ids.entries()) {
-    const { rows } = await sut.service.ctx.pool.query<{ v: number; type: string }>(`SELECT stream_version AS v, type FROM "${schema}".events WHERE stream_id LIKE $1 ORDER BY stream_version`, [`%${orderId}%`]);
+    const { rows } = await sut.service.ctx.pool.query<{ v: number; type: string }>(`SELECT stream_version AS v, type FROM "${schema}".events WHERE stream_id = $1 ORDER BY stream_version`, [`order-${orderId}`]);
+    // The order's timeline stream (issue 4) records each upstream event once, in arrival order: the
+    // multiset of what it saw must not depend on duplicates or on the interleaving.
+    const { rows: observed } = await sut.service.ctx.pool.query<{ t: string }>(`SELECT data->>'type' AS t FROM "${schema}".events WHERE stream_id = $1`, [`timeline-${orderId}`]);
     const view = (await sut.request('GET', `/orders/${orderId}`, { as: buyer })).body;
     const { createdAt: _c, updatedAt: _u, placedAt: _p, deadlines: _d, ...stable } = view;
-    parts.push(norm(JSON.stringify({ i, log: rows.map((r) => `${r.v}:${r.type}`), status: stable.status, version: stable.version, disputeOpen: stable.disputeOpen, refunded: stable.refunded, closedReason: stable.closedReason, allowedActions: stable.allowedActions })));
+    parts.push(norm(JSON.stringify({ i, log: rows.map((r) => `${r.v}:${r.type}`), observed: observed.map((r) => r.t).sort(), status: stable.status, version: stable.version, disputeOpen: stable.disputeOpen, refunded: stable.refunded, closedReason: stable.closedReason, allowedActions: stable.allowedActions })));
   }
   const list = (await sut.request('GET', '/orders?limit=100', { as: buyer })).body.items.map((o: { orderId: string; status: string }) => `${ids.indexOf(o.orderId)}:${o.status}`).sort();
   parts.push(JSON.stringify(list));

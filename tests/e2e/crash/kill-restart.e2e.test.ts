@@ -111,6 +111,9 @@ describe('kill -9 a service mid-run and start it again: nothing is lost (issue 9
         const base = progress.confirmed;
         await eventually(async () => progress.confirmed >= base + 5 || lifecyclesDone, '5 more orders confirmed after the escrow restart', 2 * STEP_MS);
         if (lifecyclesDone) return;
+        // Killed while requests to it wait for their answer, so the kill hits live traffic.
+        await eventually(async () => (shop.inFlight.order ?? 0) > 0 || lifecyclesDone, 'a request to the order service in flight', STEP_MS, 5);
+        if (lifecyclesDone) return;
         await killAndRestart('order');
       };
 

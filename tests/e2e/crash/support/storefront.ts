@@ -24,6 +24,8 @@ export interface Storefront {
   as(role: Role, sub: string): Caller;
   /** Requests that got no answer and were sent again, per service. */
   retries: Record<string, number>;
+  /** Requests waiting for their answer right now, per service (a kill then hits live traffic). */
+  inFlight: Record<string, number>;
 }
 
 const NO_ANSWER_STATUSES = new Set([502, 503, 504]);
@@ -42,6 +44,7 @@ export const eventually = async (check: () => Promise<boolean>, what: string, ti
 export const createStorefront = (o: { urls: Record<ServiceName, string>; secret: string; deadlineMs?: number }): Storefront => {
   const deadlineMs = o.deadlineMs ?? 60_000;
   const retries: Record<string, number> = {};
+  const inFlight: Record<string, number> = {};
 
   const send = async (service: ServiceName, method: string, path: string, token: string, body?: unknown, key?: string): Promise<Reply> => {
     const until = Date.now() + deadlineMs;
@@ -53,6 +56,7 @@ export const createStorefront = (o: { urls: Record<ServiceName, string>; secret:
         await pause(Math.min(50 * attempt, 500));
       }
       let res: globalThis.Response;
+      inFlight[service] = (inFlight[service] ?? 0) + 1;
       try {
         res = await fetch(`${o.urls[service]}${path}`, {
           method,
@@ -70,6 +74,7 @@ export const createStorefront = (o: { urls: Record<ServiceName, string>; secret:
         // fetch failed: refused, reset, closed mid-response, or our timeout.
         const cause = (err as { cause?: { code?: string; message?: string } }).cause;
         lastError = cause?.code ?? cause?.message ?? (err as Error).message;
+        inFlight[service]!--;
         continue;
       }
       let text: string;
@@ -78,6 +83,8 @@ export const createStorefront = (o: { urls: Record<ServiceName, string>; secret:
       } catch (err) {
         lastError = `body: ${(err as Error).message}`;
         continue;
+      } finally {
+        inFlight[service]!--;
       }
       if (NO_ANSWER_STATUSES.has(res.status)) {
         lastError = `${res.status}`;
@@ -95,6 +102,7 @@ export const createStorefront = (o: { urls: Record<ServiceName, string>; secret:
 
   return {
     retries,
+    inFlight,
     as(role, sub) {
       const token = signDevToken({ sub, role, secret: o.secret, ttl: 'PT2H' });
       return {
