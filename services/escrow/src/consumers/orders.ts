@@ -26,7 +26,7 @@ export const orderHandlers = (app: EscrowApp, clock: Clock): Handlers => {
       await run(tx, e, (meta) => ({ type: 'RefundOnCancellation', data: { eventId: e.id, orderId: e.data.orderId, source: 'OrderCancelled', refundDue: e.data.paid }, meta }));
     }),
     ...on(OrderClosed, async (tx, e) => {
-      await run(tx, e, (meta) => ({ type: 'RefundOnCancellation', data: { eventId: e.id, orderId: e.data.orderId, source: 'OrderClosed', refundDue: e.data.refundDue }, meta }));
+      await run(tx, e, (meta) => ({ type: 'RefundOnCancellation', data: { eventId: e.id, orderId: e.data.orderId, source: 'OrderClosed', refundDue: e.data.refundDue, ...(e.data.disputeId ? { disputeId: e.data.disputeId } : {}) }, meta }));
     }),
   };
 };

@@ -48,6 +48,15 @@ describe('RefundOnCancellation (O4)', () => {
     escrow.given(history(placed(), capture(), cancelled())).when(cancelled()).thenNothingHappens();
     escrow.given(history(placed(), capture(), completed())).when(cancelled()).thenNothingHappens();
   });
+  it('R5: an OrderClosed(REFUNDED) of a settled dispute that arrives before the DisputeSettled waits for it; after it, nothing more moves', () => {
+    const closedBySettlement = cmd('RefundOnCancellation', { eventId: 'ev-close', orderId: ORDER, source: 'OrderClosed', refundDue: false, disputeId: 'd1' });
+    escrow.given(paid()).when(closedBySettlement).thenRefuses('DISPUTE_SETTLEMENT_PENDING');
+    escrow.given(history(placed(), capture(), settled('d1', 10_000, false))).when(closedBySettlement).then((events, s) => {
+      expect(moved(events)).toEqual([]);
+      expect(ofType(events, 'RefundRequested')).toEqual([]);
+      expect(view(s)).toMatchObject({ held: USD(0), refunded: USD(10_000) });
+    });
+  });
   it('R6: a fast refund already paid counts towards the full refund', () => {
     const { state } = run([placed(), capture(), fastRefund('d1', 4_000), cancelled()]);
     expect(view(state)).toMatchObject({ held: USD(0), refunded: USD(10_000), exposure: USD(0), writtenOff: USD(0) });

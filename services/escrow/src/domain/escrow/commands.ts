@@ -39,6 +39,8 @@ export type ReleaseOnCompletion = Cmd<'ReleaseOnCompletion', {
 /** orders.v1 OrderCancelled (paid) / OrderClosed (refundDue). What is held is refunded whatever the flag says. */
 export type RefundOnCancellation = Cmd<'RefundOnCancellation', {
   eventId: string; orderId: string; source: 'OrderCancelled' | 'OrderClosed'; refundDue: boolean;
+  /** OrderClosed(REFUNDED) by a dispute's full-refund settlement: that settlement moves the money. */
+  disputeId?: string;
 }>;
 /** disputes.v1 DisputeSettled: `refund` includes `compensation` (return shipping), as in the catalogue. */
 export type ApplyDisputeSettlement = Cmd<'ApplyDisputeSettlement', {

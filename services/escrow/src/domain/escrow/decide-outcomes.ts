@@ -29,6 +29,11 @@ export const releaseOnCompletion = ({ data, meta }: ReleaseOnCompletion, s: Know
  */
 export const refundOnCancellation = ({ data, meta }: RefundOnCancellation, s: KnownEscrow): EscrowEvent[] => {
   if (isFinal(s)) return [];
+  // The order closes REFUNDED as soon as it hears of a full-refund settlement; escrow may hear of the
+  // order first (orders.v1 and disputes.v1 are not ordered with each other). The settlement moves the
+  // money (refund, compensation, exposure): wait for it, as releaseOnCompletion does (R5, E3).
+  if (data.disputeId !== undefined && s.disputes[data.disputeId]?.settledRefund === undefined)
+    refuse('DISPUTE_SETTLEMENT_PENDING', 'waiting for DisputeSettled');
   const m = mover(s, data.eventId, meta.now);
   const recovered = recoverAllExposure(s, m);
   const left = holdOf(s).hold - recovered;
