@@ -38,7 +38,7 @@ export const measureEventstore = (databaseUrl: string, streams: number, say: (l:
   return {
     streams,
     appends,
-    readAll: { emmett: figure(output, /^read-all .*emmett/), bp: figure(output, /^read-all .*bp readAll/) },
+    readAll: { emmett: figure(output, /^read-all events\/s.*emmett/), bp: figure(output, /^read-all events\/s.*bp readAll/) },
     output,
   };
 };
