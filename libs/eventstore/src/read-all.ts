@@ -1,7 +1,7 @@
 import type { EventRegistry } from '@bp/contracts';
 import type { Pool, PoolClient } from 'pg';
 import { type EventRow, type LogPosition, type StoredEvent, comparePositions, rowToStored } from './envelope';
-import { EVENT_COLUMNS, ident } from './sql';
+import { EVENT_COLUMNS, ident, statementName } from './sql';
 
 export interface ReadAllOptions {
   after: LogPosition;
@@ -74,7 +74,9 @@ export const readAllEvents = async (
   const filtered = opts.types !== undefined;
   const params: unknown[] = [opts.after.txId, opts.after.position, opts.limit];
   if (filtered) params.push(opts.types);
-  const { rows } = await db.query<EventRow & { is_tail: boolean | null }>(readAllSql(ident(schema), filtered, opts.held === true), params);
+  // Every relay poll and page runs it: a named statement is parsed and planned once per connection.
+  const text = readAllSql(ident(schema), filtered, opts.held === true);
+  const { rows } = await db.query<EventRow & { is_tail: boolean | null }>({ name: statementName(text), text, values: params });
   const events: StoredEvent[] = [];
   let tail: LogPosition | undefined;
   let held = false;
