@@ -78,6 +78,37 @@ describe('N2 reminders', () => {
     }
   });
 
+  describe('D9, N2: 24 h left to ship the replacement of a resend', () => {
+    const agreed = 'marketplace.dispute.resend-agreed.v1';
+    // The sample's shipBy is 2026-01-19T00:00Z; the lead is the ship reminder's 24 h.
+    const at = '2026-01-18T00:00:00.000Z';
+
+    it('D9, N2: armed for the seller at shipBy − 24 h when a resend is agreed or ruled, and sent once', () => {
+      for (const given of [[], [observe('marketplace.dispute.escalated.v1')]]) {
+        const { state } = run([...given, observe(agreed)]);
+        expect(state.armed.resend_ship).toEqual({ at, deadline: '2026-01-19T00:00:00.000Z', to: 'seller' });
+        const fired = run([fire('resend_ship', at), fire('resend_ship', at)], state);
+        expect(fired.events).toEqual([{ type: 'ReminderSent', data: { orderId: 'o-1', reminder: 'resend_ship', deadline: '2026-01-19T00:00:00.000Z', to: 'seller' } }]);
+      }
+    });
+
+    it('D9, N2: disarmed when the replacement ships, never sent after that', () => {
+      const { state, events } = run([observe(agreed), observe('marketplace.dispute.resend-shipped.v1', '2026-01-15T00:00:00.000Z')]);
+      expect(events.at(-1)).toEqual({ type: 'ReminderDisarmed', data: { orderId: 'o-1', reminder: 'resend_ship' } });
+      expect(reminderDeadlines(state)).toEqual([]);
+      expect(run([fire('resend_ship', at)], state).events).toEqual([]);
+    });
+
+    it.each(['marketplace.dispute.escalated.v1', 'marketplace.dispute.withdrawn.v1', 'marketplace.dispute.settled.v1', 'marketplace.order.closed.v1'])(
+      'D9, N2: disarmed when the wait for the replacement ends (%s), never sent after that',
+      (ceType) => {
+        const { state } = run([observe(agreed), observe(ceType)]);
+        expect(state.armed.resend_ship).toBeUndefined();
+        expect(run([fire('resend_ship', at)], state).events).toEqual([]);
+      },
+    );
+  });
+
   it('arms nothing for a deadline already past', () => {
     expect(run([observe('marketplace.order.paid.v1', '2026-02-01T00:00:00.000Z')]).events).toEqual([]);
   });

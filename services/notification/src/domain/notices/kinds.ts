@@ -41,6 +41,7 @@ export const NoticeKinds = {
   reminder_dispute_answer: { actionable: true, emailCategory: 'reminders' },
   reminder_ship: { actionable: true, emailCategory: 'reminders' },
   reminder_return_ship: { actionable: true, emailCategory: 'reminders' },
+  reminder_resend_ship: { actionable: true, emailCategory: 'reminders' },
   reminder_sla_at_risk: { actionable: true, emailCategory: 'reminders' },
 } as const satisfies Record<string, { actionable: boolean; emailCategory: string }>;
 

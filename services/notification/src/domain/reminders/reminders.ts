@@ -9,7 +9,7 @@ import type { OrderFacts } from '../routing/order-facts';
  * went away (the seller answered, the parcel shipped) is disarmed and never sent; a fired deadline
  * that no longer matches an armed reminder does nothing.
  */
-export const ReminderKinds = ['protection_ending', 'ship', 'dispute_answer', 'return_ship', 'sla_at_risk'] as const;
+export const ReminderKinds = ['protection_ending', 'ship', 'dispute_answer', 'return_ship', 'resend_ship', 'sla_at_risk'] as const;
 export type ReminderKind = (typeof ReminderKinds)[number];
 type Party = 'buyer' | 'seller' | 'agents';
 
@@ -18,6 +18,7 @@ const noticeOf: Record<ReminderKind, NoticeKind> = {
   ship: 'reminder_ship',
   dispute_answer: 'reminder_dispute_answer',
   return_ship: 'reminder_return_ship',
+  resend_ship: 'reminder_resend_ship',
   sla_at_risk: 'reminder_sla_at_risk',
 };
 
@@ -59,8 +60,8 @@ export const evolveReminders = (s: ReminderState, e: ReminderEvent): ReminderSta
 
 type Lead = keyof Policy['notifications'];
 type Effect = { arm: ReminderKind; deadlineField: string; lead: Lead; to: Party } | { disarm: ReminderKind[] };
-const ORDER_ENDED: Effect = { disarm: ['protection_ending', 'ship'] };
-const DISPUTE_ENDED: Effect = { disarm: ['dispute_answer', 'return_ship', 'sla_at_risk'] };
+const ORDER_ENDED: Effect = { disarm: ['protection_ending', 'ship', 'resend_ship'] };
+const DISPUTE_ENDED: Effect = { disarm: ['dispute_answer', 'return_ship', 'resend_ship', 'sla_at_risk'] };
 /** An outcome was reached by agreement, seller silence or ruling: the answer and the ruling are no longer due. */
 const ANSWERED: Effect = { disarm: ['dispute_answer', 'sla_at_risk'] };
 
@@ -80,13 +81,16 @@ export const reminderEffects: Record<string, Effect[]> = {
   'marketplace.dispute.opened.v1': [{ arm: 'dispute_answer', deadlineField: 'sellerRespondBy', lead: 'sellerAnswerReminder', to: 'seller' }],
   'marketplace.dispute.proposal-edited.v1': [{ arm: 'dispute_answer', deadlineField: 'respondBy', lead: 'sellerAnswerReminder', to: 'seller' }],
   'marketplace.dispute.counter-proposed.v1': [{ disarm: ['dispute_answer'] }],
+  // D9: a resend not shipped in time (or either party) escalates: its ship-by no longer applies.
   'marketplace.dispute.escalated.v1': [
-    { disarm: ['dispute_answer'] },
+    { disarm: ['dispute_answer', 'resend_ship'] },
     { arm: 'sla_at_risk', deadlineField: 'rulingDueAt', lead: 'slaAtRiskReminder', to: 'agents' },
   ],
   // The seller accepted (or an agent ruled): no answer or ruling is awaited any more, a return is.
   'marketplace.dispute.return-requested.v1': [ANSWERED, { arm: 'return_ship', deadlineField: 'shipBy', lead: 'returnShipReminder', to: 'buyer' }],
-  'marketplace.dispute.resend-agreed.v1': [ANSWERED],
+  // D9: the seller ships the replacement by shipBy; N2's "24 h left to ship" is the order's ship lead.
+  'marketplace.dispute.resend-agreed.v1': [ANSWERED, { arm: 'resend_ship', deadlineField: 'shipBy', lead: 'shipReminder', to: 'seller' }],
+  'marketplace.dispute.resend-shipped.v1': [{ disarm: ['resend_ship'] }],
   'marketplace.dispute.return-shipped.v1': [{ disarm: ['return_ship'] }],
   'marketplace.dispute.settled.v1': [DISPUTE_ENDED],
   'marketplace.dispute.withdrawn.v1': [DISPUTE_ENDED],

@@ -36,5 +36,6 @@ export const en: FullCatalog = {
   reminder_dispute_answer: { subject: 'Reminder: answer the dispute on order {orderId}', body: "Answer the dispute on order {orderId} by {deadline}, or the buyer's proposal is accepted." },
   reminder_ship: { subject: 'Reminder: ship order {orderId}', body: 'Ship order {orderId} by {deadline}, or it closes with a full refund to the buyer.' },
   reminder_return_ship: { subject: 'Reminder: ship your return for order {orderId}', body: "Ship the return for order {orderId} by {deadline}, or the dispute closes in the seller's favour." },
+  reminder_resend_ship: { subject: 'Reminder: ship the replacement for order {orderId}', body: 'Ship the replacement for order {orderId} and enter the tracking number by {deadline}, or the dispute goes to arbitration.' },
   reminder_sla_at_risk: { subject: 'Ruling due soon on order {orderId}', body: 'The ruling on the dispute for order {orderId} is due {deadline}.' },
 };

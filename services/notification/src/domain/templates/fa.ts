@@ -36,5 +36,6 @@ export const fa: Catalog = {
   reminder_dispute_answer: { subject: 'یادآوری: به اختلاف سفارش {orderId} پاسخ دهید', body: 'تا {deadline} به اختلاف سفارش {orderId} پاسخ دهید، وگرنه پیشنهاد خریدار پذیرفته می‌شود.' },
   reminder_ship: { subject: 'یادآوری: سفارش {orderId} را ارسال کنید', body: 'سفارش {orderId} را تا {deadline} ارسال کنید، وگرنه با بازپرداخت کامل به خریدار بسته می‌شود.' },
   reminder_return_ship: { subject: 'یادآوری: مرجوعی سفارش {orderId} را ارسال کنید', body: 'مرجوعی سفارش {orderId} را تا {deadline} ارسال کنید، وگرنه اختلاف به نفع فروشنده بسته می‌شود.' },
+  reminder_resend_ship: { subject: 'یادآوری: کالای جایگزین سفارش {orderId} را ارسال کنید', body: 'کالای جایگزین سفارش {orderId} را تا {deadline} ارسال و کد رهگیری را وارد کنید، وگرنه اختلاف به داوری می‌رود.' },
   reminder_sla_at_risk: { subject: 'مهلت رأی سفارش {orderId} نزدیک است', body: 'مهلت رأی اختلاف سفارش {orderId} تا {deadline} است.' },
 };

@@ -36,5 +36,6 @@ export const ja: Catalog = {
   reminder_dispute_answer: { subject: 'リマインダー: 注文 {orderId} の紛争に回答してください', body: '{deadline} までに注文 {orderId} の紛争に回答してください。回答がない場合は購入者の提案が承諾されます。' },
   reminder_ship: { subject: 'リマインダー: 注文 {orderId} を発送してください', body: '{deadline} までに注文 {orderId} を発送してください。発送がない場合は購入者に全額返金されて終了します。' },
   reminder_return_ship: { subject: 'リマインダー: 注文 {orderId} の返品を発送してください', body: '{deadline} までに注文 {orderId} の返品を発送してください。期限を過ぎると紛争は出品者の勝ちで終了します。' },
+  reminder_resend_ship: { subject: 'リマインダー: 注文 {orderId} の代替品を発送してください', body: '{deadline} までに注文 {orderId} の代替品を発送して追跡番号を入力してください。発送がない場合、紛争は仲裁に進みます。' },
   reminder_sla_at_risk: { subject: '注文 {orderId} の裁定期限が近づいています', body: '注文 {orderId} の紛争の裁定期限は {deadline} です。' },
 };

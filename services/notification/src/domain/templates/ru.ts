@@ -36,5 +36,6 @@ export const ru: Catalog = {
   reminder_dispute_answer: { subject: 'Напоминание: ответьте на спор по заказу {orderId}', body: 'Ответьте на спор по заказу {orderId} до {deadline}, иначе предложение покупателя будет принято.' },
   reminder_ship: { subject: 'Напоминание: отправьте заказ {orderId}', body: 'Отправьте заказ {orderId} до {deadline}, иначе он закроется с полным возвратом покупателю.' },
   reminder_return_ship: { subject: 'Напоминание: отправьте возврат по заказу {orderId}', body: 'Отправьте возврат по заказу {orderId} до {deadline}, иначе спор закроется в пользу продавца.' },
+  reminder_resend_ship: { subject: 'Напоминание: отправьте замену по заказу {orderId}', body: 'Отправьте замену по заказу {orderId} и укажите трек-номер до {deadline}, иначе спор передаётся в арбитраж.' },
   reminder_sla_at_risk: { subject: 'Скоро срок решения по заказу {orderId}', body: 'Решение по спору о заказе {orderId} нужно вынести до {deadline}.' },
 };
