@@ -7,8 +7,8 @@
  * Seeding (fast path): a few lifecycles per service are run through the services' own deciders (the
  * domain test fixtures), then cloned with their ids suffixed, WINDOW lifecycles interleaved step by
  * step, and bulk-inserted into a scratch schema's log (events encoded by the service's registry, one
- * transaction per chunk). Rebuild = rebuildProjection as `ops replay` calls it (decode/upcast
- * included). After each path the read models' checksums are taken: both paths must give the same
+ * transaction per chunk). Rebuild = rebuildProjections (every projection of the service at once,
+ * as `ops replay` runs them; decode/upcast included). After each path the read models' checksums are taken: both paths must give the same
  * rows, or the bench fails.
  *
  * Env: BENCH_EVENTS (events per service, default 100000), BENCH_SERVICES (comma list, default all),
@@ -16,7 +16,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { systemActor, type EventRegistry } from '@bp/contracts';
-import { type DomainEvent, type Projection, createEventStore, prepareEvents, rebuildProjection } from '@bp/eventstore';
+import { type DomainEvent, type Projection, createEventStore, prepareEvents, rebuildProjections } from '@bp/eventstore';
 import type { ServiceContext, ServiceModule } from '@bp/runtime';
 import { makePolicy } from '@bp/timers';
 import { Pool } from 'pg';
@@ -203,8 +203,7 @@ const checksums = async (pool: Pool, schema: string): Promise<string> => {
 const rebuildAll = async (store: ReturnType<typeof createEventStore>, projections: readonly Projection[], perEvent: boolean) => {
   const started = process.hrtime.bigint();
   const cpu = process.cpuUsage();
-  let events = 0;
-  for (const p of projections) events += (await rebuildProjection(store, p, { perEvent })).events;
+  const events = (await rebuildProjections(store, projections, { perEvent })).reduce((n, p) => n + p.events, 0);
   const used = process.cpuUsage(cpu);
   // Node's own CPU over the wall time: the rest is PostgreSQL (reading the log, writing the rows) and waiting.
   return { events, seconds: Number(process.hrtime.bigint() - started) / 1e9, nodeCpuSeconds: (used.user + used.system) / 1e6 };

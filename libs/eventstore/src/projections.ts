@@ -48,8 +48,19 @@ export interface KeyedRebuild<R> {
 /** Statements stay below this many rows (message size, parse memory). */
 export const WRITE_CHUNK = 5000;
 
+/**
+ * Writes in chunks, the next chunk's statement built (JSON.stringify) while Postgres runs the
+ * previous one: the connection queues it. At most two in flight, so memory stays at two chunks.
+ */
 export const inChunks = async <T>(items: T[], write: (chunk: T[]) => Promise<unknown>, size = WRITE_CHUNK): Promise<void> => {
-  for (let i = 0; i < items.length; i += size) await write(items.slice(i, i + size));
+  let previous: Promise<unknown> = Promise.resolve();
+  for (let i = 0; i < items.length; i += size) {
+    const current = write(items.slice(i, i + size));
+    current.catch(() => {}); // awaited below; an error there fails the write
+    await previous;
+    previous = current;
+  }
+  await previous;
 };
 
 /**
@@ -192,4 +203,20 @@ export const rebuildProjection = async (store: EventStore, projection: Projectio
     await batch.finish(tx);
     return { events: count };
   });
+};
+
+/**
+ * Every projection of a service rebuilt at once, each in its own transaction on its own connection
+ * (their tables are disjoint): one projection's fold in Node overlaps another's writes in Postgres.
+ * Counts per projection, in the order given.
+ */
+export const rebuildProjections = (store: EventStore, projections: readonly Projection[], opts: RebuildOptions = {}): Promise<{ name: string; events: number }[]> =>
+  allSettledOrThrow(projections.map(async (p) => ({ name: p.name, ...(await rebuildProjection(store, p, opts)) })));
+
+/** Promise.all that, when one fails, still waits for the others: no transaction is left running. */
+export const allSettledOrThrow = async <T>(promises: Promise<T>[]): Promise<T[]> => {
+  const settled = await Promise.allSettled(promises);
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return settled.map((r) => (r as PromiseFulfilledResult<T>).value);
 };

@@ -1,6 +1,6 @@
 import type { EventEnvelope } from '@bp/contracts';
 import { type TestDatabase, testDatabase } from '@bp/testing';
-import { type EventStore, type Projection, commandHandler, createEventStore, inlineProjections, rebuildProjection } from '../src';
+import { type EventStore, type Projection, commandHandler, createEventStore, inlineProjections, rebuildProjection, rebuildProjections } from '../src';
 import { type CounterCommand, counter, meta } from './fixtures';
 
 let db: TestDatabase;
@@ -75,5 +75,35 @@ describe('projections', () => {
     const broken: Projection = { ...projection, apply: async () => Promise.reject(new Error('bad row')) };
     await expect(rebuildProjection(store, broken)).rejects.toThrow('bad row');
     expect(await checksum()).toEqual(before);
+  });
+
+  it('rebuildProjections: every projection at once, each in its own transaction, the same rows', async () => {
+    const projection = totals(db.schema);
+    // A second read model over the same log, in its own table: events seen per stream.
+    const t = `${db.schema}.counter_seen`;
+    const seen: Projection = {
+      name: 'counter_seen',
+      handles: ['Added', 'Noted'],
+      migrate: async (q) => void (await q.query(`CREATE TABLE IF NOT EXISTS ${t} (id text PRIMARY KEY, n int NOT NULL)`)),
+      apply: async (tx, e) => void (await tx.query(`INSERT INTO ${t} VALUES ($1, 1) ON CONFLICT (id) DO UPDATE SET n = ${t}.n + 1`, [e.streamId])),
+      reset: async (tx) => void (await tx.query(`TRUNCATE ${t}`)),
+    };
+    await seen.migrate(db.pool);
+    const seenSum = async () => (await db.pool.query(`SELECT sum(n)::int AS n, count(*)::int AS ids FROM ${t}`)).rows[0];
+    const before = await checksum();
+    await db.pool.query(`UPDATE ${db.schema}.counter_totals SET total = -1`);
+    const pool = db.newPool({ max: 4 });
+    const s = createEventStore({ pool, schema: db.schema });
+    expect(await rebuildProjections(s, [projection, seen])).toEqual([
+      { name: 'counter_totals', events: 200 },
+      { name: 'counter_seen', events: 201 },
+    ]);
+    expect(await checksum()).toEqual(before);
+    expect(await seenSum()).toEqual({ n: 201, ids: 12 });
+    const broken: Projection = { ...seen, name: 'broken', apply: async () => Promise.reject(new Error('bad row')) };
+    await expect(rebuildProjections(s, [projection, broken])).rejects.toThrow('bad row');
+    expect(await seenSum()).toEqual({ n: 201, ids: 12 }); // the failed rebuild rolled back
+    expect(await checksum()).toEqual(before);
+    await pool.end();
   });
 });

@@ -1,4 +1,4 @@
-import { type EventStore, type Projection, rebuildProjection } from '@bp/eventstore';
+import { type EventStore, type Projection, allSettledOrThrow, rebuildProjection } from '@bp/eventstore';
 import type { ServiceModule } from '@bp/runtime';
 import type { PoolClient } from 'pg';
 import type { OpsContext } from './context';
@@ -52,10 +52,10 @@ const checksum = async (tx: PoolClient, table: string): Promise<TableChecksum> =
  */
 export const replay = async (ctx: OpsContext, module: ServiceModule): Promise<ProjectionReplay[]> => {
   const sctx = serviceContextFor(ctx, module);
-  const results: ProjectionReplay[] = [];
-  for (const projection of module.projections?.(sctx) ?? []) {
-    results.push(
-      await sctx.store.withTransaction(async (tx) => {
+  // All at once, each on its own connection (as rebuildProjections does): their tables are disjoint.
+  return allSettledOrThrow(
+    (module.projections?.(sctx) ?? []).map((projection) =>
+      sctx.store.withTransaction(async (tx): Promise<ProjectionReplay> => {
         const tables = await projectionTables(tx, projection);
         if (tables.length) await tx.query(`LOCK TABLE ${tables.join(', ')} IN ACCESS EXCLUSIVE MODE`);
         const before: TableChecksum[] = [];
@@ -68,9 +68,8 @@ export const replay = async (ctx: OpsContext, module: ServiceModule): Promise<Pr
         const identical = before.every((b, i) => b.md5 === after[i]!.md5 && b.rows === after[i]!.rows);
         return { projection: projection.name, events, before, after, identical };
       }),
-    );
-  }
-  return results;
+    ),
+  );
 };
 
 export const printReplay = (ctx: OpsContext, service: string, results: ProjectionReplay[]): void => {

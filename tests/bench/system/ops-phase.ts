@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { rebuildProjection } from '@bp/eventstore';
+import { rebuildProjections } from '@bp/eventstore';
 import type { ServiceModule, ServiceName } from '@bp/runtime';
 import * as dispute from '../../../services/dispute/src';
 import * as escrow from '../../../services/escrow/src';
@@ -18,7 +18,7 @@ import { ROOT, type SystemUnderTest } from './system-under-test';
  * cross-service check takes over everything the run created. Replay is measured twice:
  * `ops replay <service>` as an operator runs it (the built CLI: process start, a checksum of every
  * table before and after, IDENTICAL or not against what the live system built), then
- * rebuildProjection called directly per projection, which is the replay speed itself.
+ * rebuildProjections called directly (every projection at once), which is the replay speed itself.
  */
 export interface ReplayFigure {
   service: ServiceName;
@@ -78,9 +78,8 @@ export const measureOps = async (sut: SystemUnderTest, say: (l: string) => void)
       if (!cli.identical) say(`  ! ops replay ${name}:\n${cli.out.split('\n').slice(0, 12).join('\n')}`);
       const m = moduleOf(name);
       const sctx = serviceContextFor(ctx, m);
-      let events = 0;
       const t0 = performance.now();
-      for (const p of m.projections?.(sctx) ?? []) events += (await rebuildProjection(sctx.store, p)).events;
+      const events = (await rebuildProjections(sctx.store, m.projections?.(sctx) ?? [])).reduce((n, p) => n + p.events, 0);
       const seconds = (performance.now() - t0) / 1000;
       const { rows } = await ctx.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM "${name}".events`);
       const f: ReplayFigure = { service: name, cliSeconds: cli.seconds, cliEvents: cli.events, identical: cli.identical, events, seconds, eventsPerSecond: events / seconds, logEvents: rows[0]!.n };
