@@ -40,3 +40,7 @@ export const deadLetterMessage = ({ topic, partition, message, error, attempts }
   headers[DltHeaders.attempts] = String(attempts);
   return { key: message.key, value: message.value, headers };
 };
+
+/** A dead letter's headers as they were before it died (every dlt_* one dropped): what a redrive sends. */
+export const originalHeaders = (headers: IHeaders = {}): IHeaders =>
+  Object.fromEntries(Object.entries(headers).filter(([name, v]) => !name.startsWith('dlt_') && v !== undefined));

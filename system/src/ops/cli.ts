@@ -1,7 +1,9 @@
 import { durationMs, isIsoDuration } from '@bp/timers';
 import { isServiceName, serviceModule } from '../modules';
 import { opsContextFromEnv, type OpsContext } from './context';
+import { deadLetters, printDeadLetters } from './dead-letters';
 import { parked, printParked } from './parked';
+import { type DltSelector, parseDltSelector, printRedrive, redrive } from './redrive';
 import { parseBound, republish } from './republish';
 import { printReplay, replay } from './replay';
 import { parseResetTarget, resetOffsets } from './reset-offsets';
@@ -17,18 +19,22 @@ const USAGE = `usage: npm run ops -- <command>
   replay <service>                            rebuild the service's read models; checksums before/after
   republish <service> --from <pos|time> [--to <pos|time>]   re-send public events (same ce_id)
   reset-offsets <group> --to earliest|<time>  move a stopped consumer group's offsets
+  dead-letters [<group>]                      every consumer group's (or one group's) dead letters
+  redrive <group> --offset <[partition:]n>… | --all   re-send dead letters to their topic, once each
 Configuration: the services' environment (DATABASE_URL, KAFKA_BROKERS, SERVICE_URLS, JWT_SECRET…),
 defaulting to what \`npm start\` runs.`;
 
 class UsageError extends Error {}
 
-const flag = (args: string[], name: string): string | undefined => {
-  const i = args.indexOf(name);
-  if (i < 0) return undefined;
-  const v = args[i + 1];
-  if (v === undefined || v.startsWith('--')) throw new UsageError(`${name} needs a value`);
-  return v;
-};
+/** Every value of a repeatable flag (`--offset 3 --offset 5`). */
+const flagValues = (args: string[], name: string): string[] =>
+  args.flatMap((a, i) => {
+    if (a !== name) return [];
+    const v = args[i + 1];
+    if (v === undefined || v.startsWith('--')) throw new UsageError(`${name} needs a value`);
+    return [v];
+  });
+const flag = (args: string[], name: string): string | undefined => flagValues(args, name)[0];
 const service = (s: string | undefined) => {
   if (!s || !isServiceName(s)) throw new UsageError(`expected a service: order, escrow, dispute or notification (got ${s ?? 'nothing'})`);
   return serviceModule(s);
@@ -83,6 +89,21 @@ export const runOps = async (ctx: OpsContext, argv: string[]): Promise<number> =
       if (!group || group.startsWith('--') || !to) throw new UsageError('reset-offsets <group> --to earliest|<ISO time>');
       for (const t of await resetOffsets(ctx, group, parseResetTarget(to)))
         ctx.out(`${group} ${t.topic}: ${t.partitions.map((p) => `p${p.partition}→${p.offset}`).join(' ') || 'no partitions'}`);
+      return 0;
+    }
+    case 'dead-letters': {
+      if (args[0]?.startsWith('--')) throw new UsageError('dead-letters [<group>]');
+      printDeadLetters(ctx, await deadLetters(ctx, args[0]));
+      return 0;
+    }
+    case 'redrive': {
+      const group = args[0];
+      const all = args.includes('--all');
+      const offsets = flagValues(args, '--offset');
+      const selectors = offsets.map(parseDltSelector).filter((s): s is DltSelector => s !== undefined);
+      if (!group || group.startsWith('--') || all === offsets.length > 0 || selectors.length < offsets.length)
+        throw new UsageError('redrive <group> --offset <[partition:]offset>… | --all');
+      printRedrive(ctx, group, await redrive(ctx, group, all ? 'all' : selectors));
       return 0;
     }
     default:
