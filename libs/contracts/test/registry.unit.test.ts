@@ -30,6 +30,14 @@ describe('event registry', () => {
     expect(() => registry.decode('OrderPaidTest', 4, {})).toThrow('unsupported version');
   });
 
+  it('decodeStored (rebuilds): the current version as appended, without a second validation; older ones upcast and validated', () => {
+    const stored = { orderId: 'o1', total: { amount: 500, currency: 'USD' } };
+    expect(registry.decodeStored('OrderPaidTest', 3, stored)).toBe(stored);
+    expect(registry.decodeStored('OrderPaidTest', 1, { orderId: 'o1', amountCents: 500 })).toEqual(stored);
+    expect(() => registry.decodeStored('OrderPaidTest', 1, { orderId: 'o1', amountCents: 1.5 })).toThrow();
+    expect(() => registry.decodeStored('OrderPaidTest', 4, stored)).toThrow('unsupported version');
+  });
+
   it('finds a definition by CloudEvents type', () => {
     expect(registry.byCloudEventType('marketplace.test.paid.v1')?.type).toBe('OrderPaidTest');
   });

@@ -20,11 +20,14 @@ export interface EventRow {
   position: string;
 }
 
-/** Registered types are upcast and validated on read; private unregistered types pass through. */
-export const decodeData = (registry: EventRegistry | undefined, type: string, version: number, data: unknown): unknown =>
-  registry?.has(type) ? registry.decode(type, version, data) : data;
+/**
+ * Registered types are upcast and validated on read (`trusted`: only upcast ones are validated, see
+ * EventRegistry.decodeStored); private unregistered types pass through.
+ */
+export const decodeData = (registry: EventRegistry | undefined, type: string, version: number, data: unknown, trusted = false): unknown =>
+  !registry?.has(type) ? data : trusted ? registry.decodeStored(type, version, data) : registry.decode(type, version, data);
 
-export const rowToEnvelope = (row: EventRow, registry?: EventRegistry): EventEnvelope => ({
+export const rowToEnvelope = (row: EventRow, registry?: EventRegistry, trusted = false): EventEnvelope => ({
   id: row.event_id,
   type: row.type,
   schemaVersion: row.schema_version,
@@ -34,7 +37,7 @@ export const rowToEnvelope = (row: EventRow, registry?: EventRegistry): EventEnv
   correlationId: row.metadata.correlationId,
   causationId: row.metadata.causationId,
   actor: row.metadata.actor,
-  data: decodeData(registry, row.type, row.schema_version, row.data),
+  data: decodeData(registry, row.type, row.schema_version, row.data, trusted),
 });
 
 export const rowToStored = (row: EventRow, registry?: EventRegistry): StoredEvent => ({
