@@ -15,6 +15,14 @@ describe('OpenDispute (D1, D2)', () => {
     });
   });
 
+  it('D1: the open dispute keeps every recorded term (the fold lists them one by one; a term it missed would vanish)', () => {
+    when(open()).then((events, state) => {
+      const [terms] = ofType(events, 'DisputeTermsRecorded');
+      expect(Object.keys(terms!.data).length).toBeGreaterThan(0);
+      expect(state).toMatchObject(terms!.data);
+    });
+  });
+
   it('D1: day 5 after shipment is refused (DISPUTE_TOO_EARLY), day 6 is accepted', () => {
     when(open({}, day(5, 23))).thenRefuses('DISPUTE_TOO_EARLY');
     when(open({}, day(6))).then((events) => expect(events[1]!.type).toBe('DisputeOpened'));
