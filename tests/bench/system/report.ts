@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Ceilings } from './ceilings';
 import type { DeadlineResult } from './deadlines';
 import type { EventstoreFigures } from './eventstore';
+import type { ReplayScaleFigures } from './replay-scale';
 import type { LevelResult } from './load';
 import type { OpsFigures } from './ops-phase';
 import type { Hotspot } from './profile';
@@ -33,6 +34,7 @@ export interface ReportInput {
   deadlines: DeadlineResult[];
   eventstore: EventstoreFigures | undefined;
   ops: OpsFigures | undefined;
+  replayScale: ReplayScaleFigures | undefined;
   profile: { clients: number; seconds: number; totalMs: number; top: Hotspot[]; topJs: Hotspot[]; file: string } | undefined;
   profileError: string | undefined;
   /** Errors (level ≥ 50) the services logged during the run, counted. */
@@ -79,10 +81,13 @@ export const verdicts = (r: ReportInput): Verdict[] => {
       figure: `${ms(steady.lateness.p99)} ms, ${fmt(steady.perStep)} coming due per clock step (${fmt(steady.fired)} fired) with ${fmt(steady.pending)} pending`
         + (burst ? `; a burst of ${fmt(burst.due)} due at once: p99 ${ms(burst.lateness.p99)} ms (${fmt(burst.firedPerSecond)} fired/s)` : '') });
   }
-  if (r.ops) {
-    const slow = r.ops.replay.filter((x) => x.eventsPerSecond < 50_000);
-    out.push({ target: 'replay ≥ 50,000 events/s per service', holds: slow.length === 0,
-      figure: r.ops.replay.map((x) => `${x.service} ${fmt(x.eventsPerSecond)}`).join(', ') });
+  // Judged on the logs of a realistic size when measured; the live run's small logs are shown beside.
+  const scale = r.replayScale?.services.length ? r.replayScale : undefined;
+  if (scale || r.ops) {
+    const judged = scale ? scale.services : r.ops!.replay;
+    const live = r.ops ? `; the live run's logs (${r.ops.replay.map((x) => `${x.service} ${fmt(x.logEvents)}`).join(', ')} events): ${r.ops.replay.map((x) => `${x.service} ${fmt(x.eventsPerSecond)}`).join(', ')}` : '';
+    out.push({ target: 'replay ≥ 50,000 events/s per service', holds: judged.length === 4 && judged.every((x) => x.eventsPerSecond >= 50_000),
+      figure: `${scale ? `on ${fmt(scale.eventsPerService)}-event logs: ` : ''}${judged.map((x) => `${x.service} ${fmt(x.eventsPerSecond)}`).join(', ')}${scale ? live : ''}` });
   }
   if (top) {
     const svc = Object.entries(top.rssMb).filter(([k]) => k.endsWith(' service'));
@@ -185,10 +190,18 @@ export const renderReport = (r: ReportInput): string => {
     L.push('## Replay and verify', '');
     L.push(row(['service', 'events in log', 'events replayed (all projections)', 'rebuild s', 'events/s', '`ops replay` wall s', 'identical to live']), row(['---', '---:', '---:', '---:', '---:', '---:', '---']));
     for (const x of r.ops.replay) L.push(row([x.service, fmt(x.logEvents), fmt(x.events), fmt(x.seconds, 2), fmt(x.eventsPerSecond), fmt(x.cliSeconds, 1), x.identical ? 'yes' : '**no**']));
-    L.push('', 'events/s = rebuildProjection over every projection of the service, called directly (an event handled by two projections counts twice). '
+    L.push('', 'events/s = rebuildProjections over every projection of the service at once, called directly (an event handled by two projections counts twice). '
       + '`ops replay` wall time includes the CLI\'s start and its before/after checksums of every table.', '');
     L.push(`\`ops verify\` (ledger conservation over HTTP + cross-service consistency from the logs): ${fmt(r.ops.verifySeconds, 2)} s, ${r.ops.verifyViolations} violation(s), `
       + `${Object.entries(r.ops.verifyCounts).map(([k, v]) => `${k}=${v}`).join(' ')}. \`GET /ledger/verify\` alone: ${fmt(r.ops.ledgerVerifySeconds, 2)} s over ${fmt(r.ops.ledgerOrdersChecked)} orders.`, '');
+  }
+  if (r.replayScale?.services.length) {
+    const x = r.replayScale;
+    L.push(`### Replay on ${fmt(x.eventsPerService)}-event logs`, '');
+    L.push(`\`BENCH_EVENTS=${x.eventsPerService} BENCH_OLD=0 … tests/bench/replay.bench.ts\` in scratch schemas of this run's PostgreSQL: lifecycles from each service's own deciders, cloned and interleaved, every projection of the service rebuilt at once as \`ops replay\` does.`, '');
+    L.push(row(['service', 'events in log', 'events replayed (all projections)', 'rebuild s', 'events/s', 'Node CPU s']), row(['---', '---:', '---:', '---:', '---:', '---:']));
+    for (const s of x.services) L.push(row([s.service, fmt(s.logEvents), fmt(s.replayed), fmt(s.seconds, 2), fmt(s.eventsPerSecond), fmt(s.nodeCpuSeconds, 2)]));
+    L.push('');
   }
   L.push('## Errors the services logged', '');
   if (!r.serviceErrors.length) L.push('None at level error or above.', '');

@@ -8,12 +8,14 @@
  * 3. runs the load levels (load.ts, lifecycle.ts), then an extra pass at the top level with the order
  *    service under the CPU profiler (profile.ts);
  * 4. deadlines with 100,000 pending, coming due steadily and in one burst (deadlines.ts); the event
- *    store against emmett (eventstore.bench.ts, its own scratch database); replay and verify (ops-phase.ts);
+ *    store against emmett (eventstore.bench.ts, its own scratch database); replay and verify (ops-phase.ts),
+ *    and replay on 50,000-event logs (replay.bench.ts, scratch schemas);
  * 5. writes tests/bench/results/report.md and throughput-latency.svg, and prints the report.
  *
  * Env: BENCH_LEVELS (clients per level, default 2,5,10,20,30), BENCH_LEVEL_SECONDS (20),
  * BENCH_DEADLINE_STEPS (60) × BENCH_DEADLINES_PER_STEP (20) steady, BENCH_DEADLINES (burst size, 2000),
  * BENCH_PENDING (pending deadlines, 100000), BENCH_EVENTSTORE_STREAMS (2000; 0 = skip),
+ * BENCH_REPLAY_EVENTS (events per service's log for the replay recheck, 50000; 0 = skip),
  * BENCH_PROFILE_SECONDS (10; 0 = no profile), BENCH_LOG_LEVEL (warn).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -26,6 +28,7 @@ import { runLevel, type LevelResult } from './load';
 import { measureOps, type OpsFigures } from './ops-phase';
 import { startProfile } from './profile';
 import { type EventstoreFigures, measureEventstore } from './eventstore';
+import { measureReplayScale, type ReplayScaleFigures } from './replay-scale';
 import { renderReport, type ReportInput, verdicts } from './report';
 import { RssSampler } from './rss';
 import { fmt } from './stats';
@@ -38,6 +41,7 @@ const DEADLINES = Number(process.env.BENCH_DEADLINES ?? 2000);
 const DEADLINE_STEPS = Number(process.env.BENCH_DEADLINE_STEPS ?? 60);
 const DEADLINES_PER_STEP = Number(process.env.BENCH_DEADLINES_PER_STEP ?? 20);
 const EVENTSTORE_STREAMS = Number(process.env.BENCH_EVENTSTORE_STREAMS ?? 2000);
+const REPLAY_EVENTS = Number(process.env.BENCH_REPLAY_EVENTS ?? 50_000);
 const PENDING = Number(process.env.BENCH_PENDING ?? 100_000);
 const PROFILE_SECONDS = Number(process.env.BENCH_PROFILE_SECONDS ?? 10);
 const RESULTS = path.join(ROOT, 'tests/bench/results');
@@ -140,6 +144,12 @@ const main = async (): Promise<void> => {
       say(`  ! replay/verify failed: ${(err as Error).stack ?? String(err)}`);
     }
 
+    let replayScale: ReplayScaleFigures | undefined;
+    if (REPLAY_EVENTS > 0) {
+      say(`replay on ${REPLAY_EVENTS}-event logs…`);
+      replayScale = measureReplayScale(sut.databaseUrl, REPLAY_EVENTS, say);
+    }
+
     const input: ReportInput = {
       facts: {
         command: COMMAND,
@@ -159,6 +169,7 @@ const main = async (): Promise<void> => {
       deadlines,
       eventstore,
       ops,
+      replayScale,
       profile,
       profileError,
       serviceErrors: serviceErrors(),
