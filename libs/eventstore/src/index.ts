@@ -1,6 +1,7 @@
 export * from './decider';
 export * from './errors';
 export * from './store';
+export * from './commit-hooks';
 export * from './checkpoints';
 export * from './inbox';
 export * from './command-handler';

@@ -7,6 +7,7 @@ import { isDeadlock, isVersionConflict } from './errors';
 import { migrations } from './migrations';
 import { type ReadAllOptions, type ReadAllResult, readAllEvents } from './read-all';
 import { EVENT_COLUMNS, ident, statementName } from './sql';
+import { commitHook } from './commit-hooks';
 
 export type { AppendMetadata, AppendNotify } from './append';
 export { START, type LogPosition, type StoredEvent } from './envelope';
@@ -52,6 +53,7 @@ export const withTransaction = async <T>(pool: Pool, fn: (tx: PoolClient) => Pro
   try {
     await client.query('BEGIN');
     const result = await fn(client);
+    await commitHook()?.(client);
     await client.query('COMMIT');
     return result;
   } catch (e) {

@@ -23,13 +23,28 @@ export const migrateIdempotency = async (db: Queryable, schema: string): Promise
       method          text        NOT NULL,
       path            text        NOT NULL,
       request_hash    text        NOT NULL,
-      status          text        NOT NULL CHECK (status IN ('in_flight', 'completed')),
+      status          text        NOT NULL,
       response_status integer,
       response_body   jsonb,
       headers         jsonb,
+      answer_lost     boolean     NOT NULL DEFAULT false,
       created_at      timestamptz NOT NULL DEFAULT now(),
       expires_at      timestamptz NOT NULL,
       PRIMARY KEY (principal, key)
     )`);
   await db.query(`CREATE INDEX IF NOT EXISTS idempotency_keys_expires_at ON ${t} (expires_at)`);
+  // 'committed' (the request's effects committed, its answer not yet recorded) and answer_lost came
+  // later: tables created before them get the column, and their CHECK is replaced, once.
+  // Checked first: an ALTER takes the table's exclusive lock even when it has nothing to do.
+  await db.query(`
+    DO $$ BEGIN
+      IF NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = '${t}'::regclass AND attname = 'answer_lost' AND NOT attisdropped) THEN
+        ALTER TABLE ${t} ADD COLUMN answer_lost boolean NOT NULL DEFAULT false;
+      END IF;
+      IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = '${t}'::regclass AND conname = 'idempotency_keys_status_check'
+                       AND pg_get_constraintdef(oid) LIKE '%committed%') THEN
+        ALTER TABLE ${t} DROP CONSTRAINT IF EXISTS idempotency_keys_status_check;
+        ALTER TABLE ${t} ADD CONSTRAINT idempotency_keys_status_check CHECK (status IN ('in_flight', 'committed', 'completed'));
+      END IF;
+    END $$`);
 };

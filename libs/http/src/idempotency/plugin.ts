@@ -1,5 +1,6 @@
+import { withCommitHook } from '@bp/eventstore';
 import { defaultPolicy, durationMs } from '@bp/timers';
-import type { FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction, RouteOptions, preHandlerHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Pool } from 'pg';
 import { problem } from '../problems/problem';
@@ -93,18 +94,37 @@ const guardFor = (store: IdempotencyStore) =>
         throw problem('IDEMPOTENCY_KEY_IN_FLIGHT', 409, 'a request with this Idempotency-Key is still being processed', {
           headers: { 'retry-after': '1' },
         });
+      case 'answer_lost':
+        throw problem(
+          'IDEMPOTENCY_KEY_ANSWER_LOST',
+          409,
+          'the request with this Idempotency-Key was carried out, but its answer was lost; read the resource to see its state (it is not carried out again)',
+        );
     }
   };
 
-const appendPreHandler = (route: RouteOptions, handler: ReturnType<typeof guardFor>): void => {
+/**
+ * Runs the rest of the request (the handler) with a commit hook: whatever transaction it commits
+ * marks the key 'committed' in that same commit. A crash or a 5xx after that point can no longer
+ * free the key for a retry that would repeat the effects.
+ */
+const commitMarkerFor = (store: IdempotencyStore): preHandlerHookHandler =>
+  function idempotencyCommitMarker(request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction): void {
+    const claim = (request as WithClaim)[kClaim];
+    if (!claim || claim.state !== 'owner') return done();
+    withCommitHook((tx) => store.markCommitted(tx, claim.principal, claim.key), () => done());
+  };
+
+const appendPreHandlers = (route: RouteOptions, handlers: preHandlerHookHandler[]): void => {
   const existing = route.preHandler;
-  route.preHandler = existing === undefined ? [handler] : Array.isArray(existing) ? [...existing, handler] : [existing, handler];
+  route.preHandler = existing === undefined ? handlers : Array.isArray(existing) ? [...existing, ...handlers] : [existing, ...handlers];
 };
 
 /**
  * Idempotency-Key on POSTs (API.md). The guard is appended as the route's last preHandler, so it
  * runs after authentication, validation and role checks: refused or malformed requests never claim
- * a key. Responses below 500 are stored and replayed; a 5xx releases the key so the client may retry.
+ * a key. Responses below 500 are stored and replayed; a 5xx releases the key so the client may retry,
+ * unless the request had already committed effects (see commitMarkerFor).
  */
 export const idempotencyPlugin = fp<IdempotencyOptions>(
   async (app, o) => {
@@ -112,12 +132,13 @@ export const idempotencyPlugin = fp<IdempotencyOptions>(
       ttlMs: durationMs(o.ttl ?? defaultPolicy.api.idempotencyKeyTtl),
       inFlightTimeoutMs: o.inFlightTimeoutMs ?? 5 * 60_000,
     });
-    const guard = guardFor(store);
+    const guard = guardFor(store) as preHandlerHookHandler;
+    const marker = commitMarkerFor(store);
     let claims = 0;
 
     app.addHook('onRoute', (route) => {
       const methods = Array.isArray(route.method) ? route.method : [route.method];
-      if (methods.includes('POST')) appendPreHandler(route, guard);
+      if (methods.includes('POST')) appendPreHandlers(route, [guard, marker]);
     });
 
     app.addHook('onSend', async (request, reply, payload) => {

@@ -10,7 +10,9 @@ export type BeginResult =
   | { kind: 'owner' }
   | { kind: 'replay'; response: StoredResponse }
   | { kind: 'mismatch' }
-  | { kind: 'in_flight' };
+  | { kind: 'in_flight' }
+  /** Its effects committed but its answer was never recorded (the process died, or it failed after committing). */
+  | { kind: 'answer_lost' };
 
 export interface BeginInput {
   principal: string;
@@ -22,7 +24,7 @@ export interface BeginInput {
 
 interface Row extends Record<string, unknown> {
   request_hash: string;
-  status: 'in_flight' | 'completed';
+  status: 'in_flight' | 'committed' | 'completed';
   response_status: number | null;
   response_body: unknown;
   headers: Record<string, string> | null;
@@ -35,8 +37,13 @@ interface Row extends Record<string, unknown> {
 export const createIdempotencyStore = (db: Queryable, schema: string, o: { ttlMs: number; inFlightTimeoutMs: number }) => {
   const t = idempotencyTable(schema);
 
-  /** A row no longer binding: expired, or in flight for so long that its owner must have died. */
-  const stale = `(expires_at <= now() OR (status = 'in_flight' AND created_at < now() - make_interval(secs => $3::double precision / 1000)))`;
+  const leaseOver = `created_at < now() - make_interval(secs => $3::double precision / 1000)`;
+  /**
+   * A row no longer binding: expired, or in flight for so long that its owner must have died before
+   * committing anything. A 'committed' one is never taken over: running the request again would
+   * repeat effects that happened.
+   */
+  const stale = `(expires_at <= now() OR (status = 'in_flight' AND ${leaseOver}))`;
 
   const begin = async (i: BeginInput): Promise<BeginResult> => {
     // The common case (a fresh key) is the INSERT alone: one round trip. A conflict reads the
@@ -51,8 +58,9 @@ export const createIdempotencyStore = (db: Queryable, schema: string, o: { ttlMs
         [i.principal, i.key, i.method, i.path, i.hash, o.ttlMs],
       );
       if (inserted.rowCount === 1) return { kind: 'owner' };
-      const { rows } = await db.query<Row & { stale: boolean }>(
-        `SELECT request_hash, status, response_status, response_body, headers, ${stale} AS stale FROM ${t} WHERE principal = $1 AND key = $2`,
+      const { rows } = await db.query<Row & { stale: boolean; answer_lost: boolean }>(
+        `SELECT request_hash, status, response_status, response_body, headers, ${stale} AS stale, (answer_lost OR ${leaseOver}) AS answer_lost
+           FROM ${t} WHERE principal = $1 AND key = $2`,
         [i.principal, i.key, o.inFlightTimeoutMs],
       );
       const row = rows[0];
@@ -62,7 +70,9 @@ export const createIdempotencyStore = (db: Queryable, schema: string, o: { ttlMs
         continue;
       }
       if (row.request_hash !== i.hash) return { kind: 'mismatch' };
-      if (row.status === 'in_flight' || row.response_status === null) return { kind: 'in_flight' };
+      // Committed, unanswered: known lost once the owner answered 5xx, presumed lost after the lease.
+      if (row.status === 'committed' && row.answer_lost) return { kind: 'answer_lost' };
+      if (row.status !== 'completed' || row.response_status === null) return { kind: 'in_flight' };
       return { kind: 'replay', response: { status: row.response_status, body: row.response_body, headers: row.headers ?? {} } };
     }
     return { kind: 'in_flight' };
@@ -76,9 +86,25 @@ export const createIdempotencyStore = (db: Queryable, schema: string, o: { ttlMs
     );
   };
 
-  /** Forget a key whose request failed on our side (5xx), so the client may retry with it. */
+  /**
+   * Inside the request's own transaction, right before it commits (see withCommitHook): from then on
+   * the key is 'committed' exactly when the effects are. Only a transaction that wrote anything
+   * marks it (pg_current_xact_id_if_assigned is evaluated before this UPDATE writes).
+   */
+  const markCommitted = async (tx: Queryable, principal: string, key: string): Promise<void> => {
+    await tx.query(
+      `UPDATE ${t} SET status = 'committed' WHERE principal = $1 AND key = $2 AND status = 'in_flight' AND pg_current_xact_id_if_assigned() IS NOT NULL`,
+      [principal, key],
+    );
+  };
+
+  /**
+   * Forget a key whose request failed on our side (5xx) before committing anything, so the client
+   * may retry with it. A 'committed' key stays: a retry must not repeat the effects.
+   */
   const release = async (principal: string, key: string): Promise<void> => {
     await db.query(`DELETE FROM ${t} WHERE principal = $1 AND key = $2 AND status = 'in_flight'`, [principal, key]);
+    await db.query(`UPDATE ${t} SET answer_lost = true WHERE principal = $1 AND key = $2 AND status = 'committed'`, [principal, key]);
   };
 
   /** Deletes a bounded batch of expired keys; called now and then, never on the hot path's result. */
@@ -90,7 +116,7 @@ export const createIdempotencyStore = (db: Queryable, schema: string, o: { ttlMs
     return r.rowCount ?? 0;
   };
 
-  return { begin, complete, release, sweep };
+  return { begin, complete, release, markCommitted, sweep };
 };
 
 export type IdempotencyStore = ReturnType<typeof createIdempotencyStore>;
