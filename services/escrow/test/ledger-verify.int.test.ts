@@ -106,4 +106,33 @@ describe('GET /ledger/verify SQL = the domain check (E1, E2, E3, R6)', () => {
     ]);
     expect(clean).toBeGreaterThan(0);
   }, 120_000);
+
+  it('E1: a posting id seen twice fails the write, inline and on rebuild, instead of vanishing from the SQL check', async () => {
+    const projection = ledgerEntriesProjection(db.schema);
+    const at = '2030-01-01T00:00:00.000Z';
+    const posted = (eventId: string, streamVersion: number) => ({
+      id: eventId, type: 'EntriesPosted', schemaVersion: 1, streamId: 'escrow-dup', streamVersion, occurredAt: at,
+      correlationId: 'c', causationId: null, actor: { role: 'system', id: 'escrow' },
+      data: { orderId: 'dup', sellerId: 's', entries: [{ entryId: 'cmd-1:0', debit: 'buyer_payment', credit: 'order_hold', amount: 100, currency: 'USD', reason: 'capture', at }] },
+    }) as unknown as Parameters<typeof projection.apply>[1];
+    const inTx = async (fn: (tx: import('pg').PoolClient) => Promise<void>) => {
+      const tx = await db.pool.connect();
+      try {
+        await tx.query('BEGIN');
+        await fn(tx);
+      } finally {
+        await tx.query('ROLLBACK');
+        tx.release();
+      }
+    };
+    await inTx(async (tx) => {
+      await projection.apply(tx, posted('e1', 1));
+      await expect(projection.apply(tx, posted('e2', 2))).rejects.toThrow(/duplicate key/);
+    });
+    await inTx(async (tx) => {
+      await projection.reset(tx);
+      const batch = projection.rebuildBatch!({ maxRows: 10 });
+      await expect(batch.apply(tx, [posted('e1', 1), posted('e2', 2)])).rejects.toThrow(/duplicate key/);
+    });
+  });
 });
