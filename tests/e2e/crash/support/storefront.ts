@@ -122,9 +122,9 @@ export const IN_FLIGHT = 'IDEMPOTENCY_KEY_IN_FLIGHT';
  * claimed by a request its process never finished: the claim outlives the process by the
  * idempotency store's in-flight timeout (minutes), so after a short wait (a live request finishes
  * and is replayed) the storefront reads whether the step took effect, and only if it did not,
- * tries again with a fresh key. Any other 409 (the step is no longer allowed) is also checked
- * against the state: a request whose answer was lost with its database connection may have
- * committed while its key was released (a 5xx releases it), so the resend is refused as a repeat.
+ * tries again with a fresh key. Any other 409 is also checked against the state: the step is no
+ * longer allowed (it was done), or the key answers IDEMPOTENCY_KEY_ANSWER_LOST (the request
+ * committed, then its answer was lost with its process or its database connection).
  */
 export const command = async (
   what: string,
