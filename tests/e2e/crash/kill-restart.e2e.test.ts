@@ -108,8 +108,10 @@ describe('kill -9 a service mid-run and start it again: nothing is lost (issue 9
         await eventually(async () => paymentFence.active === 0, 'no payment in flight', STEP_MS);
         await killAndRestart('escrow');
         // Once escrow's consumer has rejoined and orders flow again: order, amid ships and confirms.
+        // Two more confirms show the flow; waiting for more let the confirms run out first on a
+        // quiet machine (the kill then met only reads).
         const base = progress.confirmed;
-        await eventually(async () => progress.confirmed >= base + 5 || lifecyclesDone, '5 more orders confirmed after the escrow restart', 2 * STEP_MS);
+        await eventually(async () => progress.confirmed >= base + 2 || lifecyclesDone, '2 more orders confirmed after the escrow restart', 2 * STEP_MS);
         if (lifecyclesDone) return;
         // Killed while requests to it wait for their answer, so the kill hits live traffic.
         await eventually(async () => (shop.inFlight.order ?? 0) > 0 || lifecyclesDone, 'a request to the order service in flight', STEP_MS, 5);
