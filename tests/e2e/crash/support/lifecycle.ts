@@ -43,6 +43,8 @@ export interface LifecycleOptions {
   onStep?: (step: Step) => void;
   /** Wraps POST /payments (e.g. a fence that keeps payments out of an escrow kill). */
   aroundPay?: (pay: () => Promise<void>) => Promise<void>;
+  /** Awaited right before the buyer confirms receipt (e.g. to keep some confirms for after a kill). */
+  beforeConfirm?: () => Promise<void>;
   /**
    * A POST /payments cut between its two transactions leaves the payment `requested`; only escrow's
    * payment_reconcile deadline (PT1M on the simulated clock) captures it. Resolves once the clock
@@ -150,6 +152,7 @@ export const runLifecycle = async (o: LifecycleOptions): Promise<Placed> => {
   o.onStep?.('shipped');
 
   if (story === 'confirm') {
+    await o.beforeConfirm?.();
     await command(
       `order ${i}: confirm receipt`,
       (key) => buyer.post('order', `/orders/${id}/confirm-receipt`, {}, key),
