@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Topics } from '@bp/contracts';
+import { seededRandom } from '@bp/messaging';
 import { ServiceNames } from '@bp/runtime';
 import pino from 'pino';
 import type { OpsContext } from '../../../system/src/ops/context';
@@ -55,18 +56,6 @@ const SESSION_MS = 6000;
 const story = (i: number): Story => (i % 20 === 7 ? 'cancel' : i % 10 === 4 ? 'auto' : 'confirm');
 const TARGETS: Target[] = [...ServiceNames, 'broker', 'postgres'];
 
-/** mulberry32: a small seeded PRNG, so a seed replays the schedule of faults. */
-const prng = (seed: number) => {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-};
-
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const fmt = (n: number) => n.toLocaleString('en-US');
 
@@ -118,7 +107,7 @@ describe('fault injection: kill -9 services, the broker and Postgres during 1,00
       let parked = 0;
 
       // ---- the faults -------------------------------------------------------------------------
-      const rng = prng(SEED);
+      const rng = seededRandom(SEED); // a seed replays the schedule of faults
       const between = ([lo, hi]: [number, number]) => lo + Math.floor(rng() * (hi - lo));
       /** `inFlight`: lifecycles running (started, neither done nor parked) when the kill hit. */
       const kills: { target: Target; at: number; inFlight: number; downMs: number; restartMs: number }[] = [];

@@ -68,6 +68,8 @@ export const request: Send = async (base, method, path, token, body, headers = {
     method,
     headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
     ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    // A backstop only: a killed process closes its sockets, so an unanswered request fails fast.
+    signal: AbortSignal.timeout(120_000),
   });
   const text = await res.text();
   let parsed: unknown = text;

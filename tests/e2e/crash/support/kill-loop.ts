@@ -1,3 +1,4 @@
+import { seededRandom } from '@bp/messaging';
 import { type ServiceName, ServiceNames } from '@bp/runtime';
 import type { ServiceProcesses } from './processes';
 
@@ -26,18 +27,6 @@ export interface KillLoop {
   stop(): Promise<void>;
 }
 
-/** mulberry32: a small seeded PRNG, so a seed replays the schedule (the traffic's timing is the machine's). */
-export const prng = (seed: number) => {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-};
-
 export const startKillLoop = (o: {
   sys: ServiceProcesses;
   seed: number;
@@ -49,7 +38,7 @@ export const startKillLoop = (o: {
   beforeKill?: (service: ServiceName) => Promise<void>;
   afterKill?: (service: ServiceName) => void;
 }): KillLoop => {
-  const random = prng(o.seed);
+  const random = seededRandom(o.seed); // a seed replays the schedule (the traffic's timing is the machine's)
   const between = ([lo, hi]: [number, number]) => Math.round(lo + random() * (hi - lo));
   const startedAt = Date.now();
   const kills: Kill[] = [];

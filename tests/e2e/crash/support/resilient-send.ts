@@ -1,6 +1,6 @@
 import type { ServiceName } from '@bp/runtime';
 import { durationMs } from '@bp/timers';
-import type { Response, Send } from '../../support/system';
+import { request, type Response, type Send } from '../../support/system';
 
 /**
  * How the stories reach services that a kill loop SIGKILLs and starts again under them
@@ -38,27 +38,8 @@ const NO_ANSWER = new Set([502, 503, 504]);
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** One attempt: the answer, or undefined when there was none (fetch failed: refused, reset, closed). */
-const sendOnce = async (base: string, method: string, path: string, token: string, body?: unknown, headers: Record<string, string> = {}): Promise<Response | undefined> => {
-  try {
-    const res = await fetch(`${base}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-      // A backstop only: a killed process closes its sockets, so an unanswered request fails fast.
-      signal: AbortSignal.timeout(120_000),
-    });
-    const text = await res.text();
-    let parsed: unknown = text;
-    try {
-      parsed = text ? JSON.parse(text) : undefined;
-    } catch {
-      /* not JSON: keep the text */
-    }
-    return { status: res.status, body: parsed, headers: res.headers };
-  } catch {
-    return undefined;
-  }
-};
+const sendOnce = (base: string, method: string, path: string, token: string, body?: unknown, headers: Record<string, string> = {}): Promise<Response | undefined> =>
+  request(base, method, path, token, body, headers).catch(() => undefined);
 
 export const resilientSend = (o: { urls: Record<ServiceName, string>; deadlineMs?: number }): ResilientSend => {
   const deadlineMs = o.deadlineMs ?? 90_000;
