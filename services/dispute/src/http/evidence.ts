@@ -3,7 +3,7 @@ import type { EventStore, Projection } from '@bp/eventstore';
 import { problem, type ServiceApp } from '@bp/http';
 import type { Clock, Policy } from '@bp/timers';
 import { readEvidenceFile, recordEvidence, type EvidenceFile } from '../app/evidence';
-import { isImage } from '../domain/evidence/sniff';
+import { tooManyImages } from '../domain/evidence/limits';
 import type { BlobStore } from '../infra/blob-store';
 import { callerOf } from './caller';
 
@@ -54,7 +54,7 @@ export const evidenceRoutes = async (app: ServiceApp, d: EvidenceRouteDeps): Pro
             throw problem('VALIDATION_FAILED', 400, `unexpected file field ${part.fieldname}; use \`file\``);
           }
           files.push(await readEvidenceFile(part.file, limits));
-          if (files.filter((f) => isImage(f.contentType)).length > limits.maxImagesPerSubmission) throw problem('EVIDENCE_TOO_MANY_FILES', 400, 'D3: too many images in one submission');
+          if (tooManyImages(files, limits)) throw problem('EVIDENCE_TOO_MANY_FILES', 400, 'D3: too many images in one submission');
         }
       } catch (e) {
         const shape = SHAPE_ERRORS[(e as { code?: string }).code ?? ''];

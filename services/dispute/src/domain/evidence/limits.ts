@@ -21,14 +21,17 @@ const checkOne = (item: Item, limits: EvidenceLimits): EvidenceVerdict => {
   return item.size > max ? { ok: false, code: 'EVIDENCE_TOO_LARGE', ...id } : { ok: true };
 };
 
+/** D3: more than N images in one submission (the upload stops reading as soon as this holds). */
+export const tooManyImages = (items: readonly Pick<Item, 'contentType'>[], limits: Pick<EvidenceLimits, 'maxImagesPerSubmission'>): boolean =>
+  items.filter((i) => isImage(i.contentType)).length > limits.maxImagesPerSubmission;
+
 /** D3: allowed types; at most N images per submission, each at most maxImageBytes; video at most maxVideoBytes. */
 export const checkEvidenceLimits = (items: readonly Item[], limits: EvidenceLimits): EvidenceVerdict => {
   for (const item of items) {
     const verdict = checkOne(item, limits);
     if (!verdict.ok) return verdict;
   }
-  const images = items.filter((i) => isImage(i.contentType)).length;
-  return images > limits.maxImagesPerSubmission ? { ok: false, code: 'EVIDENCE_TOO_MANY_IMAGES' } : { ok: true };
+  return tooManyImages(items, limits) ? { ok: false, code: 'EVIDENCE_TOO_MANY_IMAGES' } : { ok: true };
 };
 
 const KIND = { EVIDENCE_TYPE_NOT_ALLOWED: 'unsupported_media', EVIDENCE_TOO_LARGE: 'too_large', EVIDENCE_TOO_MANY_IMAGES: 'unprocessable' } as const;
