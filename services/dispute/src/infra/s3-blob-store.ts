@@ -1,42 +1,58 @@
+import { GetObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { assertSha, type BlobStore } from './blob-store';
-import { EMPTY_SHA256, sha256Hex, signV4 } from './sigv4';
 
 export interface S3Config {
-  /** e.g. https://s3.eu-central-1.amazonaws.com or http://127.0.0.1:9000 (MinIO); path-style. */
-  endpoint: string;
   bucket: string;
+  /** AWS region; S3-compatible stores mostly ignore it but SigV4 needs one. */
   region: string;
-  accessKeyId: string;
-  secretAccessKey: string;
+  /** An S3-compatible endpoint (MinIO, Ceph, R2…), addressed path-style; absent for AWS itself. */
+  endpoint?: string;
+  /** Static keys; absent means the SDK's credential chain (env, web identity / IRSA, instance role). */
+  credentials?: { accessKeyId: string; secretAccessKey: string };
   /** Key prefix inside the bucket (default `evidence/`). */
   prefix?: string;
+  /** Attempts per request, retries with the SDK's backoff included (default 3). */
+  maxAttempts?: number;
 }
 
+/** The SDK client for a configuration; tests pass their own (aws-sdk-client-mock) to s3BlobStore. */
+export const s3Client = (c: S3Config): S3Client =>
+  new S3Client({
+    region: c.region,
+    maxAttempts: c.maxAttempts ?? 3,
+    ...(c.endpoint ? { endpoint: c.endpoint, forcePathStyle: true } : {}),
+    ...(c.credentials ? { credentials: c.credentials } : {}),
+    // Checksums only where S3 requires them: the SDK's default CRC32 trailer on every PUT is
+    // refused by several S3-compatible stores, and the object key is already the sha256.
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+
+const isNotFound = (e: unknown): boolean =>
+  e instanceof S3ServiceException && (e.name === 'NoSuchKey' || e.$metadata.httpStatusCode === 404);
+
 /**
- * Evidence in an S3-compatible bucket, one object per sha256, signed with SigV4 over fetch.
- * Path-style addressing works with AWS and with MinIO/Ceph/R2 alike.
+ * Evidence in an S3 bucket, one object per sha256 (so a re-upload overwrites with the same bytes).
+ * Signing, retries and the credential chain are the AWS SDK's.
  */
-export const s3BlobStore = (c: S3Config, o: { now?: () => Date; fetch?: typeof fetch } = {}): BlobStore => {
-  const now = o.now ?? (() => new Date());
-  const doFetch = o.fetch ?? fetch;
-  const urlOf = (sha: string) => new URL(`${c.endpoint.replace(/\/$/, '')}/${c.bucket}/${c.prefix ?? 'evidence/'}${sha}`);
-  const sign = (method: string, url: URL, payloadSha256: string, headers: Record<string, string> = {}) =>
-    signV4({ method, url, headers, payloadSha256, now: now(), region: c.region, service: 's3', accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey });
+export const s3BlobStore = (c: S3Config, o: { client?: S3Client } = {}): BlobStore => {
+  const client = o.client ?? s3Client(c);
+  const key = (sha: string) => `${c.prefix ?? 'evidence/'}${sha}`;
   return {
     async put(sha256, bytes, contentType) {
       assertSha(sha256);
-      const url = urlOf(sha256);
-      const headers = sign('PUT', url, sha256Hex(bytes), { 'content-type': contentType });
-      const res = await doFetch(url, { method: 'PUT', headers, body: bytes });
-      if (!res.ok) throw new Error(`blob store PUT failed: ${res.status}`);
+      await client.send(new PutObjectCommand({ Bucket: c.bucket, Key: key(sha256), Body: bytes, ContentType: contentType }));
     },
     async get(sha256) {
       assertSha(sha256);
-      const url = urlOf(sha256);
-      const res = await doFetch(url, { method: 'GET', headers: sign('GET', url, EMPTY_SHA256) });
-      if (res.status === 404) return null;
-      if (!res.ok) throw new Error(`blob store GET failed: ${res.status}`);
-      return Buffer.from(await res.arrayBuffer());
+      try {
+        const res = await client.send(new GetObjectCommand({ Bucket: c.bucket, Key: key(sha256) }));
+        if (!res.Body) return null;
+        return Buffer.from(await res.Body.transformToByteArray());
+      } catch (e) {
+        if (isNotFound(e)) return null;
+        throw e;
+      }
     },
   };
 };
