@@ -111,6 +111,11 @@ export const PolicySchema = z.object({
     maxPageSize: z.number().int().default(100),
     defaultPageSize: z.number().int().default(20),
     idempotencyKeyTtl: Duration.default('PT24H'),
+    /**
+     * S3: how long a request naming an order (or dispute) another service produced waits, server-side,
+     * for this service's consumer to record it before answering "not known yet" with Retry-After.
+     */
+    readYourWritesWait: Duration.default('PT5S'),
   }),
 });
 

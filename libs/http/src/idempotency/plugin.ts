@@ -14,6 +14,15 @@ const MAX_KEY_LENGTH = 255;
 const STORED_HEADERS = ['content-type', 'location', 'etag', 'content-location'];
 const SWEEP_EVERY = 100;
 
+/**
+ * Which answers a key keeps (S3). A 5xx is our failure, and an answer carrying Retry-After says by
+ * itself that it is not the last word (e.g. 404 ESCROW_ORDER_UNKNOWN for an order this service has
+ * not heard of yet, while the OrderPlaced is still on its way): neither is stored, the key is
+ * released and the same request with the same key is carried out again later. Every other answer
+ * is final and replayed.
+ */
+export const isFinalAnswer = (status: number, retryAfter: unknown): boolean => status < 500 && retryAfter === undefined;
+
 export interface IdempotencyOptions {
   pool: Pool;
   schema: string;
@@ -123,8 +132,9 @@ const appendPreHandlers = (route: RouteOptions, handlers: preHandlerHookHandler[
 /**
  * Idempotency-Key on POSTs (API.md). The guard is appended as the route's last preHandler, so it
  * runs after authentication, validation and role checks: refused or malformed requests never claim
- * a key. Responses below 500 are stored and replayed; a 5xx releases the key so the client may retry,
- * unless the request had already committed effects (see commitMarkerFor).
+ * a key. Final answers (isFinalAnswer) are stored and replayed; a 5xx or an answer with Retry-After
+ * releases the key so the client may retry, unless the request had already committed effects (see
+ * commitMarkerFor).
  */
 export const idempotencyPlugin = fp<IdempotencyOptions>(
   async (app, o) => {
@@ -145,7 +155,7 @@ export const idempotencyPlugin = fp<IdempotencyOptions>(
       const claim = (request as WithClaim)[kClaim];
       if (!claim || claim.state !== 'owner') return payload;
       claim.state = 'done';
-      const stored = reply.statusCode < 500 ? toStored(reply, payload) : undefined;
+      const stored = isFinalAnswer(reply.statusCode, reply.getHeader('retry-after')) ? toStored(reply, payload) : undefined;
       try {
         if (stored) await store.complete(claim.principal, claim.key, stored);
         else await store.release(claim.principal, claim.key);

@@ -1,0 +1,142 @@
+// S3, read-your-writes across services: a request naming something another service produced (an
+// order escrow has not consumed yet) waits here, server-side and bounded, for this service's own
+// consumer to record it, instead of answering "unknown" and making the storefront poll.
+//
+// The consumer's transaction NOTIFYs the key (announceArrival); Postgres delivers it at COMMIT, so a
+// woken waiter's next read sees the recorded fact. One LISTEN connection per process serves every
+// waiter; without it (database restart) waiters fall back to a slow re-check until it is back.
+import type { Notification, Pool, PoolClient } from 'pg';
+import type pino from 'pino';
+import { quoteIdent, type Queryable } from '../idempotency/migrate';
+
+/**
+ * The channel a service's consumers announce recorded facts on: one per schema, so test copies of a
+ * service in other schemas do not wake each other. Undefined when it would not fit an identifier.
+ */
+export const arrivalChannel = (schema: string): string | undefined => {
+  const channel = `bp_known_${schema}`;
+  return /^[a-z_][a-z0-9_]{0,62}$/.test(channel) ? channel : undefined;
+};
+
+/** In the transaction that recorded `key` (e.g. an order id): wakes its waiters once it commits. */
+export const announceArrival = async (tx: Queryable, channel: string, key: string): Promise<void> => {
+  await tx.query('SELECT pg_notify($1, $2)', [channel, key]);
+};
+
+export interface Arrivals {
+  /**
+   * Runs `attempt`; while it answers undefined ("not known yet"), waits for `key` to be announced
+   * and runs it again, for at most `timeoutMs`. Gives the first defined answer, or undefined.
+   */
+  until<T>(key: string, attempt: () => Promise<T | undefined>, timeoutMs: number): Promise<T | undefined>;
+  /** Lets the LISTEN connection go; waiters still waiting answer with their last attempt. */
+  close(): Promise<void>;
+}
+
+export interface ArrivalsOptions {
+  pool: Pool;
+  /** arrivalChannel(schema); undefined: no LISTEN, waiters only re-check. */
+  channel: string | undefined;
+  logger: pino.Logger;
+  /** Re-check interval while no LISTEN connection is up (default 500 ms): the safety net only. */
+  recheckMs?: number;
+}
+
+export const createArrivals = (o: ArrivalsOptions): Arrivals => {
+  const recheckMs = o.recheckMs ?? 500;
+  const waiters = new Map<string, Set<() => void>>();
+  let listener: PoolClient | undefined;
+  let connecting: Promise<boolean> | undefined;
+  let closed = false;
+
+  const wakeAll = () => {
+    for (const set of waiters.values()) for (const w of set) w();
+  };
+  const onNotification = (n: Notification) => {
+    if (n.channel !== o.channel || n.payload === undefined) return;
+    for (const w of waiters.get(n.payload) ?? []) w();
+  };
+
+  /** True once this process LISTENs; connects on the first wait (a service that never waits holds no connection). */
+  const listening = (): Promise<boolean> => {
+    if (listener) return Promise.resolve(true);
+    const channel = o.channel;
+    if (closed || channel === undefined) return Promise.resolve(false);
+    connecting ??= (async () => {
+      const c = await o.pool.connect();
+      try {
+        c.on('notification', onNotification);
+        c.on('error', (err) => {
+          o.logger.warn({ err }, 'arrivals LISTEN connection failed; waiters re-check until it is back');
+          if (listener !== c) return;
+          listener = undefined;
+          c.release(err);
+          wakeAll(); // they go on re-checking
+        });
+        await c.query(`LISTEN ${quoteIdent(channel)}`);
+      } catch (e) {
+        c.release(e as Error);
+        throw e;
+      }
+      if (closed) {
+        c.release(true);
+        return false;
+      }
+      listener = c;
+      return true;
+    })()
+      .catch((err: unknown) => {
+        o.logger.warn({ err }, 'arrivals LISTEN failed; waiters re-check meanwhile');
+        return false;
+      })
+      .finally(() => (connecting = undefined));
+    return connecting;
+  };
+
+  const until = async <T>(key: string, attempt: () => Promise<T | undefined>, timeoutMs: number): Promise<T | undefined> => {
+    const first = await attempt();
+    if (first !== undefined || timeoutMs <= 0 || closed) return first; // the common case: already known
+    const deadline = Date.now() + timeoutMs;
+    let signalled = false;
+    let wake: (() => void) | undefined;
+    const waiter = () => {
+      signalled = true;
+      wake?.();
+    };
+    const set = waiters.get(key) ?? new Set();
+    waiters.set(key, set.add(waiter));
+    try {
+      for (;;) {
+        const live = await listening();
+        // Registered and listening before this attempt: a commit after it wakes us, one before it is seen by it.
+        signalled = false;
+        const answer = await attempt();
+        const left = deadline - Date.now();
+        if (answer !== undefined || left <= 0 || closed) return answer;
+        await new Promise<void>((resolve) => {
+          if (signalled) return resolve();
+          const t = setTimeout(resolve, live ? left : Math.min(left, recheckMs));
+          wake = () => {
+            clearTimeout(t);
+            resolve();
+          };
+        });
+        wake = undefined;
+      }
+    } finally {
+      set.delete(waiter);
+      if (set.size === 0) waiters.delete(key);
+    }
+  };
+
+  const close = async () => {
+    closed = true;
+    await connecting;
+    const c = listener;
+    listener = undefined;
+    c?.release(true); // a LISTENing connection must not go back to the pool
+    wakeAll();
+  };
+
+  return { until, close };
+};

@@ -1,0 +1,87 @@
+import { testDatabase, type TestDatabase } from '@bp/testing';
+import { announceArrival, arrivalChannel, createArrivals, type Arrivals } from '../src';
+import { silentLogger } from './helpers';
+
+/** S3: a request waits for a fact its service's consumer records, woken by that commit's NOTIFY. */
+describe('arrivals (LISTEN/NOTIFY waiter)', () => {
+  let db: TestDatabase;
+  let arrivals: Arrivals;
+  let channel: string;
+
+  beforeAll(async () => {
+    db = await testDatabase('http_arrivals');
+    channel = arrivalChannel(db.schema)!;
+    await db.pool.query(`CREATE TABLE ${db.schema}.known (key text PRIMARY KEY)`);
+    arrivals = createArrivals({ pool: db.pool, channel, logger: silentLogger() });
+  });
+  afterAll(async () => {
+    await arrivals.close();
+    await db.close();
+  });
+
+  /** Records `key` and announces it in one transaction, as a consumer does. */
+  const record = async (key: string, commit = true) => {
+    const c = await db.pool.connect();
+    try {
+      await c.query('BEGIN');
+      await c.query(`INSERT INTO ${db.schema}.known VALUES ($1)`, [key]);
+      await announceArrival(c, channel, key);
+      await c.query(commit ? 'COMMIT' : 'ROLLBACK');
+    } finally {
+      c.release();
+    }
+  };
+  const counted = (key: string) => {
+    let attempts = 0;
+    const attempt = async () => {
+      attempts++;
+      const { rows } = await db.pool.query<{ key: string }>(`SELECT key FROM ${db.schema}.known WHERE key = $1`, [key]);
+      return rows[0]?.key;
+    };
+    return { attempt, attempts: () => attempts };
+  };
+
+  it('the channel is per schema and a plain identifier', () => {
+    expect(arrivalChannel('escrow')).toBe('bp_known_escrow');
+    expect(arrivalChannel('Bad-Name')).toBeUndefined();
+  });
+
+  it('already known: answers at once, one attempt', async () => {
+    await record('k-known');
+    const a = counted('k-known');
+    expect(await arrivals.until('k-known', a.attempt, 5_000)).toBe('k-known');
+    expect(a.attempts()).toBe(1);
+  });
+
+  it('recorded while waiting: woken by the commit, long before the bound, without polling', async () => {
+    const a = counted('k-late');
+    const started = Date.now();
+    const waiting = arrivals.until('k-late', a.attempt, 10_000);
+    // Record once the waiter has tried and is waiting (its second attempt ran after LISTEN).
+    while (a.attempts() < 2) await new Promise((r) => setImmediate(r));
+    await record('k-other'); // another key wakes nobody waiting for this one
+    await record('k-late');
+    expect(await waiting).toBe('k-late');
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(a.attempts()).toBe(3); // before LISTEN, after LISTEN, after the NOTIFY: no busy poll
+  });
+
+  it('a rolled-back record wakes nobody; never recorded -> undefined after the bound', async () => {
+    const a = counted('k-never');
+    const started = Date.now();
+    const waiting = arrivals.until('k-never', a.attempt, 300);
+    while (a.attempts() < 2) await new Promise((r) => setImmediate(r));
+    await record('k-never', false);
+    expect(await waiting).toBeUndefined();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+    expect(a.attempts()).toBe(3); // the last attempt at the bound
+  });
+
+  it('many waiters on one key are all woken by one commit', async () => {
+    const a = counted('k-many');
+    const waiting = Promise.all(Array.from({ length: 20 }, () => arrivals.until('k-many', a.attempt, 10_000)));
+    while (a.attempts() < 40) await new Promise((r) => setImmediate(r));
+    await record('k-many');
+    expect(await waiting).toEqual(Array.from({ length: 20 }, () => 'k-many'));
+  });
+});
