@@ -1,5 +1,6 @@
 export * from './topics';
 export * from './money';
+export * from './iso-4217';
 export * from './actor';
 export * from './envelope';
 export * from './errors';

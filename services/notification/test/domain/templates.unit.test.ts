@@ -63,6 +63,15 @@ describe('N3 templates', () => {
     expect(ru.text).toContain('8 января 2026');
   });
 
+  it('reads amounts with the ISO 4217 exponent, not Intl\'s display digits (IRR 2, IQD 3, KWD 3, JPY 0)', () => {
+    // Intl shows IRR with 0 digits: 123456 minor units would have read as 123,456 rials, 100x too much.
+    expect(formatMoney({ amount: 123_456, currency: 'IRR' }, 'en')).toMatch(/^IRR\s?1,234\.56$/);
+    expect(formatMoney({ amount: 123_456, currency: 'IRR' }, 'fa')).toContain('۱٬۲۳۴٫۵۶');
+    expect(formatMoney({ amount: 123_456, currency: 'IQD' }, 'en')).toMatch(/123\.456$/);
+    expect(formatMoney({ amount: 1_234, currency: 'KWD' }, 'en')).toMatch(/1\.234$/);
+    expect(formatMoney({ amount: 1_234, currency: 'JPY' }, 'en')).toMatch(/1,234$/);
+  });
+
   it('escapes values in HTML', () => {
     const r = renderNotice({ kind: 'order_shipped', recipientId: 'b', orderId: 'o', vars: { orderId: 'o', carrier: '<script>', trackingNumber: 't', protectionEndsAt: 'x' } }, 'en');
     expect(r.html).not.toContain('<script>');

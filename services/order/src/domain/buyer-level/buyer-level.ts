@@ -4,7 +4,7 @@
 // O11: the same stream keeps the buyer's points: confirming receipt earns the policy's
 // confirmationPoints once per order (BuyerPointsEarned, public on buyers.v1).
 import { z } from 'zod';
-import { DomainError, Money, defineEvent, type Actor, type BuyerLevel, type BuyerLevelChangedData, type BuyerPointsEarnedData } from '@bp/contracts';
+import { DomainError, Money, defineEvent, toMajorUnits, type Actor, type BuyerLevel, type BuyerLevelChangedData, type BuyerPointsEarnedData } from '@bp/contracts';
 import type { Decider } from '@bp/eventstore';
 import type { Policy } from '@bp/timers';
 
@@ -50,21 +50,15 @@ export const initialBuyerLevelState: BuyerLevelState = { level: 'A0', completedS
 
 export const BuyerLevelErrors = { UNKNOWN_CURRENCY_RATE: 'unprocessable' } as const;
 
-/** Minor units per major unit of a currency (ISO 4217 digits via Intl; 2 when unknown). */
-const minorDigits = (currency: string): number => {
-  try {
-    return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
-  } catch {
-    return 2;
-  }
-};
-
-/** Money -> USD cents through the rate table (USD per one major unit). */
+/** Money -> USD cents through the rate table (USD per one major unit; major units from ISO 4217, not Intl). */
 export const toUsdCents = (amount: Money, rates: Record<string, number>): number => {
   const rate = rates[amount.currency];
   if (rate === undefined) throw new DomainError('UNKNOWN_CURRENCY_RATE', `no USD rate for ${amount.currency}`, 'unprocessable');
-  return Math.round((amount.amount / 10 ** minorDigits(amount.currency)) * rate * 100);
+  return Math.round(toMajorUnits(amount) * rate * 100);
 };
+
+/** Spend saturates at the largest safe integer (far above A4): the level stays right, the event stays valid. */
+const addSpend = (a: number, b: number): number => Math.min(a + b, Number.MAX_SAFE_INTEGER);
 
 /** O12: A0 none, A1 $1–99, A2 $100–499, A3 $500–1,999, A4 $2,000+ (thresholds from the policy). */
 export const levelFor = (usdCents: number, thresholds: BuyerLevelsPolicy['thresholdsUsdCents']): BuyerLevel => {
@@ -78,7 +72,7 @@ const recordCompletedSpend = (cmd: RecordCompletedSpend, state: BuyerLevelState)
   const usdCents = toUsdCents(amount, policy.usdRates);
   const recordedAt = new Date(cmd.meta.now).toISOString();
   const recorded: BuyerLevelEvent = { type: 'CompletedSpendRecorded', data: { buyerId, orderId, amount, usdCents, recordedAt } };
-  const total = state.completedSpendUsdCents + usdCents;
+  const total = addSpend(state.completedSpendUsdCents, usdCents);
   const level = levelFor(total, policy.thresholdsUsdCents);
   if (level === state.level) return [recorded];
   const changed: BuyerLevelChangedData = { buyerId, level, previousLevel: state.level, completedSpendUsdCents: total, orderId, changedAt: recordedAt };
@@ -110,7 +104,7 @@ export const evolveBuyerLevel = (state: BuyerLevelState, event: BuyerLevelEvent)
       if (state.countedOrders.includes(event.data.orderId)) return state;
       return {
         ...state,
-        completedSpendUsdCents: state.completedSpendUsdCents + event.data.usdCents,
+        completedSpendUsdCents: addSpend(state.completedSpendUsdCents, event.data.usdCents),
         countedOrders: [...state.countedOrders, event.data.orderId],
       };
     case 'BuyerLevelChanged': return { ...state, level: event.data.level };

@@ -1,6 +1,6 @@
 // O2: placing an order. Ranges and limits come from the policy snapshot the caller passes in, which
 // is frozen on OrderPlaced so a later policy change never alters this order.
-import type { OrderItem } from '@bp/contracts';
+import { multiplyAmount, sumAmounts, type OrderItem } from '@bp/contracts';
 import type { CommandOf, OrderItemInput } from './commands';
 import { orderError, refuseIf } from './errors';
 import type { OrderEvent, OrderState } from './order';
@@ -44,7 +44,8 @@ export const placeOrder = (cmd: CommandOf<'PlaceOrder'>, state: OrderState): Ord
   const { orderId, sellerId, currency, policy, shippingAddress } = cmd.data;
   const items = validItems(cmd);
   const days = validDays(cmd);
-  const total = { amount: items.reduce((sum, i) => sum + i.quantity * i.unitPrice.amount, 0), currency };
+  // O2: every line and the total stay safe integers (AMOUNT_TOO_LARGE, 422), or OrderPlaced could not be written.
+  const total = { amount: sumAmounts(items.map((i) => multiplyAmount(i.unitPrice.amount, i.quantity, 'a line (quantity x unit price)')), 'the order total'), currency };
   const placedAt = iso(cmd.meta.now);
   const paymentDueAt = dueAt(placedAt, 'order.paymentWindow', { policy, handlingDays: days.handlingDays });
   const data = { orderId, buyerId: cmd.meta.actor.id, sellerId, currency, items, total, ...days, placedAt, paymentDueAt, policy };
