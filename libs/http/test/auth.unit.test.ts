@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createSigner } from 'fast-jwt';
 import { z } from 'zod';
-import { createServiceApp, type ServiceApp } from '../src';
+import { createJwksKeyStore, createServiceApp, type ServiceApp } from '../src';
 import { SECRET, bearer, silentLogger, testApp, tokenFor } from './helpers';
 
 const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
@@ -174,6 +174,42 @@ describe('auth (JWKS, ES256)', () => {
 
   it('an unknown kid -> 401', async () => {
     expect((await app.inject({ url: '/buyer-only', headers: { authorization: `Bearer ${sign('nope')}` } })).statusCode).toBe(401);
+  });
+
+  it('made-up kids right after a miss are refused without another JWKS fetch; the known kid still verifies', async () => {
+    const before = fetches;
+    for (const kid of ['forged-1', 'forged-2', 'forged-3']) {
+      expect((await app.inject({ url: '/buyer-only', headers: { authorization: `Bearer ${sign(kid)}` } })).statusCode).toBe(401);
+    }
+    expect(fetches - before).toBeLessThanOrEqual(1);
+    expect((await app.inject({ url: '/buyer-only', headers: { authorization: `Bearer ${sign('k1')}` } })).statusCode).toBe(200);
+  });
+});
+
+describe('JWKS key store (get-jwks), key rotation', () => {
+  const jwk = (kid: string) => ({ ...generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'jwk' }), kid, alg: 'ES256', use: 'sig' });
+  let keys = [jwk('old')];
+  let server: Server;
+  let url: string;
+  beforeAll(async () => {
+    server = createServer((_req, res) => res.setHeader('content-type', 'application/json').end(JSON.stringify({ keys })));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/tenant/jwks.json?v=1`;
+  });
+  afterAll(() => new Promise((r) => server.close(r)));
+
+  it('finds a key published after the first fetch (rotation) once the miss cooldown is over', async () => {
+    const store = createJwksKeyStore(url, { minRefetchMs: 0 });
+    expect(await store.keyFor('old', 'ES256')).toContain('BEGIN PUBLIC KEY');
+    await expect(store.keyFor('new', 'ES256')).rejects.toThrow();
+    keys = [...keys, jwk('new')];
+    expect(await store.keyFor('new', 'ES256')).toContain('BEGIN PUBLIC KEY');
+  });
+
+  it('refuses a token without kid and a key of another algorithm', async () => {
+    const store = createJwksKeyStore(url);
+    await expect(store.keyFor(undefined, 'ES256')).rejects.toThrow('no kid');
+    await expect(store.keyFor('old', 'RS256')).rejects.toThrow();
   });
 });
 

@@ -37,7 +37,7 @@ export const createTokenVerifier = (config: AuthConfig): VerifyToken => {
       const v = createVerifier({
         ...common,
         algorithms: (config.algorithms ?? DEFAULT_KEY_ALGORITHMS) as Algorithm[],
-        key: async (decoded: { header: Record<string, unknown> }) => store.keyFor(decoded.header.kid as string | undefined),
+        key: async (decoded: { header: Record<string, unknown> }) => store.keyFor(decoded.header.kid as string | undefined, decoded.header.alg as string | undefined),
       });
       verify = (t) => v(t);
       break;
