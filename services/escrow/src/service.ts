@@ -6,6 +6,7 @@ import type { ServiceContext, ServiceModule } from '@bp/runtime';
 import { durationMs } from '@bp/timers';
 import { escrowEventDefinitions } from './domain';
 import { createEscrowApp, type EscrowApp } from './app/escrow-app';
+import { createKnownOrders, type KnownOrders } from './app/known-orders';
 import { commandMetadata } from './app/metadata';
 import { migrateParking } from './app/parking';
 import { createPayments, type Payments } from './app/payments';
@@ -38,6 +39,7 @@ export interface EscrowServiceOptions {
 
 interface Wiring {
   app: EscrowApp;
+  knownOrders: KnownOrders;
   payments: Payments;
   receiver: WebhookReceiver;
   dispatcher: RefundDispatcher;
@@ -60,14 +62,16 @@ export const createEscrowService = (o: EscrowServiceOptions = {}): ServiceModule
       void setImmediate(() => {
         payments?.reconcile(orderId, paymentId).catch((err: unknown) => logger.warn({ err, orderId, paymentId }, 'payment reconcile failed; the next round retries'));
       });
-    const app = createEscrowApp(ctx, { onRefundWork: () => dispatcher?.wake(), onPaymentReconcile });
+    const knownOrders = createKnownOrders({ pool, schema, logger, waitMs: durationMs(ctx.policy.api.readYourWritesWait) });
+    const app = createEscrowApp(ctx, { onRefundWork: () => dispatcher?.wake(), onPaymentReconcile, onOrderRecorded: knownOrders.announce });
     const onPending = delay === 'off' ? undefined : scheduleSandboxCapture({ pool, schema, clock, delayMs: durationMs(delay) });
     const provider = (o.provider ?? createSandboxProvider)(onPending ? { onPending } : {});
     const receiver = createWebhookReceiver({ app, secret, clock });
     dispatcher = createRefundDispatcher({ pool, schema, app, provider, clock, logger, ...(o.refundPollIntervalMs ? { pollIntervalMs: o.refundPollIntervalMs } : {}) });
-    payments = createPayments({ app, provider, pool, schema, clock });
+    payments = createPayments({ app, provider, clock, readOrder: knownOrders.read });
     const w: Wiring = {
       app,
+      knownOrders,
       payments,
       receiver,
       dispatcher,
@@ -91,12 +95,13 @@ export const createEscrowService = (o: EscrowServiceOptions = {}): ServiceModule
       const w = wire(ctx);
       await app.register(paymentRoutes(w.payments));
       await app.register(webhookRoutes({ sandbox: w.receiver }));
-      await app.register(escrowRoutes(ctx));
+      await app.register(escrowRoutes({ readOrder: w.knownOrders.read }));
       await app.register(ledgerRoutes(ctx));
       // The runtime has no hook for background loops: the dispatcher lives and dies with the HTTP app
       // (closed after consumers, relay and scheduler, before the pool).
       w.dispatcher.start();
       app.addHook('onClose', () => w.dispatcher.stop());
+      app.addHook('onClose', () => w.knownOrders.close());
     },
     // E4 + POST /ops/clock: every settle round also sends the refunds due now (the background loop may
     // hold some: they count as pending), so the clock returns only once they are answered.

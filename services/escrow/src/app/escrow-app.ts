@@ -42,6 +42,8 @@ export const createEscrowApp = (
      * outside them) and be harmless if this one rolls back.
      */
     onPaymentReconcile?: (orderId: string, paymentId: string) => void;
+    /** S3: the order was recorded (OrderRecorded), in that transaction: wakes requests waiting for it. */
+    onOrderRecorded?: (tx: PoolClient, orderId: string) => Promise<void>;
   } = {},
 ): EscrowApp => {
   const { store, schema } = ctx;
@@ -54,6 +56,7 @@ export const createEscrowApp = (
     const orderId = orderIdOf(command) || opts.orderId;
     if (!orderId) throw new Error(`${command.type}: no order id`);
     const result = await handlerFor(orderId)(command, { metadata: opts.metadata, tx });
+    if (o.onOrderRecorded && result.events.some((e) => e.type === 'OrderRecorded')) await o.onOrderRecorded(tx, orderId);
     const facts = [...new Set(result.events.map((e) => e.type).filter((t) => AWAITED.has(t)))];
     if (facts.length > 0) {
       for (const p of await unpark(tx, schema, orderId, facts)) {

@@ -1,8 +1,7 @@
 import { DomainError, type Actor, type Money } from '@bp/contracts';
 import type { Clock } from '@bp/timers';
-import type { Pool } from 'pg';
 import { isKnown, type CreatePaymentBody } from '../domain';
-import { readEscrow } from '../projections/escrows';
+import type { EscrowRow } from '../projections/escrows';
 import type { CaptureResult, PaymentProvider } from '../providers';
 import type { EscrowApp } from './escrow-app';
 import { commandMetadata, ESCROW_ACTOR } from './metadata';
@@ -31,7 +30,13 @@ export const RECONCILE_NO_TOKEN = 'reconcile_no_token';
  * answer. A crash between the two leaves the payment `requested`; its payment_reconcile deadline
  * (domain) then makes `reconcile` ask the provider again with the same payment id.
  */
-export const createPayments = (o: { app: EscrowApp; provider: PaymentProvider; pool: Pool; schema: string; clock: Clock }) => {
+export const createPayments = (o: {
+  app: EscrowApp;
+  provider: PaymentProvider;
+  clock: Clock;
+  /** S3: the order's escrow row, waiting (bounded) for an order escrow has not recorded yet (KnownOrders.read). */
+  readOrder: (orderId: string) => Promise<EscrowRow | undefined>;
+}) => {
   const ask = (r: { orderId: string; paymentId: string; amount: Money; token: string }): Promise<CaptureResult> =>
     o.provider
       .capture(r)
@@ -57,8 +62,9 @@ export const createPayments = (o: { app: EscrowApp; provider: PaymentProvider; p
 
   return {
     async pay(caller: Actor, body: CreatePaymentBody, paymentId: string): Promise<PaymentView> {
-      const row = await readEscrow(o.pool, o.schema, body.orderId);
-      // Only the order's buyer may pay; anyone else learns nothing about the order (404).
+      const row = await o.readOrder(body.orderId);
+      // Only the order's buyer may pay; anyone else learns nothing about the order (404). Still
+      // unknown after the wait: the same 404, which the route answers with Retry-After (S3).
       if (!row || row.state.buyerId !== caller.id) throw new DomainError('ESCROW_ORDER_UNKNOWN', `no order ${body.orderId}`, 'not_found');
       const { orderId } = body;
       const { token } = body.paymentMethod;

@@ -1,15 +1,21 @@
 import { setVersionHeaders, type FastifyPluginAsyncZod } from '@bp/http';
-import type { Pool } from 'pg';
 import { z } from 'zod';
 import { escrowView } from '../domain';
-import { readEscrow } from '../projections';
+import type { EscrowRow } from '../projections';
 import { actorOf, canSeeEscrow, notFound } from './access';
 
+const CONSISTENCY = [
+  'Consistency (S3): the escrow exists from the moment the order was placed: called right after',
+  'POST /orders answered, the request waits server-side (up to policy api.readYourWritesWait, 5 s) for',
+  'escrow to record the order. Payments made here are visible at once (read-your-writes); what other',
+  "services cause (release on completion, refunds of a settlement) shows once escrow consumed it (eventual, usually < 100 ms).",
+].join(' ');
+
 /** GET /escrows/{orderId} (parties, agent, ops): the domain's view of the read model, with version/ETag. */
-export const escrowRoutes = (o: { pool: Pool; schema: string }): FastifyPluginAsyncZod => async (app) => {
-  app.get('/escrows/:orderId', { config: { roles: ['buyer', 'seller', 'agent', 'ops'] }, schema: { params: z.object({ orderId: z.string().min(1) }) } }, async (req, reply) => {
+export const escrowRoutes = (o: { readOrder: (orderId: string) => Promise<EscrowRow | undefined> }): FastifyPluginAsyncZod => async (app) => {
+  app.get('/escrows/:orderId', { config: { roles: ['buyer', 'seller', 'agent', 'ops'] }, schema: { params: z.object({ orderId: z.string().min(1) }), description: CONSISTENCY } }, async (req, reply) => {
     const caller = actorOf(req.user);
-    const row = await readEscrow(o.pool, o.schema, req.params.orderId);
+    const row = await o.readOrder(req.params.orderId);
     if (!row || !canSeeEscrow(caller, row.state)) throw notFound(`escrow for order ${req.params.orderId}`);
     setVersionHeaders(reply, row.version);
     return { ...escrowView(row.state, caller), version: row.version };

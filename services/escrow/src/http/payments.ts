@@ -1,13 +1,30 @@
-import type { FastifyPluginAsyncZod } from '@bp/http';
+import { isDomainError } from '@bp/contracts';
+import { retryLater, type FastifyPluginAsyncZod } from '@bp/http';
 import { randomUUID } from 'node:crypto';
 import { CreatePaymentBody } from '../domain';
 import type { Payments } from '../app/payments';
 import { actorOf } from './access';
 
+/**
+ * S3: an order escrow does not know (even after waiting for it) answers 404 ESCROW_ORDER_UNKNOWN with
+ * Retry-After, so an Idempotency-Key never keeps it: the same request may succeed a moment later.
+ * Every such 404 carries it, a non-party's included, so the header says nothing about the order.
+ */
+const unknownOrderRetryLater = (e: unknown): never => {
+  throw isDomainError(e) && e.code === 'ESCROW_ORDER_UNKNOWN' ? retryLater(e) : e;
+};
+
+const CONSISTENCY = [
+  'Consistency (S3): may be called right after POST /orders answered. An order escrow has not',
+  'recorded yet (its OrderPlaced still on its way) is waited for server-side, up to policy',
+  'api.readYourWritesWait (5 s); still unknown then: 404 ESCROW_ORDER_UNKNOWN with Retry-After,',
+  'which an Idempotency-Key does not keep (the same key may be sent again).',
+].join(' ');
+
 /** POST /payments (buyer, own order only): 201 with the payment's status after the provider answered. */
 export const paymentRoutes = (payments: Payments): FastifyPluginAsyncZod => async (app) => {
-  app.post('/payments', { config: { roles: ['buyer'] }, schema: { body: CreatePaymentBody } }, async (req, reply) => {
-    const payment = await payments.pay(actorOf(req.user), req.body, randomUUID());
+  app.post('/payments', { config: { roles: ['buyer'] }, schema: { body: CreatePaymentBody, summary: 'Pay an order into escrow (O3, E4)', description: CONSISTENCY } }, async (req, reply) => {
+    const payment = await payments.pay(actorOf(req.user), req.body, randomUUID()).catch(unknownOrderRetryLater);
     return reply.code(201).header('location', `/escrows/${encodeURIComponent(payment.orderId)}`).send(payment);
   });
 };

@@ -1,0 +1,28 @@
+// S3, read-your-writes for storefronts: POST /payments or GET /escrows/{orderId} right after
+// POST /orders names an order whose OrderPlaced escrow may not have consumed yet (~10-60 ms). The
+// request waits for it here (bounded by policy api.readYourWritesWait), woken by the NOTIFY of the
+// consumer's transaction that records the order, instead of answering 404 and making the client poll.
+import { announceArrival, arrivalChannel, createArrivals } from '@bp/http';
+import type { Pool, PoolClient } from 'pg';
+import type pino from 'pino';
+import { readEscrow, type EscrowRow } from '../projections/escrows';
+
+export interface KnownOrders {
+  /** The order's escrow row; when escrow has not recorded the order yet, waits for it (bounded). */
+  read(orderId: string): Promise<EscrowRow | undefined>;
+  /** In the transaction that recorded the order (OrderRecorded): wakes its readers at commit. */
+  announce(tx: PoolClient, orderId: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const createKnownOrders = (o: { pool: Pool; schema: string; logger: pino.Logger; waitMs: number }): KnownOrders => {
+  const channel = arrivalChannel(o.schema);
+  const arrivals = createArrivals({ pool: o.pool, channel, logger: o.logger });
+  return {
+    read: (orderId) => arrivals.until(orderId, () => readEscrow(o.pool, o.schema, orderId), o.waitMs),
+    announce: async (tx, orderId) => {
+      if (channel) await announceArrival(tx, channel, orderId);
+    },
+    close: () => arrivals.close(),
+  };
+};

@@ -1,0 +1,73 @@
+import { randomUUID } from 'node:crypto';
+import { startServiceForTest, testDatabase, testKafka, type ServiceUnderTest, type TestDatabase, type TestKafka } from '@bp/testing';
+import { defaultPolicy } from '@bp/timers';
+import { createEscrowService } from '../src';
+import { upstream, type TestOrder } from './int/fixtures';
+
+// S3: a storefront may pay (or look at the escrow) right after POST /orders answered, before escrow
+// consumed OrderPlaced. The request waits server-side for the order; it never stores "unknown".
+describe('escrow: read-your-writes for orders it has not consumed yet (S3)', () => {
+  let db: TestDatabase;
+  let kafka: TestKafka;
+  let sut: ServiceUnderTest;
+  let up: ReturnType<typeof upstream>;
+  const WAIT_MS = 2_000;
+
+  beforeAll(async () => {
+    db = await testDatabase('escrow_ryw');
+    kafka = await testKafka();
+    const policy = { ...defaultPolicy, api: { ...defaultPolicy.api, readYourWritesWait: `PT${WAIT_MS / 1000}S` } };
+    sut = await startServiceForTest(createEscrowService(), { db, kafka, policy });
+    up = upstream(sut);
+  }, 60_000);
+  afterAll(async () => {
+    await sut?.stop();
+    await kafka?.stop();
+    await db?.close();
+  });
+
+  let n = 0;
+  const order = (): TestOrder => ({ orderId: `ord-${randomUUID()}`, buyerId: `buyer-ryw-${++n}`, sellerId: `seller-ryw-${n}`, total: 10_000 });
+  const pay = (o: TestOrder, key?: string) =>
+    sut.request('POST', '/payments', {
+      as: { role: 'buyer', sub: o.buyerId },
+      body: { orderId: o.orderId, paymentMethod: { type: 'sandbox', token: 'tok_ok' } },
+      ...(key ? { headers: { 'idempotency-key': key } } : {}),
+    });
+
+  it('S3: POST /payments and GET /escrows sent before OrderPlaced is consumed wait for it and succeed', async () => {
+    const o = order();
+    const paying = pay(o, `k-${o.orderId}`);
+    const viewing = sut.request('GET', `/escrows/${o.orderId}`, { as: { role: 'seller', sub: o.sellerId } });
+    await up.placed(o);
+    const [paid, view] = await Promise.all([paying, viewing]);
+    expect(paid).toMatchObject({ status: 201, body: { orderId: o.orderId, status: 'captured' } });
+    expect(view).toMatchObject({ status: 200, body: { orderId: o.orderId } });
+  });
+
+  it('S3: an order escrow never heard of -> 404 ESCROW_ORDER_UNKNOWN with Retry-After after the bound, not kept: the same key succeeds once the order arrived', async () => {
+    const o = order();
+    const key = `k-${o.orderId}`;
+    const started = Date.now();
+    const early = await pay(o, key);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(WAIT_MS - 50);
+    expect(early).toMatchObject({ status: 404, body: { code: 'ESCROW_ORDER_UNKNOWN' } });
+    expect(early.headers['retry-after']).toBe('1');
+    await up.placed(o);
+    const retried = await pay(o, key);
+    expect(retried).toMatchObject({ status: 201, body: { status: 'captured' } });
+    expect(retried.headers['idempotent-replayed']).toBeUndefined();
+    const replayed = await pay(o, key);
+    expect([replayed.status, replayed.headers['idempotent-replayed'], replayed.body]).toEqual([201, 'true', retried.body]);
+  });
+
+  it('a known order of another buyer answers 404 at once, with the same Retry-After as an unknown one (nothing revealed)', async () => {
+    const o = order();
+    await up.placed(o);
+    const started = Date.now();
+    const other = await pay({ ...o, buyerId: 'someone-else' });
+    expect(Date.now() - started).toBeLessThan(WAIT_MS);
+    expect(other).toMatchObject({ status: 404, body: { code: 'ESCROW_ORDER_UNKNOWN' } });
+    expect(other.headers['retry-after']).toBe('1');
+  });
+});
