@@ -38,6 +38,7 @@ describe('order service lifecycle (HTTP + Kafka, simulated clock)', () => {
     expect(shipped.body.deadlines).toEqual([expect.objectContaining({ kind: 'protection_end', dueAt: shipped.body.protectionEndsAt })]);
 
     await w.sut.advance('P60D');
+    await o.protectionEndAcknowledged(); // S3: the dispute service answers; only then the money goes
     const completed = await o.awaitPublished('OrderCompleted');
     expect(completed.data).toMatchObject({ reason: 'AUTO_CONFIRMED', amount: TOTAL, buyerId: o.buyer }); // O7
     const level = await w.sut.awaitPublished((e) => e.type === 'BuyerLevelChanged' && (e.data as { buyerId: string }).buyerId === o.buyer);
@@ -111,10 +112,11 @@ describe('order service lifecycle (HTTP + Kafka, simulated clock)', () => {
     await w.sut.advance('P60D');
     expect((await o.view()).body.status).toBe('shipped');
     await w.sut.advance('P14D');
+    await o.protectionEndAcknowledged();
     expect((await o.awaitPublished('OrderCompleted')).data).toMatchObject({ reason: 'AUTO_CONFIRMED' });
   });
 
-  it('O9 D7: a dispute withdrawn after protection ran out completes the order at once', async () => {
+  it('O9 D7 S3: a dispute withdrawn after protection ran out ends protection at once; the order completes on the dispute service\'s answer', async () => {
     const o = orderMoves(w.sut);
     const shipped = await o.shipped();
     // The dispute service accepted the dispute at the last instant of protection (D1).
@@ -122,6 +124,8 @@ describe('order service lifecycle (HTTP + Kafka, simulated clock)', () => {
     await w.sut.advance('P70D');
     expect((await o.view()).body).toMatchObject({ status: 'shipped', disputeOpen: true }); // O9: no auto-confirm while open
     await o.disputeWithdrawn('d-late');
+    await o.protectionEndAcknowledged();
+    expect((await o.awaitPublished('OrderCompleted')).data).toMatchObject({ reason: 'AUTO_CONFIRMED' });
     expect((await o.view()).body).toMatchObject({ status: 'completed', completionReason: 'AUTO_CONFIRMED', disputeOpen: false });
     expect((await o.awaitPublished('ProtectionResumed')).data).toMatchObject({ cause: 'DISPUTE_WITHDRAWN', disputeId: 'd-late' });
     expect((await o.awaitPublished('OrderCompleted')).data).toMatchObject({ reason: 'AUTO_CONFIRMED' });

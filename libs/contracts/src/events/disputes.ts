@@ -16,6 +16,7 @@ import { z } from 'zod';
 import { Money } from '../money';
 import { Topics } from '../topics';
 import { defineEvent } from '../registry';
+import { ProtectionEndAcknowledged } from './protection-end';
 
 const Iso = z.iso.datetime();
 const Id = z.string().min(1);
@@ -208,4 +209,5 @@ export const disputePublicEvents = [
   AppealFiled,
   AppealDecided,
   ArbitrationSlaBreached,
+  ProtectionEndAcknowledged,
 ] as const;

@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { Money } from '../money';
 import { Topics } from '../topics';
 import { defineEvent } from '../registry';
+import { ProtectionEnded } from './protection-end';
 
 const Iso = z.iso.datetime();
 const Id = z.string().min(1);
@@ -41,7 +42,7 @@ export const OrderCompletionReason = z.enum(['CONFIRMED', 'AUTO_CONFIRMED', 'DIS
 export type OrderCompletionReason = z.infer<typeof OrderCompletionReason>;
 export const OrderClosedReason = z.enum(['UNPAID', 'NOT_SHIPPED', 'REFUNDED']);
 export type OrderClosedReason = z.infer<typeof OrderClosedReason>;
-export const ProtectionResumeCause = z.enum(['DISPUTE_WITHDRAWN', 'RESEND_SHIPPED']);
+export const ProtectionResumeCause = z.enum(['DISPUTE_WITHDRAWN', 'RESEND_SHIPPED', 'APPEAL_UPHELD']);
 export type ProtectionResumeCause = z.infer<typeof ProtectionResumeCause>;
 
 const parties = { orderId: Id, buyerId: Id, sellerId: Id };
@@ -99,6 +100,8 @@ export const ProtectionSuspendedData = z.object({
   suspendedAt: Iso,
   /** Protection time left when the dispute opened (ms; <= 0 when it had already run out). */
   remainingMs: z.number().int(),
+  /** APPEAL_FILED (R7, S3, added in v1): an appeal reopened a dispute a resend had resolved; absent: the dispute opened. */
+  cause: z.enum(['DISPUTE_OPENED', 'APPEAL_FILED']).optional(),
 });
 export type ProtectionSuspendedData = z.infer<typeof ProtectionSuspendedData>;
 
@@ -188,6 +191,7 @@ export const orderPublicEvents = [
   ProtectionExtensionLapsed,
   ProtectionSuspended,
   ProtectionResumed,
+  ProtectionEnded,
   OrderCompleted,
   OrderCancelled,
   OrderClosed,

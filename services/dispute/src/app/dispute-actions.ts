@@ -16,7 +16,6 @@ import { getDispute } from '../projections/queries';
 import { resolveEvidence } from './evidence';
 import type { DisputeHandlers } from './handlers';
 import { commandMetadata } from './metadata';
-import { currentLevel } from './open-dispute';
 
 export interface ActionDeps {
   store: EventStore;
@@ -52,9 +51,8 @@ export const disputeActions = (d: ActionDeps) => {
     cancel: (c: Call) => run(c, () => ({}), 'Withdraw'),
     message: (c: Call, b: { text?: string; evidenceIds: string[] }) =>
       run(c, async (tx) => ({ ...(b.text ? { text: b.text } : {}), evidence: await evidence(tx, c, b.evidenceIds) }), 'PostMessage'),
-    // R6: the fast refund depends on the buyer's level now, not at opening.
-    shipReturn: (c: Call, b: { carrier: string; trackingNumber: string }) =>
-      run(c, async (tx) => ({ ...b, buyerLevel: await currentLevel(d.store, c.actor.id, tx) }), 'ShipReturn'),
+    // R6: the fast refund follows the level at opening (the dispute's terms), like D8's expedited arbitration.
+    shipReturn: (c: Call, b: { carrier: string; trackingNumber: string }) => run(c, () => b, 'ShipReturn'),
     confirmReturn: (c: Call, b: { condition: ReturnCondition; note?: string }) => run(c, () => b, 'ConfirmReturnReceipt'),
     shipResend: (c: Call, b: { carrier: string; trackingNumber: string }) => run(c, () => b, 'ShipResend'),
     rule: (c: Call, b: RulingBody) => run(c, () => b, 'Rule'),

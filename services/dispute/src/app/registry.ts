@@ -1,7 +1,7 @@
 import { disputePublicEvents, EventRegistry } from '@bp/contracts';
-import { disputePrivateEvents, orderFactsPrivateEvents } from '../domain';
+import { DisputeReopenedOnOrder, disputePrivateEvents, orderFactsPrivateEvents } from '../domain';
 import { EvidenceUploaded } from '../domain/evidence/events';
 
 /** Every event type of the dispute service's log: public disputes.v1 and the private ones. */
 export const disputeRegistry = (): EventRegistry =>
-  new EventRegistry([...disputePublicEvents, ...disputePrivateEvents, ...orderFactsPrivateEvents, EvidenceUploaded]);
+  new EventRegistry([...disputePublicEvents, ...disputePrivateEvents, ...orderFactsPrivateEvents, DisputeReopenedOnOrder, EvidenceUploaded]);

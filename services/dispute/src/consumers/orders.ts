@@ -7,6 +7,7 @@ import {
   OrderPlaced,
   OrderShipped,
   ProtectionExtended,
+  ProtectionEnded,
   ProtectionResumed,
   ProtectionSuspended,
 } from '@bp/contracts';
@@ -41,6 +42,8 @@ export const orderHandlers = (handlers: DisputeHandlers): Handlers => {
     // O9: suspended while a dispute is open (null = suspended), resumed with a new end.
     ...on(ProtectionSuspended, record((d, now) => ({ type: 'RecordProtectionChanged', data: { orderId: d.orderId, protectionEndsAt: null, at: d.suspendedAt }, meta: { now } }))),
     ...on(ProtectionResumed, record((d, now) => ({ type: 'RecordProtectionChanged', data: { orderId: d.orderId, protectionEndsAt: d.protectionEndsAt, at: d.resumedAt }, meta: { now } }))),
+    // S3: the order's protection ran out: acknowledge with the dispute open on it (order-facts/protection-end.ts).
+    ...on(ProtectionEnded, record((d, now) => ({ type: 'RecordProtectionEnded', data: { orderId: d.orderId, round: d.round, endedAt: d.endedAt }, meta: { now } }))),
     ...on(OrderCompleted, record((d, now) => ({ type: 'RecordOrderCompleted', data: { orderId: d.orderId, completedAt: d.completedAt, reason: d.reason }, meta: { now } }))),
     ...on(OrderCancelled, record((d, now) => ({ type: 'RecordOrderClosed', data: { orderId: d.orderId, closedAt: d.cancelledAt, reason: 'CANCELLED' }, meta: { now } }))),
     ...on(OrderClosed, record((d, now) => ({ type: 'RecordOrderClosed', data: { orderId: d.orderId, closedAt: d.closedAt, reason: d.reason }, meta: { now } }))),

@@ -3,12 +3,14 @@ import { disputeDecider, type DisputeEvent } from '../../src/domain/dispute';
 import { agent, buyer, cmd, day, escalatedAt, fire, history, open, ofType, facts, PAID, seller, types, usd } from './fixtures';
 
 const given = (events: DisputeEvent[]) => spec(disputeDecider).given(events);
-const ruleRefund = (refund: number, now = day(12), comp?: number) =>
+const ruleRefund = (refund: number, now = day(15), comp?: number) =>
   cmd('Rule', { refund: usd(refund), returnRequired: false, note: 'ruled', ...(comp ? { returnShippingCompensation: usd(comp) } : {}) }, agent, now);
-const ruleReturn = (refund: number, now = day(12), comp?: number) =>
+const ruleReturn = (refund: number, now = day(15), comp?: number) =>
   cmd('Rule', { refund: usd(refund), returnRequired: true, note: 'return it', ...(comp ? { returnShippingCompensation: usd(comp) } : {}) }, agent, now);
-const shipReturn = (now = day(14), level?: 'A3') => cmd('ShipReturn', { carrier: 'DHL', trackingNumber: 'R1', ...(level ? { buyerLevel: level } : {}) }, buyer, now);
-const returning = (level?: 'A3') => history(...[open(), cmd('AcceptProposal', {}, seller, day(8))], ...(level ? [shipReturn(day(9), level)] : [shipReturn(day(9))]));
+const shipReturn = (now = day(14)) => cmd('ShipReturn', { carrier: 'DHL', trackingNumber: 'R1' }, buyer, now);
+/** R6: the level is the one at opening (the dispute's terms). */
+const opened = (level?: 'A3') => (level ? open({ order: facts({ buyerLevel: level }) }) : open());
+const returning = (level?: 'A3') => history(opened(level), cmd('AcceptProposal', {}, seller, day(8)), shipReturn(day(9)));
 
 describe('arbitration (D8)', () => {
   it('D8: escalation opens a 5-day evidence window and a 15-day SLA', () =>
@@ -26,20 +28,25 @@ describe('arbitration (D8)', () => {
     given([...late, ...events]).when(fire('ruling_sla', day(25))).thenNothingHappens();
   });
   it('D8: a refund ruling settles (RULING), compensation included, never above paid', () => {
-    given(escalatedAt()).when(ruleRefund(4000, day(12), 500)).then((e, s) => {
+    given(escalatedAt()).when(ruleRefund(4000, day(15), 500)).then((e, s) => {
       expect(types(e)).toEqual(['DisputeRuled', 'ThreadEntryAdded', 'DisputeSettled']);
       expect(ofType(e, 'DisputeSettled')[0]!.data).toMatchObject({ refund: usd(4500), returnShippingCompensation: usd(500), settledBy: 'RULING' });
       expect(s.status).toBe('resolved');
     });
-    given(escalatedAt()).when(ruleRefund(9800, day(12), 500)).thenRefuses('REFUND_ABOVE_PAID');
+    given(escalatedAt()).when(ruleRefund(9800, day(15), 500)).thenRefuses('REFUND_ABOVE_PAID');
   });
   it('D8: a refund of 0 releases everything to the seller', () =>
     void given(escalatedAt()).when(ruleRefund(0)).then((e) => void expect(ofType(e, 'DisputeSettled')[0]!.data.refund).toEqual(usd(0))));
   it('D8, R1: a return ruling requests the return', () =>
     void given(escalatedAt()).when(ruleReturn(PAID.amount)).then((e, s) => void expect([ofType(e, 'ReturnRequested')[0]!.data.requestedBy, s.status]).toEqual(['RULING', 'awaiting_return_shipment'])));
   it('D8: the agent may pick a proposal on the table; an unknown one -> PROPOSAL_NOT_FOUND', () => {
-    given(escalatedAt()).when(cmd('Rule', { proposalId: 'd-1-p1', note: 'buyer is right' }, agent, day(12))).then((e) => void expect(ofType(e, 'DisputeRuled')[0]!.data.proposalId).toBe('d-1-p1'));
-    given(escalatedAt()).when(cmd('Rule', { proposalId: 'nope', note: 'x' }, agent, day(12))).thenRefuses('PROPOSAL_NOT_FOUND');
+    given(escalatedAt()).when(cmd('Rule', { proposalId: 'd-1-p1', note: 'buyer is right' }, agent, day(15))).then((e) => void expect(ofType(e, 'DisputeRuled')[0]!.data.proposalId).toBe('d-1-p1'));
+    given(escalatedAt()).when(cmd('Rule', { proposalId: 'nope', note: 'x' }, agent, day(15))).thenRefuses('PROPOSAL_NOT_FOUND');
+  });
+  it('D8 (issue 17): no ruling while the evidence window is open (by time, even before its timer fired)', () => {
+    given(escalatedAt()).when(ruleRefund(1000, day(14, 23))).thenRefuses('EVIDENCE_WINDOW_OPEN');
+    given(escalatedAt()).when(cmd('Rule', { proposalId: 'd-1-p1', note: 'x' }, agent, day(12))).thenRefuses('EVIDENCE_WINDOW_OPEN');
+    void given(escalatedAt()).when(ruleRefund(1000, day(15))).then((e) => void expect(types(e)).toContain('DisputeSettled'));
   });
   it('D8: only an agent rules, only in arbitration', () => {
     given(escalatedAt()).when(ruleRefund(1)).then((e) => void expect(e.length).toBe(3));
@@ -73,10 +80,10 @@ describe('returns (R1-R4, R6)', () => {
   it('R4, D8: after a reported problem a new return cannot be ordered -> RETURN_ALREADY_SHIPPED', () => {
     const problem = returning();
     const after = [...problem, ...disputeDecider.decide(cmd('ConfirmReturnReceipt', { condition: 'DAMAGED' }, seller, day(12)), problem.reduce(disputeDecider.evolve, disputeDecider.initialState))];
-    given(after).when(ruleReturn(5000, day(13))).thenRefuses('RETURN_ALREADY_SHIPPED');
+    given(after).when(ruleReturn(5000, day(17))).thenRefuses('RETURN_ALREADY_SHIPPED');
   });
   it('R6: an A3 buyer is refunded when entering the tracking number (FastRefundGranted)', () =>
-    void given(history(open(), cmd('AcceptProposal', {}, seller, day(8)))).when(shipReturn(day(9), 'A3')).then((e) => {
+    void given(history(opened('A3'), cmd('AcceptProposal', {}, seller, day(8)))).when(shipReturn(day(9))).then((e) => {
       expect(types(e)).toEqual(['ReturnShipped', 'FastRefundGranted']);
       expect(ofType(e, 'FastRefundGranted')[0]!.data.amount).toEqual(PAID);
     }));
@@ -85,13 +92,13 @@ describe('returns (R1-R4, R6)', () => {
       expect(ofType(e, 'DisputeSettled')[0]!.data).toMatchObject({ refund: PAID, fastRefunded: PAID });
     }));
   it('R6, R1: after a ruling with return-shipping compensation the fast refund advances the order part only; the settlement adds the compensation', () => {
-    const ruled = history(open(), cmd('Escalate', {}, buyer, day(10)), ruleReturn(4000, day(12), 500));
-    given(ruled).when(shipReturn(day(13), 'A3')).then((e) => void expect(ofType(e, 'FastRefundGranted')[0]!.data.amount).toEqual(usd(4000)));
-    given(history(open(), cmd('Escalate', {}, buyer, day(10)), ruleReturn(4000, day(12), 500), shipReturn(day(13), 'A3')))
-      .when(cmd('ConfirmReturnReceipt', { condition: 'RECEIVED_OK' }, seller, day(14)))
+    const ruled = history(opened('A3'), cmd('Escalate', {}, buyer, day(10)), ruleReturn(4000, day(15), 500));
+    given(ruled).when(shipReturn(day(16))).then((e) => void expect(ofType(e, 'FastRefundGranted')[0]!.data.amount).toEqual(usd(4000)));
+    given(history(opened('A3'), cmd('Escalate', {}, buyer, day(10)), ruleReturn(4000, day(15), 500), shipReturn(day(16))))
+      .when(cmd('ConfirmReturnReceipt', { condition: 'RECEIVED_OK' }, seller, day(17)))
       .then((e) => void expect(ofType(e, 'DisputeSettled')[0]!.data).toMatchObject({ refund: usd(4500), returnShippingCompensation: usd(500), fastRefunded: usd(4000) }));
   });
-  it('R6: the level at opening counts when the command names none', () =>
+  it('R6, O12 (issue 17): the level at opening counts, as for D8 expedited arbitration', () =>
     void given(history(open({ order: facts({ buyerLevel: 'A4' }) }), cmd('AcceptProposal', {}, seller, day(8)))).when(shipReturn(day(9))).then((e) => void expect(types(e)).toContain('FastRefundGranted')));
   it('R1: only the buyer ships the return; not after the window closed', () => {
     given(history(open(), cmd('AcceptProposal', {}, seller, day(8)))).when({ ...shipReturn(), meta: { now: day(9), actor: seller } }).thenRefuses('ROLE_NOT_ALLOWED');

@@ -51,11 +51,11 @@ describe('views', () => {
     expect(allowedActions(s, { role: 'buyer', id: 'x' }, day(10))).toEqual([]);
   });
   it('the view carries thread, proposals, deadlines and, after a ruling, the appeal window (R7)', () => {
-    const events = history(open(), cmd('Escalate', {}, buyer, day(10)), cmd('Rule', { refund: { amount: 100, currency: 'USD' }, returnRequired: false, note: 'x' }, agent, day(12)));
-    const view = disputeView(stateOf(events), buyer, day(13))!;
+    const events = history(open(), cmd('Escalate', {}, buyer, day(10)), cmd('Rule', { refund: { amount: 100, currency: 'USD' }, returnRequired: false, note: 'x' }, agent, day(15)));
+    const view = disputeView(stateOf(events), buyer, day(16))!;
     expect(view.status).toBe('resolved');
     expect(view.thread.map((e) => e.kind)).toEqual(['OPENING', 'RULING']);
-    expect(view.deadlines).toEqual([{ kind: 'appeal_window', dueAt: day(27), actor: 'buyer', onExpiry: 'appeal_closed' }]);
+    expect(view.deadlines).toEqual([{ kind: 'appeal_window', dueAt: day(30), actor: 'buyer', onExpiry: 'appeal_closed' }]);
     expect(view.allowedActions).toContain('file_appeal');
   });
 });

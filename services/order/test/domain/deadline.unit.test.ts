@@ -43,10 +43,15 @@ describe('FireDeadline', () => {
       { type: 'OrderClosed', data: { ...parties, reason: 'NOT_SHIPPED', refundDue: true, closedAt: at(7, 1) } },
     ]);
   });
-  it('O7: protection end -> completed AUTO_CONFIRMED', () => {
-    order.given(shipped()).when(fire('protection_end', PROTECTION_END)).then((events) => {
-      expect(events).toMatchObject([{ type: 'OrderCompleted', data: { reason: 'AUTO_CONFIRMED', completedAt: PROTECTION_END } }]);
-    });
+  it('O7, S3: protection end -> ProtectionEnded (round 1): nothing is released until the dispute service acknowledges', () => {
+    order.given(shipped()).when(fire('protection_end', PROTECTION_END)).then([
+      { type: 'ProtectionEnded', data: { orderId: ORDER, round: 1, endedAt: PROTECTION_END } },
+    ]);
+  });
+  it('S3: while a protection-end round waits for its answer the deadline is gone (it fires once)', () => {
+    const ending = history(place(), pay(), ship(), fire('protection_end', PROTECTION_END));
+    expect(deadlines(stateOf(ending)).map((d) => d.kind)).not.toContain('protection_end');
+    order.given(ending).when(fire('protection_end', PROTECTION_END, at(62))).thenNothingHappens();
   });
   it('O8: extension response -> the request lapses, nothing else changes', () => {
     order.given(history(place(), pay(), ship(), requestExt())).when(fire('extension_response', at(13))).then([

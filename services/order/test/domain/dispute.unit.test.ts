@@ -37,11 +37,11 @@ describe('RecordDisputeWithdrawn (O9, D7)', () => {
       expect(protectionOf(state)).toMatchObject({ suspendedMs: 10 * DAY, endsAt: at(71), suspension: null });
     });
   });
-  it('O9: if protection had already run out, the order completes at once (AUTO_CONFIRMED)', () => {
+  it('O9, S3: if protection had already run out, protection ends at once: the order asks the dispute service (ProtectionEnded), it does not complete by itself', () => {
     const late = history(place(), pay(), ship(), disputeOpened(at(62)));
     order.given(late).when(disputeWithdrawn(at(70))).then((events) => {
-      expect(events.map((e) => e.type)).toEqual(['ProtectionResumed', 'OrderCompleted']);
-      expect(events[1]).toMatchObject({ data: { reason: 'AUTO_CONFIRMED', completedAt: at(70) } });
+      expect(events.map((e) => e.type)).toEqual(['ProtectionResumed', 'ProtectionEnded']);
+      expect(events[1]).toMatchObject({ data: { orderId: ORDER, round: 1, endedAt: at(70) } });
     });
   });
   it('O9: a withdrawal of another or no dispute is stale', () => {

@@ -48,6 +48,10 @@ export const refundCompleted = (amount: number, now = at(3), refundId = 'r-1') =
   cmd('RecordRefundCompleted', { refundId, amount: { amount, currency: 'USD' } }, system, now);
 export const review = (now = at(11), rating = 5) => cmd('PostReview', { rating, text: 'great' }, buyer, now);
 export const reply = (now = at(12)) => cmd('ReplyToReview', { text: 'thanks' }, seller, now);
+export const protectionEndAcknowledged = (round: number, now: string, openDisputeId: string | null = null) =>
+  cmd('RecordProtectionEndAcknowledged', { round, openDisputeId }, system, now);
+export const appealFiled = (now: string, disputeId = 'd-1') => cmd('RecordAppealFiled', { disputeId }, system, now);
+export const appealDecided = (decision: 'UPHOLD' | 'OVERTURN', now: string, disputeId = 'd-1') => cmd('RecordAppealDecided', { disputeId, decision }, system, now);
 export const fire = (kind: string, dueAt: string, now = dueAt) => cmd('FireDeadline', { kind, dueAt }, system, now);
 
 /** Runs commands through the decider, returning every event (for `given`). */

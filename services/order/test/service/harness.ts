@@ -1,7 +1,7 @@
 // The order service under test (startServiceForTest) and the moves of the parties and of the
 // upstream services (escrow, dispute) that the scenarios are written in.
 import { randomUUID } from 'node:crypto';
-import { DisputeOpened, DisputeWithdrawn, PaymentCaptured, type Role } from '@bp/contracts';
+import { DisputeOpened, DisputeWithdrawn, PaymentCaptured, ProtectionEndAcknowledged, type Role } from '@bp/contracts';
 import { startServiceForTest, testDatabase, testKafka, type ServiceUnderTest, type TestDatabase, type TestKafka } from '@bp/testing';
 import { orderService } from '../../src/service';
 
@@ -65,6 +65,11 @@ export const orderMoves = (sut: ServiceUnderTest, buyer = `buyer-${randomUUID()}
         proposal: { proposalId: `p-${disputeId}`, by: 'buyer', type: 'REFUND_ONLY', refund: TOTAL }, openedAt, sellerRespondBy: new Date(Date.parse(openedAt) + 5 * 86_400_000).toISOString(),
       }),
     disputeWithdrawn: (disputeId: string) => sut.publish(DisputeWithdrawn, { disputeId, orderId, withdrawnAt: sut.now().toISOString() }),
+    /** S3: waits for the order's ProtectionEnded and answers it as the dispute service would (no dispute open). */
+    async protectionEndAcknowledged(round = 1) {
+      await sut.awaitPublished((e) => e.type === 'ProtectionEnded' && (e.data as { orderId: string; round: number }).orderId === orderId && (e.data as { round: number }).round === round);
+      await sut.publish(ProtectionEndAcknowledged, { orderId, round, openDisputeId: null, acknowledgedAt: sut.now().toISOString() });
+    },
     /** Placed, paid and shipped: protection is running (O5). */
     async shipped() {
       await self.place();

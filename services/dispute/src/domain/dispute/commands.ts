@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { AppealDecision, AppealReason, AppealSubReason, DisputeReason, Money, ReturnCondition, type Actor } from '@bp/contracts';
 import type { DisputeOrderFacts } from '../order-facts/facts';
-import type { BuyerLevel } from '../order-facts/buyer-level';
 import type { EvidenceRef } from '../thread/thread';
 import type { DeadlineKind } from './process';
 
@@ -88,8 +87,8 @@ export type AddEvidence = C<'AddEvidence', { evidence: EvidenceRef[]; text?: str
 export type Rule = C<'Rule',
   | { refund: Money; returnRequired: boolean; returnShippingCompensation?: Money; note: string }
   | { proposalId: string; note: string }>;
-/** `buyerLevel`: the buyer's current level (R6 fast refund); the level at opening when absent. */
-export type ShipReturn = C<'ShipReturn', { carrier: string; trackingNumber: string; buyerLevel?: BuyerLevel }>;
+/** R6: the fast refund follows the buyer's level at opening (the dispute's terms), as D8's expedited arbitration does. */
+export type ShipReturn = C<'ShipReturn', { carrier: string; trackingNumber: string }>;
 export type ConfirmReturnReceipt = C<'ConfirmReturnReceipt', { condition: z.infer<typeof ReturnCondition>; note?: string }>;
 export type ShipResend = C<'ShipResend', { carrier: string; trackingNumber: string }>;
 export type FileAppeal = C<'FileAppeal', { reason: AppealBody['reason']; subReasons: AppealBody['subReasons']; statement: string; evidence: EvidenceRef[] }>;

@@ -19,7 +19,8 @@ const checkOrder = (f: DisputeOrderFacts, c: OpenDispute): void => {
   if (f.status !== 'shipped' || f.shippedAt === null) refuse('ORDER_NOT_SHIPPED', 'D1: only a shipped order can be disputed');
   if (f.openDisputeId !== null && f.openDisputeId !== c.data.disputeId) refuse('DISPUTE_ALREADY_OPEN', 'D1: a dispute is already open on this order');
   if (f.settledDisputeId !== null) refuse('DISPUTE_ALREADY_SETTLED', 'R5: a dispute already settled this order; its outcome can only be appealed (R7)', { disputeId: f.settledDisputeId });
-  const protectedNow = f.protectionSuspended || (f.protectionEndsAt !== null && before(now, f.protectionEndsAt));
+  // S3: once the order's ProtectionEnded was acknowledged, no dispute opens, whatever the copied end says.
+  const protectedNow = !f.protectionEnded && (f.protectionSuspended || (f.protectionEndsAt !== null && before(now, f.protectionEndsAt)));
   if (!protectedNow) refuse('PROTECTION_EXPIRED', 'D1: the protection period is over');
   // D1: not before 6 days (policy) after shipment, unless delivery was reported (O10).
   if (f.deliveredAt === null && before(now, addDuration(f.shippedAt!, f.policy.dispute.openNotBefore))) {

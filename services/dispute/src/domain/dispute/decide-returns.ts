@@ -7,15 +7,16 @@ import { guard } from './guards';
 
 /**
  * R6: A3/A4 buyers (policy snapshot) are refunded when they enter the return tracking number: the
- * part of the paid total. Return-shipping compensation (R1, D8) is paid with the settlement, where
+ * part of the paid total. The level is the one at opening, frozen on the dispute's terms like the
+ * policy snapshot, so both A4 treatments (this and D8's expedited arbitration) agree for the whole
+ * dispute and a replay gives the same answer (issue 17: it used to be the level at shipping time). Return-shipping compensation (R1, D8) is paid with the settlement, where
  * escrow charges it to the seller; advancing it too would pay it twice (escrow recovers the advance
  * only from the order's part and writes the rest off).
  */
 const fastRefund = (s: OpenDisputeState, c: ShipReturn): DisputeEvent[] => {
-  const level = c.data.buyerLevel ?? s.buyerLevel;
   const pending = s.pendingReturn;
   const due = money(Math.max((pending?.refund.amount ?? 0) - (pending?.returnShippingCompensation?.amount ?? 0), 0), s.paid);
-  const eligible = s.policy.returns.fastRefundLevels.includes(level) && due.amount > 0 && s.fastRefunded.amount === 0;
+  const eligible = s.policy.returns.fastRefundLevels.includes(s.buyerLevel) && due.amount > 0 && s.fastRefunded.amount === 0;
   return eligible ? [{ type: 'FastRefundGranted', data: { ...ids(s), amount: due, grantedAt: c.meta.now } }] : [];
 };
 

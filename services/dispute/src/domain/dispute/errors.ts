@@ -33,6 +33,8 @@ export const DisputeErrors = {
   ROLE_NOT_ALLOWED: 'forbidden',
   ACTION_NOT_ALLOWED: 'conflict',
   ESCALATION_TOO_EARLY: 'conflict',
+  // D8: the agent rules only after the evidence window
+  EVIDENCE_WINDOW_OPEN: 'conflict',
   // D8: arbitration
   PROPOSAL_NOT_FOUND: 'unprocessable',
   RETURN_ALREADY_SHIPPED: 'conflict',

@@ -26,10 +26,14 @@ export const appealRefusal = (s: OpenDisputeState, now: string): Refusal => {
   return null;
 };
 
-/** Extra rules of single transitions, beyond status and role (D6, R7). */
+/** Extra rules of single transitions, beyond status and role (D6, D8, R7). */
 const extraRefusal = (t: Transition, s: OpenDisputeState, now: string): Refusal => {
   if (t.name === 'escalate' && Date.parse(now) < Date.parse(addDuration(s.openedAt, s.policy.dispute.escalationAllowedAfter))) {
     return { code: 'ESCALATION_TOO_EARLY', message: 'D6: escalation is allowed once the dispute is old enough' };
+  }
+  // D8: first the evidence window for both sides, then the ruling (by time: the window's timer may lag).
+  if (t.action === 'rule' && s.escalation && Date.parse(now) < Date.parse(s.escalation.evidenceDueAt)) {
+    return { code: 'EVIDENCE_WINDOW_OPEN', message: `D8: the evidence window is open until ${s.escalation.evidenceDueAt}` };
   }
   return t.name === 'file_appeal' ? appealRefusal(s, now) : null;
 };

@@ -14,6 +14,11 @@ export const orderFactsCommandsFor = (event: DisputeEvent, now: string): OrderFa
     case 'DisputeWithdrawn':
     case 'ResendShipped':
       return [{ type: 'ReleaseDispute', data: { orderId: event.data.orderId, disputeId: event.data.disputeId }, meta: { now } }];
+    // R7, S3: an appeal of a resend-resolved dispute holds the order again while it is decided (protection-end.ts).
+    case 'AppealFiled':
+      return [{ type: 'ReopenDisputeForAppeal', data: { orderId: event.data.orderId, disputeId: event.data.disputeId }, meta: { now } }];
+    case 'AppealDecided':
+      return [{ type: 'CloseAppealReopening', data: { orderId: event.data.orderId, disputeId: event.data.disputeId }, meta: { now } }];
     default:
       return [];
   }

@@ -2,12 +2,14 @@ import { DomainError, type Money } from '@bp/contracts';
 import type { Decider } from '@bp/eventstore';
 import type { PolicySnapshot } from '@bp/timers';
 import { OrderFactsErrors as Err } from './errors';
+import { decideProtectionEnd, type ProtectionEndCommand } from './protection-end';
 import { evolveOrderFacts, initialOrderFacts, type KnownOrder, type OrderFactsEvent, type OrderFactsState } from './order-facts';
 
 type C<T extends string, D> = { type: T; data: D; meta: { now: string } };
 
 /** Commands sent by the consumers of orders.v1 (one per consumed fact) and by the dispute handler. */
 export type OrderFactsCommand =
+  | ProtectionEndCommand
   | C<'RecordOrderPlaced', { orderId: string; buyerId: string; sellerId: string; total: Money; protectionDays: number; policy: PolicySnapshot; placedAt: string }>
   | C<'RecordOrderPaid', { orderId: string; amount: Money; paidAt: string }>
   | C<'RecordOrderShipped', { orderId: string; shippedAt: string; protectionEndsAt: string }>
@@ -46,6 +48,10 @@ const decideKnown = (c: Exclude<OrderFactsCommand, { type: 'RecordOrderPlaced' }
       return isFinal(s) ? [] : [{ type: 'OrderCompletedRecorded', data: c.data }];
     case 'RecordOrderClosed':
       return isFinal(s) ? [] : [{ type: 'OrderClosedRecorded', data: c.data }];
+    case 'RecordProtectionEnded':
+    case 'ReopenDisputeForAppeal':
+    case 'CloseAppealReopening':
+      return decideProtectionEnd(c, s); // S3, R7
     case 'ReserveDispute':
       return reserve(s, c.data, c.meta.now);
     case 'ReleaseDispute':

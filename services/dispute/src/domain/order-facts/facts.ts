@@ -20,6 +20,8 @@ export interface DisputeOrderFacts {
   protectionEndsAt: string | null;
   protectionSuspended: boolean;
   openDisputeId: string | null;
+  /** S3: the order's protection ended and the dispute service acknowledged it: no new dispute (D1). */
+  protectionEnded?: boolean;
   /** A dispute already settled the order's money (R5): no new dispute. */
   settledDisputeId: string | null;
   policy: PolicySnapshot;

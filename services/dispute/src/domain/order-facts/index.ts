@@ -3,3 +3,4 @@ export * from './decide';
 export * from './errors';
 export * from './buyer-level';
 export * from './facts';
+export * from './protection-end';

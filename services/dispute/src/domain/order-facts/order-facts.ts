@@ -1,6 +1,7 @@
 import type { Money } from '@bp/contracts';
 import type { DomainEvent } from '@bp/eventstore';
 import type { PolicySnapshot } from '@bp/timers';
+import { evolveProtectionEnd, type ProtectionEndEvent, type ProtectionEndFacts } from './protection-end';
 
 /**
  * The dispute service's own copy of what it learns from orders.v1 (one small aggregate per order).
@@ -10,6 +11,7 @@ import type { PolicySnapshot } from '@bp/timers';
 type E<T extends string, D> = DomainEvent<T, D>;
 
 export type OrderFactsEvent =
+  | ProtectionEndEvent
   | E<'OrderPlacedRecorded', { orderId: string; buyerId: string; sellerId: string; total: Money; protectionDays: number; policy: PolicySnapshot; placedAt: string }>
   | E<'OrderPaidRecorded', { orderId: string; amount: Money; paidAt: string }>
   | E<'OrderShippedRecorded', { orderId: string; shippedAt: string; protectionEndsAt: string }>
@@ -23,7 +25,7 @@ export type OrderFactsEvent =
 
 export type OrderFactsStatus = 'placed' | 'paid' | 'shipped' | 'completed' | 'closed';
 
-export interface KnownOrder {
+export interface KnownOrder extends ProtectionEndFacts {
   status: OrderFactsStatus;
   orderId: string;
   buyerId: string;
@@ -97,5 +99,5 @@ const evolveKnown = (s: KnownOrder, e: OrderFactsEvent): KnownOrder => {
 /** Total: unknown events and facts about an unknown order leave the state as it is. */
 export const evolveOrderFacts = (state: OrderFactsState, event: OrderFactsEvent): OrderFactsState => {
   if (state.status === 'unknown') return event.type === 'OrderPlacedRecorded' ? placed(event.data) : state;
-  return evolveKnown(state, event);
+  return evolveProtectionEnd(evolveKnown(state, event), event); // S3, R7: protection-end.ts
 };

@@ -93,6 +93,10 @@ export const routes: Record<string, Rule<z.ZodType>> = {
   'marketplace.dispute.sla-breached.v1': rule(shape({ rulingDueAt: z.string() }), (d) => [
     { kind: 'sla_breached', to: ['agents'], deadline: d.rulingDueAt },
   ]),
+  // S1: an appeal's decision SLA missed: the same ops alert as a missed ruling SLA (D8).
+  'marketplace.dispute.appeal-sla-breached.v1': rule(shape({ decideBy: z.string() }), (d) => [
+    { kind: 'sla_breached', to: ['agents'], deadline: d.decideBy },
+  ]),
 };
 
 /**
@@ -102,10 +106,14 @@ export const routes: Record<string, Rule<z.ZodType>> = {
  */
 export const silentEvents: Record<string, string> = {
   'marketplace.order.protection-suspended.v1': 'the dispute_opened notice tells the seller; the buyer opened it',
+  'marketplace.order.protection-ended.v1': 'S3 handshake: order_completed tells the parties once the dispute service acknowledged',
+  'marketplace.dispute.protection-end-acknowledged.v1': 'S3 handshake: order_completed (or the open dispute) tells the parties',
   'marketplace.order.protection-resumed.v1': 'dispute_withdrawn / resend_shipped tell the parties; the protection-ending reminder is re-armed',
   'marketplace.order.review-posted.v1': 'reviews (O11) are not notices',
   'marketplace.order.review-replied.v1': 'reviews (O11) are not notices',
   'marketplace.order.review-published.v1': 'reviews (O11) are not notices',
+  'marketplace.order.buyer-rated.v1': 'reviews and ratings (O11) are not notices',
+  'marketplace.dispute.protection-extension-agreed.v1': 'O8: nobody must act and no money moves; the order keeps its protection (protection-resumed)',
   'marketplace.escrow.payment-captured.v1': 'order_paid tells the seller to ship; the buyer just paid',
   'marketplace.escrow.refund-requested.v1': 'refund_completed tells the buyer once the money arrived',
   'marketplace.dispute.return-received.v1': 'always followed by dispute_settled (R3) or dispute_escalated (R4)',

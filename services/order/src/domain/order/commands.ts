@@ -81,6 +81,10 @@ export type OrderCommand =
   | Cmd<'RecordDisputeWithdrawn', OfOrder<{ disputeId: string; withdrawnAt?: string }>>
   | Cmd<'RecordDisputeSettled', OfOrder<{ disputeId: string; refund: Money; settledAt?: string }>>
   | Cmd<'RecordResendShipped', OfOrder<{ disputeId: string; shippedAt?: string; extendByDays?: number }>>
+  | Cmd<'RecordExtensionAgreed', OfOrder<{ disputeId: string; days: number; agreedAt?: string }>>
+  | Cmd<'RecordProtectionEndAcknowledged', OfOrder<{ round: number; openDisputeId: string | null; acknowledgedAt?: string }>>
+  | Cmd<'RecordAppealFiled', OfOrder<{ disputeId: string; filedAt?: string }>>
+  | Cmd<'RecordAppealDecided', OfOrder<{ disputeId: string; decision: 'UPHOLD' | 'OVERTURN'; decidedAt?: string }>>
   | Cmd<'RecordRefundCompleted', OfOrder<{ refundId: string; amount: Money; completedAt?: string }>>
   | Cmd<'PostReview', OfOrder<{ rating: number; text?: string }>>
   | Cmd<'ReplyToReview', OfOrder<z.infer<typeof ReplyToReviewBody>>>

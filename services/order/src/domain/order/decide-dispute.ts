@@ -6,7 +6,7 @@ import type { CommandOf } from './commands';
 import { orderError } from './errors';
 import { isInTransit } from './guards';
 import type { InTransitState, OrderEvent, OrderState } from './order';
-import { closedEvent, completedEvent } from './facts';
+import { closedEvent, completedEvent, protectionEndedEvent } from './facts';
 import { addMs, daysMs, iso, ms } from './time';
 
 type DisputeCmd = CommandOf<'RecordDisputeWithdrawn' | 'RecordDisputeSettled' | 'RecordResendShipped'>;
@@ -31,18 +31,21 @@ export const recordDisputeOpened = (cmd: CommandOf<'RecordDisputeOpened'>, state
   return [{ type: 'ProtectionSuspended', data: { orderId: s.order.orderId, disputeId: cmd.data.disputeId, suspendedAt, remainingMs } }];
 };
 
-/** O9/D7: withdrawal resumes protection (endsAt = now + remaining); if none was left, auto-confirm at once. */
+/**
+ * O9/D7: withdrawal resumes protection (endsAt = now + remaining); if none was left, protection ends
+ * at once: the order asks the dispute service (S3) instead of completing on its own.
+ */
 export const recordDisputeWithdrawn = (cmd: CommandOf<'RecordDisputeWithdrawn'>, state: OrderState): OrderEvent[] => {
   const s = withOpenDispute(cmd, state);
   if (!s?.protection.suspension) return [];
   const { remainingMs } = s.protection.suspension;
   const resumedAt = iso(cmd.data.withdrawnAt ?? cmd.meta.now);
-  allow(cmd, state, remainingMs > 0 ? 'same' : 'completed');
+  allow(cmd, state);
   const resumed: OrderEvent = {
     type: 'ProtectionResumed',
     data: { orderId: s.order.orderId, disputeId: cmd.data.disputeId, resumedAt, protectionEndsAt: addMs(resumedAt, remainingMs), cause: 'DISPUTE_WITHDRAWN', extendedByDays: 0 },
   };
-  return remainingMs > 0 ? [resumed] : [resumed, completedEvent(s, 'AUTO_CONFIRMED', resumedAt)];
+  return remainingMs > 0 ? [resumed] : [resumed, protectionEndedEvent(s, resumedAt)];
 };
 
 /** E3: a full refund closes the order REFUNDED; otherwise it completes and the remainder is released. */

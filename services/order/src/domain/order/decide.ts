@@ -9,10 +9,11 @@ import { isDisputeOpen, isInTransit } from './guards';
 import { evolve, initialState, type OrderEvent, type OrderState } from './order';
 import { dueAt } from './process';
 import { placeOrder } from './decide-place';
-import { approveExtension, declineExtension, requestExtension } from './decide-extension';
+import { approveExtension, declineExtension, recordExtensionAgreed, requestExtension } from './decide-extension';
 import { recordDisputeOpened, recordDisputeSettled, recordDisputeWithdrawn, recordResendShipped } from './decide-dispute';
 import { postReview, replyToReview } from './decide-review';
 import { fireDeadline } from './fire-deadline';
+import { recordAppealDecided, recordAppealFiled, recordProtectionEndAcknowledged } from './decide-protection-end';
 import { iso, plusDays } from './time';
 import { closedEvent, completedEvent, parties } from './facts';
 
@@ -99,7 +100,11 @@ export const decide = (command: OrderCommand, state: OrderState): OrderEvent[] =
     case 'RecordDisputeWithdrawn': return recordDisputeWithdrawn(command, state);
     case 'RecordDisputeSettled': return recordDisputeSettled(command, state);
     case 'RecordResendShipped': return recordResendShipped(command, state);
+    case 'RecordExtensionAgreed': return recordExtensionAgreed(command, state);
     case 'RecordRefundCompleted': return recordRefundCompleted(command, state);
+    case 'RecordProtectionEndAcknowledged': return recordProtectionEndAcknowledged(command, state);
+    case 'RecordAppealFiled': return recordAppealFiled(command, state);
+    case 'RecordAppealDecided': return recordAppealDecided(command, state);
     case 'PostReview': return postReview(command, state);
     case 'ReplyToReview': return replyToReview(command, state);
     case 'FireDeadline': return fireDeadline(command, state);

@@ -52,6 +52,9 @@ const shipped = (s: OrderState, { data }: EventOf<'OrderShipped'>): OrderState =
     suspendedMs: 0,
     endsAt: data.protectionEndsAt,
     suspension: null,
+    ending: null,
+    rounds: 0,
+    resentDisputeIds: [],
   };
   return { ...base(s), status: 'shipped', payment: s.payment, shipment, protection, extensions: [], deliveredAt: null };
 };
@@ -72,8 +75,15 @@ const resumed = (s: InTransitState, { data }: EventOf<'ProtectionResumed'>): Ord
   const p = s.protection;
   if (!p.suspension) return s;
   const suspendedMs = p.suspendedMs + (t(data.resumedAt) - t(p.suspension.since));
+  // O8: an extension agreed in a dispute counts as an approved extension (the cap, the invariant's term).
+  if (data.cause === 'EXTENSION_AGREED') {
+    const agreed: Extension = { extensionId: `dispute-${data.disputeId}`, days: data.extendedByDays, requestedAt: data.resumedAt, respondBy: data.resumedAt, outcome: 'approved' };
+    const protection = { ...p, suspendedMs, extensionDays: p.extensionDays + data.extendedByDays, endsAt: data.protectionEndsAt, suspension: null };
+    return { ...s, extensions: [...s.extensions, agreed], protection };
+  }
   const resendDays = p.resendDays + data.extendedByDays;
-  return { ...s, protection: { ...p, suspendedMs, resendDays, endsAt: data.protectionEndsAt, suspension: null } };
+  const resentDisputeIds = data.cause === 'RESEND_SHIPPED' ? [...(p.resentDisputeIds ?? []), data.disputeId] : p.resentDisputeIds;
+  return { ...s, protection: { ...p, suspendedMs, resendDays, endsAt: data.protectionEndsAt, suspension: null, resentDisputeIds } };
 };
 
 const completed = (s: OrderState, { data }: EventOf<'OrderCompleted'>): OrderState => {
@@ -121,8 +131,11 @@ export const evolve = (s: OrderState, e: OrderEvent): OrderState => {
       return inTransit(s, (x) => settleExtension(x, e.data.extensionId, 'approved', e.data.days, e.data.protectionEndsAt));
     case 'ProtectionExtensionDeclined': return inTransit(s, (x) => settleExtension(x, e.data.extensionId, 'declined'));
     case 'ProtectionExtensionLapsed': return inTransit(s, (x) => settleExtension(x, e.data.extensionId, 'lapsed'));
-    case 'ProtectionSuspended': return inTransit(s, (x) => x.protection.suspension ? x : { ...x, protection: { ...x.protection,
+    // S3: a dispute known to the order ends a pending protection-end round (its answer is then stale).
+    case 'ProtectionSuspended': return inTransit(s, (x) => x.protection.suspension ? x : { ...x, protection: { ...x.protection, ending: null,
       suspension: { disputeId: e.data.disputeId, since: e.data.suspendedAt, remainingMs: e.data.remainingMs } } });
+    case 'ProtectionEnded': return inTransit(s, (x) => x.protection.suspension ? x : { ...x, protection: { ...x.protection,
+      ending: { round: e.data.round, since: e.data.endedAt }, rounds: e.data.round } });
     case 'ProtectionResumed': return inTransit(s, (x) => resumed(x, e));
     case 'OrderCompleted': return completed(s, e);
     case 'RefundRecorded': return refunded(s, e);

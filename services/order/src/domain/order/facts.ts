@@ -1,5 +1,5 @@
 // The events several commands share (completion, closure), built one way only.
-import type { EventOf, ExistingOrder, OrderEvent } from './order';
+import type { EventOf, ExistingOrder, InTransitState, OrderEvent } from './order';
 import { iso } from './time';
 
 export const parties = (s: ExistingOrder) => ({ orderId: s.order.orderId, buyerId: s.order.buyerId, sellerId: s.order.sellerId });
@@ -9,6 +9,15 @@ export const completedEvent = (s: ExistingOrder, reason: EventOf<'OrderCompleted
   const amount = s.status === 'placed' ? s.order.total : s.payment?.amount ?? s.order.total;
   return { type: 'OrderCompleted', data: { ...parties(s), amount, completedAt: iso(at), reason, ...(disputeId ? { disputeId } : {}) } };
 };
+
+/**
+ * O7, S3: protection ran out with no dispute known here: ask the dispute service (round n+1) instead
+ * of completing; the acknowledgement decides (decide-protection-end.ts).
+ */
+export const protectionEndedEvent = (s: InTransitState, at: string): OrderEvent => ({
+  type: 'ProtectionEnded',
+  data: { orderId: s.order.orderId, round: s.protection.rounds + 1, endedAt: iso(at) },
+});
 
 /** O2, O4, E3: the one way an order closes (cancellation has its own event). */
 export const closedEvent = (s: ExistingOrder, reason: EventOf<'OrderClosed'>['data']['reason'], refundDue: boolean, at: string, disputeId?: string): OrderEvent => ({

@@ -4,8 +4,8 @@
 import { existing } from './authorize';
 import type { CommandOf } from './commands';
 import { deadlines } from './deadlines';
-import { closedEvent, completedEvent } from './facts';
-import { pendingExtension } from './guards';
+import { closedEvent, protectionEndedEvent } from './facts';
+import { isInTransit, pendingExtension } from './guards';
 import type { ExistingOrder, OrderEvent, OrderState } from './order';
 import type { DeadlineKind } from './process';
 import { iso, ms } from './time';
@@ -14,7 +14,7 @@ const expire = (kind: DeadlineKind, s: ExistingOrder, now: string): OrderEvent[]
   switch (kind) {
     case 'payment': return [closedEvent(s, 'UNPAID', false, now)]; // O2
     case 'shipment': return [closedEvent(s, 'NOT_SHIPPED', true, now)]; // O4: full refund
-    case 'protection_end': return [completedEvent(s, 'AUTO_CONFIRMED', now)]; // O7
+    case 'protection_end': return isInTransit(s) ? [protectionEndedEvent(s, now)] : []; // O7, S3: ask the dispute service first
     case 'extension_response': { // O8: an unanswered request lapses, nothing else changes
       const ext = pendingExtension(s);
       if (!ext) return [];

@@ -34,6 +34,8 @@ export const guards: Record<GuardName, Guard> = {
   extension_answerable: (s, now) => (pendingExtension(s) ? protectedNow(s, now) : 'EXTENSION_NOT_PENDING'),
   extension_pending: (s) => (pendingExtension(s) ? null : 'EXTENSION_NOT_PENDING'),
   no_dispute: (s) => (isDisputeOpen(s) ? 'DISPUTE_OPEN' : null),
+  // O7, S3: protection runs: no dispute open and no protection-end round waiting for its answer.
+  protection_running: (s) => (isDisputeOpen(s) ? 'DISPUTE_OPEN' : isInTransit(s) && s.protection.ending ? 'PROTECTION_EXPIRED' : null),
   dispute_open: (s) => (isDisputeOpen(s) ? null : 'DISPUTE_OPEN'),
   // O11: one review, within reviewWindow after completion.
   review_open: (s, now) => {

@@ -12,6 +12,7 @@ import type {
   ProtectionExtendedData,
   ProtectionExtensionDeclinedData,
   ProtectionExtensionLapsedData,
+  ProtectionEndedData,
   ProtectionExtensionRequestedData,
   ProtectionResumedData,
   ProtectionSuspendedData,
@@ -48,6 +49,7 @@ export type OrderEvent =
   | Ev<'ProtectionExtensionLapsed', ProtectionExtensionLapsedData>
   | Ev<'ProtectionSuspended', ProtectionSuspendedData>
   | Ev<'ProtectionResumed', ProtectionResumedData>
+  | Ev<'ProtectionEnded', ProtectionEndedData>
   | Ev<'OrderCompleted', OrderCompletedData>
   | Ev<'RefundRecorded', RefundRecordedData>
   | Ev<'ReviewPosted', ReviewPostedData>
@@ -104,6 +106,15 @@ export interface Protection {
   suspendedMs: number;
   endsAt: string;
   suspension: { disputeId: string; since: string; remainingMs: number } | null;
+  /**
+   * S3, O7: protection ran out and the order asked the dispute service (ProtectionEnded, round n);
+   * it completes only on the acknowledgement of that round naming no open dispute.
+   */
+  ending: { round: number; since: string } | null;
+  /** ProtectionEnded rounds so far (a withdrawn dispute may end protection again). */
+  rounds: number;
+  /** D9, R7: disputes a resend resolved; an appeal of one reopens it on the order (S3). */
+  resentDisputeIds: string[];
 }
 
 export type ExtensionOutcome = 'pending' | 'approved' | 'declined' | 'lapsed';

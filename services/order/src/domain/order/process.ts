@@ -16,6 +16,7 @@ export type GuardName =
   | 'extension_answerable' // O8: a pending request, protected
   | 'extension_pending' // O8: a pending request
   | 'no_dispute' // O9
+  | 'protection_running' // O7, S3: no dispute open, no protection-end round pending
   | 'dispute_open' // O9
   | 'review_open' // O11: within the review window, none yet
   | 'review_awaiting_reply' // O11
@@ -62,8 +63,12 @@ export const transitions: readonly Transition[] = [
     deadline: { kind: 'shipment', since: 'paidAt', period: 'handlingDays', actor: 'seller', onExpiry: 'order_closed_refunded' } },
   { name: 'report_delivery', command: 'ReportDelivery', from: ['shipped'], to: 'delivered', actor: ['buyer', 'seller', 'agent', 'partner'], rule: 'O10' },
   { name: 'confirm_receipt', command: 'ConfirmReceipt', from: inTransit, to: 'completed', actor: ['buyer'], guard: 'protected', rule: 'O6' },
-  { name: 'auto_confirm', command: 'FireDeadline', from: inTransit, to: 'completed', actor: system, guard: 'no_dispute', rule: 'O7',
+  // O7, S3: protection running out asks the dispute service first (ProtectionEnded); the order
+  // completes on its acknowledgement naming no dispute, or suspends for the dispute it names.
+  { name: 'protection_end', command: 'FireDeadline', from: inTransit, to: 'same', actor: system, guard: 'protection_running', rule: 'O7',
     deadline: { kind: 'protection_end', since: 'protectionEndsAt', period: null, actor: 'buyer', onExpiry: 'auto_confirmed' } },
+  { name: 'auto_confirm', command: 'RecordProtectionEndAcknowledged', from: inTransit, to: 'completed', actor: system, rule: 'S3' },
+  { name: 'late_dispute_suspends', command: 'RecordProtectionEndAcknowledged', from: inTransit, to: 'same', actor: system, rule: 'S3' },
   { name: 'request_extension', command: 'RequestExtension', from: inTransit, to: 'same', actor: ['buyer'], guard: 'extension_requestable', rule: 'O8' },
   { name: 'approve_extension', command: 'ApproveExtension', from: inTransit, to: 'same', actor: ['seller'], guard: 'extension_answerable', rule: 'O8' },
   { name: 'decline_extension', command: 'DeclineExtension', from: inTransit, to: 'same', actor: ['seller'], guard: 'extension_pending', rule: 'O8' },
@@ -71,8 +76,12 @@ export const transitions: readonly Transition[] = [
     deadline: { kind: 'extension_response', since: 'extensionRequestedAt', period: 'order.extensionResponseWindow', actor: 'seller', onExpiry: 'extension_lapsed' } },
   { name: 'suspend_protection', command: 'RecordDisputeOpened', from: inTransit, to: 'same', actor: system, guard: 'no_dispute', rule: 'O9' },
   { name: 'resume_protection', command: 'RecordDisputeWithdrawn', from: inTransit, to: 'same', actor: system, guard: 'dispute_open', rule: 'O9' },
-  { name: 'complete_after_withdrawal', command: 'RecordDisputeWithdrawn', from: inTransit, to: 'completed', actor: system, guard: 'dispute_open', rule: 'O9' },
+  // O8: a dispute that ends with the declined extension resumes protection that much longer (an approved extension).
+  { name: 'extension_agreed', command: 'RecordExtensionAgreed', from: inTransit, to: 'same', actor: system, guard: 'dispute_open', rule: 'O8' },
   { name: 'resend', command: 'RecordResendShipped', from: inTransit, to: 'same', actor: system, guard: 'dispute_open', rule: 'D9' },
+  // R7, S3: an appeal of a dispute a resend resolved reopens it on the order; an upheld resend resumes.
+  { name: 'appeal_reopens_dispute', command: 'RecordAppealFiled', from: inTransit, to: 'same', actor: system, guard: 'no_dispute', rule: 'R7' },
+  { name: 'appeal_upholds_resend', command: 'RecordAppealDecided', from: inTransit, to: 'same', actor: system, guard: 'dispute_open', rule: 'R8' },
   { name: 'settle_release', command: 'RecordDisputeSettled', from: inTransit, to: 'completed', actor: system, guard: 'dispute_open', rule: 'E3' },
   { name: 'settle_refund', command: 'RecordDisputeSettled', from: inTransit, to: 'closed', actor: system, guard: 'dispute_open', rule: 'E3' },
   { name: 'refund_in_full', command: 'RecordRefundCompleted', from: ['paid', ...inTransit], to: 'closed', actor: system, rule: 'E3' },

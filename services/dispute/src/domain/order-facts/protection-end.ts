@@ -1,0 +1,85 @@
+// S3 on the dispute side, on the order-facts stream where every opening reserves the order (D1):
+// appending here serializes with openings, so what is acknowledged is exactly what is open.
+// - RecordProtectionEnded (orders.v1 ProtectionEnded, O7): answer ProtectionEndAcknowledged with the
+//   dispute open on the order (or none); from then on no dispute opens (D1: PROTECTION_EXPIRED) until
+//   the order's protection runs again (a resend, D9: ProtectionResumed with a later end).
+// - ReopenDisputeForAppeal / CloseAppealReopening (R7, R8): an appeal of a dispute a resend resolved
+//   holds the order again while it is decided (the order suspends protection on AppealFiled), unless
+//   the order's money is already gone or going (final, or protection ended): then an OVERTURN is a
+//   correction after release (E5). A reopening is not a new dispute (D12 does not count it).
+import { z } from 'zod';
+import { defineEvent, DomainError, type ProtectionEndAcknowledgedData } from '@bp/contracts';
+import type { DomainEvent } from '@bp/eventstore';
+import { OrderFactsErrors as Err } from './errors';
+import type { KnownOrder } from './order-facts';
+
+type C<T extends string, D> = { type: T; data: D; meta: { now: string } };
+
+export type ProtectionEndCommand =
+  | C<'RecordProtectionEnded', { orderId: string; round: number; endedAt: string }>
+  | C<'ReopenDisputeForAppeal', { orderId: string; disputeId: string }>
+  | C<'CloseAppealReopening', { orderId: string; disputeId: string }>;
+
+export type ProtectionEndEvent =
+  | DomainEvent<'ProtectionEndAcknowledged', ProtectionEndAcknowledgedData>
+  | DomainEvent<'DisputeReopenedOnOrder', { orderId: string; disputeId: string; at: string }>
+  | DomainEvent<'DisputeReleasedOnOrder', { orderId: string; disputeId: string; at: string; settled?: boolean }>;
+
+/** The fields this file adds to KnownOrder (absent = the initial value). */
+export interface ProtectionEndFacts {
+  /** S3: the order's protection ended and we acknowledged it: no new dispute (D1). */
+  protectionEnded?: boolean;
+  acknowledgedRound?: number;
+  /** R7: the resend-resolved dispute an appeal reopened on the order. */
+  reopenedDisputeId?: string | null;
+}
+
+/** The private event of this file (ProtectionEndAcknowledged is public, disputes.v1). */
+export const DisputeReopenedOnOrder = defineEvent({
+  type: 'DisputeReopenedOnOrder', version: 1,
+  schema: z.object({ orderId: z.string().min(1), disputeId: z.string().min(1), at: z.iso.datetime() }),
+  description: 'R7, S3: an appeal of a resend-resolved dispute holds the order again while it is decided',
+});
+
+const isFinal = (s: KnownOrder): boolean => s.status === 'completed' || s.status === 'closed';
+
+export const decideProtectionEnd = (c: ProtectionEndCommand, s: KnownOrder & ProtectionEndFacts): ProtectionEndEvent[] => {
+  const { orderId, now } = { orderId: c.data.orderId, now: c.meta.now };
+  switch (c.type) {
+    case 'RecordProtectionEnded':
+      if ((s.acknowledgedRound ?? 0) >= c.data.round) return []; // a redelivery: answered already
+      return [{ type: 'ProtectionEndAcknowledged', data: { orderId, round: c.data.round, openDisputeId: s.openDisputeId, acknowledgedAt: now } }];
+    case 'ReopenDisputeForAppeal': {
+      const { disputeId } = c.data;
+      if (s.openDisputeId === disputeId || s.settledDisputeId === disputeId) return []; // still open (a return), or settled: a correction
+      if (isFinal(s) || s.protectionEnded) return []; // the money went or is going: an OVERTURN corrects it (E5)
+      if (s.openDisputeId !== null) throw new DomainError(Err.DISPUTE_ALREADY_OPEN, 'R7: another dispute is open on this order; appeal once it ended', 'conflict');
+      return [{ type: 'DisputeReopenedOnOrder', data: { orderId, disputeId, at: now } }];
+    }
+    case 'CloseAppealReopening':
+      return s.reopenedDisputeId === c.data.disputeId && s.openDisputeId === c.data.disputeId
+        ? [{ type: 'DisputeReleasedOnOrder', data: { orderId, disputeId: c.data.disputeId, at: now } }]
+        : [];
+  }
+};
+
+/** evolve for this file's events, and the protection running again after a resend (D9). */
+export const evolveProtectionEnd = <S extends KnownOrder & ProtectionEndFacts>(s: S, e: { type: string; data: unknown }): S => {
+  switch (e.type) {
+    case 'ProtectionEndAcknowledged': {
+      const d = e.data as ProtectionEndAcknowledgedData;
+      return { ...s, protectionEnded: true, acknowledgedRound: Math.max(s.acknowledgedRound ?? 0, d.round) };
+    }
+    case 'DisputeReopenedOnOrder': {
+      const d = e.data as { disputeId: string };
+      return { ...s, openDisputeId: d.disputeId, reopenedDisputeId: d.disputeId };
+    }
+    case 'ProtectionChangeRecorded': {
+      const d = e.data as { protectionEndsAt: string | null; at: string };
+      const runsAgain = d.protectionEndsAt !== null && Date.parse(d.protectionEndsAt) > Date.parse(d.at);
+      return runsAgain && s.protectionEnded ? { ...s, protectionEnded: false } : s;
+    }
+    default:
+      return s;
+  }
+};
