@@ -1,1 +1,4 @@
-module.exports = () => require('./test-postgres').setup();
+module.exports = async () => {
+  await require('./test-postgres').setup();
+  await require('./test-kafka').setup();
+};

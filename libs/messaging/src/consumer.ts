@@ -7,6 +7,7 @@ import { type ConsumerChaos, createInterleaver } from './chaos';
 import { type IncomingEvent, parseKafkaMessage } from './cloudevents';
 import { deadLetterMessage, describeError } from './dead-letter';
 import type { MessagingLogger } from './logger';
+import { ensureTopics } from './topics';
 import { type RetryPolicy, backoffDelay, isRetryable, resolveRetryPolicy } from './retry';
 
 /** Applies one consumed event inside the transaction that also records it in the inbox. */
@@ -212,6 +213,7 @@ export const createConsumerRunner = (o: ConsumerRunnerOptions): ConsumerRunner =
       const pr = o.kafka.producer({ allowAutoTopicCreation: true, createPartitioner: Partitioners.DefaultPartitioner });
       consumer = c;
       producer = pr;
+      await ensureTopics(o.kafka, [...o.topics, dlt], logger);
       await pr.connect();
       await c.connect();
       await c.subscribe({ topics: o.topics, fromBeginning: o.fromBeginning ?? true });

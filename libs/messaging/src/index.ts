@@ -7,3 +7,4 @@ export * from './logger';
 export * from './relay';
 export * from './retry';
 export * from './socket';
+export * from './topics';

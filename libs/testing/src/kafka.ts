@@ -1,40 +1,31 @@
-import { existsSync } from 'node:fs';
-import { get } from 'node:http';
+import { startApacheKafka } from '@bp/kafka-apache';
 import { silentLogger, start } from '@bp/kafka-devbroker';
+import { chooseTestKafka } from './kafka-choice';
+import { dockerAnswers } from './docker';
 
 /** A Kafka for tests: `brokers` for a client's bootstrap list; `stop()` releases what was started. */
 export interface TestKafka {
   brokers: string[];
-  /** Where the Kafka comes from: the environment, a Testcontainers container, or the in-process dev broker. */
-  source: 'env' | 'testcontainers' | 'devbroker';
+  /** Where the Kafka comes from: the environment, Apache Kafka started here, a Testcontainers container, or the dev broker. */
+  source: 'env' | 'apache' | 'testcontainers' | 'devbroker';
   stop(): Promise<void>;
 }
 
 const KAFKA_IMAGE = 'confluentinc/cp-kafka:7.6.1';
 
-/** True when a Docker engine answers GET /_ping on its unix socket. */
-const dockerAnswers = (): Promise<boolean> =>
-  new Promise((resolve) => {
-    const host = process.env.DOCKER_HOST ?? '';
-    const socketPath = host.startsWith('unix://') ? host.slice('unix://'.length) : '/var/run/docker.sock';
-    if (!existsSync(socketPath)) return resolve(false);
-    const req = get({ socketPath, path: '/_ping', timeout: 2000 }, (res) => {
-      res.resume();
-      resolve(res.statusCode === 200);
-    });
-    req.on('timeout', () => req.destroy());
-    req.on('error', () => resolve(false));
-  });
-
 /**
- * A Kafka for a test file, in order of preference: KAFKA_BROKERS (comma-separated) when set; a
- * Testcontainers Kafka when a Docker engine answers (unless TESTCONTAINERS=off); else the
- * Kafka-wire dev broker (@bp/kafka-devbroker) in this process on a free port.
+ * A Kafka of its own for a test file: KAFKA_BROKERS (comma-separated) when set, else the broker of
+ * this run's kind (BP_KAFKA, see chooseTestKafka) on free loopback ports, stopped by `stop()`.
  */
-export const testKafka = async (options: { minSessionTimeoutMs?: number } = {}): Promise<TestKafka> => {
+export const testKafka = async (options: { minSessionTimeoutMs?: number; partitions?: number } = {}): Promise<TestKafka> => {
   const fromEnv = process.env.KAFKA_BROKERS;
   if (fromEnv) return { brokers: fromEnv.split(',').map((b) => b.trim()).filter(Boolean), source: 'env', stop: async () => {} };
-  if (process.env.TESTCONTAINERS !== 'off' && (await dockerAnswers())) {
+  const { kind } = await chooseTestKafka();
+  if (kind === 'apache') {
+    const kafka = await startApacheKafka({ minSessionTimeoutMs: options.minSessionTimeoutMs ?? 1000, partitions: options.partitions });
+    return { brokers: kafka.brokers, source: 'apache', stop: () => kafka.stop() };
+  }
+  if (kind === 'testcontainers') {
     // Loaded only here: the module pulls in the whole Testcontainers client.
     const { KafkaContainer } = require('@testcontainers/kafka') as typeof import('@testcontainers/kafka');
     const container = await new KafkaContainer(KAFKA_IMAGE).withKraft().start();
@@ -46,6 +37,6 @@ export const testKafka = async (options: { minSessionTimeoutMs?: number } = {}):
       },
     };
   }
-  const broker = await start({ port: 0, logger: silentLogger, minSessionTimeoutMs: options.minSessionTimeoutMs ?? 1000 });
+  const broker = await start({ port: 0, logger: silentLogger, minSessionTimeoutMs: options.minSessionTimeoutMs ?? 1000, defaultPartitions: options.partitions });
   return { brokers: [broker.brokers], source: 'devbroker', stop: () => broker.stop() };
 };

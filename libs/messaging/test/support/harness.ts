@@ -1,5 +1,5 @@
 import { type EventStore } from '@bp/eventstore';
-import { type ConsumerRunner, type Handlers, type OutcomeReport, type Relay, type RelayOptions, createConsumerRunner, createRelay, on } from '@bp/messaging';
+import { type ConsumerRunner, type Handlers, type OutcomeReport, type Relay, type RelayOptions, createConsumerRunner, createRelay, ensureTopics, on } from '@bp/messaging';
 import { testDatabase, type TestDatabase } from '@bp/testing';
 import type { Kafka, KafkaMessage } from 'kafkajs';
 import { fastConsumer, meta, migratedStore, silentLogger, testEvents, testKafkaClient, until } from './fixtures';
@@ -78,6 +78,7 @@ export const scenario = async (brokers: string[]) => {
     const seen: KafkaMessage[] = [];
     const c = kafka.consumer({ groupId: `${ev.groupId}-collect-${topic}`, ...fastConsumer });
     closers.push(() => c.disconnect());
+    await ensureTopics(kafka, [topic]);
     await c.connect();
     await c.subscribe({ topics: [topic], fromBeginning: true });
     await c.run({ eachMessage: async ({ message }) => void seen.push(message) });

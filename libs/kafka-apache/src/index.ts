@@ -1,0 +1,2 @@
+export { type ApacheKafka, type ApacheKafkaOptions, type KafkaNode, startApacheKafka } from './cluster';
+export { cacheDir, ensureKafkaJars, kafkaVersion, missingPrerequisites } from './distribution';
