@@ -8,7 +8,7 @@ export { signDevToken, loadDevSecret, DEV_SECRET_FILE, type DevTokenInput } from
 export * from './problems/problem';
 export { mapError, INTERNAL_DETAIL, type MappedError } from './problems/error-mapping';
 export { problemsPlugin, sendProblem } from './problems/plugin';
-export { idempotencyPlugin, isFinalAnswer, IDEMPOTENCY_KEY_HEADER, REPLAYED_HEADER, type IdempotencyOptions } from './idempotency/plugin';
+export { idempotencyPlugin, isFinalAnswer, claimIdempotencyKey, type PartFingerprint, IDEMPOTENCY_KEY_HEADER, REPLAYED_HEADER, type IdempotencyOptions } from './idempotency/plugin';
 export { migrateIdempotency, type Queryable } from './idempotency/migrate';
 export { createIdempotencyStore, type IdempotencyStore } from './idempotency/store';
 export { canonicalJson, requestHash } from './idempotency/request-hash';

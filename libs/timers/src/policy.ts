@@ -37,8 +37,20 @@ export const PolicySchema = z.object({
     openNotBefore: Duration.default('P6D'),
     /** D4: seller response window; silence = buyer's proposal accepted. */
     sellerResponseWindow: Duration.default('P5D'),
-    /** D5: buyer response window after a counter-proposal; silence = escalation. */
+    /**
+     * D5: the whole time to agree, counted from the seller's FIRST counter-proposal (later edits and
+     * counters do not restart it); when it runs out the dispute is escalated.
+     */
     buyerResponseWindow: Duration.default('P15D'),
+    /**
+     * D10 [001]: a dispute not settled this long after opening is escalated by the system (seed 001:
+     * 7 days). null = off (the default: seed 000's D4/D5 windows govern); when set it wins over them.
+     */
+    platformInvolvementAfter: Duration.nullable().default(null),
+    /** D11 [001]: after this many rejected proposals in one dispute it goes to arbitration. */
+    maxRejectedProposals: z.number().int().positive().default(3),
+    /** D12: at most this many disputes per order in total, withdrawn ones included. */
+    maxDisputesPerOrder: z.number().int().positive().default(2),
     /** D6: escalation allowed once the dispute is this old (sources say 3 or 7 days). */
     escalationAllowedAfter: Duration.default('P3D'),
     /** D8: arbitration evidence window, then the ruling SLA (A4 shorter and first), capped. */
@@ -66,6 +78,8 @@ export const PolicySchema = z.object({
     fastRefundLevels: z.array(Level).default(['A3', 'A4']),
     /** R7: appeal window after an arbitration ruling. */
     appealWindow: Duration.default('P15D'),
+    /** S1: an agent decides an appeal within this after it was filed (A4 first); missed = ops alert. */
+    appealDecisionSla: Duration.default('P10D'),
   }),
   escrow: z.object({
     /** E1: platform commission in basis points (default 0 %). */

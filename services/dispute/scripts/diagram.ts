@@ -14,7 +14,7 @@ export const END = '<!-- diagram:end -->';
 const node = (status: string): string => (status === 'none' ? '[*]' : status);
 
 const label = (t: Transition): string => {
-  const who = t.actor === 'system' ? `timer ${t.deadline?.kind ?? ''}`.trim() : t.actor.join('/');
+  const who = t.actor === 'system' ? (t.deadline ? `timer ${t.deadline.kind}` : 'system') : t.actor.join('/');
   return `${t.name} (${who})`;
 };
 

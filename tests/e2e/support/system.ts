@@ -4,6 +4,7 @@ import { loadDevSecret, signDevToken } from '@bp/http';
 import { type IncomingEvent, parseKafkaMessage } from '@bp/messaging';
 import { loadConfig, type RunningService, type ServiceModule, type ServiceName, settleAll, startService } from '@bp/runtime';
 import { findModule } from '@bp/system';
+import type { Policy } from '@bp/timers';
 import { testDatabase, testKafka, type TestDatabase, type TestKafka } from '@bp/testing';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import pino from 'pino';
@@ -83,8 +84,14 @@ export const request: Send = async (base, method, path, token, body, headers = {
 
 let systems = 0;
 
+/** `policy`: the in-process services' policy (default: DOMAIN.md's), e.g. D10 switched on. */
+export interface SystemOptions {
+  only?: ServiceName[];
+  policy?: Policy;
+}
+
 /** The system the stories run against: a running one when E2E_SERVICE_URLS is set, else booted here. */
-export const startSystem = async (o: { only?: ServiceName[] } = {}): Promise<E2eSystem> =>
+export const startSystem = async (o: SystemOptions = {}): Promise<E2eSystem> =>
   process.env.E2E_SERVICE_URLS ? connectRunning(process.env) : startInProcess(o);
 
 /**
@@ -229,7 +236,7 @@ export const connectTo = async (o: { urls: Partial<Record<ServiceName, string>>;
 };
 
 /** Boots every service module that exists (or the ones named) and a partner consumer group. */
-const startInProcess = async (o: { only?: ServiceName[] } = {}): Promise<E2eSystem> => {
+const startInProcess = async (o: SystemOptions = {}): Promise<E2eSystem> => {
   const db = await testDatabase('e2e');
   const kafka = await testKafka();
   const suffix = `${db.schema}_${++systems}`;
@@ -252,6 +259,7 @@ const startInProcess = async (o: { only?: ServiceName[] } = {}): Promise<E2eSyst
       groupId: `${suffix}-${m.name}`,
       clockSchema,
       consumer: { sessionTimeout: 6000, heartbeatInterval: 500, maxWaitTimeInMs: 100 },
+      ...(o.policy ? { policy: o.policy } : {}),
     });
   }
   const urls = Object.fromEntries(Object.entries(services).map(([n, s]) => [n, s.url])) as Partial<Record<ServiceName, string>>;
@@ -288,7 +296,7 @@ const startInProcess = async (o: { only?: ServiceName[] } = {}): Promise<E2eSyst
  * One running system per test file: started before its tests, stopped after them. Returns a
  * stand-in that forwards to the system once started (so tests can hold it in a `const`).
  */
-export const useSystem = (o: { only?: ServiceName[] } = {}): E2eSystem => {
+export const useSystem = (o: SystemOptions = {}): E2eSystem => {
   let sys: E2eSystem | undefined;
   beforeAll(async () => {
     sys = await startSystem(o);

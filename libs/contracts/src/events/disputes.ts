@@ -35,16 +35,22 @@ export const DisputeReason = z.enum([
 ]);
 export type DisputeReason = z.infer<typeof DisputeReason>;
 
-/** D2, D4, D9: the buyer proposes REFUND_ONLY or RETURN_AND_REFUND; the seller may also offer RESEND. */
-export const ProposalType = z.enum(['REFUND_ONLY', 'RETURN_AND_REFUND', 'RESEND']);
+/**
+ * D2, D4, D9: the buyer proposes REFUND_ONLY or RETURN_AND_REFUND; the seller may also offer RESEND.
+ * O8: after a declined or unanswered extension request the buyer may propose EXTEND_PROTECTION
+ * (`days`, refund 0). Added within v1: consumers treat a type they do not know as "other".
+ */
+export const ProposalType = z.enum(['REFUND_ONLY', 'RETURN_AND_REFUND', 'RESEND', 'EXTEND_PROTECTION']);
 export type ProposalType = z.infer<typeof ProposalType>;
 
 export const DisputeProposal = z.object({
   proposalId: Id,
   by: z.enum(['buyer', 'seller']),
   type: ProposalType,
-  /** 0..paid; 0 for RESEND. */
+  /** 0..paid; 0 for RESEND and EXTEND_PROTECTION. */
   refund: Money,
+  /** O8: the protection days an EXTEND_PROTECTION proposal asks for (absent otherwise). */
+  days: z.number().int().positive().optional(),
 });
 export type DisputeProposal = z.infer<typeof DisputeProposal>;
 
@@ -103,6 +109,12 @@ export const DisputeEscalatedData = z.object({
   rulingDueAt: Iso,
   /** D8, O12: A4 buyers go first with the shorter SLA. */
   expedited: z.boolean(),
+  /**
+   * Why it was escalated (optional, added in v1): PARTY (D6), BUYER_SILENCE and AGREEMENT_WINDOW
+   * (D5: the 15 days to agree ran out), HAGGLING_LIMIT (D11), PLATFORM_INVOLVEMENT (D10),
+   * RESEND_MISSED (D9), RETURN_PROBLEM (R4).
+   */
+  cause: z.enum(['PARTY', 'BUYER_SILENCE', 'AGREEMENT_WINDOW', 'HAGGLING_LIMIT', 'PLATFORM_INVOLVEMENT', 'RESEND_MISSED', 'RETURN_PROBLEM']).optional(),
 });
 export const DisputeWithdrawnData = z.object({ ...base, withdrawnAt: Iso });
 export const ReturnRequestedData = z.object({
@@ -145,6 +157,10 @@ export const AppealFiledData = z.object({
   subReasons: z.array(AppealSubReason),
   filedBy: z.enum(['buyer', 'agent']),
   filedAt: Iso,
+  /** S1: the appeal's decision SLA (optional, added in v1). */
+  decideBy: Iso.optional(),
+  /** S1: A4 appeals go first in the agents' appeal queue (optional, added in v1). */
+  expedited: z.boolean().optional(),
 });
 export const AppealDecidedData = z.object({
   ...base,
@@ -157,6 +173,18 @@ export const AppealDecidedData = z.object({
   decidedAt: Iso,
 });
 export const ArbitrationSlaBreachedData = z.object({ ...base, rulingDueAt: Iso, expedited: z.boolean(), breachedAt: Iso });
+/** S1: an appeal not decided within its SLA (an ops alert; it never decides). */
+export const AppealSlaBreachedData = z.object({ ...base, decideBy: Iso, expedited: z.boolean(), breachedAt: Iso });
+/**
+ * O8: the dispute ended with the extension the seller had declined: protection resumes `days` longer,
+ * as an approved extension would; the money stays held (no settlement).
+ */
+export const DisputeProtectionExtensionAgreedData = z.object({
+  ...base,
+  days: z.number().int().positive(),
+  agreedBy: z.enum(['AGREEMENT', 'SELLER_SILENCE', 'RULING']),
+  agreedAt: Iso,
+});
 
 export type DisputeOpenedData = z.infer<typeof DisputeOpenedData>;
 export type DisputeCounterProposedData = z.infer<typeof DisputeCounterProposedData>;
@@ -173,6 +201,8 @@ export type ResendShippedData = z.infer<typeof ResendShippedData>;
 export type AppealFiledData = z.infer<typeof AppealFiledData>;
 export type AppealDecidedData = z.infer<typeof AppealDecidedData>;
 export type ArbitrationSlaBreachedData = z.infer<typeof ArbitrationSlaBreachedData>;
+export type AppealSlaBreachedData = z.infer<typeof AppealSlaBreachedData>;
+export type DisputeProtectionExtensionAgreedData = z.infer<typeof DisputeProtectionExtensionAgreedData>;
 
 const pub = <S extends z.ZodType<{ orderId: string }>>(type: string, action: string, schema: S, description: string) =>
   defineEvent({ type, version: 1, schema, topic: Topics.disputes, ceType: `marketplace.dispute.${action}.v1`, key: byOrder, description });
@@ -192,6 +222,13 @@ export const ResendShipped = pub('ResendShipped', 'resend-shipped', ResendShippe
 export const AppealFiled = pub('AppealFiled', 'appeal-filed', AppealFiledData, 'R7: once per dispute.');
 export const AppealDecided = pub('AppealDecided', 'appeal-decided', AppealDecidedData, 'R8, E5: UPHOLD or OVERTURN with a new total refund.');
 export const ArbitrationSlaBreached = pub('ArbitrationSlaBreached', 'sla-breached', ArbitrationSlaBreachedData, 'D8: ops alert; never decides.');
+export const AppealSlaBreached = pub('AppealSlaBreached', 'appeal-sla-breached', AppealSlaBreachedData, 'S1: appeal decision SLA missed; ops alert, never decides.');
+export const DisputeProtectionExtensionAgreed = pub(
+  'DisputeProtectionExtensionAgreed',
+  'protection-extension-agreed',
+  DisputeProtectionExtensionAgreedData,
+  'O8: the dispute ends with the extension; the order resumes protection `days` longer; money stays held.',
+);
 
 export const disputePublicEvents = [
   DisputeOpened,
@@ -210,4 +247,6 @@ export const disputePublicEvents = [
   AppealDecided,
   ArbitrationSlaBreached,
   ProtectionEndAcknowledged,
+  AppealSlaBreached,
+  DisputeProtectionExtensionAgreed,
 ] as const;

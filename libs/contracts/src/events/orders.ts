@@ -42,7 +42,8 @@ export const OrderCompletionReason = z.enum(['CONFIRMED', 'AUTO_CONFIRMED', 'DIS
 export type OrderCompletionReason = z.infer<typeof OrderCompletionReason>;
 export const OrderClosedReason = z.enum(['UNPAID', 'NOT_SHIPPED', 'REFUNDED']);
 export type OrderClosedReason = z.infer<typeof OrderClosedReason>;
-export const ProtectionResumeCause = z.enum(['DISPUTE_WITHDRAWN', 'RESEND_SHIPPED', 'APPEAL_UPHELD']);
+/** EXTENSION_AGREED (O8, added in v1): a dispute ended with the extension; it counts as an approved one. */
+export const ProtectionResumeCause = z.enum(['DISPUTE_WITHDRAWN', 'RESEND_SHIPPED', 'EXTENSION_AGREED', 'APPEAL_UPHELD']);
 export type ProtectionResumeCause = z.infer<typeof ProtectionResumeCause>;
 
 const parties = { orderId: Id, buyerId: Id, sellerId: Id };
@@ -109,7 +110,7 @@ export const ProtectionResumedData = z.object({
   orderId: Id,
   disputeId: Id,
   resumedAt: Iso,
-  /** resumedAt + remaining (+ extendedByDays on a resend, D9). */
+  /** resumedAt + remaining (+ extendedByDays on a resend, D9, or an agreed extension, O8). */
   protectionEndsAt: Iso,
   cause: ProtectionResumeCause,
   extendedByDays: z.number().int().nonnegative(),
@@ -158,6 +159,9 @@ export const ReviewRepliedData = z.object({ orderId: Id, sellerId: Id, text: z.s
 export type ReviewRepliedData = z.infer<typeof ReviewRepliedData>;
 export const ReviewPublishedData = z.object({ orderId: Id, rating: z.number().int().min(1).max(5), publishedAt: Iso });
 export type ReviewPublishedData = z.infer<typeof ReviewPublishedData>;
+/** O11: the seller rated the buyer back (reciprocal rating); publishes the buyer's review. */
+export const BuyerRatedData = z.object({ ...parties, rating: z.number().int().min(1).max(5), text: z.string(), ratedAt: Iso });
+export type BuyerRatedData = z.infer<typeof BuyerRatedData>;
 
 const pub = <S extends z.ZodType<{ orderId: string }>>(type: string, action: string, schema: S, description: string) =>
   defineEvent({ type, version: 1, schema, topic: Topics.orders, ceType: ce(action), key: byOrder, description });
@@ -177,6 +181,7 @@ export const OrderCancelled = pub('OrderCancelled', 'cancelled', OrderCancelledD
 export const OrderClosed = pub('OrderClosed', 'closed', OrderClosedData, 'O2/O4: closed unpaid, not shipped (refundDue) or refunded.');
 export const ReviewPosted = pub('ReviewPosted', 'review-posted', ReviewPostedData, 'O11: buyer reviewed the completed order.');
 export const ReviewReplied = pub('ReviewReplied', 'review-replied', ReviewRepliedData, 'O11: seller replied to the review.');
+export const BuyerRated = pub('BuyerRated', 'buyer-rated', BuyerRatedData, 'O11: the seller rated the buyer back; the review is published.');
 export const ReviewPublished = pub('ReviewPublished', 'review-published', ReviewPublishedData, 'O11: review published (reply or publish delay).');
 
 /** Every public orders.v1 event definition. */
@@ -198,4 +203,5 @@ export const orderPublicEvents = [
   ReviewPosted,
   ReviewReplied,
   ReviewPublished,
+  BuyerRated,
 ] as const;

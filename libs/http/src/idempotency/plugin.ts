@@ -39,8 +39,28 @@ interface Claim {
   state: 'owner' | 'done';
 }
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * What an Idempotency-Key fingerprints: `body` (default: the parsed body, claimed before the
+     * handler) or `parts` (multipart uploads: the handler reads its parts, then claims the key with
+     * their fingerprint through claimIdempotencyKey, before it changes anything).
+     */
+    idempotency?: 'body' | 'parts';
+  }
+}
+
+/** One uploaded part as a request fingerprint sees it: the file's bytes by their (streamed) hash. */
+export interface PartFingerprint {
+  name: string;
+  filename: string | undefined;
+  contentType: string | undefined;
+  sha256: string;
+}
+
 const kClaim = Symbol('bp.idempotency.claim');
-type WithClaim = FastifyRequest & { [kClaim]?: Claim };
+const kDeferred = Symbol('bp.idempotency.deferred');
+type WithClaim = FastifyRequest & { [kClaim]?: Claim; [kDeferred]?: (parts: PartFingerprint[]) => Promise<boolean> };
 
 const principalOf = (request: FastifyRequest): string => (request.user ? `user:${request.user.sub}` : 'anonymous');
 
@@ -75,28 +95,26 @@ const replay = (reply: FastifyReply, r: StoredResponse): FastifyReply => {
   return reply.code(r.status).headers(r.headers).header(REPLAYED_HEADER, 'true').send(payload);
 };
 
-const guardFor = (store: IdempotencyStore) =>
-  async function idempotencyGuard(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    const key = headerOf(request);
-    if (key === undefined) return; // a POST without a key proceeds normally
-    if (key.length === 0 || key.length > MAX_KEY_LENGTH) {
-      throw problem('INVALID_IDEMPOTENCY_KEY', 400, `Idempotency-Key must be 1..${MAX_KEY_LENGTH} characters`);
-    }
+const validKey = (request: FastifyRequest): string | undefined => {
+  const key = headerOf(request);
+  if (key !== undefined && (key.length === 0 || key.length > MAX_KEY_LENGTH)) {
+    throw problem('INVALID_IDEMPOTENCY_KEY', 400, `Idempotency-Key must be 1..${MAX_KEY_LENGTH} characters`);
+  }
+  return key;
+};
+
+/** Claims `key` for the request fingerprinted by `hash`: true = run the handler; false = the stored answer was replayed. */
+const claimFor = (store: IdempotencyStore) =>
+  async (request: FastifyRequest, reply: FastifyReply, key: string, hash: string): Promise<boolean> => {
     const principal = principalOf(request);
-    const result = await store.begin({
-      principal,
-      key,
-      method: request.method,
-      path: request.url,
-      hash: requestHash(request.method, request.url, request.body),
-    });
+    const result = await store.begin({ principal, key, method: request.method, path: request.url, hash });
     switch (result.kind) {
       case 'owner':
         (request as WithClaim)[kClaim] = { principal, key, state: 'owner' };
-        return;
+        return true;
       case 'replay':
         await replay(reply, result.response);
-        return;
+        return false;
       case 'mismatch':
         throw problem('IDEMPOTENCY_KEY_REUSED', 422, 'this Idempotency-Key was used with a different request');
       case 'in_flight':
@@ -112,6 +130,34 @@ const guardFor = (store: IdempotencyStore) =>
     }
   };
 
+const guardFor = (store: IdempotencyStore) => {
+  const claim = claimFor(store);
+  return async function idempotencyGuard(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const key = validKey(request);
+    if (key === undefined) return; // a POST without a key proceeds normally
+    if (request.routeOptions.config.idempotency === 'parts') {
+      // The parts are not read yet: the handler claims once it has their fingerprint.
+      (request as WithClaim)[kDeferred] = (parts) => claim(request, reply, key, requestHash(request.method, request.url, { parts }));
+      return;
+    }
+    await claim(request, reply, key, requestHash(request.method, request.url, request.body));
+  };
+};
+
+/**
+ * For routes with `config.idempotency: 'parts'`: claims the request's Idempotency-Key with the
+ * fingerprint of its uploaded parts (field name, file name, declared type, sha256 of the bytes, in
+ * order), so the same key with other files is 422 IDEMPOTENCY_KEY_REUSED and with the same files a
+ * replay. Call it after reading the parts, before changing anything. True: go on; false: the stored
+ * answer was sent (return the reply). Without a key it is always true.
+ */
+export const claimIdempotencyKey = async (request: FastifyRequest, parts: PartFingerprint[]): Promise<boolean> => {
+  const deferred = (request as WithClaim)[kDeferred];
+  if (!deferred) return true;
+  (request as WithClaim)[kDeferred] = undefined;
+  return deferred(parts);
+};
+
 /**
  * Runs the rest of the request (the handler) with a commit hook: whatever transaction it commits
  * marks the key 'committed' in that same commit. A crash or a 5xx after that point can no longer
@@ -120,8 +166,15 @@ const guardFor = (store: IdempotencyStore) =>
 const commitMarkerFor = (store: IdempotencyStore): preHandlerHookHandler =>
   function idempotencyCommitMarker(request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction): void {
     const claim = (request as WithClaim)[kClaim];
-    if (!claim || claim.state !== 'owner') return done();
-    withCommitHook((tx) => store.markCommitted(tx, claim.principal, claim.key), () => done());
+    if (claim?.state === 'owner') return withCommitHook((tx) => store.markCommitted(tx, claim.principal, claim.key), () => done());
+    // A key the handler claims later (parts): the hook looks at the claim when the commit comes.
+    if ((request as WithClaim)[kDeferred]) {
+      return withCommitHook(async (tx) => {
+        const later = (request as WithClaim)[kClaim];
+        if (later?.state === 'owner') await store.markCommitted(tx, later.principal, later.key);
+      }, () => done());
+    }
+    done();
   };
 
 const appendPreHandlers = (route: RouteOptions, handlers: preHandlerHookHandler[]): void => {

@@ -7,6 +7,8 @@ import {
   OrderPlaced,
   OrderShipped,
   ProtectionExtended,
+  ProtectionExtensionDeclined,
+  ProtectionExtensionLapsed,
   ProtectionEnded,
   ProtectionResumed,
   ProtectionSuspended,
@@ -39,6 +41,9 @@ export const orderHandlers = (handlers: DisputeHandlers): Handlers => {
     ...on(OrderShipped, record((d, now) => ({ type: 'RecordOrderShipped', data: { orderId: d.orderId, shippedAt: d.shippedAt, protectionEndsAt: d.protectionEndsAt }, meta: { now } }))),
     ...on(OrderDelivered, record((d, now) => ({ type: 'RecordDelivered', data: { orderId: d.orderId, deliveredAt: d.deliveredAt }, meta: { now } }))),
     ...on(ProtectionExtended, record((d, now) => ({ type: 'RecordProtectionChanged', data: { orderId: d.orderId, protectionEndsAt: d.protectionEndsAt, at: d.approvedAt }, meta: { now } }))),
+    // O8: a declined or lapsed request lets a dispute demand EXTEND_PROTECTION.
+    ...on(ProtectionExtensionDeclined, record((d, now) => ({ type: 'RecordExtensionRefused', data: { orderId: d.orderId, extensionId: d.extensionId, at: d.declinedAt }, meta: { now } }))),
+    ...on(ProtectionExtensionLapsed, record((d, now) => ({ type: 'RecordExtensionRefused', data: { orderId: d.orderId, extensionId: d.extensionId, at: d.lapsedAt }, meta: { now } }))),
     // O9: suspended while a dispute is open (null = suspended), resumed with a new end.
     ...on(ProtectionSuspended, record((d, now) => ({ type: 'RecordProtectionChanged', data: { orderId: d.orderId, protectionEndsAt: null, at: d.suspendedAt }, meta: { now } }))),
     ...on(ProtectionResumed, record((d, now) => ({ type: 'RecordProtectionChanged', data: { orderId: d.orderId, protectionEndsAt: d.protectionEndsAt, at: d.resumedAt }, meta: { now } }))),

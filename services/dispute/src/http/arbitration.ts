@@ -1,7 +1,7 @@
 import { decodeCursor, encodeCursor, PageShape, type ServiceApp } from '@bp/http';
 import type { Pool } from 'pg';
 import { z } from 'zod';
-import { queuePage } from '../projections';
+import { appealQueuePage, queuePage } from '../projections';
 
 const Bool = z.enum(['true', 'false']).transform((v) => v === 'true');
 const QueueQuery = z.object({
@@ -9,6 +9,16 @@ const QueueQuery = z.object({
   status: z.enum(['in_arbitration', 'awaiting_ruling']).optional(),
   slaBreached: Bool.optional(),
   ...PageShape,
+});
+const AppealQueueQuery = z.object({ expedited: Bool.optional(), slaBreached: Bool.optional(), ...PageShape });
+const AppealCursor = z.object({
+  disputeId: z.string(),
+  orderId: z.string(),
+  expedited: z.boolean(),
+  filedAt: z.iso.datetime(),
+  filedBy: z.enum(['buyer', 'agent']),
+  decideBy: z.iso.datetime(),
+  slaBreached: z.boolean(),
 });
 const QueueCursor = z.object({ expedited: z.boolean(), rulingDueAt: z.iso.datetime(), escalatedAt: z.iso.datetime(), disputeId: z.string() });
 
@@ -25,5 +35,19 @@ export const arbitrationRoutes = async (app: ServiceApp, d: { pool: Pool; schema
       ...(after ? { after } : {}),
     });
     return { items: page.items, nextCursor: page.more && page.last ? encodeCursor({ ...page.last }) : null };
+  });
+
+  // S1: appeals have their own queue and decision SLA (returns.appealDecisionSla), A4 first.
+  app.get('/appeals/queue', { config: { roles: ['agent'] }, schema: { querystring: AppealQueueQuery, tags: ['arbitration'] } }, async (req) => {
+    const { cursor, limit, expedited, slaBreached } = req.query;
+    const after = cursor ? decodeCursor(cursor, AppealCursor) : undefined;
+    const page = await appealQueuePage(d.pool, d.schema, {
+      limit,
+      ...(expedited !== undefined ? { expedited } : {}),
+      ...(slaBreached !== undefined ? { slaBreached } : {}),
+      ...(after ? { after } : {}),
+    });
+    const last = page.items[page.items.length - 1];
+    return { items: page.items, nextCursor: page.more && last ? encodeCursor({ ...last }) : null };
   });
 };

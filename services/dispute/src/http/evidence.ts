@@ -1,6 +1,6 @@
 import multipart from '@fastify/multipart';
 import type { EventStore, Projection } from '@bp/eventstore';
-import { problem, type ServiceApp } from '@bp/http';
+import { claimIdempotencyKey, problem, type PartFingerprint, type ServiceApp } from '@bp/http';
 import type { Clock, Policy } from '@bp/timers';
 import { readEvidenceFile, recordEvidence, type EvidenceFile } from '../app/evidence';
 import { tooManyImages } from '../domain/evidence/limits';
@@ -42,10 +42,13 @@ export const evidenceRoutes = async (app: ServiceApp, d: EvidenceRouteDeps): Pro
       },
     });
 
-    scope.post('/evidence', { config: { roles: ['buyer', 'seller', 'agent'] }, schema: { tags: ['evidence'], summary: 'Upload evidence (D3)' } }, async (req, reply) => {
+    // An Idempotency-Key fingerprints the uploaded files themselves (config.idempotency 'parts'): the
+    // same key with other files is 422 IDEMPOTENCY_KEY_REUSED, with the same files a replay.
+    scope.post('/evidence', { config: { roles: ['buyer', 'seller', 'agent'], idempotency: 'parts' }, schema: { tags: ['evidence'], summary: 'Upload evidence (D3)' } }, async (req, reply) => {
       const caller = callerOf(req);
       if (!req.isMultipart()) throw problem('UNSUPPORTED_MEDIA_TYPE', 415, 'send multipart/form-data with a `file` part');
       const files: EvidenceFile[] = [];
+      const fingerprint: PartFingerprint[] = [];
       try {
         for await (const part of req.parts()) {
           if (part.type !== 'file') continue;
@@ -53,7 +56,9 @@ export const evidenceRoutes = async (app: ServiceApp, d: EvidenceRouteDeps): Pro
             part.file.resume();
             throw problem('VALIDATION_FAILED', 400, `unexpected file field ${part.fieldname}; use \`file\``);
           }
-          files.push(await readEvidenceFile(part.file, limits));
+          const file = await readEvidenceFile(part.file, limits);
+          files.push(file);
+          fingerprint.push({ name: part.fieldname, filename: part.filename, contentType: part.mimetype, sha256: file.sha256 });
           if (tooManyImages(files, limits)) throw problem('EVIDENCE_TOO_MANY_FILES', 400, 'D3: too many images in one submission');
         }
       } catch (e) {
@@ -64,6 +69,7 @@ export const evidenceRoutes = async (app: ServiceApp, d: EvidenceRouteDeps): Pro
         throw e;
       }
       if (files.length === 0) throw problem('EVIDENCE_FILE_REQUIRED', 400, 'a `file` part is required');
+      if (!(await claimIdempotencyKey(req, fingerprint))) return reply; // the key's stored answer was replayed
       const stored = await recordEvidence(d, files, caller, d.clock.now().toISOString());
       // API.md's shape for the (usual) single file; `items` lists every file of the submission.
       return reply.code(201).send({ ...stored[0], items: stored });

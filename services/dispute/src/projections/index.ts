@@ -7,6 +7,7 @@ export * from './disputes';
 export * from './thread';
 export * from './evidence';
 export * from './queries';
+export * from './appeal-queue';
 
 /** Every read model of the service (migrated at start, rebuilt by `ops replay dispute`). */
 export const disputeProjections = (schema: string): Projection[] => [disputesProjection(schema), threadProjection(schema), evidenceProjection(schema)];

@@ -41,6 +41,8 @@ export const facts = (over: Partial<DisputeOrderFacts> = {}): DisputeOrderFacts 
   protectionSuspended: false,
   openDisputeId: null,
   settledDisputeId: null,
+  disputeCount: 0,
+  extensionRefused: false,
   policy,
   buyerLevel: 'A1',
   expeditedLevels: ['A4'],

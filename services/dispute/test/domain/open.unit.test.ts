@@ -54,7 +54,7 @@ describe('OpenDispute (D1, D2)', () => {
   it('D2: goods not received: full refund only, no image needed', () =>
     when(open({ goodsReceived: false, reason: 'NOT_RECEIVED', solution: { type: 'REFUND_ONLY', refund: PAID }, evidence: [] })).then((e) => void expect(e).toHaveLength(3)) && undefined);
   it('D2: a return of goods never received -> RETURN_WITHOUT_GOODS', () =>
-    when(open({ goodsReceived: false, solution: { type: 'RETURN_AND_REFUND', refund: PAID } })).thenRefuses('RETURN_WITHOUT_GOODS'));
+    when(open({ goodsReceived: false, reason: 'NOT_RECEIVED', solution: { type: 'RETURN_AND_REFUND', refund: PAID } })).thenRefuses('RETURN_WITHOUT_GOODS'));
   it('D3: four images in one submission -> EVIDENCE_TOO_MANY_IMAGES', () =>
     when(open({ evidence: [image('1'), image('2'), image('3'), image('4')] })).thenRefuses('EVIDENCE_TOO_MANY_IMAGES'));
   it('D3: an image above 2 MB -> EVIDENCE_TOO_LARGE', () => when(open({ evidence: [image('1', 2 * 1024 * 1024 + 1)] })).thenRefuses('EVIDENCE_TOO_LARGE'));

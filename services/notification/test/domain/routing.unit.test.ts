@@ -38,6 +38,7 @@ const expected: Record<string, [kind: string, recipients: string[], deadline?: s
   'marketplace.dispute.appeal-filed.v1': [['appeal_filed', ['seller-1', AGENTS]]],
   'marketplace.dispute.appeal-decided.v1': [['appeal_decided', ['buyer-1', 'seller-1']]],
   'marketplace.dispute.sla-breached.v1': [['sla_breached', [AGENTS], '2026-02-02T00:00:00.000Z']],
+  'marketplace.dispute.appeal-sla-breached.v1': [['sla_breached', [AGENTS], '2026-02-12T00:00:00.000Z']], // S1
 };
 
 describe('N1 routing: who gets what, with which deadline', () => {

@@ -36,4 +36,5 @@ export const samples: Record<string, Record<string, unknown>> = {
   'marketplace.dispute.appeal-filed.v1': { ...o, reason: 'DO_NOT_ACCEPT' },
   'marketplace.dispute.appeal-decided.v1': { ...o, decision: 'OVERTURN', refund: usd(12_345) },
   'marketplace.dispute.sla-breached.v1': { ...o, rulingDueAt: '2026-02-02T00:00:00.000Z' },
+  'marketplace.dispute.appeal-sla-breached.v1': { ...o, decideBy: '2026-02-12T00:00:00.000Z' },
 };

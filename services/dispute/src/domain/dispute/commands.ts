@@ -3,6 +3,7 @@ import { AppealDecision, AppealReason, AppealSubReason, DisputeReason, Money, Re
 import type { DisputeOrderFacts } from '../order-facts/facts';
 import type { EvidenceRef } from '../thread/thread';
 import type { DeadlineKind } from './process';
+import type { BuyerSolution } from './emit';
 
 // ---- HTTP bodies (API.md, dispute section): strict, so unknown fields are refused (400). ----
 
@@ -10,11 +11,17 @@ const Id = z.string().min(1).max(200);
 const Text = z.string().trim().min(1).max(5000);
 const EvidenceIds = z.array(Id).max(20).default([]);
 
+/** D2: a refund; O8: or, after a declined/unanswered extension request, EXTEND_PROTECTION with days. */
+const BuyerSolutionBody = z.union([
+  z.strictObject({ type: z.enum(['REFUND_ONLY', 'RETURN_AND_REFUND']), refund: Money }),
+  z.strictObject({ type: z.literal('EXTEND_PROTECTION'), days: z.number().int().positive() }),
+]);
+
 export const OpenDisputeBody = z.strictObject({
   orderId: Id,
   goodsReceived: z.boolean(),
   reason: DisputeReason,
-  solution: z.strictObject({ type: z.enum(['REFUND_ONLY', 'RETURN_AND_REFUND']), refund: Money }),
+  solution: BuyerSolutionBody,
   description: Text,
   evidenceIds: EvidenceIds,
 });
@@ -25,7 +32,7 @@ export const CounterProposalBody = z.strictObject({
   evidenceIds: EvidenceIds,
 });
 export const EditProposalBody = z.strictObject({
-  solution: z.strictObject({ type: z.enum(['REFUND_ONLY', 'RETURN_AND_REFUND']), refund: Money }),
+  solution: BuyerSolutionBody,
   message: Text.optional(),
   evidenceIds: EvidenceIds,
 });
@@ -70,7 +77,7 @@ export type OpenDispute = C<'OpenDispute', {
   orderId: string;
   goodsReceived: boolean;
   reason: OpenDisputeBody['reason'];
-  solution: { type: 'REFUND_ONLY' | 'RETURN_AND_REFUND'; refund: Money };
+  solution: BuyerSolution;
   description: string;
   /** The evidence ids resolved to their stored metadata by the caller. */
   evidence: EvidenceRef[];
@@ -79,7 +86,7 @@ export type OpenDispute = C<'OpenDispute', {
 }>;
 export type AcceptProposal = C<'AcceptProposal', Record<string, never>>;
 export type CounterPropose = C<'CounterPropose', { solution: Solution; message: string; evidence: EvidenceRef[] }>;
-export type EditProposal = C<'EditProposal', { solution: { type: 'REFUND_ONLY' | 'RETURN_AND_REFUND'; refund: Money }; message?: string; evidence: EvidenceRef[] }>;
+export type EditProposal = C<'EditProposal', { solution: BuyerSolution; message?: string; evidence: EvidenceRef[] }>;
 export type Escalate = C<'Escalate', { message?: string }>;
 export type Withdraw = C<'Withdraw', Record<string, never>>;
 export type PostMessage = C<'PostMessage', { text?: string; evidence: EvidenceRef[] }>;

@@ -1,4 +1,5 @@
 import type { Money } from '@bp/contracts';
+import { addDuration } from '@bp/timers';
 import type { DecideAppeal, FileAppeal } from './commands';
 import type { DisputeState, OpenDisputeState } from './dispute';
 import { refuse } from './errors';
@@ -11,7 +12,10 @@ export const fileAppeal = (c: FileAppeal, state: DisputeState): DisputeEvent[] =
   const { now, actor } = c.meta;
   const s = guard(state, 'file_appeal', actor, now);
   const filedBy = actor.role === 'agent' ? 'agent' : 'buyer';
-  const filed: DisputeEvent = { type: 'AppealFiled', data: { ...ids(s), reason: c.data.reason, subReasons: c.data.subReasons, filedBy, filedAt: now } };
+  // S1: the appeal queue's own decision SLA; A4 first, as in arbitration (D8).
+  const decideBy = addDuration(now, s.policy.returns.appealDecisionSla);
+  const expedited = s.escalation?.expedited ?? s.expeditedLevels.includes(s.buyerLevel);
+  const filed: DisputeEvent = { type: 'AppealFiled', data: { ...ids(s), reason: c.data.reason, subReasons: c.data.subReasons, filedBy, filedAt: now, decideBy, expedited } };
   return [filed, ...threadEntry(s, 'APPEAL', actor, now, c.data.statement, c.data.evidence)];
 };
 

@@ -3,17 +3,18 @@ import type { Rule } from './commands';
 import type { DisputeState, OpenDisputeState } from './dispute';
 import { refuse } from './errors';
 import type { DisputeEvent, RulingData } from './events';
-import { checkAmount, ids, plus, resendAgreed, returnRequested, settled, threadEntry } from './emit';
+import { checkAmount, extensionAgreed, ids, plus, resendAgreed, returnRequested, settled, threadEntry } from './emit';
 import { guard, refusalOf } from './guards';
 
-type Verdict = { kind: 'refund' | 'return' | 'resend'; refund: Money; comp?: Money; proposalId?: string };
+type Verdict = { kind: 'refund' | 'return' | 'resend' | 'extension'; refund: Money; comp?: Money; proposalId?: string; days?: number };
+
+const KIND = { REFUND_ONLY: 'refund', RETURN_AND_REFUND: 'return', RESEND: 'resend', EXTEND_PROTECTION: 'extension' } as const;
 
 /** D8: "one of the proposals already on the table". */
 const pickProposal = (s: OpenDisputeState, proposalId: string): Verdict => {
   const p = s.proposals.find((x) => x.proposalId === proposalId);
   if (!p) return refuse('PROPOSAL_NOT_FOUND', 'no such proposal on the table');
-  const kind = p.type === 'REFUND_ONLY' ? 'refund' : p.type === 'RETURN_AND_REFUND' ? 'return' : 'resend';
-  return { kind, refund: p.refund, proposalId };
+  return { kind: KIND[p.type], refund: p.refund, proposalId, ...(p.days ? { days: p.days } : {}) };
 };
 
 const verdictOf = (s: OpenDisputeState, data: Rule['data']): Verdict => {
@@ -30,7 +31,17 @@ const checkVerdict = (s: OpenDisputeState, v: Verdict): void => {
   if (v.kind === 'return' && s.returnShipment) refuse('RETURN_ALREADY_SHIPPED', 'D8: the goods were already sent back');
 };
 
-const TRANSITION = { refund: 'rule_refund', return: 'rule_return', resend: 'rule_resend' } as const;
+const TRANSITION = { refund: 'rule_refund', return: 'rule_return', resend: 'rule_resend', extension: 'rule_extension' } as const;
+
+/** D8 (O8 when the agent picks the buyer's EXTEND_PROTECTION): what the ruling leads to. */
+const outcomeOfVerdict = (s: OpenDisputeState, v: Verdict, total: Money, now: string): DisputeEvent => {
+  switch (v.kind) {
+    case 'refund': return settled(s, total, 'RULING', now, v.comp);
+    case 'return': return returnRequested(s, total, 'RULING', now, v.comp);
+    case 'resend': return resendAgreed(s, now);
+    case 'extension': return extensionAgreed(s, v.days ?? 0, 'RULING', now);
+  }
+};
 
 /** D8: the agent rules: a refund (0..paid), a return with refund, or a proposal on the table. */
 export const rule = (c: Rule, state: DisputeState): DisputeEvent[] => {
@@ -51,7 +62,6 @@ export const rule = (c: Rule, state: DisputeState): DisputeEvent[] => {
     ruledBy: actor.id,
     ruledAt: now,
   };
-  const outcome =
-    v.kind === 'refund' ? settled(s, total, 'RULING', now, v.comp) : v.kind === 'return' ? returnRequested(s, total, 'RULING', now, v.comp) : resendAgreed(s, now);
+  const outcome = outcomeOfVerdict(s, v, total, now);
   return [{ type: 'DisputeRuled', data: ruling }, ...threadEntry(s, 'RULING', actor, now, c.data.note, []), outcome];
 };

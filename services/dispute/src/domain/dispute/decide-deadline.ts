@@ -1,6 +1,6 @@
 import type { FireDeadline } from './commands';
 import { currentBuyerProposal, type DisputeState, type OpenDisputeState } from './dispute';
-import { deadlines } from './deadlines';
+import { appealDecideBy, deadlines } from './deadlines';
 import type { DisputeEvent } from './events';
 import { escalated, ids, money, outcomeOf, settled } from './emit';
 import type { DeadlineKind } from './process';
@@ -16,9 +16,14 @@ const sellerSilence: Expiry = (s, now) => {
 
 const EXPIRIES: Record<DeadlineKind, Expiry> = {
   seller_response: sellerSilence,
-  // D5: buyer silence after a counter-proposal escalates; D9: a resend not shipped escalates too.
-  buyer_response: (s, now) => [escalated(s, 'system', now)],
-  resend_shipment: (s, now) => [escalated(s, 'system', now)],
+  // D5: the 15 days to agree ran out (buyer silent, or still haggling); D9: a resend not shipped escalates too.
+  buyer_response: (s, now) => [escalated(s, 'system', now, 'BUYER_SILENCE')],
+  agreement_window: (s, now) => [escalated(s, 'system', now, 'AGREEMENT_WINDOW')],
+  resend_shipment: (s, now) => [escalated(s, 'system', now, 'RESEND_MISSED')],
+  // D10: not settled within the set time after opening: the platform steps in.
+  platform_involvement: (s, now) => [escalated(s, 'system', now, 'PLATFORM_INVOLVEMENT')],
+  // S1: a missed appeal SLA alerts ops; it never decides.
+  appeal_sla: (s, now) => [{ type: 'AppealSlaBreached', data: { ...ids(s), decideBy: appealDecideBy(s)!, expedited: s.appeal?.expedited ?? false, breachedAt: now } }],
   // D8: the evidence window closes; the agent rules next.
   evidence_window: (s, now) => [{ type: 'EvidenceWindowClosed', data: { ...ids(s), closedAt: now } }],
   // D8: a missed SLA alerts ops; it never decides.

@@ -1,13 +1,39 @@
 import { addDuration } from '@bp/timers';
 import type { AcceptProposal, CounterPropose, EditProposal, Escalate, Withdraw, PostMessage, AddEvidence } from './commands';
-import { currentBuyerProposal, currentSellerProposal, type DisputeState, type OpenDisputeState } from './dispute';
+import { currentBuyerProposal, currentSellerProposal, rejectedProposals, type DisputeState, type OpenDisputeState } from './dispute';
+import { agreementEndsAt } from './deadlines';
 import { refuse } from './errors';
 import type { DisputeEvent } from './events';
-import { checkAmount, checkBuyerProposal, escalated, ids, imagesIn, money, nextProposal, outcomeOf, threadEntry } from './emit';
+import {
+  buyerProposalOf,
+  checkAmount,
+  checkBuyerProposal,
+  checkExtensionProposal,
+  escalated,
+  ids,
+  imagesIn,
+  money,
+  nextProposal,
+  nextProposalId,
+  outcomeOf,
+  threadEntry,
+} from './emit';
 import { guard } from './guards';
 
-const ACCEPT_BY_SELLER = { REFUND_ONLY: 'seller_accepts_refund', RETURN_AND_REFUND: 'seller_accepts_return', RESEND: 'seller_accepts_refund' } as const;
-const ACCEPT_BY_BUYER = { REFUND_ONLY: 'buyer_accepts_refund', RETURN_AND_REFUND: 'buyer_accepts_return', RESEND: 'buyer_accepts_resend' } as const;
+const ACCEPT_BY_SELLER = {
+  REFUND_ONLY: 'seller_accepts_refund',
+  RETURN_AND_REFUND: 'seller_accepts_return',
+  RESEND: 'seller_accepts_refund',
+  EXTEND_PROTECTION: 'seller_accepts_extension',
+} as const;
+// Only the buyer proposes EXTEND_PROTECTION (O8); the seller's counters never carry it.
+const ACCEPT_BY_BUYER = { REFUND_ONLY: 'buyer_accepts_refund', RETURN_AND_REFUND: 'buyer_accepts_return', RESEND: 'buyer_accepts_resend', EXTEND_PROTECTION: 'buyer_accepts_refund' } as const;
+
+const earlier = (a: string, b: string | null): string => (b !== null && Date.parse(b) < Date.parse(a) ? b : a);
+
+/** D11: the proposal just added is the Nth rejection: the dispute goes to arbitration with it on the table. */
+const hagglingLimit = (s: OpenDisputeState, now: string): DisputeEvent[] =>
+  rejectedProposals(s) + 1 >= s.policy.dispute.maxRejectedProposals ? [escalated(s, 'system', now, 'HAGGLING_LIMIT')] : [];
 
 /** D4: the seller accepts the buyer's proposal; D5: the buyer accepts the seller's counter-proposal. */
 export const acceptProposal = (c: AcceptProposal, state: DisputeState): DisputeEvent[] => {
@@ -31,20 +57,24 @@ export const counterPropose = (c: CounterPropose, state: DisputeState): DisputeE
   if (type !== 'RESEND') checkAmount(s, refund, true);
   if (type === 'RETURN_AND_REFUND' && !s.goodsReceived) refuse('RETURN_WITHOUT_GOODS', 'D2: nothing to return');
   const proposal = nextProposal(s, 'seller', type, refund);
-  const respondBy = addDuration(now, s.policy.dispute.buyerResponseWindow);
+  // D5: the 15 days to agree count from the first counter-proposal; a later one does not restart them.
+  const respondBy = agreementEndsAt(s) ?? addDuration(now, s.policy.dispute.buyerResponseWindow);
   const entry = threadEntry(s, 'PROPOSAL', actor, now, c.data.message, c.data.evidence);
-  return [{ type: 'DisputeCounterProposed', data: { ...ids(s), proposal, proposedAt: now, respondBy } }, ...entry];
+  return [{ type: 'DisputeCounterProposed', data: { ...ids(s), proposal, proposedAt: now, respondBy } }, ...entry, ...hagglingLimit(s, now)];
 };
 
 /** D5: the buyer edits the own proposal; the seller gets a fresh response window. */
 export const editProposal = (c: EditProposal, state: DisputeState): DisputeEvent[] => {
   const { now, actor } = c.meta;
   const s = guard(state, 'buyer_edits_proposal', actor, now);
-  checkBuyerProposal(s, s.goodsReceived, c.data.solution, imagesIn(s, c.data.evidence, actor.id));
-  const proposal = nextProposal(s, 'buyer', c.data.solution.type, c.data.solution.refund);
-  const respondBy = addDuration(now, s.policy.dispute.sellerResponseWindow);
+  const sol = c.data.solution;
+  if (sol.type === 'EXTEND_PROTECTION') checkExtensionProposal(s, s.extensionRefused ?? false, sol.days);
+  else checkBuyerProposal(s, s.goodsReceived, sol, imagesIn(s, c.data.evidence, actor.id));
+  const proposal = buyerProposalOf(nextProposalId(s), s.paid, sol);
+  // D4 + D5: a fresh seller window, but never past the end of the 15 days to agree.
+  const respondBy = earlier(addDuration(now, s.policy.dispute.sellerResponseWindow), agreementEndsAt(s));
   const entry = threadEntry(s, 'PROPOSAL', actor, now, c.data.message, c.data.evidence);
-  return [{ type: 'DisputeProposalEdited', data: { ...ids(s), proposal, proposedAt: now, respondBy } }, ...entry];
+  return [{ type: 'DisputeProposalEdited', data: { ...ids(s), proposal, proposedAt: now, respondBy } }, ...entry, ...hagglingLimit(s, now)];
 };
 
 /** D6: either party escalates once the dispute is old enough. */

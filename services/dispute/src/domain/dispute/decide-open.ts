@@ -4,7 +4,8 @@ import type { OpenDispute } from './commands';
 import type { DisputeState } from './dispute';
 import { refuse } from './errors';
 import type { DisputeEvent, DisputeTerms } from './events';
-import { checkBuyerProposal, imagesIn, threadEntry } from './emit';
+import { buyerProposalOf, checkBuyerProposal, checkExtensionProposal, imagesIn, threadEntry } from './emit';
+import { checkReason } from './form';
 
 const before = (a: string, b: string): boolean => Date.parse(a) < Date.parse(b);
 
@@ -18,6 +19,10 @@ const checkOrder = (f: DisputeOrderFacts, c: OpenDispute): void => {
   if (f.status === 'closed') refuse('ORDER_CLOSED', 'the order is closed');
   if (f.status !== 'shipped' || f.shippedAt === null) refuse('ORDER_NOT_SHIPPED', 'D1: only a shipped order can be disputed');
   if (f.openDisputeId !== null && f.openDisputeId !== c.data.disputeId) refuse('DISPUTE_ALREADY_OPEN', 'D1: a dispute is already open on this order');
+  // D12: withdraw-and-reopen is bounded (withdrawn disputes count).
+  if (f.disputeCount >= f.policy.dispute.maxDisputesPerOrder) {
+    refuse('DISPUTE_LIMIT_REACHED', 'D12: no more disputes on this order', { maxDisputesPerOrder: f.policy.dispute.maxDisputesPerOrder });
+  }
   if (f.settledDisputeId !== null) refuse('DISPUTE_ALREADY_SETTLED', 'R5: a dispute already settled this order; its outcome can only be appealed (R7)', { disputeId: f.settledDisputeId });
   // S3: once the order's ProtectionEnded was acknowledged, no dispute opens, whatever the copied end says.
   const protectedNow = !f.protectionEnded && (f.protectionSuspended || (f.protectionEndsAt !== null && before(now, f.protectionEndsAt)));
@@ -36,6 +41,7 @@ const termsOf = (f: DisputeOrderFacts, disputeId: string): DisputeTerms => ({
   policy: f.policy,
   buyerLevel: f.buyerLevel,
   expeditedLevels: f.expeditedLevels,
+  extensionRefused: f.extensionRefused,
 });
 
 /** D1, D2: open a dispute with the buyer's proposal; the seller has the response window (D4). */
@@ -46,10 +52,13 @@ export const openDispute = (c: OpenDispute, state: DisputeState): DisputeEvent[]
   }
   const f = c.data.order;
   checkOrder(f, c);
-  checkBuyerProposal(f, c.data.goodsReceived, c.data.solution, imagesIn(null, c.data.evidence, c.meta.actor.id));
+  checkReason(c.data.reason, c.data.goodsReceived);
+  const sol = c.data.solution;
+  if (sol.type === 'EXTEND_PROTECTION') checkExtensionProposal(f, f.extensionRefused, sol.days);
+  else checkBuyerProposal(f, c.data.goodsReceived, sol, imagesIn(null, c.data.evidence, c.meta.actor.id));
   const terms = termsOf(f, c.data.disputeId);
   const { now, actor } = c.meta;
-  const proposal = { proposalId: `${c.data.disputeId}-p1`, by: 'buyer' as const, ...c.data.solution };
+  const proposal = buyerProposalOf(`${c.data.disputeId}-p1`, f.paid, sol);
   const opened: DisputeEvent = {
     type: 'DisputeOpened',
     data: {

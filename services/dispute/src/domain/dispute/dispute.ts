@@ -1,4 +1,4 @@
-import type { DisputeProposal, DisputeReason, Money, SettledBy } from '@bp/contracts';
+import type { DisputeEscalatedData, DisputeProposal, DisputeReason, Money, SettledBy } from '@bp/contracts';
 import type { ThreadEntry } from '../thread/thread';
 import type { DisputeEvent, DisputeTerms, RulingData } from './events';
 
@@ -19,6 +19,8 @@ export const STATUSES = [
 ] as const;
 export type DisputeStatus = (typeof STATUSES)[number];
 
+export type EscalationCause = NonNullable<DisputeEscalatedData['cause']>;
+
 export interface ProposalOnTable extends DisputeProposal {
   at: string;
 }
@@ -34,14 +36,26 @@ export interface OpenDisputeState extends DisputeTerms {
   proposals: ProposalOnTable[];
   buyerProposalId: string;
   sellerProposalId: string | null;
-  escalation: { at: string; evidenceDueAt: string; rulingDueAt: string; expedited: boolean; slaBreachedAt: string | null } | null;
+  escalation: { at: string; evidenceDueAt: string; rulingDueAt: string; expedited: boolean; slaBreachedAt: string | null; cause?: EscalationCause } | null;
   ruling: RulingData | null;
   pendingReturn: { refund: Money; returnShippingCompensation?: Money; requestedAt: string; shipBy: string } | null;
   returnShipment: { carrier: string; trackingNumber: string; shippedAt: string; answerBy: string } | null;
   fastRefunded: Money;
   settlement: { refund: Money; settledBy: SettledBy; settledAt: string } | null;
   resend: { agreedAt: string; shipBy: string; shippedAt: string | null } | null;
-  appeal: { filedAt: string; filedBy: 'buyer' | 'agent'; from: DisputeStatus; decision: 'UPHOLD' | 'OVERTURN' | null; refund: Money | null } | null;
+  /** R7, R8; S1: decideBy (the appeal's SLA, null on appeals filed before S1), expedited (A4 first), alert once. */
+  appeal: {
+    filedAt: string;
+    filedBy: 'buyer' | 'agent';
+    from: DisputeStatus;
+    decision: 'UPHOLD' | 'OVERTURN' | null;
+    refund: Money | null;
+    decideBy?: string | null;
+    expedited?: boolean;
+    slaBreachedAt?: string | null;
+  } | null;
+  /** O8: the dispute ended with an extension of protection (money stays held). */
+  protectionExtension?: { days: number; agreedAt: string } | null;
   withdrawnAt: string | null;
   thread: ThreadEntry[];
 }
@@ -62,6 +76,7 @@ const opened = (terms: DisputeTerms, d: Extract<DisputeEvent, { type: 'DisputeOp
   policy: terms.policy,
   buyerLevel: terms.buyerLevel,
   expeditedLevels: terms.expeditedLevels,
+  extensionRefused: terms.extensionRefused,
   status: 'awaiting_seller',
   statusSince: d.openedAt,
   buyerId: d.buyerId,
@@ -80,6 +95,7 @@ const opened = (terms: DisputeTerms, d: Extract<DisputeEvent, { type: 'DisputeOp
   settlement: null,
   resend: null,
   appeal: null,
+  protectionExtension: null,
   withdrawnAt: null,
   thread: [],
 });
@@ -93,7 +109,10 @@ const evolveNegotiation = (s: OpenDisputeState, e: DisputeEvent): OpenDisputeSta
     case 'DisputeProposalEdited':
       return { ...to(s, 'awaiting_seller', e.data.proposedAt), proposals: [...s.proposals, { ...e.data.proposal, at: e.data.proposedAt }], buyerProposalId: e.data.proposal.proposalId };
     case 'DisputeEscalated':
-      return { ...to(s, 'in_arbitration', e.data.escalatedAt), escalation: { at: e.data.escalatedAt, evidenceDueAt: e.data.evidenceDueAt, rulingDueAt: e.data.rulingDueAt, expedited: e.data.expedited, slaBreachedAt: null } };
+      return {
+        ...to(s, 'in_arbitration', e.data.escalatedAt),
+        escalation: { at: e.data.escalatedAt, evidenceDueAt: e.data.evidenceDueAt, rulingDueAt: e.data.rulingDueAt, expedited: e.data.expedited, slaBreachedAt: null, cause: e.data.cause },
+      };
     case 'EvidenceWindowClosed':
       return to(s, 'awaiting_ruling', e.data.closedAt);
     case 'ArbitrationSlaBreached':
@@ -123,8 +142,14 @@ const evolveOutcome = (s: OpenDisputeState, e: DisputeEvent): OpenDisputeState =
       return { ...to(s, 'awaiting_resend', e.data.agreedAt), resend: { agreedAt: e.data.agreedAt, shipBy: e.data.shipBy, shippedAt: null } };
     case 'ResendShipped':
       return { ...to(s, 'resolved', e.data.shippedAt), resend: s.resend ? { ...s.resend, shippedAt: e.data.shippedAt } : null };
-    case 'AppealFiled':
-      return { ...to(s, 'appealed', e.data.filedAt), appeal: { filedAt: e.data.filedAt, filedBy: e.data.filedBy, from: s.status, decision: null, refund: null } };
+    case 'AppealFiled': {
+      const { filedAt, filedBy, decideBy, expedited } = e.data;
+      return { ...to(s, 'appealed', filedAt), appeal: { filedAt, filedBy, from: s.status, decision: null, refund: null, decideBy: decideBy ?? null, expedited: expedited ?? false, slaBreachedAt: null } };
+    }
+    case 'AppealSlaBreached':
+      return s.appeal ? { ...s, appeal: { ...s.appeal, slaBreachedAt: e.data.breachedAt } } : s;
+    case 'DisputeProtectionExtensionAgreed':
+      return { ...to(s, 'resolved', e.data.agreedAt), protectionExtension: { days: e.data.days, agreedAt: e.data.agreedAt } };
     case 'AppealDecided':
       return { ...to(s, 'appeal_decided', e.data.decidedAt), appeal: s.appeal && { ...s.appeal, decision: e.data.decision, refund: e.data.refund } };
     case 'ThreadEntryAdded':
@@ -143,5 +168,11 @@ export const evolveDispute = (state: DisputeState, event: DisputeEvent): Dispute
 };
 
 export const currentBuyerProposal = (s: OpenDisputeState): ProposalOnTable | undefined => s.proposals.find((p) => p.proposalId === s.buyerProposalId);
+/** D11: each counter rejects the buyer's proposal and each edit the seller's, so every proposal after the first is one. */
+export const rejectedProposals = (s: OpenDisputeState): number => s.proposals.length - 1;
+
+/** D5: the 15 days to agree count from the seller's first counter-proposal. */
+export const firstCounterAt = (s: OpenDisputeState): string | null => s.proposals.find((p) => p.by === 'seller')?.at ?? null;
+
 export const currentSellerProposal = (s: OpenDisputeState): ProposalOnTable | undefined =>
   s.sellerProposalId === null ? undefined : s.proposals.find((p) => p.proposalId === s.sellerProposalId);

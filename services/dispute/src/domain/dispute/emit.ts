@@ -2,7 +2,7 @@ import type { Actor, DisputeProposal, Money, SettledBy } from '@bp/contracts';
 import { addDuration } from '@bp/timers';
 import { assertEvidenceLimits, hasImage } from '../evidence/limits';
 import { chainEntry, type EvidenceRef, type ThreadEntryKind } from '../thread/thread';
-import type { OpenDisputeState } from './dispute';
+import type { EscalationCause, OpenDisputeState } from './dispute';
 import { refuse } from './errors';
 import type { DisputeEvent } from './events';
 import { rulingSlaOf } from './deadlines';
@@ -20,6 +20,22 @@ export const checkAmount = (s: { paid: Money }, refund: Money, positive: boolean
   if (positive && refund.amount <= 0) refuse('REFUND_NOT_POSITIVE', 'a proposal asks for a refund above 0');
   if (refund.amount > s.paid.amount) refuse('REFUND_ABOVE_PAID', 'D2: never above the paid total', { paid: s.paid });
 };
+
+/** The buyer's solution: a refund (D2) or, after a declined extension request, more protection days (O8). */
+export type BuyerSolution = { type: 'REFUND_ONLY' | 'RETURN_AND_REFUND'; refund: Money } | { type: 'EXTEND_PROTECTION'; days: number };
+
+/** O8: EXTEND_PROTECTION only after the seller declined (or left unanswered) a request; days within the O8 range. */
+export const checkExtensionProposal = (s: { policy: OpenDisputeState['policy'] }, extensionRefused: boolean, days: number): void => {
+  if (!extensionRefused) refuse('EXTENSION_NOT_DECLINED', 'O8: EXTEND_PROTECTION follows an extension request the seller declined or left unanswered');
+  const { extensionDaysMin: min, extensionDaysMax: max } = s.policy.order;
+  if (days < min || days > max) refuse('EXTENSION_DAYS_OUT_OF_RANGE', `O8: days must be ${min}–${max}`, { min, max });
+};
+
+/** The proposal a buyer's solution puts on the table (EXTEND_PROTECTION asks for no money). */
+export const buyerProposalOf = (proposalId: string, paid: Money, sol: BuyerSolution): DisputeProposal =>
+  sol.type === 'EXTEND_PROTECTION'
+    ? { proposalId, by: 'buyer', type: sol.type, refund: money(0, paid), days: sol.days }
+    : { proposalId, by: 'buyer', type: sol.type, refund: sol.refund };
 
 /** D2: the buyer's proposal rules (opening and edits). `images`: evidence already given counts too. */
 export const checkBuyerProposal = (s: { paid: Money }, goodsReceived: boolean, p: { type: string; refund: Money }, images: boolean): void => {
@@ -49,8 +65,10 @@ export const threadEntry = (
   return [{ type: 'ThreadEntryAdded', data: { ...ids(s), entry } }];
 };
 
+export const nextProposalId = (s: OpenDisputeState): string => `${s.disputeId}-p${s.proposals.length + 1}`;
+
 export const nextProposal = (s: OpenDisputeState, by: 'buyer' | 'seller', type: DisputeProposal['type'], refund: Money): DisputeProposal => ({
-  proposalId: `${s.disputeId}-p${s.proposals.length + 1}`,
+  proposalId: nextProposalId(s),
   by,
   type,
   refund,
@@ -81,7 +99,7 @@ export const resendAgreed = (s: OpenDisputeState, at: string): DisputeEvent => (
 });
 
 /** D6, D8: arbitration starts with the evidence window; A4 is expedited (O12). */
-export const escalated = (s: OpenDisputeState, by: 'buyer' | 'seller' | 'system', at: string): DisputeEvent => {
+export const escalated = (s: OpenDisputeState, by: 'buyer' | 'seller' | 'system', at: string, cause: EscalationCause = 'PARTY'): DisputeEvent => {
   const expedited = s.expeditedLevels.includes(s.buyerLevel);
   return {
     type: 'DisputeEscalated',
@@ -92,14 +110,22 @@ export const escalated = (s: OpenDisputeState, by: 'buyer' | 'seller' | 'system'
       evidenceDueAt: addDuration(at, s.policy.dispute.evidenceWindow),
       rulingDueAt: addDuration(at, rulingSlaOf(s.policy, expedited)),
       expedited,
+      cause,
     },
   };
 };
 
-/** D4, D5, R5, R1, D9: what accepting a proposal leads to. */
+/** O8: the dispute ends with the extension; the order resumes protection `days` longer. */
+export const extensionAgreed = (s: OpenDisputeState, days: number, agreedBy: 'AGREEMENT' | 'SELLER_SILENCE' | 'RULING', at: string): DisputeEvent => ({
+  type: 'DisputeProtectionExtensionAgreed',
+  data: { ...ids(s), days, agreedBy, agreedAt: at },
+});
+
+/** D4, D5, R5, R1, D9, O8: what accepting a proposal leads to. */
 export const outcomeOf = (s: OpenDisputeState, p: DisputeProposal, via: 'AGREEMENT' | 'SELLER_SILENCE', at: string): DisputeEvent => {
   if (p.type === 'REFUND_ONLY') return settled(s, p.refund, via, at);
   if (p.type === 'RETURN_AND_REFUND') return returnRequested(s, p.refund, via, at);
+  if (p.type === 'EXTEND_PROTECTION') return extensionAgreed(s, p.days ?? 0, via, at);
   return resendAgreed(s, at);
 };
 

@@ -13,6 +13,8 @@ export const DisputeErrors = {
   PROTECTION_EXPIRED: 'conflict',
   DISPUTE_TOO_EARLY: 'conflict',
   DISPUTE_ID_TAKEN: 'conflict',
+  // D12: withdraw-and-reopen is bounded
+  DISPUTE_LIMIT_REACHED: 'conflict',
   // D2: the form and amounts
   REFUND_ABOVE_PAID: 'unprocessable',
   REFUND_NOT_POSITIVE: 'unprocessable',
@@ -20,6 +22,11 @@ export const DisputeErrors = {
   EVIDENCE_IMAGE_REQUIRED: 'unprocessable',
   RETURN_REQUIRED_FOR_FULL_REFUND: 'unprocessable',
   RETURN_WITHOUT_GOODS: 'unprocessable',
+  // D13: the reason must fit "goods received"
+  REASON_CONTRADICTS_GOODS_RECEIVED: 'unprocessable',
+  // O8: a dispute demanding the extension the seller declined
+  EXTENSION_NOT_DECLINED: 'conflict',
+  EXTENSION_DAYS_OUT_OF_RANGE: 'unprocessable',
   // D3: evidence limits (see evidence/limits.ts)
   EVIDENCE_TYPE_NOT_ALLOWED: 'unsupported_media',
   EVIDENCE_TOO_LARGE: 'too_large',

@@ -1,11 +1,13 @@
 import type {
   AppealDecidedData,
   AppealFiledData,
+  AppealSlaBreachedData,
   ArbitrationSlaBreachedData,
   DisputeCounterProposedData,
   DisputeEscalatedData,
   DisputeOpenedData,
   DisputeProposalEditedData,
+  DisputeProtectionExtensionAgreedData,
   DisputeResendAgreedData,
   DisputeSettledData,
   DisputeWithdrawnData,
@@ -32,6 +34,8 @@ export interface DisputeTerms {
   policy: PolicySnapshot;
   buyerLevel: BuyerLevel;
   expeditedLevels: BuyerLevel[];
+  /** O8: the order had an extension request declined or left unanswered (EXTEND_PROTECTION allowed). */
+  extensionRefused?: boolean;
 }
 
 export interface RulingData {
@@ -67,6 +71,8 @@ export type DisputeEvent =
   | E<'ResendShipped', ResendShippedData>
   | E<'AppealFiled', AppealFiledData>
   | E<'AppealDecided', AppealDecidedData>
+  | E<'AppealSlaBreached', AppealSlaBreachedData>
+  | E<'DisputeProtectionExtensionAgreed', DisputeProtectionExtensionAgreedData>
   | E<'ThreadEntryAdded', { disputeId: string; orderId: string; entry: ThreadEntry }>;
 
 export type DisputeEventType = DisputeEvent['type'];

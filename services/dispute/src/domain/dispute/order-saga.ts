@@ -13,6 +13,7 @@ export const orderFactsCommandsFor = (event: DisputeEvent, now: string): OrderFa
       return [{ type: 'ReleaseDispute', data: { orderId: event.data.orderId, disputeId: event.data.disputeId, settled: true }, meta: { now } }];
     case 'DisputeWithdrawn':
     case 'ResendShipped':
+    case 'DisputeProtectionExtensionAgreed': // O8: protection resumes; a later dispute may follow (D12 bounds it)
       return [{ type: 'ReleaseDispute', data: { orderId: event.data.orderId, disputeId: event.data.disputeId }, meta: { now } }];
     // R7, S3: an appeal of a resend-resolved dispute holds the order again while it is decided (protection-end.ts).
     case 'AppealFiled':

@@ -24,7 +24,15 @@ const ThreadEntrySchema = z.object({
 
 export const DisputeTermsRecorded = priv(
   'DisputeTermsRecorded',
-  z.object({ ...base, paid: Money, protectionDays: z.number().int(), policy: PolicySnapshotSchema, buyerLevel: BuyerLevel, expeditedLevels: z.array(BuyerLevel) }),
+  z.object({
+    ...base,
+    paid: Money,
+    protectionDays: z.number().int(),
+    policy: PolicySnapshotSchema,
+    buyerLevel: BuyerLevel,
+    expeditedLevels: z.array(BuyerLevel),
+    extensionRefused: z.boolean().optional(),
+  }),
   'The order terms frozen at opening (policy snapshot, O2).',
 );
 export const DisputeProposalAccepted = priv(
@@ -51,6 +59,7 @@ export const orderFactsPrivateEvents = [
   priv('OrderClosedRecorded', z.object({ ...order, closedAt: Iso, reason: z.string() }), 'orders.v1 OrderClosed / OrderCancelled'),
   priv('DisputeReservedOnOrder', z.object({ ...order, disputeId: Id, at: Iso }), 'D1: one open dispute per order'),
   priv('DisputeReleasedOnOrder', z.object({ ...order, disputeId: Id, at: Iso, settled: z.boolean().optional() }), 'D1: the dispute ended (settled: R5, the order takes no new dispute)'),
+  priv('ExtensionRefusalRecorded', z.object({ ...order, extensionId: Id, at: Iso }), 'orders.v1 ProtectionExtensionDeclined / ProtectionExtensionLapsed (O8)'),
   priv('BuyerLevelRecorded', z.object({ buyerId: Id, level: BuyerLevel, changedAt: Iso }), 'buyers.v1 BuyerLevelChanged'),
 ];
 

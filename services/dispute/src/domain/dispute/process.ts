@@ -12,7 +12,10 @@ export type DeadlineKind =
   | 'evidence_window'
   | 'ruling_sla'
   | 'return_shipment'
-  | 'return_answer';
+  | 'return_answer'
+  | 'agreement_window'
+  | 'platform_involvement'
+  | 'appeal_sla';
 
 /** Policy keys (of the order's policy snapshot) a deadline period comes from. */
 export type PeriodKey =
@@ -21,12 +24,17 @@ export type PeriodKey =
   | 'dispute.evidenceWindow'
   | 'dispute.rulingSla'
   | 'returns.returnShipWindow'
-  | 'returns.returnAnswerWindow';
+  | 'returns.returnAnswerWindow'
+  | 'dispute.platformInvolvementAfter'
+  | 'returns.appealDecisionSla';
 
 export interface DeadlineSpec {
   kind: DeadlineKind;
-  /** statusSince: when the current status was entered; escalatedAt: when arbitration started. */
-  since: 'statusSince' | 'escalatedAt';
+  /**
+   * statusSince: when the current status was entered; escalatedAt: when arbitration started;
+   * firstCounterAt: the seller's first counter-proposal (D5); openedAt (D10); appealFiledAt (S1).
+   */
+  since: 'statusSince' | 'escalatedAt' | 'firstCounterAt' | 'openedAt' | 'appealFiledAt';
   period: PeriodKey;
   /** Who is expected to act before it. */
   actor: Role | 'parties';
@@ -64,23 +72,39 @@ const ARBITRATION = ['in_arbitration', 'awaiting_ruling'] as const;
 
 const SELLER_RESPONSE: DeadlineSpec = { kind: 'seller_response', since: 'statusSince', period: 'dispute.sellerResponseWindow', actor: 'seller', onExpiry: 'buyer_proposal_accepted' };
 const RULING_SLA: DeadlineSpec = { kind: 'ruling_sla', since: 'escalatedAt', period: 'dispute.rulingSla', actor: 'agent', onExpiry: 'ops_alerted' };
+const NEGOTIATION = ['awaiting_seller', 'awaiting_buyer'] as const;
 
 export const TRANSITIONS: readonly Transition[] = [
   { name: 'open', from: ['none'], to: 'awaiting_seller', actor: ['buyer'] },
   // D4: the seller answers within 5 days; silence accepts the buyer's proposal (R5 / R1).
   { name: 'seller_accepts_refund', from: ['awaiting_seller'], to: 'resolved', actor: ['seller'], action: 'accept' },
   { name: 'seller_accepts_return', from: ['awaiting_seller'], to: 'awaiting_return_shipment', actor: ['seller'], action: 'accept' },
+  { name: 'seller_accepts_extension', from: ['awaiting_seller'], to: 'resolved', actor: ['seller'], action: 'accept' },
   { name: 'seller_counter_proposes', from: ['awaiting_seller'], to: 'awaiting_buyer', actor: ['seller'], action: 'counter_propose' },
   { name: 'seller_silence_refund', from: ['awaiting_seller'], to: 'resolved', actor: 'system', deadline: SELLER_RESPONSE },
   { name: 'seller_silence_return', from: ['awaiting_seller'], to: 'awaiting_return_shipment', actor: 'system', deadline: SELLER_RESPONSE },
-  // D5: the buyer answers a counter-proposal within 15 days; silence escalates.
+  // O8: agreeing to EXTEND_PROTECTION (by the seller, by silence or by a ruling) resolves the dispute; money stays held.
+  { name: 'seller_silence_extension', from: ['awaiting_seller'], to: 'resolved', actor: 'system', deadline: SELLER_RESPONSE },
+  // D5: 15 days to agree in total, counted from the seller's FIRST counter-proposal (edits and later
+  // counters do not restart it); the buyer's silence, or the time running out, escalates.
   { name: 'buyer_accepts_refund', from: ['awaiting_buyer'], to: 'resolved', actor: ['buyer'], action: 'accept' },
   { name: 'buyer_accepts_return', from: ['awaiting_buyer'], to: 'awaiting_return_shipment', actor: ['buyer'], action: 'accept' },
   { name: 'buyer_accepts_resend', from: ['awaiting_buyer'], to: 'awaiting_resend', actor: ['buyer'], action: 'accept' },
   { name: 'buyer_edits_proposal', from: ['awaiting_buyer'], to: 'awaiting_seller', actor: ['buyer'], action: 'edit_proposal' },
   {
     name: 'buyer_silence_escalates', from: ['awaiting_buyer'], to: 'in_arbitration', actor: 'system',
-    deadline: { kind: 'buyer_response', since: 'statusSince', period: 'dispute.buyerResponseWindow', actor: 'buyer', onExpiry: 'escalated' },
+    deadline: { kind: 'buyer_response', since: 'firstCounterAt', period: 'dispute.buyerResponseWindow', actor: 'buyer', onExpiry: 'escalated' },
+  },
+  {
+    name: 'agreement_window_escalates', from: ['awaiting_seller'], to: 'in_arbitration', actor: 'system',
+    deadline: { kind: 'agreement_window', since: 'firstCounterAt', period: 'dispute.buyerResponseWindow', actor: 'parties', onExpiry: 'escalated' },
+  },
+  // D11: the counter or edit that makes the Nth rejected proposal sends the dispute to arbitration.
+  { name: 'haggling_limit_escalates', from: NEGOTIATION, to: 'in_arbitration', actor: 'system' },
+  // D10 (policy, default off): not settled this long after opening -> the platform steps in.
+  {
+    name: 'platform_involvement_escalates', from: NEGOTIATION, to: 'in_arbitration', actor: 'system',
+    deadline: { kind: 'platform_involvement', since: 'openedAt', period: 'dispute.platformInvolvementAfter', actor: 'parties', onExpiry: 'escalated' },
   },
   // D6: escalation by either party once the dispute is old enough (a guard, not a timer).
   { name: 'escalate', from: ['awaiting_seller', 'awaiting_buyer', 'awaiting_resend'], to: 'in_arbitration', actor: ['buyer', 'seller'], action: 'escalate' },
@@ -101,6 +125,7 @@ export const TRANSITIONS: readonly Transition[] = [
   { name: 'rule_refund', from: ARBITRATION, to: 'resolved', actor: ['agent'], action: 'rule' },
   { name: 'rule_return', from: ARBITRATION, to: 'awaiting_return_shipment', actor: ['agent'], action: 'rule' },
   { name: 'rule_resend', from: ARBITRATION, to: 'awaiting_resend', actor: ['agent'], action: 'rule' },
+  { name: 'rule_extension', from: ARBITRATION, to: 'resolved', actor: ['agent'], action: 'rule' },
   // R1-R4, R6: the return.
   { name: 'buyer_ships_return', from: ['awaiting_return_shipment'], to: 'return_in_transit', actor: ['buyer'], action: 'ship_return' },
   {
@@ -117,6 +142,11 @@ export const TRANSITIONS: readonly Transition[] = [
   { name: 'file_appeal', from: ['resolved', 'awaiting_return_shipment'], to: 'appealed', actor: ['buyer', 'agent'], action: 'file_appeal' },
   { name: 'decide_appeal', from: ['appealed'], to: 'appeal_decided', actor: ['agent'], action: 'decide_appeal' },
   { name: 'uphold_return_ruling', from: ['appealed'], to: 'awaiting_return_shipment', actor: ['agent'], action: 'decide_appeal' },
+  // S1: appeals have their own decision SLA; a missed one only alerts ops.
+  {
+    name: 'appeal_sla_breached', from: ['appealed'], to: 'same', actor: 'system',
+    deadline: { kind: 'appeal_sla', since: 'appealFiledAt', period: 'returns.appealDecisionSla', actor: 'agent', onExpiry: 'ops_alerted' },
+  },
   // D3: the thread stays open to the parties and the agent.
   { name: 'post_message', from: ACTIVE, to: 'same', actor: ['buyer', 'seller', 'agent'], action: 'post_message' },
   { name: 'add_evidence', from: ACTIVE, to: 'same', actor: ['buyer', 'seller', 'agent'], action: 'add_evidence' },

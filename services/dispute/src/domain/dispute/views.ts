@@ -1,7 +1,7 @@
 import type { Actor, Money } from '@bp/contracts';
 import type { ThreadEntry } from '../thread/thread';
 import type { DisputeState, OpenDisputeState, ProposalOnTable } from './dispute';
-import { appealWindowEnd, deadlines, type Deadline } from './deadlines';
+import { appealDecideBy, appealWindowEnd, deadlines, type Deadline } from './deadlines';
 import { refusalOf } from './guards';
 import { TRANSITIONS, type Action } from './process';
 
@@ -23,6 +23,8 @@ export interface DisputeView {
   settlement: OpenDisputeState['settlement'];
   resend: OpenDisputeState['resend'];
   appeal: OpenDisputeState['appeal'];
+  /** O8: the extension the dispute ended with. */
+  protectionExtension: { days: number; agreedAt: string } | null;
   thread: ThreadEntry[];
   deadlines: Deadline[];
   allowedActions: Action[];
@@ -62,7 +64,8 @@ export const disputeView = (state: DisputeState, caller: Actor, now: string): Di
     returnInfo: { pending: s.pendingReturn, shipment: s.returnShipment, fastRefunded: s.fastRefunded },
     settlement: s.settlement,
     resend: s.resend,
-    appeal: s.appeal,
+    appeal: s.appeal && { ...s.appeal, decideBy: appealDecideBy(s) },
+    protectionExtension: s.protectionExtension ?? null,
     thread: s.thread,
     deadlines: viewDeadlines(s, now),
     allowedActions: allowedActions(s, caller, now),
@@ -105,3 +108,36 @@ export const arbitrationQueue = (items: readonly QueueItem[], filter: QueueFilte
     .filter((i) => (filter.expedited === undefined || i.expedited === filter.expedited) && (filter.status === undefined || i.status === filter.status))
     .filter((i) => filter.slaBreached === undefined || i.slaBreached === filter.slaBreached)
     .sort(compareQueueItems);
+
+// ---- S1: the appeal queue (its own decision SLA, A4 first) ----
+
+export interface AppealQueueItem {
+  disputeId: string;
+  orderId: string;
+  expedited: boolean;
+  filedAt: string;
+  filedBy: 'buyer' | 'agent';
+  decideBy: string;
+  slaBreached: boolean;
+}
+
+export const appealQueueItemOf = (state: DisputeState): AppealQueueItem | null => {
+  if (state.status !== 'appealed' || !state.appeal) return null;
+  const a = state.appeal;
+  return {
+    disputeId: state.disputeId,
+    orderId: state.orderId,
+    expedited: a.expedited ?? false,
+    filedAt: a.filedAt,
+    filedBy: a.filedBy,
+    decideBy: appealDecideBy(state)!,
+    slaBreached: Boolean(a.slaBreachedAt),
+  };
+};
+
+/** S1: A4 (expedited) first, then the nearest decision SLA, then the oldest appeal. */
+export const compareAppealItems = (a: AppealQueueItem, b: AppealQueueItem): number =>
+  Number(b.expedited) - Number(a.expedited) ||
+  Date.parse(a.decideBy) - Date.parse(b.decideBy) ||
+  Date.parse(a.filedAt) - Date.parse(b.filedAt) ||
+  (a.disputeId < b.disputeId ? -1 : a.disputeId > b.disputeId ? 1 : 0);

@@ -18,7 +18,8 @@ export type OrderFactsCommand =
   | C<'RecordOrderCompleted', { orderId: string; completedAt: string; reason: string }>
   | C<'RecordOrderClosed', { orderId: string; closedAt: string; reason: string }>
   | C<'ReserveDispute', { orderId: string; disputeId: string }>
-  | C<'ReleaseDispute', { orderId: string; disputeId: string; settled?: boolean }>;
+  | C<'ReleaseDispute', { orderId: string; disputeId: string; settled?: boolean }>
+  | C<'RecordExtensionRefused', { orderId: string; extensionId: string; at: string }>;
 
 const known = (s: OrderFactsState, orderId: string): KnownOrder => {
   if (s.status === 'unknown') throw new DomainError(Err.ORDER_UNKNOWN, `order ${orderId} is not known yet`, 'not_found');
@@ -31,6 +32,8 @@ const isFinal = (s: KnownOrder) => s.status === 'completed' || s.status === 'clo
 const reserve = (s: KnownOrder, data: { orderId: string; disputeId: string }, now: string): OrderFactsEvent[] => {
   if (s.openDisputeId === data.disputeId) return [];
   if (s.openDisputeId !== null) throw new DomainError(Err.DISPUTE_ALREADY_OPEN, 'a dispute is already open on this order', 'conflict');
+  // D12: the count is checked here too, where concurrent openings serialize on the order-facts stream.
+  if (s.disputeCount >= s.policy.dispute.maxDisputesPerOrder) throw new DomainError(Err.DISPUTE_LIMIT_REACHED, 'D12: no more disputes on this order', 'conflict');
   return [{ type: 'DisputeReservedOnOrder', data: { ...data, at: now } }];
 };
 
@@ -54,6 +57,8 @@ const decideKnown = (c: Exclude<OrderFactsCommand, { type: 'RecordOrderPlaced' }
       return decideProtectionEnd(c, s); // S3, R7
     case 'ReserveDispute':
       return reserve(s, c.data, c.meta.now);
+    case 'RecordExtensionRefused':
+      return s.extensionRefused ? [] : [{ type: 'ExtensionRefusalRecorded', data: c.data }];
     case 'ReleaseDispute':
       return s.openDisputeId === c.data.disputeId ? [{ type: 'DisputeReleasedOnOrder', data: { ...c.data, at: c.meta.now } }] : [];
     default: {

@@ -24,6 +24,10 @@ export interface DisputeOrderFacts {
   protectionEnded?: boolean;
   /** A dispute already settled the order's money (R5): no new dispute. */
   settledDisputeId: string | null;
+  /** D12: disputes opened on the order so far (withdrawn ones count). */
+  disputeCount: number;
+  /** O8: an extension request was declined or lapsed. */
+  extensionRefused: boolean;
   policy: PolicySnapshot;
   buyerLevel: BuyerLevel;
   /** D8, O12: levels with expedited arbitration (live policy `buyerLevels`, not in the snapshot). */

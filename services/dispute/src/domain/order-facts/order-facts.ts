@@ -21,7 +21,9 @@ export type OrderFactsEvent =
   | E<'OrderCompletedRecorded', { orderId: string; completedAt: string; reason: string }>
   | E<'OrderClosedRecorded', { orderId: string; closedAt: string; reason: string }>
   | E<'DisputeReservedOnOrder', { orderId: string; disputeId: string; at: string }>
-  | E<'DisputeReleasedOnOrder', { orderId: string; disputeId: string; at: string; settled?: boolean }>;
+  | E<'DisputeReleasedOnOrder', { orderId: string; disputeId: string; at: string; settled?: boolean }>
+  /** O8: the seller declined an extension request, or let it lapse. */
+  | E<'ExtensionRefusalRecorded', { orderId: string; extensionId: string; at: string }>;
 
 export type OrderFactsStatus = 'placed' | 'paid' | 'shipped' | 'completed' | 'closed';
 
@@ -43,6 +45,10 @@ export interface KnownOrder extends ProtectionEndFacts {
   openDisputeId: string | null;
   /** D1/R5: a dispute that settled the order's money; the order takes no new dispute (only an appeal, R7). */
   settledDisputeId: string | null;
+  /** D12: disputes opened on this order so far, withdrawn ones included. */
+  disputeCount: number;
+  /** O8: an extension request was declined or lapsed: a dispute may demand EXTEND_PROTECTION. */
+  extensionRefused: boolean;
 }
 
 export type OrderFactsState = { status: 'unknown' } | KnownOrder;
@@ -66,6 +72,8 @@ const placed = (d: Extract<OrderFactsEvent, { type: 'OrderPlacedRecorded' }>['da
   closedAt: null,
   openDisputeId: null,
   settledDisputeId: null,
+  disputeCount: 0,
+  extensionRefused: false,
 });
 
 const evolveKnown = (s: KnownOrder, e: OrderFactsEvent): KnownOrder => {
@@ -87,7 +95,9 @@ const evolveKnown = (s: KnownOrder, e: OrderFactsEvent): KnownOrder => {
     case 'OrderClosedRecorded':
       return { ...s, status: 'closed', closedAt: e.data.closedAt };
     case 'DisputeReservedOnOrder':
-      return { ...s, openDisputeId: e.data.disputeId };
+      return { ...s, openDisputeId: e.data.disputeId, disputeCount: s.disputeCount + 1 };
+    case 'ExtensionRefusalRecorded':
+      return { ...s, extensionRefused: true };
     case 'DisputeReleasedOnOrder':
       if (s.openDisputeId !== e.data.disputeId) return s;
       return { ...s, openDisputeId: null, settledDisputeId: e.data.settled ? e.data.disputeId : s.settledDisputeId };

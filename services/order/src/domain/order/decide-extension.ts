@@ -1,12 +1,12 @@
 // O8: protection extensions. The buyer asks for N days; only the seller's approval extends
 // protection. At most one pending request; at most maxApprovedExtensions approved (snapshot).
-import { check, existing, position } from './authorize';
+import { allow, check, existing, position } from './authorize';
 import type { CommandOf } from './commands';
 import { orderError } from './errors';
 import { isInTransit } from './guards';
 import type { ExistingOrder, Extension, OrderEvent, OrderState } from './order';
 import { dueAt } from './process';
-import { iso, plusDays } from './time';
+import { addMs, daysMs, iso, plusDays } from './time';
 
 const findExtension = (s: ExistingOrder, extensionId: string): Extension | undefined =>
   isInTransit(s) || s.status === 'completed' ? s.extensions.find((x) => x.extensionId === extensionId) : undefined;
@@ -52,4 +52,22 @@ export const declineExtension = (cmd: CommandOf<'DeclineExtension'>, state: Orde
   if (!found) return [];
   const { s, ext } = found;
   return [{ type: 'ProtectionExtensionDeclined', data: { orderId: s.order.orderId, extensionId: ext.extensionId, days: ext.days, declinedAt: iso(cmd.meta.now) } }];
+};
+
+/**
+ * O8: a dispute demanding the extension the seller had declined ended with it (agreement, silence or
+ * ruling): protection resumes with its remaining time plus `days`, as an approved extension would. A
+ * record for another dispute, or after the order moved on, changes nothing.
+ */
+export const recordExtensionAgreed = (cmd: CommandOf<'RecordExtensionAgreed'>, state: OrderState): OrderEvent[] => {
+  const s = existing(cmd, state);
+  if (!isInTransit(s) || s.protection.suspension?.disputeId !== cmd.data.disputeId) return [];
+  allow(cmd, state);
+  const days = Math.max(0, Math.trunc(cmd.data.days));
+  const resumedAt = iso(cmd.data.agreedAt ?? cmd.meta.now);
+  const protectionEndsAt = addMs(resumedAt, s.protection.suspension.remainingMs + daysMs(days));
+  return [{
+    type: 'ProtectionResumed',
+    data: { orderId: s.order.orderId, disputeId: cmd.data.disputeId, resumedAt, protectionEndsAt, cause: 'EXTENSION_AGREED', extendedByDays: days },
+  }];
 };

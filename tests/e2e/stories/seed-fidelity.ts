@@ -1,0 +1,122 @@
+import { act, balances, expectStatus, getDispute, getOrder, openDispute, parties, partnerSaw, shippedOrder, story, type StoryDef, usd } from '../support/story';
+
+// The second reading of the seeds (DOMAIN.md D5, D11, D12, D13, O8, S1), against the running
+// services with the simulated clock. D10 needs its policy switched on: ../seed-fidelity-d10.e2e.test.ts.
+const counter = (refund: number) => ({ solution: { type: 'REFUND_ONLY', refund: usd(refund) }, message: 'How about this?', evidenceIds: [] });
+const edit = (refund: number) => ({ solution: { type: 'REFUND_ONLY', refund: usd(refund) }, message: 'Meet me here.', evidenceIds: [] });
+
+export const seedFidelityStories: readonly StoryDef[] = [
+  story('D5: the 15 days to agree count from the first counter-proposal; an edit does not restart them', async (sys) => {
+    const p = parties(sys);
+    const orderId = await shippedOrder(sys, p);
+    await sys.advance('P6D');
+    const { disputeId } = await openDispute(sys, p, orderId);
+    const first = await act(sys, p.seller, disputeId, 'counter-proposals', counter(1000));
+    const agreementEnds = first.deadlines.find((d: { kind: string }) => d.kind === 'buyer_response').dueAt as string;
+    await sys.advance('P13D');
+    // The buyer edits on day 13 of 15: the seller's fresh 5-day window is cut at the end of the 15 days.
+    const edited = await act(sys, p.buyer, disputeId, 'proposals', edit(4000));
+    expect(edited.status).toBe('awaiting_seller');
+    expect(edited.deadlines.map((d: { kind: string; dueAt: string }) => [d.kind, d.dueAt])).toEqual([['agreement_window', agreementEnds]]);
+    await sys.advance('P2D');
+    const escalated = await getDispute(p.agent, disputeId);
+    expect(escalated).toMatchObject({ status: 'in_arbitration', escalation: { cause: 'AGREEMENT_WINDOW' } });
+    expect((await partnerSaw(sys, orderId, 'marketplace.dispute.escalated.v1')).data).toMatchObject({ escalatedBy: 'system', cause: 'AGREEMENT_WINDOW' });
+  }),
+
+  story('D11: after 3 rejected proposals the dispute goes to arbitration, where the agent picks one on the table', async (sys) => {
+    const p = parties(sys);
+    const orderId = await shippedOrder(sys, p);
+    await sys.advance('P6D');
+    const { disputeId } = await openDispute(sys, p, orderId);
+    await act(sys, p.seller, disputeId, 'counter-proposals', counter(1000));
+    await act(sys, p.buyer, disputeId, 'proposals', edit(4000));
+    const third = await act(sys, p.seller, disputeId, 'counter-proposals', counter(2500));
+    expect(third).toMatchObject({ status: 'in_arbitration', escalation: { cause: 'HAGGLING_LIMIT' } });
+    expect(third.proposals).toHaveLength(4);
+    await sys.advance('P5D');
+    const ruled = await act(sys, p.agent, disputeId, 'ruling', { proposalId: third.proposals[3].proposalId, note: 'The last offer is fair.' });
+    expect(ruled).toMatchObject({ status: 'resolved', settlement: { refund: usd(2500), settledBy: 'RULING' } });
+    expect(await balances(p.buyer, orderId)).toMatchObject({ held: 0, refunded: 2500, released: 2500 });
+  }),
+
+  story('D12: withdraw-and-reopen is bounded: a third dispute on one order is refused', async (sys) => {
+    const p = parties(sys);
+    const orderId = await shippedOrder(sys, p);
+    await sys.advance('P6D');
+    for (let i = 0; i < 2; i++) {
+      const { disputeId } = await openDispute(sys, p, orderId);
+      expect((await act(sys, p.buyer, disputeId, 'cancel')).status).toBe('withdrawn');
+    }
+    const third = await p.buyer.post('dispute', '/disputes', {
+      orderId, goodsReceived: false, reason: 'NOT_RECEIVED', solution: { type: 'REFUND_ONLY', refund: usd(5000) }, description: 'Still nothing.', evidenceIds: [],
+    });
+    expect(third.status).toBe(409);
+    expect(third.body).toMatchObject({ code: 'DISPUTE_LIMIT_REACHED' });
+    expect(await getOrder(p.buyer, orderId)).toMatchObject({ status: 'shipped', disputeOpen: false });
+  }),
+
+  story('D13: a reason that contradicts "goods received" is refused with a clear code, nothing opens', async (sys) => {
+    const p = parties(sys);
+    const orderId = await shippedOrder(sys, p);
+    await sys.advance('P6D');
+    const body = (goodsReceived: boolean, reason: string) => ({
+      orderId, goodsReceived, reason, solution: { type: 'REFUND_ONLY', refund: usd(5000) }, description: 'x', evidenceIds: [],
+    });
+    for (const [received, reason] of [[false, 'DAMAGED_OR_DEFECTIVE'], [true, 'NOT_RECEIVED']] as const) {
+      const res = await p.buyer.post('dispute', '/disputes', body(received, reason));
+      expect(res.status).toBe(422);
+      expect(res.body).toMatchObject({ code: 'REASON_CONTRADICTS_GOODS_RECEIVED' });
+    }
+    expect(await getOrder(p.buyer, orderId)).toMatchObject({ disputeOpen: false });
+  }),
+
+  story('O8: the seller declined an extension; a dispute demanding it, accepted, extends protection and keeps the money held', async (sys) => {
+    const p = parties(sys);
+    const orderId = await shippedOrder(sys, p);
+    const { extensionId } = expectStatus(await p.buyer.post('order', `/orders/${orderId}/extensions`, { days: 14 }), 201, 'request extension') as { extensionId: string };
+    await sys.settle();
+    expectStatus(await p.seller.post('order', `/orders/${orderId}/extensions/${extensionId}/decline`), 200, 'decline');
+    await sys.settle();
+    await sys.advance('P6D');
+    const before = (await getOrder(p.buyer, orderId)).protectionEndsAt as string;
+    const opened = expectStatus(
+      await p.buyer.post('dispute', '/disputes', {
+        orderId, goodsReceived: false, reason: 'NOT_RECEIVED', solution: { type: 'EXTEND_PROTECTION', days: 14 }, description: 'Give it two more weeks.', evidenceIds: [],
+      }),
+      201,
+      'open EXTEND_PROTECTION dispute',
+    ) as { disputeId: string; proposals: { type: string; days: number }[] };
+    expect(opened.proposals[0]).toMatchObject({ type: 'EXTEND_PROTECTION', days: 14, refund: usd(0) });
+    await sys.settle();
+    const agreed = await act(sys, p.seller, opened.disputeId, 'accept');
+    expect(agreed).toMatchObject({ status: 'resolved', settlement: null, protectionExtension: { days: 14 } });
+    await partnerSaw(sys, orderId, 'marketplace.dispute.protection-extension-agreed.v1');
+    const order = await getOrder(p.buyer, orderId);
+    expect(order).toMatchObject({ status: 'shipped', disputeOpen: false });
+    expect(Date.parse(order.protectionEndsAt) - Date.parse(before)).toBe(14 * 86_400_000);
+    expect(await balances(p.buyer, orderId)).toMatchObject({ held: 5000, released: 0, refunded: 0 });
+  }),
+
+  story('S1: appeals have their own queue, A4 first, with a decision SLA whose breach alerts ops', async (sys) => {
+    const p = parties(sys);
+    const orderId = await shippedOrder(sys, p);
+    await sys.advance('P6D');
+    const { disputeId } = await openDispute(sys, p, orderId);
+    await sys.advance('P3D');
+    await act(sys, p.buyer, disputeId, 'escalate');
+    await sys.advance('P5D');
+    await act(sys, p.agent, disputeId, 'ruling', { refund: usd(1000), returnRequired: false, note: 'Partial.' });
+    const appealed = await act(sys, p.buyer, disputeId, 'appeal', { reason: 'RESOLUTION_NOT_ACCEPTED', subReasons: ['MESSAGE_HISTORY_SUFFICIENT'], statement: 'Please look again.', evidenceIds: [] });
+    expect(appealed.deadlines).toEqual([expect.objectContaining({ kind: 'appeal_sla', actor: 'agent', onExpiry: 'ops_alerted' })]);
+    const queue = expectStatus(await p.agent.get('dispute', '/appeals/queue?limit=100'), 200, 'appeal queue') as { items: { disputeId: string; decideBy: string; slaBreached: boolean }[] };
+    const item = queue.items.find((i) => i.disputeId === disputeId);
+    expect(item).toMatchObject({ orderId, expedited: false, slaBreached: false, decideBy: appealed.appeal.decideBy });
+    expect((await p.buyer.get('dispute', '/appeals/queue')).status).toBe(403);
+    await sys.advance('P10D');
+    expect((await partnerSaw(sys, orderId, 'marketplace.dispute.appeal-sla-breached.v1')).data).toMatchObject({ disputeId, decideBy: appealed.appeal.decideBy });
+    const after = expectStatus(await p.agent.get('dispute', '/appeals/queue?slaBreached=true&limit=100'), 200, 'breached appeals') as { items: { disputeId: string }[] };
+    expect(after.items.map((i) => i.disputeId)).toContain(disputeId);
+    expect((await getDispute(p.agent, disputeId)).status).toBe('appealed'); // an alert never decides
+  }),
+];
