@@ -34,6 +34,8 @@ export interface ApacheKafka {
   nodes: KafkaNode[];
   /** Milliseconds from the call until every node answered and a group coordinator was ready. */
   startedInMs: number;
+  /** The process id of a running node. */
+  pid(nodeId: number): number | undefined;
   /** The last lines a node wrote to its log (for a failing test's message). */
   logTail(nodeId: number, lines?: number): string;
   stop(): Promise<void>;
@@ -177,5 +179,5 @@ export const startApacheKafka = async (options: ApacheKafkaOptions = {}): Promis
     },
   }));
 
-  return { version, brokers: nodes.map((n) => n.address), nodes, startedInMs: Date.now() - began, logTail, stop };
+  return { version, brokers: nodes.map((n) => n.address), nodes, startedInMs: Date.now() - began, pid: (id) => procs.get(id)?.pid, logTail, stop };
 };

@@ -1,2 +1,3 @@
 export { type ApacheKafka, type ApacheKafkaOptions, type KafkaNode, startApacheKafka } from './cluster';
 export { cacheDir, ensureKafkaJars, kafkaVersion, missingPrerequisites } from './distribution';
+export { freePorts } from './free-ports';

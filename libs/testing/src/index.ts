@@ -3,3 +3,4 @@ export * from './postgres';
 export * from './kafka';
 export * from './service-harness';
 export * from './tcp-proxy';
+export * from './kafka-choice';

@@ -1,6 +1,8 @@
+import { ConsumerGroups, deadLetterTopic, Topics } from '@bp/contracts';
 import { startApacheKafka } from '@bp/kafka-apache';
 import { silentLogger, start } from '@bp/kafka-devbroker';
 import { chooseTestKafka } from './kafka-choice';
+import { ensureTopics, kafkaFromEnv } from '@bp/messaging';
 import { dockerAnswers } from './docker';
 
 /** A Kafka for tests: `brokers` for a client's bootstrap list; `stop()` releases what was started. */
@@ -13,6 +15,18 @@ export interface TestKafka {
 
 const KAFKA_IMAGE = 'confluentinc/cp-kafka:7.6.1';
 
+const quiet = { level: 'silent', debug() {}, info() {}, warn() {}, error() {} };
+
+/**
+ * Every topic of the contract and every consumer group's dead-letter topic, created up front: on
+ * Apache Kafka a test's observer subscribing to a topic nobody wrote yet fails with
+ * UNKNOWN_TOPIC_OR_PARTITION (the dev broker creates it on the spot).
+ */
+export const createContractTopics = async (brokers: string[]): Promise<void> => {
+  const client = kafkaFromEnv({ clientId: 'test-topics', logger: quiet, env: { KAFKA_BROKERS: brokers.join(',') } });
+  await ensureTopics(client, [...Object.values(Topics), ...Object.values(ConsumerGroups).map(deadLetterTopic)]);
+};
+
 /**
  * A Kafka of its own for a test file: KAFKA_BROKERS (comma-separated) when set, else the broker of
  * this run's kind (BP_KAFKA, see chooseTestKafka) on free loopback ports, stopped by `stop()`.
@@ -23,6 +37,12 @@ export const testKafka = async (options: { minSessionTimeoutMs?: number; partiti
   const { kind } = await chooseTestKafka();
   if (kind === 'apache') {
     const kafka = await startApacheKafka({ minSessionTimeoutMs: options.minSessionTimeoutMs ?? 1000, partitions: options.partitions });
+    try {
+      await createContractTopics(kafka.brokers);
+    } catch (err) {
+      await kafka.stop();
+      throw err;
+    }
     return { brokers: kafka.brokers, source: 'apache', stop: () => kafka.stop() };
   }
   if (kind === 'testcontainers') {

@@ -146,7 +146,8 @@ describe('O8: a dispute demanding the extension the seller declined (EXTEND_PROT
     void given(history(extend())).when(fire('seller_response', day(12))).then((e) => void expect(ofType(e, 'DisputeProtectionExtensionAgreed')[0]!.data.agreedBy).toBe('SELLER_SILENCE')));
   it('O8, D8: the agent may rule the extension on the table', () => {
     const events = history(extend(), cmd('Escalate', {}, buyer, day(10)));
-    given(events).when(cmd('Rule', { proposalId: 'd-1-p1', note: 'give it two more weeks' }, agent, day(15))) // D8: after the evidence window.then((e, s) => {
+    // D8: the agent rules once the evidence window is over.
+    given(events).when(cmd('Rule', { proposalId: 'd-1-p1', note: 'give it two more weeks' }, agent, day(15))).then((e, s) => {
       expect(ofType(e, 'DisputeProtectionExtensionAgreed')[0]!.data).toMatchObject({ days: 14, agreedBy: 'RULING' });
       expect(s.status).toBe('resolved');
     });

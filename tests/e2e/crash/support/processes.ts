@@ -4,12 +4,12 @@ import { chmodSync, closeSync, mkdtempSync, openSync, readFileSync, rmSync } fro
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { type RunningBroker, silentLogger, start as startBroker } from '@bp/kafka-devbroker';
 import { migrateSharedClock, ServiceNames, type ServiceName } from '@bp/runtime';
 import { testDatabaseUrl } from '@bp/testing';
 import { Client, Pool } from 'pg';
 import { exited, stopChild } from '../../../../system/src/start/child';
-import { brokerProcess, type InfraProcess, postgresProcess } from './infra';
+import { type InfraProcess, postgresProcess } from './infra';
+import { type BrokerMode, startCrashKafka } from './kafka-infra';
 
 /**
  * The whole system as `npm start` runs it (system/src/start.ts): the four services as separate
@@ -22,16 +22,25 @@ import { brokerProcess, type InfraProcess, postgresProcess } from './infra';
  * started again at will: the seed of a fault harness.
  *
  * With `broker: 'process'` and `postgres: 'process'` the infrastructure is killable too (see
- * infra.ts): the broker a child process with a data dir, Postgres a cluster of its own on a free
- * port. `kill` and `start` then take 'broker' and 'postgres' as well as a service.
+ * infra.ts, kafka-infra.ts): the broker a process with a data dir (an Apache Kafka node, or the dev
+ * broker's CLI), Postgres a cluster of its own on a free port; `broker: 'cluster'` is three Apache
+ * Kafka nodes, `broker-1`…`broker-3`. `kill` and `start` then take those as well as a service.
+ * With `instances: 2` every service runs twice (`order` and `order#2`, same database and consumer
+ * group, ports of their own): horizontal scale.
  */
-export type Target = ServiceName | 'broker' | 'postgres';
+export type Target = ServiceName | `${ServiceName}#${number}` | 'broker' | 'postgres' | `broker-${number}`;
 export const InfraTargets = ['broker', 'postgres'] as const;
 
 export interface ServiceProcesses {
   /** The services started (all four unless `only`). */
   names: readonly ServiceName[];
   urls: Record<ServiceName, string>;
+  /** Every instance's URL per service (one each unless `instances`). */
+  instanceUrls: Record<ServiceName, string[]>;
+  /** The instance targets (`order`, `order#2`, …) of every service started. */
+  instances: Target[];
+  /** The Kafka the services use: Apache Kafka (version) or the dev broker; its killable nodes. */
+  kafka: { kind: 'apache' | 'devbroker'; version?: string; nodes: string[] };
   /** The isolated database (a pool on it: read the services' logs and read models). */
   databaseUrl: string;
   pool: Pool;
@@ -40,9 +49,9 @@ export interface ServiceProcesses {
   jwtSecret: string;
   /** Where each service's stdout/stderr goes (`<dir>/<service>.log`); kept when `stop({ keepLogs })`. */
   logDir: string;
-  logFile(name: ServiceName): string;
+  logFile(name: Target): string;
   /** The last lines of a service's log (warn and above), for failure messages. */
-  tail(name: ServiceName, lines?: number): string;
+  tail(name: Target, lines?: number): string;
   pid(name: Target): number | undefined;
   /**
    * Sends the signal (default SIGKILL: no drain, no goodbye) and resolves once the process is gone
@@ -52,7 +61,7 @@ export interface ServiceProcesses {
   /** Spawns it again on the same port (and data) and resolves when it answers (a service: /health/ready). */
   start(name: Target): Promise<void>;
   /** Each service's (and process-run broker's and Postgres') process ids so far, oldest first (one more per restart). */
-  history(): Record<Target, number[]>;
+  history(): Record<string, number[]>;
   /** Services first (SIGTERM, then SIGKILL after a grace), then the broker, then the database. Idempotent. */
   stop(o?: { keepLogs?: boolean }): Promise<void>;
 }
@@ -64,10 +73,12 @@ export interface ProcessesOptions {
   env?: Record<string, string>;
   readyTimeoutMs?: number;
   /**
-   * 'in-process' (default): a fresh in-memory dev broker in this process. 'process': the dev broker's
-   * CLI as a child process with a data dir, killable and restartable on the same port.
+   * 'in-process' (default): a fresh broker of this run's kind (BP_KAFKA), not killable. 'process':
+   * one killable node, restartable on the same port and data. 'cluster': three Apache Kafka nodes.
    */
-  broker?: 'in-process' | 'process';
+  broker?: BrokerMode;
+  /** Processes per service (default 1). */
+  instances?: number;
   /**
    * 'test-server' (default): a fresh database on the test server (testDatabaseUrl). 'process': a
    * PostgreSQL cluster of its own (initdb in a temp dir, a free port), killable and restartable.
@@ -135,18 +146,20 @@ export const startServiceProcesses = async (o: ProcessesOptions = {}): Promise<S
   const names = o.only ?? ServiceNames;
   const database = `crash_${randomBytes(5).toString('hex')}`;
   const logDir = mkdtempSync(path.join(tmpdir(), 'bp-crash-'));
-  const [brokerPort, postgresPort] = await freePorts(2);
+  const [postgresPort] = await freePorts(1);
   // Postgres runs as its own user when we are root: it must be able to reach its data dir in here.
   if (o.postgres === 'process') chmodSync(logDir, 0o711);
   const pg = o.postgres === 'process' ? postgresProcess({ port: postgresPort!, dir: path.join(logDir, 'postgres'), logFile: path.join(logDir, 'postgres.log') }) : undefined;
-  const brokerChild = o.broker === 'process' ? brokerProcess({ port: brokerPort!, dataDir: path.join(logDir, 'kafka'), logFile: path.join(logDir, 'broker.log') }) : undefined;
-  const infra = new Map<Target, InfraProcess>([...(pg ? [['postgres', pg] as const] : []), ...(brokerChild ? [['broker', brokerChild] as const] : [])]);
+  const infra = new Map<string, InfraProcess>(pg ? [['postgres', pg]] : []);
+  const instances = Math.max(1, o.instances ?? 1);
+  const instanceNames = names.flatMap((n) => Array.from({ length: instances }, (_, i) => (i === 0 ? n : (`${n}#${i + 1}` as Target))));
+  const serviceOf = (t: Target) => t.split('#')[0] as ServiceName;
   const serverUrl = pg ? pg.url('postgres') : testDatabaseUrl();
   const databaseUrl = withDatabase(serverUrl, database);
   const jwtSecret = `crash-${randomBytes(16).toString('hex')}`;
-  const children = new Map<ServiceName, ChildProcess>();
-  const pids = Object.fromEntries(ServiceNames.map((n) => [n, [] as number[]])) as Record<ServiceName, number[]>;
-  let broker: RunningBroker | undefined;
+  const children = new Map<Target, ChildProcess>();
+  const pids: Record<string, number[]> = Object.fromEntries(instanceNames.map((n) => [n, [] as number[]]));
+  let kafka: Awaited<ReturnType<typeof startCrashKafka>> | undefined;
   let pool: Pool | undefined;
   let created = false;
   let stopped: Promise<void> | undefined;
@@ -162,8 +175,7 @@ export const startServiceProcesses = async (o: ProcessesOptions = {}): Promise<S
     (stopped ??= (async () => {
       await Promise.all([...children.values()].map((c) => stopChild(c, 'SIGTERM', 10_000).catch(() => undefined)));
       process.off('exit', killAllNow);
-      await broker?.stop().catch(() => {});
-      await brokerChild?.stop().catch(() => {});
+      await kafka?.stop().catch(() => {});
       await pool?.end().catch(() => {});
       if (created && !pg) await admin(serverUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`)).catch(() => {});
       await pg?.stop().catch(() => {});
@@ -180,16 +192,13 @@ export const startServiceProcesses = async (o: ProcessesOptions = {}): Promise<S
     // Once, before four services race on CREATE SCHEMA IF NOT EXISTS (system/src/start/postgres.ts).
     await migrateSharedClock(pool, clockSchema);
 
-    let brokers: string;
-    if (brokerChild) {
-      await brokerChild.start();
-      brokers = `127.0.0.1:${brokerPort}`;
-    } else {
-      broker = await startBroker({ port: 0, host: '127.0.0.1', logger: silentLogger });
-      brokers = broker.brokers;
-    }
-    const ports = await freePorts(ServiceNames.length);
-    const urls = Object.fromEntries(ServiceNames.map((n, i) => [n, `http://127.0.0.1:${ports[i]}`])) as Record<ServiceName, string>;
+    kafka = await startCrashKafka(o.broker ?? 'in-process', logDir);
+    for (const [name, node] of kafka.nodes) infra.set(name, node);
+    const brokers = kafka.brokers;
+    const ports = await freePorts(instanceNames.length);
+    const instanceUrl = new Map(instanceNames.map((n, i) => [n, `http://127.0.0.1:${ports[i]}`]));
+    const instanceUrls = Object.fromEntries(names.map((n) => [n, instanceNames.filter((t) => serviceOf(t) === n).map((t) => instanceUrl.get(t)!)])) as Record<ServiceName, string[]>;
+    const urls = Object.fromEntries(names.map((n) => [n, instanceUrl.get(n)!])) as Record<ServiceName, string>;
 
     // Only what a service reads, nothing inherited from the test run (a stray KAFKA_BROKERS,
     // SMTP_URL or CLOCK there would point the services elsewhere).
@@ -211,8 +220,8 @@ export const startServiceProcesses = async (o: ProcessesOptions = {}): Promise<S
       BLOB_DIR: path.join(logDir, 'evidence'),
       ...o.env,
     };
-    const logFile = (name: ServiceName) => path.join(logDir, `${name}.log`);
-    const tail = (name: ServiceName, lines = 20) => {
+    const logFile = (name: Target) => path.join(logDir, `${name.replace('#', '-')}.log`);
+    const tail = (name: Target, lines = 20) => {
       try {
         return readFileSync(logFile(name), 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
       } catch {
@@ -220,47 +229,50 @@ export const startServiceProcesses = async (o: ProcessesOptions = {}): Promise<S
       }
     };
 
-    const startService = async (name: ServiceName): Promise<void> => {
+    const startService = async (name: Target): Promise<void> => {
       const running = children.get(name);
       if (running && running.exitCode === null && running.signalCode === null) throw new Error(`${name} is already running (pid ${running.pid})`);
       const fd = openSync(logFile(name), 'a');
-      const child = spawn(process.execPath, ['--require', REGISTER, mainSource(name)], {
+      const child = spawn(process.execPath, ['--require', REGISTER, mainSource(serviceOf(name))], {
         cwd: ROOT,
-        env: { ...env, PORT: new URL(urls[name]).port },
+        env: { ...env, PORT: new URL(instanceUrl.get(name)!).port },
         stdio: ['ignore', fd, fd],
       });
       closeSync(fd);
       children.set(name, child);
       if (child.pid) pids[name].push(child.pid);
-      await waitReady(urls[name], child, readyTimeoutMs, () => tail(name));
+      await waitReady(instanceUrl.get(name)!, child, readyTimeoutMs, () => tail(name));
     };
 
     const infraOf = (name: Target): InfraProcess | undefined => {
-      if (name !== 'broker' && name !== 'postgres') return undefined;
+      if (instanceUrl.has(name)) return undefined;
       const p = infra.get(name);
-      if (!p) throw new Error(`${name} runs ${name === 'broker' ? 'in this process' : 'on the test server'}: start with { ${name}: 'process' } to kill it`);
+      if (!p) throw new Error(`${name} is not a killable process here: start with { broker: 'process' | 'cluster' } or { postgres: 'process' } to kill it`);
       return p;
     };
     const start = async (name: Target): Promise<void> => {
       const p = infraOf(name);
-      return p ? p.start() : startService(name as ServiceName);
+      return p ? p.start() : startService(name);
     };
 
     const kill = async (name: Target, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> => {
       const p = infraOf(name);
       if (p) return p.kill(signal);
-      const child = children.get(name as ServiceName);
+      const child = children.get(name);
       if (!child) throw new Error(`${name} was never started`);
       child.kill(signal);
       await exited(child);
     };
 
     // In parallel: the clock schema exists, and each service migrates only its own schema.
-    await Promise.all(names.map((n) => startService(n)));
+    await Promise.all(instanceNames.map((n) => startService(n)));
 
     return {
       names,
       urls,
+      instanceUrls,
+      instances: instanceNames,
+      kafka: { kind: kafka.kind, version: kafka.version, nodes: [...kafka.nodes.keys()] },
       databaseUrl,
       pool,
       brokers,
@@ -268,14 +280,16 @@ export const startServiceProcesses = async (o: ProcessesOptions = {}): Promise<S
       logDir,
       logFile,
       tail,
-      pid: (name) => (name === 'broker' || name === 'postgres' ? infra.get(name)?.pid() : children.get(name)?.pid),
+      pid: (name) => (instanceUrl.has(name) ? children.get(name)?.pid : infra.get(name)?.pid()),
       kill,
       start,
       history: () =>
         Object.fromEntries([
-          ...ServiceNames.map((n) => [n, [...pids[n]]]),
-          ...InfraTargets.map((n) => [n, infra.get(n)?.history() ?? []]),
-        ]) as Record<Target, number[]>,
+          ...ServiceNames.map((n) => [n, [] as number[]]),
+          ...InfraTargets.map((n) => [n, [] as number[]]),
+          ...Object.entries(pids).map(([n, list]) => [n, [...list]]),
+          ...[...infra.entries()].map(([n, p]) => [n, p.history()]),
+        ]),
       stop,
     };
   } catch (err) {
