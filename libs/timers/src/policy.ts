@@ -130,6 +130,12 @@ export const PolicySchema = z.object({
      * for this service's consumer to record it before answering "not known yet" with Retry-After.
      */
     readYourWritesWait: Duration.default('PT5S'),
+    /**
+     * S3: a refusal about a KNOWN order that a fact still on its way could lift (a dispute opened
+     * right after the shipment or the delivery report) is given only after waiting this long for the
+     * next fact about that order (facts arrive in ~10-60 ms; a genuine refusal costs this much).
+     */
+    staleFactsWait: Duration.default('PT1S'),
   }),
 });
 

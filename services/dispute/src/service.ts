@@ -1,8 +1,11 @@
 import { disputePublicEvents, systemActor, Topics } from '@bp/contracts';
+import { arrivalChannel, createArrivals } from '@bp/http';
 import type { ServiceContext, ServiceModule } from '@bp/runtime';
+import { durationMs } from '@bp/timers';
 import { disputeActions } from './app/dispute-actions';
 import { createHandlers } from './app/handlers';
 import { causedBy } from './app/metadata';
+import { openWhenKnown } from './app/known-orders';
 import { openDispute } from './app/open-dispute';
 import { disputeRegistry } from './app/registry';
 import { buyerHandlers } from './consumers/buyers';
@@ -40,11 +43,15 @@ export const createDisputeService = (o: DisputeServiceOptions = {}): ServiceModu
     const deps = { store: ctx.store, schema: ctx.schema, handlers };
     const blobs = o.blobs?.(ctx) ?? blobStoreFromEnv(ctx.config.DATA_DIR);
     await evidenceRoutes(app, { store: ctx.store, blobs, projection: evidenceProjection(ctx.schema), clock: ctx.clock, policy: ctx.policy });
+    // S3: openings naming an order (or a fact about it) this service has not recorded yet wait for it.
+    const arrivals = createArrivals({ pool: ctx.pool, channel: arrivalChannel(ctx.schema), logger: ctx.logger });
+    app.addHook('onClose', () => arrivals.close());
+    const waitMs = { unknown: durationMs(ctx.policy.api.readYourWritesWait), stale: durationMs(ctx.policy.api.staleFactsWait) };
     await disputeRoutes(app, {
       pool: ctx.pool,
       schema: ctx.schema,
       clock: ctx.clock,
-      open: openDispute({ ...deps, expeditedLevels: ctx.policy.buyerLevels.expeditedArbitrationLevels }),
+      open: openWhenKnown(openDispute({ ...deps, expeditedLevels: ctx.policy.buyerLevels.expeditedArbitrationLevels }), arrivals, waitMs),
       actions: disputeActions(deps),
     });
     await arbitrationRoutes(app, { pool: ctx.pool, schema: ctx.schema });

@@ -17,6 +17,7 @@ import {
   type OrderFactsState,
   type BuyerLevelState,
 } from '../domain';
+import { announceOrderFacts } from './known-orders';
 import { causedBy } from './metadata';
 
 export interface DisputeHandlers {
@@ -28,7 +29,10 @@ export interface DisputeHandlers {
 
 export const createHandlers = (o: { store: EventStore; schema: string; projections: Projection[] }): DisputeHandlers => {
   const project = inlineProjections(o.projections);
-  const orderFacts = commandHandler({ store: o.store, decider: orderFactsDecider, streamId: (c: OrderFactsCommand) => orderFactsStreamId(c.data.orderId) });
+  // S3: every fact recorded about an order wakes the openings waiting for it (known-orders.ts).
+  const orderFacts = commandHandler({
+    store: o.store, decider: orderFactsDecider, streamId: (c: OrderFactsCommand) => orderFactsStreamId(c.data.orderId), hooks: [announceOrderFacts(o.schema)],
+  });
   const buyerLevel = commandHandler({ store: o.store, decider: buyerLevelDecider, streamId: (c: BuyerLevelCommand) => buyerLevelStreamId(c.data.buyerId) });
 
   // D1, D7: a dispute that ended frees the order's "one open dispute" slot in the same transaction

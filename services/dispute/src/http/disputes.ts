@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Role } from '@bp/contracts';
-import { decodeCursor, encodeCursor, PageShape, setVersionHeaders, type ServiceApp } from '@bp/http';
+import { decodeCursor, encodeCursor, PageShape, retryLater, setVersionHeaders, type ServiceApp } from '@bp/http';
 import type { CommandResult } from '@bp/eventstore';
 import type { Clock } from '@bp/timers';
 import type { Pool } from 'pg';
 import { z } from 'zod';
 import type { DisputeActions } from '../app/dispute-actions';
+import { isLiftedByOrderFacts } from '../app/known-orders';
 import type { openDispute } from '../app/open-dispute';
 import {
   AcceptBody,
@@ -42,16 +43,28 @@ const Empty = <S extends z.ZodType>(s: S) => s.nullish();
 
 type Call = Parameters<DisputeActions['accept']>[0];
 
+const OPEN_CONSISTENCY = [
+  'Consistency (S3): may be called right after the order service answered (order placed, shipped,',
+  'delivery reported). An order this service has not heard of yet is waited for server-side (policy',
+  'api.readYourWritesWait, 5 s); a refusal a fact still on its way could lift (ORDER_NOT_SHIPPED,',
+  'DISPUTE_TOO_EARLY) is given only after waiting for the next fact about the order (api.staleFactsWait,',
+  '1 s). Such refusals (and ORDER_NOT_FOUND) carry Retry-After and are not kept under an Idempotency-Key.',
+  'The dispute itself is read-your-writes: GET /disputes/{id} right after this answer shows it.',
+].join(' ');
+
 /** API.md, dispute section: each route parses, names the caller, runs one use case, shows the result. */
 export const disputeRoutes = async (app: ServiceApp, d: DisputeRouteDeps): Promise<void> => {
   const now = () => d.clock.now().toISOString();
 
-  app.post('/disputes', { config: { roles: ['buyer'] }, schema: { body: OpenDisputeBody, tags: ['disputes'], summary: 'Open a dispute (D1, D2)' } }, async (req, reply) => {
+  app.post('/disputes', { config: { roles: ['buyer'] }, schema: { body: OpenDisputeBody, tags: ['disputes'], summary: 'Open a dispute (D1, D2)', description: OPEN_CONSISTENCY } }, async (req, reply) => {
     const caller = callerOf(req);
     const at = now();
     // Ids are the caller's (conventions); with an Idempotency-Key a retry replays this response.
     const disputeId = randomUUID();
-    await d.open(caller, disputeId, req.body, at);
+    // S3: a refusal a fact still on its way could lift comes only after the wait, with Retry-After.
+    await d.open(caller, disputeId, req.body, at).catch((e: unknown) => {
+      throw isLiftedByOrderFacts(e) ? retryLater(e) : e;
+    });
     const view = await loadResource(d.pool, d.schema, disputeId, caller, at);
     setVersionHeaders(reply, view.version).header('location', `/disputes/${disputeId}`);
     return reply.code(201).send(view);
