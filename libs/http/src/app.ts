@@ -10,6 +10,8 @@ import type { Pool } from 'pg';
 import type pino from 'pino';
 import type { AuthConfig } from './auth/config';
 import { authPlugin } from './auth/plugin';
+import { conditionalGetPlugin } from './conditional/conditional-get';
+import { corsPlugin, type CorsOptions } from './cors/plugin';
 import { DOCS_PREFIX, openApiPlugin } from './docs/openapi';
 import { healthPlugin } from './health/plugin';
 import { idempotencyPlugin } from './idempotency/plugin';
@@ -43,6 +45,8 @@ export interface ServiceAppOptions {
   rateLimit?: RateLimitOptions | false;
   /** ISO-8601 duration idempotency keys are kept; default policy `api.idempotencyKeyTtl`. */
   idempotencyKeyTtl?: string;
+  /** Browser origins allowed to call; absent or empty: no cross-origin access. */
+  cors?: CorsOptions;
 }
 
 /**
@@ -65,6 +69,9 @@ export const createServiceApp = async (o: ServiceAppOptions): Promise<ServiceApp
 
   await app.register(requestIdsPlugin);
   await app.register(problemsPlugin);
+  // Before auth: preflights carry no token and are answered in cors' onRequest hook.
+  if (o.cors && o.cors.origins.length > 0) await app.register(corsPlugin, o.cors);
+  await app.register(conditionalGetPlugin);
   await app.register(authPlugin, { auth: o.auth, publicPrefixes: [DOCS_PREFIX] });
   await app.register(openApiPlugin, { title: o.name, ...(o.version ? { version: o.version } : {}) });
   if (o.rateLimit !== false) await app.register(rateLimitPlugin, o.rateLimit ?? {});

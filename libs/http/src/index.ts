@@ -13,6 +13,8 @@ export { migrateIdempotency, type Queryable } from './idempotency/migrate';
 export { createIdempotencyStore, type IdempotencyStore } from './idempotency/store';
 export { canonicalJson, requestHash } from './idempotency/request-hash';
 export * from './conditional/etag';
+export { conditionalGetPlugin, bodyEtag, noneMatchHits } from './conditional/conditional-get';
+export { corsPlugin, parseCorsOrigins, CORS_ALLOWED_HEADERS, CORS_EXPOSED_HEADERS, type CorsOptions } from './cors/plugin';
 export * from './pagination/page';
 export { openApiPlugin, DOCS_PREFIX, type OpenApiOptions } from './docs/openapi';
 export { registerAsyncApi } from './docs/asyncapi';

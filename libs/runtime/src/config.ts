@@ -1,3 +1,4 @@
+import { parseCorsOrigins } from '@bp/http';
 import { z } from 'zod';
 
 /**
@@ -39,6 +40,18 @@ export const ServiceConfigSchema = z.object({
   DATA_DIR: z.string().default('.data'),
   /** Where the simulated clock row lives: one per deployment sharing the database. */
   CLOCK_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/).default('sim_clock'),
+  /** Browser origins allowed to call the API (`https://shop.example.com,https://admin.example.com`); none by default. */
+  CORS_ORIGINS: z
+    .string()
+    .optional()
+    .transform((s, ctx) => {
+      try {
+        return parseCorsOrigins(s);
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', message: (e as Error).message });
+        return z.NEVER;
+      }
+    }),
   /** Writes (POST/PUT/DELETE) per caller per minute; 0 turns the limit off (benchmarks). */
   RATE_LIMIT_WRITES_PER_MINUTE: z.coerce.number().int().min(0).default(300),
   DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),

@@ -167,6 +167,7 @@ export const startService = async (module: ServiceModule, o: StartOptions): Prom
     readiness: async () => (await pool.query('SELECT 1')).rowCount === 1,
     idempotencyKeyTtl: ctx.policy.api.idempotencyKeyTtl,
     rateLimit: config.RATE_LIMIT_WRITES_PER_MINUTE === 0 ? false : { max: config.RATE_LIMIT_WRITES_PER_MINUTE },
+    cors: { origins: config.CORS_ORIGINS },
   });
   // Every service serves the partners' contract for every topic (API.md), built once from the schemas.
   registerAsyncApi(app as never, buildAsyncApi());
