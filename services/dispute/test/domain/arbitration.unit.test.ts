@@ -100,6 +100,11 @@ describe('returns (R1-R4, R6)', () => {
   });
   it('R6, O12 (issue 17): the level at opening counts, as for D8 expedited arbitration', () =>
     void given(history(open({ order: facts({ buyerLevel: 'A4' }) }), cmd('AcceptProposal', {}, seller, day(8)))).when(shipReturn(day(9))).then((e) => void expect(types(e)).toContain('FastRefundGranted')));
+  it('R6, D7 (issue 17, found by the simulation): a dispute whose fast refund was paid cannot be withdrawn; it ends with an outcome', () => {
+    const problem = history(opened('A3'), cmd('AcceptProposal', {}, seller, day(8)), shipReturn(day(9)), cmd('ConfirmReturnReceipt', { condition: 'DAMAGED' }, seller, day(12)));
+    given(problem).when(cmd('Withdraw', {}, buyer, day(13))).thenRefuses('WITHDRAW_AFTER_FAST_REFUND');
+    given(history(open(), cmd('Escalate', {}, buyer, day(10)))).when(cmd('Withdraw', {}, buyer, day(11))).then((e) => void expect(types(e)).toEqual(['DisputeWithdrawn']));
+  });
   it('R1: only the buyer ships the return; not after the window closed', () => {
     given(history(open(), cmd('AcceptProposal', {}, seller, day(8)))).when({ ...shipReturn(), meta: { now: day(9), actor: seller } }).thenRefuses('ROLE_NOT_ALLOWED');
     given(returning()).when(shipReturn(day(10))).thenRefuses('ACTION_NOT_ALLOWED');

@@ -5,35 +5,18 @@ import type { PoolClient } from 'pg';
 import type { EscrowCommand } from '../domain';
 import type { EscrowApp } from '../app/escrow-app';
 import { causedBy, ESCROW_ACTOR } from '../app/metadata';
+import { disputeFactCommands as map } from './fact-commands';
 
 /** disputes.v1 -> escrow commands: one money decision per outcome (the decider dedupes per dispute too). */
 export const disputeHandlers = (app: EscrowApp, clock: Clock): Handlers => {
-  const run = (tx: PoolClient, e: IncomingEvent, command: (meta: EscrowCommand['meta']) => EscrowCommand) => {
+  const run = async (tx: PoolClient, e: IncomingEvent, command: (meta: EscrowCommand['meta']) => EscrowCommand | null) => {
     const now = clock.now().toISOString();
-    return app.executeOrPark(command({ now, actor: ESCROW_ACTOR }), { tx, metadata: causedBy(e, now) });
+    const c = command({ now, actor: ESCROW_ACTOR });
+    if (c) await app.executeOrPark(c, { tx, metadata: causedBy(e, now) });
   };
   return {
-    ...on(DisputeSettled, async (tx, e) => {
-      const d = e.data;
-      // `refund` already includes the compensation; the fast refund is the escrow's own record (R6).
-      await run(tx, e, (meta) => ({
-        type: 'ApplyDisputeSettlement',
-        data: {
-          eventId: e.id, orderId: d.orderId, disputeId: d.disputeId, refund: d.refund,
-          ...(d.returnShippingCompensation ? { compensation: d.returnShippingCompensation } : {}),
-          releaseRemainder: d.releaseRemainder, settledBy: d.settledBy,
-        },
-        meta,
-      }));
-    }),
-    ...on(FastRefundGranted, async (tx, e) => {
-      await run(tx, e, (meta) => ({ type: 'GrantFastRefund', data: { eventId: e.id, orderId: e.data.orderId, disputeId: e.data.disputeId, amount: e.data.amount }, meta }));
-    }),
-    ...on(AppealDecided, async (tx, e) => {
-      // Only a correction moves money here; otherwise it travels on DisputeSettled (settledBy APPEAL).
-      if (!e.data.correction) return;
-      const d = e.data;
-      await run(tx, e, (meta) => ({ type: 'ApplyAppealDecision', data: { eventId: e.id, orderId: d.orderId, disputeId: d.disputeId, decision: d.decision, refund: d.refund }, meta }));
-    }),
+    ...on(DisputeSettled, (tx, e) => run(tx, e, (meta) => map.DisputeSettled(e.id, e.data, meta))),
+    ...on(FastRefundGranted, (tx, e) => run(tx, e, (meta) => map.FastRefundGranted(e.id, e.data, meta))),
+    ...on(AppealDecided, (tx, e) => run(tx, e, (meta) => map.AppealDecided(e.id, e.data, meta))),
   };
 };

@@ -42,6 +42,8 @@ export const DisputeErrors = {
   ESCALATION_TOO_EARLY: 'conflict',
   // D8: the agent rules only after the evidence window
   EVIDENCE_WINDOW_OPEN: 'conflict',
+  // R6, D7: a fast-refunded dispute must reach an outcome
+  WITHDRAW_AFTER_FAST_REFUND: 'conflict',
   // D8: arbitration
   PROPOSAL_NOT_FOUND: 'unprocessable',
   RETURN_ALREADY_SHIPPED: 'conflict',

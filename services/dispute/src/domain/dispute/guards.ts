@@ -31,6 +31,11 @@ const extraRefusal = (t: Transition, s: OpenDisputeState, now: string): Refusal 
   if (t.name === 'escalate' && Date.parse(now) < Date.parse(addDuration(s.openedAt, s.policy.dispute.escalationAllowedAfter))) {
     return { code: 'ESCALATION_TOO_EARLY', message: 'D6: escalation is allowed once the dispute is old enough' };
   }
+  // R6, D7: the buyer has the money back already; withdrawing would leave the platform's advance
+  // unsettled and free the order for a new dispute (found by the whole-system simulation, issue 17).
+  if (t.name === 'withdraw' && s.fastRefunded.amount > 0) {
+    return { code: 'WITHDRAW_AFTER_FAST_REFUND', message: 'R6: a fast refund was paid; the dispute ends with an outcome (return received, or a ruling)' };
+  }
   // D8: first the evidence window for both sides, then the ruling (by time: the window's timer may lag).
   if (t.action === 'rule' && s.escalation && Date.parse(now) < Date.parse(s.escalation.evidenceDueAt)) {
     return { code: 'EVIDENCE_WINDOW_OPEN', message: `D8: the evidence window is open until ${s.escalation.evidenceDueAt}` };

@@ -1,0 +1,403 @@
+// The whole system in one process for deterministic simulation (issue 17): the order, escrow and
+// dispute services' REAL deciders, deadlines(state), sagas and consumer mappings, wired the way each
+// service's application layer wires them (load -> decide -> append + saga + timers + outbox in one
+// transaction), over in-memory logs, topics with per-key partitions, consumer groups with committed
+// offsets and inboxes, and timer tables. Nothing here decides a business rule: every rule is the
+// services' exported domain code. What is simulated is only the infrastructure and its faults.
+import { DomainError, isDomainError, publicEvents, systemActor, type Actor } from '@bp/contracts';
+import type { Deadline } from '@bp/timers';
+import {
+  deadlines as orderDeadlines,
+  orderDecider,
+  type OrderCommand,
+  type OrderEvent,
+  type OrderState,
+} from '../../services/order/src/domain/order';
+import { disputeFactCommands as orderDisputeFacts } from '../../services/order/src/consumers/dispute-commands';
+import { escrowFactCommands as orderEscrowFacts } from '../../services/order/src/consumers/escrow-commands';
+import {
+  buyerLevelDecider,
+  deadlines as disputeDeadlines,
+  disputeDecider,
+  disputeFactsOf,
+  orderFactsCommandsFor,
+  orderFactsDecider,
+  type BuyerLevel,
+  type BuyerLevelState,
+  type DisputeCommand,
+  type DisputeEvent,
+  type DisputeState,
+  type OrderFactsCommand,
+  type OrderFactsState,
+} from '../../services/dispute/src/domain';
+import { deadlines as escrowDeadlines, escrowDecider, type EscrowCommand, type EscrowEvent, type EscrowState } from '../../services/escrow/src/domain';
+import { WAITS_FOR } from '../../services/escrow/src/app/parking';
+import { disputeFactCommands as escrowDisputeFacts, orderFactCommands as escrowOrderFacts } from '../../services/escrow/src/consumers/fact-commands';
+import { orderFactCommand } from './dispute-consumer';
+
+export type Service = 'order' | 'escrow' | 'dispute';
+type Ev = { type: string; data: unknown };
+type AnyDecider = { decide: (c: never, s: never) => Ev[]; evolve: (s: never, e: never) => unknown; initialState: unknown };
+
+export interface Message {
+  id: string;
+  topic: string;
+  key: string;
+  type: string;
+  data: Record<string, unknown>;
+  time: string;
+}
+
+/** Switches that put an old behaviour back, to show the simulator finds each bug (regression tests). */
+export interface OldBehaviour {
+  /** Issue 17: the order completed on its own clock at protection end (no handshake). */
+  autoConfirmWithoutHandshake?: boolean;
+  /** Issue 17: the order ignored appeals of a resend-resolved dispute; the dispute service freed the order. */
+  appealIgnoredByOrder?: boolean;
+  /** Issue 17, D8: an agent could rule while the evidence window was open. */
+  ruleDuringEvidenceWindow?: boolean;
+  /** Issue 17, R6: the fast refund used the buyer's level at shipping time, not at opening. */
+  fastRefundAtCurrentLevel?: boolean;
+  /** Found by this simulation, R6/D7: a buyer could withdraw a dispute after its fast refund was paid. */
+  withdrawAfterFastRefund?: boolean;
+}
+
+export interface Observer {
+  /** Every committed batch of events, with the stream's state before and after. */
+  committed(service: Service, streamId: string, events: Ev[], before: unknown, after: unknown, cause: string): void;
+  violation(rule: string, detail: string): void;
+}
+
+interface Group {
+  name: Service;
+  topics: string[];
+  committed: Map<string, number>;
+  position: Map<string, number>;
+  inbox: Set<string>;
+  paused: boolean;
+}
+
+interface Timer { service: Service; streamId: string; kind: string; dueAt: string }
+
+class Retry extends Error {}
+
+const PUBLIC = new Map(publicEvents.map((d) => [d.type, d]));
+const SERVICE_TOPIC: Record<Service, string> = { order: 'orders.v1', escrow: 'escrow.v1', dispute: 'disputes.v1' };
+const DEADLINES: Record<Service, (s: never) => Deadline[]> = {
+  order: orderDeadlines as (s: never) => Deadline[],
+  escrow: escrowDeadlines as (s: never) => Deadline[],
+  dispute: disputeDeadlines as (s: never) => Deadline[],
+};
+
+/** One transaction: appends in order, committed together or not at all. */
+interface Tx { appends: { service: Service; streamId: string; decider: AnyDecider; events: Ev[]; before: unknown; after: unknown }[]; cause: string }
+
+export class SimSystem {
+  now: string;
+  private seq = 0;
+  readonly logs = new Map<string, Ev[]>(); // `${service}|${streamId}`
+  readonly topics = new Map<string, Message[]>(); // `${topic}|${key}` -> partition
+  readonly groups: Group[];
+  readonly timers = new Map<string, Timer>(); // `${service}|${streamId}|${kind}|${dueAt}`
+  /** Timer rows a scheduler had already picked up when the state moved on (they fire late and must do nothing). */
+  readonly ghosts: Timer[] = [];
+  private readonly parked = new Map<string, { command: EscrowCommand; waitingFor: string }[]>();
+  readonly counters = { commands: 0, refusals: 0, deliveries: 0, redeliveries: 0, timerFires: 0, staleFires: 0, retries: 0, parked: 0 };
+
+  constructor(start: string, private readonly observer: Observer, readonly old: OldBehaviour = {}) {
+    this.now = start;
+    this.groups = [
+      { name: 'order', topics: ['escrow.v1', 'disputes.v1'], committed: new Map(), position: new Map(), inbox: new Set(), paused: false },
+      { name: 'escrow', topics: ['orders.v1', 'disputes.v1'], committed: new Map(), position: new Map(), inbox: new Set(), paused: false },
+      { name: 'dispute', topics: ['orders.v1'], committed: new Map(), position: new Map(), inbox: new Set(), paused: false },
+    ];
+  }
+
+  // ---- streams ----
+
+  events(service: Service, streamId: string): Ev[] {
+    return this.logs.get(`${service}|${streamId}`) ?? [];
+  }
+  state<S>(service: Service, streamId: string, decider: AnyDecider, tx?: Tx): S {
+    const pending = tx?.appends.filter((a) => a.service === service && a.streamId === streamId).flatMap((a) => a.events) ?? [];
+    return [...this.events(service, streamId), ...pending].reduce((s, e) => decider.evolve(s as never, e as never), decider.initialState) as S;
+  }
+  order(orderId: string): OrderState {
+    return this.state('order', orderId, orderDecider as unknown as AnyDecider);
+  }
+  escrow(orderId: string): EscrowState {
+    return this.state('escrow', orderId, escrowDecider as unknown as AnyDecider);
+  }
+  dispute(disputeId: string): DisputeState {
+    return this.state('dispute', `dispute-${disputeId}`, disputeDecider as unknown as AnyDecider);
+  }
+  orderFacts(orderId: string): OrderFactsState {
+    return this.state('dispute', `facts-${orderId}`, orderFactsDecider as unknown as AnyDecider);
+  }
+  buyerLevel(buyerId: string): BuyerLevel {
+    return this.state<BuyerLevelState>('dispute', `level-${buyerId}`, buyerLevelDecider as unknown as AnyDecider).level;
+  }
+
+  private run(tx: Tx, service: Service, streamId: string, decider: AnyDecider, command: unknown): Ev[] {
+    const before = this.state(service, streamId, decider, tx);
+    const events = decider.decide(command as never, before as never);
+    if (events.length === 0) return events;
+    const after = events.reduce((s, e) => decider.evolve(s as never, e as never), before);
+    tx.appends.push({ service, streamId, decider, events, before, after });
+    return events;
+  }
+
+  private transaction<T>(cause: string, body: (tx: Tx) => T): T {
+    const tx: Tx = { appends: [], cause };
+    const result = body(tx);
+    for (const a of tx.appends) {
+      const key = `${a.service}|${a.streamId}`;
+      this.logs.set(key, [...this.events(a.service, a.streamId), ...a.events]);
+      for (const e of a.events) this.publish(a.service, e);
+      this.syncTimers(a.service, a.streamId, a.after);
+      this.observer.committed(a.service, a.streamId, a.events, a.before, a.after, tx.cause);
+    }
+    return result;
+  }
+
+  /** The outbox relay: a logged type registered with this service's topic is published, key = orderId. */
+  private publish(service: Service, e: Ev): void {
+    const def = PUBLIC.get(e.type);
+    if (!def?.topic || def.topic !== SERVICE_TOPIC[service] || !def.key) return;
+    const key = def.key(e.data as never);
+    const part = `${def.topic}|${key}`;
+    this.topics.set(part, [...(this.topics.get(part) ?? []), { id: `${service}-${++this.seq}`, topic: def.topic, key, type: e.type, data: e.data as Record<string, unknown>, time: this.now }]);
+  }
+
+  /** deadlines(state) is the timer table of the stream (conventions); rows dropped may linger as ghosts. */
+  private syncTimers(service: Service, streamId: string, state: unknown): void {
+    const prefix = `${service}|${streamId}|`;
+    const want = new Map(DEADLINES[service](state as never).map((d) => [`${prefix}${d.kind}|${d.dueAt}`, { service, streamId, kind: d.kind, dueAt: d.dueAt }]));
+    for (const [k, t] of [...this.timers]) {
+      if (!k.startsWith(prefix) || want.has(k)) continue;
+      this.timers.delete(k);
+      if (this.seq % 3 === 0) this.ghosts.push(t); // picked up by a scheduler just before the state moved on
+    }
+    for (const [k, t] of want) if (!this.timers.has(k)) this.timers.set(k, t);
+  }
+
+  // ---- commands (HTTP and providers) ----
+
+  /** A caller's command to a service; a DomainError is the caller's answer (4xx), nothing changes. */
+  command(service: Service, label: string, body: (tx: Tx) => unknown): boolean {
+    this.counters.commands += 1;
+    try {
+      this.transaction(label, body);
+      return true;
+    } catch (e) {
+      if (!isDomainError(e)) this.observer.violation('UNEXPECTED_ERROR', `${service} ${label}: ${(e as Error).stack ?? e}`);
+      this.counters.refusals += 1;
+      return false;
+    }
+  }
+
+  orderCommand(command: OrderCommand): boolean {
+    return this.command('order', command.type, (tx) => this.runOrder(tx, command));
+  }
+  private runOrder(tx: Tx, command: OrderCommand): Ev[] {
+    const orderId = (command.data as { orderId: string }).orderId;
+    return this.run(tx, 'order', orderId, this.orderDecider(), command);
+  }
+
+  /** The order decider, or (a regression switch) the old one that completed at protection end by itself. */
+  private orderDecider(): AnyDecider {
+    if (!this.old.autoConfirmWithoutHandshake) return orderDecider as unknown as AnyDecider;
+    const decide = (c: OrderCommand, s: OrderState): OrderEvent[] =>
+      orderDecider.decide(c, s).map((e) =>
+        e.type === 'ProtectionEnded' && s.status !== 'initial'
+          ? {
+              type: 'OrderCompleted',
+              data: {
+                orderId: s.order.orderId, buyerId: s.order.buyerId, sellerId: s.order.sellerId,
+                amount: 'payment' in s && s.payment ? s.payment.amount : s.order.total, completedAt: e.data.endedAt, reason: 'AUTO_CONFIRMED',
+              },
+            }
+          : e,
+      );
+    return { ...(orderDecider as unknown as AnyDecider), decide: decide as AnyDecider['decide'] };
+  }
+
+  escrowCommand(command: EscrowCommand): boolean {
+    return this.command('escrow', command.type, (tx) => this.runEscrow(tx, command, (command.data as { orderId: string }).orderId));
+  }
+  private runEscrow(tx: Tx, command: EscrowCommand, orderId: string): Ev[] {
+    const events = this.run(tx, 'escrow', orderId, escrowDecider as unknown as AnyDecider, command);
+    // parking (escrow app/parking.ts): the fact that ends a wait re-drives what waited for it
+    const facts = new Set(events.map((e) => e.type));
+    const waiting = this.parked.get(orderId) ?? [];
+    const ready = waiting.filter((p) => facts.has(p.waitingFor));
+    if (ready.length) {
+      this.parked.set(orderId, waiting.filter((p) => !facts.has(p.waitingFor)));
+      for (const p of ready) this.executeOrPark(tx, { ...p.command, meta: { ...p.command.meta, now: this.now } } as EscrowCommand, orderId);
+    }
+    return events;
+  }
+  private executeOrPark(tx: Tx, command: EscrowCommand, orderId: string): void {
+    try {
+      this.runEscrow(tx, command, orderId);
+    } catch (e) {
+      const waitingFor = isDomainError(e) ? WAITS_FOR[e.code as keyof typeof WAITS_FOR] : undefined;
+      if (!waitingFor) throw e;
+      this.counters.parked += 1;
+      this.parked.set(orderId, [...(this.parked.get(orderId) ?? []), { command, waitingFor }]);
+    }
+  }
+
+  /** D1, D2 opening as app/open-dispute.ts wires it: order facts + level -> decide -> reserve, one tx. */
+  openDispute(disputeId: string, buyer: Actor, data: Omit<Extract<DisputeCommand, { type: 'OpenDispute' }>['data'], 'order' | 'disputeId'>): boolean {
+    return this.command('dispute', 'OpenDispute', (tx) => {
+      const facts = disputeFactsOf(this.state<OrderFactsState>('dispute', `facts-${data.orderId}`, orderFactsDecider as unknown as AnyDecider, tx), this.buyerLevel(buyer.id), ['A4']);
+      if (!facts) throw new DomainError('ORDER_NOT_FOUND', 'no such order', 'not_found');
+      const events = this.runDispute(tx, disputeId, { type: 'OpenDispute', data: { ...data, disputeId, order: facts }, meta: { now: this.now, actor: buyer } } as DisputeCommand);
+      if (events.length) this.runFacts(tx, { type: 'ReserveDispute', data: { orderId: data.orderId, disputeId }, meta: { now: this.now } });
+    });
+  }
+  disputeCommand(disputeId: string, command: DisputeCommand): boolean {
+    return this.command('dispute', command.type, (tx) => this.runDispute(tx, disputeId, command));
+  }
+  /** The dispute stream, with app/handlers.ts's saga hook (order facts commands) in the same tx. */
+  private runDispute(tx: Tx, disputeId: string, command: DisputeCommand): Ev[] {
+    const streamId = `dispute-${disputeId}`;
+    const decider = this.disputeDecider();
+    const events = this.run(tx, 'dispute', streamId, decider, command) as DisputeEvent[];
+    for (const e of events) {
+      for (const c of orderFactsCommandsFor(e, this.now)) {
+        if (this.old.appealIgnoredByOrder && (c.type === 'ReopenDisputeForAppeal' || c.type === 'CloseAppealReopening')) continue;
+        this.runFacts(tx, c);
+      }
+    }
+    return events;
+  }
+  /** The dispute decider, or (regression switches) old behaviours put back by changing what it sees. */
+  private disputeDecider(): AnyDecider {
+    const { ruleDuringEvidenceWindow, fastRefundAtCurrentLevel, withdrawAfterFastRefund } = this.old;
+    if (!ruleDuringEvidenceWindow && !fastRefundAtCurrentLevel && !withdrawAfterFastRefund) return disputeDecider as unknown as AnyDecider;
+    const decide = (c: DisputeCommand, s: DisputeState): DisputeEvent[] => {
+      if (s.status === 'none') return disputeDecider.decide(c, s);
+      if (ruleDuringEvidenceWindow && c.type === 'Rule' && s.escalation) return disputeDecider.decide(c, { ...s, escalation: { ...s.escalation, evidenceDueAt: c.meta.now } });
+      if (fastRefundAtCurrentLevel && c.type === 'ShipReturn') return disputeDecider.decide(c, { ...s, buyerLevel: this.buyerLevel(s.buyerId) });
+      if (withdrawAfterFastRefund && c.type === 'Withdraw') return disputeDecider.decide(c, { ...s, fastRefunded: { ...s.fastRefunded, amount: 0 } });
+      return disputeDecider.decide(c, s);
+    };
+    return { ...(disputeDecider as unknown as AnyDecider), decide: decide as AnyDecider['decide'] };
+  }
+  private runFacts(tx: Tx, command: OrderFactsCommand): Ev[] {
+    return this.run(tx, 'dispute', `facts-${command.data.orderId}`, orderFactsDecider as unknown as AnyDecider, command);
+  }
+  /** buyers.v1 as the dispute service records it (O12). */
+  recordBuyerLevel(buyerId: string, level: BuyerLevel): boolean {
+    return this.command('dispute', 'RecordBuyerLevel', (tx) =>
+      this.run(tx, 'dispute', `level-${buyerId}`, buyerLevelDecider as unknown as AnyDecider, { type: 'RecordBuyerLevel', data: { buyerId, level, changedAt: this.now }, meta: { now: this.now } }));
+  }
+
+  // ---- consumers ----
+
+  pending(): { group: Group; part: string }[] {
+    const out: { group: Group; part: string }[] = [];
+    for (const g of this.groups) {
+      for (const [part, msgs] of this.topics) {
+        if (!g.topics.includes(part.split('|')[0]!)) continue;
+        if ((g.position.get(part) ?? g.committed.get(part) ?? 0) < msgs.length) out.push({ group: g, part });
+      }
+    }
+    return out;
+  }
+
+  /** Delivers the next message of one partition to one group (per-key order is never broken). */
+  deliver(group: Group, part: string, commit: boolean): void {
+    const pos = group.position.get(part) ?? group.committed.get(part) ?? 0;
+    const msg = this.topics.get(part)![pos]!;
+    this.counters.deliveries += 1;
+    if (group.inbox.has(msg.id)) {
+      this.counters.redeliveries += 1; // the inbox made it a no-op (recorded in the effect's tx)
+    } else {
+      try {
+        this.transaction(`${group.name}<-${msg.type}`, (tx) => {
+          this.consume(group.name, tx, msg);
+          group.inbox.add(msg.id);
+        });
+      } catch (e) {
+        if (e instanceof Retry) {
+          this.counters.retries += 1;
+          return; // not yet applicable: the consumer retries later (offset not advanced)
+        }
+        // a dead letter: a fact the service could not apply is an inconsistency between services
+        this.observer.violation('DEAD_LETTER', `${group.name} <- ${msg.type} ${JSON.stringify(msg.data)}: ${(e as Error).message}`);
+        group.inbox.add(msg.id);
+      }
+    }
+    group.position.set(part, pos + 1);
+    if (commit) group.committed.set(part, pos + 1);
+  }
+
+  /** A restart: in-memory positions are lost; consumption resumes at the committed offsets. */
+  restart(group: Group): void {
+    group.position = new Map(group.committed);
+  }
+
+  /** The relay published a message twice (crash between send and checkpoint): same ce_id. */
+  duplicate(part: string, index: number): void {
+    const msgs = this.topics.get(part)!;
+    this.topics.set(part, [...msgs, msgs[index]!]);
+  }
+
+  private consume(service: Service, tx: Tx, msg: Message): void {
+    const meta = { now: this.now, actor: systemActor(`${service}-consumer`) };
+    if (service === 'order') {
+      const map = (msg.topic === 'escrow.v1' ? orderEscrowFacts : orderDisputeFacts) as Record<string, (d: never) => Omit<OrderCommand, 'meta'> | null>;
+      if (this.old.appealIgnoredByOrder && (msg.type === 'AppealFiled' || msg.type === 'AppealDecided')) return;
+      const c = map[msg.type]?.(msg.data as never);
+      if (!c) return;
+      try {
+        this.runOrder(tx, { ...c, meta } as OrderCommand);
+      } catch (e) {
+        // consumers/issue.ts: ORDER_NOT_FOUND is retried; a conflict means the order moved on (ignored)
+        if (isDomainError(e) && e.code === 'ORDER_NOT_FOUND') throw new Retry();
+        if (isDomainError(e) && e.kind === 'conflict') return;
+        throw e;
+      }
+    } else if (service === 'escrow') {
+      const map = (msg.topic === 'orders.v1' ? escrowOrderFacts : escrowDisputeFacts) as Record<string, (id: string, d: never, m: typeof meta) => EscrowCommand | null>;
+      const c = map[msg.type]?.(msg.id, msg.data as never, meta);
+      if (c) this.executeOrPark(tx, c, (c.data as { orderId: string }).orderId);
+    } else {
+      const c = orderFactCommand(msg.type, msg.data as never, msg.time);
+      if (!c) return;
+      try {
+        this.runFacts(tx, c);
+      } catch (e) {
+        if (isDomainError(e) && e.code === 'ORDER_UNKNOWN') throw new Retry();
+        throw e;
+      }
+    }
+  }
+
+  // ---- timers ----
+
+  due(): Timer[] {
+    const now = Date.parse(this.now);
+    return [...this.timers.values(), ...this.ghosts].filter((t) => Date.parse(t.dueAt) <= now);
+  }
+
+  /** The scheduler fires one due row: FireDeadline on its stream, then the row is gone. */
+  fire(t: Timer): Ev[] {
+    this.timers.delete(`${t.service}|${t.streamId}|${t.kind}|${t.dueAt}`);
+    const ghost = this.ghosts.indexOf(t);
+    if (ghost >= 0) this.ghosts.splice(ghost, 1);
+    this.counters.timerFires += 1;
+    const meta = { now: this.now, actor: systemActor('scheduler') };
+    let events: Ev[] = [];
+    const ok = this.command(t.service, `FireDeadline ${t.kind} ${t.dueAt} ${t.streamId}`, (tx) => {
+      if (t.service === 'order') events = this.runOrder(tx, { type: 'FireDeadline', data: { orderId: t.streamId, kind: t.kind, dueAt: t.dueAt }, meta });
+      else if (t.service === 'escrow') events = this.runEscrow(tx, { type: 'FireDeadline', data: { kind: t.kind, dueAt: t.dueAt }, meta } as EscrowCommand, t.streamId);
+      else events = this.runDispute(tx, t.streamId.slice('dispute-'.length), { type: 'FireDeadline', data: { kind: t.kind, dueAt: t.dueAt }, meta } as DisputeCommand);
+    });
+    if (ok && events.length === 0) this.counters.staleFires += 1;
+    return events;
+  }
+}
