@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { defaultPorts, ServiceNames, type ServiceName } from '@bp/runtime';
+import { defaultPorts, ServiceNames } from '@bp/runtime';
 import { dataDir, LOCAL_KAFKA_PORT, LOCAL_POSTGRES_PORT, LOCAL_SMTP_PORT, localEnv, localServiceUrls } from './local-env';
+import { parseStartArgs, START_USAGE } from './start/args';
 import { startKafka } from './start/broker';
 import { startPostgres } from './start/postgres';
 import { assertPortsFree } from './start/ports';
@@ -15,31 +16,14 @@ import { startSmtp } from './start/smtp';
  * processes with the simulated clock. Flags: --reset (wipe the local data first),
  * --services order,escrow (a subset).
  */
-const USAGE = 'usage: npm start [-- --reset] [--services order,escrow,dispute,notification]';
-
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
-const parseArgs = (argv: string[]): { reset: boolean; services: ServiceName[] | undefined } => {
-  let reset = false;
-  let services: ServiceName[] | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === '--reset') reset = true;
-    else if (a === '--services') {
-      const list = (argv[++i] ?? '').split(',').filter(Boolean);
-      const bad = list.filter((s) => !(ServiceNames as readonly string[]).includes(s));
-      if (bad.length || !list.length) throw new Error(`unknown services ${bad.join(', ')}\n${USAGE}`);
-      services = list as ServiceName[];
-    } else if (a === '-h' || a === '--help') {
-      say(USAGE);
-      process.exit(0);
-    } else throw new Error(`unexpected argument ${a}\n${USAGE}`);
-  }
-  return { reset, services };
-};
-
 const main = async (): Promise<void> => {
-  const args = parseArgs(process.argv.slice(2));
+  const args = parseStartArgs(process.argv.slice(2));
+  if (args.help) {
+    say(START_USAGE);
+    return;
+  }
   const data = dataDir();
   const logs = join(data, 'logs');
   if (args.reset) {

@@ -1,3 +1,4 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { durationMs, isIsoDuration } from '@bp/timers';
 import { isServiceName, serviceModule } from '../modules';
 import { opsContextFromEnv, type OpsContext } from './context';
@@ -26,15 +27,17 @@ defaulting to what \`npm start\` runs.`;
 
 class UsageError extends Error {}
 
-/** Every value of a repeatable flag (`--offset 3 --offset 5`). */
-const flagValues = (args: string[], name: string): string[] =>
-  args.flatMap((a, i) => {
-    if (a !== name) return [];
-    const v = args[i + 1];
-    if (v === undefined || v.startsWith('--')) throw new UsageError(`${name} needs a value`);
-    return [v];
-  });
-const flag = (args: string[], name: string): string | undefined => flagValues(args, name)[0];
+/**
+ * One command's arguments through node:util parseArgs: strict, so an unknown flag or a flag missing
+ * its value is a usage error (exit 2), with the command's usage line.
+ */
+const argsOf = <O extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: O, usage: string) => {
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw new UsageError(`${(e as Error).message}\n${usage}`);
+  }
+};
 const service = (s: string | undefined) => {
   if (!s || !isServiceName(s)) throw new UsageError(`expected a service: order, escrow, dispute or notification (got ${s ?? 'nothing'})`);
   return serviceModule(s);
@@ -42,21 +45,24 @@ const service = (s: string | undefined) => {
 
 /** Runs one command; returns the exit code. */
 export const runOps = async (ctx: OpsContext, argv: string[]): Promise<number> => {
-  const [command, ...args] = argv;
+  const [command, ...rest] = argv;
   switch (command) {
     case 'timeline': {
-      if (!args[0]) throw new UsageError('timeline <orderId>');
-      printTimeline(ctx, args[0], await timeline(ctx, args[0]));
+      const usage = 'timeline <orderId>';
+      const { positionals } = argsOf(rest, {}, usage);
+      if (positionals.length !== 1) throw new UsageError(usage);
+      printTimeline(ctx, positionals[0]!, await timeline(ctx, positionals[0]!));
       return 0;
     }
     case 'timers': {
-      const overdue = args.includes('--overdue');
+      const { values } = argsOf(rest, { overdue: { type: 'boolean' } }, 'timers [--overdue]');
+      const overdue = values.overdue === true;
       const r = await timers(ctx, { overdue });
       printTimers(ctx, r, overdue);
       return overdue && r.rows.length ? 1 : 0;
     }
     case 'parked': {
-      const older = flag(args, '--older-than');
+      const older = argsOf(rest, { 'older-than': { type: 'string' } }, 'parked [--older-than <ISO duration>]').values['older-than'];
       if (older !== undefined && !isIsoDuration(older)) throw new UsageError(`--older-than needs an ISO-8601 duration such as PT1H (got ${older})`);
       const olderThanMs = older === undefined ? undefined : durationMs(older);
       const r = await parked(ctx, olderThanMs === undefined ? {} : { olderThanMs });
@@ -64,45 +70,49 @@ export const runOps = async (ctx: OpsContext, argv: string[]): Promise<number> =
       return olderThanMs !== undefined && r.rows.length ? 1 : 0;
     }
     case 'verify': {
+      argsOf(rest, {}, 'verify');
       const r = await verify(ctx);
       printVerify(ctx, r);
       return r.violations.length ? 1 : 0;
     }
     case 'replay': {
-      const m = service(args[0]);
+      const m = service(argsOf(rest, {}, 'replay <service>').positionals[0]);
       const results = await replay(ctx, m);
       printReplay(ctx, m.name, results);
       return results.every((r) => r.identical) ? 0 : 1;
     }
     case 'republish': {
-      const m = service(args[0]);
-      const from = flag(args, '--from');
-      if (!from) throw new UsageError('republish <service> --from <position|time> [--to …]');
-      const to = flag(args, '--to');
-      const r = await republish(ctx, m, parseBound(from), to ? parseBound(to) : undefined);
+      const usage = 'republish <service> --from <position|time> [--to …]';
+      const { values, positionals } = argsOf(rest, { from: { type: 'string' }, to: { type: 'string' } }, usage);
+      const m = service(positionals[0]);
+      if (!values.from) throw new UsageError(usage);
+      const r = await republish(ctx, m, parseBound(values.from), values.to ? parseBound(values.to) : undefined);
       ctx.out(`republished ${r.sent} ${m.name} event(s)${Object.entries(r.byTopic).map(([t, n]) => `; ${t}: ${n}`).join('')}`);
       return 0;
     }
     case 'reset-offsets': {
-      const group = args[0];
-      const to = flag(args, '--to');
-      if (!group || group.startsWith('--') || !to) throw new UsageError('reset-offsets <group> --to earliest|<ISO time>');
-      for (const t of await resetOffsets(ctx, group, parseResetTarget(to)))
+      const usage = 'reset-offsets <group> --to earliest|<ISO time>';
+      const { values, positionals } = argsOf(rest, { to: { type: 'string' } }, usage);
+      const [group] = positionals;
+      if (!group || positionals.length !== 1 || !values.to) throw new UsageError(usage);
+      for (const t of await resetOffsets(ctx, group, parseResetTarget(values.to)))
         ctx.out(`${group} ${t.topic}: ${t.partitions.map((p) => `p${p.partition}→${p.offset}`).join(' ') || 'no partitions'}`);
       return 0;
     }
     case 'dead-letters': {
-      if (args[0]?.startsWith('--')) throw new UsageError('dead-letters [<group>]');
-      printDeadLetters(ctx, await deadLetters(ctx, args[0]));
+      const { positionals } = argsOf(rest, {}, 'dead-letters [<group>]');
+      if (positionals.length > 1) throw new UsageError('dead-letters [<group>]');
+      printDeadLetters(ctx, await deadLetters(ctx, positionals[0]));
       return 0;
     }
     case 'redrive': {
-      const group = args[0];
-      const all = args.includes('--all');
-      const offsets = flagValues(args, '--offset');
+      const usage = 'redrive <group> --offset <[partition:]offset>… | --all';
+      const { values, positionals } = argsOf(rest, { all: { type: 'boolean' }, offset: { type: 'string', multiple: true } }, usage);
+      const [group] = positionals;
+      const all = values.all === true;
+      const offsets = values.offset ?? [];
       const selectors = offsets.map(parseDltSelector).filter((s): s is DltSelector => s !== undefined);
-      if (!group || group.startsWith('--') || all === offsets.length > 0 || selectors.length < offsets.length)
-        throw new UsageError('redrive <group> --offset <[partition:]offset>… | --all');
+      if (!group || positionals.length !== 1 || all === offsets.length > 0 || selectors.length < offsets.length) throw new UsageError(usage);
       printRedrive(ctx, group, await redrive(ctx, group, all ? 'all' : selectors));
       return 0;
     }
