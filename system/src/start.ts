@@ -116,6 +116,8 @@ const main = async (): Promise<void> => {
       DATA_DIR: data,
       BLOB_DIR: env.BLOB_DIR ?? join(data, 'evidence'),
       LOG_LEVEL: env.LOG_LEVEL ?? 'info',
+      // The SSRF guard refuses loopback webhooks; the local reference receiver runs on 127.0.0.1.
+      WEBHOOK_ALLOWED_CIDRS: env.WEBHOOK_ALLOWED_CIDRS ?? '127.0.0.1/32',
     };
     say(`starting ${names.join(', ')}…`);
     supervisor = await startServices({ names, env: serviceEnv, logs, host, say });

@@ -18,12 +18,28 @@ import { defaultPolicy, durationMs, snapshotOf } from '@bp/timers';
 import type { FastifyInstance } from 'fastify';
 import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
 import { recordResult } from './support/results';
+import { webhookTestOptions } from './support/stack';
 
 const JWT_SECRET = `webhooks-suite-${randomBytes(8).toString('hex')}`.padEnd(40, 'x');
 const COMPLETED = 'marketplace.order.completed.v1';
 const TOLERANCE = 300;
 // A secret the partner rotated away from but still accepts (rotation: N4 "signed webhooks").
 const PREVIOUS_SECRET = `whsec_previous_${randomBytes(16).toString('hex')}`;
+
+// Issue 17 SSRF: what the stubbed resolver answers (no name ever reaches DNS); any other name does not resolve.
+const NAMES: Record<string, string[]> = {
+  'metadata.rebind.test': ['169.254.169.254'],
+  'mixed.rebind.test': ['93.184.215.14', '10.0.0.1'], // one public, one private: refused
+  'v6-loopback.test': ['::1'],
+  'mapped.test': ['::ffff:127.0.0.2'],
+  localhost: ['127.0.0.1', '::1'], // ::1 is not allowlisted, so localhost is refused as a whole
+  'receiver.test': ['127.0.0.1'], // only the allowlisted address
+};
+const stubResolve = async (hostname: string): Promise<string[]> => {
+  const found = NAMES[hostname];
+  if (!found) throw Object.assign(new Error(`${hostname} does not resolve`), { code: 'ENOTFOUND' });
+  return found;
+};
 
 interface Captured {
   headers: Record<string, string>;
@@ -95,7 +111,7 @@ describe('webhook signatures, replays and forgeries (N4)', () => {
     });
     return publish(OrderCompleted, { orderId, buyerId: 'buyer-wh', sellerId: 'seller-wh', amount: usd, completedAt: at, reason: 'CONFIRMED' });
   };
-  const request = async (method: 'GET' | 'POST', url: string, body?: unknown) => {
+  const request = async (method: 'GET' | 'POST' | 'DELETE', url: string, body?: unknown) => {
     const authorization = `Bearer ${signDevToken({ sub: 'cashback-wh', role: 'partner', secret: JWT_SECRET })}`;
     const res = await svc.app.inject({ method, url, headers: { authorization }, ...(body !== undefined ? { payload: body as object } : {}) });
     return { status: res.statusCode, body: res.body ? (JSON.parse(res.body) as any) : undefined };
@@ -114,7 +130,7 @@ describe('webhook signatures, replays and forgeries (N4)', () => {
     db = await testDatabase('sec_webhooks');
     kafka = await testKafka();
     const env = { DATABASE_URL: db.url, KAFKA_BROKERS: kafka.brokers.join(','), JWT_SECRET, CLOCK: 'simulated' };
-    svc = await startService(createNotificationService({ env: {} }), {
+    svc = await startService(createNotificationService({ ...webhookTestOptions, resolve: stubResolve }), {
       config: loadConfig('notification', env),
       logger: createLogger({ name: 'notification-service', level: 'info', stream: capture(serviceLines) }),
       listen: false,
@@ -247,4 +263,57 @@ describe('webhook signatures, replays and forgeries (N4)', () => {
     );
     expect(hits.map((l) => l.slice(0, 300))).toEqual([]);
   }, 90_000);
+  it('refuses webhook URLs on loopback, link-local, private and reserved ranges, literal or resolved, unless allowlisted (issue 17 SSRF, N4)', async () => {
+    const NEVER_PUBLISHED = 'marketplace.dispute.appeal-filed.v1';
+    const refused = [
+      'http://169.254.169.254/latest/meta-data/iam/security-credentials/',
+      'http://[::1]:5432/',
+      'http://127.0.0.2:3002/', // loopback outside the allowlisted 127.0.0.1/32
+      'http://[::ffff:127.0.0.2]:3002/',
+      'http://[::ffff:169.254.169.254]/',
+      'http://[64:ff9b::a9fe:a9fe]/', // NAT64 of the metadata address
+      'http://2852039166/', // 169.254.169.254 as one integer
+      'http://0xa9.0xfe.0xa9.0xfe/',
+      'http://0.0.0.0:3002/',
+      'http://[::]:3002/',
+      'http://10.0.0.1/',
+      'http://172.16.5.4/',
+      'https://192.168.1.1/',
+      'http://100.64.0.1/', // CGNAT
+      'http://198.18.0.1/', // benchmarking
+      'http://192.0.2.1/', // documentation
+      'http://224.0.0.1/',
+      'http://255.255.255.255/',
+      'http://[fe80::1]/',
+      'http://[fd00::1]/',
+      'http://[ff02::1]/',
+      'http://[2001:db8::1]/',
+      'http://metadata.rebind.test/',
+      'http://mixed.rebind.test/',
+      'http://v6-loopback.test/',
+      'http://mapped.test/',
+      'http://localhost:3002/',
+    ];
+    const answers: string[] = [];
+    for (const url of refused) {
+      const res = await request('POST', '/webhooks', { url, eventTypes: [NEVER_PUBLISHED] });
+      answers.push(`${url} ${res.status} ${res.body?.code}`);
+    }
+    expect(answers).toEqual(refused.map((url) => `${url} 422 WEBHOOK_TARGET_FORBIDDEN`));
+
+    // Allowlisted 127.0.0.1 (literal or resolved), and a name that does not resolve yet (each
+    // delivery checks again), are accepted.
+    const accepted = [`${receiverUrl}-extra`, 'http://receiver.test:9/hook', 'https://not-yet.partner.test/hook'];
+    const ids: string[] = [];
+    for (const url of accepted) {
+      const res = await request('POST', '/webhooks', { url, eventTypes: [NEVER_PUBLISHED] });
+      expect({ url, status: res.status }).toEqual({ url, status: 201 });
+      ids.push(res.body.id);
+    }
+    // Nothing was recorded for a refused URL.
+    const listed = (await request('GET', '/webhooks?limit=100')).body.items.map((i: { url: string }) => i.url);
+    expect(listed.filter((u: string) => refused.includes(u))).toEqual([]);
+    for (const id of ids) expect((await request('DELETE', `/webhooks/${id}`)).status).toBe(204);
+    recordResult(`webhook_ssrf registration_refused=${refused.length} accepted=${accepted.length}`);
+  });
 });

@@ -12,7 +12,9 @@ import { handleEveryEventOf } from './consumers/public-events';
 import { registerRoutes } from './http';
 import { loadNotificationConfig } from './infra/config';
 import { createMailer, type Mailer } from './infra/mailer';
-import { createWebhookClient, type PostWebhook } from './infra/webhook-client';
+import { parseAllowedCidrs } from './domain/webhooks/target';
+import { createWebhookClient, type PostWebhook, type Transport } from './infra/webhook-client';
+import { systemResolver, type Resolve, type WebhookTargetGuard } from './infra/webhook-target';
 import { inboxProjection } from './projections/inbox';
 import { deliveriesProjection, subscriptionsProjection } from './projections/webhooks';
 
@@ -24,12 +26,17 @@ export interface NotificationServiceOptions {
   /** Replace the outbound channels (tests of failure modes). */
   mailer?: Mailer;
   post?: PostWebhook;
+  /** How webhook hosts are resolved (default the system resolver); tests stub it, never asking DNS. */
+  resolve?: Resolve;
+  /** How a checked webhook POST is sent (default node:http/https); test stacks narrow it to loopback. */
+  webhookTransport?: Transport;
 }
 
 interface Wiring {
   h: Handlers;
   mailer: Mailer;
   post: PostWebhook;
+  webhookTargets: WebhookTargetGuard;
 }
 
 export const createNotificationService = (o: NotificationServiceOptions = {}): ServiceModule => {
@@ -40,7 +47,8 @@ export const createNotificationService = (o: NotificationServiceOptions = {}): S
     if (!w) {
       const config = loadNotificationConfig(o.env ?? process.env);
       const mailer = o.mailer ?? createMailer(config, ctx.config.DATA_DIR);
-      w = { h: createHandlers(ctx), mailer, post: o.post ?? createWebhookClient(config.WEBHOOK_TIMEOUT_MS) };
+      const webhookTargets: WebhookTargetGuard = { allowed: parseAllowedCidrs(config.WEBHOOK_ALLOWED_CIDRS), resolve: o.resolve ?? systemResolver, timeoutMs: config.WEBHOOK_TIMEOUT_MS };
+      w = { h: createHandlers(ctx), mailer, post: o.post ?? createWebhookClient(config.WEBHOOK_TIMEOUT_MS, webhookTargets, o.webhookTransport), webhookTargets };
       wirings.set(ctx, w);
     }
     return w;
@@ -60,7 +68,7 @@ export const createNotificationService = (o: NotificationServiceOptions = {}): S
     routes: async (app, ctx) => {
       const w = wiringOf(ctx);
       app.addHook('onClose', async () => w.mailer.close());
-      await registerRoutes(app, { ctx, h: w.h });
+      await registerRoutes(app, { ctx, h: w.h, webhookTargets: w.webhookTargets });
     },
     fireDeadline: (ctx) => {
       const w = wiringOf(ctx);

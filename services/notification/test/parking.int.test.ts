@@ -4,7 +4,7 @@ import { startServiceForTest, testDatabase, testKafka, type ServiceUnderTest, ty
 import { Kafka, logLevel } from 'kafkajs';
 import { createNotificationService } from '../src';
 import { parkedCount } from '../src/app/parking';
-import { startReceiver, startTestSmtp, upstream, waitFor, type TestSmtp } from './support';
+import { loopbackWebhooks, startReceiver, startTestSmtp, upstream, waitFor, type TestSmtp } from './support';
 
 // Topics are consumed independently: an escrow.v1 or disputes.v1 event about an order can arrive
 // before that order's OrderPlaced. It is parked (not retried into the dead-letter topic) and applied
@@ -25,7 +25,7 @@ describe('events that arrive before their OrderPlaced', () => {
     kafka = await testKafka();
     smtp = await startTestSmtp();
     hooks = await startReceiver([200]);
-    sut = await startServiceForTest(createNotificationService({ env: { SMTP_URL: smtp.url } }), { db, kafka });
+    sut = await startServiceForTest(createNotificationService({ ...loopbackWebhooks, env: { ...loopbackWebhooks.env, SMTP_URL: smtp.url } }), { db, kafka });
   }, 60_000);
   afterAll(async () => {
     await sut?.stop();

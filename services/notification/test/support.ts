@@ -190,3 +190,14 @@ export const startReceiver = async (statuses: number[]) => {
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 };
+
+/**
+ * What every test that delivers webhooks starts the service with: the receivers above listen on
+ * 127.0.0.1, which the SSRF guard refuses unless allowlisted, and no name is ever sent to DNS.
+ */
+export const loopbackWebhooks = {
+  env: { WEBHOOK_ALLOWED_CIDRS: '127.0.0.1/32' },
+  resolve: async (hostname: string): Promise<string[]> => {
+    throw Object.assign(new Error(`no DNS in tests (${hostname})`), { code: 'ENOTFOUND' });
+  },
+};

@@ -6,7 +6,7 @@ import { createNotificationService } from '../src';
 import { verifyWebhook } from '../src/domain/webhooks/signature';
 import { inboxProjection } from '../src/projections/inbox';
 import { deliveriesProjection, subscriptionsProjection } from '../src/projections/webhooks';
-import { startReceiver, upstream } from './support';
+import { loopbackWebhooks, startReceiver, upstream } from './support';
 
 // N4, N5: partner webhooks, signed, retried with backoff on the simulated clock, at least once.
 describe('partner webhooks', () => {
@@ -17,12 +17,14 @@ describe('partner webhooks', () => {
   const other = { role: 'partner' as const, sub: 'analytics' };
   const COMPLETED = 'marketplace.order.completed.v1';
   const receivers: { stop(): Promise<void> }[] = [];
+  // Issue 17: names the stubbed resolver answers (DNS is never asked); a test may rebind one.
+  const names = new Map<string, string[]>();
 
   beforeAll(async () => {
     db = await testDatabase('notif_webhooks');
     kafka = await testKafka();
     const policy = makePolicy({ notifications: { webhookPauseAfterFailures: 3 } });
-    sut = await startServiceForTest(createNotificationService({ env: {} }), { db, kafka, policy });
+    sut = await startServiceForTest(createNotificationService({ ...loopbackWebhooks, resolve: async (host) => names.get(host) ?? loopbackWebhooks.resolve(host) }), { db, kafka, policy });
   }, 60_000);
   afterAll(async () => {
     await sut?.stop();
@@ -110,6 +112,34 @@ describe('partner webhooks', () => {
     await sut.publish(OrderCompleted, upstream.orderCompleted(sut.now(), 'o-w3', 'buyer-w', 'seller-w'));
     expect(down.received).toHaveLength(3);
     expect((await sut.request('GET', '/webhooks', { as: partner })).body.items).toEqual([]);
+  });
+
+  it('DNS rebinding after registration (issue 17 SSRF): the next delivery is refused after resolution, recorded, and no request is sent', async () => {
+    const rebinder = { role: 'partner' as const, sub: 'rebinder' };
+    const hooks = await receiver([200]);
+    names.set('hooks.rebinder.test', ['127.0.0.1']); // the allowlisted receiver, for now
+    const url = `http://hooks.rebinder.test:${new URL(hooks.url).port}/hooks`;
+    const created = await sut.request('POST', '/webhooks', { as: rebinder, body: { url, eventTypes: [COMPLETED] } });
+    expect(created.status).toBe(201);
+    const id = created.body.id as string;
+    await sut.publish(OrderPlaced, upstream.orderPlaced(sut.now(), 'o-w4', 'buyer-w', 'seller-w'));
+    await sut.publish(OrderCompleted, upstream.orderCompleted(sut.now(), 'o-w4', 'buyer-w', 'seller-w'));
+    expect(hooks.received).toHaveLength(1);
+    expect(hooks.received[0]!.headers.host).toBe(`hooks.rebinder.test:${new URL(hooks.url).port}`);
+
+    names.set('hooks.rebinder.test', ['169.254.169.254']); // the name now points at the metadata endpoint
+    await sut.publish(OrderPlaced, upstream.orderPlaced(sut.now(), 'o-w5', 'buyer-w', 'seller-w'));
+    await sut.publish(OrderCompleted, upstream.orderCompleted(sut.now(), 'o-w5', 'buyer-w', 'seller-w'));
+    const log = await sut.request('GET', `/webhooks/${id}/deliveries`, { as: rebinder });
+    expect(log.body.items.map((d: { status: string; lastError: string | null; lastStatus: number | null }) => [d.status, d.lastError, d.lastStatus]).sort()).toEqual([
+      ['pending', 'WEBHOOK_TARGET_FORBIDDEN', null], // retried with backoff like any failure
+      ['succeeded', null, 200],
+    ]);
+    expect(hooks.received).toHaveLength(1);
+    // Registering the rebound name now is refused outright.
+    const again = await sut.request('POST', '/webhooks', { as: rebinder, body: { url, eventTypes: [COMPLETED] } });
+    expect(again).toMatchObject({ status: 422, body: { code: 'WEBHOOK_TARGET_FORBIDDEN' } });
+    expect((await sut.request('DELETE', `/webhooks/${id}`, { as: rebinder })).status).toBe(204);
   });
 
   it('every read model rebuilt from the log equals the one kept inline (event by event, batched, batched with spills)', async () => {

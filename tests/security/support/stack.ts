@@ -2,12 +2,13 @@
 // harness (startServiceForTest) with its route declarations captured as they are registered, so
 // the security suites can be generated from the route table instead of a hand-kept list.
 import { mkdtemp, rm } from 'node:fs/promises';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Role } from '@bp/contracts';
 import { createDisputeService, localBlobStore } from '@bp/dispute-service';
 import { createEscrowService } from '@bp/escrow-service';
-import { createNotificationService } from '@bp/notification-service';
+import { createNotificationService, type WebhookResolve, type WebhookTransport } from '@bp/notification-service';
 import { orderService } from '@bp/order-service';
 import type { ServiceModule, ServiceName } from '@bp/runtime';
 import { startServiceForTest, testDatabase, testKafka, type ServiceUnderTest, type TestDatabase, type TestKafka } from '@bp/testing';
@@ -54,12 +55,26 @@ export interface RunningStack {
   stop(): Promise<void>;
 }
 
+/**
+ * Webhooks in the security stack reach loopback only (NETWORK rule): 127.0.0.1 is allowlisted for
+ * the local receivers (the SSRF guard refuses it otherwise), no name is sent to DNS, and a URL the
+ * fuzzer made up with a public IP literal is refused before any socket opens.
+ */
+const noDns: WebhookResolve = async (hostname) => {
+  throw Object.assign(new Error(`no DNS in tests (${hostname})`), { code: 'ENOTFOUND' });
+};
+const loopbackOnly: WebhookTransport = (url, options, onResponse) => {
+  if (url.hostname !== '127.0.0.1') throw Object.assign(new Error('test stack: loopback only'), { code: 'TEST_LOOPBACK_ONLY' });
+  return request(url, options, onResponse);
+};
+export const webhookTestOptions = { env: { WEBHOOK_ALLOWED_CIDRS: '127.0.0.1/32' }, resolve: noDns, webhookTransport: loopbackOnly };
+
 export const modulesFor = (blobDir: string): Record<ServiceName, ServiceModule> => ({
   order: orderService,
   // The sandbox confirms tok_ok at once; no background confirmation of slow payments here.
   escrow: createEscrowService({ sandboxWebhookDelay: 'off' }),
   dispute: createDisputeService({ blobs: () => localBlobStore(blobDir) }),
-  notification: createNotificationService({ env: {} }),
+  notification: createNotificationService(webhookTestOptions),
 });
 
 /** Starts the named services (default all four) sharing one database and broker. */

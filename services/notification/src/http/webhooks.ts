@@ -4,6 +4,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { decodeCursor, encodeCursor, Page, pageOf } from '@bp/http';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { subscribe } from '../app/subscribe';
 import { SubscriptionBody, subscriptionOwnedBy } from '../domain/webhooks/subscription';
 import { listDeliveries, listSubscriptions } from '../projections/webhooks';
 import { callerOf, requestMeta, type RouteDeps } from './context';
@@ -32,7 +33,7 @@ const paged = <T extends { id: string; createdAt: string }>(rows: T[], limit: nu
 };
 
 export const webhookRoutes =
-  ({ ctx, h }: RouteDeps): FastifyPluginAsyncZod =>
+  ({ ctx, h, webhookTargets }: RouteDeps): FastifyPluginAsyncZod =>
   async (app) => {
     const owned = async (req: Parameters<typeof callerOf>[0], id: string) => subscriptionOwnedBy((await h.loadSubscription(id)).state, callerOf(req));
 
@@ -43,7 +44,7 @@ export const webhookRoutes =
         const { meta, metadata } = requestMeta(req, ctx);
         const subscriptionId = randomUUID();
         const secret = `whsec_${randomBytes(32).toString('base64url')}`;
-        await h.subscriptions({ type: 'Subscribe', data: { subscriptionId, secret, url: req.body.url, eventTypes: [...new Set(req.body.eventTypes)] }, meta }, { metadata });
+        await subscribe(h, webhookTargets, { type: 'Subscribe', data: { subscriptionId, secret, url: req.body.url, eventTypes: [...new Set(req.body.eventTypes)] }, meta }, { metadata });
         return reply.code(201).send({ id: subscriptionId, secret, url: req.body.url, eventTypes: [...new Set(req.body.eventTypes)] });
       },
     );

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseAllowedCidrs } from '../domain/webhooks/target';
 
 /**
  * The notification service's own settings, parsed once. The runtime's ServiceConfig keeps only the
@@ -11,6 +12,22 @@ export const NotificationConfigSchema = z.object({
   /** Timeouts of one e-mail send and one webhook POST, made inside a deadline's transaction. */
   SMTP_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
+  /**
+   * Ranges webhooks may reach although they are loopback, private or reserved (issue 17 SSRF
+   * guard), comma-separated CIDRs, e.g. `127.0.0.1/32` for a receiver on this machine. Empty: only
+   * public addresses. A malformed entry stops the service at start.
+   */
+  WEBHOOK_ALLOWED_CIDRS: z
+    .string()
+    .default('')
+    .refine((v) => {
+      try {
+        parseAllowedCidrs(v);
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'comma-separated CIDR ranges, e.g. 127.0.0.1/32,fd00::/8'),
 });
 export type NotificationConfig = z.infer<typeof NotificationConfigSchema>;
 
