@@ -61,8 +61,14 @@ export const liveBrokers = async (host: string, port: number, timeoutMs = 2000):
   return ids.sort((a, b) => a - b);
 };
 
-/** True when the broker can answer for a consumer group now (its coordinator has loaded). */
-export const coordinatorReady = async (host: string, port: number, group: string, timeoutMs = 2000): Promise<boolean> => {
+/** The node id of a consumer group's coordinator, or undefined while none is available (FindCoordinator v1). */
+export const groupCoordinator = async (host: string, port: number, group: string, timeoutMs = 2000): Promise<number | undefined> => {
   const body = await exchange(host, port, frame(10, 1, Buffer.concat([str(group), Buffer.from([0])])), timeoutMs);
-  return body.readInt16BE(4) === 0; // after throttle_time_ms
+  if (body.readInt16BE(4) !== 0) return undefined; // error_code, after throttle_time_ms
+  const message = body.readInt16BE(6);
+  return body.readInt32BE(8 + Math.max(message, 0));
 };
+
+/** True when the broker can answer for a consumer group now (its coordinator has loaded). */
+export const coordinatorReady = async (host: string, port: number, group: string, timeoutMs = 2000): Promise<boolean> =>
+  (await groupCoordinator(host, port, group, timeoutMs)) !== undefined;

@@ -67,8 +67,8 @@ export const startCrashKafka = async (mode: BrokerMode, dir: string): Promise<Cr
     const [port] = await freePorts(1);
     const child = brokerProcess({ port: port!, dataDir: path.join(dir, 'kafka'), logFile: path.join(dir, 'broker.log') });
     await child.start();
-    return { brokers: `127.0.0.1:${port}`, kind, nodes: new Map([['broker', child]]), stop: () => child.stop() };
+    return { brokers: `127.0.0.1:${port}`, kind: 'devbroker', nodes: new Map([['broker', child]]), stop: () => child.stop() };
   }
   const broker = await startDevBroker({ port: 0, host: '127.0.0.1', logger: silentLogger });
-  return { brokers: broker.brokers, kind, nodes: new Map(), stop: () => broker.stop() };
+  return { brokers: broker.brokers, kind: 'devbroker', nodes: new Map(), stop: () => broker.stop() };
 };

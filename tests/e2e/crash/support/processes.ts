@@ -61,7 +61,7 @@ export interface ServiceProcesses {
   /** Spawns it again on the same port (and data) and resolves when it answers (a service: /health/ready). */
   start(name: Target): Promise<void>;
   /** Each service's (and process-run broker's and Postgres') process ids so far, oldest first (one more per restart). */
-  history(): Record<string, number[]>;
+  history(): Record<ServiceName | 'broker' | 'postgres', number[]> & Record<string, number[] | undefined>;
   /** Services first (SIGTERM, then SIGKILL after a grace), then the broker, then the database. Idempotent. */
   stop(o?: { keepLogs?: boolean }): Promise<void>;
 }
@@ -240,7 +240,7 @@ export const startServiceProcesses = async (o: ProcessesOptions = {}): Promise<S
       });
       closeSync(fd);
       children.set(name, child);
-      if (child.pid) pids[name].push(child.pid);
+      if (child.pid) (pids[name] ??= []).push(child.pid);
       await waitReady(instanceUrl.get(name)!, child, readyTimeoutMs, () => tail(name));
     };
 
@@ -289,7 +289,7 @@ export const startServiceProcesses = async (o: ProcessesOptions = {}): Promise<S
           ...InfraTargets.map((n) => [n, [] as number[]]),
           ...Object.entries(pids).map(([n, list]) => [n, [...list]]),
           ...[...infra.entries()].map(([n, p]) => [n, p.history()]),
-        ]),
+        ]) as ReturnType<ServiceProcesses['history']>,
       stop,
     };
   } catch (err) {

@@ -41,13 +41,23 @@ export const eventually = async (check: () => Promise<boolean>, what: string, ti
   }
 };
 
-export const createStorefront = (o: { urls: Record<ServiceName, string>; secret: string; deadlineMs?: number }): Storefront => {
+/**
+ * `urls` may list several instances of a service: requests go round-robin, and a request sent again
+ * goes to the next instance, as a load balancer fails over from a dead one.
+ */
+export const createStorefront = (o: { urls: Record<ServiceName, string | string[]>; secret: string; deadlineMs?: number }): Storefront => {
   const deadlineMs = o.deadlineMs ?? 60_000;
   const retries: Record<string, number> = {};
   const inFlight: Record<string, number> = {};
+  let turn = 0;
+  const baseUrl = (service: ServiceName, first: number, attempt: number): string => {
+    const list = ([] as string[]).concat(o.urls[service]);
+    return list[(first + attempt) % list.length]!;
+  };
 
   const send = async (service: ServiceName, method: string, path: string, token: string, body?: unknown, key?: string): Promise<Reply> => {
     const until = Date.now() + deadlineMs;
+    const first = turn++;
     let lastError = '';
     for (let attempt = 0; ; attempt++) {
       if (attempt > 0) {
@@ -58,7 +68,7 @@ export const createStorefront = (o: { urls: Record<ServiceName, string>; secret:
       let res: globalThis.Response;
       inFlight[service] = (inFlight[service] ?? 0) + 1;
       try {
-        res = await fetch(`${o.urls[service]}${path}`, {
+        res = await fetch(`${baseUrl(service, first, attempt)}${path}`, {
           method,
           headers: {
             authorization: `Bearer ${token}`,
