@@ -26,15 +26,6 @@ export const describeStories = (title: string, stories: readonly StoryDef[]): vo
  * The steps every story repeats, over the public API only. Each returns the response body and
  * fails loudly (status and problem) when the service refused, so a story reads as the scenario.
  */
-/** Polls a condition (never a fixed sleep) until it holds or `timeoutMs` passes. */
-export const eventually = async (check: () => Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> => {
-  const until = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-};
-
 export const expectStatus = <T>(r: { status: number; body: T }, status: number, what: string): T => {
   if (r.status !== status) throw new Error(`${what}: expected ${status}, got ${r.status} ${JSON.stringify(r.body)}`);
   return r.body;
@@ -68,11 +59,8 @@ export const placeOrder = async (sys: E2eSystem, p: Parties, o: { amount?: numbe
     201,
     'place order',
   ) as { orderId: string; status: string; total: { amount: number; currency: string } };
-  // Escrow learns of the order from orders.v1; a storefront shows "pay" once it has. Settling
-  // normally suffices; the wait covers a consumer that committed its offset a moment before its
-  // effect was visible (seen once in ~60 runs: POST /payments answered ESCROW_ORDER_UNKNOWN).
-  await sys.settle();
-  await eventually(async () => (await p.buyer.get('escrow', `/escrows/${placed.orderId}`)).status === 200, 'escrow knows the order');
+  // S3: no settling and no polling before the next step: a storefront pays right after this
+  // answer, and escrow waits server-side for the OrderPlaced it has not consumed yet.
   return placed;
 };
 
