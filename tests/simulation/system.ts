@@ -118,10 +118,14 @@ export class SimSystem {
   events(service: Service, streamId: string): Ev[] {
     return this.logs.get(`${service}|${streamId}`) ?? [];
   }
+  /** The stream's state: committed (cached, as a service's aggregate cache would) plus the tx's own appends. */
   state<S>(service: Service, streamId: string, decider: AnyDecider, tx?: Tx): S {
-    const pending = tx?.appends.filter((a) => a.service === service && a.streamId === streamId).flatMap((a) => a.events) ?? [];
-    return [...this.events(service, streamId), ...pending].reduce((s, e) => decider.evolve(s as never, e as never), decider.initialState) as S;
+    const key = `${service}|${streamId}`;
+    if (!this.cache.has(key)) this.cache.set(key, this.events(service, streamId).reduce((s, e) => decider.evolve(s as never, e as never), decider.initialState));
+    const pending = tx?.appends.filter((a) => a.service === service && a.streamId === streamId) ?? [];
+    return (pending.length ? pending[pending.length - 1]!.after : this.cache.get(key)) as S;
   }
+  private readonly cache = new Map<string, unknown>();
   order(orderId: string): OrderState {
     return this.state('order', orderId, orderDecider as unknown as AnyDecider);
   }
@@ -153,6 +157,7 @@ export class SimSystem {
     for (const a of tx.appends) {
       const key = `${a.service}|${a.streamId}`;
       this.logs.set(key, [...this.events(a.service, a.streamId), ...a.events]);
+      this.cache.set(key, a.after);
       for (const e of a.events) this.publish(a.service, e);
       this.syncTimers(a.service, a.streamId, a.after);
       this.observer.committed(a.service, a.streamId, a.events, a.before, a.after, tx.cause);
