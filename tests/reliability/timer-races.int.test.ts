@@ -6,7 +6,7 @@
 // log and on the topic (and, for the return, one refund in the escrow ledger); a losing request
 // answers 409, never 500, never a second outcome.
 import { randomUUID } from 'node:crypto';
-import { OrderPaid, OrderPlaced, OrderShipped, PaymentCaptured } from '@bp/contracts';
+import { OrderPaid, OrderPlaced, OrderShipped, PaymentCaptured, ProtectionEndAcknowledged } from '@bp/contracts';
 import { createEscrowService, createSandboxProvider, type SandboxProvider } from '@bp/escrow-service';
 import { createDisputeService, localBlobStore } from '@bp/dispute-service';
 import { orderService } from '@bp/order-service';
@@ -83,6 +83,12 @@ describe('timers racing manual actions', () => {
         statuses.push(res.status);
       });
       await Promise.all([order.advance('P15D'), ...confirms]);
+      await order.settle();
+      // S3: where the timer won, the order asked the dispute service (ProtectionEnded); answer as it would (no dispute).
+      for (const e of order.published().filter((x) => x.type === 'ProtectionEnded' && ids.includes((x.data as { orderId: string }).orderId))) {
+        const { orderId, round } = e.data as { orderId: string; round: number };
+        await order.publish(ProtectionEndAcknowledged, { orderId, round, openDisputeId: null, acknowledgedAt: order.now().toISOString() });
+      }
       await order.settle();
       for (const orderId of ids) {
         expect({ orderId, completed: await countInLog(order, 'OrderCompleted', `%${orderId}%`) }).toEqual({ orderId, completed: 1 });

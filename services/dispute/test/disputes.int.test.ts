@@ -79,6 +79,8 @@ describe('dispute service over HTTP and Kafka (simulated clock)', () => {
     const ruling = { refund: usd(3000), returnRequired: false, note: 'partial refund' };
     expect(await act(sut, disputeId, 'ruling', as('buyer', order.buyerId), ruling)).toMatchObject({ status: 403 });
     expect(await act(sut, disputeId, 'ruling', as('seller', order.sellerId), ruling)).toMatchObject({ status: 403 });
+    expect(await act(sut, disputeId, 'ruling', agent, ruling)).toMatchObject({ status: 409, body: { code: 'EVIDENCE_WINDOW_OPEN' } }); // D8
+    await sut.advance('P5D');
     const ruled = await act(sut, disputeId, 'ruling', agent, ruling);
     expect(ruled).toMatchObject({ status: 200, body: { status: 'resolved', ruling: { refund: usd(3000) } } });
     const settled = await published('DisputeSettled', disputeId);
@@ -136,6 +138,7 @@ describe('dispute service over HTTP and Kafka (simulated clock)', () => {
     const { disputeId, order } = await openedDispute(sut, returnBody);
     await sut.advance('P3D');
     await act(sut, disputeId, 'escalate', as('seller', order.sellerId));
+    await sut.advance('P5D'); // D8: the evidence window
     const ruled = await act(sut, disputeId, 'ruling', agent, { refund: PAID, returnRequired: true, note: 'return it' });
     expect(ruled).toMatchObject({ status: 200, body: { status: 'awaiting_return_shipment' } });
     await sut.advance('P10D');

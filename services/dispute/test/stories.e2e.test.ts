@@ -148,6 +148,7 @@ describe('dispute stories across order, dispute and escrow (issues 6, 7)', () =>
     const { disputeId } = await openDispute(sys, p, orderId, returnDispute);
     await sys.advance('P3D');
     await act(sys, p.buyer, disputeId, 'escalate');
+    await sys.advance('P5D'); // D8: the evidence window
     const ruled = await act(sys, p.agent, disputeId, 'ruling', { refund: usd(4000), returnRequired: true, returnShippingCompensation: usd(500), note: 'Return it; the seller pays the postage.' });
     expect(ruled.status).toBe('awaiting_return_shipment');
     const shipped = await act(sys, p.buyer, disputeId, 'return-shipment', { carrier: 'USPS', trackingNumber: 'RET-FC' });
@@ -170,6 +171,7 @@ describe('dispute stories across order, dispute and escrow (issues 6, 7)', () =>
     const { disputeId } = await openDispute(sys, p, orderId, returnDispute);
     await sys.advance('P3D');
     await act(sys, p.seller, disputeId, 'escalate');
+    await sys.advance('P5D'); // D8: the evidence window
     const ruled = await act(sys, p.agent, disputeId, 'ruling', { refund: usd(5000), returnRequired: true, note: 'Return it for a full refund.' });
     expect(ruled).toMatchObject({ status: 'awaiting_return_shipment', deadlines: [expect.objectContaining({ kind: 'return_shipment', actor: 'buyer' }), expect.objectContaining({ kind: 'appeal_window' })] });
     await sys.advance('P10D');
