@@ -7,7 +7,11 @@ const path = require('node:path');
 const YAML = require('yaml');
 
 const NAMESPACE = 'buyer-protection';
-const IMAGE = 'ghcr.io/marketplace/buyer-protection:latest';
+// A pinned tag, never :latest: the release is the root package.json version (RELEASE overrides, e.g.
+// a CI build number), so a rollout and its rollback name exactly which image runs.
+const RELEASE = process.env.RELEASE ?? require('../package.json').version;
+const IMAGE = `ghcr.io/marketplace/buyer-protection:${RELEASE}`;
+const SECRET = 'buyer-protection';
 const services = [
   { name: 'order', port: 3001, replicas: 2 },
   { name: 'escrow', port: 3002, replicas: 2 },
@@ -17,7 +21,7 @@ const services = [
 
 const labels = (name) => ({ 'app.kubernetes.io/name': name, 'app.kubernetes.io/part-of': 'buyer-protection' });
 const meta = (name) => ({ name, namespace: NAMESPACE, labels: labels(name) });
-const secretEnv = (name, key) => ({ name, valueFrom: { secretKeyRef: { name: 'buyer-protection', key } } });
+const secretEnv = ({ env, key, optional }) => ({ name: env, valueFrom: { secretKeyRef: { name: SECRET, key, ...(optional ? { optional: true } : {}) } } });
 
 const configMap = {
   apiVersion: 'v1',
@@ -29,8 +33,31 @@ const configMap = {
     LOG_LEVEL: 'info',
     JWT_JWKS_URL: 'https://auth.example.com/.well-known/jwks.json',
     SERVICE_URLS: services.map((s) => `${s.name}=http://${s.name}:${s.port}`).join(','),
+    // Browser storefronts allowed to call the APIs (docs/http-api.md); none until set.
+    CORS_ORIGINS: '',
+    // Dispute evidence lives in S3 (the root file system is read-only); keys from the Secret, or
+    // none at all for the SDK's credential chain (IRSA / workload identity on the ServiceAccount).
+    EVIDENCE_S3_BUCKET: 'buyer-protection-evidence',
+    EVIDENCE_S3_REGION: 'eu-central-1',
   },
 };
+
+/**
+ * The Secret `buyer-protection`, created out of band (deploy/README.md lists the same keys): which key
+ * feeds which variable, in which containers ('all' = the four services and the migration), and
+ * whether a cluster may leave it out (optional keys are for managed Kafka SASL/TLS and static S3 keys).
+ */
+const secretKeys = [
+  { key: 'database-url', env: 'DATABASE_URL', in: 'all', optional: false },
+  { key: 'kafka-brokers', env: 'KAFKA_BROKERS', in: 'all', optional: false },
+  { key: 'kafka-ssl', env: 'KAFKA_SSL', in: 'all', optional: true },
+  { key: 'kafka-sasl-mechanism', env: 'KAFKA_SASL_MECHANISM', in: 'all', optional: true },
+  { key: 'kafka-sasl-username', env: 'KAFKA_SASL_USERNAME', in: 'all', optional: true },
+  { key: 'kafka-sasl-password', env: 'KAFKA_SASL_PASSWORD', in: 'all', optional: true },
+  { key: 'smtp-url', env: 'SMTP_URL', in: 'notification', optional: false },
+  { key: 'evidence-s3-access-key-id', env: 'EVIDENCE_S3_ACCESS_KEY_ID', in: 'dispute', optional: true },
+  { key: 'evidence-s3-secret-access-key', env: 'EVIDENCE_S3_SECRET_ACCESS_KEY', in: 'dispute', optional: true },
+];
 
 const container = (s, command) => ({
   name: s.name,
@@ -39,9 +66,7 @@ const container = (s, command) => ({
   env: [
     { name: 'SERVICE', value: s.name },
     { name: 'PORT', value: String(s.port) },
-    secretEnv('DATABASE_URL', 'database-url'),
-    secretEnv('KAFKA_BROKERS', 'kafka-brokers'),
-    ...(s.name === 'notification' ? [secretEnv('SMTP_URL', 'smtp-url')] : []),
+    ...secretKeys.filter((k) => k.in === 'all' || k.in === s.name).map(secretEnv),
   ],
   envFrom: [{ configMapRef: { name: 'buyer-protection' } }],
 });
@@ -103,10 +128,12 @@ const hpa = (s) => ({
 
 // Migrations run once per release, before the new pods roll out (each service also migrates
 // idempotently at start, under an advisory lock, so the Job is an early, visible failure point).
+// A Job's pod template is immutable, so the Job is named per release: applying the next release
+// creates a new Job instead of failing on the old one, and re-applying the same release is a no-op.
 const migrationJob = {
   apiVersion: 'batch/v1',
   kind: 'Job',
-  metadata: meta('migrate'),
+  metadata: { ...meta(`migrate-${RELEASE.replace(/[^a-z0-9-]/gi, '-').toLowerCase()}`), labels: { ...labels('migrate'), 'app.kubernetes.io/version': RELEASE } },
   spec: {
     backoffLimit: 3,
     ttlSecondsAfterFinished: 3600,
@@ -128,11 +155,40 @@ const migrationJob = {
 
 const namespace = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NAMESPACE, labels: { 'app.kubernetes.io/part-of': 'buyer-protection' } } };
 
+// Ingress is denied by default; each service takes HTTP on its port from the other pods of the
+// namespace and from namespaces labelled buyer-protection/api-access=true (the ingress controller,
+// Prometheus). Egress stays open: Postgres, Kafka, SMTP, S3 and the JWKS endpoint are outside.
+const denyAllIngress = {
+  apiVersion: 'networking.k8s.io/v1',
+  kind: 'NetworkPolicy',
+  metadata: meta('default-deny-ingress'),
+  spec: { podSelector: {}, policyTypes: ['Ingress'] },
+};
+const networkPolicy = (s) => ({
+  apiVersion: 'networking.k8s.io/v1',
+  kind: 'NetworkPolicy',
+  metadata: meta(s.name),
+  spec: {
+    podSelector: { matchLabels: labels(s.name) },
+    policyTypes: ['Ingress'],
+    ingress: [
+      {
+        from: [
+          { podSelector: { matchLabels: { 'app.kubernetes.io/part-of': 'buyer-protection' } } },
+          { namespaceSelector: { matchLabels: { 'buyer-protection/api-access': 'true' } } },
+        ],
+        ports: [{ protocol: 'TCP', port: s.port }],
+      },
+    ],
+  },
+});
+
 const files = {
   '00-namespace.yaml': [namespace],
   '01-config.yaml': [configMap],
   '02-migrate-job.yaml': [migrationJob],
-  ...Object.fromEntries(services.map((s) => [`10-${s.name}.yaml`, [deployment(s), service(s), pdb(s), hpa(s)]])),
+  '03-network-policy.yaml': [denyAllIngress],
+  ...Object.fromEntries(services.map((s) => [`10-${s.name}.yaml`, [deployment(s), service(s), pdb(s), hpa(s), networkPolicy(s)]])),
 };
 
 const render = () =>
@@ -145,6 +201,8 @@ const render = () =>
 
 if (require.main === module) {
   const dir = path.join(__dirname, 'k8s');
-  for (const [file, text] of Object.entries(render())) fs.writeFileSync(path.join(dir, file), text);
+  const rendered = render();
+  for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.yaml') && !(f in rendered))) fs.unlinkSync(path.join(dir, file));
+  for (const [file, text] of Object.entries(rendered)) fs.writeFileSync(path.join(dir, file), text);
 }
-module.exports = { render, NAMESPACE };
+module.exports = { render, NAMESPACE, RELEASE, IMAGE, secretKeys };

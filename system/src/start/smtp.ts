@@ -1,6 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SMTPServer } from 'smtp-server';
 import { LOCAL_SMTP_PORT } from '../local-env';
 
 export interface RunningSmtp {
@@ -16,6 +15,8 @@ export interface RunningSmtp {
  */
 export const startSmtp = async (data: string, env: NodeJS.ProcessEnv): Promise<RunningSmtp> => {
   if (env.SMTP_URL) return { url: env.SMTP_URL, dir: undefined, stop: async () => {} };
+  // Loaded here, on the dev path only: smtp-server is a devDependency, absent from the image.
+  const { SMTPServer } = await import('smtp-server');
   const dir = join(data, 'mail');
   mkdirSync(dir, { recursive: true });
   let n = 0;
