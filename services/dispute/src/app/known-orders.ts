@@ -21,11 +21,17 @@ export const LIFTED_BY_ORDER_FACTS: Readonly<Record<string, 'unknown' | 'stale'>
 
 export const isLiftedByOrderFacts = (e: unknown): e is DomainError => isDomainError(e) && Object.hasOwn(LIFTED_BY_ORDER_FACTS, e.code);
 
-/** Order-facts append hook: wakes the openings waiting for this order once the append commits. */
+/** The recorded facts that lift those refusals (placed: ORDER_NOT_FOUND, shipped, delivered: D1). */
+const LIFTING_FACTS = new Set(['OrderPlacedRecorded', 'OrderShippedRecorded', 'OrderDeliveredRecorded']);
+
+/**
+ * Order-facts append hook: an append recording a lifting fact wakes the openings waiting for this
+ * order once it commits. Other appends send nothing (a NOTIFY serializes commits that send one).
+ */
 export const announceOrderFacts = (schema: string): AppendHook<OrderFactsState> => {
   const channel = arrivalChannel(schema);
-  return async (tx, { state }) => {
-    if (channel && state.status !== 'unknown') await announceArrival(tx, channel, state.orderId);
+  return async (tx, { state, events }) => {
+    if (channel && state.status !== 'unknown' && events.some((e) => LIFTING_FACTS.has(e.type))) await announceArrival(tx, channel, state.orderId);
   };
 };
 
