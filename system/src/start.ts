@@ -28,8 +28,8 @@ const main = async (): Promise<void> => {
   const logs = join(data, 'logs');
   if (args.reset) {
     // Only what this command owns: the dev secret stays, so tokens already handed out keep working.
-    for (const d of ['postgres', 'kafka', 'mail', 'logs', 'evidence']) rmSync(join(data, d), { recursive: true, force: true });
-    say(`reset: wiped ${data}/{postgres,kafka,mail,logs,evidence}${process.env.DATABASE_URL ? ' (DATABASE_URL is external: its data is untouched)' : ''}`);
+    for (const d of ['postgres', 'kafka', 'kafka-apache', 'mail', 'logs', 'evidence']) rmSync(join(data, d), { recursive: true, force: true });
+    say(`reset: wiped ${data}/{postgres,kafka,kafka-apache,mail,logs,evidence}${process.env.DATABASE_URL ? ' (DATABASE_URL is external: its data is untouched)' : ''}`);
   }
   mkdirSync(logs, { recursive: true });
 
@@ -98,7 +98,7 @@ const main = async (): Promise<void> => {
     const pg = await startPostgres(data, env, say);
     stack.push({ name: `PostgreSQL (${pg.source})`, stop: pg.stop });
     say('starting Kafka…');
-    const kafka = await startKafka(data, env);
+    const kafka = await startKafka(data, env, args.kafka, say);
     stack.push({ name: `Kafka (${kafka.source})`, stop: kafka.stop });
     const smtp = await startSmtp(data, env);
     stack.push({ name: 'mail sink', stop: smtp.stop });

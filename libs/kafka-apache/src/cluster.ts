@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureKafkaJars, kafkaVersion } from './distribution';
@@ -9,8 +9,13 @@ import { coordinatorReady, liveBrokers } from './probe';
 import { formatLogDir, kraftId } from './storage';
 
 export interface ApacheKafkaOptions extends Partial<ClusterShape> {
-  /** Where the nodes keep their logs; a fresh temporary folder (removed at stop) when omitted. */
+  /**
+   * Where the nodes keep their logs; a fresh temporary folder (removed at stop) when omitted. A
+   * folder from an earlier start is reused as it is (same cluster, same data).
+   */
   dir?: string;
+  /** The client port of the first node (e.g. 9092 for `npm start`); free ports otherwise. */
+  port?: number;
   /** Heap of each node (`-Xmx`); small by default, tests hold little data. */
   heap?: string;
   /** How long to wait for the cluster to answer clients. */
@@ -47,6 +52,15 @@ process.once('exit', () => {
   for (const c of children) c.kill('SIGKILL');
 });
 
+/** The cluster id a reused folder was formatted with (its first node's meta.properties). */
+const existingClusterId = (root: string): string | undefined => {
+  try {
+    return /^cluster\.id=(.+)$/m.exec(readFileSync(join(root, 'node-1', 'data', 'meta.properties'), 'utf8'))?.[1]?.trim();
+  } catch {
+    return undefined;
+  }
+};
+
 const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -67,8 +81,9 @@ export const startApacheKafka = async (options: ApacheKafkaOptions = {}): Promis
   const root = options.dir ?? mkdtempSync(join(tmpdir(), 'bp-kafka-'));
   mkdirSync(root, { recursive: true });
   const ports = await freePorts(shape.nodes * 2);
+  if (options.port) ports[0] = options.port;
   const all: NodePorts[] = Array.from({ length: shape.nodes }, (_, i) => ({ nodeId: i + 1, port: ports[2 * i]!, controllerPort: ports[2 * i + 1]! }));
-  const clusterId = kraftId();
+  const clusterId = existingClusterId(root) ?? kraftId();
   writeFileSync(join(root, 'log4j2.properties'), LOG4J2_PROPERTIES);
   const ids = all.map((n) => n.nodeId);
 
@@ -113,7 +128,7 @@ export const startApacheKafka = async (options: ApacheKafkaOptions = {}): Promis
 
   /** Waits until `via` lists `expected` alive (and, when asked, a group coordinator is loaded). */
   const awaitReady = async (via: NodePorts[], expected: number[], coordinator: boolean) => {
-    const deadline = Date.now() + (options.readyTimeoutMs ?? 120_000);
+    const deadline = Date.now() + (options.readyTimeoutMs ?? 180_000);
     for (;;) {
       for (const id of expected) {
         if (!procs.has(id)) throw new Error(`Kafka node ${id} exited while starting:\n${logTail(id)}`);
@@ -155,7 +170,7 @@ export const startApacheKafka = async (options: ApacheKafkaOptions = {}): Promis
   try {
     for (const n of all) {
       const nodeDir = join(root, `node-${n.nodeId}`);
-      await formatLogDir(jars, join(nodeDir, 'data'), clusterId, n.nodeId);
+      if (!existsSync(join(nodeDir, 'data', 'meta.properties'))) await formatLogDir(jars, join(nodeDir, 'data'), clusterId, n.nodeId);
       writeFileSync(join(nodeDir, 'server.properties'), serverProperties(shape, n, all, join(nodeDir, 'data')));
     }
     for (const n of all) launch(n);
