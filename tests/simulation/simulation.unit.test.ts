@@ -72,6 +72,7 @@ describe('whole-system simulation: order, escrow and dispute under lag, redelive
     { bug: 'D8: a ruling while the evidence window was open', old: { ruleDuringEvidenceWindow: true }, seed: 17, rule: 'D8_RULED_DURING_EVIDENCE_WINDOW' },
     { bug: 'R6/O12: the fast refund followed the current level, not the level at opening', old: { fastRefundAtCurrentLevel: true }, seed: 17, rule: 'A4_FAST_REFUND_NOT_AT_OPENING_LEVEL' },
     { bug: 'R6/D7 (found by the simulation): a withdrawal after a fast refund left the advance unsettled', old: { withdrawAfterFastRefund: true }, seed: 435, rule: 'DEAD_LETTER' },
+    { bug: 'S3 (found by the simulation): a full fast refund closed the order before it heard of the dispute', old: { disputeRefundClosesOrder: true }, seed: 10493, rule: 'SETTLEMENT_IGNORED_BY_ORDER' },
   ];
   describe.each(regressions)('regression seed $seed: $bug', ({ old, seed, rule }) => {
     it(`the old behaviour breaks ${rule}`, () => {

@@ -60,6 +60,8 @@ export interface OldBehaviour {
   fastRefundAtCurrentLevel?: boolean;
   /** Found by this simulation, R6/D7: a buyer could withdraw a dispute after its fast refund was paid. */
   withdrawAfterFastRefund?: boolean;
+  /** Found by this simulation, S3: a full fast refund closed the order before it heard of the dispute. */
+  disputeRefundClosesOrder?: boolean;
 }
 
 export interface Observer {
@@ -356,8 +358,9 @@ export class SimSystem {
     if (service === 'order') {
       const map = (msg.topic === 'escrow.v1' ? orderEscrowFacts : orderDisputeFacts) as Record<string, (d: never) => Omit<OrderCommand, 'meta'> | null>;
       if (this.old.appealIgnoredByOrder && (msg.type === 'AppealFiled' || msg.type === 'AppealDecided')) return;
-      const c = map[msg.type]?.(msg.data as never);
-      if (!c) return;
+      const mapped = map[msg.type]?.(msg.data as never);
+      if (!mapped) return;
+      const c = this.old.disputeRefundClosesOrder && mapped.type === 'RecordRefundCompleted' ? { ...mapped, data: { ...mapped.data, ofDispute: false } } : mapped;
       try {
         this.runOrder(tx, { ...c, meta } as OrderCommand);
       } catch (e) {

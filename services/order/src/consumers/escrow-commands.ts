@@ -6,6 +6,8 @@ import type { EscrowRefundReason, PaymentCapturedData, RefundCompletedData } fro
 import type { FactCommand } from './dispute-commands';
 
 const NOT_A_REFUND_OF_THE_ORDER: ReadonlySet<EscrowRefundReason> = new Set(['PAYMENT_RETURNED', 'RETURN_SHIPPING_COMPENSATION']);
+/** Refunds a dispute decided: how the order ends is the dispute's DisputeSettled, not the refund (S3). */
+const OF_A_DISPUTE: ReadonlySet<EscrowRefundReason> = new Set(['FAST_REFUND', 'DISPUTE_SETTLED', 'APPEAL_OVERTURNED']);
 
 export const escrowFactCommands = {
   PaymentCaptured: (d: PaymentCapturedData): FactCommand =>
@@ -13,5 +15,5 @@ export const escrowFactCommands = {
   RefundCompleted: (d: RefundCompletedData): FactCommand | null =>
     NOT_A_REFUND_OF_THE_ORDER.has(d.reason)
       ? null
-      : { type: 'RecordRefundCompleted', data: { orderId: d.orderId, refundId: d.refundId, amount: d.amount, completedAt: d.completedAt } },
+      : { type: 'RecordRefundCompleted', data: { orderId: d.orderId, refundId: d.refundId, amount: d.amount, completedAt: d.completedAt, ofDispute: OF_A_DISPUTE.has(d.reason) } },
 } as const;

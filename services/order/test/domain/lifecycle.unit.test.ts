@@ -173,6 +173,9 @@ describe('RecordRefundCompleted (escrow)', () => {
   it('R6, O9: a fast refund paid in full while the dispute is open does not close the order; the settlement does', () => {
     const disputed = history(place(), pay(), ship(), disputeOpened());
     order.given(disputed).when(refundCompleted(5000, at(12))).then((events) => expect(events.map((e) => e.type)).toEqual(['RefundRecorded']));
+    // S3 (issue 17, found by the simulation): a fast refund for a dispute the order has not heard of yet does not close it either
+    order.given(shipped()).when({ ...refundCompleted(5000, at(12)), data: { ...refundCompleted(5000, at(12)).data, ofDispute: true } })
+      .then((events) => expect(events.map((e) => e.type)).toEqual(['RefundRecorded']));
     order.given(history(place(), pay(), ship(), disputeOpened(), refundCompleted(5000, at(12)))).when(disputeSettled(5000))
       .then((events) => expect(events.map((e) => e.type)).toContain('OrderClosed'));
   });

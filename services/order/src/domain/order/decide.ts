@@ -71,8 +71,10 @@ const confirmReceipt = (cmd: CommandOf<'ConfirmReceipt'>, state: OrderState): Or
 
 /**
  * escrow RefundCompleted: recorded once per refundId; a full refund of an open order closes it
- * REFUNDED — but never while a dispute is open (O9): a fast refund (R6) is paid before the return
- * arrives, and the dispute's settlement, not the refund, decides how the order ends.
+ * REFUNDED — but never while a dispute is open (O9), and never for a refund paid for a dispute (a fast
+ * refund, R6, is paid before the return arrives): the dispute's settlement, not the refund, decides
+ * how the order ends, and it may still be on its way on disputes.v1 while escrow.v1 is ahead (S3;
+ * found by the whole-system simulation: the order closed REFUNDED while escrow released to the seller).
  */
 const recordRefundCompleted = (cmd: CommandOf<'RecordRefundCompleted'>, state: OrderState): OrderEvent[] => {
   const s = existing(cmd, state);
@@ -80,7 +82,7 @@ const recordRefundCompleted = (cmd: CommandOf<'RecordRefundCompleted'>, state: O
   if (s.refunds.ids.includes(refundId)) return [];
   const at = iso(cmd.data.completedAt ?? cmd.meta.now);
   const recorded: OrderEvent = { type: 'RefundRecorded', data: { orderId: s.order.orderId, refundId, amount, recordedAt: at } };
-  const open = (s.status === 'paid' || isInTransit(s)) && !isDisputeOpen(s);
+  const open = (s.status === 'paid' || isInTransit(s)) && !isDisputeOpen(s) && !cmd.data.ofDispute;
   const full = open && s.refunds.amount + amount.amount >= s.payment.amount.amount;
   return full ? [recorded, closedEvent(s, 'REFUNDED', false, at)] : [recorded];
 };
