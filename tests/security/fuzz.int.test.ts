@@ -3,15 +3,19 @@
 // breakers, malformed and mistyped payloads, hostile path and query values, odd headers), sent
 // through app.inject with valid tokens of the roles the route allows, half of them the real
 // parties of a real order and dispute so the domain code runs. No answer may be a 5xx.
-// Deterministic: a fixed seed; a failure lists the exact requests.
+// Deterministic: a fixed seed; a failure lists the exact requests. A second pass (issue 17) does
+// boundary arithmetic on every write route's valid body: integer fields at and past the safe-integer
+// edge, products and sums that overflow (quantity x unit price, repeated lines), -0, 1e308.
 import fc from 'fast-check';
 import type { Role } from '@bp/contracts';
 import { recordResult } from './support/results';
+import { validBody } from './support/bodies';
 import { breakSchema, nearSchema, paramValue, resolver } from './support/schema-arb';
-import { documentedOperations, type JsonSchema, type OpenApiOperation, type RunningStack, startStack } from './support/stack';
+import { documentedOperations, fill, type JsonSchema, type OpenApiOperation, type RunningStack, startStack } from './support/stack';
 import { BUYER, PARTNER, SELLER, seedWorld, type World } from './support/world';
 
 const PER_OPERATION = 125;
+const ARITHMETIC_PER_ROUTE = 30;
 const SEED = 20_240_611;
 
 interface FuzzRequest {
@@ -49,6 +53,41 @@ const enc = (v: string): string => {
 };
 
 const OWNER: Record<Role, string> = { buyer: BUYER, seller: SELLER, partner: PARTNER, agent: 'agent-1', ops: 'ops-1' };
+
+/** Numbers at the safe-integer edge and factors whose products or sums cross it. */
+const ARITHMETIC = [
+  Number.MAX_SAFE_INTEGER,
+  Number.MAX_SAFE_INTEGER - 1,
+  2 ** 53,
+  2 ** 53 + 2,
+  2 ** 52,
+  4_503_599_627_370_497, // 2^52 + 1: two of them overflow
+  9_000_000_000_000, // x 1,000,000: the reported 500
+  1_000_000,
+  94_906_267, // ~sqrt(2^53): squared, just past the edge
+  2 ** 31,
+  2 ** 32,
+  1e21,
+  1e308,
+  -0,
+  0,
+  1,
+];
+type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+/** The valid body with its integer leaves replaced by `values` in turn and its object arrays repeated `times`. */
+const arithmeticBody = (body: Json, values: number[], times: number): Json => {
+  let i = 0;
+  const walk = (v: Json): Json => {
+    if (typeof v === 'number' && Number.isInteger(v)) return values[i++ % values.length]!;
+    if (Array.isArray(v)) {
+      const items = v.map(walk);
+      return items.length && typeof items[0] === 'object' ? Array.from({ length: items.length * times }, (_, k) => walk(v[k % v.length]!)) : items;
+    }
+    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    return v;
+  };
+  return walk(body);
+};
 
 describe('OpenAPI-driven fuzzing', () => {
   let st: RunningStack;
@@ -141,4 +180,40 @@ describe('OpenAPI-driven fuzzing', () => {
     // The generator reaches the domain, not only validation: some requests succeed.
     expect([...statuses].filter(([code]) => code < 300).reduce((n, [, c]) => n + c, 0)).toBeGreaterThan(200);
   }, 120_000);
+
+  it('boundary arithmetic on every write route (issue 17): safe-integer edges, overflowing products and sums, -0, 1e308: no 5xx', async () => {
+    const params = { orderId: w.orderId, extensionId: w.extensionId, disputeId: w.disputeId, buyerId: BUYER, sellerId: SELLER, userId: BUYER, id: w.webhookId, deliveryId: w.deliveryId };
+    const writes = st.routes.filter((r) => r.hasBody && !r.public && (r.method === 'POST' || r.method === 'PUT') && !r.url.startsWith('/ops/'));
+    const serverErrors: string[] = [];
+    const statuses = new Map<number, number>();
+    let sent = 0;
+    for (const [n, r] of writes.entries()) {
+      // The world's order: a made-up one would only wait for its facts and be a 404.
+      const base = JSON.parse(JSON.stringify(validBody(r.url)).replaceAll('"order-x"', JSON.stringify(w.orderId))) as Json;
+      const role = (['buyer', 'seller', 'partner', 'agent', 'ops'] as const).find((x) => (r.roles ?? ['ops']).includes(x))!;
+      const bodies = fc.sample(
+        fc.tuple(fc.array(fc.constantFrom(...ARITHMETIC), { minLength: 8, maxLength: 8 }), fc.constantFrom(1, 2, 3, 20)).map(([values, times]) => arithmeticBody(base, values, times)),
+        { numRuns: ARITHMETIC_PER_ROUTE, seed: SEED + 1000 + n },
+      );
+      // The reported request, always: 1,000,000 x 9,000,000,000,000 on POST /orders.
+      if (r.url === '/orders') bodies.push({ ...(base as object), items: [{ sku: 'sku-1', title: 'Socks', quantity: 1_000_000, unitPrice: 9_000_000_000_000 }] });
+      for (const body of bodies) {
+        // JSON.stringify writes -0 as 0: send the literal text so the service parses a real -0.
+        const payload = JSON.stringify(body).replace(/(:|\[|,)0(?=[,}\]])/g, '$1-0');
+        const res = await st.svc[r.service].service.app.inject({
+          method: r.method as 'POST',
+          url: fill(r.url, params),
+          headers: { authorization: `Bearer ${st.svc[r.service].token(role, OWNER[role])}`, 'content-type': 'application/json' },
+          payload,
+        });
+        sent++;
+        statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
+        if (res.statusCode >= 500) serverErrors.push(`${r.service} ${r.method} ${r.url} body=${payload.slice(0, 300)} -> ${res.statusCode} ${res.body.slice(0, 300)}`);
+      }
+    }
+    recordResult(`fuzz-arithmetic routes=${writes.length} requests=${sent} 5xx=${serverErrors.length} statuses=${JSON.stringify(Object.fromEntries([...statuses].sort((a, b) => a[0] - b[0])))}`);
+    expect(serverErrors).toEqual([]);
+    expect(sent).toBeGreaterThanOrEqual(writes.length * ARITHMETIC_PER_ROUTE);
+    expect(statuses.get(422) ?? 0).toBeGreaterThan(0); // AMOUNT_TOO_LARGE and other domain refusals were reached
+  }, 240_000);
 });

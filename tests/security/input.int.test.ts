@@ -69,6 +69,38 @@ describe('input hardening', () => {
     recordResult(`input-mass-assignment routes=${writes.length} requests=${sent} accepted=${failures.length}`);
   }, 60_000);
 
+  it('money at the edges (issue 17): an order total beyond a safe integer is 422 AMOUNT_TOO_LARGE, never a 500; non-ISO currencies are 400; nothing is placed', async () => {
+    const as = { role: 'buyer' as const, sub: 'buyer-arith' };
+    const place = (items: unknown[], currency = 'USD') => st.svc.order.request('POST', '/orders', { as, body: { ...(validBody('/orders') as object), currency, items } });
+    const line = (quantity: number, unitPrice: unknown, sku = 'sku-1') => ({ sku, title: 'Gold teapot', quantity, unitPrice });
+    const half = Math.ceil(Number.MAX_SAFE_INTEGER / 2);
+    const answers: string[] = [];
+    for (const [what, items] of [
+      ['1,000,000 x 9,000,000,000,000 (the reported 500)', [line(1_000_000, 9_000_000_000_000)]],
+      ['MAX_SAFE x 2', [line(2, Number.MAX_SAFE_INTEGER)]],
+      ['two safe lines summing past MAX_SAFE', [line(1, half, 'a'), line(1, half, 'b')]],
+      ['Money unit prices overflowing', [line(3, { amount: 2 ** 52, currency: 'USD' })]],
+    ] as const) {
+      const res = await place([...items]);
+      answers.push(`${what}: ${res.status} ${res.body?.code}`);
+    }
+    expect(answers).toEqual([
+      '1,000,000 x 9,000,000,000,000 (the reported 500): 422 AMOUNT_TOO_LARGE',
+      'MAX_SAFE x 2: 422 AMOUNT_TOO_LARGE',
+      'two safe lines summing past MAX_SAFE: 422 AMOUNT_TOO_LARGE',
+      'Money unit prices overflowing: 422 AMOUNT_TOO_LARGE',
+    ]);
+    // Values no schema lets through: 400, not 500.
+    for (const bad of [2 ** 53, 1e308, -1, 1.5]) expect((await place([line(1, bad)])).status).toBe(400);
+    expect((await place([line(1, 100)], 'XYZ')).status).toBe(400);
+    expect((await st.svc.order.request('GET', '/orders', { as })).body.items).toEqual([]);
+    // The edge itself is placed exactly, and IRR (2 decimals in ISO 4217) is a currency like any other.
+    const edge = await place([line(1, Number.MAX_SAFE_INTEGER - 1, 'a'), line(1, 1, 'b')]);
+    expect(edge).toMatchObject({ status: 201, body: { total: { amount: Number.MAX_SAFE_INTEGER, currency: 'USD' } } });
+    expect((await place([line(1, 123_456)], 'IRR')).status).toBe(201);
+    recordResult(`input-money-edges refused_422=${answers.length}`);
+  }, 60_000);
+
   it('a JSON body over the limit is 413 on every service, before anything is parsed', async () => {
     const big = { ...(validBody('/orders') as object), padding: 'x'.repeat(1024 * 1024 + 10) };
     for (const r of [
