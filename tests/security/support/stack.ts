@@ -12,6 +12,7 @@ import { createNotificationService, type WebhookResolve, type WebhookTransport }
 import { orderService } from '@bp/order-service';
 import type { ServiceModule, ServiceName } from '@bp/runtime';
 import { startServiceForTest, testDatabase, testKafka, type ServiceUnderTest, type TestDatabase, type TestKafka } from '@bp/testing';
+import { defaultPolicy } from '@bp/timers';
 
 export const ROLES: readonly Role[] = ['buyer', 'seller', 'agent', 'ops', 'partner'];
 
@@ -77,6 +78,12 @@ export const modulesFor = (blobDir: string): Record<ServiceName, ServiceModule> 
   notification: createNotificationService(webhookTestOptions),
 });
 
+/**
+ * S3's server-side waits for an order a service has not heard of (5 s, 1 s by default) shortened:
+ * the fuzzer names thousands of unknown ids, and each would wait the whole bound for nothing.
+ */
+const STACK_POLICY = { ...defaultPolicy, api: { ...defaultPolicy.api, readYourWritesWait: 'PT0.05S', staleFactsWait: 'PT0.05S' } };
+
 /** Starts the named services (default all four) sharing one database and broker. */
 export const startStack = async (prefix: string, names: readonly ServiceName[] = ['order', 'escrow', 'dispute', 'notification']): Promise<RunningStack> => {
   const db = await testDatabase(prefix);
@@ -97,7 +104,7 @@ export const startStack = async (prefix: string, names: readonly ServiceName[] =
   };
   try {
     for (const name of names) {
-      const s = await startServiceForTest(capturingRoutes(modules[name], routes), { db, kafka, env: { DATA_DIR: dataDir } });
+      const s = await startServiceForTest(capturingRoutes(modules[name], routes), { db, kafka, env: { DATA_DIR: dataDir }, policy: STACK_POLICY });
       started.push(s);
       svc[name] = s;
     }

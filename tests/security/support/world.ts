@@ -32,7 +32,9 @@ const ok = (what: string, res: { status: number; body: unknown }, expected = [20
 /** Places an order as `buyer` and pays it through escrow; resolves when the order service knows it is paid. */
 export const placeAndPay = async (s: { order: ServiceUnderTest; escrow: ServiceUnderTest }, buyer = BUYER, seller = SELLER): Promise<string> => {
   const orderId = ok('place', await s.order.request('POST', '/orders', { as: who('buyer', buyer), body: placeBody(seller) })).orderId as string;
-  // S3: paid right after placing; escrow waits server-side for the OrderPlaced it has not consumed yet.
+  // The stack's S3 wait is short (stack.ts): the order's events are consumed first (settled, not polled).
+  await s.order.settle();
+  await s.escrow.settle();
   ok('pay', await s.escrow.request('POST', '/payments', { as: who('buyer', buyer), body: { orderId, paymentMethod: { type: 'sandbox', token: 'tok_ok' } } }));
   await s.escrow.settle();
   await waitFor(async () => {
