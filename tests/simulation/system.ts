@@ -30,7 +30,7 @@ import {
   type OrderFactsCommand,
   type OrderFactsState,
 } from '../../services/dispute/src/domain';
-import { deadlines as escrowDeadlines, escrowDecider, type EscrowCommand, type EscrowEvent, type EscrowState } from '../../services/escrow/src/domain';
+import { deadlines as escrowDeadlines, escrowDecider, type EscrowCommand, type EscrowState } from '../../services/escrow/src/domain';
 import { WAITS_FOR } from '../../services/escrow/src/app/parking';
 import { disputeFactCommands as escrowDisputeFacts, orderFactCommands as escrowOrderFacts } from '../../services/escrow/src/consumers/fact-commands';
 import { orderFactCommand } from './dispute-consumer';
