@@ -26,9 +26,18 @@ export const PolicySchema = z.object({
     extensionDaysMax: z.number().int().default(30),
     maxApprovedExtensions: z.number().int().default(2),
     extensionResponseWindow: Duration.default('P3D'),
-    /** O11: review within 30 days of completion; published on reply or after one month. */
+    /**
+     * O11 [002]: the buyer reviews within this after receiving the goods (receipt confirmed or delivery
+     * reported, whichever is first; from completion when neither came first).
+     */
     reviewWindow: Duration.default('P30D'),
+    /** O11 [002]: a review not yet published by the seller's rating back or reply is published this long after it was written. */
     reviewPublishAfter: Duration.default('P30D'),
+    /**
+     * O11 [002]: the seller rates the buyer back (reciprocal rating) within this after the review was
+     * written; "one month", like reviewPublishAfter. Added later: snapshots without it read the default.
+     */
+    buyerRatingWindow: Duration.default('P30D'),
     /** Limits on the order itself. */
     maxItems: z.number().int().default(100),
   }),

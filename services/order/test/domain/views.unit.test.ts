@@ -32,7 +32,7 @@ describe('allowedActions (derived from the table + guards)', () => {
   it('O11: completed: the buyer may review within the window, then the seller may reply', () => {
     expect(allowedActions(stateOf(completed()), buyer, at(11))).toEqual(['post_review']);
     expect(allowedActions(stateOf(completed()), buyer, at(40))).toEqual([]);
-    expect(allowedActions(stateOf(history(place(), pay(), ship(), confirm(), review())), seller, at(12))).toEqual(['reply_review']);
+    expect(allowedActions(stateOf(history(place(), pay(), ship(), confirm(), review())), seller, at(12))).toEqual(['reply_review', 'rate_buyer']);
   });
   it('the system sees the system transitions (pay while placed)', () => {
     expect(allowedActions(stateOf(placed()), system, at(0, 1))).toEqual(['pay']);

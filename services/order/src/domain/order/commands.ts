@@ -45,6 +45,8 @@ export const AnswerExtensionBody = z.strictObject({});
 export const PostReviewBody = z.strictObject({ rating: z.number().int().min(1).max(5), text: z.string().max(5000).default('') });
 /** POST /orders/{id}/review/reply (O11). */
 export const ReplyToReviewBody = z.strictObject({ text: Text(5000) });
+/** POST /orders/{id}/review/buyer-rating (O11): the seller rates the buyer back. */
+export const RateBuyerBody = z.strictObject({ rating: z.number().int().min(1).max(5), text: z.string().max(5000).default('') });
 
 export const OrderCommandBodies = {
   PlaceOrder: PlaceOrderBody,
@@ -57,6 +59,7 @@ export const OrderCommandBodies = {
   DeclineExtension: AnswerExtensionBody,
   PostReview: PostReviewBody,
   ReplyToReview: ReplyToReviewBody,
+  RateBuyer: RateBuyerBody,
 } as const;
 
 /** Everything impure arrives here: the time and who acts (conventions.md). */
@@ -88,6 +91,7 @@ export type OrderCommand =
   | Cmd<'RecordRefundCompleted', OfOrder<{ refundId: string; amount: Money; completedAt?: string; /** paid for a dispute (R6, E3, R8) */ ofDispute?: boolean }>>
   | Cmd<'PostReview', OfOrder<{ rating: number; text?: string }>>
   | Cmd<'ReplyToReview', OfOrder<z.infer<typeof ReplyToReviewBody>>>
+  | Cmd<'RateBuyer', OfOrder<{ rating: number; text?: string }>>
   | Cmd<'FireDeadline', { orderId?: string; kind: string; dueAt: string }>;
 
 export type OrderCommandType = OrderCommand['type'];

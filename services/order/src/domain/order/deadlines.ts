@@ -1,7 +1,7 @@
 // Deadlines are a function of state (conventions.md): the command handler syncs the stream's timers
 // to exactly this list after every command. Derived from the timed transitions of process.ts.
 import type { Deadline } from '@bp/timers';
-import { guards, isInTransit, pendingExtension } from './guards';
+import { guards, isInTransit, pendingExtension, receivedAt } from './guards';
 import type { ExistingOrder, OrderState } from './order';
 import { type Since, dueAt, timedTransitions } from './process';
 
@@ -14,8 +14,8 @@ export const sinceOf = (s: ExistingOrder, since: Since): string | null => {
     case 'paidAt': return s.status === 'paid' ? s.payment.paidAt : null;
     case 'protectionEndsAt': return isInTransit(s) ? s.protection.endsAt : null;
     case 'extensionRequestedAt': return pendingExtension(s)?.requestedAt ?? null;
-    case 'completedAt': return s.status === 'completed' ? s.completion.completedAt : null;
-    case 'reviewPostedAt': return s.status === 'completed' ? (s.review?.postedAt ?? null) : null;
+    case 'receivedAt': return receivedAt(s);
+    case 'reviewPostedAt': return s.review?.postedAt ?? null;
   }
 };
 

@@ -11,7 +11,7 @@ import { dueAt } from './process';
 import { placeOrder } from './decide-place';
 import { approveExtension, declineExtension, recordExtensionAgreed, requestExtension } from './decide-extension';
 import { recordDisputeOpened, recordDisputeSettled, recordDisputeWithdrawn, recordResendShipped } from './decide-dispute';
-import { postReview, replyToReview } from './decide-review';
+import { postReview, rateBuyer, replyToReview } from './decide-review';
 import { fireDeadline } from './fire-deadline';
 import { recordAppealDecided, recordAppealFiled, recordProtectionEndAcknowledged } from './decide-protection-end';
 import { iso, plusDays } from './time';
@@ -109,6 +109,7 @@ export const decide = (command: OrderCommand, state: OrderState): OrderEvent[] =
     case 'RecordAppealDecided': return recordAppealDecided(command, state);
     case 'PostReview': return postReview(command, state);
     case 'ReplyToReview': return replyToReview(command, state);
+    case 'RateBuyer': return rateBuyer(command, state);
     case 'FireDeadline': return fireDeadline(command, state);
     default: {
       const unknown: never = command;

@@ -37,6 +37,8 @@ export const OrderErrors = {
   REVIEW_ALREADY_POSTED: 'conflict',
   REVIEW_NOT_FOUND: 'not_found',
   REVIEW_ALREADY_REPLIED: 'conflict',
+  BUYER_ALREADY_RATED: 'conflict',
+  BUYER_RATING_WINDOW_CLOSED: 'conflict',
 } as const satisfies Record<string, DomainErrorKind>;
 
 export type OrderErrorCode = keyof typeof OrderErrors;

@@ -1,5 +1,6 @@
 // evolve: pure and total. An event that does not fit the current state (or an unknown type) leaves
 // the state as it is; evolve never throws.
+import { PolicySnapshotSchema, type PolicySnapshot } from '@bp/timers';
 import type {
   EventOf,
   ExistingOrder,
@@ -14,10 +15,27 @@ import type {
 const t = (iso: string): number => Date.parse(iso);
 const isInTransit = (s: OrderState): s is InTransitState => s.status === 'shipped' || s.status === 'delivered';
 
+/**
+ * O2: the snapshot read through the policy schema, so a key added to the policy after the order was
+ * placed (e.g. O11's buyerRatingWindow) takes its default instead of being undefined; a snapshot the
+ * schema refuses is kept as it was (evolve never throws).
+ */
+const readSnapshot = (policy: PolicySnapshot): PolicySnapshot => {
+  const parsed = PolicySnapshotSchema.safeParse(policy);
+  return parsed.success ? parsed.data : policy;
+};
+
 const placed = (s: OrderState, e: EventOf<'OrderPlaced'>): OrderState =>
   s.status !== 'initial'
     ? s
-    : { status: 'placed', order: { ...e.data, shippingAddress: null }, mismatchedPayments: [], refunds: { ids: [], amount: 0 } };
+    : {
+        status: 'placed',
+        order: { ...e.data, policy: readSnapshot(e.data.policy), shippingAddress: null },
+        mismatchedPayments: [],
+        refunds: { ids: [], amount: 0 },
+        review: null,
+        reviewWindowClosedAt: null,
+      };
 
 const paid = (s: OrderState, { data }: EventOf<'OrderPaid'>): OrderState =>
   s.status !== 'placed'
@@ -31,7 +49,9 @@ const fulfilmentOf = (s: ExistingOrder): Fulfilment | null =>
       ? s.fulfilment
       : null;
 
-const base = (s: ExistingOrder) => ({ order: s.order, mismatchedPayments: s.mismatchedPayments, refunds: s.refunds });
+const base = (s: ExistingOrder) => ({
+  order: s.order, mismatchedPayments: s.mismatchedPayments, refunds: s.refunds, review: s.review, reviewWindowClosedAt: s.reviewWindowClosedAt,
+});
 
 const closedWith = (s: OrderState, closure: Extract<OrderState, { status: 'closed' }>['closure']): OrderState => {
   if (s.status === 'initial' || s.status === 'closed' || s.status === 'completed') return s;
@@ -90,7 +110,7 @@ const completed = (s: OrderState, { data }: EventOf<'OrderCompleted'>): OrderSta
   if (!isInTransit(s)) return s;
   const completion = { reason: data.reason, completedAt: data.completedAt, disputeId: data.disputeId ?? null };
   const protection = { ...s.protection, suspension: null };
-  return { ...s, status: 'completed', protection, completion, review: null, reviewWindowClosedAt: null };
+  return { ...s, status: 'completed', protection, completion };
 };
 
 const refunded = (s: OrderState, { data }: EventOf<'RefundRecorded'>): OrderState =>
@@ -98,15 +118,21 @@ const refunded = (s: OrderState, { data }: EventOf<'RefundRecorded'>): OrderStat
     ? s
     : { ...s, refunds: { ids: [...s.refunds.ids, data.refundId], amount: s.refunds.amount + data.amount.amount } };
 
-const reviewEvent = (s: OrderState, e: EventOf<'ReviewPosted' | 'ReviewReplied' | 'ReviewPublished'>): OrderState => {
-  if (s.status !== 'completed') return s;
+/** O11: a review is posted once the goods are received (delivered or completed); what follows it fits any status. */
+const reviewEvent = (s: OrderState, e: EventOf<'ReviewPosted' | 'ReviewReplied' | 'ReviewPublished' | 'BuyerRated'>): OrderState => {
+  if (s.status === 'initial') return s;
   if (e.type === 'ReviewPosted') {
     const { rating, text, postedAt, publishDueAt } = e.data;
-    return s.review ? s : { ...s, review: { rating, text, postedAt, publishDueAt, reply: null, publishedAt: null } };
+    const received = s.status === 'delivered' || s.status === 'completed';
+    return s.review || !received ? s : { ...s, review: { rating, text, postedAt, publishDueAt, reply: null, buyerRating: null, publishedAt: null } };
   }
   if (!s.review) return s;
-  if (e.type === 'ReviewReplied') return { ...s, review: { ...s.review, reply: { text: e.data.text, repliedAt: e.data.repliedAt } } };
-  return s.review.publishedAt ? s : { ...s, review: { ...s.review, publishedAt: e.data.publishedAt } };
+  switch (e.type) {
+    case 'ReviewReplied': return { ...s, review: { ...s.review, reply: { text: e.data.text, repliedAt: e.data.repliedAt } } };
+    case 'BuyerRated':
+      return s.review.buyerRating ? s : { ...s, review: { ...s.review, buyerRating: { rating: e.data.rating, text: e.data.text, ratedAt: e.data.ratedAt } } };
+    case 'ReviewPublished': return s.review.publishedAt ? s : { ...s, review: { ...s.review, publishedAt: e.data.publishedAt } };
+  }
 };
 
 export const evolve = (s: OrderState, e: OrderEvent): OrderState => {
@@ -141,9 +167,10 @@ export const evolve = (s: OrderState, e: OrderEvent): OrderState => {
     case 'RefundRecorded': return refunded(s, e);
     case 'ReviewPosted':
     case 'ReviewReplied':
-    case 'ReviewPublished': return reviewEvent(s, e);
+    case 'ReviewPublished':
+    case 'BuyerRated': return reviewEvent(s, e);
     case 'ReviewWindowClosed':
-      return s.status !== 'completed' || s.review || s.reviewWindowClosedAt ? s : { ...s, reviewWindowClosedAt: e.data.closedAt };
+      return s.status === 'initial' || s.review || s.reviewWindowClosedAt ? s : { ...s, reviewWindowClosedAt: e.data.closedAt };
     default: return s;
   }
 };

@@ -22,7 +22,7 @@ const expire = (kind: DeadlineKind, s: ExistingOrder, now: string): OrderEvent[]
     }
     case 'review_window': return [{ type: 'ReviewWindowClosed', data: { orderId: s.order.orderId, closedAt: now } }]; // O11: no review came
     case 'review_publication': { // O11
-      if (s.status !== 'completed' || !s.review) return [];
+      if (!s.review) return [];
       return [{ type: 'ReviewPublished', data: { orderId: s.order.orderId, rating: s.review.rating, publishedAt: now } }];
     }
   }

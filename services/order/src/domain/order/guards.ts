@@ -12,6 +12,13 @@ export const isInTransit = (s: OrderState): s is InTransitState => s.status === 
 export const isDisputeOpen = (s: OrderState): boolean => isInTransit(s) && s.protection.suspension !== null;
 export const pendingExtension = (s: OrderState): Extension | undefined =>
   isInTransit(s) ? s.extensions.find((x) => x.outcome === 'pending') : undefined;
+/**
+ * O11 [002]: when the buyer received the goods: delivery reported or receipt confirmed, whichever came
+ * first (a delivery report after completion changes nothing, so deliveredAt is never later); from
+ * completion when there was no report (auto-confirmed or settled). null before either.
+ */
+export const receivedAt = (s: OrderState): string | null =>
+  s.status === 'delivered' ? s.deliveredAt : s.status === 'completed' ? (s.deliveredAt ?? s.completion.completedAt) : null;
 export const approvedExtensions = (s: OrderState): number =>
   isInTransit(s) || s.status === 'completed' ? s.extensions.filter((x) => x.outcome === 'approved').length : 0;
 
@@ -37,19 +44,28 @@ export const guards: Record<GuardName, Guard> = {
   // O7, S3: protection runs: no dispute open and no protection-end round waiting for its answer.
   protection_running: (s) => (isDisputeOpen(s) ? 'DISPUTE_OPEN' : isInTransit(s) && s.protection.ending ? 'PROTECTION_EXPIRED' : null),
   dispute_open: (s) => (isDisputeOpen(s) ? null : 'DISPUTE_OPEN'),
-  // O11: one review, within reviewWindow after completion.
+  // O11: one review, within reviewWindow after the goods were received (ORDER_NOT_COMPLETED before: the
+  // code a review before receipt always had).
   review_open: (s, now) => {
-    if (s.status !== 'completed') return 'ORDER_NOT_COMPLETED';
+    const since = receivedAt(s);
+    if (since === null) return 'ORDER_NOT_COMPLETED';
     if (s.review) return 'REVIEW_ALREADY_POSTED';
     if (s.reviewWindowClosedAt) return 'REVIEW_WINDOW_CLOSED';
-    const closesAt = ms(dueAt(s.completion.completedAt, 'order.reviewWindow', s.order));
+    const closesAt = ms(dueAt(since, 'order.reviewWindow', s.order));
     return now !== undefined && now >= closesAt ? 'REVIEW_WINDOW_CLOSED' : null;
   },
   review_awaiting_reply: (s) => {
-    if (s.status !== 'completed' || !s.review) return 'REVIEW_NOT_FOUND';
+    if (!s.review) return 'REVIEW_NOT_FOUND';
     return s.review.reply ? 'REVIEW_ALREADY_REPLIED' : null;
   },
-  review_unpublished: (s) => (s.status === 'completed' && s.review && !s.review.publishedAt ? null : 'REVIEW_NOT_FOUND'),
+  // O11: the seller rates the buyer back once, within buyerRatingWindow after the review was written.
+  buyer_ratable: (s, now) => {
+    if (!s.review) return 'REVIEW_NOT_FOUND';
+    if (s.review.buyerRating) return 'BUYER_ALREADY_RATED';
+    const closesAt = ms(dueAt(s.review.postedAt, 'order.buyerRatingWindow', s.order));
+    return now !== undefined && now >= closesAt ? 'BUYER_RATING_WINDOW_CLOSED' : null;
+  },
+  review_unpublished: (s) => (s.review && !s.review.publishedAt ? null : 'REVIEW_NOT_FOUND'),
 };
 
 const RANK: Record<From, number> = { initial: 0, placed: 1, paid: 2, shipped: 3, delivered: 3, completed: 4, closed: 4 };

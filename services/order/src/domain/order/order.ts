@@ -1,5 +1,6 @@
 // The order aggregate: events (a union on `type`), state (a union on `status`) and evolve.
 import type {
+  BuyerRatedData,
   Money,
   OrderCancelledData,
   OrderClosedData,
@@ -55,6 +56,7 @@ export type OrderEvent =
   | Ev<'ReviewPosted', ReviewPostedData>
   | Ev<'ReviewReplied', ReviewRepliedData>
   | Ev<'ReviewPublished', ReviewPublishedData>
+  | Ev<'BuyerRated', BuyerRatedData>
   | Ev<'ReviewWindowClosed', ReviewWindowClosedData>;
 
 export type OrderEventType = OrderEvent['type'];
@@ -126,12 +128,14 @@ export interface Extension {
   outcome: ExtensionOutcome;
 }
 
+/** O11: the buyer's review, the seller's reply and reciprocal rating of the buyer, and publication. */
 export interface Review {
   rating: number;
   text: string;
   postedAt: string;
   publishDueAt: string;
   reply: { text: string; repliedAt: string } | null;
+  buyerRating: { rating: number; text: string; ratedAt: string } | null;
   publishedAt: string | null;
 }
 
@@ -140,6 +144,13 @@ interface Base {
   /** Payment ids already recorded as mismatched (dedupe). */
   mismatchedPayments: string[];
   refunds: { ids: string[]; amount: number };
+  /**
+   * O11: a review may come once the goods are received (delivered or completed) and outlives a later
+   * closure (published a month after it was written), so it is kept whatever the status.
+   */
+  review: Review | null;
+  /** O11: set when the review window ran out with no review (no review can follow). */
+  reviewWindowClosedAt: string | null;
 }
 
 export interface Fulfilment {
@@ -158,9 +169,6 @@ export type CompletedState = Base &
   Fulfilment & {
     status: 'completed';
     completion: { reason: OrderCompletedData['reason']; completedAt: string; disputeId: string | null };
-    review: Review | null;
-    /** O11: set when the review window ran out with no review (no review can follow). */
-    reviewWindowClosedAt: string | null;
   };
 export type ClosedState = Base & {
   status: 'closed';

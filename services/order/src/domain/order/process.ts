@@ -18,13 +18,16 @@ export type GuardName =
   | 'no_dispute' // O9
   | 'protection_running' // O7, S3: no dispute open, no protection-end round pending
   | 'dispute_open' // O9
-  | 'review_open' // O11: within the review window, none yet
+  | 'review_open' // O11: goods received, within the review window, none yet
   | 'review_awaiting_reply' // O11
+  | 'buyer_ratable' // O11: a review, the buyer not rated back yet, within the reciprocal rating window
   | 'review_unpublished'; // O11
 
 /** The moment a deadline counts from (a state field) and the period added (policy snapshot or order). */
-export type Since = 'placedAt' | 'paidAt' | 'protectionEndsAt' | 'extensionRequestedAt' | 'completedAt' | 'reviewPostedAt';
-export type Period = 'order.paymentWindow' | 'handlingDays' | 'order.extensionResponseWindow' | 'order.reviewWindow' | 'order.reviewPublishAfter';
+export type Since = 'placedAt' | 'paidAt' | 'protectionEndsAt' | 'extensionRequestedAt' | 'receivedAt' | 'reviewPostedAt';
+export type Period =
+  | 'order.paymentWindow' | 'handlingDays' | 'order.extensionResponseWindow'
+  | 'order.reviewWindow' | 'order.reviewPublishAfter' | 'order.buyerRatingWindow';
 
 export type DeadlineKind = 'payment' | 'shipment' | 'protection_end' | 'extension_response' | 'review_window' | 'review_publication';
 export interface DeadlineSpec {
@@ -51,6 +54,10 @@ export interface Transition {
 
 const inTransit = ['shipped', 'delivered'] as const;
 const system = ['system'] as const;
+/** O11: the goods were received (delivery reported or completed); a review may follow. */
+const received = ['delivered', 'completed'] as const;
+/** O11: where a review may be (a closure after it keeps it). */
+const reviewed = ['delivered', 'completed', 'closed'] as const;
 
 export const transitions: readonly Transition[] = [
   { name: 'place', command: 'PlaceOrder', from: ['initial'], to: 'placed', actor: ['buyer'], rule: 'O2' },
@@ -85,11 +92,14 @@ export const transitions: readonly Transition[] = [
   { name: 'settle_release', command: 'RecordDisputeSettled', from: inTransit, to: 'completed', actor: system, guard: 'dispute_open', rule: 'E3' },
   { name: 'settle_refund', command: 'RecordDisputeSettled', from: inTransit, to: 'closed', actor: system, guard: 'dispute_open', rule: 'E3' },
   { name: 'refund_in_full', command: 'RecordRefundCompleted', from: ['paid', ...inTransit], to: 'closed', actor: system, rule: 'E3' },
-  { name: 'post_review', command: 'PostReview', from: ['completed'], to: 'same', actor: ['buyer'], guard: 'review_open', rule: 'O11' },
-  { name: 'close_review_window', command: 'FireDeadline', from: ['completed'], to: 'same', actor: system, guard: 'review_open', rule: 'O11',
-    deadline: { kind: 'review_window', since: 'completedAt', period: 'order.reviewWindow', actor: 'buyer', onExpiry: 'review_window_closed' } },
-  { name: 'reply_review', command: 'ReplyToReview', from: ['completed'], to: 'same', actor: ['seller'], guard: 'review_awaiting_reply', rule: 'O11' },
-  { name: 'publish_review', command: 'FireDeadline', from: ['completed'], to: 'same', actor: system, guard: 'review_unpublished', rule: 'O11',
+  // O11 [002]: the review window counts from receipt (delivery reported or receipt confirmed, whichever
+  // first); a review outlives a later closure: the seller may still reply or rate, and it is published.
+  { name: 'post_review', command: 'PostReview', from: received, to: 'same', actor: ['buyer'], guard: 'review_open', rule: 'O11' },
+  { name: 'close_review_window', command: 'FireDeadline', from: received, to: 'same', actor: system, guard: 'review_open', rule: 'O11',
+    deadline: { kind: 'review_window', since: 'receivedAt', period: 'order.reviewWindow', actor: 'buyer', onExpiry: 'review_window_closed' } },
+  { name: 'reply_review', command: 'ReplyToReview', from: reviewed, to: 'same', actor: ['seller'], guard: 'review_awaiting_reply', rule: 'O11' },
+  { name: 'rate_buyer', command: 'RateBuyer', from: reviewed, to: 'same', actor: ['seller'], guard: 'buyer_ratable', rule: 'O11' },
+  { name: 'publish_review', command: 'FireDeadline', from: reviewed, to: 'same', actor: system, guard: 'review_unpublished', rule: 'O11',
     deadline: { kind: 'review_publication', since: 'reviewPostedAt', period: 'order.reviewPublishAfter', actor: 'system', onExpiry: 'review_published' } },
 ];
 
@@ -109,6 +119,7 @@ export const periodMs = (period: Period, order: Pick<OrderInfo, 'policy' | 'hand
     case 'order.extensionResponseWindow': return durationMs(order.policy.order.extensionResponseWindow);
     case 'order.reviewWindow': return durationMs(order.policy.order.reviewWindow);
     case 'order.reviewPublishAfter': return durationMs(order.policy.order.reviewPublishAfter);
+    case 'order.buyerRatingWindow': return durationMs(order.policy.order.buyerRatingWindow);
   }
 };
 

@@ -110,7 +110,7 @@ export const orderView = (s: ExistingOrder, caller: Caller, now: string): OrderV
     protectionDays: order.protectionDays, handlingDays: order.handlingDays,
     ...protectionView(s),
     extensions: f?.extensions ?? [],
-    review: s.status === 'completed' ? s.review : null,
+    review: s.review,
     completedAt: s.status === 'completed' ? s.completion.completedAt : null,
     closedAt: s.status === 'closed' ? s.closure.closedAt : null,
     deadlines: deadlines(s),
