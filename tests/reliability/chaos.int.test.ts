@@ -12,7 +12,7 @@
 // so that the runner's per-delivery reports (onOutcome) can be observed.
 import { createHash } from 'node:crypto';
 import { DisputeOpened, DisputeWithdrawn, type EventDefinition, type EventEnvelope, PaymentCaptured, publicRegistry, RefundCompleted, systemActor } from '@bp/contracts';
-import { createConsumerRunner, type ConsumerRunner, type OutcomeReport, toKafkaMessage } from '@bp/messaging';
+import { createConsumerRunner, type ConsumerRunner, kafkajsClient, type OutcomeReport, toKafkaMessage } from '@bp/messaging';
 import { orderService } from '@bp/order-service';
 import { consumerLag, type ServiceModule } from '@bp/runtime';
 import { startServiceForTest, testDatabase, testKafka, type ServiceUnderTest, type TestDatabase, type TestKafka } from '@bp/testing';
@@ -95,7 +95,7 @@ const startRun = async (chaos: boolean): Promise<Run> => {
   if (chaos) {
     const ctx = sut.service.ctx;
     runner = createConsumerRunner({
-      kafka: client,
+      kafka: kafkajsClient(client),
       groupId,
       topics,
       registry: publicRegistry(),

@@ -21,7 +21,7 @@ import {
   PaymentCaptured,
   systemActor,
 } from '@bp/contracts';
-import { createConsumerRunner, type OutcomeReport, toKafkaMessage } from '@bp/messaging';
+import { createConsumerRunner, kafkajsClient, type OutcomeReport, toKafkaMessage } from '@bp/messaging';
 import { orderService } from '@bp/order-service';
 import { consumerLag, type ServiceModule } from '@bp/runtime';
 import { startServiceForTest, testDatabase, testKafka, type ServiceUnderTest } from '@bp/testing';
@@ -100,7 +100,7 @@ const runScenario = async (name: string, versionOf: (i: number) => 1 | 2): Promi
     const groupId = `upcast-${db.schema}`;
     const topics = [...consumes!.topics];
     runner.current = createConsumerRunner({
-      kafka: client,
+      kafka: kafkajsClient(client),
       groupId,
       topics,
       registry: consumerRegistry(),

@@ -1,5 +1,5 @@
 import type { EventDefinition, EventEnvelope, EventRegistry } from '@bp/contracts';
-import type { IHeaders, KafkaMessage, Message } from 'kafkajs';
+import type { MessageHeaders, OutgoingMessage, WireMessage } from './port';
 
 /**
  * CloudEvents 1.0, Kafka protocol binding, binary mode (API.md "Kafka topics"): the value is the
@@ -44,10 +44,10 @@ export interface IncomingEvent<T = unknown> {
 }
 
 /** Kafka topic, key and message of a public event. The envelope's data must be at `def.version`. */
-export const toKafkaMessage = (event: EventEnvelope, def: EventDefinition, service: string): { topic: string; message: Message } => {
+export const toKafkaMessage = (event: EventEnvelope, def: EventDefinition, service: string): { topic: string; message: OutgoingMessage } => {
   if (!def.topic || !def.ceType || !def.key) throw new Error(`${def.type} is not a public event (no topic, ceType or key)`);
   const key = def.key(event.data);
-  const headers: IHeaders = {
+  const headers: MessageHeaders = {
     [CeHeaders.specversion]: CE_SPECVERSION,
     [CeHeaders.id]: event.id,
     [CeHeaders.type]: def.ceType,
@@ -76,7 +76,7 @@ export type ParsedMessage =
   /** A ce_type this registry does not know: somebody else's event on a shared topic. */
   | { kind: 'unknown'; ceType: string };
 
-const headerText = (headers: IHeaders | undefined, name: string): string | undefined => {
+const headerText = (headers: MessageHeaders | undefined, name: string): string | undefined => {
   const v = headers?.[name];
   const first = Array.isArray(v) ? v[0] : v;
   return first === undefined ? undefined : first.toString('utf8');
@@ -92,7 +92,7 @@ export const parseKafkaMessage = (
   registry: EventRegistry,
   topic: string,
   partition: number,
-  message: Pick<KafkaMessage, 'key' | 'value' | 'headers' | 'offset'>,
+  message: Pick<WireMessage, 'key' | 'value' | 'headers' | 'offset'>,
 ): ParsedMessage => {
   const h = (name: string) => headerText(message.headers, name);
   const ceType = h(CeHeaders.type);

@@ -1,12 +1,12 @@
 import { type EventDefinition, type EventRegistry, deadLetterTopic as defaultDeadLetterTopic } from '@bp/contracts';
 import { recordInbox } from '@bp/eventstore';
-import { type Consumer, type ConsumerConfig, type EachBatchPayload, type Kafka, type KafkaMessage, Partitioners, type Producer } from 'kafkajs';
 import type { Pool, PoolClient } from 'pg';
 import type { z } from 'zod';
 import { type ConsumerChaos, createInterleaver } from './chaos';
 import { type IncomingEvent, parseKafkaMessage } from './cloudevents';
 import { deadLetterMessage, describeError } from './dead-letter';
 import type { MessagingLogger } from './logger';
+import type { BatchContext, ConsumerTuning, KafkaClient, MessageConsumer, MessageProducer, WireMessage } from './port';
 import { ensureTopics } from './topics';
 import { type RetryPolicy, backoffDelay, isRetryable, resolveRetryPolicy } from './retry';
 
@@ -33,7 +33,7 @@ export interface OutcomeReport {
 }
 
 export interface ConsumerRunnerOptions {
-  kafka: Kafka;
+  kafka: KafkaClient;
   groupId: string;
   topics: string[];
   /** Decodes (upcast + validate) what is consumed; ce_types it lacks are skipped. */
@@ -54,8 +54,8 @@ export interface ConsumerRunnerOptions {
    * interleaves partitions' batches in a seeded random order (see chaos.ts).
    */
   chaos?: ConsumerChaos;
-  /** kafkajs consumer tuning (tests shorten sessionTimeout, heartbeatInterval, maxWaitTimeInMs). */
-  consumer?: Partial<Omit<ConsumerConfig, 'groupId'>>;
+  /** Group timings (tests shorten sessionTimeout, heartbeatInterval, maxWaitTimeInMs). */
+  consumer?: ConsumerTuning;
   /** Commit resolved offsets at least this often inside a long batch (default 1000 ms). */
   autoCommitIntervalMs?: number;
   /** Observability hook (metrics, tests): called once per processed delivery. */
@@ -100,8 +100,8 @@ export const createConsumerRunner = (o: ConsumerRunnerOptions): ConsumerRunner =
   const policy = resolveRetryPolicy(o.retry);
   const dlt = o.deadLetterTopic ?? defaultDeadLetterTopic(o.groupId);
   const { logger } = o;
-  let consumer: Consumer | undefined;
-  let producer: Producer | undefined;
+  let consumer: MessageConsumer | undefined;
+  let producer: MessageProducer | undefined;
   let arrivals = 0;
   // Shuffle needs several partitions' batches in flight at once, hence the concurrency; the
   // interleaver then lets one message at a time through, picked at random (seeded).
@@ -137,13 +137,13 @@ export const createConsumerRunner = (o: ConsumerRunnerOptions): ConsumerRunner =
     }
   };
 
-  const sendDeadLetter = async (topic: string, partition: number, message: KafkaMessage, error: unknown, attempts: number) => {
-    // A failed send throws out of eachBatch: kafkajs backs off and refetches from this unresolved
+  const sendDeadLetter = async (topic: string, partition: number, message: WireMessage, error: unknown, attempts: number) => {
+    // A failed send throws out of eachBatch: the client backs off and refetches from this unresolved
     // offset. Stalling while the DLT is unwritable is right: the alternative is losing the message.
     await producer!.send({ topic: dlt, acks: -1, messages: [deadLetterMessage({ topic, partition, message, error, attempts })] });
   };
 
-  const waitWithHeartbeat = async (ms: number, p: Pick<EachBatchPayload, 'heartbeat' | 'isRunning' | 'isStale'>): Promise<boolean> => {
+  const waitWithHeartbeat = async (ms: number, p: Pick<BatchContext, 'heartbeat' | 'isRunning' | 'isStale'>): Promise<boolean> => {
     const deadline = Date.now() + ms;
     for (;;) {
       if (!p.isRunning() || p.isStale()) return false;
@@ -154,7 +154,7 @@ export const createConsumerRunner = (o: ConsumerRunnerOptions): ConsumerRunner =
     }
   };
 
-  const processOne = async (topic: string, partition: number, message: KafkaMessage, p: EachBatchPayload, batch: number): Promise<void | typeof ABANDONED> => {
+  const processOne = async (topic: string, partition: number, message: WireMessage, p: BatchContext, batch: number): Promise<void | typeof ABANDONED> => {
     const base = { topic, partition, offset: message.offset, batch };
     let parsed;
     try {
@@ -173,7 +173,7 @@ export const createConsumerRunner = (o: ConsumerRunnerOptions): ConsumerRunner =
         const fresh = await apply(event, handler);
         return report({ ...base, outcome: fresh ? 'handled' : 'duplicate', eventId: event.id, type: event.type, attempts: attempt });
       } catch (e) {
-        if (e instanceof DatabaseUnavailableError) throw e; // kafkajs retries the partition later
+        if (e instanceof DatabaseUnavailableError) throw e; // the client re-delivers the batch later
         if (!isRetryable(e) || attempt >= policy.attempts) {
           await sendDeadLetter(topic, partition, message, e, attempt);
           return report({ ...base, outcome: 'dead-lettered', eventId: event.id, type: event.type, attempts: attempt, error: describeError(e) });
@@ -185,7 +185,7 @@ export const createConsumerRunner = (o: ConsumerRunnerOptions): ConsumerRunner =
     }
   };
 
-  const eachBatch = async (p: EachBatchPayload): Promise<void> => {
+  const eachBatch = async (p: BatchContext): Promise<void> => {
     const { batch } = p;
     const seq = ++arrivals;
     const deliveries = o.chaos?.duplicate ? 2 : 1;
@@ -209,8 +209,8 @@ export const createConsumerRunner = (o: ConsumerRunnerOptions): ConsumerRunner =
   return {
     start: async () => {
       if (consumer) return;
-      const c = o.kafka.consumer({ allowAutoTopicCreation: true, ...o.consumer, groupId: o.groupId });
-      const pr = o.kafka.producer({ allowAutoTopicCreation: true, createPartitioner: Partitioners.DefaultPartitioner });
+      const c = o.kafka.consumer(o.groupId, { allowAutoTopicCreation: true, ...o.consumer });
+      const pr = o.kafka.producer({ allowAutoTopicCreation: true });
       consumer = c;
       producer = pr;
       await ensureTopics(o.kafka, [...o.topics, dlt], logger);

@@ -1,4 +1,4 @@
-import type { IHeaders, KafkaMessage, Message } from 'kafkajs';
+import type { MessageHeaders, OutgoingMessage, WireMessage } from './port';
 
 /** Headers a dead letter carries on top of the original ones: why, and where it came from. */
 export const DltHeaders = {
@@ -20,7 +20,7 @@ export const describeError = (e: unknown): string => {
 export interface DeadLetterInput {
   topic: string;
   partition: number;
-  message: Pick<KafkaMessage, 'key' | 'value' | 'headers' | 'offset'>;
+  message: Pick<WireMessage, 'key' | 'value' | 'headers' | 'offset'>;
   error: unknown;
   /** Processing attempts made (0 when the message could not even be parsed). */
   attempts: number;
@@ -30,8 +30,8 @@ export interface DeadLetterInput {
  * The original key, value and headers, unchanged (an operator can replay it as is), plus the
  * dlt_* headers. Same key: the DLT keeps the per-order order of the dead letters too.
  */
-export const deadLetterMessage = ({ topic, partition, message, error, attempts }: DeadLetterInput): Message => {
-  const headers: IHeaders = { ...(message.headers ?? {}) };
+export const deadLetterMessage = ({ topic, partition, message, error, attempts }: DeadLetterInput): OutgoingMessage => {
+  const headers: MessageHeaders = { ...(message.headers ?? {}) };
   for (const name of Object.values(DltHeaders)) delete headers[name];
   headers[DltHeaders.error] = describeError(error);
   headers[DltHeaders.originalTopic] = topic;
@@ -42,5 +42,5 @@ export const deadLetterMessage = ({ topic, partition, message, error, attempts }
 };
 
 /** A dead letter's headers as they were before it died (every dlt_* one dropped): what a redrive sends. */
-export const originalHeaders = (headers: IHeaders = {}): IHeaders =>
+export const originalHeaders = (headers: MessageHeaders = {}): MessageHeaders =>
   Object.fromEntries(Object.entries(headers).filter(([name, v]) => !name.startsWith('dlt_') && v !== undefined));

@@ -1,17 +1,17 @@
 import type { EventDefinition, EventRegistry } from '@bp/contracts';
 import { type EventStore, type LogPosition, type StoredEvent, comparePositions, loadCheckpoint, saveCheckpoint } from '@bp/eventstore';
-import { type Kafka, type Message, Partitioners, type Producer } from 'kafkajs';
 import type { PoolClient } from 'pg';
 import { toKafkaMessage } from './cloudevents';
 import type { MessagingLogger } from './logger';
+import type { KafkaClient, MessageProducer, OutgoingMessage } from './port';
 
 export interface RelayOptions {
   store: EventStore;
   /** The PUBLIC events: a logged type is published iff it is registered here with a topic. */
   registry: EventRegistry;
   /** Either a Kafka client (the relay makes its producer) or a producer factory. */
-  kafka?: Kafka;
-  producer?: () => Producer;
+  kafka?: KafkaClient;
+  producer?: () => MessageProducer;
   /** `ce_source` = /services/<service>. */
   service: string;
   /** Checkpoint row name (default `relay`): one relay per name per schema publishes at a time. */
@@ -86,15 +86,13 @@ export const createRelay = (o: RelayOptions): Relay => {
   const publicDefs = new Map<string, EventDefinition>(o.registry.all().filter((d) => d.topic).map((d) => [d.type, d]));
   const publicTypes = [...publicDefs.keys()];
 
-  let producer: Producer | undefined;
-  let connecting: Promise<Producer> | undefined;
-  const connected = (): Promise<Producer> =>
+  let producer: MessageProducer | undefined;
+  let connecting: Promise<MessageProducer> | undefined;
+  const connected = (): Promise<MessageProducer> =>
     (connecting ??= (async () => {
       // acks=-1 on every send; one request in flight keeps retried sends in order. Not idempotent:
       // kafkajs marks it experimental and duplicates are absorbed by the consumers' inbox anyway.
-      const p =
-        o.producer?.() ??
-        o.kafka!.producer({ allowAutoTopicCreation: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+      const p = o.producer?.() ?? o.kafka!.producer({ allowAutoTopicCreation: true, maxInFlightRequests: 1 });
       try {
         await p.connect();
       } catch (e) {
@@ -110,7 +108,7 @@ export const createRelay = (o: RelayOptions): Relay => {
     store.registry?.has(e.type) ? e : { ...e, data: o.registry.decode(e.type, e.schemaVersion, e.data) };
 
   const toTopicMessages = (events: StoredEvent[]) => {
-    const byTopic = new Map<string, Message[]>();
+    const byTopic = new Map<string, OutgoingMessage[]>();
     for (const e of events) {
       const def = publicDefs.get(e.type);
       if (!def) continue; // readAll filtered already; kept for a store that ignores `types`

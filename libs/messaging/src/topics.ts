@@ -1,5 +1,5 @@
-import type { Admin, Kafka } from 'kafkajs';
 import type { MessagingLogger } from './logger';
+import type { KafkaClient, MessageAdmin } from './port';
 
 /** Kafka error types that mean "you may not create topics here": an operator provisions them. */
 const NOT_ALLOWED = new Set(['TOPIC_AUTHORIZATION_FAILED', 'CLUSTER_AUTHORIZATION_FAILED', 'POLICY_VIOLATION']);
@@ -12,7 +12,7 @@ const NOT_ALLOWED = new Set(['TOPIC_AUTHORIZATION_FAILED', 'CLUSTER_AUTHORIZATIO
  * cluster with auto-creation off never creates it. Where an operator forbids creating topics, the
  * refusal is logged and the topics are assumed provisioned.
  */
-export const ensureTopics = async (kafka: Kafka, topics: string[], logger?: MessagingLogger): Promise<void> => {
+export const ensureTopics = async (kafka: KafkaClient, topics: string[], logger?: MessagingLogger): Promise<void> => {
   if (!topics.length) return;
   const admin = kafka.admin();
   await admin.connect();
@@ -39,7 +39,7 @@ export const ensureTopics = async (kafka: Kafka, topics: string[], logger?: Mess
 };
 
 /** Until every partition of `topics` has a leader (bounded: a cluster that cannot elect one is an error). */
-const leadersElected = async (admin: Admin, topics: string[], timeoutMs = 60_000): Promise<void> => {
+const leadersElected = async (admin: MessageAdmin, topics: string[], timeoutMs = 60_000): Promise<void> => {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const ready = await admin.fetchTopicMetadata({ topics }).then(

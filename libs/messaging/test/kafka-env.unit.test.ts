@@ -1,5 +1,6 @@
-import { kafkaFromEnv, kafkaLogCreator, kafkaLogLevelFor } from '@bp/messaging';
+import { kafkaFromEnv } from '@bp/messaging';
 import { logLevel } from 'kafkajs';
+import { kafkaLogCreator, kafkaLogLevelFor } from '../src/kafkajs/logger';
 
 const recorder = (level?: string) => {
   const lines: [string, object, string | undefined][] = [];

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type EventStore, START } from '@bp/eventstore';
-import { createRelay, notifyRelay, type Relay, type RelayOptions } from '@bp/messaging';
+import { createRelay, type MessageProducer, notifyRelay, type OutgoingMessage, type Relay, type RelayOptions } from '@bp/messaging';
 import { testDatabase, type TestDatabase } from '@bp/testing';
-import type { Message, Producer, ProducerBatch } from 'kafkajs';
 import { meta, migratedStore, silentLogger, testEvents, until } from './support/fixtures';
 
 /**
@@ -11,17 +10,19 @@ import { meta, migratedStore, silentLogger, testEvents, until } from './support/
  * covered by relay-consumer*.int.test.ts.)
  */
 const recordingProducer = () => {
-  const batches: { topic: string; messages: Message[] }[][] = [];
+  const batches: { topic: string; messages: OutgoingMessage[] }[][] = [];
   let connected = 0;
-  const producer = {
+  const producer: MessageProducer = {
     connect: async () => void connected++,
     disconnect: async () => void connected--,
-    sendBatch: async (b: ProducerBatch) => {
-      batches.push((b.topicMessages ?? []).map((t) => ({ topic: t.topic, messages: [...t.messages] })));
+    sendBatch: async (b) => {
+      batches.push(b.topicMessages.map((t) => ({ topic: t.topic, messages: [...t.messages] })));
       if (b.acks !== -1) throw new Error('relay must send with acks=-1');
-      return [];
     },
-  } as unknown as Producer;
+    send: async () => {
+      throw new Error('the relay sends batches only');
+    },
+  };
   const sent = () => batches.flat().flatMap((t) => t.messages.map((m) => ({ topic: t.topic, key: String(m.key), id: String(m.headers?.ce_id), data: JSON.parse(String(m.value)) })));
   return { producer, batches, sent, connected: () => connected };
 };
@@ -31,7 +32,7 @@ describe('outbox relay (Postgres side)', () => {
   let store: EventStore;
   let ev: ReturnType<typeof testEvents>;
   const relays: Relay[] = [];
-  const relay = (producer: Producer, over: Partial<RelayOptions> = {}) => {
+  const relay = (producer: MessageProducer, over: Partial<RelayOptions> = {}) => {
     const r = createRelay({ store, registry: ev.registry, producer: () => producer, service: 'order', logger: silentLogger, batchSize: 2, ...over });
     relays.push(r);
     return r;

@@ -1,10 +1,10 @@
-import type { Admin } from 'kafkajs';
+import type { MessageAdmin } from '@bp/messaging';
 
 /**
  * Messages on `topics` that `groupId` has not committed yet. A group that never committed on a
  * partition counts from the partition's start (groups start from the beginning).
  */
-export const consumerLag = async (admin: Admin, groupId: string, topics: readonly string[]): Promise<number> => {
+export const consumerLag = async (admin: Pick<MessageAdmin, 'fetchOffsets' | 'fetchTopicOffsets'>, groupId: string, topics: readonly string[]): Promise<number> => {
   if (topics.length === 0) return 0;
   const committed = await admin.fetchOffsets({ groupId, topics: [...topics] });
   let lag = 0;

@@ -1,9 +1,8 @@
 import { buildAsyncApi, ConsumerGroups, EventRegistry, publicRegistry } from '@bp/contracts';
 import { createEventStore, loadCheckpoint } from '@bp/eventstore';
 import { createLogger, createServiceApp, createShutdown, migrateIdempotency, registerAsyncApi, type ServiceApp, type Shutdown } from '@bp/http';
-import { type ConsumerChaos, consumerChaosFromEnv, createConsumerRunner, createRelay, kafkaFromEnv } from '@bp/messaging';
+import { type ConsumerChaos, type ConsumerTuning, consumerChaosFromEnv, createConsumerRunner, createRelay, kafkaFromEnv, type MessageAdmin } from '@bp/messaging';
 import { createScheduler, defaultPolicy, migrateDeadlines, type Clock, type Policy, systemClock } from '@bp/timers';
-import type { Admin, ConsumerConfig } from 'kafkajs';
 import { Pool } from 'pg';
 import type pino from 'pino';
 import { authFromConfig } from './auth-from-config';
@@ -20,8 +19,8 @@ export interface StartOptions {
   policy?: Policy;
   /** Listen on config.port (default true); tests may use `app.inject` only. */
   listen?: boolean;
-  /** kafkajs consumer tuning (tests shorten session timeouts and fetch waits). */
-  consumer?: Partial<Omit<ConsumerConfig, 'groupId'>>;
+  /** Consumer group timings (tests shorten session timeouts and fetch waits). */
+  consumer?: ConsumerTuning;
   /** Reliability tests: duplicate and/or shuffle deliveries (default: CONSUMER_CHAOS in the config). */
   chaos?: ConsumerChaos;
   /** Scheduler and relay poll interval in ms (default 250 / 200). */
@@ -47,7 +46,7 @@ export interface RunningService {
 const settleOnce = async (
   ctx: ServiceContext,
   parts: {
-    groupId: string; clock: SharedClock | undefined; runDue: () => Promise<number>; drain: () => Promise<number>; admin: Admin; topics: readonly string[]; publicTypes: string[];
+    groupId: string; clock: SharedClock | undefined; runDue: () => Promise<number>; drain: () => Promise<number>; admin: MessageAdmin; topics: readonly string[]; publicTypes: string[];
     moduleSettle: (() => Promise<ModuleSettleReport>) | undefined;
   },
 ): Promise<SettleReport> => {

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { type EventDefinition, type EventEnvelope, publicRegistry, type Role, systemActor, Topics } from '@bp/contracts';
 import { signDevToken } from '@bp/http';
-import { type IncomingEvent, parseKafkaMessage, toKafkaMessage } from '@bp/messaging';
+import { type IncomingEvent, kafkaFromEnv, type MessageConsumer, type MessageProducer, parseKafkaMessage, toKafkaMessage } from '@bp/messaging';
 import { loadConfig, type RunningService, type ServiceModule, settleAll, startService } from '@bp/runtime';
 import { durationMs, type Policy } from '@bp/timers';
-import { Kafka, logLevel, Partitioners, type Consumer, type Producer } from 'kafkajs';
 import pino from 'pino';
 import type { TestDatabase } from './postgres';
 import type { TestKafka } from './kafka';
@@ -63,21 +62,23 @@ export const startServiceForTest = async (
     ...(o.policy ? { policy: o.policy } : {}),
   });
 
-  const kafka = new Kafka({ clientId: `harness-${suffix}`, brokers: o.kafka.brokers, logLevel: logLevel.NOTHING });
-  const producer: Producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+  const kafka = kafkaFromEnv({ clientId: `harness-${suffix}`, logger: pino({ level: 'silent' }), env: { KAFKA_BROKERS: o.kafka.brokers.join(',') } });
+  const producer: MessageProducer = kafka.producer();
   await producer.connect();
   const registry = publicRegistry();
   const seen: IncomingEvent[] = [];
-  const observer: Consumer = kafka.consumer({ groupId: `observer-${suffix}`, sessionTimeout: 6000, heartbeatInterval: 500, maxWaitTimeInMs: 100 });
+  const observer: MessageConsumer = kafka.consumer(`observer-${suffix}`, { sessionTimeout: 6000, heartbeatInterval: 500, maxWaitTimeInMs: 100 });
   await observer.connect();
   await observer.subscribe({ topics: Object.values(Topics), fromBeginning: true });
   await observer.run({
-    eachMessage: async ({ topic, partition, message }) => {
-      try {
-        const parsed = parseKafkaMessage(registry, topic, partition, message);
-        if (parsed.kind === 'event') seen.push(parsed.event);
-      } catch {
-        // a malformed message is the test's own doing (poison tests); the observer skips it
+    eachBatch: async ({ batch: { topic, partition, messages } }) => {
+      for (const message of messages) {
+        try {
+          const parsed = parseKafkaMessage(registry, topic, partition, message);
+          if (parsed.kind === 'event') seen.push(parsed.event);
+        } catch {
+          // a malformed message is the test's own doing (poison tests); the observer skips it
+        }
       }
     },
   });

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ConsumerGroups, deadLetterTopic } from '@bp/contracts';
-import { CeHeaders, DltHeaders, kafkaFromEnv } from '@bp/messaging';
-import type { Admin, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
+import { CeHeaders, DltHeaders, type KafkaClient, kafkaFromEnv, type MessageAdmin, type MessageHeaders, type WireMessage } from '@bp/messaging';
 import type { OpsContext } from './context';
 
 const DLT_SUFFIX = deadLetterTopic('');
@@ -30,16 +29,16 @@ export interface DeadLetter {
   ceType: string | undefined;
   redriven: boolean;
   /** The record as it sits in the dead-letter topic (key, value, headers), for a redrive. */
-  message: KafkaMessage;
+  message: WireMessage;
 }
 
 interface DltRecord {
   topic: string;
   partition: number;
-  message: KafkaMessage;
+  message: WireMessage;
 }
 
-const header = (headers: IHeaders | undefined, name: string): string | undefined => {
+const header = (headers: MessageHeaders | undefined, name: string): string | undefined => {
   const v = headers?.[name];
   return (Array.isArray(v) ? v[0] : v)?.toString();
 };
@@ -48,7 +47,7 @@ const header = (headers: IHeaders | undefined, name: string): string | undefined
 export const dltPosition = (l: Pick<DeadLetter, 'partition' | 'offset'>): string => `${l.partition}:${l.offset}`;
 
 /** Every group's dead-letter topic on the broker (groups with another name than the services', e.g. suffixed ones, too), or the one group's. */
-const dltTopics = async (admin: Admin, group: string | undefined): Promise<string[]> => {
+const dltTopics = async (admin: MessageAdmin, group: string | undefined): Promise<string[]> => {
   // Listed, not asked for by name: a metadata request for a missing topic would auto-create it.
   const existing = (await admin.listTopics()).filter((t) => t.endsWith(DLT_SUFFIX)).sort();
   if (group === undefined) return existing;
@@ -65,7 +64,7 @@ const dltTopics = async (admin: Admin, group: string | undefined): Promise<strin
  * group (deleted after) reads from the earliest offset and never commits: the services' groups and
  * offsets are not touched.
  */
-const readToEnd = async (kafka: Kafka, admin: Admin, topics: string[]): Promise<DltRecord[]> => {
+const readToEnd = async (kafka: KafkaClient, admin: MessageAdmin, topics: string[]): Promise<DltRecord[]> => {
   const ends = new Map<string, bigint>();
   const nonEmpty = new Set<string>();
   for (const topic of topics)
@@ -76,7 +75,7 @@ const readToEnd = async (kafka: Kafka, admin: Admin, topics: string[]): Promise<
       }
   if (!ends.size) return [];
   const groupId = `ops-dead-letters-${randomUUID()}`;
-  const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100 });
+  const consumer = kafka.consumer(groupId, { maxWaitTimeInMs: 100 });
   const records: DltRecord[] = [];
   const pending = new Set(ends.keys());
   try {
@@ -84,7 +83,7 @@ const readToEnd = async (kafka: Kafka, admin: Admin, topics: string[]): Promise<
     await consumer.subscribe({ topics: [...nonEmpty], fromBeginning: true });
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`timed out reading ${[...pending].join(', ')}`)), READ_TIMEOUT_MS);
-      consumer.on(consumer.events.CRASH, (e) => reject(e.payload.error));
+      consumer.onCrash(reject);
       consumer
         .run({
           autoCommit: false,

@@ -1,5 +1,4 @@
 import { DltHeaders, kafkaFromEnv, originalHeaders } from '@bp/messaging';
-import { Partitioners } from 'kafkajs';
 import type { OpsContext } from './context';
 import { type DeadLetter, REDRIVEN_HEADER, deadLetters, dltPosition } from './dead-letters';
 
@@ -49,7 +48,7 @@ export const redrive = async (ctx: OpsContext, group: string, selection: 'all' |
   if (orphan) throw new Error(`dead letter ${dltPosition(orphan)} of ${group} has no ${DltHeaders.originalTopic} header: not redrivable`);
   if (todo.length) {
     const kafka = kafkaFromEnv({ clientId: 'ops-redrive', logger: ctx.logger, env: ctx.env });
-    const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, maxInFlightRequests: 1 });
+    const producer = kafka.producer({ maxInFlightRequests: 1 });
     await producer.connect();
     try {
       for (const l of todo) {

@@ -2,7 +2,6 @@ import { EventRegistry } from '@bp/contracts';
 import { START, type StoredEvent } from '@bp/eventstore';
 import { kafkaFromEnv, toKafkaMessage } from '@bp/messaging';
 import type { ServiceModule } from '@bp/runtime';
-import { Partitioners } from 'kafkajs';
 import type { OpsContext } from './context';
 import { serviceContextFor } from './service-context';
 
@@ -33,7 +32,7 @@ export const republish = async (ctx: OpsContext, module: ServiceModule, from: Bo
   const registry = new EventRegistry([...module.publishes]);
   const types = module.publishes.map((d) => d.type);
   const kafka = kafkaFromEnv({ clientId: 'ops-republish', logger: ctx.logger, env: ctx.env });
-  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, maxInFlightRequests: 1 });
+  const producer = kafka.producer({ maxInFlightRequests: 1 });
   await producer.connect();
   const byTopic: Record<string, number> = {};
   let sent = 0;

@@ -1,5 +1,5 @@
 import { ConsumerGroups } from '@bp/contracts';
-import { kafkaFromEnv } from '@bp/messaging';
+import { kafkaFromEnv, type MessageAdmin } from '@bp/messaging';
 import { ServiceNames } from '@bp/runtime';
 import type { OpsContext } from './context';
 import { findModule } from '../modules';
@@ -14,7 +14,7 @@ export const parseResetTarget = (s: string): ResetTarget => {
 };
 
 /** The topics a group reads: its committed offsets, else (never committed) its service's subscription. */
-const groupTopics = async (admin: ReturnType<ReturnType<typeof kafkaFromEnv>['admin']>, group: string): Promise<string[]> => {
+const groupTopics = async (admin: MessageAdmin, group: string): Promise<string[]> => {
   const committed = await admin.fetchOffsets({ groupId: group }).catch(() => []);
   const topics = committed.map((t) => t.topic);
   if (topics.length) return topics;

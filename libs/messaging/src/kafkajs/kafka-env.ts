@@ -1,13 +1,14 @@
-import { Kafka, type KafkaConfig, type SASLOptions } from 'kafkajs';
-import { type MessagingLogger, kafkaLogCreator, kafkaLogLevelFor } from './logger';
+import { Kafka, type SASLOptions } from 'kafkajs';
+import type { MessagingLogger } from '../logger';
+import type { KafkaClient } from '../port';
+import { kafkajsClient } from './client';
+import { kafkaLogCreator, kafkaLogLevelFor } from './logger';
 import { noDelaySocketFactory } from './socket';
 
 export interface KafkaFromEnvOptions {
   clientId: string;
   logger: MessagingLogger;
   env?: NodeJS.ProcessEnv;
-  /** Extra kafkajs settings (timeouts, retry); brokers, logging and security come from env. */
-  config?: Omit<KafkaConfig, 'brokers' | 'clientId' | 'logCreator' | 'logLevel'>;
 }
 
 const saslFromEnv = (env: NodeJS.ProcessEnv): SASLOptions | undefined => {
@@ -24,21 +25,22 @@ const saslFromEnv = (env: NodeJS.ProcessEnv): SASLOptions | undefined => {
  * from `KAFKA_SSL` / `KAFKA_SASL_*`. Whether that is a real cluster, the dev broker or a test
  * broker is the environment's business, never the service's.
  */
-export const kafkaFromEnv = ({ clientId, logger, env = process.env, config = {} }: KafkaFromEnvOptions): Kafka => {
+export const kafkaFromEnv = ({ clientId, logger, env = process.env }: KafkaFromEnvOptions): KafkaClient => {
   const brokers = (env.KAFKA_BROKERS ?? '')
     .split(',')
     .map((b) => b.trim())
     .filter(Boolean);
   if (brokers.length === 0) throw new Error('KAFKA_BROKERS is not set (comma-separated host:port list)');
   const sasl = saslFromEnv(env);
-  return new Kafka({
-    socketFactory: noDelaySocketFactory,
-    ...config,
-    clientId,
-    brokers,
-    ssl: env.KAFKA_SSL === 'true' || undefined,
-    ...(sasl ? { sasl } : {}),
-    logLevel: kafkaLogLevelFor(logger),
-    logCreator: kafkaLogCreator(logger),
-  });
+  return kafkajsClient(
+    new Kafka({
+      socketFactory: noDelaySocketFactory,
+      clientId,
+      brokers,
+      ssl: env.KAFKA_SSL === 'true' || undefined,
+      ...(sasl ? { sasl } : {}),
+      logLevel: kafkaLogLevelFor(logger),
+      logCreator: kafkaLogCreator(logger),
+    }),
+  );
 };

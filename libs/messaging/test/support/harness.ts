@@ -1,5 +1,5 @@
 import { type EventStore } from '@bp/eventstore';
-import { type ConsumerRunner, type Handlers, type OutcomeReport, type Relay, type RelayOptions, createConsumerRunner, createRelay, ensureTopics, on } from '@bp/messaging';
+import { type ConsumerRunner, type Handlers, type OutcomeReport, type Relay, type RelayOptions, createConsumerRunner, createRelay, ensureTopics, kafkajsClient, on } from '@bp/messaging';
 import { testDatabase, type TestDatabase } from '@bp/testing';
 import type { Kafka, KafkaMessage } from 'kafkajs';
 import { fastConsumer, meta, migratedStore, silentLogger, testEvents, testKafkaClient, until } from './fixtures';
@@ -24,7 +24,9 @@ export const scenario = async (brokers: string[]) => {
   // No unique constraint on purpose: a duplicate effect must show up as a second row.
   await consumerDb.pool.query(`CREATE TABLE ${cs}.effects (id bigserial PRIMARY KEY, event_id uuid NOT NULL, order_id text NOT NULL, seq int NOT NULL)`);
 
+  // The test's own kafkajs client (collect, raw sends) and the port on it (relay, consumer runner).
   const kafka: Kafka = testKafkaClient(brokers);
+  const client = kafkajsClient(kafka);
   const relays: Relay[] = [];
   const runners: ConsumerRunner[] = [];
   const outcomes: OutcomeReport[] = [];
@@ -35,14 +37,14 @@ export const scenario = async (brokers: string[]) => {
   });
 
   const relay = (over: Partial<RelayOptions> = {}) => {
-    const r = createRelay({ store, registry: ev.registry, kafka, service: 'order', logger: silentLogger, batchSize: 100, pollIntervalMs: 50, ...over });
+    const r = createRelay({ store, registry: ev.registry, kafka: client, service: 'order', logger: silentLogger, batchSize: 100, pollIntervalMs: 50, ...over });
     relays.push(r);
     return r;
   };
 
   const consumer = async (over: Partial<Parameters<typeof createConsumerRunner>[0]> = {}) => {
     const r = createConsumerRunner({
-      kafka,
+      kafka: client,
       groupId: ev.groupId,
       topics: [ev.topics.orders],
       registry: ev.registry,
@@ -78,7 +80,7 @@ export const scenario = async (brokers: string[]) => {
     const seen: KafkaMessage[] = [];
     const c = kafka.consumer({ groupId: `${ev.groupId}-collect-${topic}`, ...fastConsumer });
     closers.push(() => c.disconnect());
-    await ensureTopics(kafka, [topic]);
+    await ensureTopics(client, [topic]);
     await c.connect();
     await c.subscribe({ topics: [topic], fromBeginning: true });
     await c.run({ eachMessage: async ({ message }) => void seen.push(message) });

@@ -1,0 +1,31 @@
+import { type Kafka, Partitioners } from 'kafkajs';
+import type { KafkaClient, MessageAdmin, MessageConsumer, MessageProducer } from '../port';
+
+/**
+ * The port on a kafkajs client. Every producer gets kafkajs's DefaultPartitioner: murmur2 over the
+ * key bytes, the Java client's placement (kafkajs 2 defaults to it too, but warns unless it is named).
+ */
+export const kafkajsClient = (kafka: Kafka): KafkaClient => ({
+  producer: (options = {}): MessageProducer => {
+    const p = kafka.producer({ ...options, createPartitioner: Partitioners.DefaultPartitioner });
+    return {
+      connect: () => p.connect(),
+      disconnect: () => p.disconnect(),
+      send: async (record) => void (await p.send(record)),
+      sendBatch: async (batch) => void (await p.sendBatch(batch)),
+    };
+  },
+  consumer: (groupId, tuning = {}): MessageConsumer => {
+    const c = kafka.consumer({ ...tuning, groupId });
+    return {
+      connect: () => c.connect(),
+      disconnect: () => c.disconnect(),
+      subscribe: (subscription) => c.subscribe(subscription),
+      // kafkajs's batch payload carries everything BatchContext names (and more): passed through.
+      run: (options) => c.run(options),
+      onCrash: (listener) => void c.on(c.events.CRASH, (e) => listener(e.payload.error)),
+    };
+  },
+  // kafkajs's admin has every MessageAdmin method with compatible shapes.
+  admin: (): MessageAdmin => kafka.admin(),
+});
