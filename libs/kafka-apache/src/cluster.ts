@@ -20,6 +20,8 @@ export interface ApacheKafkaOptions extends Partial<ClusterShape> {
   heap?: string;
   /** How long to wait for the cluster to answer clients. */
   readyTimeoutMs?: number;
+  /** Another Kafka version than tools/kafka/pom.xml names (benchmarks compare versions). */
+  version?: string;
 }
 
 export interface KafkaNode extends NodePorts {
@@ -75,7 +77,7 @@ export const startApacheKafka = async (options: ApacheKafkaOptions = {}): Promis
     partitions: options.partitions ?? 1,
     minSessionTimeoutMs: options.minSessionTimeoutMs ?? 1000,
   };
-  const version = kafkaVersion();
+  const version = options.version ?? kafkaVersion();
   const jars = await ensureKafkaJars(version);
   const ownsDir = !options.dir;
   const root = options.dir ?? mkdtempSync(join(tmpdir(), 'bp-kafka-'));
