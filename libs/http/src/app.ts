@@ -6,6 +6,7 @@ import Fastify, {
   type RawServerDefault,
 } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import type { Pool } from 'pg';
 import type pino from 'pino';
 import type { AuthConfig } from './auth/config';
@@ -13,6 +14,7 @@ import { authPlugin } from './auth/plugin';
 import { conditionalGetPlugin } from './conditional/conditional-get';
 import { corsPlugin, type CorsOptions } from './cors/plugin';
 import { DOCS_PREFIX, openApiPlugin } from './docs/openapi';
+import { responseValidationEnabled, responseValidationPlugin } from './docs/response-validation';
 import { healthPlugin } from './health/plugin';
 import { idempotencyPlugin } from './idempotency/plugin';
 import { correlationIdOf, genRequestId, requestIdsPlugin } from './logging/request-ids';
@@ -47,6 +49,11 @@ export interface ServiceAppOptions {
   idempotencyKeyTtl?: string;
   /** Browser origins allowed to call; absent or empty: no cross-origin access. */
   cors?: CorsOptions;
+  /**
+   * Check every answer against the OpenAPI document and record what it does not declare (issue 19);
+   * default: on after enableResponseValidation() or with HTTP_VALIDATE_RESPONSES=1. For tests.
+   */
+  validateResponses?: boolean;
 }
 
 /**
@@ -65,7 +72,9 @@ export const createServiceApp = async (o: ServiceAppOptions): Promise<ServiceApp
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  // A zod response schema shapes the answer (undeclared fields never leave; a body breaking it is a
+  // 500, not a leak). Answers declared without a body (`type: 'null'`: 204, 304) are plain JSON.
+  app.setSerializerCompiler((route) => (route.schema instanceof z.ZodType ? serializerCompiler(route as Parameters<typeof serializerCompiler>[0]) : (data: unknown) => JSON.stringify(data)));
 
   await app.register(requestIdsPlugin);
   await app.register(problemsPlugin);
@@ -84,5 +93,7 @@ export const createServiceApp = async (o: ServiceAppOptions): Promise<ServiceApp
       ...(o.idempotencyKeyTtl ? { ttl: o.idempotencyKeyTtl } : {}),
     });
   }
+  // Last: it must see the answer as the other onSend hooks (conditional GET, idempotency) left it.
+  if (o.validateResponses ?? responseValidationEnabled()) await app.register(responseValidationPlugin, { service: o.name });
   return app;
 };
