@@ -1,7 +1,7 @@
 import type { Admin, Kafka } from 'kafkajs';
 import type { RunningBroker } from '../src';
 import { defaultPartitioner, kafkaFor, startBroker } from './helpers/kafkajs-client';
-import { kcat, requireKcat } from './helpers/kcat';
+import { itKcat, kcat } from './helpers/kcat';
 
 /**
  * The "append, then lose the ack" fault (§13 F2): the broker appends a Produce batch and closes
@@ -9,7 +9,16 @@ import { kcat, requireKcat } from './helpers/kcat';
  * the same producer id and sequence; the broker must absorb the retry as a duplicate. Without
  * idempotence the topic would hold the batch twice.
  */
-describe('idempotent producer when the produce reply is lost', () => {
+/**
+ * Dev broker only: the lost ack is made by its fault hook (faults.dropConnectionAfterAppend), which
+ * Apache Kafka has no equivalent of. On Apache the same clients' idempotence is exercised by the
+ * ordering and kcat conformance suites (enable.idempotence, no duplicates) without an injected fault.
+ */
+describe('idempotent producer when the produce reply is lost [Apache Kafka]', () => {
+  it.skip('SKIPPED: the lost-ack fault is injected by a dev broker hook; Apache Kafka has none (not comparable)', () => {});
+});
+
+describe('idempotent producer when the produce reply is lost [dev broker]', () => {
   let broker: RunningBroker;
   let kafka: Kafka;
   let admin: Admin;
@@ -18,7 +27,6 @@ describe('idempotent producer when the produce reply is lost', () => {
   const fired: string[] = [];
 
   beforeAll(async () => {
-    requireKcat();
     broker = await startBroker({
       faults: {
         dropConnectionAfterAppend: (topic) => {
@@ -40,7 +48,7 @@ describe('idempotent producer when the produce reply is lost', () => {
   const highWatermark = async (topic: string) => (await admin.fetchTopicOffsets(topic)).find((p) => p.partition === 0)!.high;
   const consumeAll = async (topic: string) => (await kcat(['-b', broker.brokers, '-C', '-t', topic, '-e', '-f', '%o %s\n'])).stdout.trim().split('\n');
 
-  it('kafkajs idempotent: true retries and the topic holds exactly one copy', async () => {
+  itKcat('kafkajs idempotent: true retries and the topic holds exactly one copy', async () => {
     await admin.createTopics({ topics: [{ topic: 'drop-js', numPartitions: 1 }] });
     const producer = kafka.producer({ ...defaultPartitioner, idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
@@ -59,7 +67,7 @@ describe('idempotent producer when the produce reply is lost', () => {
     expect(await consumeAll('drop-js')).toEqual([...Array.from({ length: 10 }, (_, i) => `${i} a${i}`), '10 b0']);
   });
 
-  it('kcat -X enable.idempotence=true retries and the topic holds exactly one copy', async () => {
+  itKcat('kcat -X enable.idempotence=true retries and the topic holds exactly one copy', async () => {
     await admin.createTopics({ topics: [{ topic: 'drop-kcat', numPartitions: 1 }] });
     armed.add('drop-kcat');
     const lines = Array.from({ length: 200 }, (_, i) => `m${i}`);

@@ -1,17 +1,15 @@
 import type { Admin, Consumer, Kafka, Producer } from 'kafkajs';
-import type { RunningBroker } from '../src';
-import { defaultPartitioner, kafkaFor, startBroker, waitFor } from './helpers/kafkajs-client';
+import { describeEachBroker } from './helpers/broker-under-test';
+import { createTopics, defaultPartitioner, kafkaFor, waitFor } from './helpers/kafkajs-client';
 
-describe('kafkajs producer, consumer group and admin against the dev broker', () => {
-  let broker: RunningBroker;
+describeEachBroker('kafkajs producer, consumer group and admin', (suite) => {
   let kafka: Kafka;
   let admin: Admin;
   let producer: Producer;
   const consumers: Consumer[] = [];
 
   beforeAll(async () => {
-    broker = await startBroker();
-    kafka = kafkaFor(broker);
+    kafka = kafkaFor(suite.broker);
     admin = kafka.admin();
     producer = kafka.producer(defaultPartitioner);
     await Promise.all([admin.connect(), producer.connect()]);
@@ -19,8 +17,7 @@ describe('kafkajs producer, consumer group and admin against the dev broker', ()
 
   afterAll(async () => {
     await Promise.all(consumers.map((c) => c.disconnect()));
-    await Promise.all([admin.disconnect(), producer.disconnect()]);
-    await broker.stop();
+    await Promise.all([admin?.disconnect(), producer?.disconnect()]);
   });
 
   const newConsumer = (groupId: string): Consumer => {
@@ -29,16 +26,18 @@ describe('kafkajs producer, consumer group and admin against the dev broker', ()
     return c;
   };
 
-  it('describes the cluster with node 0 as controller', async () => {
+  // Divergence: the dev broker is node 0, a KRaft Apache Kafka node of the helper is node 1.
+  it('describes the cluster: one broker, its own controller', async () => {
+    const { nodeId, port } = suite.broker;
     const cluster = await admin.describeCluster();
-    expect(cluster.controller).toBe(0);
-    expect(cluster.brokers).toEqual([{ nodeId: 0, host: '127.0.0.1', port: broker.port }]);
+    expect(cluster.controller).toBe(nodeId);
+    expect(cluster.brokers).toEqual([{ nodeId, host: '127.0.0.1', port }]);
   });
 
   it('creates topics once, refuses replication factor 3, and deletes them', async () => {
-    expect(await admin.createTopics({ topics: [{ topic: 'created', numPartitions: 3 }] })).toBe(true);
-    expect(await admin.createTopics({ topics: [{ topic: 'created', numPartitions: 3 }] })).toBe(false);
-    await expect(admin.createTopics({ topics: [{ topic: 'rf3', replicationFactor: 3 }] })).rejects.toMatchObject({
+    expect(await createTopics(admin, [{ topic: 'created', numPartitions: 3 }])).toBe(true);
+    expect(await createTopics(admin, [{ topic: 'created', numPartitions: 3 }])).toBe(false);
+    await expect(createTopics(admin, [{ topic: 'rf3', replicationFactor: 3 }])).rejects.toMatchObject({
       errors: [expect.objectContaining({ type: 'INVALID_REPLICATION_FACTOR' })],
     });
     const meta = await admin.fetchTopicMetadata({ topics: ['created'] });
@@ -48,7 +47,7 @@ describe('kafkajs producer, consumer group and admin against the dev broker', ()
   });
 
   it('produces, reports offsets and consumes in a group with committed offsets', async () => {
-    await admin.createTopics({ topics: [{ topic: 'orders', numPartitions: 3 }] });
+    await createTopics(admin, [{ topic: 'orders', numPartitions: 3 }]);
     const messages = Array.from({ length: 60 }, (_, i) => ({ key: `k${i % 7}`, value: `v${i}`, headers: { h: `x${i}` } }));
     await producer.send({ topic: 'orders', messages });
     const offsets = await admin.fetchTopicOffsets('orders');
@@ -71,7 +70,7 @@ describe('kafkajs producer, consumer group and admin against the dev broker', ()
   });
 
   it('resetOffsets to earliest makes a fromBeginning consumer replay everything', async () => {
-    await admin.createTopics({ topics: [{ topic: 'replay', numPartitions: 2 }] });
+    await createTopics(admin, [{ topic: 'replay', numPartitions: 2 }]);
     await producer.send({ topic: 'replay', messages: Array.from({ length: 10 }, (_, i) => ({ key: `${i}`, value: `${i}` })) });
     const first = newConsumer('g-replay');
     await first.connect();

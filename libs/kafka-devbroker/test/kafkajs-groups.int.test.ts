@@ -1,6 +1,8 @@
 import type { Admin, Consumer, Kafka, Producer } from 'kafkajs';
-import type { RunningBroker } from '../src';
-import { defaultPartitioner, kafkaFor, startBroker, waitFor } from './helpers/kafkajs-client';
+import { Writer } from '../src/protocol/writer';
+import { describeEachBroker } from './helpers/broker-under-test';
+import { createTopics, defaultPartitioner, kafkaFor, waitFor } from './helpers/kafkajs-client';
+import { RawClient } from './helpers/raw-client';
 
 type Assignment = Record<string, number[]>;
 
@@ -17,24 +19,52 @@ const member = (kafka: Kafka, groupId: string) => {
 
 const owned = (a: Assignment, topic: string) => [...(a[topic] ?? [])].sort();
 
-describe('kafkajs consumer groups', () => {
-  let broker: RunningBroker;
+/** A raw JoinGroup (v3: no MEMBER_ID_REQUIRED round; v4: with it) on a connection of its own. */
+const joinGroup = async (port: number, version: 3 | 4, o: { groupId: string; memberId: string; protocol: string }) => {
+  const client = await RawClient.open(port);
+  try {
+    const body = new Writer()
+      .string(o.groupId)
+      .int32(1000) // session timeout
+      .int32(1000) // rebalance timeout
+      .string(o.memberId)
+      .string('consumer')
+      .array([o.protocol], (w, name) => w.string(name).bytes(Buffer.alloc(0)));
+    const r = await client.request(11, version, body);
+    r.int32(); // throttle_time_ms
+    return { error: r.int16(), generationId: r.int32(), protocol: r.string(), leader: r.string(), memberId: r.string() };
+  } finally {
+    client.close();
+  }
+};
+
+/** A raw LeaveGroup v1: the error code. */
+const leaveGroup = async (port: number, groupId: string, memberId: string): Promise<number> => {
+  const client = await RawClient.open(port);
+  try {
+    const r = await client.request(13, 1, new Writer().string(groupId).string(memberId));
+    r.int32();
+    return r.int16();
+  } finally {
+    client.close();
+  }
+};
+
+describeEachBroker('kafkajs consumer groups', (suite) => {
   let kafka: Kafka;
   let admin: Admin;
   let producer: Producer;
   const live: Consumer[] = [];
 
   beforeAll(async () => {
-    broker = await startBroker();
-    kafka = kafkaFor(broker);
+    kafka = kafkaFor(suite.broker);
     admin = kafka.admin();
     producer = kafka.producer(defaultPartitioner);
     await Promise.all([admin.connect(), producer.connect()]);
   });
   afterAll(async () => {
     await Promise.all(live.map((c) => c.disconnect()));
-    await Promise.all([admin.disconnect(), producer.disconnect()]);
-    await broker.stop();
+    await Promise.all([admin?.disconnect(), producer?.disconnect()]);
   });
 
   const run = async (m: ReturnType<typeof member>, topic: string) => {
@@ -45,7 +75,7 @@ describe('kafkajs consumer groups', () => {
   };
 
   it('rebalances on join and on leave: disjoint, complete splits', async () => {
-    await admin.createTopics({ topics: [{ topic: 'split', numPartitions: 4 }] });
+    await createTopics(admin, [{ topic: 'split', numPartitions: 4 }]);
     const a = member(kafka, 'g-split');
     await run(a, 'split');
     await waitFor(() => owned(a.state.assignment, 'split').length === 4, 10_000, 'a owns all');
@@ -69,7 +99,7 @@ describe('kafkajs consumer groups', () => {
   });
 
   it('keeps committed offsets across a consumer restart: nothing lost, nothing replayed', async () => {
-    await admin.createTopics({ topics: [{ topic: 'resume', numPartitions: 2 }] });
+    await createTopics(admin, [{ topic: 'resume', numPartitions: 2 }]);
     await producer.send({ topic: 'resume', messages: Array.from({ length: 20 }, (_, i) => ({ key: `${i}`, value: `first-${i}` })) });
     const one = member(kafka, 'g-resume');
     await run(one, 'resume');
@@ -85,21 +115,21 @@ describe('kafkajs consumer groups', () => {
   });
 
   it('sees MEMBER_ID_REQUIRED once per new member (JoinGroup v4+)', async () => {
-    const coordinator = broker.broker.groups;
-    const first = await coordinator.join({ groupId: 'g-raw', sessionTimeoutMs: 1000, rebalanceTimeoutMs: 1000, memberId: '', groupInstanceId: null, protocolType: 'consumer', protocols: [{ name: 'range', metadata: Buffer.alloc(0) }], clientId: 'c', clientHost: '/h', requireKnownMemberId: true });
+    const { port } = suite.broker;
+    const first = await joinGroup(port, 4, { groupId: 'g-raw', memberId: '', protocol: 'range' });
     expect(first.error).toBe(79);
-    const second = await coordinator.join({ groupId: 'g-raw', sessionTimeoutMs: 1000, rebalanceTimeoutMs: 1000, memberId: first.memberId, groupInstanceId: null, protocolType: 'consumer', protocols: [{ name: 'range', metadata: Buffer.alloc(0) }], clientId: 'c', clientHost: '/h', requireKnownMemberId: true });
+    expect(first.memberId).not.toBe('');
+    const second = await joinGroup(port, 4, { groupId: 'g-raw', memberId: first.memberId, protocol: 'range' });
     expect(second).toMatchObject({ error: 0, generationId: 1, leader: first.memberId, memberId: first.memberId });
-    expect(coordinator.leave('g-raw', [first.memberId])).toEqual([0]);
+    expect(await leaveGroup(port, 'g-raw', first.memberId)).toBe(0);
   });
 
   it('refuses a member speaking another assignment protocol (23)', async () => {
-    const coordinator = broker.broker.groups;
-    const base = { groupId: 'g-mixed', sessionTimeoutMs: 1000, rebalanceTimeoutMs: 1000, groupInstanceId: null, protocolType: 'consumer', clientId: 'c', clientHost: '/h', requireKnownMemberId: false };
-    const a = await coordinator.join({ ...base, memberId: '', protocols: [{ name: 'RoundRobinAssigner', metadata: Buffer.alloc(0) }] });
+    const { port } = suite.broker;
+    const a = await joinGroup(port, 3, { groupId: 'g-mixed', memberId: '', protocol: 'RoundRobinAssigner' });
     expect(a.error).toBe(0);
-    const b = await coordinator.join({ ...base, memberId: '', protocols: [{ name: 'range', metadata: Buffer.alloc(0) }] });
+    const b = await joinGroup(port, 3, { groupId: 'g-mixed', memberId: '', protocol: 'range' });
     expect(b.error).toBe(23);
-    coordinator.leave('g-mixed', [a.memberId]);
+    expect(await leaveGroup(port, 'g-mixed', a.memberId)).toBe(0);
   });
 });

@@ -2,8 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Admin, Consumer, Producer } from 'kafkajs';
-import type { RunningBroker } from '../src';
-import { defaultPartitioner, kafkaFor, startBroker, waitFor } from './helpers/kafkajs-client';
+import { describeEachBroker, recordResult } from './helpers/broker-under-test';
+import { createTopics, defaultPartitioner, kafkaFor, waitFor } from './helpers/kafkajs-client';
 import { stopChild } from './helpers/kcat';
 
 const ROOT = resolve(__dirname, '../../..');
@@ -24,32 +24,29 @@ interface ChildEvent {
  * partitions until its session times out; then the survivor takes them over and resumes at the
  * dead member's committed offsets, losing nothing and replaying nothing it had committed.
  */
-describe('kafkajs member death (SIGKILLed child process)', () => {
-  let broker: RunningBroker;
+describeEachBroker('kafkajs member death (SIGKILLed child process)', (suite) => {
   let admin: Admin;
   let producer: Producer;
   let survivor: Consumer | undefined;
   let child: ChildProcess | undefined;
 
   beforeAll(async () => {
-    broker = await startBroker();
-    const kafka = kafkaFor(broker);
+    const kafka = kafkaFor(suite.broker);
     admin = kafka.admin();
     producer = kafka.producer(defaultPartitioner);
     await Promise.all([admin.connect(), producer.connect()]);
-    await admin.createTopics({ topics: [{ topic: TOPIC, numPartitions: 4 }] });
+    await createTopics(admin, [{ topic: TOPIC, numPartitions: 4 }]);
   });
   afterAll(async () => {
     if (child) await stopChild(child, 'SIGKILL');
     await survivor?.disconnect();
     await Promise.all([admin?.disconnect(), producer?.disconnect()]);
-    await broker?.stop();
   });
 
   /** Starts the child member; its stdout events are appended to the returned list. */
   const spawnMember = (): ChildEvent[] => {
     const events: ChildEvent[] = [];
-    child = spawn(process.execPath, ['--require', './tools/swc-register.js', MEMBER_SCRIPT, broker.brokers, 'g-death', TOPIC, String(SESSION_MS)], {
+    child = spawn(process.execPath, ['--require', './tools/swc-register.js', MEMBER_SCRIPT, suite.broker.brokers, 'g-death', TOPIC, String(SESSION_MS)], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'inherit'],
     });
@@ -67,7 +64,7 @@ describe('kafkajs member death (SIGKILLed child process)', () => {
     await waitFor(() => lastJoin().length === 4, 20_000, 'child owns all 4 partitions');
 
     // The in-process survivor joins: the group splits 2/2.
-    survivor = kafkaFor(broker).consumer({ groupId: 'g-death', sessionTimeout: SESSION_MS, heartbeatInterval: HEARTBEAT_MS, maxWaitTimeInMs: 100, rebalanceTimeout: 5000 });
+    survivor = kafkaFor(suite.broker).consumer({ groupId: 'g-death', sessionTimeout: SESSION_MS, heartbeatInterval: HEARTBEAT_MS, maxWaitTimeInMs: 100, rebalanceTimeout: 5000 });
     const mine: { partitions: number[]; at: number } = { partitions: [], at: 0 };
     survivor.on(survivor.events.GROUP_JOIN, (e) => {
       mine.partitions = [...((e.payload.memberAssignment as Record<string, number[]>)[TOPIC] ?? [])].sort();
@@ -95,7 +92,8 @@ describe('kafkajs member death (SIGKILLed child process)', () => {
 
     await waitFor(() => mine.partitions.length === 4, SESSION_MS + 5_000, 'survivor takes over all partitions');
     const takeoverMs = mine.at - killedAt;
-    if (process.env.DEVBROKER_TEST_VERBOSE) console.log({ takeoverMs });
+    if (process.env.DEVBROKER_TEST_VERBOSE) console.log({ broker: suite.broker.name, takeoverMs });
+    recordResult(`member-death broker="${suite.broker.name}" sessionMs=${SESSION_MS} takeoverMs=${takeoverMs}`);
     // Not before the session timeout (less one heartbeat interval: the child's last heartbeat may
     // have been that long before the kill), and within the timeout plus a few seconds.
     expect(takeoverMs).toBeGreaterThanOrEqual(SESSION_MS - HEARTBEAT_MS - 100);

@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Admin, Consumer, IHeaders, Producer } from 'kafkajs';
 import { CompressionTypes } from 'kafkajs';
-import type { RunningBroker } from '../src';
-import { defaultPartitioner, kafkaFor, startBroker, waitFor } from './helpers/kafkajs-client';
-import { kcat, requireKcat } from './helpers/kcat';
+import { describeEachBroker } from './helpers/broker-under-test';
+import { createTopics, defaultPartitioner, kafkaFor, waitFor } from './helpers/kafkajs-client';
+import { itKcat, kcat, requireKcat } from './helpers/kcat';
+import { storedCodecs } from './helpers/raw-client';
 
 /** Every byte value once, in a scrambled order: not valid UTF-8, NULs included. */
 const ALL_BYTES = Buffer.from(Array.from({ length: 256 }, (_, i) => (i * 167 + 13) % 256));
@@ -20,10 +21,6 @@ interface Raw {
   value: Buffer | null;
   headers: Buffer;
 }
-
-/** The codec bits (0 none, 1 gzip) of every batch stored for partition 0: compression passed through. */
-const storedCodecs = (broker: RunningBroker, topic: string): number[] =>
-  broker.broker.topics.partition(topic, 0)!.read(0, 1 << 30).map((b) => b.bytes.readInt16BE(21) & 0x07);
 
 /** Parses kcat's `-f '%K:%k|%S:%s|%h\n'` output, where -1 lengths are nulls and bytes are raw. */
 const parseRaw = (out: Buffer): Raw[] => {
@@ -58,8 +55,7 @@ const parseRaw = (out: Buffer): Raw[] => {
  * both directions and with and without gzip: what partners' clients put on a topic is exactly what
  * the other side reads, with nothing decoded or re-encoded on the way (batches are stored opaque).
  */
-describe('kcat ⇄ kafkajs byte-exact binary round trips', () => {
-  let broker: RunningBroker;
+describeEachBroker('kcat ⇄ kafkajs byte-exact binary round trips', (suite) => {
   let admin: Admin;
   let producer: Producer;
   let dir: string;
@@ -68,8 +64,7 @@ describe('kcat ⇄ kafkajs byte-exact binary round trips', () => {
   beforeAll(async () => {
     requireKcat();
     dir = mkdtempSync(join(tmpdir(), 'kcat-bytes-'));
-    broker = await startBroker();
-    const kafka = kafkaFor(broker);
+    const kafka = kafkaFor(suite.broker);
     admin = kafka.admin();
     producer = kafka.producer(defaultPartitioner);
     await Promise.all([admin.connect(), producer.connect()]);
@@ -77,62 +72,65 @@ describe('kcat ⇄ kafkajs byte-exact binary round trips', () => {
   afterAll(async () => {
     await Promise.all(consumers.map((c) => c.disconnect()));
     await Promise.all([admin?.disconnect(), producer?.disconnect()]);
-    await broker?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it.each([
+  for (const [name, compression] of [
     ['uncompressed', CompressionTypes.None],
     ['gzip', CompressionTypes.GZIP],
-  ])('kafkajs → kcat: every byte value in key, value and header; empty is not null (%s)', async (name, compression) => {
-    const topic = `bin-to-kcat-${name}`;
-    await admin.createTopics({ topics: [{ topic }] });
-    const value = Buffer.concat([ALL_BYTES, Buffer.from(ALL_BYTES).reverse(), ALL_BYTES, Buffer.from([0, 0, 0xff])]);
-    await producer.send({
-      topic,
-      compression,
-      messages: [
-        { key: ALL_BYTES, value, headers: { bin: HEADER_BYTES, empty: Buffer.alloc(0) } },
-        { key: Buffer.alloc(0), value: Buffer.alloc(0) },
-        { key: null, value: null },
-      ],
+  ] as const) {
+    itKcat(`kafkajs → kcat: every byte value in key, value and header; empty is not null (${name})`, async () => {
+      const topic = `bin-to-kcat-${name}`;
+      await createTopics(admin, [{ topic }]);
+      const value = Buffer.concat([ALL_BYTES, Buffer.from(ALL_BYTES).reverse(), ALL_BYTES, Buffer.from([0, 0, 0xff])]);
+      await producer.send({
+        topic,
+        compression,
+        messages: [
+          { key: ALL_BYTES, value, headers: { bin: HEADER_BYTES, empty: Buffer.alloc(0) } },
+          { key: Buffer.alloc(0), value: Buffer.alloc(0) },
+          { key: null, value: null },
+        ],
+      });
+      const r = await kcat(['-b', suite.broker.brokers, '-C', '-t', topic, '-e', '-q', '-f', '%K:%k|%S:%s|%h\n']);
+      expect(r.code).toBe(0);
+      const got = parseRaw(r.stdoutBytes);
+      expect(got).toHaveLength(3);
+      expect(got[0]!.key!.equals(ALL_BYTES)).toBe(true);
+      expect(got[0]!.value!.equals(value)).toBe(true);
+      expect(got[0]!.headers.equals(Buffer.concat([Buffer.from('bin='), HEADER_BYTES, Buffer.from(',empty=')]))).toBe(true);
+      expect(got[1]).toEqual({ key: Buffer.alloc(0), value: Buffer.alloc(0), headers: Buffer.alloc(0) });
+      expect(got[2]).toEqual({ key: null, value: null, headers: Buffer.alloc(0) });
+      expect(await storedCodecs(suite.broker.port, topic)).toEqual([compression]);
     });
-    const r = await kcat(['-b', broker.brokers, '-C', '-t', topic, '-e', '-q', '-f', '%K:%k|%S:%s|%h\n']);
-    expect(r.code).toBe(0);
-    const got = parseRaw(r.stdoutBytes);
-    expect(got).toHaveLength(3);
-    expect(got[0]!.key!.equals(ALL_BYTES)).toBe(true);
-    expect(got[0]!.value!.equals(value)).toBe(true);
-    expect(got[0]!.headers.equals(Buffer.concat([Buffer.from('bin='), HEADER_BYTES, Buffer.from(',empty=')]))).toBe(true);
-    expect(got[1]).toEqual({ key: Buffer.alloc(0), value: Buffer.alloc(0), headers: Buffer.alloc(0) });
-    expect(got[2]).toEqual({ key: null, value: null, headers: Buffer.alloc(0) });
-    expect(storedCodecs(broker, topic)).toEqual([compression]);
-  });
+  }
 
-  it.each([['none'], ['gzip']])('kcat → kafkajs: every byte value in a value, UTF-8 key and header; empty is not null (-z %s)', async (codec) => {
-    const topic = `bin-from-kcat-${codec}`;
-    const big = Buffer.concat(Array.from({ length: 8 }, () => ALL_BYTES));
-    const file = join(dir, `${codec}-big.bin`);
-    writeFileSync(file, big);
-    // A file argument is sent whole as one message, so no delimiter can split the bytes.
-    const r1 = await kcat(['-b', broker.brokers, '-P', '-t', topic, '-k', 'ключ ✓', '-H', 'h=ü€', '-z', codec, file]);
-    expect(r1.code).toBe(0);
-    // Line mode without -Z: an empty key and an empty value stay empty (length 0), not null.
-    const r2 = await kcat(['-b', broker.brokers, '-P', '-t', topic, '-K', ':', '-z', codec], ':\n');
-    expect(r2.code).toBe(0);
-    const consumer = kafkaFor(broker).consumer({ groupId: `g-${topic}`, maxWaitTimeInMs: 100 });
-    consumers.push(consumer);
-    const seen: { key: Buffer | null; value: Buffer | null; headers: IHeaders }[] = [];
-    await consumer.connect();
-    await consumer.subscribe({ topic, fromBeginning: true });
-    await consumer.run({ eachMessage: async ({ message }) => void seen.push({ key: message.key, value: message.value, headers: message.headers ?? {} }) });
-    await waitFor(() => seen.length === 2, 15_000, 'two messages');
-    expect(seen[0]!.key?.equals(Buffer.from('ключ ✓'))).toBe(true);
-    expect(seen[0]!.value?.equals(big)).toBe(true);
-    expect(Buffer.isBuffer(seen[0]!.headers.h) && seen[0]!.headers.h.equals(Buffer.from('ü€'))).toBe(true);
-    expect(seen[1]).toEqual({ key: Buffer.alloc(0), value: Buffer.alloc(0), headers: {} });
-    // The big message's batch went through compressed. (librdkafka sends a batch uncompressed
-    // when gzip would not make it smaller, as for the empty message: its codec is not checked.)
-    expect(storedCodecs(broker, topic)[0]).toBe(codec === 'gzip' ? 1 : 0);
-  });
+  for (const codec of ['none', 'gzip']) {
+    itKcat(`kcat → kafkajs: every byte value in a value, UTF-8 key and header; empty is not null (-z ${codec})`, async () => {
+      const topic = `bin-from-kcat-${codec}`;
+      const big = Buffer.concat(Array.from({ length: 8 }, () => ALL_BYTES));
+      const file = join(dir, `${codec}-big.bin`);
+      writeFileSync(file, big);
+      // A file argument is sent whole as one message, so no delimiter can split the bytes.
+      const r1 = await kcat(['-b', suite.broker.brokers, '-P', '-t', topic, '-k', 'ключ ✓', '-H', 'h=ü€', '-z', codec, file]);
+      expect(r1.code).toBe(0);
+      // Line mode without -Z: an empty key and an empty value stay empty (length 0), not null.
+      const r2 = await kcat(['-b', suite.broker.brokers, '-P', '-t', topic, '-K', ':', '-z', codec], ':\n');
+      expect(r2.code).toBe(0);
+      const consumer = kafkaFor(suite.broker).consumer({ groupId: `g-${topic}`, maxWaitTimeInMs: 100 });
+      consumers.push(consumer);
+      const seen: { key: Buffer | null; value: Buffer | null; headers: IHeaders }[] = [];
+      await consumer.connect();
+      await consumer.subscribe({ topic, fromBeginning: true });
+      await consumer.run({ eachMessage: async ({ message }) => void seen.push({ key: message.key, value: message.value, headers: message.headers ?? {} }) });
+      await waitFor(() => seen.length === 2, 15_000, 'two messages');
+      expect(seen[0]!.key?.equals(Buffer.from('ключ ✓'))).toBe(true);
+      expect(seen[0]!.value?.equals(big)).toBe(true);
+      expect(Buffer.isBuffer(seen[0]!.headers.h) && seen[0]!.headers.h.equals(Buffer.from('ü€'))).toBe(true);
+      expect(seen[1]).toEqual({ key: Buffer.alloc(0), value: Buffer.alloc(0), headers: {} });
+      // The big message's batch went through compressed. (librdkafka sends a batch uncompressed
+      // when gzip would not make it smaller, as for the empty message: its codec is not checked.)
+      expect((await storedCodecs(suite.broker.port, topic))[0]).toBe(codec === 'gzip' ? 1 : 0);
+    });
+  }
 });

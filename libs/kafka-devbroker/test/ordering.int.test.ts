@@ -1,7 +1,7 @@
 import type { Kafka } from 'kafkajs';
-import type { RunningBroker } from '../src';
-import { defaultPartitioner, kafkaFor, startBroker, waitFor } from './helpers/kafkajs-client';
-import { kcat, requireKcat } from './helpers/kcat';
+import { describeEachBroker } from './helpers/broker-under-test';
+import { createTopics, defaultPartitioner, kafkaFor, waitFor } from './helpers/kafkajs-client';
+import { itKcat, kcat, requireKcat } from './helpers/kcat';
 
 const MESSAGES = 10_000;
 const KEYS = 50;
@@ -35,7 +35,7 @@ const violations = (seen: Delivery[]): string[] => {
 };
 
 /** Everything on `topic`, read by kcat (librdkafka) to the end, in its delivery order. */
-const readWithKcat = async (broker: RunningBroker, topic: string): Promise<Delivery[]> => {
+const readWithKcat = async (broker: { brokers: string }, topic: string): Promise<Delivery[]> => {
   const r = await kcat(['-b', broker.brokers, '-C', '-t', topic, '-e', '-q', '-f', '%p %o %k %s\n'], undefined, 60_000);
   expect(r.code).toBe(0);
   return r.stdout
@@ -65,21 +65,18 @@ const readWithKafkajs = async (kafka: Kafka, topic: string): Promise<Delivery[]>
   return seen;
 };
 
-describe('ordering under volume: 10,000 keyed messages on 4 partitions, kafkajs and kcat', () => {
-  let broker: RunningBroker;
+describeEachBroker('ordering under volume: 10,000 keyed messages on 4 partitions, kafkajs and kcat', (suite) => {
   let kafka: Kafka;
   beforeAll(async () => {
     requireKcat();
-    broker = await startBroker();
-    kafka = kafkaFor(broker);
+    kafka = kafkaFor(suite.broker);
     const admin = kafka.admin();
     await admin.connect();
-    await admin.createTopics({ topics: [{ topic: 'volume', numPartitions: 4 }, { topic: 'volume-kcat', numPartitions: 4 }] });
+    await createTopics(admin, [{ topic: 'volume', numPartitions: 4 }, { topic: 'volume-kcat', numPartitions: 4 }]);
     await admin.disconnect();
   });
-  afterAll(() => broker.stop());
 
-  it('kafkajs produces; kafkajs and kcat each read every partition in order', async () => {
+  itKcat('kafkajs produces; kafkajs and kcat each read every partition in order', async () => {
     const producer = kafka.producer(defaultPartitioner);
     await producer.connect();
     for (let chunk = 0; chunk < 10; chunk++) {
@@ -92,14 +89,14 @@ describe('ordering under volume: 10,000 keyed messages on 4 partitions, kafkajs 
     expect(violations(js)).toEqual([]);
     expect(new Set(js.map((d) => d.partition)).size).toBe(4);
 
-    const rd = await readWithKcat(broker, 'volume');
+    const rd = await readWithKcat(suite.broker, 'volume');
     expect(rd).toHaveLength(MESSAGES);
     expect(violations(rd)).toEqual([]);
   });
 
-  it('kcat produces (idempotent, murmur2); kafkajs reads every partition in order', async () => {
+  itKcat('kcat produces (idempotent, murmur2); kafkajs reads every partition in order', async () => {
     const lines = Array.from({ length: MESSAGES }, (_, n) => `${keyOf(n)}:${n}`);
-    const r = await kcat(['-b', broker.brokers, '-P', '-t', 'volume-kcat', '-K', ':', '-X', 'partitioner=murmur2_random', '-X', 'enable.idempotence=true'], lines.join('\n') + '\n', 60_000);
+    const r = await kcat(['-b', suite.broker.brokers, '-P', '-t', 'volume-kcat', '-K', ':', '-X', 'partitioner=murmur2_random', '-X', 'enable.idempotence=true'], lines.join('\n') + '\n', 60_000);
     expect(r.code).toBe(0);
     const js = await readWithKafkajs(kafka, 'volume-kcat');
     expect(js).toHaveLength(MESSAGES);

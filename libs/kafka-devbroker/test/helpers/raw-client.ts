@@ -36,11 +36,12 @@ export class RawClient {
     return new Promise((resolve) => this.waiting.set(correlationId, resolve));
   }
 
+  /** Resolves with the response; rejects when the broker closes the connection instead of answering. */
   request(apiKey: number, version: number, body: Writer): Promise<Reader> {
     const { bytes, correlationId } = this.frame(apiKey, version, body);
     const p = this.response(correlationId);
     this.socket.write(bytes);
-    return p;
+    return Promise.race([p, this.closed.then(() => Promise.reject(new Error(`the broker closed the connection instead of answering API ${apiKey} v${version}`)))]);
   }
 
   close(): void {
@@ -83,4 +84,76 @@ export const readProduceResponse = (r: Reader): { error: number; baseOffset: num
   const error = r.int16();
   const baseOffset = r.int64();
   return { error, baseOffset };
+};
+
+/** The stored record batches of one partition from `offset` (raw Fetch v4): what the broker keeps, byte for byte. */
+export const fetchBatches = async (client: RawClient, topic: string, partition = 0, offset = 0): Promise<Buffer[]> => {
+  const body = new Writer()
+    .int32(-1) // replica_id
+    .int32(100) // max_wait_ms
+    .int32(1) // min_bytes
+    .int32(16 << 20)
+    .int8(0) // isolation: read uncommitted
+    .array([topic], (w, t) => w.string(t).array([partition], (w2, p) => w2.int32(p).int64(offset).int32(16 << 20)));
+  const r = await client.request(1, 4, body);
+  r.int32(); // throttle
+  r.int32(); // topics
+  r.string();
+  r.int32(); // partitions
+  r.int32();
+  const error = r.int16();
+  if (error !== 0) throw new Error(`Fetch ${topic}[${partition}]: error ${error}`);
+  r.int64(); // high watermark
+  r.int64(); // last stable offset
+  const aborted = r.int32();
+  for (let i = 0; i < aborted; i++) (r.int64(), r.int64());
+  const records = r.bytes();
+  const batches: Buffer[] = [];
+  for (let at = 0; at + 12 <= records.length; ) {
+    const size = 12 + records.readInt32BE(at + 8);
+    if (at + size > records.length) break; // a partial batch at the end of the response
+    batches.push(records.subarray(at, at + size));
+    at += size;
+  }
+  return batches;
+};
+
+/** The compression codec bits (0 none, 1 gzip, 2 snappy, 3 lz4, 4 zstd) of each stored batch. */
+export const storedCodecs = async (port: number, topic: string, partition = 0): Promise<number[]> => {
+  const client = await RawClient.open(port);
+  try {
+    return (await fetchBatches(client, topic, partition)).map((b) => b.readInt16BE(21) & 0x07);
+  } finally {
+    client.close();
+  }
+};
+
+/** ListOffsets v1 for one partition: the broker's [timestamp, offset] for `timestamp` (-1 latest, -2 earliest). */
+export const listOffsetV1 = async (client: RawClient, topic: string, partition: number, timestamp: number): Promise<{ error: number; timestamp: number; offset: number }> => {
+  const body = new Writer().int32(-1).array([topic], (w, t) => w.string(t).array([partition], (w2, p) => w2.int32(p).int64(timestamp)));
+  const r = await client.request(2, 1, body);
+  r.int32(); // topics
+  r.string();
+  r.int32(); // partitions
+  r.int32();
+  return { error: r.int16(), timestamp: r.int64(), offset: r.int64() };
+};
+
+/** While a restarted Apache Kafka node takes its partitions back: unknown topic, no leader yet, not the leader. */
+const NOT_READY_YET = new Set([3, 5, 6]);
+
+/** The high watermark of a partition (raw ListOffsets v1, latest), from a connection of its own. */
+export const highWatermark = async (port: number, topic: string, partition = 0, patienceMs = 30_000): Promise<number> => {
+  const client = await RawClient.open(port);
+  const until = Date.now() + patienceMs;
+  try {
+    for (;;) {
+      const r = await listOffsetV1(client, topic, partition, -1);
+      if (r.error === 0) return r.offset;
+      if (!NOT_READY_YET.has(r.error) || Date.now() > until) throw new Error(`ListOffsets ${topic}[${partition}]: error ${r.error}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  } finally {
+    client.close();
+  }
 };
