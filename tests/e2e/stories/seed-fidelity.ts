@@ -1,6 +1,6 @@
 import { act, balances, expectStatus, getDispute, getOrder, openDispute, parties, partnerSaw, shippedOrder, story, type StoryDef, usd } from '../support/story';
 
-// The second reading of the seeds (DOMAIN.md D5, D11, D12, D13, O8, S1), against the running
+// The second reading of the seeds (DOMAIN.md D5, D11, D12, D13, O8, O11, S1), against the running
 // services with the simulated clock. D10 needs its policy switched on: ../seed-fidelity-d10.e2e.test.ts.
 const counter = (refund: number) => ({ solution: { type: 'REFUND_ONLY', refund: usd(refund) }, message: 'How about this?', evidenceIds: [] });
 const edit = (refund: number) => ({ solution: { type: 'REFUND_ONLY', refund: usd(refund) }, message: 'Meet me here.', evidenceIds: [] });
@@ -96,6 +96,41 @@ export const seedFidelityStories: readonly StoryDef[] = [
     expect(order).toMatchObject({ status: 'shipped', disputeOpen: false });
     expect(Date.parse(order.protectionEndsAt) - Date.parse(before)).toBe(14 * 86_400_000);
     expect(await balances(p.buyer, orderId)).toMatchObject({ held: 5000, released: 0, refunded: 0 });
+  }),
+
+  story('O11: the review window counts from receipt (a delivery report); the seller rates the buyer back, which publishes the review', async (sys) => {
+    const p = parties(sys);
+    const rated = await shippedOrder(sys, p);
+    const lapsed = await shippedOrder(sys, p);
+    await sys.advance('P2D');
+    for (const orderId of [rated, lapsed]) expectStatus(await p.seller.post('order', `/orders/${orderId}/delivery`, {}), 200, 'report delivery');
+    await sys.settle();
+    const delivered = await getOrder(p.buyer, rated);
+    expect(delivered).toMatchObject({ status: 'delivered', review: null });
+    expect(delivered.allowedActions).toContain('post_review');
+    const windowEnds = new Date(Date.parse(delivered.deliveredAt) + 30 * 86_400_000).toISOString();
+    expect(delivered.deadlines).toContainEqual({ kind: 'review_window', dueAt: windowEnds, actor: 'buyer', onExpiry: 'review_window_closed' });
+
+    // Received, not yet confirmed: the buyer reviews; it waits for the seller's rating (or a month).
+    const reviewed = expectStatus(await p.buyer.post('order', `/orders/${rated}/review`, { rating: 5, text: 'Lovely teapot.' }), 200, 'review');
+    expect(reviewed).toMatchObject({ status: 'delivered', review: { rating: 5, publishedAt: null, buyerRating: null } });
+    expect(reviewed.deadlines).toContainEqual(expect.objectContaining({ kind: 'review_publication', actor: 'system', onExpiry: 'review_published' }));
+    expect((await getOrder(p.seller, rated)).allowedActions).toEqual(expect.arrayContaining(['reply_review', 'rate_buyer']));
+    expect((await p.buyer.post('order', `/orders/${rated}/review/buyer-rating`, { rating: 5 })).status).toBe(403);
+    const ratedBack = expectStatus(await p.seller.post('order', `/orders/${rated}/review/buyer-rating`, { rating: 4, text: 'Paid at once.' }), 200, 'rate buyer');
+    expect(ratedBack.review).toMatchObject({ buyerRating: { rating: 4, text: 'Paid at once.' }, publishedAt: ratedBack.review.buyerRating.ratedAt });
+    expect(ratedBack.deadlines.map((d: { kind: string }) => d.kind)).not.toContain('review_publication');
+    const again = await p.seller.post('order', `/orders/${rated}/review/buyer-rating`, { rating: 1 });
+    expect([again.status, again.body]).toEqual([409, expect.objectContaining({ code: 'BUYER_ALREADY_RATED' })]);
+    expect((await partnerSaw(sys, rated, 'marketplace.order.buyer-rated.v1')).data).toMatchObject({ orderId: rated, buyerId: p.buyer.sub, sellerId: p.seller.sub, rating: 4 });
+    expect((await partnerSaw(sys, rated, 'marketplace.order.review-published.v1')).data).toMatchObject({ orderId: rated, rating: 5 });
+
+    // 30 days after the delivery report the window is closed, though protection still runs; completing changes nothing.
+    await sys.advance('P30D');
+    const late = await p.buyer.post('order', `/orders/${lapsed}/review`, { rating: 3 });
+    expect([late.status, late.body]).toEqual([409, expect.objectContaining({ code: 'REVIEW_WINDOW_CLOSED' })]);
+    expect(expectStatus(await p.buyer.post('order', `/orders/${lapsed}/confirm-receipt`), 200, 'confirm')).toMatchObject({ status: 'completed', allowedActions: [] });
+    expect((await p.buyer.post('order', `/orders/${lapsed}/review`, { rating: 3 })).body).toMatchObject({ code: 'REVIEW_WINDOW_CLOSED' });
   }),
 
   story('S1: appeals have their own queue, A4 first, with a decision SLA whose breach alerts ops', async (sys) => {
