@@ -221,7 +221,7 @@ export const runSeed = (o: RunOptions): RunResult => {
       return commands[name]!(p) ?? 'idle';
     }
     if (r < 0.8) {
-      const ready = sys.pending().filter((x) => !x.group.paused);
+      const ready = sys.pending().filter((x) => !x.group.paused && !x.group.lagging.has(x.part));
       if (!ready.length) return 'nothing to deliver';
       const { group, part } = pick(ready);
       sys.deliver(group, part, chance(0.7));
@@ -237,9 +237,17 @@ export const runSeed = (o: RunOptions): RunResult => {
     if (r < 0.95) return moveClock();
     const g = pick(sys.groups);
     const fault = rnd();
-    if (fault < 0.45) {
+    if (fault < 0.3) {
       g.paused = !g.paused;
       return `${g.name} consumer ${g.paused ? 'lags' : 'catches up'}`;
+    }
+    if (fault < 0.45) {
+      const parts = [...sys.topics.keys()].filter((x) => g.topics.includes(x.split('|')[0]!));
+      if (!parts.length) return 'idle';
+      const part = pick(parts);
+      if (g.lagging.has(part)) g.lagging.delete(part);
+      else g.lagging.add(part);
+      return `${g.name} consumer ${g.lagging.has(part) ? 'lags' : 'catches up'} on ${part}`;
     }
     if (fault < 0.8) {
       sys.restart(g);
@@ -256,7 +264,10 @@ export const runSeed = (o: RunOptions): RunResult => {
   for (inv.step = 1; inv.step <= steps; inv.step += 1) log(step());
 
   // Drain: every consumer catches up, providers answer, agents rule, time runs until nothing is due.
-  for (const g of sys.groups) g.paused = false;
+  for (const g of sys.groups) {
+    g.paused = false;
+    g.lagging.clear();
+  }
   for (let round = 0; round < 1000; round += 1) {
     inv.step += 1;
     let acted = false;

@@ -60,8 +60,6 @@ export interface OldBehaviour {
   fastRefundAtCurrentLevel?: boolean;
   /** Found by this simulation, R6/D7: a buyer could withdraw a dispute after its fast refund was paid. */
   withdrawAfterFastRefund?: boolean;
-  /** Found by this simulation, S3: a full fast refund closed the order before it heard of the dispute. */
-  disputeRefundClosesOrder?: boolean;
 }
 
 export interface Observer {
@@ -77,6 +75,8 @@ interface Group {
   position: Map<string, number>;
   inbox: Set<string>;
   paused: boolean;
+  /** Partitions this group lags on (assigned to a slow instance, or behind a long batch). */
+  lagging: Set<string>;
 }
 
 interface Timer { service: Service; streamId: string; kind: string; dueAt: string }
@@ -109,9 +109,9 @@ export class SimSystem {
   constructor(start: string, private readonly observer: Observer, readonly old: OldBehaviour = {}) {
     this.now = start;
     this.groups = [
-      { name: 'order', topics: ['escrow.v1', 'disputes.v1'], committed: new Map(), position: new Map(), inbox: new Set(), paused: false },
-      { name: 'escrow', topics: ['orders.v1', 'disputes.v1'], committed: new Map(), position: new Map(), inbox: new Set(), paused: false },
-      { name: 'dispute', topics: ['orders.v1'], committed: new Map(), position: new Map(), inbox: new Set(), paused: false },
+      { name: 'order', topics: ['escrow.v1', 'disputes.v1'], committed: new Map(), position: new Map(), inbox: new Set(), paused: false, lagging: new Set() },
+      { name: 'escrow', topics: ['orders.v1', 'disputes.v1'], committed: new Map(), position: new Map(), inbox: new Set(), paused: false, lagging: new Set() },
+      { name: 'dispute', topics: ['orders.v1'], committed: new Map(), position: new Map(), inbox: new Set(), paused: false, lagging: new Set() },
     ];
   }
 
@@ -358,9 +358,8 @@ export class SimSystem {
     if (service === 'order') {
       const map = (msg.topic === 'escrow.v1' ? orderEscrowFacts : orderDisputeFacts) as Record<string, (d: never) => Omit<OrderCommand, 'meta'> | null>;
       if (this.old.appealIgnoredByOrder && (msg.type === 'AppealFiled' || msg.type === 'AppealDecided')) return;
-      const mapped = map[msg.type]?.(msg.data as never);
-      if (!mapped) return;
-      const c = this.old.disputeRefundClosesOrder && mapped.type === 'RecordRefundCompleted' ? { ...mapped, data: { ...mapped.data, ofDispute: false } } : mapped;
+      const c = map[msg.type]?.(msg.data as never);
+      if (!c) return;
       try {
         this.runOrder(tx, { ...c, meta } as OrderCommand);
       } catch (e) {
