@@ -23,6 +23,18 @@ describe('policy defaults come from DOMAIN.md', () => {
     expect(() => makePolicy({ buyerLevels: { confirmationPoints: -1 } })).toThrow();
   });
 
+  it('O11 [002]: review within 30 days of receipt, published after a month, the seller rates back within a month', () => {
+    expect(defaultPolicy.order.reviewWindow).toBe('P30D');
+    expect(defaultPolicy.order.reviewPublishAfter).toBe('P30D');
+    expect(defaultPolicy.order.buyerRatingWindow).toBe('P30D');
+  });
+
+  it('O2, O11: a snapshot stored before buyerRatingWindow existed parses with its default', () => {
+    const stored = JSON.parse(JSON.stringify(snapshotOf(defaultPolicy)));
+    delete stored.order.buyerRatingWindow;
+    expect(PolicySnapshotSchema.parse(stored).order.buyerRatingWindow).toBe('P30D');
+  });
+
   it('overrides one value and keeps the others', () => {
     const p = makePolicy({ dispute: { escalationAllowedAfter: 'P7D' } });
     expect(p.dispute.escalationAllowedAfter).toBe('P7D');
