@@ -20,6 +20,8 @@ module.exports = {
     '^@bp/system$': '<rootDir>/system/src',
   },
   clearMocks: true,
+  // Issue 19: services' answers in int and e2e tests are checked against their OpenAPI documents.
+  setupFilesAfterEnv: ['<rootDir>/tools/jest-response-validation.ts'],
   globalSetup: '<rootDir>/tools/jest-global-setup.js',
   globalTeardown: '<rootDir>/tools/jest-global-teardown.js',
   testTimeout: 30000,

@@ -19,7 +19,7 @@ export * from './pagination/page';
 export { openApiPlugin, DOCS_PREFIX, type OpenApiOptions } from './docs/openapi';
 export { registerAsyncApi } from './docs/asyncapi';
 export { operation, problemSchema, problemResponse, refusalsOf, mergeRefusals, type OperationSpec, type Answer, type Refusals, type ResponseHeader } from './docs/operation';
-export { enableResponseValidation, responseValidationEnabled, responseViolations, describeViolations, responseValidationPlugin, openApiPath, type ResponseViolation } from './docs/response-validation';
+export { enableResponseValidation, responseValidationEnabled, responseViolations, responsesChecked, describeViolations, responseValidationPlugin, openApiPath, type ResponseViolation } from './docs/response-validation';
 export { healthPlugin, type HealthOptions } from './health/plugin';
 export { metricsPlugin, type MetricsOptions } from './metrics/plugin';
 export { createLogger, type LoggerOptions } from './logging/logger';

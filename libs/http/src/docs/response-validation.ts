@@ -19,6 +19,7 @@ export interface ResponseViolation {
 }
 
 const recorded: ResponseViolation[] = [];
+let checked = 0;
 let enabledForProcess = false;
 
 /** Turns validation on for every service app created afterwards in this process (test harnesses). */
@@ -30,6 +31,9 @@ export const responseValidationEnabled = (env: NodeJS.ProcessEnv = process.env):
 
 /** Violations recorded so far by every validating app of this process. */
 export const responseViolations = (): readonly ResponseViolation[] => [...recorded];
+
+/** How many answers were checked so far (a harness can assert the check ran at all). */
+export const responsesChecked = (): number => checked;
 
 /** Formats the list for a test failure message. */
 export const describeViolations = (vs: readonly ResponseViolation[]): string =>
@@ -145,6 +149,7 @@ export const responseValidationPlugin = fp<{ service: string }>(
     app.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
       const found = declaredOf(request);
       if (!found) return payload;
+      checked += 1;
       const envelope = checkEnvelope(found.declared, reply, payload, request.method);
       if (envelope) return record(request, found.operation, reply.statusCode, envelope), payload;
       // Bodies sent as text (replays of an Idempotency-Key, pre-serialized problems) are parsed here.
