@@ -46,15 +46,37 @@ interface Run {
   stop(): Promise<void>;
 }
 
+/** Polls `probe` until it gives a value (bounded). */
+const until = async <T>(probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> => {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error('topics not ready in time');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+};
+
 /** Creates the consumed topics with PARTITIONS partitions before anything auto-creates them with one. */
 const createPartitionedTopics = async (brokers: string[], topics: string[]) => {
   const admin = new Kafka({ clientId: 'chaos-setup', brokers, logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
   try {
-    await admin.createTopics({ topics: topics.map((topic) => ({ topic, numPartitions: PARTITIONS })), waitForLeaders: true });
-    const { topics: meta } = await admin.fetchTopicMetadata({ topics });
+    // No kafkajs waitForLeaders: right after a creation Apache Kafka (KRaft) may answer metadata with
+    // UNKNOWN_TOPIC_OR_PARTITION, which it does not retry. The topics may exist already (the test
+    // Kafka creates the contract's topics with one partition): they are widened.
+    await admin.createTopics({ topics: topics.map((topic) => ({ topic, numPartitions: PARTITIONS })) });
+    const partitioned = async () => {
+      const { topics: meta } = await admin.fetchTopicMetadata({ topics }).catch(() => ({ topics: [] as { name: string; partitions: { leader: number }[] }[] }));
+      return meta.length === topics.length ? meta : undefined;
+    };
+    let meta = await until(partitioned);
     const short = meta.filter((t) => t.partitions.length < PARTITIONS).map((t) => ({ topic: t.name, count: PARTITIONS }));
-    if (short.length > 0) await admin.createPartitions({ topicPartitions: short }); // a shared broker from KAFKA_BROKERS
+    if (short.length > 0) await admin.createPartitions({ topicPartitions: short });
+    meta = await until(async () => {
+      const m = await partitioned();
+      return m?.every((t) => t.partitions.length === PARTITIONS && t.partitions.every((p) => p.leader >= 0)) ? m : undefined;
+    });
   } finally {
     await admin.disconnect();
   }

@@ -4,9 +4,8 @@
 // nothing: once the network heals, without any manual action, commands succeed again and every
 // public event in the service's log is on the topic (compared by event id).
 import { PaymentCaptured, Topics } from '@bp/contracts';
-import { start as startBroker, silentLogger } from '@bp/kafka-devbroker';
 import { orderService } from '@bp/order-service';
-import { startServiceForTest, startTcpProxy, testDatabase, type ServiceUnderTest, type TcpProxy, type TestDatabase } from '@bp/testing';
+import { createContractTopics, startServiceForTest, startTcpProxy, testDatabase, testKafka, type ServiceUnderTest, type TcpProxy, type TestDatabase, type TestKafka } from '@bp/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import { recordResult } from '../security/support/results';
 import { waitFor } from '../security/support/stack';
@@ -16,7 +15,7 @@ const buyer = { role: 'buyer' as const, sub: 'buyer-p' };
 
 describe('order service behind a faulty network (TCP proxy to Postgres and Kafka)', () => {
   let db: TestDatabase;
-  let broker: Awaited<ReturnType<typeof startBroker>>;
+  let broker: TestKafka;
   let pgProxy: TcpProxy;
   let kafkaProxy: TcpProxy;
   let sut: ServiceUnderTest;
@@ -26,15 +25,16 @@ describe('order service behind a faulty network (TCP proxy to Postgres and Kafka
     // The broker listens on 127.0.0.2 and advertises 127.0.0.1 on the same port, where the proxy
     // listens: every connection a client makes after the bootstrap (metadata, coordinator) also
     // goes through the proxy.
-    broker = await startBroker({ host: '127.0.0.2', advertisedHost: '127.0.0.1', port: 0, logger: silentLogger, minSessionTimeoutMs: 1000 });
-    const brokerPort = Number(broker.brokers.split(':')[1]);
+    broker = await testKafka({ host: '127.0.0.2', advertisedHost: '127.0.0.1' });
+    const brokerPort = Number(broker.brokers[0]!.split(':')[1]);
     kafkaProxy = await startTcpProxy({ host: '127.0.0.2', port: brokerPort }, { listenPort: brokerPort });
+    await createContractTopics([kafkaProxy.address]);
     const pgUrl = new URL(db.url);
     pgProxy = await startTcpProxy({ host: pgUrl.hostname, port: Number(pgUrl.port || 5432) });
     const proxied = new URL(db.url);
     proxied.hostname = '127.0.0.1';
     proxied.port = String(pgProxy.port);
-    sut = await startServiceForTest(orderService, { db, kafka: { brokers: [kafkaProxy.address], source: 'devbroker', stop: async () => {} }, env: { DATABASE_URL: proxied.toString() } });
+    sut = await startServiceForTest(orderService, { db, kafka: { brokers: [kafkaProxy.address], source: broker.source, stop: async () => {} }, env: { DATABASE_URL: proxied.toString() } });
   }, 60_000);
   afterAll(async () => {
     await sut?.stop();

@@ -16,6 +16,12 @@ export interface ApacheKafkaOptions extends Partial<ClusterShape> {
   dir?: string;
   /** The client port of the first node (e.g. 9092 for `npm start`); free ports otherwise. */
   port?: number;
+  /**
+   * The loopback address the client listener binds (default 127.0.0.1) and the one it advertises
+   * (default the same): a test puts a TCP proxy on 127.0.0.1 in front of a node bound to 127.0.0.2.
+   */
+  host?: string;
+  advertisedHost?: string;
   /** Heap of each node (`-Xmx`); small by default, tests hold little data. */
   heap?: string;
   /** How long to wait for the cluster to answer clients. */
@@ -88,6 +94,7 @@ export const startApacheKafka = async (options: ApacheKafkaOptions = {}): Promis
   const clusterId = existingClusterId(root) ?? kraftId();
   writeFileSync(join(root, 'log4j2.properties'), LOG4J2_PROPERTIES);
   const ids = all.map((n) => n.nodeId);
+  const listenHost = options.host ?? '127.0.0.1';
 
   const procs = new Map<number, ChildProcess>();
   const logFile = (id: number) => join(root, `node-${id}`, 'broker.log');
@@ -137,8 +144,8 @@ export const startApacheKafka = async (options: ApacheKafkaOptions = {}): Promis
       }
       for (const n of via) {
         try {
-          const alive = await liveBrokers('127.0.0.1', n.port);
-          if (expected.every((id) => alive.includes(id)) && (!coordinator || (await coordinatorReady('127.0.0.1', n.port, 'bp-readiness')))) return;
+          const alive = await liveBrokers(listenHost, n.port);
+          if (expected.every((id) => alive.includes(id)) && (!coordinator || (await coordinatorReady(listenHost, n.port, 'bp-readiness')))) return;
         } catch {
           // not listening yet
         }
@@ -173,7 +180,7 @@ export const startApacheKafka = async (options: ApacheKafkaOptions = {}): Promis
     for (const n of all) {
       const nodeDir = join(root, `node-${n.nodeId}`);
       if (!existsSync(join(nodeDir, 'data', 'meta.properties'))) await formatLogDir(jars, join(nodeDir, 'data'), clusterId, n.nodeId);
-      writeFileSync(join(nodeDir, 'server.properties'), serverProperties(shape, n, all, join(nodeDir, 'data')));
+      writeFileSync(join(nodeDir, 'server.properties'), serverProperties(shape, n, all, join(nodeDir, 'data'), { host: options.host, advertisedHost: options.advertisedHost }));
     }
     for (const n of all) launch(n);
     await awaitReady(all, ids, true);
@@ -184,7 +191,7 @@ export const startApacheKafka = async (options: ApacheKafkaOptions = {}): Promis
 
   const nodes: KafkaNode[] = all.map((n) => ({
     ...n,
-    address: `127.0.0.1:${n.port}`,
+    address: `${options.advertisedHost ?? listenHost}:${n.port}`,
     get running() {
       return procs.has(n.nodeId);
     },

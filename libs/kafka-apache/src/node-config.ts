@@ -18,15 +18,16 @@ export interface NodePorts {
  * server.properties of one node. Replication follows the cluster's size: with 3 nodes every topic
  * (internal ones included) has 3 replicas and needs 2 in sync for an acks=all write.
  */
-export const serverProperties = (shape: ClusterShape, self: NodePorts, all: NodePorts[], logDir: string): string => {
+export const serverProperties = (shape: ClusterShape, self: NodePorts, all: NodePorts[], logDir: string, hosts: { host?: string; advertisedHost?: string } = {}): string => {
+  const host = hosts.host ?? '127.0.0.1';
   const rf = Math.min(shape.nodes, 3);
   const minIsr = rf >= 3 ? 2 : 1;
   const props: Record<string, string | number | boolean> = {
     'process.roles': 'broker,controller',
     'node.id': self.nodeId,
     'controller.quorum.voters': all.map((n) => `${n.nodeId}@127.0.0.1:${n.controllerPort}`).join(','),
-    listeners: `PLAINTEXT://127.0.0.1:${self.port},CONTROLLER://127.0.0.1:${self.controllerPort}`,
-    'advertised.listeners': `PLAINTEXT://127.0.0.1:${self.port}`,
+    listeners: `PLAINTEXT://${host}:${self.port},CONTROLLER://127.0.0.1:${self.controllerPort}`,
+    'advertised.listeners': `PLAINTEXT://${hosts.advertisedHost ?? host}:${self.port}`,
     'controller.listener.names': 'CONTROLLER',
     'inter.broker.listener.name': 'PLAINTEXT',
     'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',

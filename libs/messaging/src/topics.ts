@@ -22,7 +22,9 @@ export const ensureTopics = async (kafka: KafkaClient, topics: string[], logger?
     const missing = wanted.filter((t) => !existing.has(t));
     if (missing.length) {
       try {
-        await admin.createTopics({ topics: missing.map((topic) => ({ topic })), waitForLeaders: true });
+        // Not kafkajs waitForLeaders: on KRaft the metadata may say UNKNOWN_TOPIC_OR_PARTITION for a
+        // moment after creation, which it does not retry; leadersElected below does.
+        await admin.createTopics({ topics: missing.map((topic) => ({ topic })), waitForLeaders: false });
       } catch (err) {
         const types = ((err as { errors?: { type?: string }[] }).errors ?? []).map((e) => e.type ?? '');
         if (types.some((t) => NOT_ALLOWED.has(t))) {

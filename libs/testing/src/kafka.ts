@@ -31,14 +31,31 @@ export const createContractTopics = async (brokers: string[]): Promise<void> => 
  * A Kafka of its own for a test file: KAFKA_BROKERS (comma-separated) when set, else the broker of
  * this run's kind (BP_KAFKA, see chooseTestKafka) on free loopback ports, stopped by `stop()`.
  */
-export const testKafka = async (options: { minSessionTimeoutMs?: number; partitions?: number } = {}): Promise<TestKafka> => {
+export interface TestKafkaOptions {
+  minSessionTimeoutMs?: number;
+  partitions?: number;
+  /**
+   * Bind the broker to `host` and advertise `advertisedHost` (both loopback): a test puts a TCP
+   * proxy on the advertised address. The contract's topics are then left to the test to create
+   * (createContractTopics) once its proxy is up.
+   */
+  host?: string;
+  advertisedHost?: string;
+}
+
+export const testKafka = async (options: TestKafkaOptions = {}): Promise<TestKafka> => {
   const fromEnv = process.env.KAFKA_BROKERS;
   if (fromEnv) return { brokers: fromEnv.split(',').map((b) => b.trim()).filter(Boolean), source: 'env', stop: async () => {} };
   const { kind } = await chooseTestKafka();
   if (kind === 'apache') {
-    const kafka = await startApacheKafka({ minSessionTimeoutMs: options.minSessionTimeoutMs ?? 1000, partitions: options.partitions });
+    const kafka = await startApacheKafka({
+      minSessionTimeoutMs: options.minSessionTimeoutMs ?? 1000,
+      partitions: options.partitions,
+      host: options.host,
+      advertisedHost: options.advertisedHost,
+    });
     try {
-      await createContractTopics(kafka.brokers);
+      if (!options.advertisedHost || options.advertisedHost === options.host) await createContractTopics(kafka.brokers);
     } catch (err) {
       await kafka.stop();
       throw err;
@@ -57,6 +74,13 @@ export const testKafka = async (options: { minSessionTimeoutMs?: number; partiti
       },
     };
   }
-  const broker = await start({ port: 0, logger: silentLogger, minSessionTimeoutMs: options.minSessionTimeoutMs ?? 1000, defaultPartitions: options.partitions });
+  const broker = await start({
+    port: 0,
+    host: options.host,
+    advertisedHost: options.advertisedHost,
+    logger: silentLogger,
+    minSessionTimeoutMs: options.minSessionTimeoutMs ?? 1000,
+    defaultPartitions: options.partitions,
+  });
   return { brokers: [broker.brokers], source: 'devbroker', stop: () => broker.stop() };
 };
