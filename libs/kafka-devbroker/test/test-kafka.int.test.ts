@@ -2,12 +2,12 @@ import { Kafka, logLevel } from 'kafkajs';
 import { testKafka } from '../../testing/src/kafka';
 
 describe('testKafka() from @bp/testing', () => {
-  const saved = { brokers: process.env.KAFKA_BROKERS, tc: process.env.TESTCONTAINERS };
+  const saved = { KAFKA_BROKERS: process.env.KAFKA_BROKERS, TESTCONTAINERS: process.env.TESTCONTAINERS, BP_KAFKA: process.env.BP_KAFKA };
   afterEach(() => {
-    process.env.KAFKA_BROKERS = saved.brokers;
-    process.env.TESTCONTAINERS = saved.tc;
-    if (saved.brokers === undefined) delete process.env.KAFKA_BROKERS;
-    if (saved.tc === undefined) delete process.env.TESTCONTAINERS;
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
   });
 
   it('uses KAFKA_BROKERS when set', async () => {
@@ -17,9 +17,11 @@ describe('testKafka() from @bp/testing', () => {
     await k.stop();
   });
 
-  it('falls back to the in-process dev broker on a free port', async () => {
+  // The run's choice (BP_KAFKA, set by jest's global setup) is Apache Kafka wherever Java is: asked for the dev broker here.
+  it('BP_KAFKA=devbroker: the in-process dev broker on a free port', async () => {
     delete process.env.KAFKA_BROKERS;
     process.env.TESTCONTAINERS = 'off';
+    process.env.BP_KAFKA = 'devbroker';
     const k = await testKafka();
     expect(k.source).toBe('devbroker');
     const admin = new Kafka({ brokers: k.brokers, logLevel: logLevel.NOTHING }).admin();
