@@ -26,6 +26,15 @@ export const describeStories = (title: string, stories: readonly StoryDef[]): vo
  * The steps every story repeats, over the public API only. Each returns the response body and
  * fails loudly (status and problem) when the service refused, so a story reads as the scenario.
  */
+/** Polls an asynchronous effect (a consumer's, a timer's) until it shows; never a fixed sleep. */
+export const eventually = async (check: () => Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> => {
+  const until = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+};
+
 export const expectStatus = <T>(r: { status: number; body: T }, status: number, what: string): T => {
   if (r.status !== status) throw new Error(`${what}: expected ${status}, got ${r.status} ${JSON.stringify(r.body)}`);
   return r.body;
