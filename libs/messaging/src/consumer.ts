@@ -58,6 +58,11 @@ export interface ConsumerRunnerOptions {
   consumer?: ConsumerTuning;
   /** Commit resolved offsets at least this often inside a long batch (default 1000 ms). */
   autoCommitIntervalMs?: number;
+  /**
+   * Create the consumed topics and the dead-letter topic when missing, before subscribing (default
+   * true). False where topics cannot be created (librdkafka's mock cluster) or only an operator may.
+   */
+  provisionTopics?: boolean;
   /** Observability hook (metrics, tests): called once per processed delivery. */
   onOutcome?: (report: OutcomeReport) => void;
 }
@@ -213,7 +218,7 @@ export const createConsumerRunner = (o: ConsumerRunnerOptions): ConsumerRunner =
       const pr = o.kafka.producer({ allowAutoTopicCreation: true });
       consumer = c;
       producer = pr;
-      await ensureTopics(o.kafka, [...o.topics, dlt], logger);
+      if (o.provisionTopics !== false) await ensureTopics(o.kafka, [...o.topics, dlt], logger);
       await pr.connect();
       await c.connect();
       await c.subscribe({ topics: o.topics, fromBeginning: o.fromBeginning ?? true });

@@ -14,7 +14,7 @@ export interface Effect {
  * One scenario's world: a producing service (its log, a relay) and a consuming service (its inbox,
  * an `effects` table written by the handler, a consumer runner), on fresh schemas and topics.
  */
-export const scenario = async (brokers: string[]) => {
+export const scenario = async (brokers: string[], o: { createsTopics?: boolean } = {}) => {
   const ev = testEvents();
   const producerDb: TestDatabase = await testDatabase('msg_p');
   const consumerDb: TestDatabase = await testDatabase('msg_c');
@@ -54,7 +54,8 @@ export const scenario = async (brokers: string[]) => {
       logger: silentLogger,
       retry: { attempts: 4, backoffMs: 20 },
       consumer: fastConsumer,
-      onOutcome: (o) => outcomes.push(o),
+      onOutcome: (r) => outcomes.push(r),
+      provisionTopics: o.createsTopics !== false,
       ...over,
     });
     runners.push(r);
@@ -80,7 +81,7 @@ export const scenario = async (brokers: string[]) => {
     const seen: KafkaMessage[] = [];
     const c = kafka.consumer({ groupId: `${ev.groupId}-collect-${topic}`, ...fastConsumer });
     closers.push(() => c.disconnect());
-    await ensureTopics(client, [topic]);
+    if (o.createsTopics !== false) await ensureTopics(client, [topic]);
     await c.connect();
     await c.subscribe({ topics: [topic], fromBeginning: true });
     await c.run({ eachMessage: async ({ message }) => void seen.push(message) });

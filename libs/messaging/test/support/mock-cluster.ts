@@ -2,6 +2,8 @@ import { spawn, spawnSync } from 'node:child_process';
 
 export interface TestBroker {
   brokers: string[];
+  /** False for a broker whose admin API cannot create topics (the mock cluster): tests rely on auto-creation. */
+  createsTopics?: boolean;
   stop(): Promise<void>;
 }
 
@@ -40,6 +42,7 @@ export const startMockCluster = async (numBrokers = 3): Promise<TestBroker> => {
   });
   return {
     brokers,
+    createsTopics: false,
     stop: async () => {
       if (child.exitCode === null) child.kill('SIGTERM');
       await exited;

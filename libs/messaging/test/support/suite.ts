@@ -21,7 +21,7 @@ export const relayConsumerSuite = (brokerName: string, startBroker: () => Promis
       await broker?.stop();
     });
     beforeEach(async () => {
-      s = await scenario(broker.brokers);
+      s = await scenario(broker.brokers, { createsTopics: broker.createsTopics });
     });
     afterEach(async () => {
       await s?.close();
