@@ -2,6 +2,7 @@ import type { EventEnvelope } from '@bp/contracts';
 import type { Pool, PoolClient } from 'pg';
 import type { AppendHook } from './command-handler';
 import { type EventRow, type LogPosition, START, rowToEnvelope } from './envelope';
+import { serialClient } from './serial-client';
 import { EVENT_COLUMNS, ident } from './sql';
 import type { EventStore } from './store';
 
@@ -50,7 +51,8 @@ export const WRITE_CHUNK = 5000;
 
 /**
  * Writes in chunks, the next chunk's statement built (JSON.stringify) while Postgres runs the
- * previous one: the connection queues it. At most two in flight, so memory stays at two chunks.
+ * previous one. At most two in flight, so memory stays at two chunks. On one connection the second
+ * waits for the first: give it a serialClient (rebuildProjection does), never a bare busy client.
  */
 export const inChunks = async <T>(items: T[], write: (chunk: T[]) => Promise<unknown>, size = WRITE_CHUNK): Promise<void> => {
   let previous: Promise<unknown> = Promise.resolve();
@@ -172,7 +174,10 @@ export const rebuildProjection = async (store: EventStore, projection: Projectio
   const sql = `SELECT ${EVENT_COLUMNS} FROM ${ident(store.schema)}.events
     WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint) AND type = ANY($3::text[])
     ORDER BY transaction_id, global_position LIMIT $4`;
-  return store.withTransaction(async (tx) => {
+  return store.withTransaction(async (bare) => {
+    // The read-ahead and the chunked writes issue a statement before the previous one answered:
+    // serialClient sends them in turn (pg 9 refuses a query on a busy client).
+    const tx = serialClient(bare);
     await projection.reset(tx);
     // Big jsonb rows (escrow/dispute state) spend half their INSERT in pglz: lz4, where the server
     // has it, for this transaction only (same contents; only the on-disk compression differs).

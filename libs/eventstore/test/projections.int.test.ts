@@ -1,6 +1,7 @@
 import type { EventEnvelope } from '@bp/contracts';
 import { type TestDatabase, testDatabase } from '@bp/testing';
-import { type EventStore, type Projection, commandHandler, createEventStore, inlineProjections, rebuildProjection, rebuildProjections } from '../src';
+import type { PoolClient } from 'pg';
+import { type EventStore, type Projection, commandHandler, createEventStore, inlineProjections, keyedBatch, rebuildProjection, rebuildProjections } from '../src';
 import { type CounterCommand, counter, meta } from './fixtures';
 
 let db: TestDatabase;
@@ -104,6 +105,56 @@ describe('projections', () => {
     await expect(rebuildProjections(s, [projection, broken])).rejects.toThrow('bad row');
     expect(await seenSum()).toEqual({ n: 201, ids: 12 }); // the failed rebuild rolled back
     expect(await checksum()).toEqual(before);
+    await pool.end();
+  });
+
+  it('a batched rebuild never sends a query to a busy client (pg 9 refuses it), and still gives the same rows (issue 18 item 7)', async () => {
+    const projection = totals(db.schema);
+    type Row = { id: string; total: number; adds: number; history: string; last_event: string; updated_at: string };
+    const t = `${db.schema}.counter_totals`;
+    const cols = ['id', 'total', 'adds', 'history', 'last_event', 'updated_at'];
+    // One row written per statement: the last page's writes are several statements back to back.
+    const batched: Projection = {
+      ...projection,
+      rebuildBatch: (o) =>
+        keyedBatch<Row>(
+          {
+            key: (e) => e.streamId,
+            fold: (r, e) => {
+              const by = (e.data as { by: number }).by;
+              return r
+                ? { ...r, total: r.total + by, adds: r.adds + 1, history: `${r.history},${by}`, last_event: e.id, updated_at: e.occurredAt }
+                : { id: e.streamId, total: by, adds: 1, history: String(by), last_event: e.id, updated_at: e.occurredAt };
+            },
+            load: async () => new Map(),
+            write: async (tx, rows) => {
+              const writes = rows.map((r) => tx.query(`INSERT INTO ${t} (${cols.join(', ')}) VALUES ($1, $2, $3, $4, $5, $6)`, cols.map((c) => r[c as keyof Row])));
+              await Promise.all(writes);
+            },
+          },
+          o,
+        ),
+    };
+    const before = await checksum();
+    const pool = db.newPool({ max: 2 });
+    let busyCalls = 0;
+    let calls = 0;
+    pool.on('connect', (client: PoolClient) => {
+      const query = client.query.bind(client) as (...a: unknown[]) => unknown;
+      // node-postgres' own test before it warns: a query still waiting in its queue.
+      const internal = client as unknown as { _queryQueue: unknown[]; _activeQuery: unknown };
+      (client as unknown as { query: unknown }).query = (...a: unknown[]) => {
+        calls++;
+        if (internal._queryQueue.length > 0 || internal._activeQuery) busyCalls++;
+        return query(...a);
+      };
+    });
+    await db.pool.query(`UPDATE ${t} SET total = -1`);
+    // 200 events in pages of 7: every full page reads the next one ahead while it is folded.
+    expect(await rebuildProjection(createEventStore({ pool, schema: db.schema }), batched, { batchSize: 7 })).toEqual({ events: 200 });
+    expect(await checksum()).toEqual(before);
+    expect(calls).toBeGreaterThan(30);
+    expect(busyCalls).toBe(0);
     await pool.end();
   });
 });
