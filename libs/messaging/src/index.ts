@@ -8,3 +8,4 @@ export * from './port';
 export * from './relay';
 export * from './retry';
 export * from './topics';
+export * from './relay-lag';

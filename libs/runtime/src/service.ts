@@ -10,6 +10,7 @@ import type { ServiceConfig } from './config';
 import { consumerLag } from './consumer-lag';
 import type { ServiceContext, ServiceModule } from './module';
 import { clockRoutes } from './ops-clock';
+import { createServiceMetrics } from './service-metrics';
 import type { ModuleSettleReport, SettleReport } from './settle';
 import { createSharedClock, type SharedClock } from './shared-clock';
 
@@ -132,6 +133,8 @@ export const startService = async (module: ServiceModule, o: StartOptions): Prom
     ...(channel ? { listen: channel } : {}),
   });
   const topics = module.consumes?.topics ?? [];
+  const publicTypes = module.publishes.map((d) => d.type);
+  const metrics = createServiceMetrics({ pool, schema, publicTypes, admin, groupId, topics, warn: (err, what) => logger.warn({ err }, `metrics: ${what} unavailable`) });
   const session = config.KAFKA_CONSUMER_SESSION_TIMEOUT_MS;
   const chaos = o.chaos ?? consumerChaosFromEnv({ CONSUMER_CHAOS: config.CONSUMER_CHAOS, CONSUMER_CHAOS_SEED: config.CONSUMER_CHAOS_SEED });
   const consumerTuning = o.consumer ?? (session ? { sessionTimeout: session, heartbeatInterval: Math.max(100, Math.floor(session / 6)) } : undefined);
@@ -145,15 +148,15 @@ export const startService = async (module: ServiceModule, o: StartOptions): Prom
         schema,
         handlers: module.consumes.handlers(ctx),
         logger,
+        onOutcome: metrics.onOutcome,
         ...(consumerTuning ? { consumer: consumerTuning } : {}),
         ...(chaos ? { chaos } : {}),
       })
     : undefined;
-  const scheduler = createScheduler({ pool, schema, clock, fire: module.fireDeadline(ctx), logger, ...(poll ? { pollIntervalMs: poll } : {}) });
+  const scheduler = createScheduler({ pool, schema, clock, fire: module.fireDeadline(ctx), onFired: metrics.onFired, logger, ...(poll ? { pollIntervalMs: poll } : {}) });
   // In simulated mode the clock only moves through /ops/clock; re-read it so background firing sees it.
   const clockRefresh = sharedClock ? setInterval(() => void sharedClock.refresh().catch(() => {}), poll ?? 250) : undefined;
 
-  const publicTypes = module.publishes.map((d) => d.type);
   const moduleSettle = module.settle?.(ctx);
   const settle = () => settleOnce(ctx, { groupId, clock: sharedClock, runDue: () => scheduler.runDue(), drain: () => relay.drain(), admin, topics, publicTypes, moduleSettle });
 
@@ -170,6 +173,7 @@ export const startService = async (module: ServiceModule, o: StartOptions): Prom
   });
   // Every service serves the partners' contract for every topic (API.md), built once from the schemas.
   registerAsyncApi(app as never, buildAsyncApi());
+  metrics.register(app.metrics);
   if (sharedClock) await clockRoutes(app, { clock: sharedClock, self: module.name, settle, serviceUrls: () => config.SERVICE_URLS });
   await module.routes(app, ctx);
   await app.ready();

@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin';
 import { Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { observeIdempotency } from './idempotency-metrics';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -30,6 +31,7 @@ export const metricsPlugin = fp<MetricsOptions>(
       registers: [registry],
     });
     app.decorate('metrics', registry);
+    observeIdempotency(app, registry);
 
     app.addHook('onResponse', async (request, reply) => {
       duration.observe(
