@@ -8,3 +8,4 @@ export * from './command-handler';
 export * from './projections';
 export { comparePositions } from './envelope';
 export { prepareEvents } from './append';
+export { MigrationChecksumError, migrationChecksum, runMigrations, type Migration } from './migrations';

@@ -4,7 +4,7 @@ import { type AppendMetadata, type AppendNotify, appendEvents } from './append';
 import type { DomainEvent } from './decider';
 import { type EventRow, type LogPosition, type StoredEvent, rowToEnvelope } from './envelope';
 import { isDeadlock, isVersionConflict } from './errors';
-import { migrations } from './migrations';
+import { eventstoreMigrations, runMigrations } from './migrations';
 import { type ReadAllOptions, type ReadAllResult, readAllEvents } from './read-all';
 import { EVENT_COLUMNS, ident, statementName } from './sql';
 import { commitHook } from './commit-hooks';
@@ -44,8 +44,6 @@ export interface EventStore {
   readAll(opts: ReadAllOptions & { tx?: PoolClient }): Promise<ReadAllResult>;
   withTransaction<T>(fn: (tx: PoolClient) => Promise<T>): Promise<T>;
 }
-
-const MIGRATION_LOCK = 'bp.eventstore.migrate';
 
 export const withTransaction = async <T>(pool: Pool, fn: (tx: PoolClient) => Promise<T>): Promise<T> => {
   const client = await pool.connect();
@@ -95,19 +93,7 @@ export const createEventStore = (o: EventStoreOptions): EventStore => {
     registry: o.registry,
     ...(o.notify ? { notify: o.notify } : {}),
 
-    migrate: () =>
-      withTransaction(o.pool, async (tx) => {
-        await tx.query('SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))', [MIGRATION_LOCK, o.schema]);
-        await tx.query(`CREATE SCHEMA IF NOT EXISTS ${s}`);
-        await tx.query(`CREATE TABLE IF NOT EXISTS ${s}.eventstore_migrations (id text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`);
-        const { rows } = await tx.query<{ id: string }>(`SELECT id FROM ${s}.eventstore_migrations`);
-        const applied = new Set(rows.map((r) => r.id));
-        for (const m of migrations) {
-          if (applied.has(m.id)) continue;
-          await tx.query(m.up(s));
-          await tx.query(`INSERT INTO ${s}.eventstore_migrations (id) VALUES ($1)`, [m.id]);
-        }
-      }),
+    migrate: async () => void (await runMigrations(o.pool, o.schema, 'eventstore', eventstoreMigrations)),
 
     appendToStream: (tx, streamId, expectedVersion, events, meta) => appendEvents(tx, o.schema, o.registry, streamId, expectedVersion, events, meta, o.notify),
 

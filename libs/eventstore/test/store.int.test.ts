@@ -22,8 +22,8 @@ describe('migrate', () => {
     try {
       await Promise.all([fresh.migrate(), fresh.migrate(), fresh.migrate()]);
       await fresh.migrate();
-      const { rows } = await db.pool.query(`SELECT id FROM ${db.schema}_m.eventstore_migrations ORDER BY id`);
-      expect(rows.map((r) => r.id)).toEqual(['001-events', '002-checkpoints-inbox']);
+      const { rows } = await db.pool.query(`SELECT version, name FROM ${db.schema}_m.schema_migrations WHERE component = 'eventstore' ORDER BY version`);
+      expect(rows).toEqual([{ version: 1, name: 'events' }, { version: 2, name: 'checkpoints-inbox' }]);
     } finally {
       await db.pool.query(`DROP SCHEMA ${db.schema}_m CASCADE`);
     }

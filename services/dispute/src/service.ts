@@ -16,6 +16,7 @@ import { blobStoreFromEnv } from './infra/config';
 import { arbitrationRoutes } from './http/arbitration';
 import { disputeRoutes } from './http/disputes';
 import { evidenceRoutes } from './http/evidence';
+import { migrateDisputeTables } from './migrations';
 import { disputeProjections, evidenceProjection } from './projections';
 
 export interface DisputeServiceOptions {
@@ -38,6 +39,7 @@ export const createDisputeService = (o: DisputeServiceOptions = {}): ServiceModu
     },
   },
   projections: (ctx) => disputeProjections(ctx.schema),
+  migrate: (ctx) => migrateDisputeTables(ctx.pool, ctx.schema),
   routes: async (app, ctx) => {
     const handlers = handlersOf(ctx);
     const deps = { store: ctx.store, schema: ctx.schema, handlers };

@@ -8,7 +8,6 @@ import { escrowEventDefinitions } from './domain';
 import { createEscrowApp, type EscrowApp } from './app/escrow-app';
 import { createKnownOrders, type KnownOrders } from './app/known-orders';
 import { commandMetadata } from './app/metadata';
-import { migrateParking } from './app/parking';
 import { createPayments, type Payments } from './app/payments';
 import { createRefundDispatcher, type RefundDispatcher } from './app/refund-dispatcher';
 import { deliverSandboxCapture, isSandboxStream, scheduleSandboxCapture } from './app/sandbox-deliveries';
@@ -20,6 +19,7 @@ import { escrowRoutes } from './http/escrows';
 import { ledgerRoutes } from './http/ledger';
 import { paymentRoutes } from './http/payments';
 import { webhookRoutes } from './http/webhooks';
+import { migrateEscrowTables } from './migrations';
 import { escrowProjections } from './projections';
 import { createSandboxProvider, DEV_WEBHOOK_SECRET, type PaymentProvider, type SandboxOptions } from './providers';
 
@@ -90,7 +90,7 @@ export const createEscrowService = (o: EscrowServiceOptions = {}): ServiceModule
       handlers: (ctx) => ({ ...orderHandlers(wire(ctx).app, ctx.clock), ...disputeHandlers(wire(ctx).app, ctx.clock) }),
     },
     projections: (ctx) => escrowProjections(ctx.schema),
-    migrate: (ctx) => migrateParking(ctx.pool, ctx.schema),
+    migrate: (ctx) => migrateEscrowTables(ctx.pool, ctx.schema),
     routes: async (app, ctx) => {
       const w = wire(ctx);
       await app.register(paymentRoutes(w.payments));

@@ -7,7 +7,6 @@ import { notificationRegistry } from './app/events';
 import { fireDeadline } from './app/fire';
 import { createHandlers, type Handlers } from './app/handlers';
 import { onPublicEvent } from './app/on-public-event';
-import { migrateParking } from './app/parking';
 import { handleEveryEventOf } from './consumers/public-events';
 import { registerRoutes } from './http';
 import { loadNotificationConfig } from './infra/config';
@@ -15,6 +14,7 @@ import { createMailer, type Mailer } from './infra/mailer';
 import { parseAllowedCidrs } from './domain/webhooks/target';
 import { createWebhookClient, type PostWebhook, type Transport } from './infra/webhook-client';
 import { systemResolver, type Resolve, type WebhookTargetGuard } from './infra/webhook-target';
+import { migrateNotificationTables } from './migrations';
 import { inboxProjection } from './projections/inbox';
 import { deliveriesProjection, subscriptionsProjection } from './projections/webhooks';
 
@@ -63,8 +63,8 @@ export const createNotificationService = (o: NotificationServiceOptions = {}): S
       handlers: (ctx) => handleEveryEventOf(CONSUMED, onPublicEvent(ctx, wiringOf(ctx).h)),
     },
     projections: (ctx) => [inboxProjection(ctx.schema), subscriptionsProjection(ctx.schema), deliveriesProjection(ctx.schema)],
-    // Operational state, not a read model: events parked until their OrderPlaced (app/parking).
-    migrate: (ctx) => migrateParking(ctx.pool, ctx.schema),
+    // Every table, read models and parked events alike, as versioned migrations.
+    migrate: (ctx) => migrateNotificationTables(ctx.pool, ctx.schema),
     routes: async (app, ctx) => {
       const w = wiringOf(ctx);
       app.addHook('onClose', async () => w.mailer.close());

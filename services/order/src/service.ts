@@ -11,6 +11,7 @@ import { createOrderApp, type OrderApp } from './app/order-app';
 import { disputeHandlers } from './consumers/disputes';
 import { escrowHandlers } from './consumers/escrow';
 import { registerRoutes } from './http';
+import { migrateOrderTables } from './migrations';
 import { ordersListProjection } from './projections';
 
 // One application layer per running service (routes, consumers and scheduler share it).
@@ -30,6 +31,7 @@ export const orderService: ServiceModule = {
     handlers: (ctx) => ({ ...escrowHandlers(ctx, appOf(ctx)), ...disputeHandlers(ctx, appOf(ctx)) }),
   },
   projections: (ctx) => [ordersListProjection(ctx.schema)],
+  migrate: (ctx) => migrateOrderTables(ctx.pool, ctx.schema),
   routes: (app, ctx) => registerRoutes(app, { ctx, app: appOf(ctx) }),
   fireDeadline: (ctx) => fireOrderDeadline(appOf(ctx)),
 };

@@ -1,3 +1,6 @@
+import { runMigrations, type Migration } from '@bp/eventstore';
+import type { ClientBase, Pool } from 'pg';
+
 /** Anything with pg's `query` (Pool, PoolClient, Client). */
 export interface Queryable {
   query<R extends Record<string, unknown> = Record<string, unknown>>(text: string, values?: unknown[]): Promise<{ rows: R[]; rowCount: number | null }>;
@@ -13,11 +16,16 @@ export const quoteIdent = (name: string): string => {
 
 export const idempotencyTable = (schema: string): string => `${quoteIdent(schema)}.idempotency_keys`;
 
-/** Creates `<schema>.idempotency_keys` (idempotent). The schema must exist. */
-export const migrateIdempotency = async (db: Queryable, schema: string): Promise<void> => {
-  const t = idempotencyTable(schema);
-  await db.query(`
-    CREATE TABLE IF NOT EXISTS ${t} (
+/**
+ * `<schema>.idempotency_keys`, versioned (component `idempotency`, see runMigrations). v1 is the
+ * release before's table exactly, written to be a no-op where that release created it.
+ */
+export const idempotencyMigrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'idempotency-keys',
+    sql: (s) => `
+    CREATE TABLE IF NOT EXISTS ${s}.idempotency_keys (
       principal       text        NOT NULL,
       key             text        NOT NULL,
       method          text        NOT NULL,
@@ -31,20 +39,25 @@ export const migrateIdempotency = async (db: Queryable, schema: string): Promise
       created_at      timestamptz NOT NULL DEFAULT now(),
       expires_at      timestamptz NOT NULL,
       PRIMARY KEY (principal, key)
-    )`);
-  await db.query(`CREATE INDEX IF NOT EXISTS idempotency_keys_expires_at ON ${t} (expires_at)`);
-  // 'committed' (the request's effects committed, its answer not yet recorded) and answer_lost came
-  // later: tables created before them get the column, and their CHECK is replaced, once.
-  // Checked first: an ALTER takes the table's exclusive lock even when it has nothing to do.
-  await db.query(`
+    );
+    CREATE INDEX IF NOT EXISTS idempotency_keys_expires_at ON ${s}.idempotency_keys (expires_at);
+    -- 'committed' (the request's effects committed, its answer not yet recorded) and answer_lost came
+    -- later: tables created before them get the column, and their CHECK is replaced, once.
     DO $$ BEGIN
-      IF NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = '${t}'::regclass AND attname = 'answer_lost' AND NOT attisdropped) THEN
-        ALTER TABLE ${t} ADD COLUMN answer_lost boolean NOT NULL DEFAULT false;
+      IF NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = '${s}.idempotency_keys'::regclass AND attname = 'answer_lost' AND NOT attisdropped) THEN
+        ALTER TABLE ${s}.idempotency_keys ADD COLUMN answer_lost boolean NOT NULL DEFAULT false;
       END IF;
-      IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = '${t}'::regclass AND conname = 'idempotency_keys_status_check'
+      IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = '${s}.idempotency_keys'::regclass AND conname = 'idempotency_keys_status_check'
                        AND pg_get_constraintdef(oid) LIKE '%committed%') THEN
-        ALTER TABLE ${t} DROP CONSTRAINT IF EXISTS idempotency_keys_status_check;
-        ALTER TABLE ${t} ADD CONSTRAINT idempotency_keys_status_check CHECK (status IN ('in_flight', 'committed', 'completed'));
+        ALTER TABLE ${s}.idempotency_keys DROP CONSTRAINT IF EXISTS idempotency_keys_status_check;
+        ALTER TABLE ${s}.idempotency_keys ADD CONSTRAINT idempotency_keys_status_check CHECK (status IN ('in_flight', 'committed', 'completed'));
       END IF;
-    END $$`);
+    END $$;
+  `,
+  },
+];
+
+/** Creates or upgrades `<schema>.idempotency_keys`; concurrent callers serialize (runMigrations). */
+export const migrateIdempotency = async (db: Pool | ClientBase, schema: string): Promise<void> => {
+  await runMigrations(db, schema, 'idempotency', idempotencyMigrations);
 };

@@ -1,3 +1,4 @@
+import { runMigrations, type Migration } from '@bp/eventstore';
 import type { Queryable } from './types';
 
 /** Quotes a schema name after checking it is a plain identifier (names come from config, never users). */
@@ -17,10 +18,12 @@ export const deadlineTable = (schema: string): string => `${quoteSchema(schema)}
  * scheduler's transaction, so no lock columns are needed: a crashed scheduler's locks vanish with
  * its connection and the rows are due again.
  */
-export const migrateDeadlines = async (db: Queryable, schema: string): Promise<void> => {
-  const t = deadlineTable(schema);
-  await db.query(`
-    CREATE TABLE IF NOT EXISTS ${t} (
+export const deadlineMigrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'deadlines',
+    sql: (s) => `
+    CREATE TABLE IF NOT EXISTS ${s}.deadlines (
       stream_id  text        NOT NULL,
       kind       text        NOT NULL,
       due_at     timestamptz NOT NULL,
@@ -31,7 +34,13 @@ export const migrateDeadlines = async (db: Queryable, schema: string): Promise<v
       fired_at   timestamptz,
       PRIMARY KEY (stream_id, kind)
     );
-    CREATE INDEX IF NOT EXISTS deadlines_next_at ON ${t} (next_at) WHERE next_at IS NOT NULL;
-    CREATE INDEX IF NOT EXISTS deadlines_due_at ON ${t} (due_at);
-  `);
+    CREATE INDEX IF NOT EXISTS deadlines_next_at ON ${s}.deadlines (next_at) WHERE next_at IS NOT NULL;
+    CREATE INDEX IF NOT EXISTS deadlines_due_at ON ${s}.deadlines (due_at);
+  `,
+  },
+];
+
+/** Versioned (component `deadlines`, see runMigrations); v1 is a no-op on a table the release before created. */
+export const migrateDeadlines = async (db: Queryable, schema: string): Promise<void> => {
+  await runMigrations(db, schema, 'deadlines', deadlineMigrations);
 };

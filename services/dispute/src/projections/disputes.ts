@@ -5,6 +5,7 @@ import { evolveDispute, initialDisputeState, queueItemOf, type DisputeEvent, typ
 import { disputePrivateEvents } from '../domain';
 import { disputePublicEvents } from '@bp/contracts';
 import { table } from './sql';
+import { migrateDisputeTables } from '../migrations';
 
 /**
  * One row per dispute: the folded state (what GET /disputes/{id} shows, without a stream read),
@@ -21,27 +22,8 @@ export const disputesProjection = (schema: string): Projection => {
   return {
     name: 'dispute-summaries',
     handles: HANDLES,
-    async migrate(db: Pool | PoolClient) {
-      await db.query(`
-        CREATE TABLE IF NOT EXISTS ${t} (
-          dispute_id    text PRIMARY KEY,
-          order_id      text NOT NULL,
-          buyer_id      text,
-          seller_id     text,
-          status        text NOT NULL,
-          opened_at     timestamptz,
-          version       int NOT NULL,
-          state         jsonb NOT NULL,
-          queued        boolean NOT NULL DEFAULT false,
-          expedited     boolean NOT NULL DEFAULT false,
-          escalated_at  timestamptz,
-          ruling_due_at timestamptz,
-          sla_breached  boolean NOT NULL DEFAULT false
-        );
-        CREATE INDEX IF NOT EXISTS ${DISPUTES_TABLE}_order ON ${t} (order_id, opened_at, dispute_id);
-        CREATE INDEX IF NOT EXISTS ${DISPUTES_TABLE}_queue ON ${t} ((NOT expedited), ruling_due_at, escalated_at, dispute_id) WHERE queued;
-      `);
-    },
+    // The tables are the service's versioned migrations (../migrations), run whole.
+    migrate: (db) => migrateDisputeTables(db, schema),
     async apply(tx: PoolClient, event: EventEnvelope) {
       const data = event.data as { disputeId: string; orderId: string };
       const { rows } = await tx.query<{ state: DisputeState }>(`SELECT state FROM ${t} WHERE dispute_id = $1 FOR UPDATE`, [data.disputeId]);

@@ -3,6 +3,7 @@ import { insertJsonRows, pageBatch, type Projection } from '@bp/eventstore';
 import type { Pool, PoolClient } from 'pg';
 import type { EvidenceUploadedData } from '../domain/evidence/events';
 import { table } from './sql';
+import { migrateDisputeTables } from '../migrations';
 
 /** D3: evidence metadata (who uploaded what, when), looked up when a command cites evidence ids. */
 export const EVIDENCE_TABLE = 'evidence';
@@ -22,11 +23,8 @@ export const evidenceProjection = (schema: string): Projection => {
   return {
     name: 'evidence',
     handles: ['EvidenceUploaded'],
-    async migrate(db: Pool | PoolClient) {
-      await db.query(`CREATE TABLE IF NOT EXISTS ${t} (
-        evidence_id text PRIMARY KEY, sha256 text NOT NULL, content_type text NOT NULL, size bigint NOT NULL,
-        uploader_id text NOT NULL, uploader_role text NOT NULL, uploaded_at timestamptz NOT NULL, submission_id text NOT NULL)`);
-    },
+    // The tables are the service's versioned migrations (../migrations), run whole.
+    migrate: (db) => migrateDisputeTables(db, schema),
     async apply(tx: PoolClient, event: EventEnvelope) {
       const d = event.data as EvidenceUploadedData;
       await tx.query(

@@ -3,6 +3,7 @@ import { insertJsonRows, pageBatch, type Projection } from '@bp/eventstore';
 import type { Pool, PoolClient } from 'pg';
 import type { ThreadEntry } from '../domain';
 import { table } from './sql';
+import { migrateDisputeTables } from '../migrations';
 
 /**
  * D3: the dispute thread, one row per hash-chained entry. Views read the thread from here and run
@@ -16,9 +17,8 @@ export const threadProjection = (schema: string): Projection => {
   return {
     name: 'dispute-thread',
     handles: ['ThreadEntryAdded'],
-    async migrate(db: Pool | PoolClient) {
-      await db.query(`CREATE TABLE IF NOT EXISTS ${t} (dispute_id text NOT NULL, seq int NOT NULL, entry jsonb NOT NULL, PRIMARY KEY (dispute_id, seq))`);
-    },
+    // The tables are the service's versioned migrations (../migrations), run whole.
+    migrate: (db) => migrateDisputeTables(db, schema),
     async apply(tx: PoolClient, event: EventEnvelope) {
       const { disputeId, entry } = event.data as { disputeId: string; entry: ThreadEntry };
       await tx.query(`INSERT INTO ${t} (dispute_id, seq, entry) VALUES ($1, $2, $3)`, [disputeId, entry.seq, JSON.stringify(entry)]);

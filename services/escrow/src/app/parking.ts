@@ -7,9 +7,10 @@
 // the command in the same transaction as the inbox entry (so it is neither lost nor applied twice)
 // and the command that records the missing fact re-drives it in ITS transaction: no polling, no
 // dead letters for a normal race, and the order of effects is the order the facts became complete.
-import type { PoolClient } from 'pg';
+import type { ClientBase, Pool, PoolClient } from 'pg';
 import type { EscrowCommand, EscrowErrorCode, EscrowEvent } from '../domain';
 import { table } from '../projections/sql';
+import { migrateEscrowTables } from '../migrations';
 
 export const PARKED_TABLE = 'parked_commands';
 
@@ -19,20 +20,8 @@ export const WAITS_FOR: Partial<Record<EscrowErrorCode, EscrowEvent['type']>> = 
   DISPUTE_SETTLEMENT_PENDING: 'DisputeSettlementApplied',
 };
 
-export const migrateParking = async (db: { query(sql: string): Promise<unknown> }, schema: string): Promise<void> => {
-  await db.query(`
-    CREATE TABLE IF NOT EXISTS ${table(schema, PARKED_TABLE)} (
-      id          bigserial PRIMARY KEY,
-      order_id    text NOT NULL,
-      waiting_for text NOT NULL,
-      command     jsonb NOT NULL,
-      causation   jsonb NOT NULL,
-      parked_at   timestamptz NOT NULL,
-      reason      text NOT NULL
-    );
-    CREATE INDEX IF NOT EXISTS ${PARKED_TABLE}_order ON ${table(schema, PARKED_TABLE)} (order_id, waiting_for, id);
-  `);
-};
+/** The parking table is one of the service's versioned migrations (../migrations). */
+export const migrateParking = (db: Pool | ClientBase, schema: string): Promise<void> => migrateEscrowTables(db, schema);
 
 export interface Parked {
   command: EscrowCommand;

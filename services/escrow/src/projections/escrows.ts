@@ -3,6 +3,7 @@ import { jsonRows, keyedBatch, type Projection } from '@bp/eventstore';
 import type { Pool, PoolClient } from 'pg';
 import { escrowEventDefinitions, evolve, initialState, isKnown, type EscrowEvent, type EscrowState, type KnownEscrow } from '../domain';
 import { table } from './sql';
+import { migrateEscrowTables } from '../migrations';
 
 export const ESCROWS_TABLE = 'escrows';
 
@@ -16,20 +17,8 @@ export const escrowsProjection = (schema: string): Projection => {
   return {
     name: 'escrows',
     handles: escrowEventDefinitions.map((d) => d.type),
-    async migrate(db: Pool | PoolClient) {
-      await db.query(`
-        CREATE TABLE IF NOT EXISTS ${t} (
-          order_id  text PRIMARY KEY,
-          buyer_id  text NOT NULL,
-          seller_id text NOT NULL,
-          status    text NOT NULL,
-          settled   boolean NOT NULL,
-          releases  int NOT NULL,
-          version   int NOT NULL,
-          state     jsonb NOT NULL
-        );
-      `);
-    },
+    // The tables are the service's versioned migrations (../migrations), run whole.
+    migrate: (db) => migrateEscrowTables(db, schema),
     async apply(tx: PoolClient, event: EventEnvelope) {
       const { orderId } = event.data as { orderId: string };
       const { rows } = await tx.query<{ state: EscrowState }>(`SELECT state FROM ${t} WHERE order_id = $1 FOR UPDATE`, [orderId]);

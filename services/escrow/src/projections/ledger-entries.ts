@@ -3,6 +3,7 @@ import { insertJsonRows, pageBatch, type Projection } from '@bp/eventstore';
 import type { Pool, PoolClient } from 'pg';
 import type { EntriesPosted } from '../domain';
 import { table } from './sql';
+import { migrateEscrowTables } from '../migrations';
 
 export const LEDGER_TABLE = 'ledger_entries';
 
@@ -18,24 +19,8 @@ export const ledgerEntriesProjection = (schema: string): Projection => {
   return {
     name: 'ledger-entries',
     handles: ['EntriesPosted'],
-    async migrate(db: Pool | PoolClient) {
-      await db.query(`
-        CREATE TABLE IF NOT EXISTS ${t} (
-          entry_id  text PRIMARY KEY,
-          order_id  text NOT NULL,
-          seller_id text NOT NULL,
-          seq       bigint NOT NULL,
-          debit     text NOT NULL,
-          credit    text NOT NULL,
-          amount    bigint NOT NULL,
-          currency  text NOT NULL,
-          reason    text NOT NULL,
-          at        timestamptz NOT NULL
-        );
-        CREATE INDEX IF NOT EXISTS ${LEDGER_TABLE}_order ON ${t} (order_id, currency, seq);
-        CREATE INDEX IF NOT EXISTS ${LEDGER_TABLE}_seller ON ${t} (seller_id) WHERE debit = 'seller_payable' OR credit = 'seller_payable';
-      `);
-    },
+    // The tables are the service's versioned migrations (../migrations), run whole.
+    migrate: (db) => migrateEscrowTables(db, schema),
     async apply(tx: PoolClient, event: EventEnvelope) {
       const { orderId, sellerId, entries } = event.data as EntriesPosted['data'];
       // One statement per event whatever the number of postings (unnest of parallel arrays).

@@ -3,6 +3,7 @@ import { jsonRows, keyedBatch, type Projection } from '@bp/eventstore';
 import type { Pool, PoolClient } from 'pg';
 import type { EventOf } from '../domain';
 import { table } from './sql';
+import { migrateEscrowTables } from '../migrations';
 
 export const REFUND_QUEUE_TABLE = 'refund_queue';
 
@@ -17,21 +18,8 @@ export const refundQueueProjection = (schema: string): Projection => {
   return {
     name: 'refund-queue',
     handles: ['RefundRequested', 'RefundAttemptFailed', 'RefundRetried', 'RefundCompleted'],
-    async migrate(db: Pool | PoolClient) {
-      await db.query(`
-        CREATE TABLE IF NOT EXISTS ${t} (
-          refund_id     text PRIMARY KEY,
-          order_id      text NOT NULL,
-          amount        bigint NOT NULL,
-          currency      text NOT NULL,
-          status        text NOT NULL,
-          attempt       int NOT NULL,
-          requested_at  timestamptz NOT NULL,
-          claimed_until timestamptz
-        );
-        CREATE INDEX IF NOT EXISTS ${REFUND_QUEUE_TABLE}_due ON ${t} (requested_at) WHERE status = 'in_flight';
-      `);
-    },
+    // The tables are the service's versioned migrations (../migrations), run whole.
+    migrate: (db) => migrateEscrowTables(db, schema),
     async apply(tx: PoolClient, event: EventEnvelope) {
       switch (event.type) {
         case 'RefundRequested': {

@@ -12,34 +12,14 @@
 // impossible (the log never saw a parked event) and pointless: a row only lives until its
 // OrderPlaced, and the effects of a replayed event are in the log (notices, reminders, deliveries).
 import type { IncomingEvent } from '@bp/messaging';
-import type { PoolClient } from 'pg';
+import type { ClientBase, Pool, PoolClient } from 'pg';
+import { migrateNotificationTables } from '../migrations';
 
 export const PARKED_TABLE = 'parked_events';
 const table = (schema: string) => `"${schema}".${PARKED_TABLE}`;
 
-export const migrateParking = async (db: { query(sql: string): Promise<unknown> }, schema: string): Promise<void> => {
-  // The CloudEvent's attributes are kept whole: a replayed event also feeds partner webhooks.
-  await db.query(`
-    CREATE TABLE IF NOT EXISTS ${table(schema)} (
-      id             bigserial PRIMARY KEY,
-      order_id       text NOT NULL,
-      event_id       text NOT NULL UNIQUE,
-      ce_type        text NOT NULL,
-      type           text NOT NULL,
-      source         text NOT NULL,
-      subject        text NOT NULL,
-      time           text NOT NULL,
-      data           jsonb NOT NULL,
-      correlation_id text,
-      causation_id   text,
-      topic          text NOT NULL,
-      partition      int NOT NULL,
-      kafka_offset   text NOT NULL,
-      received_at    timestamptz NOT NULL
-    );
-    CREATE INDEX IF NOT EXISTS ${PARKED_TABLE}_order ON ${table(schema)} (order_id, id);
-  `);
-};
+/** The parking table is one of the service's versioned migrations (../migrations). */
+export const migrateParking = (db: Pool | ClientBase, schema: string): Promise<void> => migrateNotificationTables(db, schema);
 
 export interface ParkedRow {
   id: string;

@@ -6,26 +6,15 @@ import type { EventEnvelope } from '@bp/contracts';
 import { jsonRows, keyedBatch, type Projection } from '@bp/eventstore';
 import type { Pool, PoolClient } from 'pg';
 import type { NoticeKind, TemplateValue } from '../domain/notices/kinds';
+import { migrateNotificationTables } from '../migrations';
 
 const table = (schema: string) => `"${schema}".message_center`;
 
 export const inboxProjection = (schema: string): Projection => ({
   name: 'message_center',
   handles: ['NoticeRequested', 'NoticeRead'],
-  migrate: async (db: Pool | PoolClient) => {
-    await db.query(`CREATE TABLE IF NOT EXISTS ${table(schema)} (
-      notice_id text PRIMARY KEY,
-      recipient_id text NOT NULL,
-      order_id text NOT NULL,
-      kind text NOT NULL,
-      deadline timestamptz,
-      vars jsonb NOT NULL,
-      created_at timestamptz NOT NULL,
-      read_at timestamptz
-    )`);
-    await db.query(`CREATE INDEX IF NOT EXISTS message_center_recipient ON ${table(schema)} (recipient_id, created_at DESC, notice_id DESC)`);
-    await db.query(`CREATE INDEX IF NOT EXISTS message_center_unread ON ${table(schema)} (recipient_id) WHERE read_at IS NULL`);
-  },
+  // The tables are the service's versioned migrations (../migrations), run whole.
+  migrate: (db) => migrateNotificationTables(db, schema),
   apply: async (tx: PoolClient, e: EventEnvelope) => {
     if (e.type === 'NoticeRequested') {
       const d = e.data as { noticeId: string; recipientId: string; orderId: string; kind: string; deadline?: string; vars: object; channels: string[]; requestedAt: string };

@@ -4,6 +4,7 @@
 import type { EventEnvelope } from '@bp/contracts';
 import { jsonRows, keyedBatch, type Projection } from '@bp/eventstore';
 import type { Pool, PoolClient } from 'pg';
+import { migrateNotificationTables } from '../migrations';
 
 const subs = (schema: string) => `"${schema}".webhook_subscriptions`;
 const deliveries = (schema: string) => `"${schema}".webhook_deliveries`;
@@ -13,19 +14,8 @@ type D = Record<string, unknown>;
 export const subscriptionsProjection = (schema: string): Projection => ({
   name: 'webhook_subscriptions',
   handles: ['WebhookSubscribed', 'WebhookUnsubscribed', 'WebhookPaused', 'WebhookDeliveryOutcomeNoted'],
-  migrate: async (db) => {
-    await db.query(`CREATE TABLE IF NOT EXISTS ${subs(schema)} (
-      subscription_id text PRIMARY KEY,
-      partner_id text NOT NULL,
-      url text NOT NULL,
-      event_types text[] NOT NULL,
-      status text NOT NULL,
-      consecutive_failures int NOT NULL DEFAULT 0,
-      created_at timestamptz NOT NULL
-    )`);
-    await db.query(`CREATE INDEX IF NOT EXISTS webhook_subscriptions_types ON ${subs(schema)} USING gin (event_types) WHERE status = 'active'`);
-    await db.query(`CREATE INDEX IF NOT EXISTS webhook_subscriptions_partner ON ${subs(schema)} (partner_id, created_at DESC, subscription_id DESC)`);
-  },
+  // The tables are the service's versioned migrations (../migrations), run whole.
+  migrate: (db) => migrateNotificationTables(db, schema),
   apply: async (tx, e: EventEnvelope) => {
     const d = e.data as D;
     switch (e.type) {
@@ -74,22 +64,8 @@ export const subscriptionsProjection = (schema: string): Projection => ({
 export const deliveriesProjection = (schema: string): Projection => ({
   name: 'webhook_deliveries',
   handles: ['DeliveryScheduled', 'DeliveryAttempted', 'DeliveryRequeued'],
-  migrate: async (db) => {
-    await db.query(`CREATE TABLE IF NOT EXISTS ${deliveries(schema)} (
-      delivery_id text PRIMARY KEY,
-      subscription_id text NOT NULL,
-      event_id text NOT NULL,
-      ce_type text NOT NULL,
-      status text NOT NULL,
-      attempts int NOT NULL DEFAULT 0,
-      last_status int,
-      last_error text,
-      next_attempt_at timestamptz,
-      created_at timestamptz NOT NULL,
-      updated_at timestamptz NOT NULL
-    )`);
-    await db.query(`CREATE INDEX IF NOT EXISTS webhook_deliveries_sub ON ${deliveries(schema)} (subscription_id, created_at DESC, delivery_id DESC)`);
-  },
+  // The tables are the service's versioned migrations (../migrations), run whole.
+  migrate: (db) => migrateNotificationTables(db, schema),
   apply: async (tx, e: EventEnvelope) => {
     const d = e.data as D;
     switch (e.type) {

@@ -6,6 +6,7 @@ import type { EventEnvelope } from '@bp/contracts';
 import { jsonRows, keyedBatch, type Projection } from '@bp/eventstore';
 import type { Pool, PoolClient } from 'pg';
 import type { BuyerStatus } from '../domain/order';
+import { migrateOrderTables } from '../migrations';
 
 const table = (schema: string) => `"${schema}".orders_list`;
 
@@ -26,23 +27,8 @@ const changes: Record<string, (d: Data) => { status?: BuyerStatus; disputeOpen?:
 export const ordersListProjection = (schema: string): Projection => ({
   name: 'orders_list',
   handles: ['OrderPlaced', ...Object.keys(changes)],
-  migrate: async (db: Pool | PoolClient) => {
-    await db.query(`CREATE TABLE IF NOT EXISTS ${table(schema)} (
-      order_id text PRIMARY KEY,
-      buyer_id text NOT NULL,
-      seller_id text NOT NULL,
-      status text NOT NULL,
-      dispute_open boolean NOT NULL DEFAULT false,
-      total_amount bigint NOT NULL,
-      currency text NOT NULL,
-      item_count int NOT NULL,
-      placed_at timestamptz NOT NULL,
-      updated_at timestamptz NOT NULL
-    )`);
-    // Keyset pagination per party: (party, placed_at DESC, order_id DESC), optionally by status.
-    await db.query(`CREATE INDEX IF NOT EXISTS orders_list_buyer ON ${table(schema)} (buyer_id, placed_at DESC, order_id DESC)`);
-    await db.query(`CREATE INDEX IF NOT EXISTS orders_list_seller ON ${table(schema)} (seller_id, placed_at DESC, order_id DESC)`);
-  },
+  // The tables are the service's versioned migrations (../migrations), run whole.
+  migrate: (db) => migrateOrderTables(db, schema),
   apply: async (tx: PoolClient, e: EventEnvelope) => {
     const d = e.data as Data;
     if (e.type === 'OrderPlaced') {
