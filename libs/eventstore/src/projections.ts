@@ -232,3 +232,21 @@ export const allSettledOrThrow = async <T>(promises: Promise<T>[]): Promise<T[]>
   if (failed) throw failed.reason;
   return settled.map((r) => (r as PromiseFulfilledResult<T>).value);
 };
+
+/**
+ * The events a rebuild did not see: those `projection` handles whose transactions were not visible
+ * in `snapshot` (the rebuild's `pg_current_snapshot()`), applied one by one in log order on `tx`.
+ * A shadow rebuild runs without blocking writers; this closes its gap at the swap, while the caller
+ * holds the live tables against writers (so nothing it should apply can still be uncommitted).
+ */
+export const catchUpProjection = async (store: EventStore, tx: PoolClient, projection: Projection, snapshot: string): Promise<{ events: number }> => {
+  const { rows } = await tx.query<EventRow>(
+    `SELECT ${EVENT_COLUMNS} FROM ${ident(store.schema)}.events
+      WHERE transaction_id >= pg_snapshot_xmin($1::pg_snapshot) AND NOT pg_visible_in_snapshot(transaction_id, $1::pg_snapshot)
+        AND type = ANY($2::text[])
+      ORDER BY transaction_id, global_position`,
+    [snapshot, projection.handles],
+  );
+  for (const row of rows) await projection.apply(tx, rowToEnvelope(row, store.registry, true));
+  return { events: rows.length };
+};
