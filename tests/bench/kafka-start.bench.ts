@@ -8,6 +8,7 @@
  */
 import { kafkaVersion, startApacheKafka } from '@bp/kafka-apache';
 import { silentLogger, start } from '@bp/kafka-devbroker';
+import { ensureTopics, kafkajsClient } from '@bp/messaging';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 
 const RUNS = Number(process.env.RUNS ?? 3);
@@ -21,10 +22,7 @@ const kafkajsWorks = async (brokers: string[]): Promise<string> => {
   const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
   const consumer = kafka.consumer({ groupId: 'bench', sessionTimeout: 6000, heartbeatInterval: 500, maxWaitTimeInMs: 100 });
   try {
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.createTopics({ topics: [{ topic: 'bench', numPartitions: 3 }] });
-    await admin.disconnect();
+    await ensureTopics(kafkajsClient(kafka), ['bench']); // waits for leaders (kafkajs' own wait does not, on KRaft)
     await producer.connect();
     await producer.send({ topic: 'bench', acks: -1, messages: [{ key: 'k', value: 'v' }] });
     await consumer.connect();
@@ -40,7 +38,7 @@ const kafkajsWorks = async (brokers: string[]): Promise<string> => {
 };
 
 const main = async () => {
-  const rows: string[] = [];
+  const rows = { push: (row: string) => void process.stdout.write(`${row}\n`) };
   for (const version of versions) {
     for (const nodes of [1, 3]) {
       const times: number[] = [];
@@ -66,7 +64,6 @@ const main = async () => {
     await b.stop();
   }
   rows.push(`dev broker (in-process): start median ${median(dev)} ms`);
-  for (const r of rows) process.stdout.write(`${r}\n`);
 };
 
 main().catch((err) => {
