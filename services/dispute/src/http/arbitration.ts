@@ -1,7 +1,8 @@
-import { decodeCursor, encodeCursor, PageShape, type ServiceApp } from '@bp/http';
+import { decodeCursor, encodeCursor, operation, PageShape, type ServiceApp } from '@bp/http';
 import type { Pool } from 'pg';
 import { z } from 'zod';
 import { appealQueuePage, queuePage } from '../projections';
+import { AppealQueuePage, QueuePage } from './schemas';
 
 const Bool = z.enum(['true', 'false']).transform((v) => v === 'true');
 const QueueQuery = z.object({
@@ -24,7 +25,7 @@ const QueueCursor = z.object({ expedited: z.boolean(), rulingDueAt: z.iso.dateti
 
 /** S1: agents' queue of escalated disputes, A4 first, then by ruling SLA. */
 export const arbitrationRoutes = async (app: ServiceApp, d: { pool: Pool; schema: string }): Promise<void> => {
-  app.get('/arbitration/queue', { config: { roles: ['agent'] }, schema: { querystring: QueueQuery, tags: ['arbitration'] } }, async (req) => {
+  app.get('/arbitration/queue', { config: { roles: ['agent'] }, schema: { querystring: QueueQuery, ...operation({ operationId: 'getArbitrationQueue', tags: ['arbitration'], summary: 'Escalated disputes, A4 first, then by ruling SLA (S1)', ok: { 200: QueuePage } }) } }, async (req) => {
     const { cursor, limit, expedited, status, slaBreached } = req.query;
     const after = cursor ? decodeCursor(cursor, QueueCursor) : undefined;
     const page = await queuePage(d.pool, d.schema, {
@@ -38,7 +39,7 @@ export const arbitrationRoutes = async (app: ServiceApp, d: { pool: Pool; schema
   });
 
   // S1: appeals have their own queue and decision SLA (returns.appealDecisionSla), A4 first.
-  app.get('/appeals/queue', { config: { roles: ['agent'] }, schema: { querystring: AppealQueueQuery, tags: ['arbitration'] } }, async (req) => {
+  app.get('/appeals/queue', { config: { roles: ['agent'] }, schema: { querystring: AppealQueueQuery, ...operation({ operationId: 'getAppealQueue', tags: ['arbitration'], summary: 'Appeals awaiting a decision, A4 first (S1)', ok: { 200: AppealQueuePage } }) } }, async (req) => {
     const { cursor, limit, expedited, slaBreached } = req.query;
     const after = cursor ? decodeCursor(cursor, AppealCursor) : undefined;
     const page = await appealQueuePage(d.pool, d.schema, {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Role } from '@bp/contracts';
-import { decodeCursor, encodeCursor, PageShape, retryLater, setVersionHeaders, type ServiceApp } from '@bp/http';
+import { decodeCursor, encodeCursor, mergeRefusals, operation, PageShape, refusalsOf, type Refusals, retryLater, setVersionHeaders, type ServiceApp } from '@bp/http';
 import type { CommandResult } from '@bp/eventstore';
 import type { Clock } from '@bp/timers';
 import type { Pool } from 'pg';
@@ -21,11 +21,42 @@ import {
   ReturnReceiptBody,
   RulingBody,
   ShipmentBody,
+  DisputeErrors,
+  type DisputeErrorCode,
   type DisputeState,
 } from '../domain';
 import { listDisputes, type Visibility } from '../projections';
 import { callerOf, withVersionCheck } from './caller';
 import { loadResource, resourceOf } from './views';
+import { DisputePage, DisputeViewBody } from './schemas';
+
+const View = { body: DisputeViewBody, description: 'The dispute as the caller sees it', headers: ['ETag'] as const };
+/** Every action: not a party (404), not the actor or position the transition table admits. */
+const ACTION_REFUSALS: DisputeErrorCode[] = ['DISPUTE_NOT_FOUND', 'ROLE_NOT_ALLOWED', 'ACTION_NOT_ALLOWED'];
+const OPEN_REFUSALS: DisputeErrorCode[] = [
+  'NOT_ORDER_BUYER', 'ORDER_NOT_FOUND', 'ORDER_NOT_SHIPPED', 'ORDER_ALREADY_CONFIRMED', 'ORDER_CLOSED', 'DISPUTE_ALREADY_OPEN', 'DISPUTE_ALREADY_SETTLED',
+  'PROTECTION_EXPIRED', 'DISPUTE_TOO_EARLY', 'DISPUTE_ID_TAKEN', 'DISPUTE_LIMIT_REACHED', 'REFUND_ABOVE_PAID', 'REFUND_NOT_POSITIVE', 'CURRENCY_MISMATCH',
+  'EVIDENCE_IMAGE_REQUIRED', 'RETURN_REQUIRED_FOR_FULL_REFUND', 'RETURN_WITHOUT_GOODS', 'REASON_CONTRADICTS_GOODS_RECEIVED', 'EXTENSION_NOT_DECLINED', 'EXTENSION_DAYS_OUT_OF_RANGE',
+];
+/** Evidence named by id must exist and be the caller's (D3). */
+const EVIDENCE_REFUSALS: Refusals = { 422: ['EVIDENCE_NOT_FOUND'] };
+const ACTION_CODES: Record<string, DisputeErrorCode[]> = {
+  accept: [],
+  'counter-proposals': ['REFUND_ABOVE_PAID', 'REFUND_NOT_POSITIVE', 'CURRENCY_MISMATCH', 'RETURN_REQUIRED_FOR_FULL_REFUND', 'RETURN_WITHOUT_GOODS'],
+  proposals: ['REFUND_ABOVE_PAID', 'REFUND_NOT_POSITIVE', 'CURRENCY_MISMATCH', 'RETURN_REQUIRED_FOR_FULL_REFUND', 'RETURN_WITHOUT_GOODS', 'EVIDENCE_IMAGE_REQUIRED'],
+  escalate: ['ESCALATION_TOO_EARLY'],
+  cancel: ['WITHDRAW_AFTER_FAST_REFUND'],
+  messages: [],
+  'return-shipment': ['RETURN_ALREADY_SHIPPED'],
+  'return-receipt': [],
+  'resend-shipment': [],
+  ruling: ['EVIDENCE_WINDOW_OPEN', 'PROPOSAL_NOT_FOUND', 'REFUND_ABOVE_PAID', 'REFUND_NOT_POSITIVE', 'CURRENCY_MISMATCH'],
+  appeal: ['APPEAL_ALREADY_FILED', 'APPEAL_WINDOW_CLOSED', 'NOT_ARBITRATED', 'APPEAL_NOT_ALLOWED_RETURN_MISSED'],
+  'appeal/decision': ['OVERTURN_REFUND_REQUIRED', 'REFUND_ABOVE_PAID', 'REFUND_NOT_POSITIVE', 'CURRENCY_MISMATCH'],
+};
+/** Agents acting for a buyer (R7) name them, and only there. */
+const ON_BEHALF_OF: Refusals = { 400: ['ON_BEHALF_OF_REQUIRED'], 403: ['ON_BEHALF_OF_NOT_ALLOWED'], 422: ['ON_BEHALF_OF_MISMATCH'] };
+const operationIdOf = (path: string): string => `${path.replace(/[/-](\w)/g, (_, c: string) => c.toUpperCase())}Dispute`;
 
 export interface DisputeRouteDeps {
   pool: Pool;
@@ -56,7 +87,15 @@ const OPEN_CONSISTENCY = [
 export const disputeRoutes = async (app: ServiceApp, d: DisputeRouteDeps): Promise<void> => {
   const now = () => d.clock.now().toISOString();
 
-  app.post('/disputes', { config: { roles: ['buyer'] }, schema: { body: OpenDisputeBody, tags: ['disputes'], summary: 'Open a dispute (D1, D2)', description: OPEN_CONSISTENCY } }, async (req, reply) => {
+  app.post('/disputes', { config: { roles: ['buyer'] }, schema: {
+    body: OpenDisputeBody,
+    ...operation({
+      operationId: 'openDispute', tags: ['disputes'], summary: 'Open a dispute (D1, D2)', description: OPEN_CONSISTENCY,
+      ok: { 201: { ...View, description: 'The dispute opened', headers: ['ETag', 'Location'] } },
+      refusals: mergeRefusals(refusalsOf(DisputeErrors, OPEN_REFUSALS), EVIDENCE_REFUSALS),
+      retryAfter: [404, 409],
+    }),
+  } }, async (req, reply) => {
     const caller = callerOf(req);
     const at = now();
     // Ids are the caller's (conventions); with an Idempotency-Key a retry replays this response.
@@ -70,13 +109,13 @@ export const disputeRoutes = async (app: ServiceApp, d: DisputeRouteDeps): Promi
     return reply.code(201).send(view);
   });
 
-  app.get('/disputes/:disputeId', { config: { roles: ['buyer', 'seller', 'agent'] }, schema: { params: Params, tags: ['disputes'] } }, async (req, reply) => {
+  app.get('/disputes/:disputeId', { config: { roles: ['buyer', 'seller', 'agent'] }, schema: { params: Params, ...operation({ operationId: 'getDispute', tags: ['disputes'], summary: 'The dispute with its thread, proposals, deadlines and allowedActions', ok: { 200: View }, refusals: { 404: ['DISPUTE_NOT_FOUND'] } }) } }, async (req, reply) => {
     const view = await loadResource(d.pool, d.schema, req.params.disputeId, callerOf(req), now());
     setVersionHeaders(reply, view.version);
     return view;
   });
 
-  app.get('/disputes', { config: { roles: ['buyer', 'seller', 'agent'] }, schema: { querystring: ListQuery, tags: ['disputes'] } }, async (req) => {
+  app.get('/disputes', { config: { roles: ['buyer', 'seller', 'agent'] }, schema: { querystring: ListQuery, ...operation({ operationId: 'listDisputes', tags: ['disputes'], summary: "Disputes the caller is party to (agents: all), optionally of one order", ok: { 200: DisputePage } }) } }, async (req) => {
     const caller = callerOf(req);
     const at = now();
     const who: Visibility = caller.role === 'agent' ? { role: 'agent' } : { role: caller.role as 'buyer' | 'seller', id: caller.id };
@@ -87,7 +126,14 @@ export const disputeRoutes = async (app: ServiceApp, d: DisputeRouteDeps): Promi
   });
 
   const action = <B extends z.ZodType>(path: string, roles: Role[], body: B, run: (c: Call, b: z.infer<B>) => Promise<CommandResult<DisputeState>>, summary: string) =>
-    app.post(`/disputes/:disputeId/${path}`, { config: { roles }, schema: { params: Params, body, tags: ['disputes'], summary } }, async (req, reply) => {
+    app.post(`/disputes/:disputeId/${path}`, { config: { roles }, schema: {
+      params: Params,
+      body,
+      ...operation({
+        operationId: operationIdOf(path), tags: ['disputes'], summary, ok: { 200: { ...View, description: 'The dispute after the action' } }, ifMatch: true,
+        refusals: mergeRefusals(refusalsOf(DisputeErrors, [...ACTION_REFUSALS, ...(ACTION_CODES[path] ?? [])]), path.startsWith('appeal') ? ON_BEHALF_OF : undefined, ['messages', 'counter-proposals', 'proposals', 'appeal'].includes(path) ? EVIDENCE_REFUSALS : undefined),
+      }),
+    } }, async (req, reply) => {
       const caller = callerOf(req);
       const at = now();
       const { disputeId } = req.params;

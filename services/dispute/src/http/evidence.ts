@@ -1,11 +1,13 @@
 import multipart from '@fastify/multipart';
 import type { EventStore, Projection } from '@bp/eventstore';
-import { claimIdempotencyKey, problem, type PartFingerprint, type ServiceApp } from '@bp/http';
+import { claimIdempotencyKey, operation, problem, refusalsOf, type PartFingerprint, type ServiceApp } from '@bp/http';
 import type { Clock, Policy } from '@bp/timers';
 import { readEvidenceFile, recordEvidence, type EvidenceFile } from '../app/evidence';
 import { tooManyImages } from '../domain/evidence/limits';
 import type { BlobStore } from '../infra/blob-store';
+import { DisputeErrors } from '../domain';
 import { callerOf } from './caller';
+import { EvidenceBody, EvidenceUpload } from './schemas';
 
 export interface EvidenceRouteDeps {
   store: EventStore;
@@ -44,7 +46,16 @@ export const evidenceRoutes = async (app: ServiceApp, d: EvidenceRouteDeps): Pro
 
     // An Idempotency-Key fingerprints the uploaded files themselves (config.idempotency 'parts'): the
     // same key with other files is 422 IDEMPOTENCY_KEY_REUSED, with the same files a replay.
-    scope.post('/evidence', { config: { roles: ['buyer', 'seller', 'agent'], idempotency: 'parts' }, schema: { tags: ['evidence'], summary: 'Upload evidence (D3)' } }, async (req, reply) => {
+    scope.post('/evidence', { config: { roles: ['buyer', 'seller', 'agent'], idempotency: 'parts' }, schema: operation({
+      operationId: 'uploadEvidence', tags: ['evidence'], summary: 'Upload evidence (D3)',
+      ok: { 201: { body: EvidenceBody, description: 'Stored: the first file, and every file of the submission in items' } },
+      refusals: {
+        ...refusalsOf(DisputeErrors, ['EVIDENCE_TYPE_NOT_ALLOWED', 'EVIDENCE_TOO_LARGE', 'EVIDENCE_TOO_MANY_IMAGES', 'EVIDENCE_CORRUPT', 'EVIDENCE_IMAGE_TOO_LARGE', 'EMPTY_SUBMISSION']),
+        400: ['VALIDATION_FAILED', 'EVIDENCE_TOO_MANY_FILES', 'EVIDENCE_TOO_MANY_PARTS', 'MALFORMED_MULTIPART', 'EVIDENCE_FILE_REQUIRED', 'EMPTY_SUBMISSION'],
+        415: ['UNSUPPORTED_MEDIA_TYPE', 'EVIDENCE_TYPE_NOT_ALLOWED'],
+      },
+      requestBody: { contentType: 'multipart/form-data', schema: EvidenceUpload },
+    }) }, async (req, reply) => {
       const caller = callerOf(req);
       if (!req.isMultipart()) throw problem('UNSUPPORTED_MEDIA_TYPE', 415, 'send multipart/form-data with a `file` part');
       const files: EvidenceFile[] = [];

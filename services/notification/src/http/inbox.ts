@@ -1,6 +1,6 @@
 // The message center (N4): GET /inbox, GET /inbox/unread-count, POST /inbox/{id}/read. Own notices
 // only (agents share the agents' inbox); another user's notice is a 404 (the notice decider refuses it).
-import { decodeCursor, encodeCursor, Page, pageOf } from '@bp/http';
+import { decodeCursor, encodeCursor, operation, Page, pageOf } from '@bp/http';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { mailboxOf } from '../domain/notices/kinds';
@@ -23,7 +23,7 @@ const Cursor = z.object({ c: z.string(), id: z.string() });
 export const inboxRoutes =
   ({ ctx, h }: RouteDeps): FastifyPluginAsyncZod =>
   async (app) => {
-    app.get('/inbox', { config: { roles: [...ANY_USER] }, schema: { querystring: Page, response: { 200: pageOf(InboxItem) } } }, async (req) => {
+    app.get('/inbox', { config: { roles: [...ANY_USER] }, schema: { querystring: Page, ...operation({ operationId: 'listInbox', tags: ['inbox'], summary: 'Own message center, newest first (N4)', ok: { 200: pageOf(InboxItem) } }) } }, async (req) => {
       const me = mailboxOf(callerOf(req));
       const after = req.query.cursor ? decodeCursor(req.query.cursor, Cursor) : undefined;
       const rows = await listInbox(ctx.pool, ctx.schema, me, req.query.limit + 1, after && { createdAt: after.c, noticeId: after.id });
@@ -37,13 +37,13 @@ export const inboxRoutes =
       return { items, nextCursor: rows.length > req.query.limit && last ? encodeCursor({ c: last.createdAt, id: last.noticeId }) : null };
     });
 
-    app.get('/inbox/unread-count', { config: { roles: [...ANY_USER] }, schema: { response: { 200: z.object({ unread: z.number().int() }) } } }, async (req) => ({
+    app.get('/inbox/unread-count', { config: { roles: [...ANY_USER] }, schema: operation({ operationId: 'getUnreadCount', tags: ['inbox'], summary: 'How many notices are unread (N4)', ok: { 200: z.object({ unread: z.number().int() }) } }) }, async (req) => ({
       unread: await unreadCount(ctx.pool, ctx.schema, mailboxOf(callerOf(req))),
     }));
 
     app.post(
       '/inbox/:id/read',
-      { config: { roles: [...ANY_USER] }, schema: { params: z.object({ id: z.string().min(1).max(200) }), response: { 200: z.object({ id: z.string(), readAt: z.string() }) } } },
+      { config: { roles: [...ANY_USER] }, schema: { params: z.object({ id: z.string().min(1).max(200) }), ...operation({ operationId: 'markNoticeRead', tags: ['inbox'], summary: 'Mark an own notice read (N4)', ok: { 200: z.object({ id: z.string(), readAt: z.string() }) }, refusals: { 404: ['NOTICE_NOT_FOUND'] } }) } },
       async (req) => {
         const { meta, metadata } = requestMeta(req, ctx);
         const result = await h.notices({ type: 'MarkRead', data: { noticeId: req.params.id }, meta }, { metadata });

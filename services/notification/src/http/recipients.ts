@@ -1,5 +1,6 @@
 // PUT/GET /recipients/{userId} (N3, N4): that user or ops; anyone else gets 404.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { operation } from '@bp/http';
 import { z } from 'zod';
 import { assertRecipientAccess, RecipientBody, type RecipientState } from '../domain/recipients/recipient';
 import { ANY_USER, callerOf, requestMeta, type RouteDeps } from './context';
@@ -13,7 +14,7 @@ export const recipientRoutes =
   async (app) => {
     app.put(
       '/recipients/:userId',
-      { config: { roles: [...ANY_USER] }, schema: { params: Params, body: RecipientBody, response: { 200: RecipientView } } },
+      { config: { roles: [...ANY_USER] }, schema: { params: Params, body: RecipientBody, ...operation({ operationId: 'putRecipient', tags: ['recipients'], summary: 'E-mail, locale and opt-outs of a user (N3)', ok: { 200: RecipientView }, refusals: { 404: ['RECIPIENT_NOT_FOUND'] } }) } },
       async (req) => {
         const { meta, metadata } = requestMeta(req, ctx);
         const { userId } = req.params;
@@ -22,7 +23,7 @@ export const recipientRoutes =
       },
     );
 
-    app.get('/recipients/:userId', { config: { roles: [...ANY_USER] }, schema: { params: Params, response: { 200: RecipientView } } }, async (req) => {
+    app.get('/recipients/:userId', { config: { roles: [...ANY_USER] }, schema: { params: Params, ...operation({ operationId: 'getRecipient', tags: ['recipients'], summary: "A user's notification settings (N3)", ok: { 200: RecipientView }, refusals: { 404: ['RECIPIENT_NOT_FOUND'] } }) } }, async (req) => {
       const { userId } = req.params;
       assertRecipientAccess(callerOf(req), userId);
       const { state, version } = await h.loadRecipient(userId);

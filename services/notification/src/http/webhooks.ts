@@ -1,7 +1,7 @@
 // Partner webhooks (N4, N5): subscribe, list, delete, the delivery log and redelivery. Another
 // partner's subscription is a 404. The secret is shown once, in the answer to POST /webhooks.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { decodeCursor, encodeCursor, Page, pageOf } from '@bp/http';
+import { decodeCursor, encodeCursor, operation, Page, pageOf } from '@bp/http';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { subscribe } from '../app/subscribe';
@@ -39,7 +39,7 @@ export const webhookRoutes =
 
     app.post(
       '/webhooks',
-      { config: PARTNER, schema: { body: SubscriptionBody, response: { 201: z.object({ id: z.string(), secret: z.string(), url: z.string(), eventTypes: z.array(z.string()) }) } } },
+      { config: PARTNER, schema: { body: SubscriptionBody, ...operation({ operationId: 'subscribeWebhook', tags: ['webhooks'], summary: 'Subscribe to event types; the secret is shown once (N5)', ok: { 201: { body: z.object({ id: z.string(), secret: z.string(), url: z.string(), eventTypes: z.array(z.string()) }), description: 'Subscribed' } }, refusals: { 422: ['WEBHOOK_TARGET_FORBIDDEN'] } }) } },
       async (req, reply) => {
         const { meta, metadata } = requestMeta(req, ctx);
         const subscriptionId = randomUUID();
@@ -49,13 +49,13 @@ export const webhookRoutes =
       },
     );
 
-    app.get('/webhooks', { config: PARTNER, schema: { querystring: Page, response: { 200: pageOf(Subscription) } } }, async (req) => {
+    app.get('/webhooks', { config: PARTNER, schema: { querystring: Page, ...operation({ operationId: 'listWebhooks', tags: ['webhooks'], summary: 'Own subscriptions', ok: { 200: pageOf(Subscription) } }) } }, async (req) => {
       const after = req.query.cursor ? decodeCursor(req.query.cursor, Cursor) : undefined;
       const rows = await listSubscriptions(ctx.pool, ctx.schema, callerOf(req).id, req.query.limit + 1, after && { createdAt: after.c, id: after.id });
       return paged(rows, req.query.limit);
     });
 
-    app.delete('/webhooks/:id', { config: PARTNER, schema: { params: z.object({ id: Id }) } }, async (req, reply) => {
+    app.delete('/webhooks/:id', { config: PARTNER, schema: { params: z.object({ id: Id }), ...operation({ operationId: 'deleteWebhook', tags: ['webhooks'], summary: 'Unsubscribe', ok: { 204: { body: null, description: 'Deleted' } }, refusals: { 404: ['WEBHOOK_NOT_FOUND'] } }) } }, async (req, reply) => {
       const { meta, metadata } = requestMeta(req, ctx);
       await h.subscriptions({ type: 'Unsubscribe', data: { subscriptionId: req.params.id }, meta }, { metadata });
       return reply.code(204).send();
@@ -63,7 +63,7 @@ export const webhookRoutes =
 
     app.get(
       '/webhooks/:id/deliveries',
-      { config: PARTNER, schema: { params: z.object({ id: Id }), querystring: Page, response: { 200: pageOf(Delivery) } } },
+      { config: PARTNER, schema: { params: z.object({ id: Id }), querystring: Page, ...operation({ operationId: 'listWebhookDeliveries', tags: ['webhooks'], summary: 'The delivery log of a subscription', ok: { 200: pageOf(Delivery) }, refusals: { 404: ['WEBHOOK_NOT_FOUND'] } }) } },
       async (req) => {
         await owned(req, req.params.id);
         const after = req.query.cursor ? decodeCursor(req.query.cursor, Cursor) : undefined;
@@ -74,7 +74,7 @@ export const webhookRoutes =
 
     app.post(
       '/webhooks/:id/deliveries/:deliveryId/redeliver',
-      { config: PARTNER, schema: { params: z.object({ id: Id, deliveryId: Id }), response: { 202: z.object({ id: z.string(), status: z.string() }) } } },
+      { config: PARTNER, schema: { params: z.object({ id: Id, deliveryId: Id }), ...operation({ operationId: 'redeliverWebhook', tags: ['webhooks'], summary: 'Send a delivery again', ok: { 202: z.object({ id: z.string(), status: z.string() }) }, refusals: { 404: ['WEBHOOK_NOT_FOUND', 'DELIVERY_NOT_FOUND'], 409: ['DELIVERY_IN_PROGRESS'] } }) } },
       async (req, reply) => {
         await owned(req, req.params.id);
         const { meta, metadata } = requestMeta(req, ctx);
