@@ -10,6 +10,17 @@ const deadLetterKind = (r: OutcomeReport): string => {
   return /^([A-Za-z_$][\w$]*):/.exec(r.error ?? '')?.[1] ?? 'unknown';
 };
 
+/** A scrape must answer while Kafka is unreachable (the admin client retries for long): the lag keeps its last value. */
+const SCRAPE_BUDGET_MS = 2000;
+const withinScrape = <T>(work: Promise<T>): Promise<T> => {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`not answered within ${SCRAPE_BUDGET_MS} ms`)), SCRAPE_BUDGET_MS);
+  });
+  work.catch(() => {}); // answered late or failed: the scrape already moved on
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+};
+
 export interface ServiceMetricSources {
   pool: Pick<Pool, 'query'>;
   schema: string;
@@ -59,7 +70,7 @@ export const createServiceMetrics = (o: ServiceMetricSources) => {
     registers: [],
     collect: async function (this: Gauge<'topic' | 'partition' | 'group'>) {
       try {
-        const lags = await consumerLagByPartition(o.admin, o.groupId, o.topics);
+        const lags = await withinScrape(consumerLagByPartition(o.admin, o.groupId, o.topics));
         for (const l of lags) this.set({ topic: l.topic, partition: String(l.partition), group: o.groupId }, l.lag);
       } catch (err) {
         o.warn(err, 'consumer lag');
