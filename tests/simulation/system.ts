@@ -33,7 +33,7 @@ import {
 import { deadlines as escrowDeadlines, escrowDecider, type EscrowCommand, type EscrowState } from '../../services/escrow/src/domain';
 import { WAITS_FOR } from '../../services/escrow/src/app/parking';
 import { disputeFactCommands as escrowDisputeFacts, orderFactCommands as escrowOrderFacts } from '../../services/escrow/src/consumers/fact-commands';
-import { orderFactCommand } from './dispute-consumer';
+import { orderFactsCommandOf } from '../../services/dispute/src/domain/sagas/order-facts-from-orders';
 
 export type Service = 'order' | 'escrow' | 'dispute';
 type Ev = { type: string; data: unknown };
@@ -373,7 +373,7 @@ export class SimSystem {
       const c = map[msg.type]?.(msg.id, msg.data as never, meta);
       if (c) this.executeOrPark(tx, c, (c.data as { orderId: string }).orderId);
     } else {
-      const c = orderFactCommand(msg.type, msg.data as never, msg.time);
+      const c = orderFactsCommandOf(msg.type, msg.data, msg.time);
       if (!c) return;
       try {
         this.runFacts(tx, c);
