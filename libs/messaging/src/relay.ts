@@ -18,7 +18,10 @@ export interface RelayOptions {
   checkpointName?: string;
   /** Events per readAll page = per producer.sendBatch (default 1000). */
   batchSize?: number;
-  /** Idle wait of start()'s loop, and its wait after a failure (default 200 ms). */
+  /**
+   * Idle wait of start()'s loop, and its wait after a failure (default 200 ms). With `listen` it is
+   * only the fallback for a lost NOTIFY, and may be seconds (idle costs nothing, issue 18 item 5).
+   */
   pollIntervalMs?: number;
   logger: MessagingLogger;
   /**
@@ -239,12 +242,16 @@ export const createRelay = (o: RelayOptions): Relay => {
   // which sends no NOTIFY here (it may be another service's): look again soon, backing off to the
   // poll interval, instead of leaving them for the next poll.
   const HELD_FIRST_WAIT_MS = 2;
+  // Not the poll interval: with LISTEN that is a slow fallback (seconds), far too long for these.
+  const HELD_MAX_WAIT_MS = 200;
+  // A lost LISTEN is tried again this often (polling meanwhile).
+  const listenRetryMs = Math.min(5 * pollIntervalMs, 5000);
   let heldWait = HELD_FIRST_WAIT_MS;
   let listenRetryAt = 0;
   const run = async () => {
     while (running) {
       if (o.listen && !listener && !listening && Date.now() >= listenRetryAt) {
-        listenRetryAt = Date.now() + 5 * pollIntervalMs;
+        listenRetryAt = Date.now() + listenRetryMs;
         void listen(o.listen);
       }
       try {
@@ -252,7 +259,7 @@ export const createRelay = (o: RelayOptions): Relay => {
         if (n > 0) logger.debug({ relay: name, published: n }, 'relay published');
         if (held) {
           if (n === 0) {
-            await idle(Math.min(heldWait, pollIntervalMs));
+            await idle(Math.min(heldWait, pollIntervalMs, HELD_MAX_WAIT_MS));
             heldWait *= 2;
           }
         } else {
@@ -271,7 +278,7 @@ export const createRelay = (o: RelayOptions): Relay => {
       if (running) return;
       running = true;
       if (o.listen) {
-        listenRetryAt = Date.now() + 5 * pollIntervalMs;
+        listenRetryAt = Date.now() + listenRetryMs;
         await listen(o.listen);
       }
       loop = run();

@@ -2,7 +2,7 @@ import { buildAsyncApi, ConsumerGroups, EventRegistry, publicRegistry } from '@b
 import { createEventStore, loadCheckpoint } from '@bp/eventstore';
 import { createLogger, createServiceApp, createShutdown, migrateIdempotency, registerAsyncApi, type ServiceApp, type Shutdown } from '@bp/http';
 import { type ConsumerChaos, type ConsumerTuning, consumerChaosFromEnv, createConsumerRunner, createRelay, kafkaFromEnv, type MessageAdmin } from '@bp/messaging';
-import { createScheduler, defaultPolicy, migrateDeadlines, type Clock, type Policy, systemClock } from '@bp/timers';
+import { createScheduler, deadlineChannel, defaultPolicy, migrateDeadlines, type Clock, type Policy, systemClock } from '@bp/timers';
 import { Pool } from 'pg';
 import type pino from 'pino';
 import { authFromConfig } from './auth-from-config';
@@ -14,6 +14,13 @@ import { createServiceMetrics } from './service-metrics';
 import type { ModuleSettleReport, SettleReport } from './settle';
 import { createSharedClock, type SharedClock } from './shared-clock';
 
+/**
+ * Idle costs nothing (issue 18 item 5): relay and scheduler wake on NOTIFY (a commit with a public
+ * event; a deadline sync) and poll only this rarely, as a safety net for a lost notification. The
+ * simulated clock's row is re-read as rarely: every settle round (POST /ops/clock) re-reads it first.
+ */
+const IDLE_FALLBACK_POLL_MS = 5000;
+
 export interface StartOptions {
   config: ServiceConfig;
   logger?: pino.Logger;
@@ -24,7 +31,7 @@ export interface StartOptions {
   consumer?: ConsumerTuning;
   /** Reliability tests: duplicate and/or shuffle deliveries (default: CONSUMER_CHAOS in the config). */
   chaos?: ConsumerChaos;
-  /** Scheduler and relay poll interval in ms (default 250 / 200). */
+  /** Scheduler and relay poll interval in ms (default: woken by NOTIFY, IDLE_FALLBACK_POLL_MS when idle). */
   pollIntervalMs?: number;
   /** Postgres schema and consumer group (default: the service name and its group); tests run copies. */
   schema?: string;
@@ -128,7 +135,7 @@ export const startService = async (module: ServiceModule, o: StartOptions): Prom
     kafka,
     service: module.name,
     logger,
-    ...(poll ? { pollIntervalMs: poll } : {}),
+    ...(poll ? { pollIntervalMs: poll } : channel ? { pollIntervalMs: IDLE_FALLBACK_POLL_MS } : {}),
     // Woken by the NOTIFY of each append that commits a public event; the poll stays the safety net.
     ...(channel ? { listen: channel } : {}),
   });
@@ -153,9 +160,9 @@ export const startService = async (module: ServiceModule, o: StartOptions): Prom
         ...(chaos ? { chaos } : {}),
       })
     : undefined;
-  const scheduler = createScheduler({ pool, schema, clock, fire: module.fireDeadline(ctx), onFired: metrics.onFired, logger, ...(poll ? { pollIntervalMs: poll } : {}) });
+  const scheduler = createScheduler({ pool, schema, clock, fire: module.fireDeadline(ctx), onFired: metrics.onFired, logger, listen: true, pollIntervalMs: poll ?? (deadlineChannel(schema) ? IDLE_FALLBACK_POLL_MS : 250) });
   // In simulated mode the clock only moves through /ops/clock; re-read it so background firing sees it.
-  const clockRefresh = sharedClock ? setInterval(() => void sharedClock.refresh().catch(() => {}), poll ?? 250) : undefined;
+  const clockRefresh = sharedClock ? setInterval(() => void sharedClock.refresh().catch(() => {}), poll ?? IDLE_FALLBACK_POLL_MS) : undefined;
 
   const moduleSettle = module.settle?.(ctx);
   const settle = () => settleOnce(ctx, { groupId, clock: sharedClock, runDue: () => scheduler.runDue(), drain: () => relay.drain(), admin, topics, publicTypes, moduleSettle });

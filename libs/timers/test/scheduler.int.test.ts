@@ -268,3 +268,44 @@ describe('start/stop', () => {
     await scheduler.stop(); // twice is fine
   });
 });
+
+describe('idle: sleeps until the earliest deadline or a NOTIFY, never a fast poll (issue 18 item 5)', () => {
+  const wallClock = { now: () => new Date() };
+  const holdUntil = (id: string, until: Date) => command(db.pool, db.schema, id, { type: 'Hold', data: { until: until.toISOString() } });
+  /** Awaits a condition, reading it every 25 ms, failing after `ms`. */
+  const until = async (what: string, check: () => Promise<boolean>, ms = 10_000) => {
+    const end = Date.now() + ms;
+    while (!(await check())) {
+      if (Date.now() > end) throw new Error(`not within ${ms} ms: ${what}`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  };
+  const expired = async () => (await eventsOf(db.pool, db.schema, 'HoldExpired')).map((e) => e.stream_id);
+  const listening = async () =>
+    ((await db.pool.query(`SELECT 1 FROM pg_stat_activity WHERE query = $1`, [`LISTEN "bp_deadlines_${db.schema}"`])).rowCount ?? 0) > 0;
+
+  it('a deadline synced sooner than the planned wake-up wakes the scheduler (NOTIFY at COMMIT), the later one still waits', async () => {
+    // A poll of a minute: only the NOTIFY can make it fire within the test's bounds.
+    const scheduler = createScheduler({ pool: db.pool, schema: db.schema, clock: wallClock, fire: fireReservation(db.schema), listen: true, pollIntervalMs: MIN });
+    await holdUntil('later', new Date(Date.now() + 40_000));
+    scheduler.start();
+    await until('the scheduler LISTENs', listening);
+    const dueAt = Date.now() + 300;
+    await holdUntil('sooner', new Date(dueAt));
+    await until('the sooner deadline fired', async () => (await expired()).includes('sooner'));
+    expect(Date.now()).toBeGreaterThanOrEqual(dueAt);
+    expect(await expired()).toEqual(['sooner']);
+    await scheduler.stop();
+    expect(await listening()).toBe(false);
+  });
+
+  it('an idle scheduler wakes at the earliest next_at it read, without a NOTIFY', async () => {
+    const dueAt = Date.now() + 1500;
+    await holdUntil('a', new Date(dueAt));
+    const scheduler = createScheduler({ pool: db.pool, schema: db.schema, clock: wallClock, fire: fireReservation(db.schema), listen: true, pollIntervalMs: MIN });
+    scheduler.start();
+    await until('the deadline fired', async () => (await expired()).includes('a'));
+    expect(Date.now()).toBeGreaterThanOrEqual(dueAt);
+    await scheduler.stop();
+  });
+});

@@ -1,5 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
 import type { Clock } from '../clock';
+import { deadlineChannel } from './channel';
 import { deadlineTable } from './schema';
 import type { Deadline, DueDeadline } from './types';
 
@@ -28,8 +29,17 @@ export interface SchedulerOptions {
   fireMany?: (tx: PoolClient, deadlines: DueDeadline[]) => Promise<void>;
   /** Deadlines claimed and fired per transaction (default 100). */
   batchSize?: number;
-  /** How often start()'s loops look for due deadlines when idle (default 250 ms). */
+  /**
+   * How often start()'s loops look for due deadlines when idle (default 250 ms). With `listen`, the
+   * longest an idle loop sleeps: a fallback in case a NOTIFY is lost (e.g. while reconnecting).
+   */
   pollIntervalMs?: number;
+  /**
+   * Idle costs nothing (issue 18 item 5): an idle loop sleeps until the earliest next_at (one cheap
+   * read, no transaction) and LISTENs on deadlineChannel(schema), where every deadline sync NOTIFYs
+   * its earliest next_at at COMMIT, waking the loop when that is sooner than it planned.
+   */
+  listen?: boolean;
   logger?: SchedulerLogger;
   /** Failed firings before a deadline is parked for an operator (default 10). */
   maxAttempts?: number;
@@ -207,9 +217,57 @@ export const createScheduler = (o: SchedulerOptions): Scheduler => {
     return runBatch(true);
   };
 
+  const NEXT_DUE = `SELECT (extract(epoch FROM min(next_at)) * 1000)::float8 AS at FROM ${t} WHERE next_at IS NOT NULL`;
+  const channel = o.listen ? deadlineChannel(o.schema) : undefined;
+
   let running = false;
   let loops: Promise<void>[] = [];
   const wakers = new Set<() => void>();
+  /** Clock time (ms) at which the sleeping loops look again; a NOTIFY of an earlier deadline wakes them. */
+  let plannedAt = Number.POSITIVE_INFINITY;
+  const wakeAll = () => {
+    for (const wake of [...wakers]) wake();
+  };
+  const onNotification = (n: { payload?: string | undefined }) => {
+    const at = Number(n.payload);
+    if (!Number.isFinite(at) || at < plannedAt) wakeAll();
+  };
+
+  /** LISTEN on a connection of its own; a lost one is dropped and set up again by the next idle round. */
+  let listener: PoolClient | undefined;
+  let listening: Promise<void> | undefined;
+  const listen = (name: string): Promise<void> =>
+    (listening ??= (async () => {
+      const c = await o.pool.connect();
+      c.on('notification', onNotification);
+      c.on('error', (err) => {
+        log.warn({ err }, 'deadline scheduler LISTEN connection lost; polling until it is back');
+        if (listener !== c) return; // still connecting (the LISTEN rejects and releases it) or let go
+        listener = undefined;
+        c.release(err);
+      });
+      try {
+        await c.query(`LISTEN "${name}"`);
+      } catch (err) {
+        c.release(err as Error);
+        throw err;
+      }
+      if (running) listener = c;
+      else c.release();
+    })()
+      .catch((err: unknown) => log.warn({ err }, 'deadline scheduler LISTEN failed; polling meanwhile'))
+      .finally(() => (listening = undefined)));
+
+  /** How long an idle loop may sleep: until the earliest next_at, at most pollIntervalMs. */
+  const idleWaitMs = async (): Promise<number> => {
+    if (!channel) return pollIntervalMs;
+    if (!listener) await listen(channel);
+    const { rows } = await o.pool.query<{ at: number | null }>(NEXT_DUE);
+    const at = rows[0]?.at ?? null;
+    const wait = at === null ? pollIntervalMs : Math.max(0, Math.min(pollIntervalMs, at - o.clock.now().getTime()));
+    plannedAt = o.clock.now().getTime() + wait;
+    return wait;
+  };
   const pause = (ms: number) =>
     new Promise<void>((resolve) => {
       const done = () => {
@@ -230,7 +288,12 @@ export const createScheduler = (o: SchedulerOptions): Scheduler => {
         log.error({ err }, 'deadline batch failed and rolled back; its deadlines are due again');
       }
       // Keep going while there was work (more may be due, or newly due); sleep only when idle.
-      if (running && claimed === 0) await pause(pollIntervalMs);
+      if (running && claimed === 0) {
+        const wait = await idleWaitMs().catch((err: unknown) => (log.warn({ err }, 'deadline scheduler could not read its next deadline'), pollIntervalMs));
+        // Due already yet nothing claimed: another scheduler holds those rows; look again shortly.
+        if (running) await pause(Math.max(wait, Math.min(pollIntervalMs, 50)));
+        plannedAt = Number.POSITIVE_INFINITY;
+      }
     }
   };
 
@@ -242,9 +305,16 @@ export const createScheduler = (o: SchedulerOptions): Scheduler => {
     },
     async stop() {
       running = false;
-      for (const wake of [...wakers]) wake();
+      wakeAll();
       await Promise.all(loops);
       loops = [];
+      await listening; // a LISTEN being set up releases its connection itself once it sees !running
+      const l = listener;
+      listener = undefined;
+      if (l) {
+        await l.query('UNLISTEN *').catch(() => undefined);
+        l.release();
+      }
     },
     async runDue() {
       let total = 0;

@@ -1,3 +1,4 @@
+import { deadlineChannel } from './channel';
 import { deadlineTable } from './schema';
 import type { Deadline, DeadlineHook, Queryable } from './types';
 
@@ -39,6 +40,9 @@ export const syncManyDeadlines = async (
     await tx.query(`DELETE FROM ${t} WHERE stream_id = ANY($1::text[])`, [ids]);
     return;
   }
+  // A row (re)scheduled by this sync tells the schedulers, at COMMIT, its earliest next_at (epoch ms)
+  // in the same statement: a sleeping scheduler wakes for it if that is sooner than it planned.
+  const channel = deadlineChannel(schema);
   await tx.query(
     `WITH wanted AS (
        SELECT e->>'s' AS stream_id, e->'d'->>'kind' AS kind, (e->'d'->>'dueAt')::timestamptz AS due_at, e->'d' AS payload
@@ -46,7 +50,7 @@ export const syncManyDeadlines = async (
      ), cancelled AS (
        DELETE FROM ${t} AS d WHERE d.stream_id = ANY($1::text[])
          AND NOT EXISTS (SELECT 1 FROM wanted w WHERE w.stream_id = d.stream_id AND w.kind = d.kind)
-     )
+     ), upserted AS (
      INSERT INTO ${t} AS d (stream_id, kind, due_at, payload, next_at)
      SELECT stream_id, kind, due_at, payload, due_at FROM wanted
      ON CONFLICT (stream_id, kind) DO UPDATE SET
@@ -56,8 +60,11 @@ export const syncManyDeadlines = async (
        attempts   = CASE WHEN d.due_at = excluded.due_at THEN d.attempts ELSE 0 END,
        last_error = CASE WHEN d.due_at = excluded.due_at THEN d.last_error END,
        fired_at   = CASE WHEN d.due_at = excluded.due_at THEN d.fired_at END
-     WHERE d.due_at IS DISTINCT FROM excluded.due_at OR d.payload IS DISTINCT FROM excluded.payload`,
-    [ids, JSON.stringify(wanted)],
+     WHERE d.due_at IS DISTINCT FROM excluded.due_at OR d.payload IS DISTINCT FROM excluded.payload
+     RETURNING d.next_at
+     )
+     SELECT ${channel ? `pg_notify($3, (extract(epoch FROM min(next_at)) * 1000)::bigint::text)` : 'NULL'} FROM upserted HAVING min(next_at) IS NOT NULL`,
+    channel ? [ids, JSON.stringify(wanted), channel] : [ids, JSON.stringify(wanted)],
   );
 };
 
