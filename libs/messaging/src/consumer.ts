@@ -59,6 +59,13 @@ export interface ConsumerRunnerOptions {
   /** Commit resolved offsets at least this often inside a long batch (default 1000 ms). */
   autoCommitIntervalMs?: number;
   /**
+   * A consumer that shows no sign of life (no fetch, heartbeat or join) for this long is replaced
+   * by a new one (default five session timeouts, at least 30 s). Why: after a group coordinator
+   * fails over, a kafkajs member can stay stuck re-joining, or give up after its retries, while the
+   * service itself looks healthy; nothing would be consumed until someone restarted the process.
+   */
+  stallRestartMs?: number;
+  /**
    * Create the consumed topics and the dead-letter topic when missing, before subscribing (default
    * true). False where topics cannot be created (librdkafka's mock cluster) or only an operator may.
    */
@@ -211,26 +218,81 @@ export const createConsumerRunner = (o: ConsumerRunnerOptions): ConsumerRunner =
     }
   };
 
+  const stallMs = o.stallRestartMs ?? Math.max(30_000, 5 * (o.consumer?.sessionTimeout ?? 30_000));
+  let lastAlive = Date.now();
+  let stopped = true;
+  let replacing = false;
+  let watchdog: ReturnType<typeof setInterval> | undefined;
+
+  /** A new group member: connect, subscribe, run; its signs of life feed the watchdog. */
+  const startConsumer = async (): Promise<void> => {
+    const c = o.kafka.consumer(o.groupId, { allowAutoTopicCreation: true, ...o.consumer });
+    consumer = c;
+    lastAlive = Date.now();
+    c.onAlive(() => {
+      if (consumer === c) lastAlive = Date.now();
+    });
+    c.onCrash((err, restarting) => {
+      if (consumer !== c || restarting || stopped) return;
+      logger.error({ groupId: o.groupId, err }, 'consumer stopped on an error; starting a new one');
+      void replace('crashed');
+    });
+    await c.connect();
+    await c.subscribe({ topics: o.topics, fromBeginning: o.fromBeginning ?? true });
+    await c.run({
+      eachBatchAutoResolve: false,
+      autoCommitInterval: o.autoCommitIntervalMs ?? 1000,
+      ...(interleaver ? { partitionsConsumedConcurrently: SHUFFLE_CONCURRENCY } : {}),
+      eachBatch,
+    });
+  };
+
+  /**
+   * Replaces a stuck or dead member with a new one. Offsets are committed only after their effects,
+   * so whatever the old member had not committed is delivered again, and the inbox absorbs it.
+   */
+  const replace = async (why: string): Promise<void> => {
+    if (replacing || stopped) return;
+    replacing = true;
+    try {
+      logger.warn({ groupId: o.groupId, why, silentForMs: Date.now() - lastAlive }, 'replacing the consumer group member');
+      const old = consumer;
+      consumer = undefined;
+      await Promise.race([old?.disconnect().catch(() => undefined), new Promise((r) => setTimeout(r, 10_000).unref?.())]);
+      while (!stopped) {
+        try {
+          await startConsumer();
+          return;
+        } catch (err) {
+          logger.error({ groupId: o.groupId, err }, 'could not start a new consumer; trying again');
+          await new Promise((r) => setTimeout(r, 2000));
+        }
+      }
+    } finally {
+      lastAlive = Date.now();
+      replacing = false;
+    }
+  };
+
   return {
     start: async () => {
       if (consumer) return;
-      const c = o.kafka.consumer(o.groupId, { allowAutoTopicCreation: true, ...o.consumer });
+      stopped = false;
       const pr = o.kafka.producer({ allowAutoTopicCreation: true });
-      consumer = c;
       producer = pr;
       if (o.provisionTopics !== false) await ensureTopics(o.kafka, [...o.topics, dlt], logger);
       await pr.connect();
-      await c.connect();
-      await c.subscribe({ topics: o.topics, fromBeginning: o.fromBeginning ?? true });
       if (o.chaos) logger.warn({ chaos: o.chaos }, 'consumer chaos mode is on (a test hook; never in production)');
-      await c.run({
-        eachBatchAutoResolve: false,
-        autoCommitInterval: o.autoCommitIntervalMs ?? 1000,
-        ...(interleaver ? { partitionsConsumedConcurrently: SHUFFLE_CONCURRENCY } : {}),
-        eachBatch,
-      });
+      await startConsumer();
+      watchdog = setInterval(() => {
+        if (!stopped && !replacing && Date.now() - lastAlive > stallMs) void replace('no sign of life');
+      }, Math.min(5000, stallMs / 2));
+      watchdog.unref?.();
     },
     stop: async () => {
+      stopped = true;
+      if (watchdog) clearInterval(watchdog);
+      watchdog = undefined;
       const c = consumer;
       const pr = producer;
       consumer = undefined;

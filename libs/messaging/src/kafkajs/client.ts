@@ -23,7 +23,10 @@ export const kafkajsClient = (kafka: Kafka): KafkaClient => ({
       subscribe: (subscription) => c.subscribe(subscription),
       // kafkajs's batch payload carries everything BatchContext names (and more): passed through.
       run: (options) => c.run(options),
-      onCrash: (listener) => void c.on(c.events.CRASH, (e) => listener(e.payload.error)),
+      onCrash: (listener) => void c.on(c.events.CRASH, (e) => listener(e.payload.error, e.payload.restart)),
+      onAlive: (listener) => {
+        for (const event of [c.events.HEARTBEAT, c.events.FETCH, c.events.GROUP_JOIN]) c.on(event, () => listener());
+      },
     };
   },
   // kafkajs's admin has every MessageAdmin method with compatible shapes.

@@ -54,8 +54,13 @@ export interface MessageConsumer {
   subscribe(subscription: { topics: string[]; fromBeginning: boolean }): Promise<void>;
   /** Starts fetching in the background (resolves once running); batches go to `eachBatch`. */
   run(options: RunOptions): Promise<void>;
-  /** The consumer gave up for good on an error (it stops; nothing more is delivered). */
-  onCrash(listener: (error: Error) => void): void;
+  /**
+   * The consumer failed on an error; `restarting` says whether the client restarts it itself (when
+   * false it has stopped for good: nothing more is delivered).
+   */
+  onCrash(listener: (error: Error, restarting: boolean) => void): void;
+  /** Signs of life: a heartbeat answered, a fetch done, the group joined. */
+  onAlive(listener: () => void): void;
 }
 
 export interface RunOptions {
