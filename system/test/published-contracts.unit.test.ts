@@ -12,7 +12,7 @@ describe(`published contracts (${PUBLISHED_DIR})`, () => {
   let generated: Map<string, string>;
   beforeAll(async () => {
     generated = await publishedDocuments();
-  });
+  }, 60_000); // four apps built on a shared 2-core machine
 
   it('publishes the OpenAPI 3.1 file of each service, the AsyncAPI file and one JSON Schema per public event', () => {
     const names = [...generated.keys()];
