@@ -18,8 +18,8 @@ import { type ServiceProcesses, startServiceProcesses, type Target } from './sup
  * the longest stall of each consumer group is printed. Before the faults: each group's six
  * partitions are split across its two instances.
  */
-const N = Number(process.env.CLUSTER_LIFECYCLES ?? 200);
-const KILLS = Number(process.env.CLUSTER_KILLS ?? 24);
+const N = Number(process.env.CLUSTER_LIFECYCLES ?? 120);
+const KILLS = Number(process.env.CLUSTER_KILLS ?? 16);
 const SEED = process.env.CLUSTER_SEED ? Number(process.env.CLUSTER_SEED) : Math.floor(Math.random() * 2 ** 31);
 const SESSION_MS = 6000;
 

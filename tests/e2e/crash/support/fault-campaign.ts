@@ -127,7 +127,7 @@ export const runFaultCampaign = async (s: ServiceProcesses, c: Campaign): Promis
       // Paced by the faults, so that kills fall across the whole run: lifecycle i starts once
       // enough kills happened (or the faults are over); the last ones start a few kills before the
       // end, so that the last kills still hit traffic.
-      const perKill = N / Math.max(1, c.kills - 8);
+      const perKill = N / Math.max(1, c.kills - Math.min(8, Math.floor(c.kills / 4)));
       const lifecycle = async (i: number): Promise<Placed> => {
         await eventually(async () => faultsOver || i < kills.length * perKill + c.concurrency / 2, `lifecycle ${i}'s turn`, 30 * 60_000, 100);
         started++;
