@@ -5,9 +5,11 @@ import type { PoolClient } from 'pg';
  * Work that must commit atomically with whatever the current request commits, without the request's
  * code passing it along: `withTransaction` runs the hook of the surrounding async context right
  * before its COMMIT, inside the transaction. The HTTP layer uses it to mark an Idempotency-Key as
- * "its effects are committed" in the same commit as those effects.
+ * "its effects are committed" in the same commit as those effects. A hook may instead return one
+ * statement (literals escaped with tx.escapeLiteral, no parameters): withTransaction sends it with
+ * its COMMIT as one text, one round trip for both (issue 18 item 2).
  */
-export type CommitHook = (tx: PoolClient) => Promise<void>;
+export type CommitHook = (tx: PoolClient) => Promise<string | void>;
 
 const current = new AsyncLocalStorage<CommitHook>();
 

@@ -51,8 +51,9 @@ export const withTransaction = async <T>(pool: Pool, fn: (tx: PoolClient) => Pro
   try {
     await client.query('BEGIN');
     const result = await fn(client);
-    await commitHook()?.(client);
-    await client.query('COMMIT');
+    // The surrounding request's last statement, if it has one, rides with the COMMIT (see CommitHook).
+    const last = await commitHook()?.(client);
+    await client.query(last ? `${last}; COMMIT` : 'COMMIT');
     return result;
   } catch (e) {
     // A failed ROLLBACK means the connection is unusable: destroy it instead of pooling it.

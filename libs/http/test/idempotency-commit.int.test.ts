@@ -95,6 +95,27 @@ describe('Idempotency-Key and the request\'s own commit', () => {
     expect(runs.commit).toBe(1);
   });
 
+  it('the key is marked in the same text as the COMMIT (one round trip), its literals escaped: a quoting key marks only itself (issue 18 item 2)', async () => {
+    const store = createIdempotencyStore(db.pool, db.schema, { ttlMs: 60_000, inFlightTimeoutMs: 60_000 });
+    const claim = { principal: "user:o'brien\\", method: 'POST', path: '/orders', hash: 'h' };
+    const nasty = "k' OR key <> '' OR '\\";
+    expect(await store.begin({ ...claim, key: nasty })).toEqual({ kind: 'owner' });
+    expect(await store.begin({ ...claim, key: 'k-bystander' })).toEqual({ kind: 'owner' });
+    const sent: string[] = [];
+    await withCommitHook(
+      async (tx) => {
+        const statement = store.markCommittedStatement(tx, claim.principal, nasty);
+        sent.push(statement);
+        return statement;
+      },
+      () => effect('escaped'),
+    );
+    expect(sent).toHaveLength(1);
+    expect(await keyRow(nasty)).toEqual({ status: 'committed', answer_lost: false });
+    expect(await keyRow('k-bystander')).toEqual({ status: 'in_flight', answer_lost: false });
+    expect(await effectCount('escaped')).toBe(1);
+  });
+
   it('a process that died after committing: once the in-flight lease is over the key answers "answer lost", never "run it again"', async () => {
     const store = createIdempotencyStore(db.pool, db.schema, { ttlMs: 60_000, inFlightTimeoutMs: 0 });
     const claim = { principal: 'user:buyer-9', method: 'POST', path: '/orders', hash: 'h' };

@@ -160,18 +160,19 @@ export const claimIdempotencyKey = async (request: FastifyRequest, parts: PartFi
 
 /**
  * Runs the rest of the request (the handler) with a commit hook: whatever transaction it commits
- * marks the key 'committed' in that same commit. A crash or a 5xx after that point can no longer
- * free the key for a retry that would repeat the effects.
+ * marks the key 'committed' in that same commit (the statement rides with its COMMIT: no round trip
+ * of its own). A crash or a 5xx after that point can no longer free the key for a retry that would
+ * repeat the effects.
  */
 const commitMarkerFor = (store: IdempotencyStore): preHandlerHookHandler =>
   function idempotencyCommitMarker(request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction): void {
     const claim = (request as WithClaim)[kClaim];
-    if (claim?.state === 'owner') return withCommitHook((tx) => store.markCommitted(tx, claim.principal, claim.key), () => done());
+    if (claim?.state === 'owner') return withCommitHook(async (tx) => store.markCommittedStatement(tx, claim.principal, claim.key), () => done());
     // A key the handler claims later (parts): the hook looks at the claim when the commit comes.
     if ((request as WithClaim)[kDeferred]) {
       return withCommitHook(async (tx) => {
         const later = (request as WithClaim)[kClaim];
-        if (later?.state === 'owner') await store.markCommitted(tx, later.principal, later.key);
+        return later?.state === 'owner' ? store.markCommittedStatement(tx, later.principal, later.key) : undefined;
       }, () => done());
     }
     done();

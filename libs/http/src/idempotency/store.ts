@@ -1,3 +1,4 @@
+import type { PoolClient } from 'pg';
 import { idempotencyTable, type Queryable } from './migrate';
 
 export interface StoredResponse {
@@ -99,6 +100,14 @@ export const createIdempotencyStore = (db: Queryable, schema: string, o: { ttlMs
   };
 
   /**
+   * markCommitted as a statement for a commit hook to return: sent with the COMMIT as one text, so
+   * marking the key costs no round trip of its own (issue 18 item 2). A simple-query text takes no
+   * parameters: the principal and the client's key are escaped as literals by node-postgres.
+   */
+  const markCommittedStatement = (tx: Pick<PoolClient, 'escapeLiteral'>, principal: string, key: string): string =>
+    `UPDATE ${t} SET status = 'committed' WHERE principal = ${tx.escapeLiteral(principal)} AND key = ${tx.escapeLiteral(key)} AND status = 'in_flight' AND pg_current_xact_id_if_assigned() IS NOT NULL`;
+
+  /**
    * Forget a key whose request failed on our side (5xx) before committing anything, so the client
    * may retry with it. A 'committed' key stays: a retry must not repeat the effects.
    */
@@ -116,7 +125,7 @@ export const createIdempotencyStore = (db: Queryable, schema: string, o: { ttlMs
     return r.rowCount ?? 0;
   };
 
-  return { begin, complete, release, markCommitted, sweep };
+  return { begin, complete, release, markCommitted, markCommittedStatement, sweep };
 };
 
 export type IdempotencyStore = ReturnType<typeof createIdempotencyStore>;
