@@ -208,6 +208,7 @@ describe('deploy/k8s manifests', () => {
       'services/dispute/src/infra/local-blob-store.ts': { service: 'dispute', dir: (e) => e.BLOB_DIR ?? `${e.DATA_DIR}/evidence`, externalWhen: 'EVIDENCE_S3_BUCKET' },
       'services/notification/src/infra/mailer.ts': { service: 'notification', dir: (e) => `${e.DATA_DIR}/mail`, externalWhen: 'SMTP_URL' },
       'libs/http/src/auth/dev-token.ts': { devOnly: 'the dev secret file: npm start and npm run token only; services read JWT_* settings' },
+      'system/src/contracts/publish.ts': { devOnly: 'npm run contracts:publish writes libs/contracts/published/ in a checkout; no service runs it' },
     };
     // Not in what a deployed service runs: test and dev tooling, and `npm start`'s supervisor.
     const NOT_DEPLOYED = ['libs/testing/', 'libs/kafka-devbroker/', 'libs/kafka-apache/', 'system/src/start'];
@@ -306,7 +307,7 @@ describe('deploy/k8s manifests', () => {
     });
 
     it('the variables they feed are the ones the Kafka factory reads', () => {
-      const kafkaEnv = fs.readFileSync(path.join(ROOT, 'libs/messaging/src/kafka-env.ts'), 'utf8');
+      const kafkaEnv = fs.readFileSync(path.join(ROOT, 'libs/messaging/src/kafkajs/kafka-env.ts'), 'utf8');
       for (const v of ['KAFKA_SSL', 'KAFKA_SASL_MECHANISM', 'KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD', 'KAFKA_BROKERS']) expect(kafkaEnv).toContain(`env.${v}`);
     });
   });
