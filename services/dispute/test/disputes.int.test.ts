@@ -153,7 +153,8 @@ describe('dispute service over HTTP and Kafka (simulated clock)', () => {
     const { disputeId, order } = await openedDispute(sut);
     await sut.advance('P3D');
     await act(sut, disputeId, 'escalate', as('buyer', order.buyerId));
-    await act(sut, disputeId, 'ruling', agent, { refund: usd(1000), returnRequired: false, note: 'little proof' });
+    await sut.advance('P5D'); // D8: the evidence window
+    expect(await act(sut, disputeId, 'ruling', agent, { refund: usd(1000), returnRequired: false, note: 'little proof' })).toMatchObject({ status: 200 });
     const appeal = { reason: 'RESOLUTION_NOT_ACCEPTED', subReasons: ['MESSAGE_HISTORY_SUFFICIENT'], statement: 'see the chat' };
     expect(await act(sut, disputeId, 'appeal', agent, appeal)).toMatchObject({ status: 400, body: { code: 'ON_BEHALF_OF_REQUIRED' } });
     const filed = await act(sut, disputeId, 'appeal', agent, { ...appeal, onBehalfOf: order.buyerId });
