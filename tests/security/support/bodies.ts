@@ -9,6 +9,7 @@ export const VALID_BODIES: [RegExp, unknown][] = [
   [/\/orders\/:orderId\/extensions$/, { days: 5, reason: 'late' }],
   [/\/review$/, { rating: 5, text: 'fine' }],
   [/\/review\/reply$/, { text: 'thanks' }],
+  [/\/review\/buyer-rating$/, { rating: 5, text: 'good buyer' }],
   [/\/counter-proposals$/, { solution: { type: 'REFUND_ONLY', refund: usd(100) }, message: 'half?', evidenceIds: [] }],
   [/\/proposals$/, { solution: { type: 'REFUND_ONLY', refund: usd(200) }, evidenceIds: [] }],
   [/\/messages$/, { text: 'hello', evidenceIds: [] }],
