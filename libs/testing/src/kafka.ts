@@ -1,9 +1,9 @@
 import { ConsumerGroups, deadLetterTopic, Topics } from '@bp/contracts';
 import { startApacheKafka } from '@bp/kafka-apache';
 import { silentLogger, start } from '@bp/kafka-devbroker';
-import { chooseTestKafka } from './kafka-choice';
 import { ensureTopics, kafkaFromEnv } from '@bp/messaging';
 import { dockerAnswers } from './docker';
+import { chooseTestKafka } from './kafka-choice';
 
 /** A Kafka for tests: `brokers` for a client's bootstrap list; `stop()` releases what was started. */
 export interface TestKafka {
@@ -27,10 +27,6 @@ export const createContractTopics = async (brokers: string[]): Promise<void> => 
   await ensureTopics(client, [...Object.values(Topics), ...Object.values(ConsumerGroups).map(deadLetterTopic)]);
 };
 
-/**
- * A Kafka of its own for a test file: KAFKA_BROKERS (comma-separated) when set, else the broker of
- * this run's kind (BP_KAFKA, see chooseTestKafka) on free loopback ports, stopped by `stop()`.
- */
 export interface TestKafkaOptions {
   minSessionTimeoutMs?: number;
   partitions?: number;
@@ -43,6 +39,10 @@ export interface TestKafkaOptions {
   advertisedHost?: string;
 }
 
+/**
+ * A Kafka of its own for a test file: KAFKA_BROKERS (comma-separated) when set, else the broker of
+ * this run's kind (BP_KAFKA, see chooseTestKafka) on free loopback ports, stopped by `stop()`.
+ */
 export const testKafka = async (options: TestKafkaOptions = {}): Promise<TestKafka> => {
   const fromEnv = process.env.KAFKA_BROKERS;
   if (fromEnv) return { brokers: fromEnv.split(',').map((b) => b.trim()).filter(Boolean), source: 'env', stop: async () => {} };
