@@ -36,7 +36,7 @@ export const runSeed = (o: RunOptions): RunResult => {
   const trace: string[] = [];
   const log = (s: string) => {
     trace.push(`${inv.step} ${sys.now} ${s}`);
-    if (trace.length > 80) trace.shift();
+    if (trace.length > Math.max(80, Number(process.env.SIM_TRACE_STEPS) || 0)) trace.shift();
   };
   const agent: Actor = { role: 'agent', id: 'agent-1' };
   const partner: Actor = { role: 'partner', id: 'carrier' };
