@@ -20,27 +20,6 @@ const explain = (r: RunResult): string => {
   ].join('\n');
 };
 
-/** Escrow dead-lettered a dispute's settlement for `why`, caused by an earlier dispute on the order. */
-const laterSettlementRefused = (v: { rule: string; detail: string }, why: string): boolean =>
-  v.rule === 'DEAD_LETTER' && v.detail.includes('DisputeSettled') && v.detail.includes(why) && !v.detail.includes('"disputeId":"d-o1-1"');
-
-/**
- * Findings the simulation made that are not fixed yet, each with the issue's words: a run that hits
- * one is counted and printed (never silently passed), and the next test proves it is still found.
- * Fixing one fails that test: remove the entry then.
- */
-const KNOWN_OPEN: { name: string; seed: number; matches: (v: { rule: string; detail: string }) => boolean }[] = [
-  // One family: a second dispute on an order (D12 allows two) is agreed while the first one's money
-  // is not accounted for in the dispute service. Seed 16678: dispute 1 refunded part, dispute 2 is
-  // agreed with the whole paid amount (proposals are capped at what was paid, not at what is left).
-  // Seed 18368: dispute 2 is agreed while dispute 1's fast refund (R6) is still outstanding. Escrow
-  // refuses the settlement either way (REFUND_EXCEEDS_CAPTURE / outstanding exposure, dead letter):
-  // no money moves twice, but the dispute says settled while escrow still holds.
-  { name: 'a later dispute settles against money an earlier dispute refunded (above what is left)', seed: 16678, matches: (v) => laterSettlementRefused(v, 'above what was paid') },
-  { name: 'a later dispute settles while an earlier dispute has an outstanding fast refund', seed: 18368, matches: (v) => laterSettlementRefused(v, 'has an outstanding fast refund') },
-];
-const knownOpen = (v: { rule: string; detail: string }) => KNOWN_OPEN.find((k) => k.matches(v));
-
 const record = (line: string): void => {
   if (env.BP_RESULTS_FILE) appendFileSync(env.BP_RESULTS_FILE, `${line}\n`);
 };
@@ -62,39 +41,26 @@ describe('whole-system simulation: order, escrow and dispute under lag, redelive
     let checks = 0;
     let seed = FIRST_SEED;
     const events: Record<string, number> = {};
-    const openHits = new Map<string, number[]>();
     for (; Date.now() - started < BUDGET_MS || runs < MIN_RUNS; seed += 1) {
       const r = runSeed({ seed });
       runs += 1;
       steps += r.steps;
       checks += r.checks;
       for (const [k, n] of Object.entries(r.eventTypes)) events[k] = (events[k] ?? 0) + n;
-      const open = r.violations.length ? knownOpen(r.violations[0]!) : undefined;
-      if (open) {
-        openHits.set(open.name, [...(openHits.get(open.name) ?? []), seed]);
-        continue;
-      }
       if (r.violations.length) {
         record(`simulation: FAILED ${explain(r).split('\n')[0]}`);
         throw new Error(explain(r));
       }
     }
-    for (const [name, seeds] of openHits) record(`simulation: KNOWN OPEN finding "${name}" in ${seeds.length} run(s) (seeds ${seeds.slice(0, 5).join(', ')}${seeds.length > 5 ? ', …' : ''})`);
     const ms = Date.now() - started;
     const covered = ['DisputeOpened', 'ProtectionEndAcknowledged', 'FundsReleased', 'FastRefundGranted', 'ResendShipped', 'AppealDecided', 'SellerDebited'].map((t) => `${t} ${events[t] ?? 0}`).join(', ');
-    record(`simulation: ${runs} runs (seeds ${FIRST_SEED}..${seed - 1}), ${steps} steps, ${checks} invariant checks, 0 violations${openHits.size ? ` beyond ${[...openHits.values()].flat().length} known open (above)` : ''} in ${ms} ms; events: ${covered}`);
+    record(`simulation: ${runs} runs (seeds ${FIRST_SEED}..${seed - 1}), ${steps} steps, ${checks} invariant checks, 0 violations in ${ms} ms; events: ${covered}`);
     expect(runs).toBeGreaterThanOrEqual(MIN_RUNS);
     // the runs reach the interesting places (otherwise "0 violations" would mean little)
     expect(events.DisputeOpened ?? 0).toBeGreaterThan(runs / 10);
     expect(events.ProtectionEndAcknowledged ?? 0).toBeGreaterThan(0);
     expect(events.AppealDecided ?? 0).toBeGreaterThan(0);
   }, BUDGET_MS + 120_000);
-
-  it.each(KNOWN_OPEN)('the known open finding is still found (remove it from KNOWN_OPEN once fixed): $name', (k) => {
-    const r = runSeed({ seed: k.seed });
-    expect(r.violations.length).toBeGreaterThan(0);
-    expect(k.matches(r.violations[0]!)).toBe(true);
-  });
 
   // Each bug of issue 17 put back by a switch (system.ts OldBehaviour) fails a seed, and the fix passes
   // that seed. Recorded seeds first (the first ones failing with each switch over seeds 1..4000); a
@@ -108,6 +74,8 @@ describe('whole-system simulation: order, escrow and dispute under lag, redelive
     { bug: 'D8: a ruling while the evidence window was open', old: { ruleDuringEvidenceWindow: true }, seeds: [17, 32, 46], rule: 'D8_RULED_DURING_EVIDENCE_WINDOW' },
     { bug: 'R6/O12: the fast refund followed the current level, not the level at opening', old: { fastRefundAtCurrentLevel: true }, seeds: [17, 160, 288], rule: 'A4_FAST_REFUND_NOT_AT_OPENING_LEVEL' },
     { bug: 'R6/D7 (found by the simulation): a withdrawal after a fast refund left the advance unsettled', old: { withdrawAfterFastRefund: true }, seeds: [566, 702, 866], rule: 'DEAD_LETTER' },
+    { bug: 'R6/D9 (found by the simulation): a resend ruled after a fast refund let a second dispute settle the same money', old: { resendAfterFastRefund: true }, seeds: [18368], rule: 'DEAD_LETTER' },
+    { bug: 'R5/R7 (found by the simulation): an appeal settled a dispute released by a resend, and a second dispute settled the same money', old: { earlierDisputeSettlesAgain: true }, seeds: [16678], rule: 'DEAD_LETTER' },
   ];
   const failing = (old: OldBehaviour, rule: string, seeds: number[]): number | undefined => {
     const fails = (seed: number) => runSeed({ seed, old }).violations.some((v) => v.rule === rule);

@@ -60,6 +60,12 @@ export interface OldBehaviour {
   fastRefundAtCurrentLevel?: boolean;
   /** Found by this simulation, R6/D7: a buyer could withdraw a dispute after its fast refund was paid. */
   withdrawAfterFastRefund?: boolean;
+  /** Found by this simulation, R6/D9: an agent could rule a resend (or extension) after a fast refund was paid. */
+  resendAfterFastRefund?: boolean;
+  /** Found by this simulation, R5/R7: a settlement of a dispute released before (an appeal after a resend)
+   *  was not recorded on the order, an appeal reopened nothing after a protection end that had waited for it,
+   *  and an earlier dispute could be appealed after a later one was opened. */
+  earlierDisputeSettlesAgain?: boolean;
 }
 
 export interface Observer {
@@ -282,19 +288,33 @@ export class SimSystem {
   }
   /** The dispute decider, or (regression switches) old behaviours put back by changing what it sees. */
   private disputeDecider(): AnyDecider {
-    const { ruleDuringEvidenceWindow, fastRefundAtCurrentLevel, withdrawAfterFastRefund } = this.old;
-    if (!ruleDuringEvidenceWindow && !fastRefundAtCurrentLevel && !withdrawAfterFastRefund) return disputeDecider as unknown as AnyDecider;
+    const { ruleDuringEvidenceWindow, fastRefundAtCurrentLevel, withdrawAfterFastRefund, resendAfterFastRefund } = this.old;
+    if (!ruleDuringEvidenceWindow && !fastRefundAtCurrentLevel && !withdrawAfterFastRefund && !resendAfterFastRefund) return disputeDecider as unknown as AnyDecider;
+    const keepsMoneyHeld = (s: DisputeState & { proposals: { proposalId: string; type: string }[] }, c: DisputeCommand) =>
+      c.type === 'Rule' && 'proposalId' in c.data && ['RESEND', 'EXTEND_PROTECTION'].includes(s.proposals.find((p) => p.proposalId === (c.data as { proposalId: string }).proposalId)?.type ?? '');
     const decide = (c: DisputeCommand, s: DisputeState): DisputeEvent[] => {
       if (s.status === 'none') return disputeDecider.decide(c, s);
       if (ruleDuringEvidenceWindow && c.type === 'Rule' && s.escalation) return disputeDecider.decide(c, { ...s, escalation: { ...s.escalation, evidenceDueAt: c.meta.now } });
       if (fastRefundAtCurrentLevel && c.type === 'ShipReturn') return disputeDecider.decide(c, { ...s, buyerLevel: this.buyerLevel(s.buyerId) });
       if (withdrawAfterFastRefund && c.type === 'Withdraw') return disputeDecider.decide(c, { ...s, fastRefunded: { ...s.fastRefunded, amount: 0 } });
+      if (resendAfterFastRefund && keepsMoneyHeld(s, c)) return disputeDecider.decide(c, { ...s, fastRefunded: { ...s.fastRefunded, amount: 0 } });
       return disputeDecider.decide(c, s);
     };
     return { ...(disputeDecider as unknown as AnyDecider), decide: decide as AnyDecider['decide'] };
   }
   private runFacts(tx: Tx, command: OrderFactsCommand): Ev[] {
-    return this.run(tx, 'dispute', `facts-${command.data.orderId}`, orderFactsDecider as unknown as AnyDecider, command);
+    return this.run(tx, 'dispute', `facts-${command.data.orderId}`, this.factsDecider(), command);
+  }
+  /** The order-facts decider, or (regression switch) the old one: what it sees is changed back. */
+  private factsDecider(): AnyDecider {
+    if (!this.old.earlierDisputeSettlesAgain) return orderFactsDecider as unknown as AnyDecider;
+    const decide = (c: OrderFactsCommand, s: OrderFactsState): Ev[] => {
+      if (s.status === 'unknown') return orderFactsDecider.decide(c, s);
+      if (c.type === 'ReleaseDispute' && s.openDisputeId !== c.data.disputeId) return [];
+      if (c.type === 'ReopenDisputeForAppeal') return orderFactsDecider.decide(c, { ...s, latestDisputeId: null, heldAtProtectionEnd: false });
+      return orderFactsDecider.decide(c, s);
+    };
+    return { ...(orderFactsDecider as unknown as AnyDecider), decide: decide as AnyDecider['decide'] };
   }
   /** buyers.v1 as the dispute service records it (O12). */
   recordBuyerLevel(buyerId: string, level: BuyerLevel): boolean {

@@ -98,6 +98,15 @@ describe('returns (R1-R4, R6)', () => {
       .when(cmd('ConfirmReturnReceipt', { condition: 'RECEIVED_OK' }, seller, day(17)))
       .then((e) => void expect(ofType(e, 'DisputeSettled')[0]!.data).toMatchObject({ refund: usd(4500), returnShippingCompensation: usd(500), fastRefunded: usd(4000) }));
   });
+  it('R6, D9 (simulation seed 18368): after a fast refund the agent cannot pick a resend; a refund amount settles the advance', () => {
+    const resendOnTable = cmd('CounterPropose', { solution: { type: 'RESEND' }, message: 'new one', evidence: [] }, seller, day(8));
+    const returned = history(opened('A3'), resendOnTable, cmd('EditProposal', { solution: { type: 'RETURN_AND_REFUND', refund: PAID }, evidence: [] }, buyer, day(9)),
+      cmd('AcceptProposal', {}, seller, day(9)), shipReturn(day(10)), cmd('ConfirmReturnReceipt', { condition: 'DAMAGED' }, seller, day(11)));
+    expect(types(returned)).toContain('FastRefundGranted');
+    const resendId = ofType(returned, 'DisputeCounterProposed')[0]!.data.proposal.proposalId;
+    given(returned).when(cmd('Rule', { proposalId: resendId, note: 'resend' }, agent, day(17))).thenRefuses('OUTCOME_AFTER_FAST_REFUND');
+    given(returned).when(ruleRefund(3000, day(17))).then((e) => void expect(ofType(e, 'DisputeSettled')[0]!.data).toMatchObject({ refund: usd(3000), fastRefunded: PAID }));
+  });
   it('R6, O12 (issue 17): the level at opening counts, as for D8 expedited arbitration', () =>
     void given(history(open({ order: facts({ buyerLevel: 'A4' }) }), cmd('AcceptProposal', {}, seller, day(8)))).when(shipReturn(day(9))).then((e) => void expect(types(e)).toContain('FastRefundGranted')));
   it('R6, D7 (issue 17, found by the simulation): a dispute whose fast refund was paid cannot be withdrawn; it ends with an outcome', () => {

@@ -40,6 +40,15 @@ describe('order facts (the dispute service copy of orders.v1)', () => {
     expect(state).toMatchObject({ status: 'shipped', openDisputeId: null, settledDisputeId: 'd1' });
     expect(disputeFactsOf(state, 'A0', [])).toMatchObject({ settledDisputeId: 'd1' });
   });
+  it('R5 (simulation seed 16678): the settlement of a dispute released before (an appeal OVERTURN after a resend) marks the order settled', () => {
+    const released: OrderFactsEvent = { type: 'DisputeReleasedOnOrder', data: { orderId: 'o1', disputeId: 'd1', at: day(9) } };
+    const settle = { type: 'ReleaseDispute' as const, data: { orderId: 'o1', disputeId: 'd1', settled: true }, meta: { now: day(12) } };
+    const recorded: OrderFactsEvent = { type: 'DisputeReleasedOnOrder', data: { orderId: 'o1', disputeId: 'd1', settled: true, at: day(12) } };
+    spec(orderFactsDecider).given([placed, paid, shipped, reserved('d1'), released]).when(settle).then([recorded]);
+    expect(spec(orderFactsDecider).given([placed, paid, shipped, reserved('d1'), released, recorded]).state).toMatchObject({ openDisputeId: null, settledDisputeId: 'd1' });
+    spec(orderFactsDecider).given([placed, paid, shipped, reserved('d1'), released, recorded]).when(settle).thenNothingHappens();
+    spec(orderFactsDecider).given([placed, paid, shipped, reserved('d1'), released]).when({ ...settle, data: { orderId: 'o1', disputeId: 'd1' } }).thenNothingHappens();
+  });
   it('O9: suspended protection is recorded; completion and closing are final', () => {
     const state = spec(orderFactsDecider).given([placed, paid, shipped, { type: 'ProtectionChangeRecorded', data: { orderId: 'o1', protectionEndsAt: null, at: day(7) } }]).state;
     expect(state).toMatchObject({ protectionSuspended: true, protectionEndsAt: day(60) });

@@ -54,6 +54,11 @@ describe('R7, S3: an appeal of a resend-resolved dispute holds the order again',
   });
   it('R7, E5: once protection ended (acknowledged) the appeal does not hold the order: an OVERTURN corrects after release', () =>
     void facts.given([placed, paid, shipped, reserved('d1'), released, ack(null)]).when(reopen!).thenNothingHappens());
-  it('R7: with another dispute open the appeal waits (DISPUTE_ALREADY_OPEN)', () =>
-    void facts.given([placed, paid, shipped, reserved('d1'), released, reserved('d2')]).when(reopen!).thenRefuses('DISPUTE_ALREADY_OPEN'));
+  it('R7 (simulation seed 16678): a protection end acknowledged while the dispute held the order let no money go: the appeal reopens', () =>
+    void facts.given([placed, paid, shipped, reserved('d1'), ack('d1'), released]).when(reopen!).then([reopened]));
+  it('R7, D12 (simulation seed 16678): a later dispute supersedes the appeal of an earlier one, open or ended (APPEAL_SUPERSEDED)', () => {
+    facts.given([placed, paid, shipped, reserved('d1'), released, reserved('d2')]).when(reopen!).thenRefuses('APPEAL_SUPERSEDED');
+    const d2Settled: OrderFactsEvent = { type: 'DisputeReleasedOnOrder', data: { orderId: 'o1', disputeId: 'd2', at: day(40), settled: true } };
+    facts.given([placed, paid, shipped, reserved('d1'), released, reserved('d2'), d2Settled]).when(reopen!).thenRefuses('APPEAL_SUPERSEDED');
+  });
 });

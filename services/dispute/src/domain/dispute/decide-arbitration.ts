@@ -29,6 +29,12 @@ const checkVerdict = (s: OpenDisputeState, v: Verdict): void => {
   if (v.comp) checkAmount(s, v.comp, false);
   if (v.kind === 'return' && !s.goodsReceived) refuse('RETURN_WITHOUT_GOODS', 'D8: nothing to return');
   if (v.kind === 'return' && s.returnShipment) refuse('RETURN_ALREADY_SHIPPED', 'D8: the goods were already sent back');
+  // R6, D9: after a fast refund the ruling must settle the platform's advance with an amount. A resend
+  // or an extension keeps the money held with the advance outstanding and frees the order for a second
+  // dispute over money already paid out (found by the whole-system simulation, seed 18368).
+  if ((v.kind === 'resend' || v.kind === 'extension') && s.fastRefunded.amount > 0) {
+    refuse('OUTCOME_AFTER_FAST_REFUND', 'R6: a fast refund was paid; the ruling names the refund the buyer keeps');
+  }
 };
 
 const TRANSITION = { refund: 'rule_refund', return: 'rule_return', resend: 'rule_resend', extension: 'rule_extension' } as const;

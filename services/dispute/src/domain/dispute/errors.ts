@@ -44,6 +44,7 @@ export const DisputeErrors = {
   EVIDENCE_WINDOW_OPEN: 'conflict',
   // R6, D7: a fast-refunded dispute must reach an outcome
   WITHDRAW_AFTER_FAST_REFUND: 'conflict',
+  OUTCOME_AFTER_FAST_REFUND: 'conflict',
   // D8: arbitration
   PROPOSAL_NOT_FOUND: 'unprocessable',
   RETURN_ALREADY_SHIPPED: 'conflict',
@@ -52,6 +53,8 @@ export const DisputeErrors = {
   APPEAL_WINDOW_CLOSED: 'conflict',
   NOT_ARBITRATED: 'conflict',
   APPEAL_NOT_ALLOWED_RETURN_MISSED: 'conflict',
+  // R7, D12: a later dispute on the order supersedes the appeal of an earlier one (order-facts)
+  APPEAL_SUPERSEDED: 'conflict',
   OVERTURN_REFUND_REQUIRED: 'validation',
 } as const satisfies Record<string, DomainErrorKind>;
 

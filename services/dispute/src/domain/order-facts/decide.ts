@@ -59,8 +59,11 @@ const decideKnown = (c: Exclude<OrderFactsCommand, { type: 'RecordOrderPlaced' }
       return reserve(s, c.data, c.meta.now);
     case 'RecordExtensionRefused':
       return s.extensionRefused ? [] : [{ type: 'ExtensionRefusalRecorded', data: c.data }];
-    case 'ReleaseDispute':
-      return s.openDisputeId === c.data.disputeId ? [{ type: 'DisputeReleasedOnOrder', data: { ...c.data, at: c.meta.now } }] : [];
+    case 'ReleaseDispute': {
+      const open = s.openDisputeId === c.data.disputeId;
+      const settles = c.data.settled === true && s.settledDisputeId === null;
+      return open || settles ? [{ type: 'DisputeReleasedOnOrder', data: { ...c.data, at: c.meta.now } }] : [];
+    }
     default: {
       const never: never = c;
       return never;

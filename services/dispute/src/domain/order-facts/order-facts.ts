@@ -47,6 +47,8 @@ export interface KnownOrder extends ProtectionEndFacts {
   settledDisputeId: string | null;
   /** D12: disputes opened on this order so far, withdrawn ones included. */
   disputeCount: number;
+  /** R7: the last dispute opened on the order; an earlier one can no longer be appealed. */
+  latestDisputeId: string | null;
   /** O8: an extension request was declined or lapsed: a dispute may demand EXTEND_PROTECTION. */
   extensionRefused: boolean;
 }
@@ -73,6 +75,7 @@ const placed = (d: Extract<OrderFactsEvent, { type: 'OrderPlacedRecorded' }>['da
   openDisputeId: null,
   settledDisputeId: null,
   disputeCount: 0,
+  latestDisputeId: null,
   extensionRefused: false,
 });
 
@@ -95,12 +98,15 @@ const evolveKnown = (s: KnownOrder, e: OrderFactsEvent): KnownOrder => {
     case 'OrderClosedRecorded':
       return { ...s, status: 'closed', closedAt: e.data.closedAt };
     case 'DisputeReservedOnOrder':
-      return { ...s, openDisputeId: e.data.disputeId, disputeCount: s.disputeCount + 1 };
+      return { ...s, openDisputeId: e.data.disputeId, disputeCount: s.disputeCount + 1, latestDisputeId: e.data.disputeId };
     case 'ExtensionRefusalRecorded':
       return { ...s, extensionRefused: true };
-    case 'DisputeReleasedOnOrder':
-      if (s.openDisputeId !== e.data.disputeId) return s;
-      return { ...s, openDisputeId: null, settledDisputeId: e.data.settled ? e.data.disputeId : s.settledDisputeId };
+    case 'DisputeReleasedOnOrder': {
+      // R5: a settlement is final for the order even when it corrects a dispute released before (an
+      // appeal OVERTURN after a resend): no later dispute asks for the money again.
+      const openDisputeId = s.openDisputeId === e.data.disputeId ? null : s.openDisputeId;
+      return { ...s, openDisputeId, settledDisputeId: e.data.settled ? e.data.disputeId : s.settledDisputeId };
+    }
     default:
       return s;
   }

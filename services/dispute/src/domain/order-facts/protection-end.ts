@@ -32,6 +32,8 @@ export interface ProtectionEndFacts {
   acknowledgedRound?: number;
   /** R7: the resend-resolved dispute an appeal reopened on the order. */
   reopenedDisputeId?: string | null;
+  /** S3: the last acknowledged protection end named an open dispute: the order kept the money. */
+  heldAtProtectionEnd?: boolean;
 }
 
 /** The private event of this file (ProtectionEndAcknowledged is public, disputes.v1). */
@@ -51,9 +53,13 @@ export const decideProtectionEnd = (c: ProtectionEndCommand, s: KnownOrder & Pro
       return [{ type: 'ProtectionEndAcknowledged', data: { orderId, round: c.data.round, openDisputeId: s.openDisputeId, acknowledgedAt: now } }];
     case 'ReopenDisputeForAppeal': {
       const { disputeId } = c.data;
+      // R7, D12: a later dispute on the order supersedes an earlier one's appeal; otherwise both could
+      // settle the same money (found by the whole-system simulation, seed 16678).
+      if (s.latestDisputeId !== null && s.latestDisputeId !== disputeId) throw new DomainError(Err.APPEAL_SUPERSEDED, 'R7: a later dispute was opened on this order; appeal that one', 'conflict');
       if (s.openDisputeId === disputeId || s.settledDisputeId === disputeId) return []; // still open (a return), or settled: a correction
-      if (isFinal(s) || s.protectionEnded) return []; // the money went or is going: an OVERTURN corrects it (E5)
-      if (s.openDisputeId !== null) throw new DomainError(Err.DISPUTE_ALREADY_OPEN, 'R7: another dispute is open on this order; appeal once it ended', 'conflict');
+      // The money went or is going: an OVERTURN corrects it (E5). A protection end acknowledged while a
+      // dispute held the order did not let the money go: the order waits for that dispute (S3).
+      if (isFinal(s) || (s.protectionEnded && !s.heldAtProtectionEnd)) return [];
       return [{ type: 'DisputeReopenedOnOrder', data: { orderId, disputeId, at: now } }];
     }
     case 'CloseAppealReopening':
@@ -68,7 +74,7 @@ export const evolveProtectionEnd = <S extends KnownOrder & ProtectionEndFacts>(s
   switch (e.type) {
     case 'ProtectionEndAcknowledged': {
       const d = e.data as ProtectionEndAcknowledgedData;
-      return { ...s, protectionEnded: true, acknowledgedRound: Math.max(s.acknowledgedRound ?? 0, d.round) };
+      return { ...s, protectionEnded: true, acknowledgedRound: Math.max(s.acknowledgedRound ?? 0, d.round), heldAtProtectionEnd: d.openDisputeId !== null };
     }
     case 'DisputeReopenedOnOrder': {
       const d = e.data as { disputeId: string };
