@@ -3,6 +3,7 @@ export * from './money';
 export * from './iso-4217';
 export * from './actor';
 export * from './envelope';
+export * from './consumed';
 export * from './errors';
 export * from './registry';
 export * from './json-schema';

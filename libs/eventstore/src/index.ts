@@ -5,6 +5,7 @@ export * from './commit-hooks';
 export * from './checkpoints';
 export * from './inbox';
 export * from './command-handler';
+export * from './metadata';
 export * from './projections';
 export { comparePositions } from './envelope';
 export { prepareEvents } from './append';

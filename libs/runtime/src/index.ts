@@ -5,4 +5,5 @@ export * from './module';
 export * from './service';
 export * from './consumer-lag';
 export * from './auth-from-config';
+export * from './caller';
 export * from './main';

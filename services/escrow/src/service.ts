@@ -2,12 +2,12 @@
 // Everything stateful (command handler, provider, dispatcher) is built once per running service
 // from its context, never as a module singleton.
 import { EventRegistry, escrowPublicEvents, systemActor, Topics } from '@bp/contracts';
+import { commandMetadata } from '@bp/eventstore';
 import type { ServiceContext, ServiceModule } from '@bp/runtime';
 import { durationMs } from '@bp/timers';
 import { escrowEventDefinitions } from './domain';
 import { createEscrowApp, type EscrowApp } from './app/escrow-app';
 import { createKnownOrders, type KnownOrders } from './app/known-orders';
-import { commandMetadata } from './app/metadata';
 import { createPayments, type Payments } from './app/payments';
 import { createRefundDispatcher, type RefundDispatcher } from './app/refund-dispatcher';
 import { deliverSandboxCapture, isSandboxStream, scheduleSandboxCapture } from './app/sandbox-deliveries';

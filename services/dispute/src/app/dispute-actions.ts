@@ -1,5 +1,5 @@
 import { DomainError, type Actor } from '@bp/contracts';
-import { withRetriedTransaction, type CommandResult, type EventStore } from '@bp/eventstore';
+import { commandMetadata, withRetriedTransaction, type CommandResult, type EventStore } from '@bp/eventstore';
 import type { PoolClient } from 'pg';
 import {
   disputeStreamId,
@@ -15,7 +15,6 @@ import type { ReturnCondition } from '@bp/contracts';
 import { getDispute } from '../projections/queries';
 import { resolveEvidence } from './evidence';
 import type { DisputeHandlers } from './handlers';
-import { commandMetadata } from './metadata';
 
 export interface ActionDeps {
   store: EventStore;

@@ -1,12 +1,11 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { DomainError, type Actor } from '@bp/contracts';
-import type { EventStore, Projection } from '@bp/eventstore';
+import { commandMetadata, type EventStore, type Projection } from '@bp/eventstore';
 import { assertEvidenceIntact, assertEvidenceLimits, sniffContentType, type EvidenceLimits, type EvidenceRef, type InspectLimits } from '../domain';
 import { evidenceStreamId, type EvidenceEvent } from '../domain/evidence/events';
 import type { BlobStore } from '../infra/blob-store';
 import { findEvidence } from '../projections/evidence';
-import { commandMetadata } from './metadata';
 
 /** An upload read and checked, not stored yet. */
 export interface EvidenceFile {

@@ -1,5 +1,5 @@
 import type { Actor } from '@bp/contracts';
-import { loadAggregate, withRetriedTransaction, type CommandResult, type EventStore } from '@bp/eventstore';
+import { commandMetadata, loadAggregate, withRetriedTransaction, type CommandResult, type EventStore } from '@bp/eventstore';
 import type { PoolClient } from 'pg';
 import {
   buyerLevelDecider,
@@ -15,7 +15,6 @@ import {
 } from '../domain';
 import type { DisputeHandlers } from './handlers';
 import { resolveEvidence } from './evidence';
-import { commandMetadata } from './metadata';
 
 export interface OpenDeps {
   store: EventStore;

@@ -3,6 +3,7 @@ import type { Role } from '@bp/contracts';
 import { decodeCursor, encodeCursor, mergeRefusals, operation, PageShape, refusalsOf, type Refusals, retryLater, setVersionHeaders, type ServiceApp } from '@bp/http';
 import type { CommandResult } from '@bp/eventstore';
 import type { Clock } from '@bp/timers';
+import { callerOf } from '@bp/runtime';
 import type { Pool } from 'pg';
 import { z } from 'zod';
 import type { DisputeActions } from '../app/dispute-actions';
@@ -26,7 +27,7 @@ import {
   type DisputeState,
 } from '../domain';
 import { listDisputes, type Visibility } from '../projections';
-import { callerOf, withVersionCheck } from './caller';
+import { withVersionCheck } from './version-check';
 import { loadResource, resourceOf } from './views';
 import { DisputePage, DisputeViewBody } from './schemas';
 

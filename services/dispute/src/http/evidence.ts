@@ -2,11 +2,11 @@ import multipart from '@fastify/multipart';
 import type { EventStore, Projection } from '@bp/eventstore';
 import { claimIdempotencyKey, operation, problem, refusalsOf, type PartFingerprint, type ServiceApp } from '@bp/http';
 import type { Clock, Policy } from '@bp/timers';
+import { callerOf } from '@bp/runtime';
 import { readEvidenceFile, recordEvidence, type EvidenceFile } from '../app/evidence';
 import { tooManyImages } from '../domain/evidence/limits';
 import type { BlobStore } from '../infra/blob-store';
 import { DisputeErrors } from '../domain';
-import { callerOf } from './caller';
 import { EvidenceBody, EvidenceUpload } from './schemas';
 
 export interface EvidenceRouteDeps {

@@ -1,16 +1,7 @@
 import { systemActor, type Actor } from '@bp/contracts';
 import type { AppendMetadata } from '@bp/eventstore';
-import { randomUUID } from 'node:crypto';
 
 export const ESCROW_ACTOR: Actor = systemActor('escrow-service');
-
-/** Metadata of a command from HTTP or a provider: a fresh correlation. */
-export const commandMetadata = (actor: Actor, now: string, correlationId: string = randomUUID()): AppendMetadata => ({
-  correlationId,
-  causationId: null,
-  actor,
-  now,
-});
 
 /** Metadata of a command caused by a consumed event: same correlation, caused by it. */
 export const causedBy = (e: { id: string; correlationId: string | null }, now: string): AppendMetadata => ({

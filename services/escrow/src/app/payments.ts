@@ -1,10 +1,11 @@
 import { DomainError, type Actor, type Money } from '@bp/contracts';
+import { commandMetadata } from '@bp/eventstore';
 import type { Clock } from '@bp/timers';
 import { isKnown, type CreatePaymentBody } from '../domain';
 import type { EscrowRow } from '../projections/escrows';
 import type { CaptureResult, PaymentProvider } from '../providers';
 import type { EscrowApp } from './escrow-app';
-import { commandMetadata, ESCROW_ACTOR } from './metadata';
+import { ESCROW_ACTOR } from './metadata';
 
 export interface PaymentView {
   paymentId: string;

@@ -6,6 +6,7 @@
 // accepts a failure only for the current attempt, so a crash, a lease that ran out, or two
 // instances sending the same attempt can never refund twice. The backoff between attempts is the
 // domain's deadline (refund_retry), fired by the scheduler on the service clock.
+import { commandMetadata } from '@bp/eventstore';
 import type { Clock } from '@bp/timers';
 import type { Pool } from 'pg';
 import type pino from 'pino';
@@ -13,7 +14,7 @@ import { table } from '../projections/sql';
 import { REFUND_QUEUE_TABLE } from '../projections/refund-queue';
 import type { PaymentProvider, RefundResult } from '../providers';
 import type { EscrowApp } from './escrow-app';
-import { commandMetadata, ESCROW_ACTOR } from './metadata';
+import { ESCROW_ACTOR } from './metadata';
 
 interface Claimed {
   refund_id: string;

@@ -1,10 +1,10 @@
 import { systemActor } from '@bp/contracts';
+import { commandMetadata } from '@bp/eventstore';
 import type { Clock } from '@bp/timers';
 import type { PoolClient } from 'pg';
 import { SandboxWebhookBody, type EscrowCommand } from '../domain';
 import { verifyWebhook } from '../providers';
 import type { EscrowApp } from './escrow-app';
-import { commandMetadata } from './metadata';
 
 export type WebhookOutcome =
   | { kind: 'unauthorized' }

@@ -1,8 +1,9 @@
 import { operation, setVersionHeaders, type FastifyPluginAsyncZod } from '@bp/http';
+import { callerOf } from '@bp/runtime';
 import { z } from 'zod';
 import { escrowView } from '../domain';
 import type { EscrowRow } from '../projections';
-import { actorOf, canSeeEscrow, notFound } from './access';
+import { canSeeEscrow, notFound } from './access';
 import { EscrowViewBody } from './schemas';
 
 const CONSISTENCY = [
@@ -15,7 +16,7 @@ const CONSISTENCY = [
 /** GET /escrows/{orderId} (parties, agent, ops): the domain's view of the read model, with version/ETag. */
 export const escrowRoutes = (o: { readOrder: (orderId: string) => Promise<EscrowRow | undefined> }): FastifyPluginAsyncZod => async (app) => {
   app.get('/escrows/:orderId', { config: { roles: ['buyer', 'seller', 'agent', 'ops'] }, schema: { params: z.object({ orderId: z.string().min(1) }), ...operation({ operationId: 'getEscrow', tags: ['escrows'], summary: "The order's escrow: captured, held, released, refunded, commission, postings", description: CONSISTENCY, ok: { 200: { body: EscrowViewBody, description: 'The escrow as the caller sees it', headers: ['ETag'] } }, refusals: { 404: ['ESCROW_NOT_FOUND', 'ESCROW_ORDER_UNKNOWN'] }, retryAfter: [404] }) } }, async (req, reply) => {
-    const caller = actorOf(req.user);
+    const caller = callerOf(req);
     const row = await o.readOrder(req.params.orderId);
     if (!row || !canSeeEscrow(caller, row.state)) throw notFound(`escrow for order ${req.params.orderId}`);
     setVersionHeaders(reply, row.version);

@@ -1,9 +1,9 @@
 import { isDomainError } from '@bp/contracts';
 import { operation, refusalsOf, retryLater, type FastifyPluginAsyncZod } from '@bp/http';
+import { callerOf } from '@bp/runtime';
 import { randomUUID } from 'node:crypto';
 import { CreatePaymentBody, EscrowErrors } from '../domain';
 import type { Payments } from '../app/payments';
-import { actorOf } from './access';
 import { PaymentBody } from './schemas';
 
 /**
@@ -33,7 +33,7 @@ export const paymentRoutes = (payments: Payments): FastifyPluginAsyncZod => asyn
       retryAfter: [404],
     }),
   } }, async (req, reply) => {
-    const payment = await payments.pay(actorOf(req.user), req.body, randomUUID()).catch(unknownOrderRetryLater);
+    const payment = await payments.pay(callerOf(req), req.body, randomUUID()).catch(unknownOrderRetryLater);
     return reply.code(201).header('location', `/escrows/${encodeURIComponent(payment.orderId)}`).send(payment);
   });
 };

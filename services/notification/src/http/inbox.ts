@@ -1,12 +1,13 @@
 // The message center (N4): GET /inbox, GET /inbox/unread-count, POST /inbox/{id}/read. Own notices
 // only (agents share the agents' inbox); another user's notice is a 404 (the notice decider refuses it).
 import { decodeCursor, encodeCursor, operation, Page, pageOf } from '@bp/http';
+import { callerOf, requestMeta } from '@bp/runtime';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { mailboxOf } from '../domain/notices/kinds';
 import { renderNotice } from '../domain/templates/render';
 import { listInbox, unreadCount } from '../projections/inbox';
-import { ANY_USER, callerOf, requestMeta, type RouteDeps } from './context';
+import { ANY_USER, type RouteDeps } from './context';
 
 const InboxItem = z.object({
   id: z.string(),

@@ -1,9 +1,10 @@
 // PUT/GET /recipients/{userId} (N3, N4): that user or ops; anyone else gets 404.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { operation } from '@bp/http';
+import { callerOf, requestMeta } from '@bp/runtime';
 import { z } from 'zod';
 import { assertRecipientAccess, RecipientBody, type RecipientState } from '../domain/recipients/recipient';
-import { ANY_USER, callerOf, requestMeta, type RouteDeps } from './context';
+import { ANY_USER, type RouteDeps } from './context';
 
 const Params = z.object({ userId: z.string().min(1).max(255) });
 const RecipientView = z.object({ userId: z.string(), email: z.string().nullable(), locale: z.string(), emailOptOut: z.array(z.string()), version: z.number().int() });

@@ -2,12 +2,13 @@
 // partner's subscription is a 404. The secret is shown once, in the answer to POST /webhooks.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { decodeCursor, encodeCursor, operation, Page, pageOf } from '@bp/http';
+import { callerOf, requestMeta } from '@bp/runtime';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { subscribe } from '../app/subscribe';
 import { SubscriptionBody, subscriptionOwnedBy } from '../domain/webhooks/subscription';
 import { listDeliveries, listSubscriptions } from '../projections/webhooks';
-import { callerOf, requestMeta, type RouteDeps } from './context';
+import type { RouteDeps } from './context';
 
 const PARTNER = { roles: ['partner'] as const };
 const Id = z.string().min(1).max(200);

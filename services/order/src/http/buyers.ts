@@ -2,7 +2,8 @@
 import { operation, setVersionHeaders, type ServiceApp } from '@bp/http';
 import { buyerLevelView } from '../domain/buyer-level';
 import { DomainError } from '@bp/contracts';
-import { callerOf, type RouteDeps } from './context';
+import { callerOf } from '@bp/runtime';
+import type { RouteDeps } from './context';
 import { BuyerParams } from './params';
 import { BuyerLevelBody } from './schemas';
 

@@ -1,5 +1,5 @@
-// What every order route needs: the caller, the command metadata of the request, If-Match, and the
-// mapping of a stream conflict to the public problem codes. No business rule lives here.
+// What every order route needs besides the caller (@bp/runtime callerOf, requestMeta): If-Match, the
+// mapping of a stream conflict to the public problem codes and the view. No business rule lives here.
 import { DomainError, type Actor } from '@bp/contracts';
 import { isVersionConflict, type AppendMetadata, type CommandResult } from '@bp/eventstore';
 import { parseIfMatch, setVersionHeaders } from '@bp/http';
@@ -13,20 +13,6 @@ export interface RouteDeps {
   ctx: ServiceContext;
   app: OrderApp;
 }
-
-export const callerOf = (req: FastifyRequest): Actor => {
-  const user = req.user;
-  // Every order route declares roles, so the auth hook has set the user; this is a wiring guard.
-  if (!user) throw new Error('order route without an authenticated user');
-  return { role: user.role, id: user.sub };
-};
-
-/** The command's `meta` and the append metadata of this request (correlation id spans services). */
-export const requestMeta = (req: FastifyRequest, ctx: ServiceContext): { meta: { now: string; actor: Actor }; metadata: AppendMetadata } => {
-  const actor = callerOf(req);
-  const now = ctx.clock.now().toISOString();
-  return { meta: { now, actor }, metadata: { correlationId: req.correlationId || req.id, causationId: req.id, actor, now } };
-};
 
 /** Runs the command; If-Match becomes the expected version (a mismatch is 412, a lost race 409). */
 export const execute = async (deps: RouteDeps, req: FastifyRequest, command: OrderCommand, metadata: AppendMetadata): Promise<CommandResult<OrderState>> => {

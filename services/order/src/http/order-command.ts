@@ -6,8 +6,9 @@ import type { FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { OrderErrors, transitionsOf, type OrderCommand, type OrderCommandType, type OrderErrorCode } from '../domain/order';
 import type { CommandResult } from '@bp/eventstore';
+import { requestMeta } from '@bp/runtime';
 import type { OrderState } from '../domain/order';
-import { execute, requestMeta, sendView, type RouteDeps } from './context';
+import { execute, sendView, type RouteDeps } from './context';
 import { OrderViewBody } from './schemas';
 
 /** Every command: not a party (404), a role the transition table does not admit, a position the order is not in. */

@@ -2,11 +2,12 @@
 import { randomUUID } from 'node:crypto';
 import { PageShape, decodeCursor, encodeCursor, operation, refusalsOf, type ServiceApp } from '@bp/http';
 import { snapshotOf } from '@bp/timers';
+import { callerOf, requestMeta } from '@bp/runtime';
 import { z } from 'zod';
 import { OrderErrors, PlaceOrderBody, orderError } from '../domain/order';
 import { BuyerLevelErrors } from '../domain/buyer-level';
 import { listOrders } from '../projections';
-import { callerOf, execute, requestMeta, sendView, type RouteDeps } from './context';
+import { execute, sendView, type RouteDeps } from './context';
 import { OrderParams } from './params';
 import { BuyerStatus, OrderPage, OrderViewBody } from './schemas';
 

@@ -5,8 +5,9 @@
 // it was published (domain/timeline). Each item says which service it came from. Parties and agents
 // only (others 404, as for the order); the shipping address event is redacted.
 import { operation, refusalsOf, type ServiceApp } from '@bp/http';
+import { callerOf } from '@bp/runtime';
 import { OrderErrors } from '../domain/order';
-import { callerOf, visibleOrder, type RouteDeps } from './context';
+import { visibleOrder, type RouteDeps } from './context';
 import { OrderParams } from './params';
 import { TimelineBody } from './schemas';
 

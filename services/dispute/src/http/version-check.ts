@@ -1,14 +1,6 @@
-import type { Actor } from '@bp/contracts';
 import { parseIfMatch, problem } from '@bp/http';
 import { isVersionConflict } from '@bp/eventstore';
 import type { FastifyRequest } from 'fastify';
-
-/** The authenticated caller as the domain's Actor (routes always declare roles, so a user is set). */
-export const callerOf = (req: FastifyRequest): Actor => {
-  const user = req.user;
-  if (!user) throw problem('UNAUTHENTICATED', 401, 'authentication required');
-  return { role: user.role, id: user.sub };
-};
 
 /** If-Match honoured: a stale version is 412; a race lost without If-Match (after retries) is 409. */
 export const withVersionCheck = async <T>(req: FastifyRequest, fn: (expectedVersion: number | undefined) => Promise<T>): Promise<T> => {
