@@ -1,12 +1,29 @@
+import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { isGenerated, PUBLISH_COMMAND, PUBLISHED_DIR, publishedDocuments } from '../src/contracts/documents';
-import { listFiles } from '../src/contracts/publish';
+import { CLIENT_GENERATED_DIR, isGenerated, listFiles, PUBLISH_COMMAND, PUBLISHED_DIR, publishedDocuments } from '../src/contracts/documents';
 
 // Issue 19 item 2: the committed contract (libs/contracts/published) is what the code generates;
 // CI fails here when a route, a zod schema or a public event changed and the files were not re-published.
-const dir = path.resolve(__dirname, '..', '..', PUBLISHED_DIR);
+const root = path.resolve(__dirname, '..', '..');
+const dir = path.join(root, PUBLISHED_DIR);
 const stale = `the published contract differs from the code: run \`${PUBLISH_COMMAND}\` and commit ${PUBLISHED_DIR}`;
+const staleClient = `the typed client differs from the published OpenAPI files: run \`${PUBLISH_COMMAND}\` and commit ${CLIENT_GENERATED_DIR}`;
+
+/**
+ * The client's types for `published`, generated as the publish command does, in a child process:
+ * openapi-typescript loads ESM-only packages, which plain Node requires and jest's modules cannot.
+ */
+const generateClient = (published: Map<string, string>): Promise<Map<string, string>> =>
+  new Promise((resolve, reject) => {
+    const child = execFile(
+      process.execPath,
+      ['--require', path.join(root, 'tools', 'swc-register.js'), path.join(root, 'system', 'src', 'contracts', 'client.ts')],
+      { maxBuffer: 64 * 1024 * 1024 },
+      (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(new Map(Object.entries(JSON.parse(stdout) as Record<string, string>)))),
+    );
+    child.stdin!.end(JSON.stringify(Object.fromEntries([...published].filter(([name]) => name.startsWith('openapi/')))));
+  });
 
 describe(`published contracts (${PUBLISHED_DIR})`, () => {
   let generated: Map<string, string>;
@@ -38,4 +55,15 @@ describe(`published contracts (${PUBLISHED_DIR})`, () => {
     }
     if (differing.length > 0) throw new Error(`${stale} (differs: ${differing.join(', ')})`);
   });
+
+  it(`the typed client (${CLIENT_GENERATED_DIR}) is what openapi-typescript generates from the OpenAPI files, no more`, async () => {
+    const expected = await generateClient(generated);
+    expect([...expected.keys()].sort()).toEqual(['dispute.ts', 'escrow.ts', 'notification.ts', 'order.ts']);
+    const clientDir = path.join(root, CLIENT_GENERATED_DIR);
+    const committed = await listFiles(clientDir);
+    const differing: string[] = [];
+    for (const [name, text] of expected) if ((await readFile(path.join(clientDir, name), 'utf8').catch(() => undefined)) !== text) differing.push(name);
+    const extra = committed.filter((f) => !expected.has(f));
+    if (differing.length > 0 || extra.length > 0) throw new Error(`${staleClient} (differs or missing: ${differing.join(', ') || 'none'}; not generated any more: ${extra.join(', ') || 'none'})`);
+  }, 120_000);
 });

@@ -1,3 +1,5 @@
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
 import { buildAsyncApi, exportJsonSchemas, publicEvents } from '@bp/contracts';
 import { createServiceApp, registerAsyncApi } from '@bp/http';
 import { authFromConfig, type ServiceModule } from '@bp/runtime';
@@ -7,6 +9,8 @@ import { inertContext, inertPool } from './inert-context';
 /** Where the published contract lives, relative to the repository root (issue 19 item 2). */
 export const PUBLISHED_DIR = 'libs/contracts/published';
 export const PUBLISH_COMMAND = 'npm run contracts:publish';
+/** Where the same command writes the typed client's types (@bp/client), generated from the OpenAPI files. */
+export const CLIENT_GENERATED_DIR = 'libs/client/src/generated';
 
 /**
  * One stable text per document: two-space indent, keys in the order the code builds them (paths in
@@ -54,3 +58,9 @@ export const publishedDocuments = async (): Promise<Map<string, string>> => {
 
 /** The generated files the folder holds (README.md is written by hand). */
 export const isGenerated = (relative: string): boolean => relative.endsWith('.json');
+
+/** Every file below `dir`, as paths relative to it. */
+export const listFiles = async (dir: string): Promise<string[]> => {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
+  return entries.filter((e) => e.isFile()).map((e) => path.relative(dir, path.join(e.parentPath, e.name)).split(path.sep).join('/'));
+};
