@@ -4,7 +4,7 @@
 // transaction), over in-memory logs, topics with per-key partitions, consumer groups with committed
 // offsets and inboxes, and timer tables. Nothing here decides a business rule: every rule is the
 // services' exported domain code. What is simulated is only the infrastructure and its faults.
-import { DomainError, isDomainError, publicEvents, systemActor, type Actor } from '@bp/contracts';
+import { DomainError, isDomainError, publicEvents, sagaStep, systemActor, type Actor } from '@bp/contracts';
 import type { Deadline } from '@bp/timers';
 import {
   deadlines as orderDeadlines,
@@ -13,8 +13,8 @@ import {
   type OrderEvent,
   type OrderState,
 } from '../../services/order/src/domain/order';
-import { disputeFactCommands as orderDisputeFacts } from '../../services/order/src/consumers/dispute-commands';
-import { escrowFactCommands as orderEscrowFacts } from '../../services/order/src/consumers/escrow-commands';
+import { orderFromDisputes } from '../../services/order/src/domain/sagas/order-from-disputes';
+import { orderFromEscrow } from '../../services/order/src/domain/sagas/order-from-escrow';
 import {
   buyerLevelDecider,
   deadlines as disputeDeadlines,
@@ -46,6 +46,8 @@ export interface Message {
   type: string;
   data: Record<string, unknown>;
   time: string;
+  /** ce_source: the producing service. */
+  source: string;
 }
 
 /** Switches that put an old behaviour back, to show the simulator finds each bug (regression tests). */
@@ -179,7 +181,7 @@ export class SimSystem {
     if (!def?.topic || def.topic !== SERVICE_TOPIC[service] || !def.key) return;
     const key = def.key(e.data as never);
     const part = `${def.topic}|${key}`;
-    this.topics.set(part, [...(this.topics.get(part) ?? []), { id: `${service}-${++this.seq}`, topic: def.topic, key, type: e.type, data: e.data as Record<string, unknown>, time: this.now }]);
+    this.topics.set(part, [...(this.topics.get(part) ?? []), { id: `${service}-${++this.seq}`, topic: def.topic, key, type: e.type, data: e.data as Record<string, unknown>, time: this.now, source: `/services/${service}` }]);
   }
 
   /** deadlines(state) is the timer table of the stream (conventions); rows dropped may linger as ghosts. */
@@ -376,12 +378,11 @@ export class SimSystem {
   private consume(service: Service, tx: Tx, msg: Message): void {
     const meta = { now: this.now, actor: systemActor(`${service}-consumer`) };
     if (service === 'order') {
-      const map = (msg.topic === 'escrow.v1' ? orderEscrowFacts : orderDisputeFacts) as Record<string, (d: never) => Omit<OrderCommand, 'meta'> | null>;
       if (this.old.appealIgnoredByOrder && (msg.type === 'AppealFiled' || msg.type === 'AppealDecided')) return;
-      const c = map[msg.type]?.(msg.data as never);
+      const c = sagaStep<OrderCommand>(msg.topic === 'escrow.v1' ? orderFromEscrow : orderFromDisputes, msg);
       if (!c) return;
       try {
-        this.runOrder(tx, { ...c, meta } as OrderCommand);
+        this.runOrder(tx, c);
       } catch (e) {
         // consumers/issue.ts: ORDER_NOT_FOUND is retried; a conflict means the order moved on (ignored)
         if (isDomainError(e) && e.code === 'ORDER_NOT_FOUND') throw new Retry();

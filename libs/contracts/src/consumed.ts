@@ -34,3 +34,12 @@ export const consumedMeta = (e: Pick<ConsumedEvent, 'id' | 'time' | 'source'>): 
   if (!e.source) throw new DomainError('CONSUMED_EVENT_SOURCE_MISSING', `consumed event ${e.id} names no producer (ce_source)`, 'validation');
   return { now: new Date(t).toISOString(), actor: systemActor(e.source) };
 };
+
+/** A saga: per consumed event type, what that event causes (null: nothing). Pure, in a service's domain. */
+export type Saga<C> = Readonly<Record<string, (e: ConsumedEvent<never>) => C | null>>;
+
+/** What `saga` makes of `e`, by its type; null for a type the saga does not handle. */
+export const sagaStep = <C>(saga: Saga<C>, e: ConsumedEvent): C | null => {
+  const step = Object.hasOwn(saga, e.type) ? saga[e.type] : undefined;
+  return step ? step(e as ConsumedEvent<never>) : null;
+};

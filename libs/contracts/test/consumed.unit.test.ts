@@ -1,4 +1,4 @@
-import { consumedMeta, isDomainError } from '../src';
+import { consumedMeta, isDomainError, sagaStep } from '../src';
 
 describe("consumedMeta: a consumed event's effects happen at its own time, done by its producer", () => {
   it('takes ce_time (as canonical ISO UTC) and ce_source, whatever the consumer clock says', () => {
@@ -21,5 +21,15 @@ describe("consumedMeta: a consumed event's effects happen at its own time, done 
     expect(refusal({ id: 'e3', time: '', source: '/services/order' })).toBe('CONSUMED_EVENT_TIME_UNREADABLE');
     expect(refusal({ id: 'e4', time: 'yesterday', source: '/services/order' })).toBe('CONSUMED_EVENT_TIME_UNREADABLE');
     expect(refusal({ id: 'e5', time: '2025-03-01T10:00:00Z', source: '' })).toBe('CONSUMED_EVENT_SOURCE_MISSING');
+  });
+});
+
+describe('sagaStep: what a saga makes of an event, by its type', () => {
+  const saga = { OrderPaid: (e: { data: { orderId: string } }) => `pay ${e.data.orderId}` };
+  const event = (type: string) => ({ id: 'e1', type, data: { orderId: 'o1' }, time: '2025-03-01T10:00:00Z', source: '/services/order' });
+  it('runs the step of its type, and nothing for a type the saga does not handle (inherited names included)', () => {
+    expect(sagaStep(saga, event('OrderPaid'))).toBe('pay o1');
+    expect(sagaStep(saga, event('OrderShipped'))).toBeNull();
+    expect(sagaStep(saga, event('toString'))).toBeNull();
   });
 });

@@ -1,12 +1,13 @@
-// How a consumed fact becomes an order command, and what a refusal of it means. The upstream event
-// already happened, so the decider's answer decides only what WE record:
+// How an order command a consumed event caused is run, and what a refusal of it means. The upstream
+// event already happened, so the decider's answer decides only what WE record:
 //  - a `conflict` refusal (ORDER_CLOSED, ORDER_COMPLETED, DISPUTE_ALREADY_OPEN, ...) means our order
 //    has moved on (a stale or crossing fact): a no-op, logged, the inbox keeps the event id;
 //  - ORDER_NOT_FOUND may be a fact that overtook our own OrderPlaced commit (another topic, another
 //    partition): it becomes a plain error, so the consumer retries with backoff (bounded) and then
 //    dead-letters it for ops, rather than dropping a payment on the floor;
 //  - any other refusal (validation, role) is a bug on one side: rethrown, dead-lettered at once.
-import { isDomainError, systemActor } from '@bp/contracts';
+import { isDomainError } from '@bp/contracts';
+import { consumedMetadata } from '@bp/eventstore';
 import type { IncomingEvent } from '@bp/messaging';
 import type { ServiceContext } from '@bp/runtime';
 import type { PoolClient } from 'pg';
@@ -20,16 +21,11 @@ export class OrderNotYetKnownError extends Error {
   }
 }
 
-type Command<T extends OrderCommand['type']> = Omit<Extract<OrderCommand, { type: T }>, 'meta'>;
-
 export const issueFrom =
   (ctx: ServiceContext, app: OrderApp) =>
-  async <T extends OrderCommand['type']>(tx: PoolClient, event: IncomingEvent, command: Command<T>): Promise<void> => {
-    const now = ctx.clock.now().toISOString();
-    const actor = systemActor(event.source || 'system');
-    const full = { ...command, meta: { now, actor } } as OrderCommand;
+  async (tx: PoolClient, event: IncomingEvent, command: OrderCommand): Promise<void> => {
     try {
-      await app.execute(full, { tx, metadata: { correlationId: event.correlationId ?? event.id, causationId: event.id, actor, now } });
+      await app.execute(command, { tx, metadata: consumedMetadata(event) });
     } catch (e) {
       if (!isDomainError(e)) throw e;
       if (e.code === 'ORDER_NOT_FOUND') throw new OrderNotYetKnownError(String(command.data.orderId), event.type);

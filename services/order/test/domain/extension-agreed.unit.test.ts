@@ -2,9 +2,7 @@
 // on disputes.v1 -> RecordExtensionAgreed): protection resumes with the time it had left plus the days,
 // counted as an approved extension; the money stays held.
 import { spec } from '@bp/testing';
-import { DisputeProtectionExtensionAgreedData } from '@bp/contracts';
 import { deadlines, orderDecider } from '../../src/domain/order';
-import { disputeFactCommands } from '../../src/consumers/dispute-commands';
 import {
   ORDER, approveExt, at, buyer, cmd, completed, declineExt, disputeOpened, disputeWithdrawn, history, pay, place, requestExt, ship, shipped, stateOf, system,
 } from './fixtures';
@@ -41,11 +39,5 @@ describe('RecordExtensionAgreed (O8: the declined extension, agreed in a dispute
   });
   it('O8: only the system records it (ROLE_NOT_ALLOWED for a party)', () => {
     order.given(declinedThenDisputed()).when({ ...agreed(), meta: { now: at(20), actor: buyer } }).thenRefuses('ROLE_NOT_ALLOWED');
-  });
-  it('O8: the consumer maps disputes.v1 DisputeProtectionExtensionAgreed to RecordExtensionAgreed with its days and time', () => {
-    const fact = DisputeProtectionExtensionAgreedData.parse({ disputeId: 'd-1', orderId: ORDER, days: 14, agreedBy: 'SELLER_SILENCE', agreedAt: at(20) });
-    expect(disputeFactCommands.DisputeProtectionExtensionAgreed(fact)).toEqual(
-      { type: 'RecordExtensionAgreed', data: { orderId: ORDER, disputeId: 'd-1', days: 14, agreedAt: at(20) } },
-    );
   });
 });
