@@ -1,6 +1,6 @@
 // One jest run over every package. Sources run straight from TypeScript through swc (no type
 // checking here: `npm run typecheck` does that with tsc, once, for the whole repo).
-const libs = ['contracts', 'client', 'eventstore', 'timers', 'messaging', 'http', 'testing', 'kafka-devbroker', 'kafka-apache', 'runtime'];
+const libs = ['contracts', 'client', 'eventstore', 'timers', 'messaging', 'http', 'testing', 'kafka-devbroker', 'kafka-apache', 'runtime', 'tracing'];
 
 /** @type {import('jest').Config} */
 module.exports = {

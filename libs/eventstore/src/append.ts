@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EventEnvelope, EventMetadata, EventRegistry } from '@bp/contracts';
+import { traceCarrierOf } from '@bp/tracing';
 import type { Pool, PoolClient } from 'pg';
 import type { DomainEvent } from './decider';
 import { StaleTransactionError, VersionConflictError, isUniqueViolation } from './errors';
@@ -96,7 +97,9 @@ export const appendEvents = async (
   const s = ident(schema);
   const occurredAt = toIso(meta.now);
   const prepared = prepareEvents(registry, events);
-  const metadata = { correlationId: meta.correlationId, causationId: meta.causationId, actor: meta.actor };
+  // The trace the command runs in (an HTTP request's span, a consumed message's): the relay
+  // continues it on the wire (ce_traceparent). Nothing is added when no span is active.
+  const metadata = { correlationId: meta.correlationId, causationId: meta.causationId, actor: meta.actor, ...traceCarrierOf() };
   const notifying = notify !== undefined && (notify.types === undefined || prepared.some((p) => notify.types!.has(p.type)));
   const one = prepared.length === 1 ? prepared[0]! : undefined;
   const params: unknown[] = one

@@ -1,8 +1,10 @@
 import type { EventEnvelope, EventMetadata, EventRegistry } from '@bp/contracts';
+import type { TraceCarrier } from '@bp/tracing';
 
 /** The position of an event in the global log: the pair is the cursor (see read-all.ts). */
 export type LogPosition = { txId: string /* xid8 as decimal string */; position: string /* global_position */ };
-export type StoredEvent<T = unknown> = EventEnvelope<T> & { position: LogPosition };
+/** `trace`: the W3C trace context the event was appended in, when tracing was on (append.ts). */
+export type StoredEvent<T = unknown> = EventEnvelope<T> & { position: LogPosition; trace?: TraceCarrier };
 
 /** Before everything: no transaction id or position is below 0. */
 export const START: LogPosition = Object.freeze({ txId: '0', position: '0' });
@@ -14,7 +16,7 @@ export interface EventRow {
   stream_id: string;
   stream_version: number;
   occurred_at: string;
-  metadata: EventMetadata;
+  metadata: EventMetadata & Partial<TraceCarrier>;
   data: unknown;
   tx_id: string;
   position: string;
@@ -40,10 +42,13 @@ export const rowToEnvelope = (row: EventRow, registry?: EventRegistry, trusted =
   data: decodeData(registry, row.type, row.schema_version, row.data, trusted),
 });
 
-export const rowToStored = (row: EventRow, registry?: EventRegistry): StoredEvent => ({
-  ...rowToEnvelope(row, registry),
-  position: { txId: row.tx_id, position: row.position },
-});
+const traceOf = ({ traceparent, tracestate }: EventRow['metadata']): TraceCarrier | undefined =>
+  traceparent ? (tracestate ? { traceparent, tracestate } : { traceparent }) : undefined;
+
+export const rowToStored = (row: EventRow, registry?: EventRegistry): StoredEvent => {
+  const trace = traceOf(row.metadata);
+  return { ...rowToEnvelope(row, registry), position: { txId: row.tx_id, position: row.position }, ...(trace ? { trace } : {}) };
+};
 
 export const comparePositions = (a: LogPosition, b: LogPosition): number => {
   const tx = BigInt(a.txId) - BigInt(b.txId);

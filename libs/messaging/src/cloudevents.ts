@@ -1,4 +1,5 @@
 import type { EventDefinition, EventEnvelope, EventRegistry } from '@bp/contracts';
+import type { TraceCarrier } from '@bp/tracing';
 import type { MessageHeaders, OutgoingMessage, WireMessage } from './port';
 
 /**
@@ -18,6 +19,12 @@ export const CeHeaders = {
   contentType: 'content-type',
   correlationId: 'correlation_id',
   causationId: 'causation_id',
+  /**
+   * CloudEvents distributed-tracing extension: the W3C trace context of the message's publishing,
+   * present when the publisher traces. Optional for partners: they may continue the trace or not.
+   */
+  traceparent: 'ce_traceparent',
+  tracestate: 'ce_tracestate',
 } as const;
 
 export const CE_SPECVERSION = '1.0';
@@ -38,13 +45,18 @@ export interface IncomingEvent<T = unknown> {
   source: string;
   correlationId: string | null;
   causationId: string | null;
+  /** From `ce_traceparent` / `ce_tracestate`, when the publisher traced. */
+  trace?: TraceCarrier;
   topic: string;
   partition: number;
   offset: string;
 }
 
-/** Kafka topic, key and message of a public event. The envelope's data must be at `def.version`. */
-export const toKafkaMessage = (event: EventEnvelope, def: EventDefinition, service: string): { topic: string; message: OutgoingMessage } => {
+/**
+ * Kafka topic, key and message of a public event. The envelope's data must be at `def.version`.
+ * `trace`: the publish span's context, sent as the distributed-tracing extension.
+ */
+export const toKafkaMessage = (event: EventEnvelope, def: EventDefinition, service: string, trace?: TraceCarrier): { topic: string; message: OutgoingMessage } => {
   if (!def.topic || !def.ceType || !def.key) throw new Error(`${def.type} is not a public event (no topic, ceType or key)`);
   const key = def.key(event.data);
   const headers: MessageHeaders = {
@@ -60,6 +72,10 @@ export const toKafkaMessage = (event: EventEnvelope, def: EventDefinition, servi
   };
   // Absent, not empty: CloudEvents has no null, and "" would read back as a causation id.
   if (event.causationId !== null) headers[CeHeaders.causationId] = event.causationId;
+  if (trace) {
+    headers[CeHeaders.traceparent] = trace.traceparent;
+    if (trace.tracestate) headers[CeHeaders.tracestate] = trace.tracestate;
+  }
   return { topic: def.topic, message: { key, value: JSON.stringify(event.data), headers } };
 };
 
@@ -80,6 +96,14 @@ const headerText = (headers: MessageHeaders | undefined, name: string): string |
   const v = headers?.[name];
   const first = Array.isArray(v) ? v[0] : v;
   return first === undefined ? undefined : first.toString('utf8');
+};
+
+/** The distributed-tracing extension of a message, read without parsing the rest (dead letters have it too). */
+export const traceCarrierOfHeaders = (headers: MessageHeaders | undefined): TraceCarrier | undefined => {
+  const traceparent = headerText(headers, CeHeaders.traceparent);
+  if (!traceparent) return undefined;
+  const tracestate = headerText(headers, CeHeaders.tracestate);
+  return tracestate ? { traceparent, tracestate } : { traceparent };
 };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -126,6 +150,7 @@ export const parseKafkaMessage = (
   } catch (e) {
     throw new InvalidMessageError(`invalid ${def.type} v${version}: ${(e as Error).message}`, { cause: e });
   }
+  const trace = traceCarrierOfHeaders(message.headers);
   return {
     kind: 'event',
     event: {
@@ -138,6 +163,7 @@ export const parseKafkaMessage = (
       source: h(CeHeaders.source) ?? '',
       correlationId: h(CeHeaders.correlationId) ?? null,
       causationId: h(CeHeaders.causationId) ?? null,
+      ...(trace ? { trace } : {}),
       topic,
       partition,
       offset: message.offset,

@@ -1,5 +1,6 @@
 import { type EventDefinition, type EventRegistry, deadLetterTopic as defaultDeadLetterTopic } from '@bp/contracts';
 import { recordInbox } from '@bp/eventstore';
+import { type Tracer, trace } from '@opentelemetry/api';
 import type { Pool, PoolClient } from 'pg';
 import type { z } from 'zod';
 import { type ConsumerChaos, createInterleaver } from './chaos';
@@ -7,6 +8,7 @@ import { type IncomingEvent, parseKafkaMessage } from './cloudevents';
 import { deadLetterMessage, describeError } from './dead-letter';
 import type { MessagingLogger } from './logger';
 import type { BatchContext, ConsumerTuning, KafkaClient, MessageConsumer, MessageProducer, WireMessage } from './port';
+import { inProcessSpan, type ProcessedMessage } from './process-span';
 import { ensureTopics } from './topics';
 import { type RetryPolicy, backoffDelay, isRetryable, resolveRetryPolicy } from './retry';
 
@@ -72,6 +74,11 @@ export interface ConsumerRunnerOptions {
   provisionTopics?: boolean;
   /** Observability hook (metrics, tests): called once per processed delivery. */
   onOutcome?: (report: OutcomeReport) => void;
+  /**
+   * Tracing on: a consumer span per message that is not skipped, continuing its `ce_traceparent`
+   * and active while the handler runs (process-span.ts). Absent: no span.
+   */
+  tracer?: Tracer;
 }
 
 export interface ConsumerRunner {
@@ -166,35 +173,59 @@ export const createConsumerRunner = (o: ConsumerRunnerOptions): ConsumerRunner =
     }
   };
 
+  /** The retry loop of one event: its outcome, or ABANDONED when stopping or rebalancing cut it short. */
+  const deliver = async (event: IncomingEvent, handler: EventHandler, base: Omit<OutcomeReport, 'outcome' | 'attempts'>, message: WireMessage, p: BatchContext): Promise<OutcomeReport | typeof ABANDONED> => {
+    const { topic, partition } = base;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const fresh = await apply(event, handler);
+        return { ...base, outcome: fresh ? 'handled' : 'duplicate', eventId: event.id, type: event.type, attempts: attempt };
+      } catch (e) {
+        if (e instanceof DatabaseUnavailableError) throw e; // the client re-delivers the batch later
+        if (!isRetryable(e) || attempt >= policy.attempts) {
+          await sendDeadLetter(topic, partition, message, e, attempt);
+          return { ...base, outcome: 'dead-lettered', eventId: event.id, type: event.type, attempts: attempt, error: describeError(e) };
+        }
+        const wait = backoffDelay(policy, attempt);
+        trace.getActiveSpan()?.recordException(e instanceof Error ? e : String(e));
+        logger.warn({ ...base, eventId: event.id, type: event.type, attempt, retryInMs: wait, err: e }, 'handler failed; retrying');
+        if (!(await waitWithHeartbeat(wait, p))) return ABANDONED;
+      }
+    }
+  };
+
+  /** `fn` in the message's process span when tracing is on (process-span.ts). */
+  const traced = async (
+    m: Omit<ProcessedMessage, 'groupId'>,
+    fn: () => Promise<OutcomeReport | typeof ABANDONED>,
+  ): Promise<OutcomeReport | typeof ABANDONED> => {
+    if (!o.tracer) return fn();
+    const r = await inProcessSpan(o.tracer, { ...m, groupId: o.groupId }, async () => {
+      const out = await fn();
+      return out === ABANDONED ? ('abandoned' as const) : out;
+    });
+    return r === 'abandoned' ? ABANDONED : r;
+  };
+
   const processOne = async (topic: string, partition: number, message: WireMessage, p: BatchContext, batch: number): Promise<void | typeof ABANDONED> => {
     const base = { topic, partition, offset: message.offset, batch };
+    const span = { topic, partition, offset: message.offset, headers: message.headers };
     let parsed;
     try {
       parsed = parseKafkaMessage(o.registry, topic, partition, message);
     } catch (e) {
-      await sendDeadLetter(topic, partition, message, e, 0);
-      return report({ ...base, outcome: 'dead-lettered', attempts: 0, error: describeError(e) });
+      const r = await traced(span, async () => {
+        await sendDeadLetter(topic, partition, message, e, 0);
+        return { ...base, outcome: 'dead-lettered', attempts: 0, error: describeError(e) };
+      });
+      return r === ABANDONED ? r : report(r);
     }
     if (parsed.kind === 'unknown') return report({ ...base, outcome: 'skipped', attempts: 0 });
     const { event } = parsed;
     const handler = o.handlers[event.type];
     if (!handler) return report({ ...base, outcome: 'skipped', eventId: event.id, type: event.type, attempts: 0 });
-
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const fresh = await apply(event, handler);
-        return report({ ...base, outcome: fresh ? 'handled' : 'duplicate', eventId: event.id, type: event.type, attempts: attempt });
-      } catch (e) {
-        if (e instanceof DatabaseUnavailableError) throw e; // the client re-delivers the batch later
-        if (!isRetryable(e) || attempt >= policy.attempts) {
-          await sendDeadLetter(topic, partition, message, e, attempt);
-          return report({ ...base, outcome: 'dead-lettered', eventId: event.id, type: event.type, attempts: attempt, error: describeError(e) });
-        }
-        const wait = backoffDelay(policy, attempt);
-        logger.warn({ ...base, eventId: event.id, type: event.type, attempt, retryInMs: wait, err: e }, 'handler failed; retrying');
-        if (!(await waitWithHeartbeat(wait, p))) return ABANDONED;
-      }
-    }
+    const r = await traced({ ...span, eventId: event.id, ceType: event.ceType }, () => deliver(event, handler, base, message, p));
+    return r === ABANDONED ? r : report(r);
   };
 
   const eachBatch = async (p: BatchContext): Promise<void> => {

@@ -9,3 +9,6 @@ export * from './relay';
 export * from './retry';
 export * from './topics';
 export * from './relay-lag';
+export * from './publish-spans';
+export * from './process-span';
+export * from './span-attributes';

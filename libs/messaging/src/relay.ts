@@ -1,9 +1,11 @@
 import type { EventDefinition, EventRegistry } from '@bp/contracts';
 import { type EventStore, type LogPosition, type StoredEvent, comparePositions, loadCheckpoint, saveCheckpoint } from '@bp/eventstore';
+import type { Span, Tracer } from '@opentelemetry/api';
 import type { PoolClient } from 'pg';
 import { toKafkaMessage } from './cloudevents';
 import type { MessagingLogger } from './logger';
 import type { KafkaClient, MessageProducer, OutgoingMessage } from './port';
+import { endPublishSpans, startPublishSpan } from './publish-spans';
 
 export interface RelayOptions {
   store: EventStore;
@@ -29,6 +31,11 @@ export interface RelayOptions {
    * publishes right after their COMMIT instead of at the next poll. Polling continues regardless.
    */
   listen?: string;
+  /**
+   * Tracing on: a producer span per event, continuing the trace in its metadata, whose context the
+   * message carries as `ce_traceparent` (publish-spans.ts). Absent: no span, no trace header.
+   */
+  tracer?: Tracer;
   /** Test hooks to inject crashes at the dangerous point (after send, before the checkpoint). */
   faults?: { afterSend?: (published: number) => void | Promise<void> };
 }
@@ -110,12 +117,19 @@ export const createRelay = (o: RelayOptions): Relay => {
   const current = (e: StoredEvent) =>
     store.registry?.has(e.type) ? e : { ...e, data: o.registry.decode(e.type, e.schemaVersion, e.data) };
 
-  const toTopicMessages = (events: StoredEvent[]) => {
+  /** `spans` collects the publish spans started (tracing on), to be ended once the batch is sent. */
+  const toTopicMessages = (events: StoredEvent[], spans: Span[]) => {
     const byTopic = new Map<string, OutgoingMessage[]>();
     for (const e of events) {
       const def = publicDefs.get(e.type);
       if (!def) continue; // readAll filtered already; kept for a store that ignores `types`
-      const { topic, message } = toKafkaMessage(current(e), def, o.service);
+      let trace;
+      if (o.tracer) {
+        const started = startPublishSpan(o.tracer, e, def.topic ?? '', def.ceType ?? '');
+        spans.push(started.span);
+        trace = started.carrier;
+      }
+      const { topic, message } = toKafkaMessage(current(e), def, o.service, trace);
       let list = byTopic.get(topic);
       if (!list) byTopic.set(topic, (list = []));
       list.push(message); // commit order within each topic, hence within each key's partition
@@ -150,10 +164,17 @@ export const createRelay = (o: RelayOptions): Relay => {
         next.catch(() => undefined);
         ahead = { after: page.position, page: next };
       }
-      const topicMessages = toTopicMessages(page.events);
+      const spans: Span[] = [];
+      const topicMessages = toTopicMessages(page.events, spans);
       if (topicMessages.length > 0) {
-        const p = await connected();
-        await p.sendBatch({ topicMessages, acks: -1 });
+        try {
+          const p = await connected();
+          await p.sendBatch({ topicMessages, acks: -1 });
+        } catch (e) {
+          endPublishSpans(spans, e);
+          throw e;
+        }
+        endPublishSpans(spans);
       }
       await o.faults?.afterSend?.(page.events.length);
       if (comparePositions(page.position, after) > 0) await saveCheckpoint(tx, store.schema, name, page.position);
