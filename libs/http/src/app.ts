@@ -6,6 +6,7 @@ import Fastify, {
   type RawServerDefault,
 } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Tracer } from '@opentelemetry/api';
 import { z } from 'zod';
 import type { Pool } from 'pg';
 import type pino from 'pino';
@@ -21,6 +22,7 @@ import { correlationIdOf, genRequestId, requestIdsPlugin } from './logging/reque
 import { metricsPlugin } from './metrics/plugin';
 import { problemsPlugin } from './problems/plugin';
 import { rateLimitPlugin, type RateLimitOptions } from './rate-limit/plugin';
+import { tracingPlugin } from './tracing/plugin';
 
 /** A Fastify instance with the zod type provider: route schemas are zod, handlers are typed. */
 export type ServiceApp = FastifyInstance<
@@ -54,6 +56,8 @@ export interface ServiceAppOptions {
    * default: on after enableResponseValidation() or with HTTP_VALIDATE_RESPONSES=1. For tests.
    */
   validateResponses?: boolean;
+  /** Tracing on: a SERVER span per request, continuing the caller's `traceparent` (tracing/plugin.ts). */
+  tracer?: Tracer;
 }
 
 /**
@@ -77,6 +81,8 @@ export const createServiceApp = async (o: ServiceAppOptions): Promise<ServiceApp
   app.setSerializerCompiler((route) => (route.schema instanceof z.ZodType ? serializerCompiler(route as Parameters<typeof serializerCompiler>[0]) : (data: unknown) => JSON.stringify(data)));
 
   await app.register(requestIdsPlugin);
+  // Before auth and the rest: their refusals (401, 429…) are part of the request's span too.
+  if (o.tracer) await app.register(tracingPlugin, { tracer: o.tracer });
   await app.register(problemsPlugin);
   // Before auth: preflights carry no token and are answered in cors' onRequest hook.
   if (o.cors && o.cors.origins.length > 0) await app.register(corsPlugin, o.cors);

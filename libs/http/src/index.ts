@@ -30,3 +30,4 @@ export { createShutdown, handleSignals, type Shutdown } from './lifecycle/shutdo
 export type { ZodTypeProvider, FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 export { arrivalChannel, announceArrival, createArrivals, type Arrivals, type ArrivalsOptions } from './consistency/arrivals';
 export { retryLater } from './consistency/retry-later';
+export { tracingPlugin, ATTR_CORRELATION_ID, type TracingPluginOptions } from './tracing/plugin';

@@ -102,7 +102,7 @@ describe('CORS', () => {
       expect(res.headers['access-control-allow-origin']).toBe(SHOP);
       expect(String(res.headers['access-control-allow-methods'])).toContain('POST');
       const allowed = String(res.headers['access-control-allow-headers']).split(/,\s*/);
-      expect(allowed).toEqual(expect.arrayContaining(['authorization', 'content-type', 'idempotency-key', 'if-match', 'if-none-match']));
+      expect(allowed).toEqual(expect.arrayContaining(['authorization', 'content-type', 'idempotency-key', 'if-match', 'if-none-match', 'traceparent', 'tracestate']));
       expect(res.headers['access-control-max-age']).toBe('600');
       expect(res.headers['access-control-allow-credentials']).toBeUndefined();
     });

@@ -10,8 +10,11 @@ export interface CorsOptions {
   maxAgeSec?: number;
 }
 
-/** What a browser script may send beyond the CORS-safelisted headers. */
-export const CORS_ALLOWED_HEADERS = ['authorization', 'content-type', IDEMPOTENCY_KEY_HEADER, 'if-match', 'if-none-match', REQUEST_ID_HEADER, CORRELATION_ID_HEADER];
+/**
+ * What a browser script may send beyond the CORS-safelisted headers. `traceparent`/`tracestate`: a
+ * storefront page that traces may continue its trace here (docs/tracing.md).
+ */
+export const CORS_ALLOWED_HEADERS = ['authorization', 'content-type', IDEMPOTENCY_KEY_HEADER, 'if-match', 'if-none-match', REQUEST_ID_HEADER, CORRELATION_ID_HEADER, 'traceparent', 'tracestate'];
 
 /**
  * What a browser script may read: the version (ETag), where a created resource lives, when to retry

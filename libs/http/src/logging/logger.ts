@@ -1,3 +1,4 @@
+import { traceLogFields } from '@bp/tracing';
 import pino from 'pino';
 import { REDACT_PATHS } from './redaction';
 
@@ -8,7 +9,7 @@ export interface LoggerOptions {
   stream?: pino.DestinationStream;
 }
 
-/** JSON logs with personal data and secrets censored by path. */
+/** JSON logs with personal data and secrets censored by path, and the active trace's ids. */
 export const createLogger = (o: LoggerOptions): pino.Logger =>
   pino(
     {
@@ -16,6 +17,8 @@ export const createLogger = (o: LoggerOptions): pino.Logger =>
       level: o.level ?? 'info',
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
       timestamp: pino.stdTimeFunctions.isoTime,
+      // trace_id / span_id of the active span, when tracing is on: logs and traces join.
+      mixin: traceLogFields,
     },
     o.stream,
   );
