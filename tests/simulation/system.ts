@@ -32,7 +32,8 @@ import {
 } from '../../services/dispute/src/domain';
 import { deadlines as escrowDeadlines, escrowDecider, type EscrowCommand, type EscrowState } from '../../services/escrow/src/domain';
 import { WAITS_FOR } from '../../services/escrow/src/app/parking';
-import { disputeFactCommands as escrowDisputeFacts, orderFactCommands as escrowOrderFacts } from '../../services/escrow/src/consumers/fact-commands';
+import { escrowFromDisputes } from '../../services/escrow/src/domain/sagas/escrow-from-disputes';
+import { escrowFromOrders } from '../../services/escrow/src/domain/sagas/escrow-from-orders';
 import { orderFactsCommandOf } from '../../services/dispute/src/domain/sagas/order-facts-from-orders';
 
 export type Service = 'order' | 'escrow' | 'dispute';
@@ -248,7 +249,7 @@ export class SimSystem {
     const ready = waiting.filter((p) => facts.has(p.waitingFor));
     if (ready.length) {
       this.parked.set(orderId, waiting.filter((p) => !facts.has(p.waitingFor)));
-      for (const p of ready) this.executeOrPark(tx, { ...p.command, meta: { ...p.command.meta, now: this.now } } as EscrowCommand, orderId);
+      for (const p of ready) this.executeOrPark(tx, p.command, orderId); // app/escrow-app: a parked command keeps its own meta
     }
     return events;
   }
@@ -376,7 +377,6 @@ export class SimSystem {
   }
 
   private consume(service: Service, tx: Tx, msg: Message): void {
-    const meta = { now: this.now, actor: systemActor(`${service}-consumer`) };
     if (service === 'order') {
       if (this.old.appealIgnoredByOrder && (msg.type === 'AppealFiled' || msg.type === 'AppealDecided')) return;
       const c = sagaStep<OrderCommand>(msg.topic === 'escrow.v1' ? orderFromEscrow : orderFromDisputes, msg);
@@ -390,8 +390,7 @@ export class SimSystem {
         throw e;
       }
     } else if (service === 'escrow') {
-      const map = (msg.topic === 'orders.v1' ? escrowOrderFacts : escrowDisputeFacts) as Record<string, (id: string, d: never, m: typeof meta) => EscrowCommand | null>;
-      const c = map[msg.type]?.(msg.id, msg.data as never, meta);
+      const c = sagaStep<EscrowCommand>(msg.topic === 'orders.v1' ? escrowFromOrders : escrowFromDisputes, msg);
       if (c) this.executeOrPark(tx, c, (c.data as { orderId: string }).orderId);
     } else {
       const c = orderFactsCommandOf(msg.type, msg.data, msg.time);

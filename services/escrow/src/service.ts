@@ -13,8 +13,9 @@ import { createRefundDispatcher, type RefundDispatcher } from './app/refund-disp
 import { deliverSandboxCapture, isSandboxStream, scheduleSandboxCapture } from './app/sandbox-deliveries';
 import { orderOfStream } from './app/streams';
 import { createWebhookReceiver, type WebhookReceiver } from './app/webhooks';
-import { disputeHandlers } from './consumers/disputes';
-import { orderHandlers } from './consumers/orders';
+import { sagaHandlers } from './consumers/sagas';
+import { escrowFromDisputes } from './domain/sagas/escrow-from-disputes';
+import { escrowFromOrders } from './domain/sagas/escrow-from-orders';
 import { escrowRoutes } from './http/escrows';
 import { ledgerRoutes } from './http/ledger';
 import { paymentRoutes } from './http/payments';
@@ -87,7 +88,7 @@ export const createEscrowService = (o: EscrowServiceOptions = {}): ServiceModule
     publishes: escrowPublicEvents,
     consumes: {
       topics: [Topics.orders, Topics.disputes],
-      handlers: (ctx) => ({ ...orderHandlers(wire(ctx).app, ctx.clock), ...disputeHandlers(wire(ctx).app, ctx.clock) }),
+      handlers: (ctx) => ({ ...sagaHandlers(wire(ctx).app, escrowFromOrders), ...sagaHandlers(wire(ctx).app, escrowFromDisputes) }),
     },
     projections: (ctx) => escrowProjections(ctx.schema),
     migrate: (ctx) => migrateEscrowTables(ctx.pool, ctx.schema),

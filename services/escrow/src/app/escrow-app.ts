@@ -59,10 +59,9 @@ export const createEscrowApp = (
     if (o.onOrderRecorded && result.events.some((e) => e.type === 'OrderRecorded')) await o.onOrderRecorded(tx, orderId);
     const facts = [...new Set(result.events.map((e) => e.type).filter((t) => AWAITED.has(t)))];
     if (facts.length > 0) {
+      // A parked command keeps its own meta: its effects happened at its event's time, by its producer.
       for (const p of await unpark(tx, schema, orderId, facts)) {
-        const now = opts.metadata.now;
-        const redriven = { ...p.command, meta: { ...p.command.meta, now } } as EscrowCommand;
-        await executeOrPark(redriven, { tx, metadata: { ...opts.metadata, ...p.causation, now } });
+        await executeOrPark(p.command, { tx, metadata: { ...p.causation, actor: p.command.meta.actor, now: p.command.meta.now } });
       }
     }
     if (o.onPaymentReconcile) {

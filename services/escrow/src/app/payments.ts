@@ -5,7 +5,7 @@ import { isKnown, type CreatePaymentBody } from '../domain';
 import type { EscrowRow } from '../projections/escrows';
 import type { CaptureResult, PaymentProvider } from '../providers';
 import type { EscrowApp } from './escrow-app';
-import { ESCROW_ACTOR } from './metadata';
+import { ESCROW_ACTOR } from './actor';
 
 export interface PaymentView {
   paymentId: string;

@@ -14,7 +14,7 @@ import { table } from '../projections/sql';
 import { REFUND_QUEUE_TABLE } from '../projections/refund-queue';
 import type { PaymentProvider, RefundResult } from '../providers';
 import type { EscrowApp } from './escrow-app';
-import { ESCROW_ACTOR } from './metadata';
+import { ESCROW_ACTOR } from './actor';
 
 interface Claimed {
   refund_id: string;
