@@ -6,4 +6,5 @@ export * from './service';
 export * from './consumer-lag';
 export * from './auth-from-config';
 export * from './caller';
+export * from './saga-handlers';
 export * from './main';

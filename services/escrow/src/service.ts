@@ -3,7 +3,7 @@
 // from its context, never as a module singleton.
 import { EventRegistry, escrowPublicEvents, systemActor, Topics } from '@bp/contracts';
 import { commandMetadata } from '@bp/eventstore';
-import type { ServiceContext, ServiceModule } from '@bp/runtime';
+import { sagaHandlers, type ServiceContext, type ServiceModule } from '@bp/runtime';
 import { durationMs } from '@bp/timers';
 import { escrowEventDefinitions } from './domain';
 import { createEscrowApp, type EscrowApp } from './app/escrow-app';
@@ -13,7 +13,6 @@ import { createRefundDispatcher, type RefundDispatcher } from './app/refund-disp
 import { deliverSandboxCapture, isSandboxStream, scheduleSandboxCapture } from './app/sandbox-deliveries';
 import { orderOfStream } from './app/streams';
 import { createWebhookReceiver, type WebhookReceiver } from './app/webhooks';
-import { sagaHandlers } from './consumers/sagas';
 import { escrowFromDisputes } from './domain/sagas/escrow-from-disputes';
 import { escrowFromOrders } from './domain/sagas/escrow-from-orders';
 import { escrowRoutes } from './http/escrows';
@@ -88,7 +87,8 @@ export const createEscrowService = (o: EscrowServiceOptions = {}): ServiceModule
     publishes: escrowPublicEvents,
     consumes: {
       topics: [Topics.orders, Topics.disputes],
-      handlers: (ctx) => ({ ...sagaHandlers(wire(ctx).app, escrowFromOrders), ...sagaHandlers(wire(ctx).app, escrowFromDisputes) }),
+      // Each event's command from its saga (domain/sagas); one that came before the fact it needs is parked (app/parking).
+      handlers: (ctx) => sagaHandlers({ ...escrowFromOrders, ...escrowFromDisputes }, (tx, command, metadata) => wire(ctx).app.executeOrPark(command, { tx, metadata })),
     },
     projections: (ctx) => escrowProjections(ctx.schema),
     migrate: (ctx) => migrateEscrowTables(ctx.pool, ctx.schema),
