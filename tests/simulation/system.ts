@@ -4,7 +4,7 @@
 // transaction), over in-memory logs, topics with per-key partitions, consumer groups with committed
 // offsets and inboxes, and timer tables. Nothing here decides a business rule: every rule is the
 // services' exported domain code. What is simulated is only the infrastructure and its faults.
-import { DomainError, isDomainError, publicEvents, sagaStep, systemActor, type Actor } from '@bp/contracts';
+import { DomainError, isDomainError, publicEvents, sagaStep, systemActor, type Actor, type BuyerLevelChangedData } from '@bp/contracts';
 import type { Deadline } from '@bp/timers';
 import {
   deadlines as orderDeadlines,
@@ -34,7 +34,8 @@ import { deadlines as escrowDeadlines, escrowDecider, type EscrowCommand, type E
 import { WAITS_FOR } from '../../services/escrow/src/app/parking';
 import { escrowFromDisputes } from '../../services/escrow/src/domain/sagas/escrow-from-disputes';
 import { escrowFromOrders } from '../../services/escrow/src/domain/sagas/escrow-from-orders';
-import { orderFactsCommandOf } from '../../services/dispute/src/domain/sagas/order-facts-from-orders';
+import { buyerLevelFromBuyers } from '../../services/dispute/src/domain/sagas/buyer-level-from-buyers';
+import { orderFactsFromOrders } from '../../services/dispute/src/domain/sagas/order-facts-from-orders';
 
 export type Service = 'order' | 'escrow' | 'dispute';
 type Ev = { type: string; data: unknown };
@@ -322,7 +323,9 @@ export class SimSystem {
   /** buyers.v1 as the dispute service records it (O12). */
   recordBuyerLevel(buyerId: string, level: BuyerLevel): boolean {
     return this.command('dispute', 'RecordBuyerLevel', (tx) =>
-      this.run(tx, 'dispute', `level-${buyerId}`, buyerLevelDecider as unknown as AnyDecider, { type: 'RecordBuyerLevel', data: { buyerId, level, changedAt: this.now }, meta: { now: this.now } }));
+      this.run(tx, 'dispute', `level-${buyerId}`, buyerLevelDecider as unknown as AnyDecider, buyerLevelFromBuyers.BuyerLevelChanged({
+        id: `level-${buyerId}-${this.now}`, type: 'BuyerLevelChanged', data: { buyerId, level, changedAt: this.now } as BuyerLevelChangedData, time: this.now, source: '/services/order',
+      })));
   }
 
   // ---- consumers ----
@@ -393,7 +396,7 @@ export class SimSystem {
       const c = sagaStep<EscrowCommand>(msg.topic === 'orders.v1' ? escrowFromOrders : escrowFromDisputes, msg);
       if (c) this.executeOrPark(tx, c, (c.data as { orderId: string }).orderId);
     } else {
-      const c = orderFactsCommandOf(msg.type, msg.data, msg.time);
+      const c = sagaStep<OrderFactsCommand>(orderFactsFromOrders, msg);
       if (!c) return;
       try {
         this.runFacts(tx, c);

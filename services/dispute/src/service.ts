@@ -8,8 +8,7 @@ import { causedBy } from './app/metadata';
 import { openWhenKnown } from './app/known-orders';
 import { openDispute } from './app/open-dispute';
 import { disputeRegistry } from './app/registry';
-import { buyerHandlers } from './consumers/buyers';
-import { orderHandlers } from './consumers/orders';
+import { consumedHandlers } from './consumers/consumed';
 import type { DeadlineKind } from './domain';
 import type { BlobStore } from './infra/blob-store';
 import { blobStoreFromEnv } from './infra/config';
@@ -33,10 +32,7 @@ export const createDisputeService = (o: DisputeServiceOptions = {}): ServiceModu
   publishes: disputePublicEvents,
   consumes: {
     topics: [Topics.orders, Topics.buyers],
-    handlers: (ctx) => {
-      const h = handlersOf(ctx);
-      return { ...orderHandlers(h), ...buyerHandlers(h) };
-    },
+    handlers: (ctx) => consumedHandlers(handlersOf(ctx)),
   },
   projections: (ctx) => disputeProjections(ctx.schema),
   migrate: (ctx) => migrateDisputeTables(ctx.pool, ctx.schema),

@@ -1,7 +1,7 @@
-import { orderPublicEvents } from '@bp/contracts';
+import { orderPublicEvents, sagaStep } from '@bp/contracts';
 import { spec } from '@bp/testing';
 import { orderFactsDecider, type OrderFactsEvent } from '../../src/domain/order-facts';
-import { orderFactsCommandOf, orderFactsFromOrders } from '../../src/domain/sagas/order-facts-from-orders';
+import { orderFactsFromOrders } from '../../src/domain/sagas/order-facts-from-orders';
 import { day, policy, SHIPPED_AT, usd } from './fixtures';
 
 // Given the order facts so far, when an orders.v1 event arrives (its data and its own time), then
@@ -11,8 +11,10 @@ const placed: OrderFactsEvent = { type: 'OrderPlacedRecorded', data: { orderId: 
 const paid: OrderFactsEvent = { type: 'OrderPaidRecorded', data: { orderId: 'o1', amount: usd(100), paidAt: day(-1) } };
 const shipped: OrderFactsEvent = { type: 'OrderShippedRecorded', data: { orderId: 'o1', shippedAt: SHIPPED_AT, protectionEndsAt: day(60) } };
 
+const event = (type: string, data: object, time: string) => ({ id: `ce-${type}`, type, data, time, source: '/services/order' });
+const commandOf = (type: string, data: object, time: string) => sagaStep(orderFactsFromOrders, event(type, data, time));
 const when = (type: string, data: object, time: string) => {
-  const command = orderFactsCommandOf(type, data, time);
+  const command = commandOf(type, data, time);
   if (!command) throw new Error(`${type} maps to no command`);
   return command;
 };
@@ -49,8 +51,8 @@ describe('saga: orders.v1 -> order facts (given/when/then)', () => {
   });
 
   it('orders.v1 events the dispute service does not need map to nothing; every mapped type is an orders.v1 event', () => {
-    expect(orderFactsCommandOf('ReviewPosted', {}, day(0))).toBeNull();
-    expect(orderFactsCommandOf('ProtectionExtensionRequested', {}, day(0))).toBeNull();
+    expect(commandOf('ReviewPosted', {}, day(0))).toBeNull();
+    expect(commandOf('ProtectionExtensionRequested', {}, day(0))).toBeNull();
     const published = new Set<string>(orderPublicEvents.map((d) => d.type));
     for (const type of Object.keys(orderFactsFromOrders)) expect(published.has(type)).toBe(true);
   });
