@@ -1,4 +1,5 @@
 import { parseCorsOrigins } from '@bp/http';
+import { TracesExporters } from '@bp/tracing';
 import { z } from 'zod';
 
 /**
@@ -61,6 +62,11 @@ export const ServiceConfigSchema = z.object({
    * the heartbeat is a sixth of it. Must lie within the broker's allowed range (Kafka: ≥ 6 s).
    */
   KAFKA_CONSUMER_SESSION_TIMEOUT_MS: z.coerce.number().int().min(1000).optional(),
+  /**
+   * Traces (docs/tracing.md): `none` by default, so production traces nothing unless configured;
+   * `console` writes each finished span as a JSON line on the service's log.
+   */
+  OTEL_TRACES_EXPORTER: z.enum(TracesExporters).default('none'),
   /** Reliability tests only: consumer chaos modes `duplicate,shuffle` and the shuffle's seed (messaging chaos.ts). */
   CONSUMER_CHAOS: z.string().optional(),
   CONSUMER_CHAOS_SEED: z.string().optional(),

@@ -3,6 +3,7 @@ import { createEventStore, loadCheckpoint } from '@bp/eventstore';
 import { createLogger, createServiceApp, createShutdown, migrateIdempotency, registerAsyncApi, type ServiceApp, type Shutdown } from '@bp/http';
 import { type ConsumerChaos, type ConsumerTuning, consumerChaosFromEnv, createConsumerRunner, createRelay, kafkaFromEnv, type MessageAdmin } from '@bp/messaging';
 import { createScheduler, deadlineChannel, defaultPolicy, migrateDeadlines, type Clock, type Policy, systemClock } from '@bp/timers';
+import { setupTracing } from '@bp/tracing';
 import { Pool } from 'pg';
 import type pino from 'pino';
 import { authFromConfig } from './auth-from-config';
@@ -124,6 +125,10 @@ export const startService = async (module: ServiceModule, o: StartOptions): Prom
   const { pool, store, schema, clock } = ctx;
   const groupId = o.groupId ?? ConsumerGroups[module.name];
 
+  // Off (no tracer) unless OTEL_TRACES_EXPORTER says otherwise or a test records spans.
+  const tracing = setupTracing({ service: module.name, exporter: config.OTEL_TRACES_EXPORTER, logger });
+  const traced = tracing.tracer ? { tracer: tracing.tracer } : {};
+
   const kafka = kafkaFromEnv({ clientId: `${module.name}-service`, logger, env: { ...process.env, KAFKA_BROKERS: config.KAFKA_BROKERS } });
   const admin = kafka.admin();
   await admin.connect();
@@ -138,6 +143,7 @@ export const startService = async (module: ServiceModule, o: StartOptions): Prom
     ...(poll ? { pollIntervalMs: poll } : channel ? { pollIntervalMs: IDLE_FALLBACK_POLL_MS } : {}),
     // Woken by the NOTIFY of each append that commits a public event; the poll stays the safety net.
     ...(channel ? { listen: channel } : {}),
+    ...traced,
   });
   const topics = module.consumes?.topics ?? [];
   const publicTypes = module.publishes.map((d) => d.type);
@@ -158,6 +164,7 @@ export const startService = async (module: ServiceModule, o: StartOptions): Prom
         onOutcome: metrics.onOutcome,
         ...(consumerTuning ? { consumer: consumerTuning } : {}),
         ...(chaos ? { chaos } : {}),
+        ...traced,
       })
     : undefined;
   const scheduler = createScheduler({ pool, schema, clock, fire: module.fireDeadline(ctx), onFired: metrics.onFired, logger, listen: true, pollIntervalMs: poll ?? (deadlineChannel(schema) ? IDLE_FALLBACK_POLL_MS : 250) });
@@ -177,6 +184,7 @@ export const startService = async (module: ServiceModule, o: StartOptions): Prom
     idempotencyKeyTtl: ctx.policy.api.idempotencyKeyTtl,
     rateLimit: config.RATE_LIMIT_WRITES_PER_MINUTE === 0 ? false : { max: config.RATE_LIMIT_WRITES_PER_MINUTE },
     cors: { origins: config.CORS_ORIGINS },
+    ...traced,
   });
   // Every service serves the partners' contract for every topic (API.md), built once from the schemas.
   registerAsyncApi(app as never, buildAsyncApi());
@@ -195,6 +203,7 @@ export const startService = async (module: ServiceModule, o: StartOptions): Prom
   shutdown.add('http', () => app.close());
   shutdown.add('kafka-admin', () => admin.disconnect());
   shutdown.add('pool', () => pool.end());
+  shutdown.add('tracing', () => tracing.shutdown()); // last: exports the spans of everything above
 
   // Serve and publish first: after a crash the consumer's rejoin waits for the dead member's
   // session to expire (~30 s), and the API must not be down for that long. What arrives meanwhile

@@ -152,9 +152,9 @@ describe('service runtime', () => {
     });
     expect((await fetch(`${c.url}/health/ready`)).status).toBe(200);
     expect(await c.stop()).toBe(true);
-    expect(closed.map((e) => e.component)).toEqual(['readiness', 'consumers', 'relay', 'scheduler', 'clock', 'http', 'kafka-admin', 'pool']);
+    expect(closed.map((e) => e.component)).toEqual(['readiness', 'consumers', 'relay', 'scheduler', 'clock', 'http', 'kafka-admin', 'pool', 'tracing']);
     expect(closed.every((e) => e.ready === 503)).toBe(true); // not ready while the consumers are still leaving their group
-    expect(closed.filter((e) => e.poolEnded).map((e) => e.component)).toEqual(['pool']); // the pool outlives everything that uses it
+    expect(closed.filter((e) => e.poolEnded).map((e) => e.component)).toEqual(['pool', 'tracing']); // the pool outlives everything that uses it; the spans of all of it are exported last
     await expect(fetch(`${c.url}/health/live`)).rejects.toThrow(); // no longer listening
   });
 });

@@ -17,4 +17,12 @@ export const cloudEventHeaders = (ceType: string, keyField?: string) =>
     causation_id: z.string().min(1).optional().describe('Id of the event or command that caused this one; absent at the start of a flow.'),
     ce_schemaversion: z.string().regex(/^\d+$/).optional().describe('Internal schema version of the data (informational; the contract is ce_type).'),
     'content-type': z.literal('application/json').optional().describe('Content type of the value.'),
+    ce_traceparent: z
+      .string()
+      .regex(/^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/)
+      .optional()
+      .describe(
+        'CloudEvents distributed-tracing extension: the W3C traceparent of the publishing (present when the publisher traces). A consumer may continue the trace; ignoring it is fine.',
+      ),
+    ce_tracestate: z.string().optional().describe('CloudEvents distributed-tracing extension: the W3C tracestate that goes with ce_traceparent, when there is one.'),
   });
