@@ -31,7 +31,7 @@ export const fireDeadline =
           // its order's facts (needsOrderFacts), so a tracker never holds a reminder without them.
           // Kept as a guard for trackers armed before that: the scheduler retries until facts exist.
           if (!facts) throw new Error(`no order facts for reminder on ${sent.orderId}`);
-          await requestNotice(h, { tx, metadata: { ...run.metadata, causationId: e.id } }, reminderNotice(sent, facts), e.id, actor);
+          await requestNotice(h, { tx, metadata: { ...run.metadata, causationId: e.id } }, reminderNotice(sent, facts), e.id);
         }
         return;
       }

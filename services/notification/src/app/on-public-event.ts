@@ -1,48 +1,38 @@
-import { systemActor } from '@bp/contracts';
+import { consumedMetadata } from '@bp/eventstore';
 import type { IncomingEvent } from '@bp/messaging';
 import type { ServiceContext } from '@bp/runtime';
 import type { PoolClient } from 'pg';
-import { reminderEffects } from '../domain/reminders/reminders';
 import { factsGate, orderIdOf } from '../domain/routing/awaits-facts';
-import { orderFactsFrom } from '../domain/routing/order-facts';
-import { route } from '../domain/routing/route';
+import { stepsOf, type NotificationStep } from '../domain/sagas/steps-from-public-events';
 import { activeSubscriptionsFor } from '../projections/webhooks';
 import type { Handlers, Run } from './handlers';
-import { deliveryIdOf } from './ids';
 import { lockOrder, park, unpark } from './parking';
 import { requestNotice } from './request-notice';
 import { Streams } from './streams';
 
-const actor = systemActor('notification-service');
+/** Runs one step of domain/sagas/steps-from-public-events. */
+const runStep = async (h: Handlers, run: Run, e: IncomingEvent, step: NotificationStep): Promise<void> => {
+  switch (step.kind) {
+    case 'facts':
+      return void (await h.facts(step.command, run));
+    case 'reminders':
+      return void (await h.reminders({ stream: Streams.reminders(step.orderId), command: step.command }, run));
+    case 'notice':
+      return requestNotice(h, run, step.draft, e.id);
+    case 'delivery':
+      return void (await h.deliveries(step.command, run));
+    default: {
+      const unknown: never = step;
+      throw new Error(`unknown step ${JSON.stringify(unknown)}`);
+    }
+  }
+};
 
-/** The CloudEvent as partners receive it over HTTP (structured mode: attributes and data in one JSON). */
-export const cloudEventJson = (e: IncomingEvent): string =>
-  JSON.stringify({ specversion: '1.0', id: e.id, type: e.ceType, source: e.source, subject: e.subject, time: e.time, datacontenttype: 'application/json', data: e.data });
-
-/**
- * One event's effects: (1) OrderPlaced becomes this service's order facts, (2) the order's reminder
- * tracker observes it, (3) routing turns it into notices, (4) each active webhook subscription for
- * its type gets a delivery. Only called once the order's facts are known when the event needs them.
- */
+/** One event's effects (the saga's steps), once the order's facts are known when the event needs them. */
 const applyEvent = async (ctx: ServiceContext, h: Handlers, tx: PoolClient, e: IncomingEvent, orderId: string | null): Promise<void> => {
-  const data = e.data as Record<string, unknown>;
-  const run: Run = { tx, metadata: { correlationId: e.correlationId ?? e.id, causationId: e.id, actor, now: ctx.clock.now().toISOString() } };
-  const meta = { now: run.metadata.now, actor };
-
-  if (e.type === 'OrderPlaced') {
-    await h.facts({ type: 'RecordOrderFacts', data: orderFactsFrom(data as Parameters<typeof orderFactsFrom>[0]) }, run);
-  }
-  if (orderId && reminderEffects[e.ceType]) {
-    await h.reminders({ stream: Streams.reminders(orderId), command: { type: 'ObserveEvent', data: { orderId, ceType: e.ceType, data }, meta } }, run);
-  }
-  const facts = orderId ? await h.loadFacts(orderId, tx) : null;
-  for (const draft of route(e.ceType, data, facts ?? undefined)) await requestNotice(h, run, draft, e.id, actor);
-
-  const body = cloudEventJson(e);
-  for (const subscriptionId of await activeSubscriptionsFor(tx, ctx.schema, e.ceType)) {
-    const deliveryId = deliveryIdOf(e.id, subscriptionId);
-    await h.deliveries({ type: 'ScheduleDelivery', data: { deliveryId, subscriptionId, eventId: e.id, ceType: e.ceType, body }, meta }, run);
-  }
+  const run: Run = { tx, metadata: consumedMetadata(e) };
+  const known = { facts: orderId ? await h.loadFacts(orderId, tx) : null, subscriptions: await activeSubscriptionsFor(tx, ctx.schema, e.ceType) };
+  for (const step of stepsOf(e, known)) await runStep(h, run, e, step);
 };
 
 /**
