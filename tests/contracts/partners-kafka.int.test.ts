@@ -8,7 +8,7 @@ import { exportJsonSchemas, publicEvents, Topics } from '@bp/contracts';
 import { Kafka, logLevel } from 'kafkajs';
 import { itKcat, kcat } from '../../libs/kafka-devbroker/test/helpers/kcat';
 import { recordResult } from '../security/support/results';
-import { expectStatus, parties, pay, placeOrder, ship } from '../e2e/support/story';
+import { confirmReceipt, expectStatus, parties, pay, placeOrder, ship } from '../e2e/support/story';
 import { useSystem } from '../e2e/support/system';
 import { buildJavaPartner, itJava, runJavaPartner } from './support/java-partner';
 
@@ -84,7 +84,7 @@ describe('partners’ clients (kcat, Java kafka-clients) read our topics in cons
       await pay(sys, p, orderId);
       await ship(p, orderId);
       await sys.advance('P3D');
-      expectStatus(await p.buyer.post('order', `/orders/${orderId}/confirm-receipt`), 200, 'confirm');
+      expectStatus(await confirmReceipt(p.buyer, orderId), 200, 'confirm');
       orderIds.push(orderId);
     }
     await sys.settle();

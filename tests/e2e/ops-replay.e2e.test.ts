@@ -2,7 +2,7 @@ import { runOps, type OpsContext } from '@bp/system';
 import { ServiceNames } from '@bp/runtime';
 import pino from 'pino';
 import { recordResult } from '../security/support/results';
-import { act, balances, expectStatus, openDispute, parties, partnerSaw, shippedOrder, usd } from './support/story';
+import { act, balances, confirmReceipt, expectStatus, openDispute, parties, partnerSaw, shippedOrder, usd } from './support/story';
 import { JWT_SECRET, useSystem } from './support/system';
 
 /**
@@ -39,7 +39,7 @@ describe('ops against the running system: replay, verify, timeline (issue 9)', (
     // A confirmed order (O6, E3): orders list, escrow, ledger, notices.
     const happy = parties(sys);
     const confirmed = await shippedOrder(sys, happy);
-    expectStatus(await happy.buyer.post('order', `/orders/${confirmed}/confirm-receipt`), 200, 'confirm');
+    expectStatus(await confirmReceipt(happy.buyer, confirmed), 200, 'confirm');
     await sys.settle();
 
     // A partial-refund ruling overturned on appeal (D6, D8, R7, E5): dispute summaries and thread, refunds, seller debit.

@@ -1,7 +1,9 @@
 import { Topics } from '@bp/contracts';
 import {
   act,
+  answer,
   balances,
+  confirmReceipt as requestConfirm,
   eventually,
   expectStatus,
   getDispute,
@@ -11,8 +13,11 @@ import {
   parties,
   partnerSaw,
   partnerTypes,
+  requestAction,
+  sellerBalance as balanceOf,
   shippedOrder,
   usd,
+  type ActionBody,
   type Parties,
 } from './support/story';
 import { useSystem } from './support/system';
@@ -22,14 +27,15 @@ import { useSystem } from './support/system';
 describe('more return and appeal stories', () => {
   const sys = useSystem();
 
-  const appealBody = { reason: 'RESOLUTION_NOT_ACCEPTED', subReasons: ['MESSAGE_HISTORY_SUFFICIENT'], statement: 'The chat shows the seller admitted the fault.', evidenceIds: [] };
+  const appealBody: ActionBody<'appeal'> = { reason: 'RESOLUTION_NOT_ACCEPTED', subReasons: ['MESSAGE_HISTORY_SUFFICIENT'], statement: 'The chat shows the seller admitted the fault.', evidenceIds: [] };
+  /** R7, R8: an appeal as is (the stories below expect refusals). */
+  const appeal = async (caller: Parties['buyer'], disputeId: string, body: ActionBody<'appeal'> = appealBody) => answer(await requestAction(caller, disputeId, 'appeal', body));
 
-  const sellerBalance = async (p: Parties) =>
-    expectStatus(await p.seller.get('escrow', `/sellers/${p.seller.sub}/balance`), 200, 'seller balance') as { sellerId: string; balances: { amount: number; currency: string }[] };
+  const sellerBalance = (p: Parties) => balanceOf(p.seller);
 
   /** The buyer confirms receipt of a shipped order: completed, money released (O6, E3). */
   const confirmReceipt = async (p: Parties, orderId: string) => {
-    const confirmed = expectStatus(await p.buyer.post('order', `/orders/${orderId}/confirm-receipt`), 200, 'confirm receipt');
+    const confirmed = expectStatus(await requestConfirm(p.buyer, orderId), 200, 'confirm receipt');
     expect(confirmed).toMatchObject({ status: 'completed', completionReason: 'CONFIRMED' });
     await sys.settle();
   };
@@ -60,8 +66,9 @@ describe('more return and appeal stories', () => {
     // O12: $2,000 of completed spend makes the buyer A4.
     const big = await shippedOrder(sys, p, { amount: 200_000 });
     await confirmReceipt(p, big);
-    await eventually(async () => (await p.buyer.get('order', `/buyers/${p.buyer.sub}/level`)).body?.level === 'A4', 'the buyer is A4');
-    expect(expectStatus(await p.buyer.get('order', `/buyers/${p.buyer.sub}/level`), 200, 'level')).toMatchObject({ buyerId: p.buyer.sub, level: 'A4', completedSpendUsd: 2000 });
+    const level = () => p.buyer.order.GET('/buyers/{buyerId}/level', { params: { path: { buyerId: p.buyer.sub } } });
+    await eventually(async () => (await level()).data?.level === 'A4', 'the buyer is A4');
+    expect(expectStatus(await level(), 200, 'level')).toMatchObject({ buyerId: p.buyer.sub, level: 'A4', completedSpendUsd: 2000 });
     await sys.awaitPartner((e) => e.ceType === 'marketplace.buyer.level-changed.v1' && (e.data as { buyerId?: string; level?: string }).buyerId === p.buyer.sub && (e.data as { level?: string }).level === 'A4');
     await sys.settle(); // the dispute service has read the level (buyers.v1)
 
@@ -174,14 +181,14 @@ describe('more return and appeal stories', () => {
     const p = parties(sys);
     const { orderId, disputeId } = await ruledForSeller(p);
     expect((await act(sys, p.buyer, disputeId, 'appeal', appealBody)).status).toBe('appealed');
-    const again = await p.buyer.post('dispute', `/disputes/${disputeId}/appeal`, appealBody);
+    const again = await appeal(p.buyer, disputeId);
     expect(again).toMatchObject({ status: 409, body: { code: 'APPEAL_ALREADY_FILED' } });
-    const byAgent = await p.agent.post('dispute', `/disputes/${disputeId}/appeal`, { ...appealBody, onBehalfOf: p.buyer.sub });
+    const byAgent = await appeal(p.agent, disputeId, { ...appealBody, onBehalfOf: p.buyer.sub });
     expect(byAgent).toMatchObject({ status: 409, body: { code: 'APPEAL_ALREADY_FILED' } });
 
     // Still refused once the first appeal is decided; the decision moved nothing (UPHOLD).
     expect((await act(sys, p.agent, disputeId, 'appeal/decision', { decision: 'UPHOLD', note: 'The ruling stands.' })).status).toBe('appeal_decided');
-    expect(await p.buyer.post('dispute', `/disputes/${disputeId}/appeal`, appealBody)).toMatchObject({ status: 409, body: { code: 'APPEAL_ALREADY_FILED' } });
+    expect(await appeal(p.buyer, disputeId)).toMatchObject({ status: 409, body: { code: 'APPEAL_ALREADY_FILED' } });
     await sys.settle();
     expect(sys.partnerEvents({ subject: orderId }).filter((e) => e.ceType === 'marketplace.dispute.appeal-filed.v1')).toHaveLength(1);
     expect(await balances(p.seller, orderId)).toEqual({ captured: 5000, held: 0, released: 5000, refunded: 0, commission: 0 });
@@ -192,9 +199,9 @@ describe('more return and appeal stories', () => {
     const p = parties(sys);
     const { orderId, disputeId } = await ruledForSeller(p);
     await sys.advance('P15DT1M');
-    const late = await p.buyer.post('dispute', `/disputes/${disputeId}/appeal`, appealBody);
+    const late = await appeal(p.buyer, disputeId);
     expect(late).toMatchObject({ status: 409, body: { code: 'APPEAL_WINDOW_CLOSED' } });
-    const lateByAgent = await p.agent.post('dispute', `/disputes/${disputeId}/appeal`, { ...appealBody, onBehalfOf: p.buyer.sub });
+    const lateByAgent = await appeal(p.agent, disputeId, { ...appealBody, onBehalfOf: p.buyer.sub });
     expect(lateByAgent).toMatchObject({ status: 409, body: { code: 'APPEAL_WINDOW_CLOSED' } });
     await sys.settle();
     expect(await getDispute(p.buyer, disputeId)).toMatchObject({ status: 'resolved', settlement: { refund: usd(0), settledBy: 'RULING' } });

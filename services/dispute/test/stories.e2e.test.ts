@@ -1,5 +1,7 @@
 import {
   act,
+  answer,
+  confirmReceipt,
   eventually,
   expectStatus,
   getDispute,
@@ -8,8 +10,11 @@ import {
   openDispute,
   parties,
   partnerSaw,
+  requestAction,
+  requestDispute,
   shippedOrder,
   usd,
+  type ActionBody,
   type Parties,
 } from '../../../tests/e2e/support/story';
 import { useSystem } from '../../../tests/e2e/support/system';
@@ -30,9 +35,11 @@ describe('dispute stories across order, dispute and escrow (issues 6, 7)', () =>
     return { held: e.held.amount, refunded: e.refunded.amount, released: e.released.amount, exposure: e.exposure.amount, writtenOff: e.writtenOff.amount };
   };
   const openBody = (orderId: string) => ({
-    orderId, goodsReceived: false, reason: 'NOT_RECEIVED', solution: { type: 'REFUND_ONLY', refund: usd(5000) }, description: 'Nothing came.', evidenceIds: [],
+    orderId, goodsReceived: false, reason: 'NOT_RECEIVED' as const, solution: { type: 'REFUND_ONLY' as const, refund: usd(5000) }, description: 'Nothing came.', evidenceIds: [],
   });
-  const returnDispute = { goodsReceived: true, reason: 'NOT_AS_DESCRIBED', type: 'RETURN_AND_REFUND' as const };
+  const returnDispute = { goodsReceived: true, reason: 'NOT_AS_DESCRIBED' as const, type: 'RETURN_AND_REFUND' as const };
+  /** D6/D8: the view's escalation is an open object in the published schema; these are the fields the stories read. */
+  const escalationOf = (view: { escalation: unknown }) => view.escalation as { at: string; rulingDueAt: string; expedited: boolean };
 
   /** O12: one buyer made A4 by $2,000 of completed spend, shared by the R6 stories (each with its own seller). */
   let a4: Parties['buyer'] | undefined;
@@ -40,7 +47,7 @@ describe('dispute stories across order, dispute and escrow (issues 6, 7)', () =>
     if (a4) return a4;
     const p = parties(sys);
     const big = await shippedOrder(sys, p, { amount: 200_000 });
-    expectStatus(await p.buyer.post('order', `/orders/${big}/confirm-receipt`), 200, 'confirm receipt');
+    expectStatus(await confirmReceipt(p.buyer, big), 200, 'confirm receipt');
     await sys.settle();
     await sys.awaitPartner((e) => e.ceType === 'marketplace.buyer.level-changed.v1' && (e.data as { buyerId?: string; level?: string }).buyerId === p.buyer.sub && (e.data as { level?: string }).level === 'A4');
     await sys.settle(); // the dispute service has read buyers.v1
@@ -52,7 +59,7 @@ describe('dispute stories across order, dispute and escrow (issues 6, 7)', () =>
     const p = parties(sys);
     const orderId = await shippedOrder(sys, p);
     await sys.advance('P5D');
-    const early = await p.buyer.post('dispute', '/disputes', openBody(orderId));
+    const early = answer(await requestDispute(p.buyer, openBody(orderId)));
     expect(early).toMatchObject({ status: 409, body: { code: 'DISPUTE_TOO_EARLY' } });
     expect(await getOrder(p.buyer, orderId)).toMatchObject({ status: 'shipped', disputeOpen: false });
 
@@ -70,7 +77,7 @@ describe('dispute stories across order, dispute and escrow (issues 6, 7)', () =>
     expect(escalated).toMatchObject({ status: 'in_arbitration', escalation: { expedited: false } });
     expect((await partnerSaw(sys, orderId, 'marketplace.dispute.escalated.v1')).data).toMatchObject({ disputeId, escalatedBy: 'system' });
     // D8: evidence window 5 days, ruling SLA 15 days after escalation.
-    const due = Object.fromEntries((escalated.deadlines as { kind: string; dueAt: string }[]).map((d) => [d.kind, Date.parse(d.dueAt) - Date.parse(escalated.escalation.at)]));
+    const due = Object.fromEntries(escalated.deadlines.map((d) => [d.kind, Date.parse(d.dueAt) - Date.parse(escalationOf(escalated).at)]));
     expect(due).toEqual({ evidence_window: 5 * 86_400_000, ruling_sla: 15 * 86_400_000 });
     expect(await money(p.buyer, orderId)).toMatchObject({ held: 5000, refunded: 0, released: 0 });
     expect(await getOrder(p.buyer, orderId)).toMatchObject({ status: 'shipped', disputeOpen: true });
@@ -90,14 +97,14 @@ describe('dispute stories across order, dispute and escrow (issues 6, 7)', () =>
     await sys.advance('P11D');
     const esc = await act(sys, vip.buyer, second, 'escalate');
     expect(esc.escalation).toMatchObject({ expedited: true });
-    expect(Date.parse(esc.escalation.rulingDueAt) - Date.parse(esc.escalation.at)).toBe(5 * 86_400_000);
+    expect(Date.parse(escalationOf(esc).rulingDueAt) - Date.parse(escalationOf(esc).at)).toBe(5 * 86_400_000);
     const firstView = await getDispute(regular.agent, first);
-    expect(Date.parse(esc.escalation.rulingDueAt)).toBeGreaterThan(Date.parse(firstView.escalation.rulingDueAt));
+    expect(Date.parse(escalationOf(esc).rulingDueAt)).toBeGreaterThan(Date.parse(escalationOf(firstView).rulingDueAt));
 
-    const queue = expectStatus(await regular.agent.get('dispute', '/arbitration/queue?limit=100'), 200, 'queue') as { items: { disputeId: string; expedited: boolean }[] };
+    const queue = expectStatus(await regular.agent.dispute.GET('/arbitration/queue', { params: { query: { limit: 100 } } }), 200, 'queue');
     expect(queue.items.map((i) => i.disputeId).filter((id) => id === first || id === second)).toEqual([second, first]);
     expect(queue.items.findIndex((i) => !i.expedited)).toBeGreaterThan(queue.items.findIndex((i) => i.disputeId === second));
-    expect((await regular.buyer.get('dispute', '/arbitration/queue')).status).toBe(403);
+    expect((await regular.buyer.dispute.GET('/arbitration/queue')).response.status).toBe(403);
   }, STORY_MS);
 
   it('R6, R4: A4 fast refund, the seller reports damage, the agent rules 0: the buyer keeps the advance, the platform writes it off, the seller is paid', async () => {
@@ -181,9 +188,9 @@ describe('dispute stories across order, dispute and escrow (issues 6, 7)', () =>
     expect(await getOrder(p.buyer, orderId)).toMatchObject({ status: 'completed', completionReason: 'DISPUTE_SETTLED' });
 
     // Still inside the 15-day appeal window of the ruling, yet refused: "cannot be reprocessed".
-    const appeal = { reason: 'RESOLUTION_NOT_ACCEPTED', subReasons: ['RETURN_PERIOD_TOO_LONG'], statement: 'I was travelling.', evidenceIds: [] };
-    expect(await p.buyer.post('dispute', `/disputes/${disputeId}/appeal`, appeal)).toMatchObject({ status: 409, body: { code: 'APPEAL_NOT_ALLOWED_RETURN_MISSED' } });
-    expect(await p.agent.post('dispute', `/disputes/${disputeId}/appeal`, { ...appeal, onBehalfOf: p.buyer.sub })).toMatchObject({ status: 409, body: { code: 'APPEAL_NOT_ALLOWED_RETURN_MISSED' } });
+    const appeal: ActionBody<'appeal'> = { reason: 'RESOLUTION_NOT_ACCEPTED', subReasons: ['RETURN_PERIOD_TOO_LONG'], statement: 'I was travelling.', evidenceIds: [] };
+    expect(answer(await requestAction(p.buyer, disputeId, 'appeal', appeal))).toMatchObject({ status: 409, body: { code: 'APPEAL_NOT_ALLOWED_RETURN_MISSED' } });
+    expect(answer(await requestAction(p.agent, disputeId, 'appeal', { ...appeal, onBehalfOf: p.buyer.sub }))).toMatchObject({ status: 409, body: { code: 'APPEAL_NOT_ALLOWED_RETURN_MISSED' } });
     await sys.settle();
     expect(sys.partnerEvents({ subject: orderId }).map((e) => e.ceType)).not.toContain('marketplace.dispute.appeal-filed.v1');
     expect(await money(p.seller, orderId)).toMatchObject({ held: 0, refunded: 0, released: 5000 });

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { EscrowView, OrderView } from '@bp/client';
 import { Topics } from '@bp/contracts';
 import type { ServiceName } from '@bp/runtime';
 import { type Partner, startPartner } from './support/partner';
@@ -148,13 +149,13 @@ describe('kill -9 a service mid-run and start it again: nothing is lost (issue 9
       expect(moved.status).toBe(200);
 
       // Every order completed, for the reason its story gave.
-      const views = new Map<string, { status: string; completionReason?: string }>();
+      const views = new Map<string, OrderView>();
       await eventually(
         async () => {
           for (const o of orders) {
             if (views.get(o.orderId)?.status === 'completed') continue;
-            const r = await o.buyer.get('order', `/orders/${o.orderId}`);
-            if (r.status === 200) views.set(o.orderId, r.body as { status: string; completionReason?: string });
+            const r = await o.buyer.order.GET('/orders/{orderId}', { params: { path: { orderId: o.orderId } } });
+            if (r.data) views.set(o.orderId, r.data);
           }
           return orders.every((o) => views.get(o.orderId)?.status === 'completed');
         },
@@ -165,14 +166,13 @@ describe('kill -9 a service mid-run and start it again: nothing is lost (issue 9
       expect(reasons).toEqual(orders.map((o) => (o.story === 'auto' ? 'completed/AUTO_CONFIRMED' : 'completed/CONFIRMED')));
 
       // Every escrow released in full, nothing held, nothing refunded (the API's view).
-      type Escrow = { captured: { amount: number }; held: { amount: number }; released: { amount: number }; refunded: { amount: number } };
-      const escrows = new Map<string, Escrow>();
+      const escrows = new Map<string, EscrowView>();
       await eventually(
         async () => {
           for (const o of orders) {
             if (escrows.get(o.orderId)?.released.amount === AMOUNT) continue;
-            const r = await o.seller.get('escrow', `/escrows/${o.orderId}`);
-            if (r.status === 200) escrows.set(o.orderId, r.body as Escrow);
+            const r = await o.seller.escrow.GET('/escrows/{orderId}', { params: { path: { orderId: o.orderId } } });
+            if (r.data) escrows.set(o.orderId, r.data);
           }
           return orders.every((o) => escrows.get(o.orderId)?.released.amount === AMOUNT);
         },
@@ -198,9 +198,9 @@ describe('kill -9 a service mid-run and start it again: nothing is lost (issue 9
       expect(released.map((r) => r.order_id).sort()).toEqual(orders.map((o) => o.orderId).sort());
 
       // The ledger agrees with itself: conservation, no double release (E3), nothing left held.
-      const verify = await ops.get('escrow', '/ledger/verify');
-      expect(verify.status).toBe(200);
-      expect(verify.body).toEqual({ ordersChecked: N, violations: [] });
+      const verify = await ops.escrow.GET('/ledger/verify');
+      expect(verify.response.status).toBe(200);
+      expect(verify.data).toEqual({ ordersChecked: N, violations: [] });
 
       // The partner's view: each completion and each release once, by ce_id (resends allowed).
       const distinct = (topic: string, type: string) => {

@@ -53,15 +53,19 @@ describe('escrow killed inside POST /payments: the payment is reconciled with th
       const seller = shop.as('seller', `seller-${randomUUID().slice(0, 8)}`);
       const ops = shop.as('ops', 'ops-crash');
 
-      const placed = await buyer.post('order', '/orders', {
-        sellerId: seller.sub,
-        currency: 'USD',
-        items: [{ sku: 'SKU-1', title: 'Teapot', quantity: 1, unitPrice: AMOUNT }],
-        shippingAddress: { name: 'Ada Buyer', line1: '1 Main St', city: 'Springfield', country: 'US' },
-      }, randomUUID());
-      expect(placed.status).toBe(201);
-      const orderId = (placed.body as { orderId: string }).orderId;
-      await eventually(async () => (await buyer.get('escrow', `/escrows/${orderId}`)).status === 200, 'escrow knows the order', 30_000);
+      const placed = await buyer.order.POST('/orders', {
+        params: { header: { 'Idempotency-Key': randomUUID() } },
+        body: {
+          sellerId: seller.sub,
+          currency: 'USD',
+          items: [{ sku: 'SKU-1', title: 'Teapot', quantity: 1, unitPrice: AMOUNT }],
+          shippingAddress: { name: 'Ada Buyer', line1: '1 Main St', city: 'Springfield', country: 'US' },
+        },
+      });
+      expect(placed.response.status).toBe(201);
+      const orderId = placed.data!.orderId;
+      const escrowRead = () => buyer.escrow.GET('/escrows/{orderId}', { params: { path: { orderId } } });
+      await eventually(async () => (await escrowRead()).response.status === 200, 'escrow knows the order', 30_000);
 
       // The capture's transaction will wait on this lock; reads (and the request's append) do not.
       locker = new Client({ connectionString: s.databaseUrl });
@@ -70,9 +74,13 @@ describe('escrow killed inside POST /payments: the payment is reconciled with th
       await locker.query('LOCK TABLE escrow.ledger_entries IN EXCLUSIVE MODE');
 
       const key = randomUUID();
-      const body = { orderId, paymentMethod: { type: 'sandbox', token: 'tok_ok' } };
+      /** POST /payments with `key`: its status and problem code. */
+      const pay = async (k: string) => {
+        const r = await buyer.escrow.POST('/payments', { params: { header: { 'Idempotency-Key': k } }, body: { orderId, paymentMethod: { type: 'sandbox', token: 'tok_ok' } } });
+        return { status: r.response.status, code: r.error?.code };
+      };
       // The storefront's first attempt: its connection dies with the process; it resends the same key.
-      const firstAttempt = buyer.post('escrow', '/payments', body, key);
+      const firstAttempt = pay(key);
       firstAttempt.catch(() => {}); // awaited below; a failure before that must not go unhandled
 
       const eventTypes = async () =>
@@ -93,14 +101,13 @@ describe('escrow killed inside POST /payments: the payment is reconciled with th
       // The resent request (same key) is held as still in flight: the claim outlives the process
       // by the idempotency store's in-flight timeout (5 minutes).
       const resent = await firstAttempt;
-      expect([resent.status, (resent.body as { code?: string }).code]).toEqual([409, IN_FLIGHT]);
+      expect([resent.status, resent.code]).toEqual([409, IN_FLIGHT]);
       // A new key before the reconcile deadline: refused, the payment still waits for the provider.
-      const early = await buyer.post('escrow', '/payments', body, randomUUID());
-      expect([early.status, (early.body as { code?: string }).code]).toEqual([409, 'PAYMENT_IN_PROGRESS']);
+      const early = await pay(randomUUID());
+      expect([early.status, early.code]).toEqual([409, 'PAYMENT_IN_PROGRESS']);
       expect(await eventTypes()).toEqual(['OrderRecorded', 'PaymentRequested']);
 
-      type EscrowBody = { status: string; captured: { amount: number }; held: { amount: number }; entries: { reason: string }[]; deadlines: { kind: string }[] };
-      const escrowView = async () => (await buyer.get('escrow', `/escrows/${orderId}`)).body as EscrowBody;
+      const escrowView = async () => (await escrowRead()).data!;
       expect((await escrowView()).deadlines.map((d) => d.kind)).toEqual([expect.stringMatching(/^payment_reconcile:/)]);
 
       // Past the reconcile deadline (PT1M after the request), well inside the order's payment window.
@@ -110,17 +117,17 @@ describe('escrow killed inside POST /payments: the payment is reconciled with th
       expect([advanced.status, advanced.body]).toEqual([200, expect.objectContaining({ simulated: true })]);
       await eventually(async () => (await eventTypes()).includes('PaymentCaptured'), 'the reconciled payment is captured', 30_000);
       await eventually(
-        async () => ((await buyer.get('order', `/orders/${orderId}`)).body as { status: string }).status === 'awaiting_shipment',
+        async () => (await buyer.order.GET('/orders/{orderId}', { params: { path: { orderId } } })).data?.status === 'awaiting_shipment',
         'the order sees PaymentCaptured and awaits shipment',
         30_000,
       );
 
       // Retries after the fix: the same key and a new key change nothing (never held twice).
       // (same key: still the dead request's in-flight claim, or the order is already paid: 409 either way)
-      const sameKey = await buyer.post('escrow', '/payments', body, key);
+      const sameKey = await pay(key);
       expect(sameKey.status).toBe(409);
-      const newKey = await buyer.post('escrow', '/payments', body, randomUUID());
-      expect([newKey.status, (newKey.body as { code?: string }).code]).toEqual([409, 'ORDER_ALREADY_PAID']);
+      const newKey = await pay(randomUUID());
+      expect([newKey.status, newKey.code]).toEqual([409, 'ORDER_ALREADY_PAID']);
 
       const escrow = await escrowView();
       expect({ status: escrow.status, captured: escrow.captured.amount, held: escrow.held.amount, deadlines: escrow.deadlines }).toEqual({

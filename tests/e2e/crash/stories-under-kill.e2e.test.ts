@@ -56,7 +56,7 @@ describe('the 13 e2e stories while service processes are SIGKILLed and restarted
     procs = await startServiceProcesses({ env: { KAFKA_CONSUMER_SESSION_TIMEOUT_MS: String(SESSION_MS) } });
     transport = resilientSend({ urls: procs.urls });
     // A partner event can wait on a producer that is being restarted: a minute, not 15 s.
-    sys = await connectTo({ urls: procs.urls, secret: procs.jwtSecret, brokers: procs.brokers.split(','), send: transport.send, patienceMs: 60_000 });
+    sys = await connectTo({ urls: procs.urls, secret: procs.jwtSecret, brokers: procs.brokers.split(','), transport: transport.transport, patienceMs: 60_000 });
     const t = transport;
     loop = startKillLoop({
       sys: procs,

@@ -1,5 +1,5 @@
 import { Topics } from '@bp/contracts';
-import { act, balances, expectStatus, getDispute, getOrder, inboxKinds, openDispute, parties, partnerSaw, partnerTypes, shippedOrder, story, type StoryDef, usd } from '../support/story';
+import { act, balances, expectStatus, getDispute, getOrder, inboxKinds, keyed, openDispute, parties, partnerSaw, partnerTypes, requestAction, shippedOrder, story, type StoryDef, usd } from '../support/story';
 
 // Disputes settled by silence, agreement or ruling: dispute, order and escrow must agree.
 // Run in-process by ../disputes.e2e.test.ts, and under service kills by ../crash/stories-under-kill.e2e.test.ts.
@@ -54,7 +54,7 @@ export const disputeStories: readonly StoryDef[] = [
     const { disputeId } = await openDispute(sys, p, orderId);
     await act(sys, p.seller, disputeId, 'counter-proposals', { solution: { type: 'REFUND_ONLY', refund: usd(500) }, message: 'Tracking shows delivered.', evidenceIds: [] });
     // D6: not before the dispute is 3 days old.
-    expect((await p.buyer.post('dispute', `/disputes/${disputeId}/escalate`)).status).toBeGreaterThanOrEqual(400);
+    expect((await requestAction(p.buyer, disputeId, 'escalate', {})).response.status).toBeGreaterThanOrEqual(400);
     await sys.advance('P3D');
     const escalated = await act(sys, p.buyer, disputeId, 'escalate');
     expect(escalated.status).toBe('in_arbitration');
@@ -74,10 +74,14 @@ export const disputeStories: readonly StoryDef[] = [
   story('extension declined, then a dispute the seller accepts (O8, D1, D4)', async (sys) => {
     const p = parties(sys);
     const orderId = await shippedOrder(sys, p);
-    const { extensionId } = expectStatus(await p.buyer.post('order', `/orders/${orderId}/extensions`, { days: 14, reason: 'not here yet' }), 201, 'request extension') as { extensionId: string };
+    const { extensionId } = expectStatus(
+      await p.buyer.order.POST('/orders/{orderId}/extensions', { params: { path: { orderId }, header: keyed() }, body: { days: 14, reason: 'not here yet' } }),
+      201,
+      'request extension',
+    );
     await sys.settle();
     const before = (await getOrder(p.buyer, orderId)).protectionEndsAt;
-    expectStatus(await p.seller.post('order', `/orders/${orderId}/extensions/${extensionId}/decline`), 200, 'decline');
+    expectStatus(await p.seller.order.POST('/orders/{orderId}/extensions/{extensionId}/decline', { params: { path: { orderId, extensionId }, header: keyed() }, body: {} }), 200, 'decline');
     await sys.settle();
     expect((await getOrder(p.buyer, orderId)).protectionEndsAt).toBe(before);
     expect(await inboxKinds(p.buyer, orderId)).toEqual(expect.arrayContaining(['extension_declined']));

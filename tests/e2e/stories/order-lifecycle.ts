@@ -1,5 +1,5 @@
 import { Topics } from '@bp/contracts';
-import { balances, expectStatus, getOrder, inboxKinds, parties, partnerSaw, partnerTypes, pay, placeOrder, ship, shippedOrder, story, type StoryDef } from '../support/story';
+import { balances, confirmReceipt, expectStatus, getOrder, inboxKinds, keyed, parties, partnerSaw, partnerTypes, pay, placeOrder, ship, shippedOrder, story, type StoryDef } from '../support/story';
 
 // Orders without disputes: the money moves on confirmation, auto-confirmation, or not at all.
 // Run in-process by ../order-lifecycle.e2e.test.ts, and under service kills by ../crash/stories-under-kill.e2e.test.ts.
@@ -16,10 +16,10 @@ export const orderStories: readonly StoryDef[] = [
     expect(shipped).toMatchObject({ status: 'shipped', protectionEndsAt: new Date(Date.parse(await sys.now()) + 60 * 86_400_000).toISOString() });
     await sys.advance('P3D');
     expect((await getOrder(p.buyer, orderId)).allowedActions).toContain('confirm_receipt');
-    const confirmed = expectStatus(await p.buyer.post('order', `/orders/${orderId}/confirm-receipt`), 200, 'confirm');
+    const confirmed = expectStatus(await confirmReceipt(p.buyer, orderId), 200, 'confirm');
     expect(confirmed).toMatchObject({ status: 'completed', completionReason: 'CONFIRMED' });
     // O6: a repeated confirm is harmless.
-    expect((await p.buyer.post('order', `/orders/${orderId}/confirm-receipt`)).status).toBe(200);
+    expect((await confirmReceipt(p.buyer, orderId)).response.status).toBe(200);
     await sys.settle();
 
     expect(await balances(p.seller, orderId)).toEqual({ captured: 5000, held: 0, released: 5000, refunded: 0, commission: 0 });
@@ -84,13 +84,17 @@ export const orderStories: readonly StoryDef[] = [
   story('extension approved: the seller grants more days and protection ends later (O8)', async (sys) => {
     const p = parties(sys);
     const orderId = await shippedOrder(sys, p, { protectionDays: 15 });
-    const before = (await getOrder(p.buyer, orderId)).protectionEndsAt as string;
-    const { extensionId } = expectStatus(await p.buyer.post('order', `/orders/${orderId}/extensions`, { days: 14, reason: 'parcel is late' }), 201, 'request extension') as { extensionId: string };
+    const before = (await getOrder(p.buyer, orderId)).protectionEndsAt!;
+    const { extensionId } = expectStatus(
+      await p.buyer.order.POST('/orders/{orderId}/extensions', { params: { path: { orderId }, header: keyed() }, body: { days: 14, reason: 'parcel is late' } }),
+      201,
+      'request extension',
+    );
     await sys.settle();
     expect(await inboxKinds(p.seller, orderId)).toEqual(expect.arrayContaining(['extension_requested']));
-    expectStatus(await p.seller.post('order', `/orders/${orderId}/extensions/${extensionId}/approve`), 200, 'approve');
+    expectStatus(await p.seller.order.POST('/orders/{orderId}/extensions/{extensionId}/approve', { params: { path: { orderId, extensionId }, header: keyed() }, body: {} }), 200, 'approve');
     const extended = await getOrder(p.buyer, orderId);
-    expect(Date.parse(extended.protectionEndsAt) - Date.parse(before)).toBe(14 * 86_400_000);
+    expect(Date.parse(extended.protectionEndsAt!) - Date.parse(before)).toBe(14 * 86_400_000);
 
     await sys.advance('P15D');
     expect((await getOrder(p.buyer, orderId)).status).toBe('shipped');

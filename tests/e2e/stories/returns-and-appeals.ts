@@ -1,5 +1,5 @@
 import { Topics } from '@bp/contracts';
-import { act, balances, getDispute, getOrder, inboxKinds, openDispute, parties, partnerSaw, partnerTypes, shippedOrder, story, type StoryDef, usd } from '../support/story';
+import { act, balances, getDispute, getOrder, inboxKinds, openDispute, parties, partnerSaw, partnerTypes, sellerBalance, shippedOrder, story, type StoryDef, usd } from '../support/story';
 import type { E2eSystem } from '../support/system';
 
 // Disputes that move goods (returns, resends) or money twice (an appeal overturning a ruling).
@@ -63,7 +63,7 @@ export const returnStories: readonly StoryDef[] = [
 
     const order = await getOrder(p.buyer, orderId);
     expect(order).toMatchObject({ status: 'shipped', disputeOpen: false, protectionSuspended: false });
-    expect(Date.parse(order.protectionEndsAt) - Date.parse(originalEnd)).toBe(15 * 86_400_000); // D9
+    expect(Date.parse(order.protectionEndsAt!) - Date.parse(originalEnd)).toBe(15 * 86_400_000); // D9
     expect(await balances(p.buyer, orderId)).toMatchObject({ held: 5000, released: 0, refunded: 0 });
     expect((await partnerSaw(sys, orderId, 'marketplace.dispute.resend-shipped.v1')).data).toMatchObject({ disputeId, trackingNumber: 'NEW-1', extendBy: 15 });
     await partnerSaw(sys, orderId, 'marketplace.order.protection-resumed.v1');
@@ -96,7 +96,7 @@ export const returnStories: readonly StoryDef[] = [
     expect(escrow.refunded).toBe(5000);
     expect(escrow.captured).toBe(escrow.refunded + escrow.released + escrow.commission); // E2
     // E5: the release is taken back from the seller's payable balance (here to zero; it may go negative).
-    expect((await p.seller.get('escrow', `/sellers/${p.seller.sub}/balance`)).body).toEqual({ sellerId: p.seller.sub, balances: [usd(0)] });
+    expect(await sellerBalance(p.seller)).toEqual({ sellerId: p.seller.sub, balances: [usd(0)] });
     expect((await partnerSaw(sys, orderId, 'marketplace.dispute.appeal-decided.v1')).data).toMatchObject({ decision: 'OVERTURN', refund: usd(5000) });
     expect((await partnerSaw(sys, orderId, 'marketplace.escrow.seller-debited.v1')).data).toMatchObject({ sellerId: p.seller.sub, amount: usd(5000) });
     await partnerSaw(sys, orderId, 'marketplace.escrow.refund-completed.v1');

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { createServiceClients, type ServiceClients, type Transport } from '@bp/client';
 import { publicRegistry, type Role, Topics } from '@bp/contracts';
 import { loadDevSecret, signDevToken } from '@bp/http';
 import { type IncomingEvent, parseKafkaMessage } from '@bp/messaging';
@@ -20,21 +21,22 @@ import pino from 'pino';
  */
 export const JWT_SECRET = 'e2e-secret-'.padEnd(40, 'x');
 
+/** An answer read as JSON (the simulated clock's ops routes, which the published contract leaves out). */
 export interface Response<T = any> {
   status: number;
   body: T;
   headers: Headers;
 }
 
-export interface Caller {
+/**
+ * One party of a story: the services' typed clients (@bp/client, generated from the published
+ * OpenAPI files) as this caller, so every story step is an operation of the contract and a contract
+ * change the stories do not follow breaks their compilation.
+ */
+export interface Caller extends ServiceClients {
   role: Role;
   sub: string;
   token: string;
-  get<T = any>(service: ServiceName, path: string): Promise<Response<T>>;
-  /** POST with a fresh Idempotency-Key (or the one given), JSON body. */
-  post<T = any>(service: ServiceName, path: string, body?: unknown, o?: { idempotencyKey?: string; headers?: Record<string, string> }): Promise<Response<T>>;
-  put<T = any>(service: ServiceName, path: string, body?: unknown): Promise<Response<T>>;
-  del<T = any>(service: ServiceName, path: string): Promise<Response<T>>;
 }
 
 export interface E2eSystem {
@@ -51,6 +53,8 @@ export interface E2eSystem {
   /** Waits until every service is at rest (nothing due, nothing unpublished, no consumer lag). */
   settle(): Promise<void>;
   now(): Promise<string>;
+  /** GET /ops/clock of one service: the clock as that service reads it. */
+  clockOf(service: ServiceName): Promise<{ now: string; simulated: boolean }>;
   /** Everything the partner consumer group has read so far (optionally about one order). */
   partnerEvents(filter?: { subject?: string; topic?: string }): IncomingEvent[];
   /** Waits until the partner group has read an event matching `match`. */
@@ -59,27 +63,33 @@ export interface E2eSystem {
 }
 
 /**
- * How a request reaches a service. The plain one (request) sends once; a harness that kills services
- * under the stories passes one that sends again what got no answer (crash/support/resilient-send.ts).
+ * How a request reaches a service, for the typed clients and the ops calls alike. The plain one sends
+ * once; a harness that kills services under the stories passes one that sends again what got no
+ * answer (crash/support/resilient-send.ts).
  */
-export type Send = (base: string, method: string, path: string, token: string, body?: unknown, headers?: Record<string, string>) => Promise<Response>;
+export const plainTransport: Transport = (req) =>
+  // A backstop only: a killed process closes its sockets, so an unanswered request fails fast.
+  fetch(req, { signal: AbortSignal.timeout(120_000) });
 
-export const request: Send = async (base, method, path, token, body, headers = {}) => {
-  const res = await fetch(`${base}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    // A backstop only: a killed process closes its sockets, so an unanswered request fails fast.
-    signal: AbortSignal.timeout(120_000),
-  });
+/** Reads an answer's body: JSON when it parses, else the text. */
+export const readBody = async (res: globalThis.Response): Promise<unknown> => {
   const text = await res.text();
-  let parsed: unknown = text;
   try {
-    parsed = text ? JSON.parse(text) : undefined;
+    return text ? JSON.parse(text) : undefined;
   } catch {
-    /* not JSON: keep the text */
+    return text;
   }
-  return { status: res.status, body: parsed, headers: res.headers };
+};
+
+/** One request outside the published contract (the simulated clock's ops routes) over `transport`. */
+export const opsRequest = async (transport: Transport, service: ServiceName, base: string, method: string, path: string, token: string, body?: unknown): Promise<Response> => {
+  const req = new Request(`${base}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  const res = await transport(req, service);
+  return { status: res.status, body: await readBody(res), headers: res.headers };
 };
 
 let systems = 0;
@@ -133,43 +143,59 @@ const systemApi = (o: {
   secret: string;
   seen: IncomingEvent[];
   settle: () => Promise<void>;
-  send?: Send;
+  transport?: Transport;
   /** How long awaitPartner waits by default (ms). */
   patienceMs?: number;
-}): Pick<E2eSystem, 'as' | 'advance' | 'settle' | 'now' | 'partnerEvents' | 'awaitPartner'> & { ops: string } => {
+}): Pick<E2eSystem, 'as' | 'advance' | 'settle' | 'now' | 'clockOf' | 'partnerEvents' | 'awaitPartner'> & { ops: string } => {
   const { urls, secret, seen } = o;
-  const send = o.send ?? request;
+  const transport = o.transport ?? plainTransport;
   const token = (role: Role, sub: string) => signDevToken({ sub, role, secret, ttl: 'PT2H' });
-  const urlOf = (service: ServiceName) => {
-    const u = urls[service];
-    if (!u) throw new Error(`the ${service} service is not running in this system`);
-    return u;
-  };
+  const running = Object.fromEntries(Object.entries(urls).filter(([, u]) => u)) as Record<ServiceName, string>;
   const ops = token('ops', 'ops-e2e');
-  const anyUrl = () => Object.values(urls)[0]!;
+  const [anyService, anyUrl] = Object.entries(running)[0] as [ServiceName, string];
+  const opsCall = (service: ServiceName, url: string, method: string, path: string, body?: unknown) => opsRequest(transport, service, url, method, path, ops, body);
   return {
     ops,
     as(role, sub) {
       const t = token(role, sub);
+      const clients: Partial<ServiceClients> = createServiceClients({ urls: running, token: t, transport });
+      const client = <S extends ServiceName>(service: S): ServiceClients[S] => {
+        const c = clients[service];
+        if (!c) throw new Error(`the ${service} service is not running in this system`);
+        return c as ServiceClients[S];
+      };
       return {
         role,
         sub,
         token: t,
-        get: (svc, path) => send(urlOf(svc), 'GET', path, t),
-        post: (svc, path, body, p = {}) => send(urlOf(svc), 'POST', path, t, body ?? {}, { 'idempotency-key': p.idempotencyKey ?? randomUUID(), ...p.headers }),
-        put: (svc, path, body) => send(urlOf(svc), 'PUT', path, t, body ?? {}),
-        del: (svc, path) => send(urlOf(svc), 'DELETE', path, t),
+        get order() {
+          return client('order');
+        },
+        get escrow() {
+          return client('escrow');
+        },
+        get dispute() {
+          return client('dispute');
+        },
+        get notification() {
+          return client('notification');
+        },
       };
     },
     async advance(iso) {
-      const res = await send(anyUrl(), 'POST', '/ops/clock', ops, { advanceBy: iso });
+      const res = await opsCall(anyService, anyUrl, 'POST', '/ops/clock', { advanceBy: iso });
       if (res.status !== 200) throw new Error(`POST /ops/clock ${iso}: ${res.status} ${JSON.stringify(res.body)}`);
       return res.body as { now: string; rounds: number; fired: number; published: number };
     },
     settle: o.settle,
     async now() {
-      const res = await send(anyUrl(), 'GET', '/ops/clock', ops);
+      const res = await opsCall(anyService, anyUrl, 'GET', '/ops/clock');
       return (res.body as { now: string }).now;
+    },
+    async clockOf(service) {
+      const res = await opsCall(service, running[service], 'GET', '/ops/clock');
+      if (res.status !== 200) throw new Error(`GET ${service} /ops/clock: ${res.status} ${JSON.stringify(res.body)}`);
+      return res.body as { now: string; simulated: boolean };
     },
     partnerEvents: (f = {}) => seen.filter((e) => (!f.subject || e.subject === f.subject) && (!f.topic || e.topic === f.topic)),
     async awaitPartner(match, timeoutMs = o.patienceMs ?? 15_000) {
@@ -204,13 +230,13 @@ const connectRunning = (env: NodeJS.ProcessEnv): Promise<E2eSystem> =>
   });
 
 /** A running system given explicitly (the services' URLs, their JWT secret, the brokers, how to send). */
-export const connectTo = async (o: { urls: Partial<Record<ServiceName, string>>; secret: string; brokers: string[]; send?: Send; patienceMs?: number }): Promise<E2eSystem> => {
+export const connectTo = async (o: { urls: Partial<Record<ServiceName, string>>; secret: string; brokers: string[]; transport?: Transport; patienceMs?: number }): Promise<E2eSystem> => {
   const { urls, secret, brokers } = o;
-  const send = o.send ?? request;
+  const transport = o.transport ?? plainTransport;
   const partner = await startPartner(brokers, `partner-e2e-${randomUUID().slice(0, 8)}`);
   let ops = '';
-  const settleOver = (name: string, url: string) => async () => {
-    const res = await send(url, 'POST', '/ops/clock/settle', ops);
+  const settleOver = (name: ServiceName, url: string) => async () => {
+    const res = await opsRequest(transport, name, url, 'POST', '/ops/clock/settle', ops);
     if (res.status !== 200) throw new Error(`${name} could not settle: HTTP ${res.status} ${JSON.stringify(res.body)}`);
     return res.body as { fired: number; published: number; lag: number };
   };
@@ -218,9 +244,9 @@ export const connectTo = async (o: { urls: Partial<Record<ServiceName, string>>;
     urls,
     secret,
     seen: partner.seen,
-    send,
+    transport,
     ...(o.patienceMs ? { patienceMs: o.patienceMs } : {}),
-    settle: async () => void (await settleAll(Object.entries(urls).map(([name, url]) => ({ name, settle: settleOver(name, url!) })))),
+    settle: async () => void (await settleAll(Object.entries(urls).map(([name, url]) => ({ name, settle: settleOver(name as ServiceName, url!) })))),
   });
   ops = api.ops;
   return {

@@ -58,6 +58,9 @@ export interface LifecycleOptions {
 
 const code = (r: Reply): string | undefined => (r.body as { code?: string } | undefined)?.code;
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** A typed call's answer as the storefront's `command` reads it: status and body (success or problem). */
+const reply = <D, E>(r: { data?: D; error?: E; response: Response }): Reply<D | E | undefined> => ({ status: r.response.status, body: r.error ?? r.data });
+const idempotent = (key: string) => ({ 'Idempotency-Key': key });
 
 export const runLifecycle = async (o: LifecycleOptions): Promise<Placed> => {
   const { shop, i, story, amount, stepMs, stats } = o;
@@ -65,30 +68,31 @@ export const runLifecycle = async (o: LifecycleOptions): Promise<Placed> => {
   const tag = `${i}-${randomUUID().slice(0, 8)}`;
   const buyer = shop.as('buyer', `buyer-${tag}`);
   const seller = shop.as('seller', `seller-${tag}`);
-  const orderStatus = async (c: Caller, orderId: string): Promise<string | undefined> => {
-    const r = await c.get('order', `/orders/${orderId}`);
-    return r.status === 200 ? (r.body as { status: string }).status : undefined;
-  };
+  const orderStatus = async (c: Caller, orderId: string): Promise<string | undefined> =>
+    (await c.order.GET('/orders/{orderId}', { params: { path: { orderId } } })).data?.status;
 
   let orderId: string | undefined;
   await command(
     `order ${i}: place`,
     async (key) => {
-      const r = await buyer.post('order', '/orders', {
-        sellerId: seller.sub,
-        currency: 'USD',
-        items: [{ sku: `SKU-${i}`, title: 'Teapot', quantity: 1, unitPrice: amount }],
-        shippingAddress: { name: 'Ada Buyer', line1: '1 Main St', city: 'Springfield', country: 'US' },
-        ...(story === 'auto' ? { protectionDays: 15 } : {}),
-      }, key);
-      if (r.status === 201) orderId = (r.body as { orderId: string }).orderId;
-      return r;
+      const r = await buyer.order.POST('/orders', {
+        params: { header: idempotent(key) },
+        body: {
+          sellerId: seller.sub,
+          currency: 'USD',
+          items: [{ sku: `SKU-${i}`, title: 'Teapot', quantity: 1, unitPrice: amount }],
+          shippingAddress: { name: 'Ada Buyer', line1: '1 Main St', city: 'Springfield', country: 'US' },
+          ...(story === 'auto' ? { protectionDays: 15 } : {}),
+        },
+      });
+      if (r.data) orderId = r.data.orderId;
+      return reply(r);
     },
     201,
     // One buyer, one order: the list says whether the lost request placed it.
     async () => {
-      const r = await buyer.get('order', '/orders?as=buyer');
-      orderId = (r.body as { items?: { orderId: string }[] }).items?.[0]?.orderId;
+      const r = await buyer.order.GET('/orders', { params: { query: { as: 'buyer' } } });
+      orderId = r.data?.items[0]?.orderId;
       return orderId !== undefined;
     },
     stats,
@@ -96,10 +100,12 @@ export const runLifecycle = async (o: LifecycleOptions): Promise<Placed> => {
   const id = orderId!;
   o.onStep?.('placed');
 
-  await eventually(async () => (await buyer.get('escrow', `/escrows/${id}`)).status === 200, `escrow knows order ${i} ${id}`, stepMs, poll);
-  const captured = async () => ((await buyer.get('escrow', `/escrows/${id}`)).body as { captured?: { amount: number } }).captured?.amount === amount;
+  const escrow = () => buyer.escrow.GET('/escrows/{orderId}', { params: { path: { orderId: id } } });
+  await eventually(async () => (await escrow()).response.status === 200, `escrow knows order ${i} ${id}`, stepMs, poll);
+  const captured = async () => (await escrow()).data?.captured.amount === amount;
   const pay = async (): Promise<void> => {
-    const post = (key: string) => buyer.post('escrow', '/payments', { orderId: id, paymentMethod: { type: 'sandbox', token: 'tok_ok' } }, key);
+    const post = async (key: string) =>
+      reply(await buyer.escrow.POST('/payments', { params: { header: idempotent(key) }, body: { orderId: id, paymentMethod: { type: 'sandbox', token: 'tok_ok' } } }));
     for (let keys = 0; keys < 5; keys++) {
       const key = randomUUID();
       let r = await post(key);
@@ -134,7 +140,7 @@ export const runLifecycle = async (o: LifecycleOptions): Promise<Placed> => {
   if (story === 'cancel') {
     await command(
       `order ${i}: cancel`,
-      (key) => buyer.post('order', `/orders/${id}/cancel`, {}, key),
+      async (key) => reply(await buyer.order.POST('/orders/{orderId}/cancel', { params: { path: { orderId: id }, header: idempotent(key) }, body: {} })),
       200,
       async () => (await orderStatus(buyer, id)) === 'closed',
       stats,
@@ -144,7 +150,8 @@ export const runLifecycle = async (o: LifecycleOptions): Promise<Placed> => {
   }
   await command(
     `order ${i}: ship`,
-    (key) => seller.post('order', `/orders/${id}/shipments`, { carrier: 'UPS', trackingNumber: `1Z${id.slice(0, 8)}` }, key),
+    async (key) =>
+      reply(await seller.order.POST('/orders/{orderId}/shipments', { params: { path: { orderId: id }, header: idempotent(key) }, body: { carrier: 'UPS', trackingNumber: `1Z${id.slice(0, 8)}` } })),
     200,
     async () => (await orderStatus(seller, id)) === 'shipped',
     stats,
@@ -155,7 +162,7 @@ export const runLifecycle = async (o: LifecycleOptions): Promise<Placed> => {
     await o.beforeConfirm?.();
     await command(
       `order ${i}: confirm receipt`,
-      (key) => buyer.post('order', `/orders/${id}/confirm-receipt`, {}, key),
+      async (key) => reply(await buyer.order.POST('/orders/{orderId}/confirm-receipt', { params: { path: { orderId: id }, header: idempotent(key) }, body: {} })),
       200,
       async () => (await orderStatus(buyer, id)) === 'completed',
       stats,

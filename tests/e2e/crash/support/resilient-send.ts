@@ -1,6 +1,7 @@
 import type { ServiceName } from '@bp/runtime';
 import { durationMs } from '@bp/timers';
-import { request, type Response, type Send } from '../../support/system';
+import type { Transport } from '@bp/client';
+import { opsRequest, plainTransport } from '../../support/system';
 
 /**
  * How the stories reach services that a kill loop SIGKILLs and starts again under them
@@ -23,7 +24,8 @@ import { request, type Response, type Send } from '../../support/system';
  *   service until two quiet rounds); not moved → the move is sent again.
  */
 export interface ResilientSend {
-  send: Send;
+  /** The stories' transport (typed clients and ops calls alike). */
+  transport: Transport;
   /** Requests sent again after no answer, per service. */
   retries: Record<string, number>;
   /** Clock moves that got no answer and were completed by reading the clock and settling. */
@@ -37,33 +39,50 @@ export interface ResilientSend {
 const NO_ANSWER = new Set([502, 503, 504]);
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** One attempt: the answer, or undefined when there was none (fetch failed: refused, reset, closed). */
-const sendOnce = (base: string, method: string, path: string, token: string, body?: unknown, headers: Record<string, string> = {}): Promise<Response | undefined> =>
-  request(base, method, path, token, body, headers).catch(() => undefined);
+/** A request that can be sent again: its parts, the body read once. */
+interface Resendable {
+  url: string;
+  method: string;
+  headers: Headers;
+  body: ArrayBuffer | undefined;
+}
+
+const resendable = async (req: Request): Promise<Resendable> => ({
+  url: req.url,
+  method: req.method,
+  headers: req.headers,
+  body: req.method === 'GET' || req.method === 'HEAD' ? undefined : await req.arrayBuffer(),
+});
 
 export const resilientSend = (o: { urls: Record<ServiceName, string>; deadlineMs?: number }): ResilientSend => {
   const deadlineMs = o.deadlineMs ?? 90_000;
-  const serviceOf = new Map(Object.entries(o.urls).map(([name, url]) => [url, name as ServiceName]));
   const retries: Record<string, number> = {};
   const recoveredAdvances = { count: 0 };
   const closed = new Map<ServiceName, { opened: Promise<void>; open: () => void }>();
   const inFlight = new Map<ServiceName, number>();
 
+  /** One attempt: the answer, or undefined when there was none (fetch failed: refused, reset, closed). */
+  const sendOnce = (r: Resendable, service: ServiceName): Promise<globalThis.Response | undefined> =>
+    plainTransport(new Request(r.url, { method: r.method, headers: r.headers, ...(r.body ? { body: r.body } : {}) }), service).catch(() => undefined);
+
   /** Sends until there is an answer (not a 502/503/504) or the deadline passes. */
-  const untilAnswered = async (base: string, method: string, path: string, token: string, body?: unknown, headers?: Record<string, string>): Promise<Response> => {
+  const untilAnswered = async (r: Resendable, service: ServiceName): Promise<globalThis.Response> => {
     const until = Date.now() + deadlineMs;
     for (let attempt = 0; ; attempt++) {
-      const res = await sendOnce(base, method, path, token, body, headers);
+      const res = await sendOnce(r, service);
       if (res && !NO_ANSWER.has(res.status)) return res;
-      const name = serviceOf.get(base) ?? base;
-      retries[name] = (retries[name] ?? 0) + 1;
-      if (Date.now() > until) throw new Error(`${method} ${name}${path}: no answer for ${deadlineMs} ms (last: ${res ? res.status : 'no response'})`);
+      await res?.body?.cancel();
+      retries[service] = (retries[service] ?? 0) + 1;
+      if (Date.now() > until) throw new Error(`${r.method} ${service} ${new URL(r.url).pathname}: no answer for ${deadlineMs} ms (last: ${res ? res.status : 'no response'})`);
       await pause(Math.min(25 * (attempt + 1), 250));
     }
   };
+  /** An ops call over the retrying sends (reads of the clock, settles). */
+  const opsCall = (service: ServiceName, method: string, path: string, token: string) =>
+    opsRequest((req) => resendable(req).then((r) => untilAnswered(r, service)), service, o.urls[service], method, path, token);
 
-  const clockNow = async (base: string, token: string): Promise<number> => {
-    const res = await untilAnswered(base, 'GET', '/ops/clock', token);
+  const clockNow = async (service: ServiceName, token: string): Promise<number> => {
+    const res = await opsCall(service, 'GET', '/ops/clock', token);
     if (res.status !== 200) throw new Error(`GET /ops/clock: ${res.status} ${JSON.stringify(res.body)}`);
     return Date.parse((res.body as { now: string }).now);
   };
@@ -74,9 +93,9 @@ export const resilientSend = (o: { urls: Record<ServiceName, string>; deadlineMs
     for (let quiet = 0; quiet < 2; ) {
       total.rounds++;
       const reports = await Promise.all(
-        Object.values(o.urls).map(async (url) => {
-          const res = await untilAnswered(url, 'POST', '/ops/clock/settle', token);
-          if (res.status !== 200) throw new Error(`${serviceOf.get(url)} could not settle: ${res.status} ${JSON.stringify(res.body)}`);
+        (Object.keys(o.urls) as ServiceName[]).map(async (service) => {
+          const res = await opsCall(service, 'POST', '/ops/clock/settle', token);
+          if (res.status !== 200) throw new Error(`${service} could not settle: ${res.status} ${JSON.stringify(res.body)}`);
           return res.body as { fired: number; published: number; lag: number };
         }),
       );
@@ -92,43 +111,47 @@ export const resilientSend = (o: { urls: Record<ServiceName, string>; deadlineMs
   };
 
   /** POST /ops/clock exactly once, however many processes die meanwhile (see above). */
-  const advance = async (base: string, token: string, body: { advanceBy: string }): Promise<Response> => {
-    const before = await clockNow(base, token);
-    const target = before + durationMs(body.advanceBy as Parameters<typeof durationMs>[0]);
+  const advance = async (r: Resendable, service: ServiceName): Promise<globalThis.Response> => {
+    const token = (r.headers.get('authorization') ?? '').replace(/^Bearer /, '');
+    const { advanceBy } = JSON.parse(new TextDecoder().decode(r.body)) as { advanceBy: string };
+    const before = await clockNow(service, token);
+    const target = before + durationMs(advanceBy as Parameters<typeof durationMs>[0]);
     const until = Date.now() + deadlineMs;
     for (;;) {
-      const res = await sendOnce(base, 'POST', '/ops/clock', token, body);
+      const res = await sendOnce(r, service);
       if (res && res.status < 500) return res;
+      await res?.body?.cancel();
       // No answer, or the settle inside failed: read the clock from the same service once it answers
       // again (whatever the dead process had sent to Postgres is decided by then).
-      const now = await clockNow(base, token);
+      const now = await clockNow(service, token);
       if (now >= target) {
         recoveredAdvances.count++;
         const settled = await settleEverywhere(token);
-        return { status: 200, body: { now: new Date(now).toISOString(), simulated: true, ...settled }, headers: new Headers() };
+        return Response.json({ now: new Date(now).toISOString(), simulated: true, ...settled });
       }
-      if (now !== before) throw new Error(`POST /ops/clock ${body.advanceBy}: the clock is at ${new Date(now).toISOString()}, neither before nor after the move`);
-      retries[serviceOf.get(base) ?? base] = (retries[serviceOf.get(base) ?? base] ?? 0) + 1;
-      if (Date.now() > until) throw new Error(`POST /ops/clock ${body.advanceBy}: no answer for ${deadlineMs} ms (last: ${res?.status ?? 'no response'})`);
+      if (now !== before) throw new Error(`POST /ops/clock ${advanceBy}: the clock is at ${new Date(now).toISOString()}, neither before nor after the move`);
+      retries[service] = (retries[service] ?? 0) + 1;
+      if (Date.now() > until) throw new Error(`POST /ops/clock ${advanceBy}: no answer for ${deadlineMs} ms (last: ${res?.status ?? 'no response'})`);
     }
   };
 
-  const send: Send = async (base, method, path, token, body, headers) => {
-    if (method === 'POST' && path === '/ops/clock') return advance(base, token, body as { advanceBy: string });
-    const service = serviceOf.get(base);
-    const fenced = method !== 'GET' && !path.startsWith('/ops/clock') && service !== undefined;
-    if (!fenced) return untilAnswered(base, method, path, token, body, headers);
+  const transport: Transport = async (req, service) => {
+    const r = await resendable(req);
+    const path = new URL(r.url).pathname;
+    if (r.method === 'POST' && path === '/ops/clock') return advance(r, service);
+    const fenced = r.method !== 'GET' && !path.startsWith('/ops/clock');
+    if (!fenced) return untilAnswered(r, service);
     for (let gate = closed.get(service); gate; gate = closed.get(service)) await gate.opened;
     inFlight.set(service, (inFlight.get(service) ?? 0) + 1);
     try {
-      return await untilAnswered(base, method, path, token, body, headers);
+      return await untilAnswered(r, service);
     } finally {
       inFlight.set(service, inFlight.get(service)! - 1);
     }
   };
 
   return {
-    send,
+    transport,
     retries,
     recoveredAdvances,
     async quiesce(service) {

@@ -1,21 +1,25 @@
 import { randomUUID } from 'node:crypto';
+import { createServiceClients, type ServiceClients, type Transport } from '@bp/client';
 import type { Role } from '@bp/contracts';
 import { signDevToken } from '@bp/http';
 import type { ServiceName } from '@bp/runtime';
+import { opsRequest } from '../../support/system';
 
 /**
- * A storefront's HTTP client against services that may be killed at any moment: a request that
- * gets no answer (connection refused while the process is down, reset while it dies, or a 502/503
- * from a half-started one) is sent again, with the same Idempotency-Key, until a deadline. Every
- * answer the service did give is returned as is: the caller decides what it means.
+ * A storefront's HTTP client against services that may be killed at any moment: the typed clients
+ * (@bp/client) over a transport that sends again a request that got no answer (connection refused
+ * while the process is down, reset while it dies, or a 502/503 from a half-started one), with the
+ * same Idempotency-Key, until a deadline. Every answer the service did give is returned as is: the
+ * caller decides what it means.
  */
 export interface Reply<T = any> {
   status: number;
   body: T;
 }
 
-export interface Caller {
+export interface Caller extends ServiceClients {
   sub: string;
+  /** The simulated clock's ops routes, which the published contract leaves out (untyped). */
   get<T = any>(service: ServiceName, path: string): Promise<Reply<T>>;
   post<T = any>(service: ServiceName, path: string, body: unknown, idempotencyKey: string): Promise<Reply<T>>;
 }
@@ -55,27 +59,26 @@ export const createStorefront = (o: { urls: Record<ServiceName, string | string[
     return list[(first + attempt) % list.length]!;
   };
 
-  const send = async (service: ServiceName, method: string, path: string, token: string, body?: unknown, key?: string): Promise<Reply> => {
+  const transport: Transport = async (req, service) => {
+    const { pathname, search } = new URL(req.url);
+    const body = req.method === 'GET' || req.method === 'HEAD' ? undefined : await req.arrayBuffer();
     const until = Date.now() + deadlineMs;
     const first = turn++;
     let lastError = '';
     for (let attempt = 0; ; attempt++) {
       if (attempt > 0) {
         retries[service] = (retries[service] ?? 0) + 1;
-        if (Date.now() > until) throw new Error(`${method} ${service}${path}: no answer for ${deadlineMs} ms (last: ${lastError})`);
+        if (Date.now() > until) throw new Error(`${req.method} ${service}${pathname}: no answer for ${deadlineMs} ms (last: ${lastError})`);
         await pause(Math.min(50 * attempt, 500));
       }
       let res: globalThis.Response;
+      let buffered: ArrayBuffer;
       inFlight[service] = (inFlight[service] ?? 0) + 1;
       try {
-        res = await fetch(`${baseUrl(service, first, attempt)}${path}`, {
-          method,
-          headers: {
-            authorization: `Bearer ${token}`,
-            ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-            ...(key ? { 'idempotency-key': key } : {}),
-          },
-          ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+        res = await fetch(`${baseUrl(service, first, attempt)}${pathname}${search}`, {
+          method: req.method,
+          headers: req.headers,
+          ...(body ? { body } : {}),
           // Generous: POST /ops/clock settles the whole system, which after a restart includes a
           // consumer group rejoining (the dead member's session timeout, ~30 s).
           signal: AbortSignal.timeout(90_000),
@@ -87,9 +90,9 @@ export const createStorefront = (o: { urls: Record<ServiceName, string | string[
         inFlight[service]!--;
         continue;
       }
-      let text: string;
       try {
-        text = await res.text();
+        // Read whole here: a process dying mid-body is no answer either.
+        buffered = await res.arrayBuffer();
       } catch (err) {
         lastError = `body: ${(err as Error).message}`;
         continue;
@@ -100,13 +103,7 @@ export const createStorefront = (o: { urls: Record<ServiceName, string | string[
         lastError = `${res.status}`;
         continue;
       }
-      let parsed: unknown = text;
-      try {
-        parsed = text ? JSON.parse(text) : undefined;
-      } catch {
-        /* not JSON: keep the text */
-      }
-      return { status: res.status, body: parsed };
+      return new Response(res.status === 204 || res.status === 304 ? null : buffered, { status: res.status, statusText: res.statusText, headers: res.headers });
     }
   };
 
@@ -115,10 +112,20 @@ export const createStorefront = (o: { urls: Record<ServiceName, string | string[
     inFlight,
     as(role, sub) {
       const token = signDevToken({ sub, role, secret: o.secret, ttl: 'PT2H' });
+      const first = (service: ServiceName) => ([] as string[]).concat(o.urls[service])[0]!;
+      const clients = createServiceClients({ urls: { order: first('order'), escrow: first('escrow'), dispute: first('dispute'), notification: first('notification') }, token, transport });
+      const ops = (service: ServiceName, method: string, path: string, body?: unknown, key?: string): Promise<Reply> => {
+        const send: Transport = (req, s) => {
+          if (key) req.headers.set('idempotency-key', key);
+          return transport(req, s);
+        };
+        return opsRequest(send, service, first(service), method, path, token, body);
+      };
       return {
         sub,
-        get: (service, path) => send(service, 'GET', path, token),
-        post: (service, path, body, key) => send(service, 'POST', path, token, body ?? {}, key),
+        ...clients,
+        get: (service, path) => ops(service, 'GET', path),
+        post: (service, path, body, key) => ops(service, 'POST', path, body ?? {}, key),
       };
     },
   };
