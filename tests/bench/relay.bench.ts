@@ -8,12 +8,17 @@
  * and dropped), KAFKA_BROKERS (else the dev broker is started as a child process, so broker and
  * relay do not share an event loop; BENCH_BROKER=mock uses librdkafka's mock cluster via kcat),
  * BENCH_EVENTS (default 50000 public events, plus 25% private ones the relay must skip),
- * BENCH_BATCH (default 1000). Prints the figure, then `N passed, N failed` against ≥ 10,000 events/s.
+ * BENCH_BATCH (default 1000), BENCH_TRACING=console (tracing on, docs/tracing.md: the events are
+ * appended in a span, so each carries a traceparent, and the relay publishes each in a producer span
+ * exported as a JSON line to /dev/null). Prints the figure, then `N passed, N failed` against
+ * ≥ 10,000 events/s.
  */
 import { randomBytes } from 'node:crypto';
 import { EventRegistry, type TopicName, defineEvent } from '@bp/contracts';
 import { createEventStore } from '@bp/eventstore';
 import { createRelay, kafkaFromEnv } from '@bp/messaging';
+import { setupTracing } from '@bp/tracing';
+import { context, trace } from '@opentelemetry/api';
 import { Kafka } from 'kafkajs';
 import { Pool } from 'pg';
 import pino from 'pino';
@@ -72,7 +77,15 @@ const main = async () => {
     // The store validates on append and upcasts + validates on read, as a service's store does.
     const store = createEventStore({ pool, schema, registry });
     await store.migrate();
-    const relay = createRelay({ store, registry, kafka, service: 'order', batchSize: BATCH, logger });
+    const tracing = setupTracing({
+      service: 'order',
+      exporter: process.env.BENCH_TRACING === 'console' ? 'console' : 'none',
+      logger: pino({ level: 'info' }, pino.destination('/dev/null')),
+    });
+    const relay = createRelay({ store, registry, kafka, service: 'order', batchSize: BATCH, logger, ...(tracing.tracer ? { tracer: tracing.tracer } : {}) });
+    // Tracing on: the appends run in a span, as a request's command would, so every event carries a traceparent.
+    const request = tracing.tracer?.startSpan('POST /orders');
+    const inRequest = <T>(fn: () => Promise<T>) => (request ? context.with(trace.setSpan(context.active(), request), fn) : fn());
 
     // Warm-up (connections, topic auto-creation, plans), not measured.
     await store.appendToStream(pool, 'warm', 0, [placed(-1)], meta);
@@ -90,7 +103,7 @@ const main = async () => {
             events.push(placed(i));
             if (i % 4 === 0) events.push({ type: 'ShippingAddressRecorded', data: { orderId: `order-${i}`, line: 'somewhere' } });
           }
-          await store.appendToStream(pool, `order-${s}`, 0, events, meta);
+          await inRequest(() => store.appendToStream(pool, `order-${s}`, 0, events, meta));
         }
       }),
     );
@@ -106,6 +119,8 @@ const main = async () => {
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const rate = published / seconds;
     await relay.stop();
+    request?.end();
+    await tracing.shutdown();
 
     const admin = kafka.admin();
     await admin.connect();
@@ -114,7 +129,7 @@ const main = async () => {
     // high, not high - low: librdkafka's mock caps each partition's retained log and moves low up.
     const onTopic = offsets.reduce((n, p) => n + Number(p.high), 0);
 
-    console.log(`relay bench: ${EVENTS} public + ${Math.ceil(EVENTS / 4)} private events, batch ${BATCH}, broker: ${broker.name}`);
+    console.log(`relay bench: ${EVENTS} public + ${Math.ceil(EVENTS / 4)} private events, batch ${BATCH}, broker: ${broker.name}, tracing: ${tracing.tracer ? 'on (console exporter)' : 'off'}`);
     console.log(`published ${published} in ${seconds.toFixed(2)} s; on topic: ${onTopic} (incl. 1 warm-up)`);
     const ok = rate >= TARGET && onTopic === EVENTS + 1;
     console.log(`relay log→topic events/s: ${fmt(rate)} (target ≥ ${fmt(TARGET)})${ok ? '  ok' : '  BELOW TARGET or count mismatch'}`);
