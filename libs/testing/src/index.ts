@@ -1,4 +1,5 @@
 export * from './given-when-then';
+export * from './saga';
 export * from './postgres';
 export * from './kafka';
 export * from './service-harness';

@@ -1,5 +1,5 @@
-import { buyerPublicEvents, sagaStep } from '@bp/contracts';
-import { spec } from '@bp/testing';
+import { buyerPublicEvents } from '@bp/contracts';
+import { sagaCommand, spec } from '@bp/testing';
 import { buyerLevelDecider } from '../../src/domain/order-facts';
 import { buyerLevelFromBuyers } from '../../src/domain/sagas/buyer-level-from-buyers';
 import { day } from './fixtures';
@@ -8,11 +8,7 @@ import { day } from './fixtures';
 // makes the buyer-level decider record exactly this (R6 fast refund and D8 expedited arbitration read it).
 const changed = (level: string, changedAt: string, time = changedAt) =>
   ({ id: `ce-${level}`, type: 'BuyerLevelChanged', data: { buyerId: 'b1', level, previousLevel: 'A0', completedSpendUsdCents: 0, changedAt }, time, source: '/services/order' });
-const when = (level: string, changedAt: string, time?: string) => {
-  const command = sagaStep(buyerLevelFromBuyers, changed(level, changedAt, time));
-  if (!command) throw new Error('BuyerLevelChanged maps to no command');
-  return command;
-};
+const when = (level: string, changedAt: string, time?: string) => sagaCommand(buyerLevelFromBuyers, changed(level, changedAt, time));
 
 describe('saga: buyers.v1 -> the buyer level (given/when/then)', () => {
   it('O12: a level change is recorded as of its change', () => {

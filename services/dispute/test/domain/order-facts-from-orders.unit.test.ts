@@ -1,5 +1,5 @@
 import { orderPublicEvents, sagaStep } from '@bp/contracts';
-import { spec } from '@bp/testing';
+import { sagaCommand, spec } from '@bp/testing';
 import { orderFactsDecider, type OrderFactsEvent } from '../../src/domain/order-facts';
 import { orderFactsFromOrders } from '../../src/domain/sagas/order-facts-from-orders';
 import { day, policy, SHIPPED_AT, usd } from './fixtures';
@@ -13,11 +13,7 @@ const shipped: OrderFactsEvent = { type: 'OrderShippedRecorded', data: { orderId
 
 const event = (type: string, data: object, time: string) => ({ id: `ce-${type}`, type, data, time, source: '/services/order' });
 const commandOf = (type: string, data: object, time: string) => sagaStep(orderFactsFromOrders, event(type, data, time));
-const when = (type: string, data: object, time: string) => {
-  const command = commandOf(type, data, time);
-  if (!command) throw new Error(`${type} maps to no command`);
-  return command;
-};
+const when = (type: string, data: object, time: string) => sagaCommand(orderFactsFromOrders, event(type, data, time));
 
 describe('saga: orders.v1 -> order facts (given/when/then)', () => {
   it('O2: OrderPlaced records the order with its frozen policy snapshot', () => {

@@ -1,5 +1,5 @@
 import { disputePublicEvents, orderPublicEvents, sagaStep, type ConsumedEvent } from '@bp/contracts';
-import { spec } from '@bp/testing';
+import { sagaCommand, spec } from '@bp/testing';
 import { defaultPolicy, snapshotOf } from '@bp/timers';
 import { escrowDecider, type EscrowCommand, type EscrowEvent } from '../../src/domain';
 import { escrowFromDisputes, movesMoney } from '../../src/domain/sagas/escrow-from-disputes';
@@ -12,11 +12,7 @@ const escrow = spec(escrowDecider);
 const ORDERS = '/services/order';
 const DISPUTES = '/services/dispute';
 const event = (type: string, data: object, source: string, time = at(60), id = `ce-${type}`): ConsumedEvent => ({ id, type, data: { orderId: ORDER, ...data }, time, source });
-const fromOrders = (type: string, data: object, time?: string): EscrowCommand => {
-  const c = sagaStep(escrowFromOrders, event(type, data, ORDERS, time));
-  if (!c) throw new Error(`${type} maps to no command`);
-  return c;
-};
+const fromOrders = (type: string, data: object, time?: string): EscrowCommand => sagaCommand(escrowFromOrders, event(type, data, ORDERS, time));
 const fromDisputes = (type: string, data: object, time?: string): EscrowCommand | null => sagaStep(escrowFromDisputes, event(type, data, DISPUTES, time));
 const moved = (events: EscrowEvent[]) => ofType(events, 'EntriesPosted').flatMap((e) => e.data.entries.map((p) => [p.reason, p.amount]));
 const paid = () => history(placed(10_000, 250), capture());

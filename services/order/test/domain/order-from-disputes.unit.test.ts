@@ -1,5 +1,5 @@
 import { disputePublicEvents, sagaStep, type ConsumedEvent } from '@bp/contracts';
-import { spec } from '@bp/testing';
+import { sagaCommand, spec } from '@bp/testing';
 import { orderDecider, type OrderCommand } from '../../src/domain/order';
 import { orderFromDisputes, refundOfTheTotal } from '../../src/domain/sagas/order-from-disputes';
 import { ORDER, TOTAL, at, buyer, declineExt, disputeOpened, history, pay, place, requestExt, seller, ship, shipped } from './fixtures';
@@ -9,11 +9,7 @@ import { ORDER, TOTAL, at, buyer, declineExt, disputeOpened, history, pay, place
 const order = spec(orderDecider);
 const DISPUTE = '/services/dispute';
 const event = (type: string, data: object, time: string): ConsumedEvent => ({ id: `ce-${type}`, type, data: { orderId: ORDER, disputeId: 'd-1', ...data }, time, source: DISPUTE });
-const when = (type: string, data: object, time: string): OrderCommand => {
-  const command = sagaStep(orderFromDisputes, event(type, data, time));
-  if (!command) throw new Error(`${type} maps to no command`);
-  return command;
-};
+const when = (type: string, data: object, time: string): OrderCommand => sagaCommand(orderFromDisputes, event(type, data, time));
 const parties = { orderId: ORDER, buyerId: buyer.id, sellerId: seller.id };
 const DAY = 86_400_000;
 const usd = (amount: number) => ({ amount, currency: 'USD' });

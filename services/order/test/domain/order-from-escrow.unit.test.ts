@@ -1,5 +1,5 @@
 import { escrowPublicEvents, sagaStep, type ConsumedEvent } from '@bp/contracts';
-import { spec } from '@bp/testing';
+import { sagaCommand, spec } from '@bp/testing';
 import { orderDecider, type OrderCommand } from '../../src/domain/order';
 import { orderFromEscrow } from '../../src/domain/sagas/order-from-escrow';
 import { ORDER, TOTAL, at, buyer, history, pay, place, seller } from './fixtures';
@@ -9,11 +9,7 @@ import { ORDER, TOTAL, at, buyer, history, pay, place, seller } from './fixtures
 const order = spec(orderDecider);
 const ESCROW = '/services/escrow';
 const event = (type: string, data: object, time: string): ConsumedEvent => ({ id: `ce-${type}`, type, data: { orderId: ORDER, ...data }, time, source: ESCROW });
-const when = (type: string, data: object, time: string): OrderCommand => {
-  const command = sagaStep(orderFromEscrow, event(type, data, time));
-  if (!command) throw new Error(`${type} maps to no command`);
-  return command;
-};
+const when = (type: string, data: object, time: string): OrderCommand => sagaCommand(orderFromEscrow, event(type, data, time));
 const parties = { orderId: ORDER, buyerId: buyer.id, sellerId: seller.id };
 const refund = (reason: string, amount = TOTAL.amount) => ({ refundId: `r-${reason}`, amount: { amount, currency: 'USD' }, reason, providerRef: 'p', completedAt: at(3) });
 
