@@ -97,7 +97,7 @@ const main = async () => {
     await Promise.all(
       Array.from({ length: 8 }, async () => {
         for (let s = next++; s < streams; s = next++) {
-          const events = [];
+          const events: { type: string; data: unknown }[] = [];
           for (let k = 0; k < PER_APPEND && s * PER_APPEND + k < EVENTS; k++) {
             const i = s * PER_APPEND + k;
             events.push(placed(i));
