@@ -139,6 +139,11 @@ suite(title, () => {
           kinds.service!++;
           return services[Math.floor(rng() * services.length)]!;
         },
+        stuckDetail: async () => {
+          const described = await admin!.describeGroups(Object.values(ConsumerGroups)).catch((e: Error) => ({ groups: [], error: e.message }));
+          const members = described.groups.map((g) => `${g.groupId} ${g.state} ${g.members.length} member(s)`).join('; ');
+          return `committed..end offsets of lagging partitions:\n${stalls!.lagging()}\ngroups: ${members}`;
+        },
         extraFigures: () => {
           const longest = stalls!.longest();
           const line = `longest consumer stall ${Object.entries(longest).map(([g, ms]) => `${g} ${(ms / 1000).toFixed(1)}s`).join(', ')}; broker kills: ${kinds.leader} partition leaders, ${kinds.coordinator} group coordinators, ${kinds.node} others; ${kinds.service} service instances`;

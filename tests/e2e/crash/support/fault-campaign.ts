@@ -8,6 +8,7 @@ import { verify } from '../../../../system/src/ops/verify';
 import { recordResult } from '../../../security/support/results';
 import { newLifecycleStats, type Placed, runLifecycle, type Step, type Story } from './lifecycle';
 import { type Partner, startPartner } from './partner';
+import { orderOnTopics, stuckOrders, stuckReport } from './stuck-report';
 import type { ServiceProcesses, Target } from './processes';
 import { createStorefront, eventually, type Storefront } from './storefront';
 
@@ -46,6 +47,8 @@ export interface Campaign {
   pickTarget(rng: () => number, s: ServiceProcesses): Target | Promise<Target>;
   /** Figures of the campaign's own (consumer stalls…) for the figures line. */
   extraFigures?: () => string | Promise<string>;
+  /** More to print when lifecycles got stuck (the campaign's own view, e.g. per-partition offsets). */
+  stuckDetail?: () => Promise<string>;
 }
 
 export const AMOUNT = 5000;
@@ -128,11 +131,22 @@ export const runFaultCampaign = async (s: ServiceProcesses, c: Campaign): Promis
       // enough kills happened (or the faults are over); the last ones start a few kills before the
       // end, so that the last kills still hit traffic.
       const perKill = N / Math.max(1, c.kills - Math.min(8, Math.floor(c.kills / 4)));
+      let reported = false;
       const lifecycle = async (i: number): Promise<Placed> => {
         await eventually(async () => faultsOver || i < kills.length * perKill + c.concurrency / 2, `lifecycle ${i}'s turn`, 30 * 60_000, 100);
         started++;
         try {
           return await runLifecycle({ shop, i, story: story(i), amount: AMOUNT, stepMs: c.stepMs, stats, paymentStuck, pollMs: 150, onStep: (st) => progress[st]++ });
+        } catch (err) {
+          // The first stuck lifecycle: what the relays and consumer groups show right now, while stuck.
+          if (!reported) {
+            reported = true;
+            const message = (err as Error).message.split('\n')[0]!;
+            const id = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/.exec(message)?.[0];
+            const orderDetail = id ? `\n${await stuckOrders(s, [id])}\n${await orderOnTopics(s, id).catch((e: Error) => `topics: ${e.message}`)}` : '';
+            say(`stuck: ${message}; relay and consumer gauges now:\n${await stuckReport(s)}${c.stuckDetail ? `\n${await c.stuckDetail()}` : ''}${orderDetail}`);
+          }
+          throw err;
         } finally {
           done++;
         }
@@ -205,6 +219,10 @@ export const runFaultCampaign = async (s: ServiceProcesses, c: Campaign): Promis
       const byState: Record<string, number> = {};
       for (const o of orders) byState[stateOf(views.get(o.orderId))] = (byState[stateOf(views.get(o.orderId))] ?? 0) + 1;
       const inState = orders.filter(inExpectedState).length;
+      if (inState < orders.length) {
+        const stuck = orders.filter((o) => !inExpectedState(o)).map((o) => o.orderId);
+        say(`not in their final state: ${stuck.length}; gauges now:\n${await stuckReport(s)}${c.stuckDetail ? `\n${await c.stuckDetail()}` : ''}\n${await stuckOrders(s, stuck)}`);
+      }
 
       // ---- events lost, effects applied twice: each service's log ---------------------------------
       const logExpect = (o: Placed): Record<'order' | 'escrow', string[]> => ({

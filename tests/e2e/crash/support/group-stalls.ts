@@ -8,6 +8,8 @@ import { Kafka, logLevel } from 'kafkajs';
  */
 export interface StallMonitor {
   longest(): Record<string, number>;
+  /** The last sample's partitions with lag: `group topic/partition committed..end`. */
+  lagging(): string;
   stop(): Promise<void>;
 }
 
@@ -17,20 +19,25 @@ export const watchGroupStalls = async (o: { brokers: string; groups: Record<stri
   await admin.connect();
   const longest: Record<string, number> = Object.fromEntries(Object.keys(o.groups).map((g) => [g, 0]));
   const since: Record<string, { committed: string; at: number } | undefined> = {};
+  const behind: Record<string, string[]> = {};
   let running = true;
 
   const sample = async (group: string, topics: string[]) => {
     const committed = await admin.fetchOffsets({ groupId: group, topics });
     let lag = 0;
     const marks: string[] = [];
+    const lagged: string[] = [];
     for (const t of committed) {
       const ends = new Map((await admin.fetchTopicOffsets(t.topic)).map((p) => [p.partition, Number(p.high)]));
       for (const p of t.partitions) {
         const at = Math.max(0, Number(p.offset));
-        lag += Math.max(0, (ends.get(p.partition) ?? 0) - at);
+        const end = ends.get(p.partition) ?? 0;
+        lag += Math.max(0, end - at);
         marks.push(`${t.topic}/${p.partition}@${at}`);
+        if (end > at) lagged.push(`${t.topic}/${p.partition} ${at}..${end}`);
       }
     }
+    behind[group] = lagged;
     const now = Date.now();
     const mark = marks.join(',');
     const prev = since[group];
@@ -50,6 +57,7 @@ export const watchGroupStalls = async (o: { brokers: string; groups: Record<stri
 
   return {
     longest: () => ({ ...longest }),
+    lagging: () => Object.entries(behind).map(([g, parts]) => `${g}: ${parts.length ? parts.join(', ') : 'no lag'}`).join('\n'),
     stop: async () => {
       running = false;
       await loop;
