@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { EscrowView, OrderView } from '@bp/client';
 import { Topics } from '@bp/contracts';
 import { seededRandom } from '@bp/messaging';
 import { ServiceNames } from '@bp/runtime';
@@ -189,13 +190,11 @@ export const runFaultCampaign = async (s: ServiceProcesses, c: Campaign): Promis
       expect(moved.status).toBe(200);
 
       // ---- every lifecycle in its expected final state --------------------------------------------
-      type OrderView = { status: string; completionReason?: string };
-      type Escrow = { captured: { amount: number }; held: { amount: number }; released: { amount: number }; refunded: { amount: number }; entries: { reason: string }[] };
       const expected = (o: Placed) => (o.story === 'cancel' ? 'closed/-' : o.story === 'auto' ? 'completed/AUTO_CONFIRMED' : 'completed/CONFIRMED');
       const expectedMoney = (o: Placed) => (o.story === 'cancel' ? { released: 0, refunded: AMOUNT } : { released: AMOUNT, refunded: 0 });
       const stateOf = (v: OrderView | undefined) => (v ? `${v.status}/${v.completionReason ?? '-'}` : 'unknown');
       const views = new Map<string, OrderView>();
-      const escrows = new Map<string, Escrow>();
+      const escrows = new Map<string, EscrowView>();
       const inExpectedState = (o: Placed) => {
         const e = escrows.get(o.orderId);
         const m = expectedMoney(o);
@@ -205,10 +204,10 @@ export const runFaultCampaign = async (s: ServiceProcesses, c: Campaign): Promis
         async () => {
           const pending = orders.filter((o) => !inExpectedState(o));
           await mapLimit(pending, 16, async (o) => {
-            const r = await o.buyer.get('order', `/orders/${o.orderId}`);
-            if (r.status === 200) views.set(o.orderId, r.body as OrderView);
-            const e = await o.seller.get('escrow', `/escrows/${o.orderId}`);
-            if (e.status === 200) escrows.set(o.orderId, e.body as Escrow);
+            const r = await o.buyer.order.GET('/orders/{orderId}', { params: { path: { orderId: o.orderId } } });
+            if (r.data) views.set(o.orderId, r.data);
+            const e = await o.seller.escrow.GET('/escrows/{orderId}', { params: { path: { orderId: o.orderId } } });
+            if (e.data) escrows.set(o.orderId, e.data);
           });
           return orders.every(inExpectedState);
         },
