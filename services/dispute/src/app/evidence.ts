@@ -2,9 +2,11 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { DomainError, type Actor } from '@bp/contracts';
 import { commandMetadata, type EventStore, type Projection } from '@bp/eventstore';
-import { assertEvidenceIntact, assertEvidenceLimits, sniffContentType, type EvidenceLimits, type EvidenceRef, type InspectLimits } from '../domain';
+import { assertEvidenceIntact, assertEvidenceLimits, type EvidenceLimits, type EvidenceRef, type InspectLimits } from '../domain';
 import { evidenceStreamId, type EvidenceEvent } from '../domain/evidence/events';
 import type { BlobStore } from '../infra/blob-store';
+import { parseEvidence } from '../infra/evidence/parse';
+import { SNIFF_BYTES, sniffContentType } from '../infra/evidence/sniff';
 import { findEvidence } from '../projections/evidence';
 
 /** An upload read and checked, not stored yet. */
@@ -15,14 +17,11 @@ export interface EvidenceFile {
   size: number;
 }
 
-/** Enough bytes for every signature the sniffer knows (webp needs 12). */
-const SNIFF_BYTES = 16;
-
 /**
  * D3: reads one uploaded file, deciding its type from its first bytes (never the name or the
  * declared type) and refusing it as soon as it is over its type's limit, so an oversized upload is
- * never held in memory whole; a whole file is then checked for structure (truncation, pixel bombs).
- * A refused stream is drained so the connection stays usable.
+ * never held in memory whole; a whole file is then parsed (infra/evidence) and its structure judged
+ * by the domain (truncation, pixel bombs). A refused stream is drained so the connection stays usable.
  */
 export const readEvidenceFile = async (stream: Readable, limits: EvidenceLimits & InspectLimits): Promise<EvidenceFile> => {
   const chunks: Buffer[] = [];
@@ -44,7 +43,7 @@ export const readEvidenceFile = async (stream: Readable, limits: EvidenceLimits 
     throw e;
   }
   const bytes = Buffer.concat(chunks);
-  assertEvidenceIntact(bytes, type, limits);
+  assertEvidenceIntact(parseEvidence(bytes, type), limits);
   return { bytes, sha256: hash.digest('hex'), contentType: type, size };
 };
 

@@ -1,6 +1,5 @@
 export * from './dispute';
 export * from './order-facts';
 export * from './thread/thread';
-export * from './evidence/sniff';
 export * from './evidence/limits';
-export * from './evidence/inspect';
+export * from './evidence/structure';

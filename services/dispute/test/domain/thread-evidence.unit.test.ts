@@ -1,5 +1,4 @@
 import { chainEntry, verifyChain, canonicalJson, type ThreadEntry } from '../../src/domain/thread/thread';
-import { sniffContentType } from '../../src/domain/evidence/sniff';
 import { checkEvidenceLimits } from '../../src/domain/evidence/limits';
 import { buyer, day, image, policy, seller, video } from './fixtures';
 
@@ -30,28 +29,6 @@ describe('thread hash chain (D3)', () => {
     expect(verifyChain(t)).toEqual({ ok: false, brokenAt: 2, reason: 'link' });
   });
   it('canonical JSON ignores key order', () => expect(canonicalJson({ b: 1, a: [{ d: 2, c: 3 }] })).toBe(canonicalJson({ a: [{ c: 3, d: 2 }], b: 1 })));
-});
-
-const bytes = (...parts: (number[] | string)[]): Uint8Array =>
-  Uint8Array.from(parts.flatMap((p) => (typeof p === 'string' ? [...p].map((c) => c.charCodeAt(0)) : p)));
-
-describe('sniffContentType (D3: by content, not by name)', () => {
-  it.each([
-    ['image/jpeg', bytes([0xff, 0xd8, 0xff, 0xe0], 'JFIF')],
-    ['image/png', bytes([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0])],
-    ['image/webp', bytes('RIFF', [1, 2, 3, 4], 'WEBPVP8 ')],
-    ['video/mp4', bytes([0, 0, 0, 0x18], 'ftypmp42')],
-    ['video/webm', bytes([0x1a, 0x45, 0xdf, 0xa3, 0x9f])],
-  ])('%s', (type, b) => expect(sniffContentType(b)).toBe(type));
-  it('a PNG named photo.jpg is a PNG', () => {
-    const upload = { name: 'photo.jpg', bytes: bytes([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'IHDR') };
-    expect(sniffContentType(upload.bytes)).toBe('image/png');
-  });
-  it('a script is rejected (null), whatever its name', () => expect(sniffContentType(bytes('#!/bin/sh\nrm -rf /'))).toBeNull());
-  it('RIFF without WEBP (a WAV) and short inputs are rejected', () => {
-    expect(sniffContentType(bytes('RIFF', [1, 2, 3, 4], 'WAVE'))).toBeNull();
-    expect(sniffContentType(bytes([0xff, 0xd8]))).toBeNull();
-  });
 });
 
 describe('evidence limits (D3, policy)', () => {

@@ -1,5 +1,5 @@
 // Small, structurally valid evidence files built byte by byte (no image tools needed), their broken
-// variants, and archive bombs: for the D3 structure checks (inspect.ts) and the upload tests.
+// variants, and archive bombs: for the D3 structure checks (src/infra/evidence) and the upload tests.
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import type { Transform } from 'node:stream';

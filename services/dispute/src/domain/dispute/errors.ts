@@ -31,7 +31,7 @@ export const DisputeErrors = {
   EVIDENCE_TYPE_NOT_ALLOWED: 'unsupported_media',
   EVIDENCE_TOO_LARGE: 'too_large',
   EVIDENCE_TOO_MANY_IMAGES: 'unprocessable',
-  // D3: structure of the upload (see evidence/inspect.ts): truncated or inconsistent; pixel bomb
+  // D3: structure of the upload (see evidence/structure.ts): truncated or inconsistent; pixel bomb
   EVIDENCE_CORRUPT: 'unprocessable',
   EVIDENCE_IMAGE_TOO_LARGE: 'unprocessable',
   EMPTY_SUBMISSION: 'validation',

@@ -1,10 +1,16 @@
 import { DomainError } from '@bp/contracts';
 import type { PolicySnapshot } from '@bp/timers';
 import type { EvidenceRef } from '../thread/thread';
-import { isImage, isVideo, type SniffedType } from './sniff';
 
-/** D3: the content types evidence may have (checked on the sniffed type). */
-export const ALLOWED_EVIDENCE_TYPES: readonly SniffedType[] = ['image/jpeg', 'image/png', 'image/webp', 'video/mp4', 'video/webm'];
+/**
+ * D3: the content types evidence may have, checked on the type sniffed from the bytes (never the
+ * name or the declared type; infra/evidence/sniff.ts knows exactly these).
+ */
+export const ALLOWED_EVIDENCE_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'video/mp4', 'video/webm'] as const;
+export type EvidenceContentType = (typeof ALLOWED_EVIDENCE_TYPES)[number];
+
+export const isImage = (contentType: string): boolean => contentType.startsWith('image/');
+export const isVideo = (contentType: string): boolean => contentType.startsWith('video/');
 
 export type EvidenceLimits = Pick<PolicySnapshot['dispute'], 'maxImagesPerSubmission' | 'maxImageBytes' | 'maxVideoBytes'>;
 

@@ -1,9 +1,14 @@
 import { defaultPolicy } from '@bp/timers';
-import { inspectEvidence, sniffContentType, type InspectVerdict } from '../../src/domain';
-import { cut, elf, exe, gif, gifSized, gzipBomb, jpeg, jpegDeclaring, mp4, png, pngBomb, pngChunk, PNG_SIGNATURE, riff, text, TINY_IDAT, webm, webpExtended, webpLossless, webpLossy, zipBomb } from '../support/images';
+import { judgeEvidenceStructure, type InspectLimits, type InspectVerdict } from '../../../src/domain';
+import { parseEvidence } from '../../../src/infra/evidence/parse';
+import { sniffContentType } from '../../../src/infra/evidence/sniff';
+import { cut, elf, exe, gif, gifSized, gzipBomb, jpeg, jpegDeclaring, mp4, png, pngBomb, pngChunk, PNG_SIGNATURE, riff, text, TINY_IDAT, webm, webpExtended, webpLossless, webpLossy, zipBomb } from '../../support/images';
 
+// D3 structure checks from the bytes: the format walkers (src/infra/evidence) report, the domain's
+// judgeEvidenceStructure decides, chained as app/evidence.ts chains them.
 const limits = defaultPolicy.dispute;
-const inspect = (b: Buffer, type = sniffContentType(b) ?? 'application/octet-stream'): InspectVerdict => inspectEvidence(b, type, limits);
+const inspectEvidence = (b: Uint8Array, type: string, l: InspectLimits = limits): InspectVerdict => judgeEvidenceStructure(parseEvidence(b, type), l);
+const inspect = (b: Buffer, type = sniffContentType(b) ?? 'application/octet-stream'): InspectVerdict => inspectEvidence(b, type);
 const CORRUPT = { ok: false, code: 'EVIDENCE_CORRUPT' };
 const TOO_LARGE = { ok: false, code: 'EVIDENCE_IMAGE_TOO_LARGE' };
 
@@ -19,7 +24,7 @@ describe('D3: evidence structure, valid files pass', () => {
     ['WebP extended 4000x3000', webpExtended(4000, 3000), 'image/webp', 4000, 3000],
   ])('%s', (_name, bytes, type, width, height) => {
     expect(sniffContentType(bytes) ?? 'image/gif').toBe(type); // the sniffer knows no GIF (D3 refuses it)
-    expect(inspectEvidence(bytes, type, limits)).toEqual({ ok: true, width, height });
+    expect(inspectEvidence(bytes, type)).toEqual({ ok: true, width, height });
   });
   it('padding lands on the exact size asked for', () => {
     expect(png({ size: 5000 })).toHaveLength(5000);
@@ -88,7 +93,7 @@ describe('D3: truncated or inconsistent files are EVIDENCE_CORRUPT', () => {
     expect(verdict).toMatchObject(CORRUPT);
     expect(verdict.ok === false && verdict.code === 'EVIDENCE_CORRUPT' && verdict.reason).toMatch(reason);
   });
-  it('a type without a parser is refused, never waved through', () => expect(inspectEvidence(text(), 'text/plain', limits)).toMatchObject(CORRUPT));
+  it('a type without a parser is refused, never waved through', () => expect(inspectEvidence(text(), 'text/plain')).toMatchObject(CORRUPT));
   it('a zero-sized image is corrupt', () => expect(inspect(png({ width: 0, height: 5 }))).toMatchObject(CORRUPT));
 });
 
@@ -132,4 +137,21 @@ describe('D3: archives and executables are the wrong type by content, whatever t
     expect(sniffContentType(gz)).toBeNull();
   });
   it.each([['ELF', elf()], ['Windows EXE', exe()], ['text', text()]])('%s', (_name, bytes) => expect(sniffContentType(bytes)).toBeNull());
+});
+
+describe('what the walkers report: sizes and defects, no judgement (the limits are the domain\'s)', () => {
+  it('a pixel bomb is reported as declared, without a defect', () =>
+    expect(parseEvidence(png({ width: 100_000, height: 100_000, idat: TINY_IDAT }), 'image/png')).toEqual({ declared: [{ width: 100_000, height: 100_000 }], size: { width: 100_000, height: 100_000 } }));
+  it('every size a GIF declares: the logical screen and each frame', () =>
+    expect(parseEvidence(gifSized(300, 200), 'image/gif').declared).toEqual([{ width: 300, height: 200 }, { width: 300, height: 200 }]));
+  it('a size declared before a defect is kept, so a broken bomb is still refused as a bomb', () => {
+    const bomb = png({ width: 100_000, height: 100_000, idat: TINY_IDAT });
+    const parsed = parseEvidence(cut(bomb, bomb.length - 12), 'image/png');
+    expect(parsed).toEqual({ declared: [{ width: 100_000, height: 100_000 }], defect: 'PNG ends without IEND' });
+    expect(judgeEvidenceStructure(parsed, limits)).toMatchObject(TOO_LARGE);
+  });
+  it('video declares no size', () => {
+    expect(parseEvidence(mp4(), 'video/mp4')).toEqual({ declared: [] });
+    expect(parseEvidence(webm(), 'video/webm')).toEqual({ declared: [] });
+  });
 });
