@@ -6,6 +6,8 @@ WORKDIR /app
 COPY package.json package-lock.json tsconfig.base.json tsconfig.json ./
 COPY libs ./libs
 COPY services ./services
+# examples/ (the partners' reference receiver) is a workspace that tsconfig.json references.
+COPY examples ./examples
 # tsconfig.json references system/ (npm run ops: replay, verify… inside the image) and npm ci needs
 # every workspace's package.json.
 COPY system ./system

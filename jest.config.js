@@ -5,7 +5,7 @@ const libs = ['contracts', 'client', 'eventstore', 'timers', 'messaging', 'http'
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/libs', '<rootDir>/services', '<rootDir>/system', '<rootDir>/tests'],
+  roots: ['<rootDir>/libs', '<rootDir>/services', '<rootDir>/examples', '<rootDir>/system', '<rootDir>/tests'],
   testMatch: ['**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '<rootDir>/tests/bench/'],
   transform: {
@@ -17,6 +17,7 @@ module.exports = {
   moduleNameMapper: {
     ...Object.fromEntries(libs.map((l) => [`^@bp/${l}$`, `<rootDir>/libs/${l}/src`])),
     '^@bp/(order|escrow|dispute|notification)-service$': '<rootDir>/services/$1/src',
+    '^@bp/example-webhook-receiver$': '<rootDir>/examples/webhook-receiver/src',
     '^@bp/system$': '<rootDir>/system/src',
   },
   clearMocks: true,

@@ -2,4 +2,3 @@ export { notificationService, createNotificationService, type NotificationServic
 export { notificationRegistry } from './app/events';
 export type { Transport as WebhookTransport } from './infra/webhook-client';
 export type { Resolve as WebhookResolve } from './infra/webhook-target';
-export * from './reference-receiver';
