@@ -1,18 +1,22 @@
-import { type Kafka, Partitioners } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import type { KafkaClient, MessageAdmin, MessageConsumer, MessageProducer } from '../port';
+import { onePartitionSends } from './one-partition-sends';
 
 /**
  * The port on a kafkajs client. Every producer gets kafkajs's DefaultPartitioner: murmur2 over the
  * key bytes, the Java client's placement (kafkajs 2 defaults to it too, but warns unless it is named).
+ * Every request it makes targets one partition (one-partition-sends.ts: kafkajs can drop part of a
+ * multi-partition send whose leaders moved).
  */
 export const kafkajsClient = (kafka: Kafka): KafkaClient => ({
   producer: (options = {}): MessageProducer => {
-    const p = kafka.producer({ ...options, createPartitioner: Partitioners.DefaultPartitioner });
+    const sends = onePartitionSends();
+    const p = kafka.producer({ ...options, createPartitioner: sends.partitioner });
     return {
       connect: () => p.connect(),
       disconnect: () => p.disconnect(),
-      send: async (record) => void (await p.send(record)),
-      sendBatch: async (batch) => void (await p.sendBatch(batch)),
+      send: (record) => sends.sendAll(p, [record]),
+      sendBatch: (batch) => sends.sendAll(p, batch.topicMessages),
     };
   },
   consumer: (groupId, tuning = {}): MessageConsumer => {
