@@ -3,7 +3,8 @@ import type { Decider } from '@bp/eventstore';
 import type { PolicySnapshot } from '@bp/timers';
 import { OrderFactsErrors as Err } from './errors';
 import { decideProtectionEnd, type ProtectionEndCommand } from './protection-end';
-import { evolveOrderFacts, initialOrderFacts, type KnownOrder, type OrderFactsEvent, type OrderFactsState } from './order-facts';
+import type { KnownOrder } from './known-order';
+import { evolveOrderFacts, initialOrderFacts, type OrderFactsEvent, type OrderFactsState } from './order-facts';
 
 type C<T extends string, D> = { type: T; data: D; meta: { now: string } };
 

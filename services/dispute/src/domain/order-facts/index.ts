@@ -1,4 +1,5 @@
 export * from './order-facts';
+export * from './known-order';
 export * from './decide';
 export * from './errors';
 export * from './buyer-level';

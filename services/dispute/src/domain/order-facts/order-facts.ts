@@ -1,7 +1,8 @@
 import type { Money } from '@bp/contracts';
 import type { DomainEvent } from '@bp/eventstore';
 import type { PolicySnapshot } from '@bp/timers';
-import { evolveProtectionEnd, type ProtectionEndEvent, type ProtectionEndFacts } from './protection-end';
+import type { KnownOrder } from './known-order';
+import { evolveProtectionEnd, type ProtectionEndEvent } from './protection-end';
 
 /**
  * The dispute service's own copy of what it learns from orders.v1 (one small aggregate per order).
@@ -24,34 +25,6 @@ export type OrderFactsEvent =
   | E<'DisputeReleasedOnOrder', { orderId: string; disputeId: string; at: string; settled?: boolean }>
   /** O8: the seller declined an extension request, or let it lapse. */
   | E<'ExtensionRefusalRecorded', { orderId: string; extensionId: string; at: string }>;
-
-export type OrderFactsStatus = 'placed' | 'paid' | 'shipped' | 'completed' | 'closed';
-
-export interface KnownOrder extends ProtectionEndFacts {
-  status: OrderFactsStatus;
-  orderId: string;
-  buyerId: string;
-  sellerId: string;
-  total: Money;
-  paid: Money | null;
-  protectionDays: number;
-  policy: PolicySnapshot;
-  shippedAt: string | null;
-  deliveredAt: string | null;
-  protectionEndsAt: string | null;
-  protectionSuspended: boolean;
-  completedAt: string | null;
-  closedAt: string | null;
-  openDisputeId: string | null;
-  /** D1/R5: a dispute that settled the order's money; the order takes no new dispute (only an appeal, R7). */
-  settledDisputeId: string | null;
-  /** D12: disputes opened on this order so far, withdrawn ones included. */
-  disputeCount: number;
-  /** R7: the last dispute opened on the order; an earlier one can no longer be appealed. */
-  latestDisputeId: string | null;
-  /** O8: an extension request was declined or lapsed: a dispute may demand EXTEND_PROTECTION. */
-  extensionRefused: boolean;
-}
 
 export type OrderFactsState = { status: 'unknown' } | KnownOrder;
 

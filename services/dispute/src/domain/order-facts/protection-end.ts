@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { defineEvent, DomainError, type ProtectionEndAcknowledgedData } from '@bp/contracts';
 import type { DomainEvent } from '@bp/eventstore';
 import { OrderFactsErrors as Err } from './errors';
-import type { KnownOrder } from './order-facts';
+import type { KnownOrder, ProtectionEndFacts } from './known-order';
 
 type C<T extends string, D> = { type: T; data: D; meta: { now: string } };
 
@@ -24,17 +24,6 @@ export type ProtectionEndEvent =
   | DomainEvent<'ProtectionEndAcknowledged', ProtectionEndAcknowledgedData>
   | DomainEvent<'DisputeReopenedOnOrder', { orderId: string; disputeId: string; at: string }>
   | DomainEvent<'DisputeReleasedOnOrder', { orderId: string; disputeId: string; at: string; settled?: boolean }>;
-
-/** The fields this file adds to KnownOrder (absent = the initial value). */
-export interface ProtectionEndFacts {
-  /** S3: the order's protection ended and we acknowledged it: no new dispute (D1). */
-  protectionEnded?: boolean;
-  acknowledgedRound?: number;
-  /** R7: the resend-resolved dispute an appeal reopened on the order. */
-  reopenedDisputeId?: string | null;
-  /** S3: the last acknowledged protection end named an open dispute: the order kept the money. */
-  heldAtProtectionEnd?: boolean;
-}
 
 /** The private event of this file (ProtectionEndAcknowledged is public, disputes.v1). */
 export const DisputeReopenedOnOrder = defineEvent({

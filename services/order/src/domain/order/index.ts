@@ -1,5 +1,6 @@
 // The order aggregate's public surface (pure; no I/O).
 export * from './order';
+export { evolve } from './evolve';
 export * from './commands';
 export * from './errors';
 export * from './process';

@@ -1,4 +1,5 @@
-// The order aggregate: events (a union on `type`), state (a union on `status`) and evolve.
+// The order aggregate: events (a union on `type`) and state (a union on `status`); evolve.ts folds
+// the one into the other (it imports these types, so nothing here imports it back).
 import type {
   BuyerRatedData,
   Money,
@@ -181,5 +182,3 @@ export type OrderState = InitialState | PlacedState | PaidState | InTransitState
 export type ExistingOrder = Exclude<OrderState, InitialState>;
 
 export const initialState: OrderState = { status: 'initial' };
-
-export { evolve } from './evolve';
