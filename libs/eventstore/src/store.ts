@@ -7,7 +7,7 @@ import { isDeadlock, isVersionConflict } from './errors';
 import { eventstoreMigrations, runMigrations } from './migrations';
 import { type ReadAllOptions, type ReadAllResult, readAllEvents } from './read-all';
 import { EVENT_COLUMNS, ident, statementName } from './sql';
-import { commitHook } from './commit-hooks';
+import { joinableRequestTransaction } from './request-transaction';
 
 export type { AppendMetadata, AppendNotify } from './append';
 export { START, type LogPosition, type StoredEvent } from './envelope';
@@ -45,15 +45,20 @@ export interface EventStore {
   withTransaction<T>(fn: (tx: PoolClient) => Promise<T>): Promise<T>;
 }
 
+/**
+ * `fn` in one transaction, committed when it returns, rolled back when it throws. Inside a request
+ * that holds a transaction (see RequestTransaction) it joins that one instead: rolled back alone
+ * when it throws, committed with the request's answer.
+ */
 export const withTransaction = async <T>(pool: Pool, fn: (tx: PoolClient) => Promise<T>): Promise<T> => {
+  const request = joinableRequestTransaction(pool);
+  if (request) return request.join(fn);
   const client = await pool.connect();
   let broken: Error | undefined;
   try {
     await client.query('BEGIN');
     const result = await fn(client);
-    // The surrounding request's last statement, if it has one, rides with the COMMIT (see CommitHook).
-    const last = await commitHook()?.(client);
-    await client.query(last ? `${last}; COMMIT` : 'COMMIT');
+    await client.query('COMMIT');
     return result;
   } catch (e) {
     // A failed ROLLBACK means the connection is unusable: destroy it instead of pooling it.

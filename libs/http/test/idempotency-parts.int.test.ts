@@ -53,11 +53,17 @@ describe('Idempotency-Key claimed with the fingerprint of uploaded parts', () =>
     expect(runs).toBe(1);
   });
 
-  it('a claim made in the handler is still marked in the commit of its effects: committed then 500 -> the retry gets ANSWER_LOST', async () => {
+  it('a claim made in the handler opens the request\'s transaction: its effects commit with the answer, so a 500 after them leaves nothing and the retry runs', async () => {
+    const stored = async () => (await db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${effects} WHERE what = 'd4'`)).rows[0]!.n;
+    const before = runs;
     expect((await post({ files: ['d4'], fail: true }, 'k-parts-fail')).statusCode).toBe(500);
-    expect(await keyRow('k-parts-fail')).toEqual({ status: 'committed', answer_lost: true });
-    const retry = await post({ files: ['d4'], fail: true }, 'k-parts-fail');
-    expect([retry.statusCode, retry.json().code]).toEqual([409, 'IDEMPOTENCY_KEY_ANSWER_LOST']);
+    expect(await keyRow('k-parts-fail')).toBeUndefined();
+    expect(await stored()).toBe(0);
+    const retry = await post({ files: ['d4'] }, 'k-parts-fail');
+    expect(retry.statusCode).toBe(201);
+    expect(await stored()).toBe(1);
+    expect(await keyRow('k-parts-fail')).toEqual({ status: 'completed', answer_lost: false });
+    expect(runs).toBe(before + 2);
   });
 
   it('without a key the route runs every time and records nothing', async () => {

@@ -12,6 +12,7 @@ describe('Idempotency-Key on POST', () => {
   const runs: Record<string, number> = {};
   const ran = (name: string) => (runs[name] = (runs[name] ?? 0) + 1);
   let flakyFailures = 1;
+  let loseStore = true;
   let gate: { entered: Promise<void>; enter: () => void; release: () => void; released: Promise<void> };
   const newGate = () => {
     let enter!: () => void;
@@ -45,11 +46,11 @@ describe('Idempotency-Key on POST', () => {
       await gate.released;
       return { done: true };
     });
-    // The idempotency table vanishes while the request runs (as the database does when it crashes
-    // right after the request's own commit): completing the key fails after the work was done.
+    // The idempotency table vanishes while the request runs (in the request's own transaction, as
+    // its queries are): the key and its answer cannot be written, so the request cannot commit.
     app.post('/store-lost', { config: { roles: ['buyer'] } }, async (_req, reply) => {
       ran('store-lost');
-      await db.pool.query(`ALTER TABLE ${db.schema}.idempotency_keys RENAME TO idempotency_keys_lost`);
+      if (loseStore) await db.pool.query(`ALTER TABLE ${db.schema}.idempotency_keys RENAME TO idempotency_keys_lost`);
       return reply.code(201).send({ done: true });
     });
     app.post('/empty', { config: { roles: ['buyer'] } }, async (_req, reply) => {
@@ -66,15 +67,19 @@ describe('Idempotency-Key on POST', () => {
   const post = (url: string, payload: object, key: string | undefined, sub = 'buyer-1') =>
     app.inject({ method: 'POST', url, payload, headers: { ...bearer('buyer', sub), ...(key !== undefined ? { 'idempotency-key': key } : {}) } });
 
-  it('the key cannot be recorded after the request ran (database gone) -> its real answer, not a bare 500 leaking the error', async () => {
+  it('the key cannot be recorded when the request commits -> nothing it did stands: its answer becomes a 500 problem leaking nothing, and the retry runs', async () => {
     try {
       const res = await post('/store-lost', {}, 'k-store-lost');
-      expect([res.statusCode, res.json()]).toEqual([201, { done: true }]);
+      expect([res.statusCode, res.json().code]).toEqual([500, 'INTERNAL_ERROR']);
+      expect(res.headers['content-type']).toContain('application/problem+json');
       expect(res.body).not.toContain('idempotency_keys');
     } finally {
       await db.pool.query(`ALTER TABLE IF EXISTS ${db.schema}.idempotency_keys_lost RENAME TO idempotency_keys`);
     }
-    expect(runs['store-lost']).toBe(1);
+    loseStore = false;
+    const retry = await post('/store-lost', {}, 'k-store-lost');
+    expect([retry.statusCode, retry.headers['idempotent-replayed']]).toEqual([201, undefined]);
+    expect(runs['store-lost']).toBe(2);
   });
 
   it('same key, same body, same principal -> the first response replayed exactly', async () => {

@@ -1,3 +1,4 @@
+import { outsideRequest } from '@bp/eventstore';
 import { z } from 'zod';
 import type { ServiceApp } from '@bp/http';
 import { durationMs, isIsoDuration } from '@bp/timers';
@@ -39,11 +40,16 @@ export const clockRoutes = async (
     simulated: true as const,
   }));
 
-  app.post('/ops/clock', { config: { roles: ['ops'] }, schema: { tags: ['ops'], body: AdvanceBody, response: { 200: AdvanceView } } }, async (req) => {
-    const now = await o.clock.advance(durationMs(req.body.advanceBy));
-    const result = await settleAll(participants(req.headers.authorization));
-    return { now: now.toISOString(), simulated: true as const, ...result };
-  });
+  // Moving the clock and settling drive the whole service (its scheduler, relay and consumers commit
+  // their own transactions, and the new time must be seen by the others at once): not part of a
+  // keyed request's transaction (@bp/eventstore outsideRequest).
+  app.post('/ops/clock', { config: { roles: ['ops'] }, schema: { tags: ['ops'], body: AdvanceBody, response: { 200: AdvanceView } } }, async (req) =>
+    outsideRequest(async () => {
+      const now = await o.clock.advance(durationMs(req.body.advanceBy));
+      const result = await settleAll(participants(req.headers.authorization));
+      return { now: now.toISOString(), simulated: true as const, ...result };
+    }),
+  );
 
-  app.post('/ops/clock/settle', { config: { roles: ['ops'] }, schema: { tags: ['ops'], response: { 200: SettleView } } }, async () => o.settle());
+  app.post('/ops/clock/settle', { config: { roles: ['ops'] }, schema: { tags: ['ops'], response: { 200: SettleView } } }, async () => outsideRequest(() => o.settle()));
 };

@@ -5,6 +5,7 @@
 // The consumer's transaction NOTIFYs the key (announceArrival); Postgres delivers it at COMMIT, so a
 // woken waiter's next read sees the recorded fact. One LISTEN connection per process serves every
 // waiter; without it (database restart) waiters fall back to a slow re-check until it is back.
+import { parkRequestTransaction } from '@bp/eventstore';
 import type { Notification, Pool, PoolClient } from 'pg';
 import type pino from 'pino';
 import { quoteIdent, type Queryable } from '../idempotency/migrate';
@@ -113,6 +114,9 @@ export const createArrivals = (o: ArrivalsOptions): Arrivals => {
         const answer = await attempt();
         const left = deadline - Date.now();
         if (answer !== undefined || left <= 0 || closed) return answer;
+        // A keyed request holding its transaction (nothing written yet) gives the connection back
+        // while it waits: the consumer it waits for may need one from the same pool.
+        await parkRequestTransaction();
         await new Promise<void>((resolve) => {
           if (signalled) return resolve();
           const t = setTimeout(resolve, live ? left : Math.min(left, recheckMs));

@@ -1,11 +1,12 @@
-import { withCommitHook } from '@bp/eventstore';
+import { RequestTransaction, withRequestTransaction, type RequestTransactionOwner } from '@bp/eventstore';
 import { defaultPolicy, durationMs } from '@bp/timers';
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction, RouteOptions, preHandlerHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Pool } from 'pg';
-import { problem } from '../problems/problem';
+import { mapError } from '../problems/error-mapping';
+import { PROBLEM_CONTENT_TYPE, problem } from '../problems/problem';
 import { requestHash } from './request-hash';
-import { createIdempotencyStore, type IdempotencyStore, type StoredResponse } from './store';
+import { createIdempotencyStore, type Claim, type ClaimResult, type IdempotencyStore, type StoredResponse } from './store';
 
 export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
 export const REPLAYED_HEADER = 'idempotent-replayed';
@@ -32,11 +33,13 @@ export interface IdempotencyOptions {
   inFlightTimeoutMs?: number;
 }
 
-interface Claim {
-  principal: string;
-  key: string;
-  /** owner: this request runs the handler and stores its response; done: nothing left to do. */
+/** This request's key: `owner` runs the handler in `rt` and stores its answer; `done`: nothing left to do. */
+interface Owned {
+  claim: Claim;
+  rt: RequestTransaction;
   state: 'owner' | 'done';
+  /** An expired or abandoned row holds the key: deleted in the commit that writes ours. */
+  replaces: boolean;
 }
 
 declare module 'fastify' {
@@ -58,9 +61,15 @@ export interface PartFingerprint {
   sha256: string;
 }
 
-const kClaim = Symbol('bp.idempotency.claim');
+const kOwned = Symbol('bp.idempotency.owned');
 const kDeferred = Symbol('bp.idempotency.deferred');
-type WithClaim = FastifyRequest & { [kClaim]?: Claim; [kDeferred]?: (parts: PartFingerprint[]) => Promise<boolean> };
+/** The request's transaction, made before its handler runs (for a deferred claim: before the claim). */
+const kTransaction = Symbol('bp.idempotency.transaction');
+type WithClaim = FastifyRequest & {
+  [kOwned]?: Owned;
+  [kDeferred]?: (parts: PartFingerprint[]) => Promise<boolean>;
+  [kTransaction]?: RequestTransaction;
+};
 
 const principalOf = (request: FastifyRequest): string => (request.user ? `user:${request.user.sub}` : 'anonymous');
 
@@ -103,25 +112,55 @@ const validKey = (request: FastifyRequest): string | undefined => {
   return key;
 };
 
-/** Claims `key` for the request fingerprinted by `hash`: true = run the handler; false = the stored answer was replayed. */
-const claimFor = (store: IdempotencyStore) =>
+const inFlight = () =>
+  problem('IDEMPOTENCY_KEY_IN_FLIGHT', 409, 'a request with this Idempotency-Key is still being processed', { headers: { 'retry-after': '1' } });
+
+/**
+ * Claims `key` for the request fingerprinted by `hash`, in the request's own transaction (BEGIN, the
+ * key's lock and its row in one round trip): true = run the handler; false = the stored answer was
+ * replayed. A claim made again later (after the transaction was given back during a wait) that
+ * finds the key taken answers 409 IN_FLIGHT: the other request runs, this one changed nothing.
+ */
+const claimFor = (pool: Pool, store: IdempotencyStore) =>
   async (request: FastifyRequest, reply: FastifyReply, key: string, hash: string): Promise<boolean> => {
-    const principal = principalOf(request);
-    const result = await store.begin({ principal, key, method: request.method, path: request.url, hash });
-    switch (result.kind) {
+    const claim: Claim = { principal: principalOf(request), key, method: request.method, path: request.url, hash };
+    const rt = (request as WithClaim)[kTransaction] ?? new RequestTransaction(pool);
+    /** What the first claim found (the check runs inside rt.claim, and again whenever the transaction is opened anew). */
+    const seen: { first?: ClaimResult } = {};
+    const owned: Owned = { claim, rt, state: 'owner', replaces: false };
+    const owner: RequestTransactionOwner = {
+      opening: () =>
+        rt.committedEarly
+          ? undefined // the key is a committed row now: nobody else can claim it
+          : {
+              text: store.claimStatements(claim),
+              check: (results) => {
+                const r = store.claimResult(claim, results);
+                if (seen.first && r.kind !== 'owner') throw inFlight();
+                seen.first ??= r;
+                if (r.kind === 'owner') owned.replaces = r.replaces;
+              },
+            },
+      earlyCommit: () => store.committedStatement(claim, owned.replaces),
+    };
+    await rt.claim(owner);
+    const outcome: ClaimResult = seen.first ?? { kind: 'in_flight' };
+    switch (outcome.kind) {
       case 'owner':
-        (request as WithClaim)[kClaim] = { principal, key, state: 'owner' };
+        (request as WithClaim)[kOwned] = owned;
         return true;
       case 'replay':
-        await replay(reply, result.response);
+        await rt.end();
+        await replay(reply, outcome.response);
         return false;
       case 'mismatch':
+        await rt.end();
         throw problem('IDEMPOTENCY_KEY_REUSED', 422, 'this Idempotency-Key was used with a different request');
       case 'in_flight':
-        throw problem('IDEMPOTENCY_KEY_IN_FLIGHT', 409, 'a request with this Idempotency-Key is still being processed', {
-          headers: { 'retry-after': '1' },
-        });
+        await rt.end();
+        throw inFlight();
       case 'answer_lost':
+        await rt.end();
         throw problem(
           'IDEMPOTENCY_KEY_ANSWER_LOST',
           409,
@@ -130,13 +169,14 @@ const claimFor = (store: IdempotencyStore) =>
     }
   };
 
-const guardFor = (store: IdempotencyStore) => {
-  const claim = claimFor(store);
+const guardFor = (pool: Pool, store: IdempotencyStore) => {
+  const claim = claimFor(pool, store);
   return async function idempotencyGuard(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const key = validKey(request);
     if (key === undefined) return; // a POST without a key proceeds normally
     if (request.routeOptions.config.idempotency === 'parts') {
       // The parts are not read yet: the handler claims once it has their fingerprint.
+      (request as WithClaim)[kTransaction] = new RequestTransaction(pool);
       (request as WithClaim)[kDeferred] = (parts) => claim(request, reply, key, requestHash(request.method, request.url, { parts }));
       return;
     }
@@ -159,24 +199,14 @@ export const claimIdempotencyKey = async (request: FastifyRequest, parts: PartFi
 };
 
 /**
- * Runs the rest of the request (the handler) with a commit hook: whatever transaction it commits
- * marks the key 'committed' in that same commit (the statement rides with its COMMIT: no round trip
- * of its own). A crash or a 5xx after that point can no longer free the key for a retry that would
- * repeat the effects.
+ * Runs the rest of the request (the handler, onSend) as the owner of its transaction: every
+ * withTransaction the handler runs joins it, so the effects commit with the stored answer.
  */
-const commitMarkerFor = (store: IdempotencyStore): preHandlerHookHandler =>
-  function idempotencyCommitMarker(request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction): void {
-    const claim = (request as WithClaim)[kClaim];
-    if (claim?.state === 'owner') return withCommitHook(async (tx) => store.markCommittedStatement(tx, claim.principal, claim.key), () => done());
-    // A key the handler claims later (parts): the hook looks at the claim when the commit comes.
-    if ((request as WithClaim)[kDeferred]) {
-      return withCommitHook(async (tx) => {
-        const later = (request as WithClaim)[kClaim];
-        return later?.state === 'owner' ? store.markCommittedStatement(tx, later.principal, later.key) : undefined;
-      }, () => done());
-    }
-    done();
-  };
+const requestScope: preHandlerHookHandler = function idempotencyScope(request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction): void {
+  const rt = (request as WithClaim)[kOwned]?.rt ?? (request as WithClaim)[kTransaction];
+  if (rt) return withRequestTransaction(rt, () => done());
+  done();
+};
 
 const appendPreHandlers = (route: RouteOptions, handlers: preHandlerHookHandler[]): void => {
   const existing = route.preHandler;
@@ -184,11 +214,26 @@ const appendPreHandlers = (route: RouteOptions, handlers: preHandlerHookHandler[
 };
 
 /**
- * Idempotency-Key on POSTs (API.md). The guard is appended as the route's last preHandler, so it
- * runs after authentication, validation and role checks: refused or malformed requests never claim
- * a key. Final answers (isFinalAnswer) are stored and replayed; a 5xx or an answer with Retry-After
- * releases the key so the client may retry, unless the request had already committed effects (see
- * commitMarkerFor).
+ * The answer `payload` in place of the request's own when its commit failed: nothing it did stands
+ * (or, after an early commit, not all of it), so its success must not be reported. Mapped like any
+ * failure (a database that went away is 503 with Retry-After, anything else 500).
+ */
+const failedCommit = (request: FastifyRequest, reply: FastifyReply, err: unknown): string => {
+  const mapped = mapError(err, request.url.split('?')[0] ?? request.url);
+  for (const h of STORED_HEADERS) reply.removeHeader(h);
+  reply.code(mapped.problem.status).headers(mapped.headers).type(PROBLEM_CONTENT_TYPE);
+  return JSON.stringify(mapped.problem);
+};
+
+/**
+ * Idempotency-Key on POSTs (API.md), in one transaction per request (issue 18 item 2). The guard is
+ * appended as the route's last preHandler, so it runs after authentication, validation and role
+ * checks: refused or malformed requests never claim a key. It opens the request's transaction with
+ * the claim; the handler's transactions join it; onSend commits it with the key's row and the final
+ * answer (isFinalAnswer), so effects and answer commit together, or neither does. A 5xx or an answer
+ * with Retry-After rolls the request back and leaves the key free for a retry. A request that
+ * committed early (commitPending: it calls a payment provider next) keeps a committed key: a retry
+ * then answers IN_FLIGHT, or ANSWER_LOST once that request failed.
  */
 export const idempotencyPlugin = fp<IdempotencyOptions>(
   async (app, o) => {
@@ -196,45 +241,71 @@ export const idempotencyPlugin = fp<IdempotencyOptions>(
       ttlMs: durationMs(o.ttl ?? defaultPolicy.api.idempotencyKeyTtl),
       inFlightTimeoutMs: o.inFlightTimeoutMs ?? 5 * 60_000,
     });
-    const guard = guardFor(store) as preHandlerHookHandler;
-    const marker = commitMarkerFor(store);
+    const guard = guardFor(o.pool, store) as preHandlerHookHandler;
     let claims = 0;
 
     app.addHook('onRoute', (route) => {
       const methods = Array.isArray(route.method) ? route.method : [route.method];
-      if (methods.includes('POST')) appendPreHandlers(route, [guard, marker]);
+      if (methods.includes('POST')) appendPreHandlers(route, [guard, requestScope]);
     });
 
-    app.addHook('onSend', async (request, reply, payload) => {
-      const claim = (request as WithClaim)[kClaim];
-      if (!claim || claim.state !== 'owner') return payload;
-      claim.state = 'done';
-      const stored = isFinalAnswer(reply.statusCode, reply.getHeader('retry-after')) ? toStored(reply, payload) : undefined;
-      try {
-        if (stored) await store.complete(claim.principal, claim.key, stored);
-        else await store.release(claim.principal, claim.key);
-      } catch (err) {
-        // The database went away after the request ran (a crash, a restart): the answer still
-        // stands, it is what the request did. Throwing here would replace it with Fastify's bare
-        // 500 carrying the driver's message (hosts, ports). The key stays claimed until the
-        // in-flight timeout, exactly as when the process dies at this point.
-        request.log.warn({ err }, 'idempotency key could not be recorded; it stays in flight until its timeout');
+    /** Commits the request with its answer, or rolls it back; the payload to send (a failure replaces it). */
+    const finish = async (request: FastifyRequest, reply: FastifyReply, owned: Owned, payload: unknown): Promise<unknown> => {
+      const { claim, rt } = owned;
+      const final = isFinalAnswer(reply.statusCode, reply.getHeader('retry-after'));
+      const stored = final ? toStored(reply, payload) : undefined;
+      if (!final) {
+        await rt.end();
+        // Effects committed early stay: the key must never run them again.
+        if (rt.committedEarly) await store.answerLost(claim).catch((err: unknown) => request.log.warn({ err }, 'idempotency key could not be marked answer-lost'));
+        return payload;
       }
+      try {
+        if (!rt.committedEarly) await rt.commit(stored ? store.answeredStatement(claim, owned.replaces, stored) : store.committedStatement(claim, owned.replaces, true));
+        else if (rt.isOpen) await rt.commit(stored ? store.completeStatement(claim, stored) : store.answerLostStatement(claim));
+        else {
+          await rt.end();
+          if (stored) await store.complete(claim, stored);
+          else await store.answerLost(claim);
+        }
+      } catch (err) {
+        if (rt.committedEarly && !rt.isOpen && !rt.lostWork) {
+          // All its effects are committed; only recording the answer failed (the database went away
+          // after the request ran): the answer stands. The key stays 'committed', so a retry gets
+          // IN_FLIGHT, then ANSWER_LOST after the lease, exactly as when the process dies here.
+          request.log.warn({ err }, 'idempotency answer could not be recorded; the key stays committed');
+          return payload;
+        }
+        request.log.error({ err }, 'the request could not commit; its answer is replaced by the failure');
+        if (rt.committedEarly) await store.answerLost(claim).catch(() => undefined);
+        return failedCommit(request, reply, err);
+      }
+      return payload;
+    };
+
+    app.addHook('onSend', async (request, reply, payload) => {
+      const owned = (request as WithClaim)[kOwned];
+      if (!owned || owned.state !== 'owner') return payload;
+      owned.state = 'done';
+      const sent = await finish(request, reply, owned, payload);
       if (++claims % SWEEP_EVERY === 0) {
         store.sweep().catch((err: unknown) => request.log.warn({ err }, 'idempotency sweep failed'));
       }
-      return payload;
+      return sent;
     });
 
-    // The response never reached onSend (client gone): free the key rather than block it.
-    const releaseIfPending = async (request: FastifyRequest) => {
-      const claim = (request as WithClaim)[kClaim];
-      if (!claim || claim.state !== 'owner') return;
-      claim.state = 'done';
-      await store.release(claim.principal, claim.key).catch((err: unknown) => request.log.warn({ err }, 'idempotency release failed'));
+    // The response never reached onSend (client gone): roll back rather than block the key.
+    const endIfPending = async (request: FastifyRequest) => {
+      const pending = (request as WithClaim)[kTransaction];
+      if (pending && !(request as WithClaim)[kOwned]) await pending.end(); // a deferred claim never made
+      const owned = (request as WithClaim)[kOwned];
+      if (!owned || owned.state !== 'owner') return;
+      owned.state = 'done';
+      await owned.rt.end();
+      if (owned.rt.committedEarly) await store.answerLost(owned.claim).catch((err: unknown) => request.log.warn({ err }, 'idempotency release failed'));
     };
-    app.addHook('onResponse', releaseIfPending);
-    app.addHook('onRequestAbort', releaseIfPending);
+    app.addHook('onResponse', endIfPending);
+    app.addHook('onRequestAbort', endIfPending);
   },
   { name: '@bp/http/idempotency', fastify: '5.x' },
 );

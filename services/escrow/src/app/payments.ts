@@ -1,5 +1,5 @@
 import { DomainError, type Actor, type Money } from '@bp/contracts';
-import { commandMetadata } from '@bp/eventstore';
+import { commandMetadata, commitPending } from '@bp/eventstore';
 import type { Clock } from '@bp/timers';
 import { isKnown, type CreatePaymentBody } from '../domain';
 import type { EscrowRow } from '../projections/escrows';
@@ -75,6 +75,9 @@ export const createPayments = (o: {
         { type: 'RequestPayment', data: { orderId, paymentId, methodType: body.paymentMethod.type, token }, meta: { now, actor: caller } },
         { metadata: commandMetadata(caller, now) },
       );
+      // The request is one transaction until here; the provider must not be asked before the request
+      // is durable (a crash would forget a payment the provider may capture): commit it now.
+      await commitPending();
       return record(caller, { orderId, paymentId, amount }, await ask({ orderId, paymentId, amount, token }));
     },
 
