@@ -1,6 +1,6 @@
 // One jest run over every package. Sources run straight from TypeScript through swc (no type
 // checking here: `npm run typecheck` does that with tsc, once, for the whole repo).
-const libs = ['contracts', 'client', 'eventstore', 'timers', 'messaging', 'http', 'testing', 'kafka-devbroker', 'kafka-apache', 'runtime', 'tracing'];
+const libs = ['contracts', 'client', 'eventstore', 'timers', 'messaging', 'http', 'testing', 'kafka-devbroker', 'kafka-apache', 'runtime', 'tracing', 'lifecycle'];
 
 /** @type {import('jest').Config} */
 module.exports = {

@@ -1,0 +1,4 @@
+export * from './table';
+export * from './derive';
+export * from './reachability';
+export * from './diagram';
