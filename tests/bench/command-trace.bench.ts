@@ -1,30 +1,42 @@
 /**
- * One command's conversation with PostgreSQL (issue 18 item 2): every statement the order service
- * sends while it serves one `POST /orders` with an Idempotency-Key, traced on node-postgres' client,
- * with the round trips (one per client.query: node-postgres sends the next only after the answer)
- * and the commits (COMMIT, or a write outside BEGIN…COMMIT: its own transaction).
+ * One command's conversation with PostgreSQL (issue 18 item 2): every statement a service sends
+ * while it serves one keyed command over HTTP, traced on node-postgres' client, with the round
+ * trips (one per client.query: node-postgres sends the next only after the answer) and the commits
+ * (COMMIT, or a write outside BEGIN…COMMIT: its own transaction). Three commands:
+ * `POST /orders` (order), `POST /disputes` and `POST /disputes/{id}/messages` (dispute),
+ * `POST /payments` (escrow: the sandbox provider answers `tok_ok` in process).
  *
  *   node --require ./tools/swc-register.js tests/bench/command-trace.bench.ts
  *
  * Only the request's own statements are counted: the relay's and scheduler's transactions (the
- * commit's NOTIFY wakes them) are recognised by their statements and left out. The first POST warms the connection
- * (prepared statements); the second, a fresh key, is traced; the third repeats that key (a replay).
- * Env: DATABASE_URL (default the test server; a scratch schema, dropped), KAFKA_BROKERS (else the
- * dev broker runs as a child process). Prints both traces, then `N passed, N failed` against ≤ 1
- * commit and ≤ 3 round trips for the command.
+ * commit's NOTIFY wakes them) are recognised by their statements and left out. For each command a
+ * first request warms the connection (prepared statements); the next, with a fresh key, is traced,
+ * then the same key again (a replay). Env: DATABASE_URL (default the test server; scratch schemas,
+ * dropped), KAFKA_BROKERS (else the dev broker runs as a child process). Prints the traces, then
+ * `N passed, N failed` against ≤ 1 commit and ≤ 3 round trips per command (escrow's POST /payments
+ * is held to 2 commits: it commits before asking the provider, E4).
  */
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { systemActor } from '@bp/contracts';
 import { signDevToken } from '@bp/http';
-import { loadConfig, startService } from '@bp/runtime';
+import { loadConfig, startService, type RunningService, type ServiceModule } from '@bp/runtime';
+import { addDuration, defaultPolicy, snapshotOf } from '@bp/timers';
 import { Client, Pool } from 'pg';
 import pino from 'pino';
+import { createDisputeService, localBlobStore } from '../../services/dispute/src';
+import { createHandlers } from '../../services/dispute/src/app/handlers';
+import { disputeProjections } from '../../services/dispute/src/projections';
+import { escrowService } from '../../services/escrow/src';
+import { createEscrowApp } from '../../services/escrow/src/app/escrow-app';
 import { orderService } from '../../services/order/src/service';
 import { freePort, startDevBrokerProcess } from './support/dev-broker-process';
 
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const SECRET = randomBytes(24).toString('hex');
 const tag = randomBytes(3).toString('hex');
-const schema = `bench_trace_${tag}`;
 
 interface Traced {
   client: number;
@@ -44,7 +56,7 @@ Client.prototype.query = function traced(this: Client, ...a: unknown[]) {
 } as typeof Client.prototype.query;
 
 /** Statements of the relay and the scheduler (woken by the command's NOTIFY), not of the request. */
-const BACKGROUND = /pg_try_advisory_xact_lock|checkpoints|SKIP LOCKED|^SELECT \(extract\(epoch FROM min\(next_at\)\)|LISTEN|\.clock\b/;
+const BACKGROUND = /pg_try_advisory_xact_lock\(hashtext\(|checkpoints|SKIP LOCKED|^SELECT \(extract\(epoch FROM min\(next_at\)\)|LISTEN|\.clock\b/;
 
 /** The request's statements: every transaction (per connection) that holds a background statement is dropped. */
 const requestOnly = (all: Traced[]): Traced[] => {
@@ -84,17 +96,49 @@ const summarize = (trace: Traced[]) => {
   return { roundTrips: trace.length, commits };
 };
 
-const main = async () => {
-  const broker = await startDevBrokerProcess();
+type Inject = (key: string) => ReturnType<RunningService['app']['inject']>;
+
+/** What the request did, statement by statement (see requestOnly). */
+const traceOf = async (send: () => ReturnType<Inject>) => {
+  // Let what the previous request woke (relay, scheduler) finish first.
+  await new Promise((r) => setTimeout(r, 500));
+  recording = [];
+  const res = await send();
+  const trace = requestOnly(recording);
+  recording = undefined;
+  return { status: res.statusCode, replayed: res.headers['idempotent-replayed'] === 'true', trace, ...summarize(trace) };
+};
+
+interface Command {
+  name: string;
+  /** Commits allowed (a provider call between two transactions forces a second one). */
+  commits: number;
+  /** Sends the command with an Idempotency-Key; `n` picks a fresh target (0 warms up, 1 is traced). */
+  send: (n: number, key: string) => ReturnType<Inject>;
+}
+
+interface Running {
+  service: RunningService;
+  commands: Command[];
+  cleanup?: () => Promise<void>;
+}
+
+const bearer = (sub: string, role: 'buyer' | 'seller') => `Bearer ${signDevToken({ sub, role, secret: SECRET })}`;
+
+const start = async (name: 'order' | 'dispute' | 'escrow', module: ServiceModule, brokers: string[]): Promise<RunningService> => {
   const port = await freePort();
-  const env = { DATABASE_URL, KAFKA_BROKERS: broker.brokers.join(','), JWT_SECRET: SECRET, PORT: String(port), LOG_LEVEL: 'silent' as const };
-  const service = await startService(orderService, { config: loadConfig('order', env), logger: pino({ level: 'silent' }), schema, groupId: `bench-trace-${tag}`, listen: false });
+  const env = { DATABASE_URL, KAFKA_BROKERS: brokers.join(','), JWT_SECRET: SECRET, PORT: String(port), LOG_LEVEL: 'silent' as const };
+  return startService(module, { config: loadConfig(name, env), logger: pino({ level: 'silent' }), schema: `bench_trace_${name}_${tag}`, groupId: `bench-trace-${name}-${tag}`, listen: false });
+};
+
+const orderCommands = async (brokers: string[]): Promise<Running> => {
+  const service = await start('order', orderService, brokers);
   const buyer = `trace-buyer-${tag}`;
-  const post = (key: string) =>
+  const send = (_n: number, key: string) =>
     service.app.inject({
       method: 'POST',
       url: '/orders',
-      headers: { authorization: `Bearer ${signDevToken({ sub: buyer, role: 'buyer', secret: SECRET })}`, 'idempotency-key': key },
+      headers: { authorization: bearer(buyer, 'buyer'), 'idempotency-key': key },
       payload: {
         sellerId: `trace-seller-${tag}`,
         currency: 'USD',
@@ -102,35 +146,108 @@ const main = async () => {
         shippingAddress: { name: 'Bench Buyer', line1: '1 Main St', city: 'Springfield', country: 'US' },
       },
     });
-  const traceOf = async (key: string) => {
-    // Let what the previous request woke (relay, scheduler) finish first.
-    await new Promise((r) => setTimeout(r, 500));
-    recording = [];
-    const res = await post(key);
-    const trace = requestOnly(recording);
-    recording = undefined;
-    return { status: res.statusCode, replayed: res.headers['idempotent-replayed'] === 'true', trace, ...summarize(trace) };
+  return { service, commands: [{ name: 'POST /orders', commits: 1, send }] };
+};
+
+const disputeCommands = async (brokers: string[]): Promise<Running> => {
+  const blobDir = await mkdtemp(path.join(tmpdir(), 'trace-blobs-'));
+  const service = await start('dispute', createDisputeService({ blobs: () => localBlobStore(blobDir) }), brokers);
+  const { ctx } = service;
+  // Orders shipped 7 days ago, written straight into the order-facts log (the consumer is not traced).
+  const h = createHandlers({ store: ctx.store, schema: ctx.schema, projections: disputeProjections(ctx.schema) });
+  const past = new Date(Date.now() - 7 * 86_400_000).toISOString();
+  const metadata = { correlationId: 'trace', causationId: null, actor: systemActor('bench'), now: past };
+  const paid = { amount: 10_000, currency: 'USD' };
+  const orderOf = (n: number) => `trace-order-${tag}-${n}`;
+  const buyerOf = (n: number) => `trace-buyer-${tag}-${n}`;
+  for (const n of [0, 1]) {
+    const base = { orderId: orderOf(n) };
+    await h.orderFacts({ type: 'RecordOrderPlaced', data: { ...base, buyerId: buyerOf(n), sellerId: `trace-seller-${tag}`, total: paid, protectionDays: 60, policy: snapshotOf(defaultPolicy), placedAt: past }, meta: { now: past } }, { metadata });
+    await h.orderFacts({ type: 'RecordOrderPaid', data: { ...base, amount: paid, paidAt: past }, meta: { now: past } }, { metadata });
+    await h.orderFacts({ type: 'RecordOrderShipped', data: { ...base, shippedAt: past, protectionEndsAt: addDuration(past, 'P60D') }, meta: { now: past } }, { metadata });
+  }
+  const disputes = new Map<number, string>();
+  const open = async (n: number, key: string) => {
+    const res = await service.app.inject({
+      method: 'POST',
+      url: '/disputes',
+      headers: { authorization: bearer(buyerOf(n), 'buyer'), 'idempotency-key': key },
+      payload: { orderId: orderOf(n), goodsReceived: false, reason: 'NOT_RECEIVED', solution: { type: 'REFUND_ONLY', refund: paid }, description: 'never arrived', evidenceIds: [] },
+    });
+    if (res.statusCode === 201) disputes.set(n, res.json<{ disputeId: string }>().disputeId);
+    return res;
   };
-  let ok = true;
+  const message = (n: number, key: string) =>
+    service.app.inject({
+      method: 'POST',
+      url: `/disputes/${disputes.get(n)}/messages`,
+      headers: { authorization: bearer(buyerOf(n), 'buyer'), 'idempotency-key': key },
+      payload: { text: 'Any news?', evidenceIds: [] },
+    });
+  return {
+    service,
+    commands: [
+      { name: 'POST /disputes', commits: 1, send: open },
+      { name: 'POST /disputes/{id}/messages', commits: 1, send: message },
+    ],
+    cleanup: () => rm(blobDir, { recursive: true, force: true }),
+  };
+};
+
+const escrowCommands = async (brokers: string[]): Promise<Running> => {
+  const service = await start('escrow', escrowService, brokers);
+  const app = createEscrowApp(service.ctx);
+  const now = new Date().toISOString();
+  const orderOf = (n: number) => `trace-order-${tag}-${n}`;
+  const buyer = `trace-buyer-${tag}`;
+  for (const n of [0, 1]) {
+    const data = { eventId: `trace-placed-${tag}-${n}`, orderId: orderOf(n), buyerId: buyer, sellerId: `trace-seller-${tag}`, total: { amount: 10_000, currency: 'USD' }, policy: { commissionBps: 250, refundRetryBase: 'PT30S', refundRetryMax: 'PT6H' } };
+    await app.execute({ type: 'RecordOrderPlaced', data, meta: { now, actor: systemActor('bench') } }, { metadata: { correlationId: 'trace', causationId: null, actor: systemActor('bench'), now } });
+  }
+  const pay = (n: number, key: string) =>
+    service.app.inject({
+      method: 'POST',
+      url: '/payments',
+      headers: { authorization: bearer(buyer, 'buyer'), 'idempotency-key': key },
+      payload: { orderId: orderOf(n), paymentMethod: { type: 'sandbox', token: 'tok_ok' } },
+    });
+  return { service, commands: [{ name: 'POST /payments (provider call between its two transactions)', commits: 2, send: pay }] };
+};
+
+const main = async () => {
+  const broker = await startDevBrokerProcess();
+  let passed = 0;
+  let failed = 0;
   try {
-    await post(`warm-${tag}`);
-    const fresh = await traceOf(`key-${tag}`);
-    const again = await traceOf(`key-${tag}`);
-    for (const [name, t] of [['POST /orders, fresh Idempotency-Key', fresh], ['same key again (replay)', again]] as const) {
-      console.log(`${name}: ${t.status}${t.replayed ? ' replayed' : ''}, ${t.roundTrips} round trips, ${t.commits} commit(s)`);
-      t.trace.forEach((s, i) => console.log(`  ${String(i + 1).padStart(2)}. [conn ${s.client}] ${s.text.slice(0, 150)}`));
+    for (const setup of [orderCommands, disputeCommands, escrowCommands]) {
+      const running = await setup(broker.brokers);
+      try {
+        for (const c of running.commands) {
+          await c.send(0, `warm-${tag}-${c.name}`);
+          const key = `key-${tag}-${c.name}`;
+          const fresh = await traceOf(() => c.send(1, key));
+          const again = await traceOf(() => c.send(1, key));
+          for (const [name, t] of [[`${c.name}, fresh Idempotency-Key`, fresh], ['same key again (replay)', again]] as const) {
+            console.log(`${name}: ${t.status}${t.replayed ? ' replayed' : ''}, ${t.roundTrips} round trips, ${t.commits} commit(s)`);
+            t.trace.forEach((s, i) => console.log(`  ${String(i + 1).padStart(2)}. [conn ${s.client}] ${s.text.slice(0, 150)}`));
+          }
+          const met = fresh.status < 300 && fresh.commits <= c.commits && fresh.roundTrips <= 3 && again.replayed;
+          console.log(`${c.name}: one commit per command (≤ ${c.commits} commit(s), ≤ 3 round trips): ${fresh.commits} commit(s), ${fresh.roundTrips} round trips — ${met ? 'met' : 'NOT met'}\n`);
+          if (met) passed++;
+          else failed++;
+        }
+      } finally {
+        await running.service.stop();
+        const admin = new Pool({ connectionString: DATABASE_URL, max: 1 });
+        await admin.query(`DROP SCHEMA IF EXISTS "${running.service.ctx.schema}" CASCADE`).catch(() => {});
+        await admin.end();
+        await running.cleanup?.();
+      }
     }
-    const met = fresh.status === 201 && fresh.commits <= 1 && fresh.roundTrips <= 3 && again.replayed;
-    console.log(`one commit per command (≤ 1 commit, ≤ 3 round trips): ${fresh.commits} commit(s), ${fresh.roundTrips} round trips — ${met ? 'met' : 'NOT met'}`);
-    ok = met;
   } finally {
-    await service.stop();
-    const admin = new Pool({ connectionString: DATABASE_URL, max: 1 });
-    await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => {});
-    await admin.end();
     await broker.stop();
   }
-  console.log(`${ok ? 1 : 0} passed, ${ok ? 0 : 1} failed`);
+  console.log(`${passed} passed, ${failed} failed`);
 };
 
 main().then(
