@@ -96,10 +96,11 @@ const summarize = (trace: Traced[]) => {
   return { roundTrips: trace.length, commits };
 };
 
-type Inject = (key: string) => ReturnType<RunningService['app']['inject']>;
+/** What the traces need of an injected response. */
+type Sent = Promise<{ statusCode: number; headers: Record<string, unknown> }>;
 
 /** What the request did, statement by statement (see requestOnly). */
-const traceOf = async (send: () => ReturnType<Inject>) => {
+const traceOf = async (send: () => Sent) => {
   // Let what the previous request woke (relay, scheduler) finish first.
   await new Promise((r) => setTimeout(r, 500));
   recording = [];
@@ -114,7 +115,7 @@ interface Command {
   /** Commits allowed (a provider call between two transactions forces a second one). */
   commits: number;
   /** Sends the command with an Idempotency-Key; `n` picks a fresh target (0 warms up, 1 is traced). */
-  send: (n: number, key: string) => ReturnType<Inject>;
+  send: (n: number, key: string) => Sent;
 }
 
 interface Running {
