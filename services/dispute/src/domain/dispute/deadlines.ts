@@ -1,5 +1,6 @@
 import { addDuration, durationMs, type IsoDuration, type PolicySnapshot } from '@bp/timers';
 import { firstCounterAt, type OpenDisputeState, type DisputeState } from './dispute';
+import { timersIn } from '@bp/lifecycle';
 import { TRANSITIONS, type DeadlineKind, type DeadlineSpec, type PeriodKey } from './process';
 
 /** API.md view shape of a pending timer. */
@@ -60,11 +61,10 @@ const outranked = (d: Deadline, all: readonly Deadline[]): boolean =>
 /** Deadlines are a function of state (conventions): the timer table is synced to exactly this list. */
 export const deadlines = (state: DisputeState): Deadline[] => {
   if (state.status === 'none') return [];
-  const specs = TRANSITIONS.filter((t) => t.deadline && t.from.includes(state.status)).map((t) => t.deadline!);
-  const unique = specs.filter((d, i) => specs.findIndex((x) => x.kind === d.kind) === i && applies(state, d));
+  const unique = timersIn(TRANSITIONS, state.status).map((t) => t.deadline).filter((d) => applies(state, d));
   const all = unique.flatMap((d): Deadline[] => {
     const since = sinceOf(state, d);
-    const period = periodOf(state, d.period);
+    const period = d.period === null ? 'PT0S' : periodOf(state, d.period);
     return since === null || period === null ? [] : [{ kind: d.kind, dueAt: addDuration(since, period), actor: d.actor, onExpiry: d.onExpiry }];
   });
   return all.filter((d) => !outranked(d, all));

@@ -3,7 +3,8 @@ import { addDuration } from '@bp/timers';
 import type { DisputeState, OpenDisputeState } from './dispute';
 import { appealWindowEnd } from './deadlines';
 import { refuse, type DisputeErrorCode } from './errors';
-import { actorMayRun, transition, type Transition } from './process';
+import { leavesFrom, roleMayRun } from '@bp/lifecycle';
+import { transition, type Transition, type TransitionName } from './process';
 
 type Refusal = { code: DisputeErrorCode; message: string } | null;
 
@@ -44,20 +45,20 @@ const extraRefusal = (t: Transition, s: OpenDisputeState, now: string): Refusal 
 };
 
 /** Why `actor` may not run transition `name` now, or null. Order: existence, role, status, rule. */
-export const refusalOf = (state: DisputeState, name: string, actor: Actor, now: string): Refusal => {
+export const refusalOf = (state: DisputeState, name: TransitionName, actor: Actor, now: string): Refusal => {
   if (state.status === 'none') return { code: 'DISPUTE_NOT_FOUND', message: 'no such dispute' };
   const t = transition(name);
   const party = partyRefusal(state, actor);
   if (party) return party;
-  if (!actorMayRun(t, actor.role)) return { code: 'ROLE_NOT_ALLOWED', message: `${actor.role} may not ${t.name}` };
+  if (!roleMayRun(t, actor.role)) return { code: 'ROLE_NOT_ALLOWED', message: `${actor.role} may not ${t.name}` };
   const rule = t.name === 'file_appeal' ? extraRefusal(t, state, now) : null; // R7/R8 codes win over the status
   if (rule) return rule;
-  if (!t.from.includes(state.status)) return { code: 'ACTION_NOT_ALLOWED', message: `${t.name} is not allowed while ${state.status}` };
+  if (!leavesFrom(t, state.status)) return { code: 'ACTION_NOT_ALLOWED', message: `${t.name} is not allowed while ${state.status}` };
   return extraRefusal(t, state, now);
 };
 
 /** The guard decide uses: throws the refusal, or returns the open state. */
-export const guard = (state: DisputeState, name: string, actor: Actor, now: string): OpenDisputeState => {
+export const guard = (state: DisputeState, name: TransitionName, actor: Actor, now: string): OpenDisputeState => {
   const r = refusalOf(state, name, actor, now);
   if (r) refuse(r.code, r.message);
   return state as OpenDisputeState;

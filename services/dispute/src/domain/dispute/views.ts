@@ -1,4 +1,5 @@
 import type { Actor, Money } from '@bp/contracts';
+import { allowedActionsOf } from '@bp/lifecycle';
 import type { ThreadEntry } from '../thread/thread';
 import type { DisputeState, OpenDisputeState, ProposalOnTable } from './dispute';
 import { appealDecideBy, appealWindowEnd, deadlines, type Deadline } from './deadlines';
@@ -31,10 +32,8 @@ export interface DisputeView {
 }
 
 /** What `caller` may do now: every action with at least one transition the guards let through. */
-export const allowedActions = (state: DisputeState, caller: Actor, now: string): Action[] => {
-  const actions = TRANSITIONS.filter((t) => t.action && refusalOf(state, t.name, caller, now) === null).map((t) => t.action!);
-  return [...new Set(actions)];
-};
+export const allowedActions = (state: DisputeState, caller: Actor, now: string): Action[] =>
+  allowedActionsOf(TRANSITIONS, (t) => refusalOf(state, t.name, caller, now) === null);
 
 /** Timers plus the appeal window (R7) while an appeal is still possible. */
 const viewDeadlines = (s: OpenDisputeState, now: string): Deadline[] => {
