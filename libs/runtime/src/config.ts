@@ -70,6 +70,9 @@ export const ServiceConfigSchema = z.object({
   /** Reliability tests only: consumer chaos modes `duplicate,shuffle` and the shuffle's seed (messaging chaos.ts). */
   CONSUMER_CHAOS: z.string().optional(),
   CONSUMER_CHAOS_SEED: z.string().optional(),
+  /** Escrow's sandbox provider: HMAC secret of its webhooks (unset: a dev secret) and how long after a tok_slow capture it confirms by itself (`off`: never). */
+  SANDBOX_WEBHOOK_SECRET: z.string().min(1).optional(),
+  SANDBOX_WEBHOOK_DELAY: z.string().default('PT5S'),
 });
 
 export type ServiceConfig = z.infer<typeof ServiceConfigSchema> & { service: ServiceName; port: number };

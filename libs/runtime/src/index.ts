@@ -2,6 +2,7 @@ export * from './config';
 export * from './shared-clock';
 export * from './settle';
 export * from './module';
+export * from './define-service';
 export * from './service';
 export * from './consumer-lag';
 export * from './auth-from-config';

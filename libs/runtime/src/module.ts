@@ -47,4 +47,13 @@ export interface ServiceModule {
    * held by another loop (`pending` > 0: not at rest yet). So `POST /ops/clock` returns only after it.
    */
   settle?: (ctx: ServiceContext) => () => Promise<ModuleSettleReport>;
+  /** The service's own loops and resources, started by the runtime and stopped in reverse order. */
+  background?: (ctx: ServiceContext) => readonly BackgroundTask[];
+}
+
+/** A loop or resource of a service's own: started after the shared parts, stopped after HTTP, before the pool. */
+export interface BackgroundTask {
+  name: string;
+  start?: () => void | Promise<void>;
+  stop: () => void | Promise<void>;
 }

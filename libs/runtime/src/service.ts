@@ -100,37 +100,77 @@ export const prepareService = async (module: ServiceModule, o: StartOptions & { 
   // A connection that breaks while checked out emits 'error' on its client, where nobody listens:
   // without this the process would crash; with it, the query in flight rejects and is retried.
   pool.on('connect', (client) => client.on('error', (err) => logger.warn({ err }, 'database connection failed')));
-  const schema = o.schema ?? module.name;
-  const channel = relayChannel(schema);
-  // Only appends holding a public event wake the relay: private ones have nothing to publish.
-  const notify = channel ? { notify: { channel, types: new Set(module.publishes.map((d) => d.type)) } } : {};
-  const store = createEventStore({ pool, schema, registry: module.registry, ...notify });
-  await store.migrate();
-  await migrateDeadlines(pool, schema);
-  await migrateIdempotency(pool, schema);
-  const sharedClock = config.CLOCK === 'simulated' ? await createSharedClock(pool, o.clockSchema ?? config.CLOCK_SCHEMA) : undefined;
-  const clock: Clock = sharedClock ?? systemClock;
-  const ctx: ServiceContext = { name: module.name, schema, config, logger, pool, store, clock, policy: o.policy ?? defaultPolicy };
-  for (const p of module.projections?.(ctx) ?? []) await p.migrate(pool);
-  await module.migrate?.(ctx);
-  return { ctx, sharedClock };
+  // The pool is this step's only resource: a failed migration ends it (no leaked connections).
+  try {
+    const schema = o.schema ?? module.name;
+    const channel = relayChannel(schema);
+    // Only appends holding a public event wake the relay: private ones have nothing to publish.
+    const notify = channel ? { notify: { channel, types: new Set(module.publishes.map((d) => d.type)) } } : {};
+    const store = createEventStore({ pool, schema, registry: module.registry, ...notify });
+    await store.migrate();
+    await migrateDeadlines(pool, schema);
+    await migrateIdempotency(pool, schema);
+    const sharedClock = config.CLOCK === 'simulated' ? await createSharedClock(pool, o.clockSchema ?? config.CLOCK_SCHEMA) : undefined;
+    const clock: Clock = sharedClock ?? systemClock;
+    const ctx: ServiceContext = { name: module.name, schema, config, logger, pool, store, clock, policy: o.policy ?? defaultPolicy };
+    for (const p of module.projections?.(ctx) ?? []) await p.migrate(pool);
+    await module.migrate?.(ctx);
+    return { ctx, sharedClock };
+  } catch (err) {
+    await pool.end();
+    logger.info({ component: 'pool' }, 'closed');
+    throw err;
+  }
 };
 
-/** Starts one service: migrations, HTTP, relay, consumers, scheduler; stops them in reverse order. */
+/**
+ * Starts one service: migrations, HTTP, relay, consumers, scheduler, the service's background tasks.
+ * Each part's closer is registered as soon as that part exists, so a start that fails midway stops
+ * what already started (in reverse) and rethrows. A clean stop runs the same closers in reverse start
+ * order: readiness fails first (load balancers stop sending while the rest winds down), then stop
+ * taking work (consumers, relay, scheduler), then HTTP (in-flight requests finish), then the
+ * service's own background tasks, Kafka admin and the pool; tracing last (it exports the spans of
+ * everything above).
+ */
 export const startService = async (module: ServiceModule, o: StartOptions): Promise<RunningService> => {
   const { config } = o;
   const logger = o.logger ?? createLogger({ name: `${module.name}-service`, level: config.LOG_LEVEL });
-  const shutdown: Shutdown = createShutdown(logger);
-  const { ctx, sharedClock } = await prepareService(module, { ...o, logger });
-  const { pool, store, schema, clock } = ctx;
-  const groupId = o.groupId ?? ConsumerGroups[module.name];
+  const started: { name: string; close: () => Promise<void> | void }[] = [];
+  const closeOnStop = (name: string, close: () => Promise<void> | void) => void started.push({ name, close });
+  const shutdownOf = (): Shutdown => {
+    const shutdown = createShutdown(logger);
+    for (const c of [...started].reverse()) shutdown.add(c.name, c.close);
+    return shutdown;
+  };
+  try {
+    return await startParts(module, o, logger, closeOnStop, shutdownOf);
+  } catch (err) {
+    logger.error({ err }, 'service failed to start; stopping what started');
+    await shutdownOf().run('failed start');
+    throw err;
+  }
+};
 
+const startParts = async (
+  module: ServiceModule,
+  o: StartOptions,
+  logger: pino.Logger,
+  closeOnStop: (name: string, close: () => Promise<void> | void) => void,
+  shutdownOf: () => Shutdown,
+): Promise<RunningService> => {
+  const { config } = o;
   // Off (no tracer) unless OTEL_TRACES_EXPORTER says otherwise or a test records spans.
   const tracing = setupTracing({ service: module.name, exporter: config.OTEL_TRACES_EXPORTER, logger });
+  closeOnStop('tracing', () => tracing.shutdown());
   const traced = tracing.tracer ? { tracer: tracing.tracer } : {};
+  const { ctx, sharedClock } = await prepareService(module, { ...o, logger });
+  const { pool, store, schema, clock } = ctx;
+  closeOnStop('pool', () => pool.end());
+  const groupId = o.groupId ?? ConsumerGroups[module.name];
 
   const kafka = kafkaFromEnv({ clientId: `${module.name}-service`, logger, env: { ...process.env, KAFKA_BROKERS: config.KAFKA_BROKERS } });
   const admin = kafka.admin();
+  closeOnStop('kafka-admin', () => admin.disconnect());
   await admin.connect();
   const poll = o.pollIntervalMs;
   const channel = store.notify?.channel;
@@ -168,8 +208,13 @@ export const startService = async (module: ServiceModule, o: StartOptions): Prom
       })
     : undefined;
   const scheduler = createScheduler({ pool, schema, clock, fire: module.fireDeadline(ctx), onFired: metrics.onFired, logger, listen: true, pollIntervalMs: poll ?? (deadlineChannel(schema) ? IDLE_FALLBACK_POLL_MS : 250) });
-  // In simulated mode the clock only moves through /ops/clock; re-read it so background firing sees it.
-  const clockRefresh = sharedClock ? setInterval(() => void sharedClock.refresh().catch(() => {}), poll ?? IDLE_FALLBACK_POLL_MS) : undefined;
+
+  // The service's own loops (escrow's refund dispatcher, notification's mailer): stopped after HTTP,
+  // so a request in flight may still wake them, and before the pool they use.
+  for (const task of module.background?.(ctx) ?? []) {
+    closeOnStop(task.name, task.stop);
+    await task.start?.();
+  }
 
   const moduleSettle = module.settle?.(ctx);
   const settle = () => settleOnce(ctx, { groupId, clock: sharedClock, runDue: () => scheduler.runDue(), drain: () => relay.drain(), admin, topics, publicTypes, moduleSettle });
@@ -186,6 +231,10 @@ export const startService = async (module: ServiceModule, o: StartOptions): Prom
     cors: { origins: config.CORS_ORIGINS },
     ...traced,
   });
+  closeOnStop('http', () => app.close());
+  // In simulated mode the clock only moves through /ops/clock; re-read it so background firing sees it.
+  const clockRefresh = sharedClock ? setInterval(() => void sharedClock.refresh().catch(() => {}), poll ?? IDLE_FALLBACK_POLL_MS) : undefined;
+  closeOnStop('clock', () => clearInterval(clockRefresh));
   // Every service serves the partners' contract for every topic (API.md), built once from the schemas.
   registerAsyncApi(app as never, buildAsyncApi());
   metrics.register(app.metrics);
@@ -193,26 +242,21 @@ export const startService = async (module: ServiceModule, o: StartOptions): Prom
   await module.routes(app, ctx);
   await app.ready();
 
-  // Stop order: readiness fails first (load balancers stop sending while the rest winds down), then
-  // stop taking work (consumers, relay, scheduler), then HTTP (in-flight requests finish), then the pool.
-  shutdown.add('readiness', () => void (app.shuttingDown = true));
-  if (consumer) shutdown.add('consumers', () => consumer.stop());
-  shutdown.add('relay', () => relay.stop());
-  shutdown.add('scheduler', () => scheduler.stop());
-  shutdown.add('clock', () => clearInterval(clockRefresh));
-  shutdown.add('http', () => app.close());
-  shutdown.add('kafka-admin', () => admin.disconnect());
-  shutdown.add('pool', () => pool.end());
-  shutdown.add('tracing', () => tracing.shutdown()); // last: exports the spans of everything above
-
   // Serve and publish first: after a crash the consumer's rejoin waits for the dead member's
   // session to expire (~30 s), and the API must not be down for that long. What arrives meanwhile
   // waits in Kafka.
-  void relay.start();
+  closeOnStop('scheduler', () => scheduler.stop());
   scheduler.start();
+  closeOnStop('relay', () => relay.stop());
+  void relay.start();
   let url = '';
   if (o.listen !== false) url = await app.listen({ host: config.HOST, port: config.port });
-  await consumer?.start();
+  if (consumer) {
+    closeOnStop('consumers', () => consumer.stop());
+    await consumer.start();
+  }
+  closeOnStop('readiness', () => void (app.shuttingDown = true));
+  const shutdown = shutdownOf();
   logger.info({ url, clock: config.CLOCK }, 'service started');
   return { ctx, app, url, settle, stop: () => shutdown.run('stop'), shutdown };
 };

@@ -1,6 +1,6 @@
 import { disputePublicEvents, systemActor, Topics } from '@bp/contracts';
 import { arrivalChannel, createArrivals } from '@bp/http';
-import type { ServiceContext, ServiceModule } from '@bp/runtime';
+import { defineService, type ServiceContext, type ServiceModule } from '@bp/runtime';
 import { durationMs } from '@bp/timers';
 import { disputeActions } from './app/dispute-actions';
 import { createHandlers } from './app/handlers';
@@ -23,47 +23,45 @@ export interface DisputeServiceOptions {
   blobs?: (ctx: ServiceContext) => BlobStore;
 }
 
-const handlersOf = (ctx: ServiceContext) => createHandlers({ store: ctx.store, schema: ctx.schema, projections: disputeProjections(ctx.schema) });
-
 /** The dispute service: disputes, returns, appeals (D1-D9, R1-R8, S1) wired onto the runtime. */
-export const createDisputeService = (o: DisputeServiceOptions = {}): ServiceModule => ({
-  name: 'dispute',
-  registry: disputeRegistry(),
-  publishes: disputePublicEvents,
-  consumes: {
-    topics: [Topics.orders, Topics.buyers],
-    handlers: (ctx) => consumedHandlers(handlersOf(ctx)),
-  },
-  projections: (ctx) => disputeProjections(ctx.schema),
-  migrate: (ctx) => migrateDisputeTables(ctx.pool, ctx.schema),
-  routes: async (app, ctx) => {
-    const handlers = handlersOf(ctx);
-    const deps = { store: ctx.store, schema: ctx.schema, handlers };
-    const blobs = o.blobs?.(ctx) ?? blobStoreFromEnv(ctx.config.DATA_DIR);
-    await evidenceRoutes(app, { store: ctx.store, blobs, projection: evidenceProjection(ctx.schema), clock: ctx.clock, policy: ctx.policy });
-    // S3: openings naming an order (or a fact about it) this service has not recorded yet wait for it.
-    const arrivals = createArrivals({ pool: ctx.pool, channel: arrivalChannel(ctx.schema), logger: ctx.logger });
-    app.addHook('onClose', () => arrivals.close());
-    const waitMs = { unknown: durationMs(ctx.policy.api.readYourWritesWait), stale: durationMs(ctx.policy.api.staleFactsWait) };
-    await disputeRoutes(app, {
-      pool: ctx.pool,
-      schema: ctx.schema,
-      clock: ctx.clock,
-      open: openWhenKnown(openDispute({ ...deps, expeditedLevels: ctx.policy.buyerLevels.expeditedArbitrationLevels }), arrivals, waitMs),
-      actions: disputeActions(deps),
-    });
-    await arbitrationRoutes(app, { pool: ctx.pool, schema: ctx.schema });
-  },
-  // A due deadline becomes FireDeadline on its dispute, joined to the scheduler's transaction; the
-  // decider re-checks it against the current state (a stale one does nothing).
-  fireDeadline: (ctx) => {
-    const handlers = handlersOf(ctx);
-    return async (tx, due) => {
+export const createDisputeService = (o: DisputeServiceOptions = {}): ServiceModule =>
+  defineService<DisputeHandlers>({
+    name: 'dispute',
+    registry: disputeRegistry(),
+    publishes: disputePublicEvents,
+    wire: (ctx) => createHandlers({ store: ctx.store, schema: ctx.schema, projections: disputeProjections(ctx.schema) }),
+    routes: async (app, handlers, ctx) => {
+      const deps = { store: ctx.store, schema: ctx.schema, handlers };
+      const blobs = o.blobs?.(ctx) ?? blobStoreFromEnv(ctx.config.DATA_DIR);
+      await evidenceRoutes(app, { store: ctx.store, blobs, projection: evidenceProjection(ctx.schema), clock: ctx.clock, policy: ctx.policy });
+      // S3: openings naming an order (or a fact about it) this service has not recorded yet wait for it.
+      const arrivals = createArrivals({ pool: ctx.pool, channel: arrivalChannel(ctx.schema), logger: ctx.logger });
+      app.addHook('onClose', () => arrivals.close());
+      const waitMs = { unknown: durationMs(ctx.policy.api.readYourWritesWait), stale: durationMs(ctx.policy.api.staleFactsWait) };
+      await disputeRoutes(app, {
+        pool: ctx.pool,
+        schema: ctx.schema,
+        clock: ctx.clock,
+        open: openWhenKnown(openDispute({ ...deps, expeditedLevels: ctx.policy.buyerLevels.expeditedArbitrationLevels }), arrivals, waitMs),
+        actions: disputeActions(deps),
+      });
+      await arbitrationRoutes(app, { pool: ctx.pool, schema: ctx.schema });
+    },
+    consumers: {
+      topics: [Topics.orders, Topics.buyers],
+      handlers: (handlers) => consumedHandlers(handlers),
+    },
+    // A due deadline becomes FireDeadline on its dispute, joined to the scheduler's transaction; the
+    // decider re-checks it against the current state (a stale one does nothing).
+    deadlines: (handlers) => async (tx, due) => {
       const actor = systemActor('dispute-deadlines');
       const metadata = causedBy({ id: `${due.streamId}:${due.kind}:${due.dueAt}`, correlationId: due.streamId, actor }, due.now);
       await handlers.dispute(due.streamId, { type: 'FireDeadline', data: { kind: due.kind as DeadlineKind, dueAt: due.dueAt }, meta: { now: due.now, actor } }, { tx, metadata });
-    };
-  },
-});
+    },
+    projections: (ctx) => disputeProjections(ctx.schema),
+    migrations: (ctx) => migrateDisputeTables(ctx.pool, ctx.schema),
+  });
+
+type DisputeHandlers = ReturnType<typeof createHandlers>;
 
 export const disputeService: ServiceModule = createDisputeService();

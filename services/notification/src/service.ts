@@ -2,7 +2,7 @@
 // publishes (NoticeSent), the four topics it listens to, its read models, routes and deadline
 // firing (reminders, e-mail sends, webhook attempts). The runtime does the rest.
 import { notificationPublicEvents, Topics } from '@bp/contracts';
-import type { ServiceContext, ServiceModule } from '@bp/runtime';
+import { defineService, type ServiceContext, type ServiceModule } from '@bp/runtime';
 import { notificationRegistry } from './app/events';
 import { fireDeadline } from './app/fire';
 import { createHandlers, type Handlers } from './app/handlers';
@@ -39,42 +39,31 @@ interface Wiring {
   webhookTargets: WebhookTargetGuard;
 }
 
-export const createNotificationService = (o: NotificationServiceOptions = {}): ServiceModule => {
-  // One application layer per running service: routes, consumers and scheduler share it.
-  const wirings = new WeakMap<ServiceContext, Wiring>();
-  const wiringOf = (ctx: ServiceContext): Wiring => {
-    let w = wirings.get(ctx);
-    if (!w) {
-      const config = loadNotificationConfig(o.env ?? process.env);
-      const mailer = o.mailer ?? createMailer(config, ctx.config.DATA_DIR);
-      const webhookTargets: WebhookTargetGuard = { allowed: parseAllowedCidrs(config.WEBHOOK_ALLOWED_CIDRS), resolve: o.resolve ?? systemResolver, timeoutMs: config.WEBHOOK_TIMEOUT_MS };
-      w = { h: createHandlers(ctx), mailer, post: o.post ?? createWebhookClient(config.WEBHOOK_TIMEOUT_MS, webhookTargets, o.webhookTransport), webhookTargets };
-      wirings.set(ctx, w);
-    }
-    return w;
-  };
+const wire = (ctx: ServiceContext, o: NotificationServiceOptions): Wiring => {
+  const config = loadNotificationConfig(o.env ?? process.env);
+  const mailer = o.mailer ?? createMailer(config, ctx.config.DATA_DIR);
+  const webhookTargets: WebhookTargetGuard = { allowed: parseAllowedCidrs(config.WEBHOOK_ALLOWED_CIDRS), resolve: o.resolve ?? systemResolver, timeoutMs: config.WEBHOOK_TIMEOUT_MS };
+  return { h: createHandlers(ctx), mailer, post: o.post ?? createWebhookClient(config.WEBHOOK_TIMEOUT_MS, webhookTargets, o.webhookTransport), webhookTargets };
+};
 
-  return {
+export const createNotificationService = (o: NotificationServiceOptions = {}): ServiceModule =>
+  defineService<Wiring>({
     name: 'notification',
     registry: notificationRegistry(),
     publishes: notificationPublicEvents,
-    consumes: {
+    // One application layer per running service: routes, consumers and scheduler share it.
+    wire: (ctx) => wire(ctx, o),
+    routes: (app, w, ctx) => registerRoutes(app, { ctx, h: w.h, webhookTargets: w.webhookTargets }),
+    consumers: {
       topics: CONSUMED,
-      handlers: (ctx) => handleEveryEventOf(CONSUMED, onPublicEvent(ctx, wiringOf(ctx).h)),
+      handlers: (w, ctx) => handleEveryEventOf(CONSUMED, onPublicEvent(ctx, w.h)),
     },
+    deadlines: (w, ctx) => fireDeadline(ctx, w.h, w),
+    // The SMTP transport's connections close after HTTP (a request in flight may still send).
+    background: (w) => [{ name: 'mailer', stop: () => w.mailer.close() }],
     projections: (ctx) => [inboxProjection(ctx.schema), subscriptionsProjection(ctx.schema), deliveriesProjection(ctx.schema)],
     // Every table, read models and parked events alike, as versioned migrations.
-    migrate: (ctx) => migrateNotificationTables(ctx.pool, ctx.schema),
-    routes: async (app, ctx) => {
-      const w = wiringOf(ctx);
-      app.addHook('onClose', async () => w.mailer.close());
-      await registerRoutes(app, { ctx, h: w.h, webhookTargets: w.webhookTargets });
-    },
-    fireDeadline: (ctx) => {
-      const w = wiringOf(ctx);
-      return fireDeadline(ctx, w.h, w);
-    },
-  };
-};
+    migrations: (ctx) => migrateNotificationTables(ctx.pool, ctx.schema),
+  });
 
 export const notificationService: ServiceModule = createNotificationService();

@@ -2,7 +2,7 @@
 // what it consumes, its read models, routes and deadline firing. Everything else (HTTP kit, relay,
 // consumer group, scheduler, clock, shutdown) is the runtime's.
 import { EventRegistry, Topics, buyerPublicEvents, orderPublicEvents } from '@bp/contracts';
-import type { ServiceContext, ServiceModule } from '@bp/runtime';
+import { defineService, type ServiceModule } from '@bp/runtime';
 import { buyerLevelPrivateEvents } from './domain/buyer-level';
 import { orderPrivateEvents } from './domain/order';
 import { timelinePrivateEvents } from './domain/timeline';
@@ -14,24 +14,18 @@ import { registerRoutes } from './http';
 import { migrateOrderTables } from './migrations';
 import { ordersListProjection } from './projections';
 
-// One application layer per running service (routes, consumers and scheduler share it).
-const apps = new WeakMap<ServiceContext, OrderApp>();
-const appOf = (ctx: ServiceContext): OrderApp => {
-  let app = apps.get(ctx);
-  if (!app) apps.set(ctx, (app = createOrderApp(ctx)));
-  return app;
-};
-
-export const orderService: ServiceModule = {
+export const orderService: ServiceModule = defineService<OrderApp>({
   name: 'order',
   registry: new EventRegistry([...orderPublicEvents, ...orderPrivateEvents, ...buyerPublicEvents, ...buyerLevelPrivateEvents, ...timelinePrivateEvents]),
   publishes: [...orderPublicEvents, ...buyerPublicEvents],
-  consumes: {
+  // One application layer per running service: routes, consumers and scheduler share it.
+  wire: (ctx) => createOrderApp(ctx),
+  routes: (app, orders, ctx) => registerRoutes(app, { ctx, app: orders }),
+  consumers: {
     topics: [Topics.escrow, Topics.disputes],
-    handlers: (ctx) => ({ ...escrowHandlers(ctx, appOf(ctx)), ...disputeHandlers(ctx, appOf(ctx)) }),
+    handlers: (orders, ctx) => ({ ...escrowHandlers(ctx, orders), ...disputeHandlers(ctx, orders) }),
   },
+  deadlines: (orders) => fireOrderDeadline(orders),
   projections: (ctx) => [ordersListProjection(ctx.schema)],
-  migrate: (ctx) => migrateOrderTables(ctx.pool, ctx.schema),
-  routes: (app, ctx) => registerRoutes(app, { ctx, app: appOf(ctx) }),
-  fireDeadline: (ctx) => fireOrderDeadline(appOf(ctx)),
-};
+  migrations: (ctx) => migrateOrderTables(ctx.pool, ctx.schema),
+});
