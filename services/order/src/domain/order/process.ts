@@ -1,7 +1,11 @@
-// The order lifecycle as data (conventions.md, style-anchors §3 Sharetribe): one table drives the
-// guards in decide, allowedActions in the views, deadlines(state), the reachability test and the
-// Mermaid diagram in the README.
+// The order lifecycle as data on the shared kit (@bp/lifecycle): one table drives the guards in
+// decide, allowedActions in the views, deadlines(state), the reachability test and the Mermaid
+// diagram in the README.
 import type { Role } from '@bp/contracts';
+import {
+  defineTable, timedTransitions as timedOf, transitionsOfCommand, type DeadlineSpec as LifecycleDeadline, type NameOf,
+  type Timed, type Transition as LifecycleTransition,
+} from '@bp/lifecycle';
 import { addMs, durationMs } from '@bp/timers';
 import type { OrderCommandType } from './commands';
 import type { OrderInfo, Status } from './order';
@@ -30,27 +34,21 @@ export type Period =
   | 'order.reviewWindow' | 'order.reviewPublishAfter' | 'order.buyerRatingWindow';
 
 export type DeadlineKind = 'payment' | 'shipment' | 'protection_end' | 'extension_response' | 'review_window' | 'review_publication';
-export interface DeadlineSpec {
-  kind: DeadlineKind;
-  since: Since;
-  period: Period | null;
-  /** Who must act before it expires (API.md deadline shape). */
-  actor: Party;
-  onExpiry: string;
-}
 
-export interface Transition {
-  name: string;
-  /** The command that performs it (FireDeadline for timed ones). */
+/** The order's words for the kit's table. */
+export interface OrderLifecycle {
+  status: Status;
+  role: Role;
   command: OrderCommandType;
-  from: readonly From[];
-  /** `same`: stays in its status (a self-loop). */
-  to: Status | 'same';
-  actor: readonly Party[];
-  guard?: GuardName;
-  deadline?: DeadlineSpec;
-  rule: string;
+  action: never;
+  guard: GuardName;
+  since: Since;
+  period: Period;
+  deadlineKind: DeadlineKind;
+  effect: never;
 }
+/** A timer: who must act before it expires (API.md deadline shape); period null = due at `since`. */
+export type DeadlineSpec = LifecycleDeadline<OrderLifecycle>;
 
 const inTransit = ['shipped', 'delivered'] as const;
 const system = ['system'] as const;
@@ -59,7 +57,7 @@ const received = ['delivered', 'completed'] as const;
 /** O11: where a review may be (a closure after it keeps it). */
 const reviewed = ['delivered', 'completed', 'closed'] as const;
 
-export const transitions: readonly Transition[] = [
+export const transitions = defineTable<OrderLifecycle>()([
   { name: 'place', command: 'PlaceOrder', from: ['initial'], to: 'placed', actor: ['buyer'], rule: 'O2' },
   { name: 'pay', command: 'ConfirmPayment', from: ['placed'], to: 'paid', actor: system, rule: 'O3' },
   { name: 'cancel', command: 'CancelOrder', from: ['placed', 'paid'], to: 'closed', actor: ['buyer', 'seller'], rule: 'O4' },
@@ -101,14 +99,18 @@ export const transitions: readonly Transition[] = [
   { name: 'rate_buyer', command: 'RateBuyer', from: reviewed, to: 'same', actor: ['seller'], guard: 'buyer_ratable', rule: 'O11' },
   { name: 'publish_review', command: 'FireDeadline', from: reviewed, to: 'same', actor: system, guard: 'review_unpublished', rule: 'O11',
     deadline: { kind: 'review_publication', since: 'reviewPostedAt', period: 'order.reviewPublishAfter', actor: 'system', onExpiry: 'review_published' } },
-];
+]);
+
+/** Every transition's name, as a union (a misspelling fails the type check). */
+export type TransitionName = NameOf<typeof transitions>;
+/** `command`: the command that performs it (FireDeadline for timed ones); `to: 'same'` is a self-loop. */
+export type Transition = LifecycleTransition<OrderLifecycle, TransitionName>;
 
 export const TERMINAL: readonly Status[] = ['completed', 'closed'];
 
-export const transitionsOf = (command: OrderCommandType): Transition[] => transitions.filter((t) => t.command === command);
-export const timedTransitions = (): (Transition & { deadline: DeadlineSpec })[] =>
-  transitions.filter((t): t is Transition & { deadline: DeadlineSpec } => t.deadline !== undefined);
-export const deadlineSpec = (kind: string): (Transition & { deadline: DeadlineSpec }) | undefined =>
+export const transitionsOf = (command: OrderCommandType): Transition[] => transitionsOfCommand(transitions, command);
+export const timedTransitions = (): Timed<OrderLifecycle, TransitionName>[] => timedOf(transitions);
+export const deadlineSpec = (kind: string): Timed<OrderLifecycle, TransitionName> | undefined =>
   timedTransitions().find((t) => t.deadline.kind === kind);
 
 /** A period in ms, from the order's policy snapshot or its own fields (never a literal). */
