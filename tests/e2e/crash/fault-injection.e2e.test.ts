@@ -57,6 +57,7 @@ describe('fault injection: kill -9 services, the broker and Postgres during 1,00
         kills: KILLS,
         minKills: MIN_KILLS,
         seed: SEED,
+        seedVariable: 'FAULT_SEED',
         concurrency: CONCURRENCY,
         gapMs: GAP_MS,
         downMs: DOWN_MS,

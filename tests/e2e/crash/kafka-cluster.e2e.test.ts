@@ -24,14 +24,13 @@ const SEED = process.env.CLUSTER_SEED ? Number(process.env.CLUSTER_SEED) : Math.
 const SESSION_MS = 6000;
 
 const onApache = process.env.BP_KAFKA === 'apache';
-// Not in the default run yet: in 2 of its last 4 runs on this machine one lifecycle waited 240 s for
-// escrow to learn of its order after a group coordinator moved (issue 16 stays open for it).
-const asked = process.env.BP_KAFKA_CLUSTER === '1';
-const suite = onApache && asked ? describe : describe.skip;
+// BP_KAFKA_CLUSTER=0 leaves it out of a local run (it takes minutes); CI always runs it.
+const declined = process.env.BP_KAFKA_CLUSTER === '0' && process.env.CI !== 'true';
+const suite = onApache && !declined ? describe : describe.skip;
 const title = !onApache
   ? 'SKIPPED (needs Apache Kafka: Java 17 and Maven; this run is on the dev broker): a 3-node Kafka cluster under kill -9'
-  : !asked
-    ? 'SKIPPED (runs with BP_KAFKA_CLUSTER=1: a lifecycle can still stall after a coordinator moves, issue 16): a 3-node Kafka cluster under kill -9'
+  : declined
+    ? 'SKIPPED (BP_KAFKA_CLUSTER=0 declined it for this local run): a 3-node Kafka cluster under kill -9'
     : 'a 3-node Kafka cluster and two instances per service under kill -9 (issue 16)';
 
 suite(title, () => {
@@ -128,6 +127,7 @@ suite(title, () => {
         kills: KILLS,
         minKills: Math.floor(KILLS * 0.75),
         seed: SEED,
+        seedVariable: 'CLUSTER_SEED',
         concurrency: 16,
         gapMs: [500, 2500],
         downMs: [0, 1500],

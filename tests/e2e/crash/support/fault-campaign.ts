@@ -36,6 +36,8 @@ export interface Campaign {
   /** At least this many kills must hit lifecycles in flight. */
   minKills: number;
   seed: number;
+  /** The environment variable that replays `seed` (printed with it). */
+  seedVariable: string;
   concurrency: number;
   /** Between one restart and the next kill; how long a killed target stays down (ms). */
   gapMs: [number, number];
@@ -78,7 +80,7 @@ export const runFaultCampaign = async (s: ServiceProcesses, c: Campaign): Promis
   let partner: Partner | undefined;
     const startedAt = Date.now();
     const say = (line: string) => process.stdout.write(`[${c.label} ${((Date.now() - startedAt) / 1000).toFixed(0)}s] ${line}\n`);
-    say(`seed ${c.seed} (FAULT_SEED=${c.seed} replays the fault schedule); ${N} lifecycles, ${c.kills} kills, concurrency ${c.concurrency}; Kafka ${s.kafka.kind} ${s.kafka.version ?? ''}; logs in ${s.logDir}`);
+    say(`seed ${c.seed} (${c.seedVariable}=${c.seed} replays the fault schedule); ${N} lifecycles, ${c.kills} kills, concurrency ${c.concurrency}; Kafka ${s.kafka.kind} ${s.kafka.version ?? ''}; logs in ${s.logDir}`);
     try {
       const shop: Storefront = createStorefront({ urls: s.instanceUrls, secret: s.jwtSecret, deadlineMs: c.stepMs });
       const ops = shop.as('ops', 'ops-faults');
