@@ -70,6 +70,11 @@ export const ServiceConfigSchema = z.object({
   /** Reliability tests only: consumer chaos modes `duplicate,shuffle` and the shuffle's seed (messaging chaos.ts). */
   CONSUMER_CHAOS: z.string().optional(),
   CONSUMER_CHAOS_SEED: z.string().optional(),
+  /**
+   * How long a SIGTERM/SIGINT stop may take before the process exits anyway (close-with-grace);
+   * below the pods' terminationGracePeriodSeconds (30 s), so the process, not the kubelet, ends it.
+   */
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(100).default(25_000),
   /** Escrow's sandbox provider: HMAC secret of its webhooks (unset: a dev secret) and how long after a tok_slow capture it confirms by itself (`off`: never). */
   SANDBOX_WEBHOOK_SECRET: z.string().min(1).optional(),
   SANDBOX_WEBHOOK_DELAY: z.string().default('PT5S'),
