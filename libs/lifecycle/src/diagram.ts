@@ -5,9 +5,9 @@ import { INITIAL, type Table, type Transition, type Vocabulary } from './table';
 export const DIAGRAM_START = '<!-- diagram:start (generated from the transition table) -->';
 export const DIAGRAM_END = '<!-- diagram:end -->';
 
-/** The default edge label: name, who runs it (a timer by its kind), the guard and the rule. */
+/** The default edge label: name, who runs it (a timer by its kind; the trigger), the guard and the rule. */
 export const defaultLabel = <V extends Vocabulary>(t: Transition<V>): string => {
-  const who = t.deadline ? `timer ${t.deadline.kind}` : t.actor.join('/');
+  const who = t.deadline ? `timer ${t.deadline.kind}` : t.trigger ? `${t.actor.join('/')}, ${t.trigger}` : t.actor.join('/');
   return `${t.name} (${who})${t.guard ? ` if ${t.guard}` : ''}${t.rule ? ` ${t.rule}` : ''}`;
 };
 

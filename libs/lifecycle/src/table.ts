@@ -49,6 +49,8 @@ export interface Transition<V extends Vocabulary, N extends string = string> {
   guard?: V['guard'];
   deadline?: DeadlineSpec<V>;
   effects?: readonly V['effect'][];
+  /** Which fact or caller sets it off, when that is not the actor alone (a consumed event, a provider). */
+  trigger?: string;
   /** The DOMAIN.md rule id(s) the row implements. */
   rule?: string;
 }

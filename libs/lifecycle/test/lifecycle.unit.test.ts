@@ -19,7 +19,7 @@ interface Parcel {
 const table = defineTable<Parcel>()([
   { name: 'create', from: ['initial'], to: 'waiting', actor: ['sender'], effects: [] },
   { name: 'send', command: 'Send', from: ['waiting'], to: 'sent', actor: ['sender'], action: 'send', guard: 'paid', effects: ['ParcelSent'], rule: 'P1' },
-  { name: 'deliver', command: 'Deliver', from: ['sent'], to: 'delivered', actor: ['courier'], action: 'deliver', effects: ['ParcelDelivered'] },
+  { name: 'deliver', command: 'Deliver', from: ['sent'], to: 'delivered', actor: ['courier'], action: 'deliver', trigger: 'scan at the door', effects: ['ParcelDelivered'] },
   {
     name: 'lose', command: 'FireDeadline', from: ['sent'], to: 'lost', actor: ['system'], effects: ['ParcelLost'],
     deadline: { kind: 'transit', since: 'sentAt', period: 'parcel.transitWindow', actor: 'courier', onExpiry: 'lost' },
@@ -79,7 +79,7 @@ describe('lifecycle kit', () => {
       'stateDiagram-v2',
       '  [*] --> waiting : create (sender)',
       '  waiting --> sent : send (sender) if paid P1',
-      '  sent --> delivered : deliver (courier)',
+      '  sent --> delivered : deliver (courier, scan at the door)',
       '  sent --> lost : lose (timer transit)',
       '  waiting --> waiting : note (sender/courier)',
       '  sent --> sent : note (sender/courier)',

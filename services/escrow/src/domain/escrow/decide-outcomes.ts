@@ -1,6 +1,7 @@
 import type { RefundOnCancellation, ReleaseOnCompletion } from './commands';
 import type { EscrowEvent } from './events';
 import { refuse } from './errors';
+import { mayRunIn } from './process';
 import { holdOf, mover, orderRefunds, recoverAllExposure, refundRequested, release } from './moves';
 import { isFinal, type KnownEscrow } from './state';
 
@@ -9,8 +10,8 @@ import { isFinal, type KnownEscrow } from './state';
  * An outstanding fast refund is kept by the buyer and recovered from the hold first (R6).
  */
 export const releaseOnCompletion = ({ data, meta }: ReleaseOnCompletion, s: KnownEscrow): EscrowEvent[] => {
-  if (isFinal(s)) return [];
-  if (s.status === 'awaiting_payment') refuse('NOTHING_CAPTURED', 'an unpaid order cannot complete');
+  if (isFinal(s)) return []; // a repeated completion changes nothing
+  if (!mayRunIn('release_on_completion', s.status)) refuse('NOTHING_CAPTURED', 'an unpaid order cannot complete');
   const settledDispute = Object.values(s.disputes).some((d) => d.settledRefund !== undefined);
   if (data.reason === 'DISPUTE_SETTLED' && !settledDispute) refuse('DISPUTE_SETTLEMENT_PENDING', 'waiting for DisputeSettled');
   const m = mover(s, data.eventId, meta.now);
@@ -28,7 +29,8 @@ export const releaseOnCompletion = ({ data, meta }: ReleaseOnCompletion, s: Know
  * platform had written part of it off (R6), that part of the hold goes back to the platform.
  */
 export const refundOnCancellation = ({ data, meta }: RefundOnCancellation, s: KnownEscrow): EscrowEvent[] => {
-  if (isFinal(s)) return [];
+  // a repeated or late close finds the escrow final: nothing to do
+  if (!mayRunIn(data.source === 'OrderCancelled' ? 'refund_on_cancellation' : 'refund_on_closure', s.status)) return [];
   // The order closes REFUNDED as soon as it hears of a full-refund settlement; escrow may hear of the
   // order first (orders.v1 and disputes.v1 are not ordered with each other). The settlement moves the
   // money (refund, compensation, exposure): wait for it, as releaseOnCompletion does (R5, E3).

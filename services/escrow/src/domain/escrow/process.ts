@@ -1,67 +1,70 @@
 /**
- * The escrow lifecycle as data (conventions: process.ts). Each row is a command that may be applied
- * in the listed statuses and the status it leads to (`to: null` = the status does not change, only
- * money or payments move). The same table draws the README diagram (scripts/diagram.ts) and is
- * checked against the decider by test/domain/process.unit.test.ts (every status change the decider
- * makes is declared here; every status is reachable; only final statuses have no way out).
+ * The escrow lifecycle as data, on the shared kit (@bp/lifecycle). Each row is a command that may be
+ * applied in the listed statuses and the status it leads to (`to: 'same'`: the status does not change,
+ * only money or payments move). The same table guards the outcome commands (decide-outcomes.ts), draws
+ * the README diagram (scripts/diagram.ts) and is checked against the decider by
+ * test/domain/process.unit.test.ts (every status change the decider makes is declared here; every
+ * status is reachable; only final statuses have no way out).
  */
+import { defineTable, leavesFrom, transitionNamed, type NameOf, type Transition as LifecycleTransition } from '@bp/lifecycle';
 import type { EscrowCommand } from './commands';
 import type { EscrowStatus } from './state';
 
 export type LifecycleStatus = EscrowStatus | 'unknown';
 
-export interface Transition {
-  name: EscrowCommand['type'];
-  /** Which fact or caller sends it. */
-  source: string;
-  from: readonly LifecycleStatus[];
-  to: EscrowStatus | null;
-  actor: 'buyer' | 'system';
-  deadline?: { kind: string; since: string; period: string };
-  onExpiry?: string;
+/** The escrow's words for the kit's table. */
+export interface EscrowLifecycle {
+  status: LifecycleStatus;
+  role: 'buyer';
+  command: EscrowCommand['type'];
+  action: never;
+  guard: never;
+  /** The moment a timer counts from: the failed refund attempt, the payment request. */
+  since: 'refundFailedAt' | 'paymentRequestedAt';
+  /**
+   * escrow.refundRetryBase: the order's policy snapshot (doubling, capped by escrow.refundRetryMax).
+   * PAYMENT_RECONCILE_AFTER: the policy has no key for it, so it is a domain constant (deadlines.ts says why).
+   */
+  period: 'escrow.refundRetryBase' | 'PAYMENT_RECONCILE_AFTER';
+  deadlineKind: 'refund_retry' | 'payment_reconcile';
+  effect: never;
 }
 
 const KNOWN: readonly EscrowStatus[] = ['awaiting_payment', 'paid', 'completed', 'cancelled', 'closed'];
 const SETTLEABLE: readonly EscrowStatus[] = ['paid', 'completed', 'cancelled', 'closed'];
+const system = ['system'] as const;
 
-export const ESCROW_PROCESS: readonly Transition[] = [
-  { name: 'RecordOrderPlaced', source: 'orders.v1 OrderPlaced', from: ['unknown'], to: 'awaiting_payment', actor: 'system' },
-  { name: 'RequestPayment', source: 'POST /payments', from: ['awaiting_payment'], to: null, actor: 'buyer' },
-  { name: 'FailPayment', source: 'provider (declined)', from: ['awaiting_payment'], to: null, actor: 'system' },
+export const ESCROW_PROCESS = defineTable<EscrowLifecycle>()([
+  { name: 'record_order_placed', command: 'RecordOrderPlaced', trigger: 'orders.v1 OrderPlaced', from: ['unknown'], to: 'awaiting_payment', actor: system },
+  { name: 'request_payment', command: 'RequestPayment', trigger: 'POST /payments', from: ['awaiting_payment'], to: 'same', actor: ['buyer'] },
+  { name: 'fail_payment', command: 'FailPayment', trigger: 'provider (declined)', from: ['awaiting_payment'], to: 'same', actor: system },
   // E4: a capture in any other status is returned to the buyer at once, never held
-  { name: 'CapturePayment', source: 'provider (capture / webhook)', from: ['awaiting_payment'], to: 'paid', actor: 'system' },
-  { name: 'CapturePayment', source: 'provider (late or duplicate capture: returned)', from: SETTLEABLE, to: null, actor: 'system' },
-  { name: 'GrantFastRefund', source: 'disputes.v1 FastRefundGranted (R6)', from: ['paid'], to: null, actor: 'system' },
-  { name: 'ApplyDisputeSettlement', source: 'disputes.v1 DisputeSettled (R5)', from: SETTLEABLE, to: null, actor: 'system' },
-  { name: 'ApplyAppealDecision', source: 'disputes.v1 AppealDecided (E5)', from: SETTLEABLE, to: null, actor: 'system' },
-  { name: 'ReleaseOnCompletion', source: 'orders.v1 OrderCompleted (E3)', from: ['paid'], to: 'completed', actor: 'system' },
-  { name: 'RefundOnCancellation', source: 'orders.v1 OrderCancelled (O4)', from: ['awaiting_payment', 'paid'], to: 'cancelled', actor: 'system' },
-  { name: 'RefundOnCancellation', source: 'orders.v1 OrderClosed (O2/O4)', from: ['awaiting_payment', 'paid'], to: 'closed', actor: 'system' },
-  { name: 'CompleteRefund', source: 'provider (refund succeeded)', from: KNOWN, to: null, actor: 'system' },
-  { name: 'FailRefundAttempt', source: 'provider (refund failed)', from: KNOWN, to: null, actor: 'system' },
+  { name: 'capture_payment', command: 'CapturePayment', trigger: 'provider (capture / webhook)', from: ['awaiting_payment'], to: 'paid', actor: system, rule: 'E4' },
+  { name: 'return_late_capture', command: 'CapturePayment', trigger: 'provider (late or duplicate capture: returned)', from: SETTLEABLE, to: 'same', actor: system, rule: 'E4' },
+  { name: 'grant_fast_refund', command: 'GrantFastRefund', trigger: 'disputes.v1 FastRefundGranted', from: ['paid'], to: 'same', actor: system, rule: 'R6' },
+  { name: 'apply_dispute_settlement', command: 'ApplyDisputeSettlement', trigger: 'disputes.v1 DisputeSettled', from: SETTLEABLE, to: 'same', actor: system, rule: 'R5' },
+  { name: 'apply_appeal_decision', command: 'ApplyAppealDecision', trigger: 'disputes.v1 AppealDecided', from: SETTLEABLE, to: 'same', actor: system, rule: 'E5' },
+  { name: 'release_on_completion', command: 'ReleaseOnCompletion', trigger: 'orders.v1 OrderCompleted', from: ['paid'], to: 'completed', actor: system, rule: 'E3' },
+  { name: 'refund_on_cancellation', command: 'RefundOnCancellation', trigger: 'orders.v1 OrderCancelled', from: ['awaiting_payment', 'paid'], to: 'cancelled', actor: system, rule: 'O4' },
+  { name: 'refund_on_closure', command: 'RefundOnCancellation', trigger: 'orders.v1 OrderClosed', from: ['awaiting_payment', 'paid'], to: 'closed', actor: system, rule: 'O2/O4' },
+  { name: 'complete_refund', command: 'CompleteRefund', trigger: 'provider (refund succeeded)', from: KNOWN, to: 'same', actor: system },
+  { name: 'fail_refund_attempt', command: 'FailRefundAttempt', trigger: 'provider (refund failed)', from: KNOWN, to: 'same', actor: system },
   {
-    name: 'FireDeadline', source: 'refund retry timer (E4)', from: KNOWN, to: null, actor: 'system',
-    deadline: { kind: 'refund_retry', since: 'RefundAttemptFailed', period: 'escrow.refundRetryBase (doubling, capped by escrow.refundRetryMax)' },
-    onExpiry: 'refund_retried',
+    name: 'retry_refund', command: 'FireDeadline', from: KNOWN, to: 'same', actor: system, rule: 'E4',
+    deadline: { kind: 'refund_retry', since: 'refundFailedAt', period: 'escrow.refundRetryBase', actor: 'system', onExpiry: 'refund_retried' },
   },
   {
-    name: 'FireDeadline', source: 'payment reconcile timer (E4)', from: KNOWN, to: null, actor: 'system',
-    deadline: { kind: 'payment_reconcile', since: 'PaymentRequested', period: 'PAYMENT_RECONCILE_AFTER (PT1M, doubling, capped by PT15M)' },
-    onExpiry: 'payment_reconciled',
+    name: 'reconcile_payment', command: 'FireDeadline', from: KNOWN, to: 'same', actor: system, rule: 'E4',
+    deadline: { kind: 'payment_reconcile', since: 'paymentRequestedAt', period: 'PAYMENT_RECONCILE_AFTER', actor: 'system', onExpiry: 'payment_reconciled' },
   },
-];
+]);
+
+/** Every transition's name, as a union (a misspelling fails the type check). */
+export type TransitionName = NameOf<typeof ESCROW_PROCESS>;
+export type Transition = LifecycleTransition<EscrowLifecycle, TransitionName>;
 
 /** Final statuses: the order reached its outcome (money may still move by dispute or appeal). */
 export const FINAL_STATUSES: readonly EscrowStatus[] = ['completed', 'cancelled', 'closed'];
 
-/** The lifecycle as a Mermaid state diagram (status changes only; money movements in the table). */
-export const escrowDiagram = (): string => {
-  const node = (s: LifecycleStatus) => (s === 'unknown' ? '[*]' : s);
-  const lines = new Set<string>();
-  for (const t of ESCROW_PROCESS) {
-    if (t.to === null) continue;
-    for (const from of t.from) lines.add(`  ${node(from)} --> ${t.to} : ${t.name} (${t.source})`);
-  }
-  for (const f of FINAL_STATUSES) lines.add(`  ${f} --> [*]`);
-  return ['```mermaid', 'stateDiagram-v2', ...lines, '```'].join('\n');
-};
+/** The table's status check for one row: may it run in this status? */
+export const mayRunIn = (name: TransitionName, status: LifecycleStatus): boolean => leavesFrom(transitionNamed(ESCROW_PROCESS, name), status);
