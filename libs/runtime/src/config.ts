@@ -78,6 +78,22 @@ export const ServiceConfigSchema = z.object({
   /** Escrow's sandbox provider: HMAC secret of its webhooks (unset: a dev secret) and how long after a tok_slow capture it confirms by itself (`off`: never). */
   SANDBOX_WEBHOOK_SECRET: z.string().min(1).optional(),
   SANDBOX_WEBHOOK_DELAY: z.string().default('PT5S'),
+  /**
+   * Read here, validated and defaulted by the service that uses them (notification's
+   * infra/config.ts: e-mail and webhooks; dispute's infra/config.ts: where evidence goes).
+   */
+  SMTP_URL: z.string().optional(),
+  MAIL_FROM: z.string().optional(),
+  SMTP_TIMEOUT_MS: z.string().optional(),
+  WEBHOOK_TIMEOUT_MS: z.string().optional(),
+  WEBHOOK_ALLOWED_CIDRS: z.string().optional(),
+  BLOB_DIR: z.string().optional(),
+  EVIDENCE_S3_ENDPOINT: z.string().optional(),
+  EVIDENCE_S3_BUCKET: z.string().optional(),
+  EVIDENCE_S3_REGION: z.string().optional(),
+  AWS_REGION: z.string().optional(),
+  EVIDENCE_S3_ACCESS_KEY_ID: z.string().optional(),
+  EVIDENCE_S3_SECRET_ACCESS_KEY: z.string().optional(),
 });
 
 export type ServiceConfig = z.infer<typeof ServiceConfigSchema> & { service: ServiceName; port: number };

@@ -19,7 +19,7 @@ import { migrateDisputeTables } from './migrations';
 import { disputeProjections, evidenceProjection } from './projections';
 
 export interface DisputeServiceOptions {
-  /** Where evidence bytes go; default from the environment (BLOB_DIR / S3, see infra/config.ts). */
+  /** Where evidence bytes go; default from the runtime's config (BLOB_DIR / S3, see infra/config.ts). */
   blobs?: (ctx: ServiceContext) => BlobStore;
 }
 
@@ -32,7 +32,7 @@ export const createDisputeService = (o: DisputeServiceOptions = {}): ServiceModu
     wire: (ctx) => createHandlers({ store: ctx.store, schema: ctx.schema, projections: disputeProjections(ctx.schema) }),
     routes: async (app, handlers, ctx) => {
       const deps = { store: ctx.store, schema: ctx.schema, handlers };
-      const blobs = o.blobs?.(ctx) ?? blobStoreFromEnv(ctx.config.DATA_DIR);
+      const blobs = o.blobs?.(ctx) ?? blobStoreFromEnv(ctx.config.DATA_DIR, ctx.config);
       await evidenceRoutes(app, { store: ctx.store, blobs, projection: evidenceProjection(ctx.schema), clock: ctx.clock, policy: ctx.policy });
       // S3: openings naming an order (or a fact about it) this service has not recorded yet wait for it.
       const arrivals = createArrivals({ pool: ctx.pool, channel: arrivalChannel(ctx.schema), logger: ctx.logger });

@@ -21,7 +21,7 @@ import { deliveriesProjection, subscriptionsProjection } from './projections/web
 const CONSUMED = [Topics.orders, Topics.escrow, Topics.disputes, Topics.buyers] as const;
 
 export interface NotificationServiceOptions {
-  /** Where SMTP_URL and friends are read (default process.env). */
+  /** Where SMTP_URL and friends are read (default the runtime's config); tests pass their own. */
   env?: Record<string, string | undefined>;
   /** Replace the outbound channels (tests of failure modes). */
   mailer?: Mailer;
@@ -40,7 +40,7 @@ interface Wiring {
 }
 
 const wire = (ctx: ServiceContext, o: NotificationServiceOptions): Wiring => {
-  const config = loadNotificationConfig(o.env ?? process.env);
+  const config = loadNotificationConfig(o.env ?? ctx.config);
   const mailer = o.mailer ?? createMailer(config, ctx.config.DATA_DIR);
   const webhookTargets: WebhookTargetGuard = { allowed: parseAllowedCidrs(config.WEBHOOK_ALLOWED_CIDRS), resolve: o.resolve ?? systemResolver, timeoutMs: config.WEBHOOK_TIMEOUT_MS };
   return { h: createHandlers(ctx), mailer, post: o.post ?? createWebhookClient(config.WEBHOOK_TIMEOUT_MS, webhookTargets, o.webhookTransport), webhookTargets };

@@ -5,7 +5,7 @@ import { localBlobStore } from './local-blob-store';
 import { s3BlobStore } from './s3-blob-store';
 
 /**
- * The dispute service's own settings (the runtime parses the shared ones). Evidence goes to
+ * The dispute service's own settings, read by the runtime (ServiceConfig) and checked here. Evidence goes to
  * S3 when EVIDENCE_S3_BUCKET is set, else to a local directory: BLOB_DIR, default <DATA_DIR>/evidence.
  * Without EVIDENCE_S3_ACCESS_KEY_ID/SECRET the SDK's credential chain applies (IRSA, instance role).
  */
@@ -19,7 +19,7 @@ const DisputeEnv = z.object({
   EVIDENCE_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
 });
 
-export const blobStoreFromEnv = (dataDir: string, env: NodeJS.ProcessEnv = process.env): BlobStore => {
+export const blobStoreFromEnv = (dataDir: string, env: Readonly<Record<string, unknown>>): BlobStore => {
   const parsed = DisputeEnv.safeParse(env);
   if (!parsed.success) throw new Error(`invalid dispute configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   const e = parsed.data;

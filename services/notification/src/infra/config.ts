@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { parseAllowedCidrs } from '../domain/webhooks/target';
 
 /**
- * The notification service's own settings, parsed once. The runtime's ServiceConfig keeps only the
- * keys every service shares, so these are read from the environment here.
+ * The notification service's own settings: the runtime reads them (ServiceConfig), this schema
+ * checks them and gives the defaults.
  */
 export const NotificationConfigSchema = z.object({
   /** smtp://host:port (or smtps://); unset = write .eml files under `<DATA_DIR>/mail`. */
@@ -31,7 +31,7 @@ export const NotificationConfigSchema = z.object({
 });
 export type NotificationConfig = z.infer<typeof NotificationConfigSchema>;
 
-export const loadNotificationConfig = (env: Record<string, string | undefined>): NotificationConfig => {
+export const loadNotificationConfig = (env: Readonly<Record<string, unknown>>): NotificationConfig => {
   const parsed = NotificationConfigSchema.safeParse(env);
   if (!parsed.success) throw new Error(`invalid notification configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   return parsed.data;
