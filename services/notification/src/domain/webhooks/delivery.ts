@@ -1,12 +1,14 @@
 import { DomainError, type Actor } from '@bp/contracts';
+import { timersIn } from '@bp/lifecycle';
 import { durationMs, type Policy } from '@bp/timers';
+import { DELIVERY_PROCESS, deliveryMayRun, type DeliveryStatus } from './delivery-process';
 
 /**
  * One event delivered to one subscription, retried with exponential backoff for up to
  * `webhookRetryFor` (24 h by default), then given up; a partner may ask for a redelivery. The next
  * attempt time is the delivery's deadline, fired by the shared timers.
  */
-export type DeliveryStatus = 'pending' | 'succeeded' | 'failed';
+export type { DeliveryStatus } from './delivery-process';
 
 export type DeliveryEvent =
   | { type: 'DeliveryScheduled'; data: { deliveryId: string; subscriptionId: string; eventId: string; ceType: string; body: string; at: string } }
@@ -14,6 +16,7 @@ export type DeliveryEvent =
   | { type: 'DeliveryRequeued'; data: { deliveryId: string; at: string } };
 
 type Meta = { now: string; actor: Actor };
+/** Its types are the table's commands (delivery-process.ts) but the timer's. */
 export type DeliveryCommand =
   | { type: 'ScheduleDelivery'; data: { deliveryId: string; subscriptionId: string; eventId: string; ceType: string; body: string }; meta: Meta }
   | { type: 'RecordAttempt'; data: { deliveryId: string; ok: boolean; status: number | null; error: string | null }; meta: Meta }
@@ -49,14 +52,15 @@ export const decideDelivery = (c: DeliveryCommand, s: DeliveryState, policy: Pol
     case 'ScheduleDelivery':
       return s.status === 'none' ? [{ type: 'DeliveryScheduled', data: { ...c.data, at: c.meta.now } }] : [];
     case 'RecordAttempt': {
-      if (s.status !== 'pending') return []; // a late answer after success or give-up changes nothing
+      // a late answer after success or give-up changes nothing
+      if (s.status === 'none' || !deliveryMayRun('attempt_succeeds', s.status)) return [];
       const attempt = s.attempts + 1;
       const nextAttemptAt = c.data.ok ? null : nextAttempt(s.firstAt, c.meta.now, attempt, policy);
       return [{ type: 'DeliveryAttempted', data: { ...c.data, attempt, at: c.meta.now, nextAttemptAt } }];
     }
     case 'Redeliver':
       if (s.status === 'none' || (c.data.subscriptionId !== undefined && c.data.subscriptionId !== s.subscriptionId)) throw new DomainError('DELIVERY_NOT_FOUND', 'no such delivery', 'not_found');
-      if (s.status === 'pending') throw new DomainError('DELIVERY_IN_PROGRESS', 'the delivery is still being retried', 'conflict');
+      if (!deliveryMayRun('redeliver', s.status)) throw new DomainError('DELIVERY_IN_PROGRESS', 'the delivery is still being retried', 'conflict');
       return [{ type: 'DeliveryRequeued', data: { deliveryId: s.deliveryId, at: c.meta.now } }];
     default: {
       const never: never = c;
@@ -65,5 +69,9 @@ export const decideDelivery = (c: DeliveryCommand, s: DeliveryState, policy: Pol
   }
 };
 
-export const deliveryDeadlines = (s: DeliveryState) =>
-  s.status === 'pending' && s.nextAttemptAt ? [{ kind: 'webhook_attempt', dueAt: s.nextAttemptAt, actor: 'system', onExpiry: 'webhook_attempted' }] : [];
+/** Deadlines from state: the table's timers in this status, due at the next attempt time. */
+export const deliveryDeadlines = (s: DeliveryState) => {
+  if (s.status === 'none' || !s.nextAttemptAt) return [];
+  const dueAt = s.nextAttemptAt;
+  return timersIn(DELIVERY_PROCESS, s.status).map(({ deadline: d }) => ({ kind: d.kind, dueAt, actor: d.actor, onExpiry: d.onExpiry }));
+};
