@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createShutdown, createTokenVerifier, handleSignals, loadDevSecret } from '../src';
+import { createShutdown, createTokenVerifier, loadDevSecret } from '../src';
 import { runTokenCli } from '../src/token-cli';
 import { silentLogger } from './helpers';
 
@@ -24,26 +24,6 @@ describe('createShutdown', () => {
     expect(await s.run()).toBe(false);
     expect(order).toHaveLength(5);
     expect(() => s.add('late', () => {})).toThrow(/already started/);
-  });
-
-  it('handleSignals runs the shutdown on a signal and exits 0 when clean', async () => {
-    const s = createShutdown(silentLogger());
-    let closed = false;
-    s.add('x', async () => {
-      closed = true;
-    });
-    const exited = new Promise<number>((resolve) => {
-      const dispose = handleSignals(s, {
-        signals: ['SIGUSR2'],
-        exit: (code) => {
-          dispose();
-          resolve(code);
-        },
-      });
-    });
-    process.emit('SIGUSR2', 'SIGUSR2');
-    expect(await exited).toBe(0);
-    expect(closed).toBe(true);
   });
 });
 

@@ -60,23 +60,3 @@ export const createShutdown = (logger: pino.Logger, o: { defaultTimeoutMs?: numb
     },
   };
 };
-
-/**
- * SIGINT/SIGTERM -> `shutdown.run()` then exit (0 when clean). A second signal exits at once, for
- * the operator who really means it. Returns a function removing the listeners.
- */
-export const handleSignals = (
-  shutdown: Shutdown,
-  o: { signals?: NodeJS.Signals[]; exit?: (code: number) => void } = {},
-): (() => void) => {
-  const exit = o.exit ?? ((code: number) => process.exit(code));
-  const signals = o.signals ?? ['SIGINT', 'SIGTERM'];
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (shutdown.started) return exit(1);
-    void shutdown.run(signal).then((clean) => exit(clean ? 0 : 1));
-  };
-  for (const s of signals) process.on(s, onSignal);
-  return () => {
-    for (const s of signals) process.off(s, onSignal);
-  };
-};
