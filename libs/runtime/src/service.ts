@@ -2,7 +2,7 @@ import { buildAsyncApi, ConsumerGroups, EventRegistry, publicRegistry } from '@b
 import { createEventStore, loadCheckpoint } from '@bp/eventstore';
 import { createLogger, createServiceApp, createShutdown, migrateIdempotency, registerAsyncApi, type ServiceApp, type Shutdown } from '@bp/http';
 import { type ConsumerChaos, type ConsumerTuning, consumerChaosFromEnv, createConsumerRunner, createRelay, kafkaFromEnv, type MessageAdmin } from '@bp/messaging';
-import { createScheduler, deadlineChannel, defaultPolicy, migrateDeadlines, type Clock, type Policy, systemClock } from '@bp/timers';
+import { countDueDeadlines, createScheduler, deadlineChannel, defaultPolicy, migrateDeadlines, type Clock, type Policy, systemClock } from '@bp/timers';
 import { setupTracing } from '@bp/tracing';
 import { Pool } from 'pg';
 import type pino from 'pino';
@@ -74,12 +74,9 @@ const settleOnce = async (
     [checkpoint.txId, checkpoint.position, parts.publicTypes],
   );
   const unpublished = pending[0]!.n;
-  const { rows } = await ctx.pool.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM "${ctx.schema}".deadlines WHERE next_at IS NOT NULL AND next_at <= $1`,
-    [ctx.clock.now()],
-  );
+  const due = await countDueDeadlines(ctx.pool, ctx.schema, ctx.clock.now());
   const lag = await consumerLag(parts.admin, parts.groupId, parts.topics);
-  return { fired: fired + rows[0]!.n, published: published + unpublished, lag, worked: own.worked, pending: own.pending };
+  return { fired: fired + due, published: published + unpublished, lag, worked: own.worked, pending: own.pending };
 };
 
 /**
