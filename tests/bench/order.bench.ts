@@ -11,7 +11,8 @@
  *
  * Env: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test; a scratch schema is created and
  * dropped), KAFKA_BROKERS (else the dev broker runs as a child process), BENCH_ORDERS (default 2000),
- * BENCH_CONNECTIONS (default 16).
+ * BENCH_CONNECTIONS (default 16), BENCH_IDEMPOTENCY_KEYS=1 (every POST carries a fresh Idempotency-Key,
+ * as the storefronts send it: the key's claim and answer are then part of each command).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { PaymentCaptured, Topics } from '@bp/contracts';
@@ -27,6 +28,7 @@ import { freePort, startDevBrokerProcess } from './support/dev-broker-process';
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const N = Number(process.env.BENCH_ORDERS ?? 2000);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
+const KEYED = process.env.BENCH_IDEMPOTENCY_KEYS === '1';
 const SECRET = randomBytes(24).toString('hex');
 const tag = randomBytes(3).toString('hex');
 const schema = `bench_order_${tag}`;
@@ -64,7 +66,9 @@ const drive = (url: string, name: string, calls: Call[], connections = CONNECTIO
             method: 'POST',
             setupRequest: (req) => {
               const c = calls[next++ % calls.length]!;
-              return { ...req, path: c.path, body: JSON.stringify(c.body), headers: { 'content-type': 'application/json', authorization: `Bearer ${c.token}` } };
+              const headers: Record<string, string> = { 'content-type': 'application/json', authorization: `Bearer ${c.token}` };
+              if (KEYED) headers['idempotency-key'] = randomUUID();
+              return { ...req, path: c.path, body: JSON.stringify(c.body), headers };
             },
           },
         ],
@@ -109,7 +113,7 @@ const main = async () => {
     (await pool.query(`SELECT order_id, buyer_id, seller_id FROM "${schema}".orders_list WHERE status = $1 ORDER BY buyer_id`, [status])).rows;
 
   try {
-    console.log(`order bench: ${N} orders, ${CONNECTIONS} connections, broker: ${broker.name}, service in-process (autocannon shares its event loop)`);
+    console.log(`order bench: ${N} orders, ${CONNECTIONS} connections${KEYED ? ', an Idempotency-Key on every POST' : ''}, broker: ${broker.name}, service in-process (autocannon shares its event loop)`);
     const figures: Figure[] = [];
     figures.push(await drive(service.url, 'place (POST /orders)', Array.from({ length: N }, (_, i) => placeCall(i))));
 
