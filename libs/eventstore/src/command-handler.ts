@@ -3,6 +3,7 @@ import type { PoolClient } from 'pg';
 import type { AppendMetadata } from './append';
 import type { Decider, DomainEvent } from './decider';
 import { StaleTransactionError, VersionConflictError, isDeadlock, isVersionConflict } from './errors';
+import { isPipelined } from './serial-client';
 import type { EventStore } from './store';
 
 export type AppendHook<S> = (
@@ -82,12 +83,24 @@ export const commandHandler =
       }
       if (decided.length === 0) return { streamId, events: [], state, version };
       await beforeWrite?.();
-      const events = await store.appendToStream(tx, streamId, version, decided, opts.metadata);
+      // On a pipelined connection the append is not awaited before the hooks: their first statement
+      // goes out behind it, in the same round trip. Should it not be stored (a conflict), what they
+      // wrote is undone with it: the caller rolls back (the transaction, or this command's savepoint).
+      const { events, written } = isPipelined(tx)
+        ? store.startAppend(tx, streamId, version, decided, opts.metadata)
+        : { events: await store.appendToStream(tx, streamId, version, decided, opts.metadata), written: undefined };
+      written?.catch(() => undefined); // awaited below, after the hooks
       // Fold what was stored (validated by the registry), exactly as a later replay will.
       let next = state;
       for (const e of events) next = decider.evolve(next, toDomainEvent(e) as E);
       const newVersion = version + events.length;
-      for (const hook of hooks) await hook(tx, { streamId, state: next, events, version: newVersion, previousState: state });
+      try {
+        for (const hook of hooks) await hook(tx, { streamId, state: next, events, version: newVersion, previousState: state });
+      } catch (e) {
+        await written; // a failed append explains a hook's failure (an aborted transaction): its error wins
+        throw e;
+      }
+      await written;
       return { streamId, events, state: next, version: newVersion };
     };
 
