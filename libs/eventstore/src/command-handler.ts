@@ -25,6 +25,12 @@ export interface CommandOptions {
   tx?: PoolClient;
   /** If-Match: a mismatch is a VersionConflictError, never retried. */
   expectedVersion?: number;
+  /**
+   * The caller has just named the stream (a fresh UUID): nothing can be in it, so the first attempt
+   * does not read it (the initial state at version 0). Should it hold events after all, the append
+   * conflicts and the retry reads it.
+   */
+  newStream?: boolean;
 }
 
 const toDomainEvent = (e: EventEnvelope): DomainEvent => ({ type: e.type, data: e.data });
@@ -74,7 +80,7 @@ export const commandHandler =
     /** `beforeWrite`: called right before the first write (the append), see inSavepoint. */
     const attempt = async (tx: PoolClient, n: number, beforeWrite?: () => Promise<void>): Promise<CommandResult<S>> => {
       if (n > 0) await lockStream(tx, store.schema, streamId);
-      const { state, version } = await loadAggregate(store, decider, streamId, tx);
+      const { state, version } = opts.newStream && n === 0 ? { state: decider.initialState, version: 0 } : await loadAggregate(store, decider, streamId, tx);
       // The decider speaks first: it refuses callers who are not party to the stream (404), and
       // comparing If-Match before it would tell a stranger that the resource exists.
       const decided = decider.decide(command, state);
