@@ -51,6 +51,11 @@ export const kcat = (args: string[], input?: string | Buffer, timeoutMs = 20_000
       const bytes = Buffer.concat(out);
       resolve({ stdout: bytes.toString(), stdoutBytes: bytes, stderr: Buffer.concat(err).toString(), code });
     });
+    // kcat may exit before reading its stdin (a -Q query, an early error): a closed pipe is not a
+    // failure of ours; its exit code and stderr say what happened.
+    p.stdin.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EPIPE') reject(e);
+    });
     p.stdin.end(input ?? '');
   });
 
