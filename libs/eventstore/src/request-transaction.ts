@@ -145,6 +145,7 @@ export class RequestTransaction {
       }
     } finally {
       this.busy = false;
+      if (this.done) await this.rollback(); // ended meanwhile (see end)
     }
   }
 
@@ -213,7 +214,8 @@ export class RequestTransaction {
   async end(): Promise<void> {
     this.done = true;
     if (this.broken) return this.close(this.broken);
-    await this.rollback();
+    // A join still running keeps its connection: it is rolled back when the join is over.
+    if (!this.busy) await this.rollback();
   }
 
   private async rollback(): Promise<void> {

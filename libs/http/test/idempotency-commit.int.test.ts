@@ -1,6 +1,7 @@
 import { DomainError } from '@bp/contracts';
 import { commitPending, outsideRequest, withTransaction } from '@bp/eventstore';
 import { testDatabase, type TestDatabase } from '@bp/testing';
+import http from 'node:http';
 import { Client, type QueryResult } from 'pg';
 import { createIdempotencyStore, migrateIdempotency, type ServiceApp } from '../src';
 import { bearer, testApp } from './helpers';
@@ -24,6 +25,14 @@ describe("Idempotency-Key and the request's own commit", () => {
   const keyRow = async (key: string) =>
     outsideRequest(async () => (await db.pool.query(`SELECT status, answer_lost FROM ${db.schema}.idempotency_keys WHERE key = $1`, [key])).rows[0]);
   const effect = (what: string) => withTransaction(db.pool, (tx) => tx.query(`INSERT INTO ${effects} (what) VALUES ($1)`, [what]));
+
+  const slowGate = (() => {
+    let enter!: () => void;
+    let release!: () => void;
+    const entered = new Promise<void>((r) => (enter = r));
+    const released = new Promise<void>((r) => (release = r));
+    return { entered, enter, released, release };
+  })();
 
   beforeAll(async () => {
     db = await testDatabase('http_idem_commit');
@@ -78,6 +87,12 @@ describe("Idempotency-Key and the request's own commit", () => {
       ran('read-fails');
       await db.pool.query(`SELECT 'not-a-uuid'::uuid`).catch(() => undefined); // aborts the statement, in the request's transaction
       throw new DomainError('THING_NOT_FOUND', 'no such thing', 'not_found');
+    });
+    app.post('/slow-commit', { config: { roles: ['buyer'] } }, async (_req, reply) => {
+      slowGate.enter();
+      await slowGate.released;
+      await effect('slow-commit');
+      return reply.code(201).send({ done: true });
     });
     app.post('/quoted', { config: { roles: ['buyer'] } }, async (_req, reply) => {
       await effect('quoted');
@@ -173,6 +188,24 @@ describe("Idempotency-Key and the request's own commit", () => {
     const again = await post('/read-fails', 'k-read-fails');
     expect([again.statusCode, again.headers['idempotent-replayed']]).toEqual([404, 'true']);
     expect(runs['read-fails']).toBe(1);
+  });
+
+  it('a client that goes away mid-request does not end it: the handler runs on, its answer is committed with its effects, the resend replays it', async () => {
+    const address = await app.listen({ port: 0, host: '127.0.0.1' });
+    const url = new URL('/slow-commit', address);
+    const gone = new Promise<void>((resolve) => {
+      const req = http.request(url, { method: 'POST', headers: { ...bearer('buyer', 'buyer-1'), 'idempotency-key': 'k-gone', 'content-type': 'application/json' } });
+      req.on('error', () => resolve()); // the socket we destroy
+      req.end('{}');
+      void slowGate.entered.then(() => req.destroy());
+    });
+    await gone;
+    slowGate.release();
+    while (!(await keyRow('k-gone'))) await new Promise((r) => setTimeout(r, 20));
+    expect(await keyRow('k-gone')).toEqual({ status: 'completed', answer_lost: false });
+    const resent = await post('/slow-commit', 'k-gone');
+    expect([resent.statusCode, resent.headers['idempotent-replayed'], resent.json()]).toEqual([201, 'true', { done: true }]);
+    expect(await committed('slow-commit')).toBe(1);
   });
 
   it('the key, the principal and the answer are escaped literals in the commit text: a quoting key and body are stored as they are, a bystander untouched', async () => {

@@ -294,7 +294,9 @@ export const idempotencyPlugin = fp<IdempotencyOptions>(
       return sent;
     });
 
-    // The response never reached onSend (client gone): roll back rather than block the key.
+    // A client that goes away does not end the request: its handler runs on and onSend commits the
+    // answer (a resend replays it) or rolls back. Should a request end without onSend (a hijacked
+    // reply), its transaction is rolled back here rather than left holding the key.
     const endIfPending = async (request: FastifyRequest) => {
       const pending = (request as WithClaim)[kTransaction];
       if (pending && !(request as WithClaim)[kOwned]) await pending.end(); // a deferred claim never made
@@ -305,7 +307,6 @@ export const idempotencyPlugin = fp<IdempotencyOptions>(
       if (owned.rt.committedEarly) await store.answerLost(owned.claim).catch((err: unknown) => request.log.warn({ err }, 'idempotency release failed'));
     };
     app.addHook('onResponse', endIfPending);
-    app.addHook('onRequestAbort', endIfPending);
   },
   { name: '@bp/http/idempotency', fastify: '5.x' },
 );
