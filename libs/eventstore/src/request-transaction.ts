@@ -227,11 +227,6 @@ export class RequestTransaction {
     this.close(failed);
   }
 
-  /** Work that was pending is lost (a broken connection): the request can no longer commit it. */
-  get lostWork(): boolean {
-    return this.broken !== undefined;
-  }
-
   private readonly onError = (err: Error): void => {
     if (this.pending || this.committedEarly) this.broken ??= err;
   };

@@ -61,6 +61,16 @@ describe("Idempotency-Key and the request's own commit", () => {
       await commitPending(); // as before asking a payment provider
       throw new Error('the provider call failed');
     });
+    // Commits early (as before a provider call), then its last part cannot commit (connection cut).
+    app.post('/early-then-cut', { config: { roles: ['buyer'] } }, async (_req, reply) => {
+      ran('early-then-cut');
+      await effect('early-then-cut-1');
+      await commitPending();
+      await effect('early-then-cut-2');
+      const pid = (await db.pool.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+      await outsideRequest(() => db.pool.query('SELECT pg_terminate_backend($1)', [pid]));
+      return reply.code(201).send({ done: true });
+    });
     let inTxFailures = 1;
     app.post('/fail-in-tx', { config: { roles: ['buyer'] } }, async () => {
       ran('fail-in-tx');
@@ -170,6 +180,15 @@ describe("Idempotency-Key and the request's own commit", () => {
     expect(retry.json()).toMatchObject({ code: 'IDEMPOTENCY_KEY_ANSWER_LOST', status: 409 });
     expect(runs['early-then-fail']).toBe(1);
     expect(await committed('early-then-fail')).toBe(1);
+  });
+
+  it('committed early, then the last part cannot commit: a 5xx, the early part stands, the key answers ANSWER_LOST (never run again)', async () => {
+    const res = await post('/early-then-cut', 'k-etc');
+    expect(res.statusCode).toBeGreaterThanOrEqual(500);
+    expect([await committed('early-then-cut-1'), await committed('early-then-cut-2')]).toEqual([1, 0]);
+    expect(await keyRow('k-etc')).toEqual({ status: 'committed', answer_lost: true });
+    expect((await post('/early-then-cut', 'k-etc')).json()).toMatchObject({ code: 'IDEMPOTENCY_KEY_ANSWER_LOST' });
+    expect(runs['early-then-cut']).toBe(1);
   });
 
   it('a transaction of the request that throws is rolled back alone; the request fails (500), its key is free, the retry runs and is stored', async () => {

@@ -260,25 +260,35 @@ export const idempotencyPlugin = fp<IdempotencyOptions>(
         if (rt.committedEarly) await store.answerLost(claim).catch((err: unknown) => request.log.warn({ err }, 'idempotency key could not be marked answer-lost'));
         return payload;
       }
-      try {
-        if (!rt.committedEarly) await rt.commit(stored ? store.answeredStatement(claim, owned.replaces, stored) : store.committedStatement(claim, owned.replaces, true));
-        else if (rt.isOpen) await rt.commit(stored ? store.completeStatement(claim, stored) : store.answerLostStatement(claim));
-        else {
-          await rt.end();
+      const failed = (err: unknown) => {
+        request.log.error({ err }, 'the request could not commit; its answer is replaced by the failure');
+        return failedCommit(request, reply, err);
+      };
+      if (!rt.committedEarly) {
+        try {
+          await rt.commit(stored ? store.answeredStatement(claim, owned.replaces, stored) : store.committedStatement(claim, owned.replaces, true));
+        } catch (err) {
+          return failed(err); // nothing it did stands, the key is free
+        }
+      } else if (rt.isOpen) {
+        try {
+          await rt.commit(stored ? store.completeStatement(claim, stored) : store.answerLostStatement(claim));
+        } catch (err) {
+          // What it committed early stands, the rest is gone: never run again for this key.
+          await store.answerLost(claim).catch(() => undefined);
+          return failed(err);
+        }
+      } else {
+        await rt.end();
+        try {
           if (stored) await store.complete(claim, stored);
           else await store.answerLost(claim);
-        }
-      } catch (err) {
-        if (rt.committedEarly && !rt.isOpen && !rt.lostWork) {
+        } catch (err) {
           // All its effects are committed; only recording the answer failed (the database went away
           // after the request ran): the answer stands. The key stays 'committed', so a retry gets
           // IN_FLIGHT, then ANSWER_LOST after the lease, exactly as when the process dies here.
           request.log.warn({ err }, 'idempotency answer could not be recorded; the key stays committed');
-          return payload;
         }
-        request.log.error({ err }, 'the request could not commit; its answer is replaced by the failure');
-        if (rt.committedEarly) await store.answerLost(claim).catch(() => undefined);
-        return failedCommit(request, reply, err);
       }
       return payload;
     };
