@@ -45,9 +45,8 @@ export class RequestTransaction {
   private active = false;
   private owner: RequestTransactionOwner | undefined;
   /** The request is answered (committed or rolled back): nothing joins or routes any more. */
-  done = false;
-  /** commitPending committed effects: the key is a committed row, and the rest commits apart. */
-  committedEarly = false;
+  private done = false;
+  private early = false;
 
   constructor(readonly pool: Pool) {
     routeRequestQueries(pool);
@@ -90,6 +89,11 @@ export class RequestTransaction {
 
   get isOpen(): boolean {
     return this.client !== undefined;
+  }
+
+  /** commitPending committed effects: the key is a committed row, and the rest commits apart. */
+  get committedEarly(): boolean {
+    return this.early;
   }
 
   /** True while the request's own queries go to its connection. */
@@ -182,7 +186,7 @@ export class RequestTransaction {
       throw e;
     }
     this.pending = false;
-    this.committedEarly = true;
+    this.early = true;
     this.close();
   }
 
@@ -210,7 +214,7 @@ export class RequestTransaction {
     this.close();
   }
 
-  /** The request is over without committing (a 5xx, an answer with Retry-After, a replay, an aborted request). */
+  /** The request is over without committing (a 5xx, an answer with Retry-After, a replay, a request that ended without onSend). */
   async end(): Promise<void> {
     this.done = true;
     if (this.broken) return this.close(this.broken);
