@@ -25,7 +25,7 @@ export const orderRoutes = (deps: RouteDeps) => async (app: ServiceApp) => {
   app.post('/orders', { config: { roles: ['buyer'] }, schema: { body: PlaceOrderBody, ...place } }, async (req, reply) => {
     const { meta, metadata } = requestMeta(req, ctx);
     const orderId = randomUUID();
-    const r = await execute(deps, req, { type: 'PlaceOrder', data: { ...req.body, orderId, policy: snapshotOf(ctx.policy) }, meta }, metadata, { newStream: true });
+    const r = await execute(deps, req, { type: 'PlaceOrder', data: { ...req.body, orderId, policy: snapshotOf(ctx.policy) }, meta }, metadata);
     reply.header('location', `/orders/${orderId}`);
     return sendView(reply, ctx, r.state, r.version, meta.actor, 201);
   });
