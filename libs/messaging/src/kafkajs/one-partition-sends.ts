@@ -35,7 +35,9 @@ export const onePartitionSends = (): OnePartitionSends => {
     const lists = new Map<number, OutgoingMessage[]>();
     for (const m of messages) {
       const partition = m.partition ?? place({ topic, partitionMetadata, message: { key: m.key ?? null, value: m.value } });
-      lists.set(partition, [...(lists.get(partition) ?? []), { ...m, partition }]);
+      const list = lists.get(partition) ?? [];
+      if (list.length === 0) lists.set(partition, list);
+      list.push({ ...m, partition });
     }
     return [...lists.values()];
   };
