@@ -26,5 +26,9 @@ module.exports = {
   globalSetup: '<rootDir>/tools/jest-global-setup.js',
   globalTeardown: '<rootDir>/tools/jest-global-teardown.js',
   testTimeout: 30000,
+  // With 2 cores jest runs the files in band, in its own process: a handle a failing test leaves
+  // open (a pool, a timer) would keep that process, and CI, alive until its limit. The teardown has
+  // run by then; exit.
+  forceExit: true,
   reporters: ['default', '<rootDir>/tools/jest-totals-reporter.js'],
 };

@@ -271,6 +271,9 @@ describe('start/stop', () => {
 
 describe('idle: sleeps until the earliest deadline or a NOTIFY, never a fast poll (issue 18 item 5)', () => {
   const wallClock = { now: () => new Date() };
+  // A failed expectation must not leave a scheduler holding its LISTEN connection (db.close would wait on it).
+  const started: { stop(): Promise<void> }[] = [];
+  afterEach(() => Promise.all(started.splice(0).map((s) => s.stop())));
   const holdUntil = (id: string, until: Date) => command(db.pool, db.schema, id, { type: 'Hold', data: { until: until.toISOString() } });
   /** Awaits a condition, reading it every 25 ms, failing after `ms`. */
   const until = async (what: string, check: () => Promise<boolean>, ms = 10_000) => {
@@ -281,12 +284,14 @@ describe('idle: sleeps until the earliest deadline or a NOTIFY, never a fast pol
     }
   };
   const expired = async () => (await eventsOf(db.pool, db.schema, 'HoldExpired')).map((e) => e.stream_id);
+  // 'idle': the LISTEN has completed (while it runs, a NOTIFY could still miss it).
   const listening = async () =>
-    ((await db.pool.query(`SELECT 1 FROM pg_stat_activity WHERE query = $1`, [`LISTEN "bp_deadlines_${db.schema}"`])).rowCount ?? 0) > 0;
+    ((await db.pool.query(`SELECT 1 FROM pg_stat_activity WHERE query = $1 AND state = 'idle'`, [`LISTEN "bp_deadlines_${db.schema}"`])).rowCount ?? 0) > 0;
 
   it('a deadline synced sooner than the planned wake-up wakes the scheduler (NOTIFY at COMMIT), the later one still waits', async () => {
     // A poll of a minute: only the NOTIFY can make it fire within the test's bounds.
     const scheduler = createScheduler({ pool: db.pool, schema: db.schema, clock: wallClock, fire: fireReservation(db.schema), listen: true, pollIntervalMs: MIN });
+    started.push(scheduler);
     await holdUntil('later', new Date(Date.now() + 40_000));
     scheduler.start();
     await until('the scheduler LISTENs', listening);
@@ -303,6 +308,7 @@ describe('idle: sleeps until the earliest deadline or a NOTIFY, never a fast pol
     const dueAt = Date.now() + 1500;
     await holdUntil('a', new Date(dueAt));
     const scheduler = createScheduler({ pool: db.pool, schema: db.schema, clock: wallClock, fire: fireReservation(db.schema), listen: true, pollIntervalMs: MIN });
+    started.push(scheduler);
     scheduler.start();
     await until('the deadline fired', async () => (await expired()).includes('a'));
     expect(Date.now()).toBeGreaterThanOrEqual(dueAt);

@@ -268,16 +268,32 @@ export const createScheduler = (o: SchedulerOptions): Scheduler => {
     plannedAt = o.clock.now().getTime() + wait;
     return wait;
   };
-  const pause = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        wakers.delete(done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      wakers.add(done);
-    });
+  /**
+   * A sleep registered before the loop reads its next deadline, so a NOTIFY that lands between that
+   * read and the sleep still wakes it (the read may not have seen the row the NOTIFY is about).
+   */
+  const sleeper = () => {
+    let woken = false;
+    let resolve: (() => void) | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    const wake = () => {
+      woken = true;
+      clearTimeout(timer);
+      wakers.delete(wake);
+      resolve?.();
+    };
+    wakers.add(wake);
+    return {
+      for: (ms: number) =>
+        woken
+          ? Promise.resolve()
+          : new Promise<void>((r) => {
+              resolve = r;
+              timer = setTimeout(wake, ms);
+            }),
+      cancel: wake,
+    };
+  };
 
   const loop = async () => {
     while (running) {
@@ -289,9 +305,11 @@ export const createScheduler = (o: SchedulerOptions): Scheduler => {
       }
       // Keep going while there was work (more may be due, or newly due); sleep only when idle.
       if (running && claimed === 0) {
+        const sleep = sleeper();
         const wait = await idleWaitMs().catch((err: unknown) => (log.warn({ err }, 'deadline scheduler could not read its next deadline'), pollIntervalMs));
         // Due already yet nothing claimed: another scheduler holds those rows; look again shortly.
-        if (running) await pause(Math.max(wait, Math.min(pollIntervalMs, 50)));
+        if (running) await sleep.for(Math.max(wait, Math.min(pollIntervalMs, 50)));
+        sleep.cancel();
         plannedAt = Number.POSITIVE_INFINITY;
       }
     }
