@@ -10,9 +10,12 @@ if (/[\\/](services[\\/][^\\/]+[\\/]test|tests[\\/]e2e)[\\/]/.test(testPath)) {
   http.enableResponseValidation();
   afterAll(() => {
     const found = http.responseViolations();
-    if (process.env.RESPONSE_VALIDATION_REPORT) process.stderr.write(`response validation: ${http.responsesChecked()} answers checked, ${found.length} violations\n`);
+    if (process.env.RESPONSE_VALIDATION_REPORT)
+      process.stderr.write(`response validation: ${http.responsesChecked()} answers checked, ${found.length} violations\n`);
     if (found.length > 0) {
-      throw new Error(`${found.length} answer(s) the OpenAPI document does not declare (fix the route's operation() or the handler):\n${http.describeViolations(found)}`);
+      throw new Error(
+        `${found.length} answer(s) the OpenAPI document does not declare (fix the route's operation() or the handler):\n${http.describeViolations(found)}`,
+      );
     }
   });
 }

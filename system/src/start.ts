@@ -29,7 +29,9 @@ const main = async (): Promise<void> => {
   if (args.reset) {
     // Only what this command owns: the dev secret stays, so tokens already handed out keep working.
     for (const d of ['postgres', 'kafka', 'kafka-apache', 'mail', 'logs', 'evidence']) rmSync(join(data, d), { recursive: true, force: true });
-    say(`reset: wiped ${data}/{postgres,kafka,kafka-apache,mail,logs,evidence}${process.env.DATABASE_URL ? ' (DATABASE_URL is external: its data is untouched)' : ''}`);
+    say(
+      `reset: wiped ${data}/{postgres,kafka,kafka-apache,mail,logs,evidence}${process.env.DATABASE_URL ? ' (DATABASE_URL is external: its data is untouched)' : ''}`,
+    );
   }
   mkdirSync(logs, { recursive: true });
 

@@ -29,7 +29,14 @@ describe('ops dead-letters and redrive', () => {
   let group: string;
   const lines: string[] = [];
   const letters = [
-    { key: 'o-1', value: '{"orderId":"o-1"}', headers: ceHeaders('ev-1', 'o-1'), offset: '7', attempts: 5, error: new Error(`relation "x" does not exist\n${'detail '.repeat(100)}`) },
+    {
+      key: 'o-1',
+      value: '{"orderId":"o-1"}',
+      headers: ceHeaders('ev-1', 'o-1'),
+      offset: '7',
+      attempts: 5,
+      error: new Error(`relation "x" does not exist\n${'detail '.repeat(100)}`),
+    },
     { key: 'o-2', value: 'not json', headers: ceHeaders('ev-2', 'o-2'), offset: '8', attempts: 0, error: new SyntaxError('Unexpected token o') },
   ];
 
@@ -39,7 +46,9 @@ describe('ops dead-letters and redrive', () => {
     const seen: { key: string | undefined; value: string | undefined; headers: Record<string, string | undefined> }[] = [];
     await consumer.connect();
     await consumer.subscribe({ topics: [topic], fromBeginning: true });
-    await consumer.run({ eachMessage: async ({ message: m }) => void seen.push({ key: m.key?.toString(), value: m.value?.toString(), headers: asStrings(m.headers) }) });
+    await consumer.run({
+      eachMessage: async ({ message: m }) => void seen.push({ key: m.key?.toString(), value: m.value?.toString(), headers: asStrings(m.headers) }),
+    });
     while (seen.length < count) await new Promise((r) => setTimeout(r, 25));
     await consumer.disconnect();
     return seen;
@@ -79,15 +88,25 @@ describe('ops dead-letters and redrive', () => {
     expect(await runOps(ctx, ['dead-letters'])).toBe(0);
     expect(await runOps(ctx, ['dead-letters', 'escrow-service'])).toBe(0);
     expect(lines).toEqual(['no dead letters', 'no dead letters']);
-    await expect(runOps(ctx, ['dead-letters', 'escrow'])).rejects.toThrow(/no topic escrow\.dlt: escrow never dead-lettered and is no service's group \(order-service/);
+    await expect(runOps(ctx, ['dead-letters', 'escrow'])).rejects.toThrow(
+      /no topic escrow\.dlt: escrow never dead-lettered and is no service's group \(order-service/,
+    );
   });
 
-  it('lists every group\'s dead letters with their origin, ids and a one-line error, without touching groups or topics', async () => {
+  it("lists every group's dead letters with their origin, ids and a one-line error, without touching groups or topics", async () => {
     const producer = client.producer();
     await producer.connect();
     await producer.send({
       topic: deadLetterTopic(group),
-      messages: letters.map(({ key, value, headers, offset, attempts, error }) => deadLetterMessage({ topic: Topics.orders, partition: 0, message: { key: Buffer.from(key), value: Buffer.from(value), headers, offset }, error, attempts })),
+      messages: letters.map(({ key, value, headers, offset, attempts, error }) =>
+        deadLetterMessage({
+          topic: Topics.orders,
+          partition: 0,
+          message: { key: Buffer.from(key), value: Buffer.from(value), headers, offset },
+          error,
+          attempts,
+        }),
+      ),
     });
     await producer.disconnect();
 
@@ -95,11 +114,20 @@ describe('ops dead-letters and redrive', () => {
     expect(await runOps(ctx, ['dead-letters'])).toBe(0);
     expect(lines).toHaveLength(3);
     expect(lines[0]).toBe('2 dead letter(s), 0 redriven');
-    expect(lines[1]).toMatch(new RegExp(`^${group}  dlt 0:0  from orders\\.v1 p0 @7  key o-1  attempts 5  ce_id ev-1 marketplace\\.order\\.completed\\.v1  error: Error: relation "x" does not exist detail detail `));
+    expect(lines[1]).toMatch(
+      new RegExp(
+        `^${group}  dlt 0:0  from orders\\.v1 p0 @7  key o-1  attempts 5  ce_id ev-1 marketplace\\.order\\.completed\\.v1  error: Error: relation "x" does not exist detail detail `,
+      ),
+    );
     expect(lines[1]!.endsWith('…')).toBe(true);
     expect(lines[1]!.length).toBeLessThan(400);
-    expect(lines[2]).toBe(`${group}  dlt 0:1  from orders.v1 p0 @8  key o-2  attempts 0  ce_id ev-2 marketplace.order.completed.v1  error: SyntaxError: Unexpected token o`);
-    expect((await deadLetters(ctx, group)).map((l) => [l.group, l.offset, l.ceId, l.redriven])).toEqual([[group, '0', 'ev-1', false], [group, '1', 'ev-2', false]]);
+    expect(lines[2]).toBe(
+      `${group}  dlt 0:1  from orders.v1 p0 @8  key o-2  attempts 0  ce_id ev-2 marketplace.order.completed.v1  error: SyntaxError: Unexpected token o`,
+    );
+    expect((await deadLetters(ctx, group)).map((l) => [l.group, l.offset, l.ceId, l.redriven])).toEqual([
+      [group, '0', 'ev-1', false],
+      [group, '1', 'ev-2', false],
+    ]);
 
     // Read by a throwaway group, deleted after: no group, offset or topic is left behind.
     const admin = client.admin();
@@ -117,14 +145,21 @@ describe('ops dead-letters and redrive', () => {
     expect(lines).toEqual([`sent dlt 0:0 to orders.v1  key o-1  ce_id ev-1 marketplace.order.completed.v1`, `redrove 1 dead letter(s) of ${group}`]);
     lines.length = 0;
     expect(await runOps(ctx, ['redrive', group, '--all'])).toBe(0);
-    expect(lines).toEqual([`sent dlt 0:1 to orders.v1  key o-2  ce_id ev-2 marketplace.order.completed.v1`, 'skipped dlt 0:0: already redriven', `redrove 1 dead letter(s) of ${group}; 1 already redriven`]);
+    expect(lines).toEqual([
+      `sent dlt 0:1 to orders.v1  key o-2  ce_id ev-2 marketplace.order.completed.v1`,
+      'skipped dlt 0:0: already redriven',
+      `redrove 1 dead letter(s) of ${group}; 1 already redriven`,
+    ]);
 
     expect(await readTopic(Topics.orders, 2)).toEqual(letters.map(({ key, value, headers }) => ({ key, value, headers })));
 
     lines.length = 0;
     expect(await runOps(ctx, ['redrive', group, '--all'])).toBe(0);
     expect(await runOps(ctx, ['redrive', group, '--offset', '1', '--offset', '0:0'])).toBe(0);
-    expect(lines.filter((l) => l.startsWith('redrove'))).toEqual([`redrove 0 dead letter(s) of ${group}; 2 already redriven`, `redrove 0 dead letter(s) of ${group}; 2 already redriven`]);
+    expect(lines.filter((l) => l.startsWith('redrove'))).toEqual([
+      `redrove 0 dead letter(s) of ${group}; 2 already redriven`,
+      `redrove 0 dead letter(s) of ${group}; 2 already redriven`,
+    ]);
     expect(await highWatermark(Topics.orders)).toBe('2'); // nothing sent twice
 
     lines.length = 0;

@@ -20,7 +20,13 @@ describe('ops parked', () => {
     db = await testDatabase('ops_parked');
     const schemas = { order: `${db.schema}_order`, escrow: `${db.schema}_escrow`, dispute: `${db.schema}_dispute`, notification: `${db.schema}_notification` };
     ctx = {
-      pool: db.newPool(), env: {}, schemas, clockSchema: `${db.schema}_clock`, serviceUrls: {}, logger: pino({ level: 'silent' }), out: (l) => lines.push(l),
+      pool: db.newPool(),
+      env: {},
+      schemas,
+      clockSchema: `${db.schema}_clock`,
+      serviceUrls: {},
+      logger: pino({ level: 'silent' }),
+      out: (l) => lines.push(l),
     };
     await migrateSharedClock(db.pool, ctx.clockSchema, '2026-01-10T12:00:00.000Z');
     for (const s of [schemas.escrow, schemas.notification]) await createEventStore({ pool: db.pool, schema: s, registry: new EventRegistry([]) }).migrate();
@@ -39,7 +45,12 @@ describe('ops parked', () => {
 
   afterAll(async () => {
     await ctx?.pool.end();
-    await db?.pool.query(Object.values(ctx.schemas).concat(ctx.clockSchema).map((s) => `DROP SCHEMA IF EXISTS ${s} CASCADE;`).join(' '));
+    await db?.pool.query(
+      Object.values(ctx.schemas)
+        .concat(ctx.clockSchema)
+        .map((s) => `DROP SCHEMA IF EXISTS ${s} CASCADE;`)
+        .join(' '),
+    );
     await db?.close();
   });
 

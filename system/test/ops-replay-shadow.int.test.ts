@@ -46,12 +46,31 @@ describe('ops replay into shadow tables (issue 19)', () => {
   const complete = async (tx: PoolClient) => {
     const orderId = `o-${++n}`;
     const at = new Date(Date.UTC(2026, 0, 1) + n * 1000).toISOString();
-    const [e] = await orders.appendToStream(tx, `order-${orderId}`, 0, [{ type: 'OrderCompleted', data: { orderId, buyerId: 'b-1', sellerId: 's-1', amount: { amount: n, currency: 'USD' }, completedAt: at, reason: 'CONFIRMED' } }], {
-      correlationId: orderId, causationId: null, actor: systemActor(), now: at,
-    });
+    const [e] = await orders.appendToStream(
+      tx,
+      `order-${orderId}`,
+      0,
+      [
+        {
+          type: 'OrderCompleted',
+          data: { orderId, buyerId: 'b-1', sellerId: 's-1', amount: { amount: n, currency: 'USD' }, completedAt: at, reason: 'CONFIRMED' },
+        },
+      ],
+      {
+        correlationId: orderId,
+        causationId: null,
+        actor: systemActor(),
+        now: at,
+      },
+    );
     await completedProjection(schema).apply(tx, e!);
   };
-  const indexNames = async () => (await db.pool.query<{ indexname: string }>(`SELECT indexname FROM pg_indexes WHERE schemaname = $1 AND tablename = 'completed_orders' ORDER BY 1`, [schema])).rows.map((r) => r.indexname);
+  const indexNames = async () =>
+    (
+      await db.pool.query<{ indexname: string }>(`SELECT indexname FROM pg_indexes WHERE schemaname = $1 AND tablename = 'completed_orders' ORDER BY 1`, [
+        schema,
+      ])
+    ).rows.map((r) => r.indexname);
 
   beforeAll(async () => {
     db = await testDatabase('ops_replay_shadow');

@@ -19,7 +19,8 @@ import { verify } from '../src/ops/verify';
 const completedProjection = (schema: string): Projection => ({
   name: 'completed_orders',
   handles: ['OrderCompleted'],
-  migrate: async (db) => void (await db.query(`CREATE TABLE IF NOT EXISTS ${schema}.completed_orders (order_id text PRIMARY KEY, amount int NOT NULL, reason text NOT NULL)`)),
+  migrate: async (db) =>
+    void (await db.query(`CREATE TABLE IF NOT EXISTS ${schema}.completed_orders (order_id text PRIMARY KEY, amount int NOT NULL, reason text NOT NULL)`)),
   apply: async (tx, e) => {
     const d = e.data as { orderId: string; amount: { amount: number }; reason: string };
     await tx.query(`INSERT INTO ${schema}.completed_orders VALUES ($1, $2, $3)`, [d.orderId, d.amount.amount, d.reason]);
@@ -49,9 +50,18 @@ describe('ops commands', () => {
   const complete = async (orderId: string, at: string) => {
     const p = completedProjection(ctx.schemas.order);
     await orders.withTransaction(async (tx) => {
-      const [e] = await orders.appendToStream(tx, `order-${orderId}`, 0, [{ type: 'OrderCompleted', data: { orderId, buyerId: 'b-1', sellerId: 's-1', amount: usd(5000), completedAt: at, reason: 'CONFIRMED' } }], {
-        correlationId: orderId, causationId: null, actor: systemActor(), now: at,
-      });
+      const [e] = await orders.appendToStream(
+        tx,
+        `order-${orderId}`,
+        0,
+        [{ type: 'OrderCompleted', data: { orderId, buyerId: 'b-1', sellerId: 's-1', amount: usd(5000), completedAt: at, reason: 'CONFIRMED' } }],
+        {
+          correlationId: orderId,
+          causationId: null,
+          actor: systemActor(),
+          now: at,
+        },
+      );
       ids.push(e!.id);
       await p.apply(tx, e!);
     });
@@ -80,11 +90,38 @@ describe('ops commands', () => {
 
     await complete('o-1', '2026-01-05T00:00:00.000Z');
     await complete('o-2', '2026-01-06T00:00:00.000Z');
-    await escrow.appendToStream(db.pool, 'escrow-o-1', 0, [{ type: 'FundsReleased', data: { orderId: 'o-1', sellerId: 's-1', amount: usd(5000), commission: usd(250), netPayable: usd(4750), trigger: 'ORDER_COMPLETED', releasedAt: '2026-01-05T00:00:01.000Z' } }], {
-      correlationId: 'o-1', causationId: null, actor: systemActor(), now: '2026-01-05T00:00:01.000Z',
-    });
+    await escrow.appendToStream(
+      db.pool,
+      'escrow-o-1',
+      0,
+      [
+        {
+          type: 'FundsReleased',
+          data: {
+            orderId: 'o-1',
+            sellerId: 's-1',
+            amount: usd(5000),
+            commission: usd(250),
+            netPayable: usd(4750),
+            trigger: 'ORDER_COMPLETED',
+            releasedAt: '2026-01-05T00:00:01.000Z',
+          },
+        },
+      ],
+      {
+        correlationId: 'o-1',
+        causationId: null,
+        actor: systemActor(),
+        now: '2026-01-05T00:00:01.000Z',
+      },
+    );
     const deadline = (stream: string, kind: string, dueAt: string) =>
-      db.pool.query(`INSERT INTO ${schemas.order}.deadlines (stream_id, kind, due_at, payload, next_at) VALUES ($1, $2, $3, $4, $3)`, [stream, kind, dueAt, { kind, dueAt, actor: 'system', onExpiry: 'x' }]);
+      db.pool.query(`INSERT INTO ${schemas.order}.deadlines (stream_id, kind, due_at, payload, next_at) VALUES ($1, $2, $3, $4, $3)`, [
+        stream,
+        kind,
+        dueAt,
+        { kind, dueAt, actor: 'system', onExpiry: 'x' },
+      ]);
     await deadline('order-o-3', 'auto_confirm', '2026-01-09T00:00:00.000Z');
     await deadline('order-o-4', 'auto_confirm', '2026-01-20T00:00:00.000Z');
   }, 60_000);
@@ -92,13 +129,21 @@ describe('ops commands', () => {
   afterAll(async () => {
     await ctx?.pool.end();
     await kafka?.stop();
-    await db?.pool.query(Object.values(ctx.schemas).concat(ctx.clockSchema).map((s) => `DROP SCHEMA IF EXISTS ${s} CASCADE;`).join(' '));
+    await db?.pool.query(
+      Object.values(ctx.schemas)
+        .concat(ctx.clockSchema)
+        .map((s) => `DROP SCHEMA IF EXISTS ${s} CASCADE;`)
+        .join(' '),
+    );
     await db?.close();
   });
 
-  it('timeline merges every service\'s events about one order in time order', async () => {
+  it("timeline merges every service's events about one order in time order", async () => {
     const t = await timeline(ctx, 'o-1');
-    expect(t.map((e) => [e.service, e.type])).toEqual([['order', 'OrderCompleted'], ['escrow', 'FundsReleased']]);
+    expect(t.map((e) => [e.service, e.type])).toEqual([
+      ['order', 'OrderCompleted'],
+      ['escrow', 'FundsReleased'],
+    ]);
     lines.length = 0;
     expect(await runOps(ctx, ['timeline', 'o-1'])).toBe(0);
     expect(lines[0]).toBe('order o-1: 2 events');

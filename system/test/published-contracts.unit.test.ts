@@ -20,7 +20,8 @@ const generateClient = (published: Map<string, string>): Promise<Map<string, str
       process.execPath,
       ['--require', path.join(root, 'tools', 'swc-register.js'), path.join(root, 'system', 'src', 'contracts', 'client.ts')],
       { maxBuffer: 64 * 1024 * 1024 },
-      (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(new Map(Object.entries(JSON.parse(stdout) as Record<string, string>)))),
+      (err, stdout, stderr) =>
+        err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(new Map(Object.entries(JSON.parse(stdout) as Record<string, string>))),
     );
     child.stdin!.end(JSON.stringify(Object.fromEntries([...published].filter(([name]) => name.startsWith('openapi/')))));
   });
@@ -33,7 +34,12 @@ describe(`published contracts (${PUBLISHED_DIR})`, () => {
 
   it('publishes the OpenAPI 3.1 file of each service, the AsyncAPI file and one JSON Schema per public event', () => {
     const names = [...generated.keys()];
-    expect(names.filter((n) => n.startsWith('openapi/')).sort()).toEqual(['openapi/dispute.json', 'openapi/escrow.json', 'openapi/notification.json', 'openapi/order.json']);
+    expect(names.filter((n) => n.startsWith('openapi/')).sort()).toEqual([
+      'openapi/dispute.json',
+      'openapi/escrow.json',
+      'openapi/notification.json',
+      'openapi/order.json',
+    ]);
     expect(names).toContain('asyncapi.json');
     expect(names.filter((n) => n.startsWith('events/')).length).toBeGreaterThan(0);
     for (const [name, text] of generated) if (name.startsWith('openapi/')) expect((JSON.parse(text) as { openapi: string }).openapi).toBe('3.1.0');
@@ -44,7 +50,8 @@ describe(`published contracts (${PUBLISHED_DIR})`, () => {
     const expected = [...generated.keys()].sort();
     const missing = expected.filter((f) => !committed.includes(f));
     const extra = committed.filter((f) => !generated.has(f));
-    if (missing.length > 0 || extra.length > 0) throw new Error(`${stale} (missing: ${missing.join(', ') || 'none'}; not generated any more: ${extra.join(', ') || 'none'})`);
+    if (missing.length > 0 || extra.length > 0)
+      throw new Error(`${stale} (missing: ${missing.join(', ') || 'none'}; not generated any more: ${extra.join(', ') || 'none'})`);
   });
 
   it('each committed file equals what the code generates', async () => {
@@ -64,6 +71,7 @@ describe(`published contracts (${PUBLISHED_DIR})`, () => {
     const differing: string[] = [];
     for (const [name, text] of expected) if ((await readFile(path.join(clientDir, name), 'utf8').catch(() => undefined)) !== text) differing.push(name);
     const extra = committed.filter((f) => !expected.has(f));
-    if (differing.length > 0 || extra.length > 0) throw new Error(`${staleClient} (differs or missing: ${differing.join(', ') || 'none'}; not generated any more: ${extra.join(', ') || 'none'})`);
+    if (differing.length > 0 || extra.length > 0)
+      throw new Error(`${staleClient} (differs or missing: ${differing.join(', ') || 'none'}; not generated any more: ${extra.join(', ') || 'none'})`);
   }, 120_000);
 });

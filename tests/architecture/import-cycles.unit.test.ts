@@ -11,9 +11,11 @@ const ROOT = path.resolve(__dirname, '../..');
 const readJson = <T>(file: string): T => JSON.parse(readFileSync(path.join(ROOT, file), 'utf8')) as T;
 
 describe('the import-cycle rule (Biome, npm run lint)', () => {
-  it('npm test runs the linter before jest', () => {
+  it('npm test runs the linter and the format check before jest (issue 20 item 5)', () => {
     const { scripts } = readJson<{ scripts: Record<string, string> }>('package.json');
-    expect(scripts.lint).toMatch(/^biome lint\b/);
+    expect(scripts.lint).toMatch(/^biome ci\b/);
+    const { formatter } = readJson<{ formatter: { enabled: boolean; lineWidth: number } }>('biome.json');
+    expect(formatter).toMatchObject({ enabled: true, lineWidth: 160 });
     expect(scripts.test).toMatch(/npm run lint && jest/);
   });
 
@@ -85,9 +87,33 @@ const packages = (): { name: string; dir: string }[] =>
 
 describe('imports between workspace packages', () => {
   it('the cycle finder finds a cycle, and none where there is none', () => {
-    expect(findCycle(new Map([['a', ['b']], ['b', ['c']], ['c', ['a']]]))).toEqual(['a', 'b', 'c', 'a']);
-    expect(findCycle(new Map([['a', ['b', 'c']], ['b', ['c']], ['c', []]]))).toBeNull();
-    expect(findCycle(new Map([['x', []], ['a', ['b']], ['b', ['b']]]))).toEqual(['b', 'b']);
+    expect(
+      findCycle(
+        new Map([
+          ['a', ['b']],
+          ['b', ['c']],
+          ['c', ['a']],
+        ]),
+      ),
+    ).toEqual(['a', 'b', 'c', 'a']);
+    expect(
+      findCycle(
+        new Map([
+          ['a', ['b', 'c']],
+          ['b', ['c']],
+          ['c', []],
+        ]),
+      ),
+    ).toBeNull();
+    expect(
+      findCycle(
+        new Map([
+          ['x', []],
+          ['a', ['b']],
+          ['b', ['b']],
+        ]),
+      ),
+    ).toEqual(['b', 'b']);
   });
 
   it('form no cycle (src/ of each package, libs, services, examples and system)', () => {

@@ -88,7 +88,7 @@ const summarize = (trace: Traced[]) => {
     for (const stmt of t.text.split(/;\s*/).filter(Boolean)) {
       const head = stmt.slice(0, 10).toUpperCase();
       if (head.startsWith('BEGIN')) open.add(t.client);
-      else if (head.startsWith('COMMIT')) (open.delete(t.client), commits++);
+      else if (head.startsWith('COMMIT')) open.delete(t.client), commits++;
       else if (head.startsWith('ROLLBACK')) open.delete(t.client);
       else if (!open.has(t.client) && isWrite(stmt)) commits++;
     }
@@ -129,7 +129,13 @@ const bearer = (sub: string, role: 'buyer' | 'seller') => `Bearer ${signDevToken
 const start = async (name: 'order' | 'dispute' | 'escrow', module: ServiceModule, brokers: string[]): Promise<RunningService> => {
   const port = await freePort();
   const env = { DATABASE_URL, KAFKA_BROKERS: brokers.join(','), JWT_SECRET: SECRET, PORT: String(port), LOG_LEVEL: 'silent' as const };
-  return startService(module, { config: loadConfig(name, env), logger: pino({ level: 'silent' }), schema: `bench_trace_${name}_${tag}`, groupId: `bench-trace-${name}-${tag}`, listen: false });
+  return startService(module, {
+    config: loadConfig(name, env),
+    logger: pino({ level: 'silent' }),
+    schema: `bench_trace_${name}_${tag}`,
+    groupId: `bench-trace-${name}-${tag}`,
+    listen: false,
+  });
 };
 
 const orderCommands = async (brokers: string[]): Promise<Running> => {
@@ -163,9 +169,27 @@ const disputeCommands = async (brokers: string[]): Promise<Running> => {
   const buyerOf = (n: number) => `trace-buyer-${tag}-${n}`;
   for (const n of [0, 1]) {
     const base = { orderId: orderOf(n) };
-    await h.orderFacts({ type: 'RecordOrderPlaced', data: { ...base, buyerId: buyerOf(n), sellerId: `trace-seller-${tag}`, total: paid, protectionDays: 60, policy: snapshotOf(defaultPolicy), placedAt: past }, meta: { now: past } }, { metadata });
+    await h.orderFacts(
+      {
+        type: 'RecordOrderPlaced',
+        data: {
+          ...base,
+          buyerId: buyerOf(n),
+          sellerId: `trace-seller-${tag}`,
+          total: paid,
+          protectionDays: 60,
+          policy: snapshotOf(defaultPolicy),
+          placedAt: past,
+        },
+        meta: { now: past },
+      },
+      { metadata },
+    );
     await h.orderFacts({ type: 'RecordOrderPaid', data: { ...base, amount: paid, paidAt: past }, meta: { now: past } }, { metadata });
-    await h.orderFacts({ type: 'RecordOrderShipped', data: { ...base, shippedAt: past, protectionEndsAt: addDuration(past, 'P60D') }, meta: { now: past } }, { metadata });
+    await h.orderFacts(
+      { type: 'RecordOrderShipped', data: { ...base, shippedAt: past, protectionEndsAt: addDuration(past, 'P60D') }, meta: { now: past } },
+      { metadata },
+    );
   }
   const disputes = new Map<number, string>();
   const open = async (n: number, key: string) => {
@@ -173,7 +197,14 @@ const disputeCommands = async (brokers: string[]): Promise<Running> => {
       method: 'POST',
       url: '/disputes',
       headers: { authorization: bearer(buyerOf(n), 'buyer'), 'idempotency-key': key },
-      payload: { orderId: orderOf(n), goodsReceived: false, reason: 'NOT_RECEIVED', solution: { type: 'REFUND_ONLY', refund: paid }, description: 'never arrived', evidenceIds: [] },
+      payload: {
+        orderId: orderOf(n),
+        goodsReceived: false,
+        reason: 'NOT_RECEIVED',
+        solution: { type: 'REFUND_ONLY', refund: paid },
+        description: 'never arrived',
+        evidenceIds: [],
+      },
     });
     if (res.statusCode === 201) disputes.set(n, res.json<{ disputeId: string }>().disputeId);
     return res;
@@ -202,8 +233,18 @@ const escrowCommands = async (brokers: string[]): Promise<Running> => {
   const orderOf = (n: number) => `trace-order-${tag}-${n}`;
   const buyer = `trace-buyer-${tag}`;
   for (const n of [0, 1]) {
-    const data = { eventId: `trace-placed-${tag}-${n}`, orderId: orderOf(n), buyerId: buyer, sellerId: `trace-seller-${tag}`, total: { amount: 10_000, currency: 'USD' }, policy: { commissionBps: 250, refundRetryBase: 'PT30S', refundRetryMax: 'PT6H' } };
-    await app.execute({ type: 'RecordOrderPlaced', data, meta: { now, actor: systemActor('bench') } }, { metadata: { correlationId: 'trace', causationId: null, actor: systemActor('bench'), now } });
+    const data = {
+      eventId: `trace-placed-${tag}-${n}`,
+      orderId: orderOf(n),
+      buyerId: buyer,
+      sellerId: `trace-seller-${tag}`,
+      total: { amount: 10_000, currency: 'USD' },
+      policy: { commissionBps: 250, refundRetryBase: 'PT30S', refundRetryMax: 'PT6H' },
+    };
+    await app.execute(
+      { type: 'RecordOrderPlaced', data, meta: { now, actor: systemActor('bench') } },
+      { metadata: { correlationId: 'trace', causationId: null, actor: systemActor('bench'), now } },
+    );
   }
   const pay = (n: number, key: string) =>
     service.app.inject({
@@ -228,12 +269,17 @@ const main = async () => {
           const key = `key-${tag}-${c.name}`;
           const fresh = await traceOf(() => c.send(1, key));
           const again = await traceOf(() => c.send(1, key));
-          for (const [name, t] of [[`${c.name}, fresh Idempotency-Key`, fresh], ['same key again (replay)', again]] as const) {
+          for (const [name, t] of [
+            [`${c.name}, fresh Idempotency-Key`, fresh],
+            ['same key again (replay)', again],
+          ] as const) {
             console.log(`${name}: ${t.status}${t.replayed ? ' replayed' : ''}, ${t.roundTrips} round trips, ${t.commits} commit(s)`);
             t.trace.forEach((s, i) => console.log(`  ${String(i + 1).padStart(2)}. [conn ${s.client}] ${s.text.slice(0, 150)}`));
           }
           const met = fresh.status < 300 && fresh.commits <= c.commits && fresh.roundTrips <= 3 && again.replayed;
-          console.log(`${c.name}: one commit per command (≤ ${c.commits} commit(s), ≤ 3 round trips): ${fresh.commits} commit(s), ${fresh.roundTrips} round trips — ${met ? 'met' : 'NOT met'}\n`);
+          console.log(
+            `${c.name}: one commit per command (≤ ${c.commits} commit(s), ≤ 3 round trips): ${fresh.commits} commit(s), ${fresh.roundTrips} round trips — ${met ? 'met' : 'NOT met'}\n`,
+          );
           if (met) passed++;
           else failed++;
         }

@@ -59,9 +59,19 @@ const main = async () => {
     const fill = async (i: number) => {
       const orderId = `bench-order-${i}`;
       const base = { orderId };
-      await h.orderFacts({ type: 'RecordOrderPlaced', data: { ...base, buyerId: `bench-buyer-${i}`, sellerId: `bench-seller-${i % 50}`, total: paid, protectionDays: 60, policy, placedAt: past }, meta: { now: past } }, { metadata: meta });
+      await h.orderFacts(
+        {
+          type: 'RecordOrderPlaced',
+          data: { ...base, buyerId: `bench-buyer-${i}`, sellerId: `bench-seller-${i % 50}`, total: paid, protectionDays: 60, policy, placedAt: past },
+          meta: { now: past },
+        },
+        { metadata: meta },
+      );
       await h.orderFacts({ type: 'RecordOrderPaid', data: { ...base, amount: paid, paidAt: past }, meta: { now: past } }, { metadata: meta });
-      await h.orderFacts({ type: 'RecordOrderShipped', data: { ...base, shippedAt: past, protectionEndsAt: addDuration(past, 'P60D') }, meta: { now: past } }, { metadata: meta });
+      await h.orderFacts(
+        { type: 'RecordOrderShipped', data: { ...base, shippedAt: past, protectionEndsAt: addDuration(past, 'P60D') }, meta: { now: past } },
+        { metadata: meta },
+      );
     };
     for (let i = 0; i < N; i += 50) await Promise.all(Array.from({ length: Math.min(50, N - i) }, (_, k) => fill(i + k)));
 
@@ -82,7 +92,14 @@ const main = async () => {
             return {
               ...req,
               headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[i % N]}` },
-              body: JSON.stringify({ orderId: `bench-order-${i % N}`, goodsReceived: false, reason: 'NOT_RECEIVED', solution: { type: 'REFUND_ONLY', refund: paid }, description: 'never arrived', evidenceIds: [] }),
+              body: JSON.stringify({
+                orderId: `bench-order-${i % N}`,
+                goodsReceived: false,
+                reason: 'NOT_RECEIVED',
+                solution: { type: 'REFUND_ONLY', refund: paid },
+                description: 'never arrived',
+                evidenceIds: [],
+              }),
             };
           },
           onResponse: (status: number) => {
@@ -96,7 +113,9 @@ const main = async () => {
     const p99 = result.latency.p99;
     console.log(`dispute openings over HTTP: ${N} requests, ${CONNECTIONS} connections, ${result.duration.toFixed(1)} s`);
     console.log(`  opened: ${rows[0]!.n} (non-201: ${refused}, errors: ${result.errors}, timeouts: ${result.timeouts})`);
-    console.log(`  throughput: ${perS.toFixed(0)} disputes/s; latency p50 ${result.latency.p50} ms, p97.5 ${result.latency.p97_5} ms, p99 ${p99} ms, max ${result.latency.max} ms`);
+    console.log(
+      `  throughput: ${perS.toFixed(0)} disputes/s; latency p50 ${result.latency.p50} ms, p97.5 ${result.latency.p97_5} ms, p99 ${p99} ms, max ${result.latency.max} ms`,
+    );
     const checks = [
       { name: `every request opened a dispute`, ok: rows[0]!.n === N && refused === 0 },
       { name: `≥ ${TARGET_PER_S} disputes/s`, ok: perS >= TARGET_PER_S },

@@ -51,7 +51,11 @@ const lifecycle = (i: number, now: string): EscrowCommand[] => {
     { type: 'RecordOrderPlaced', data: { eventId: id('placed'), orderId, buyerId: `b${i % 500}`, sellerId: `s${i % 200}`, total: USD(10_000), policy }, meta },
     { type: 'CapturePayment', data: { orderId, paymentId: id('pay'), providerRef: id('ref'), amount: USD(10_000), capturedAt: now }, meta },
   ];
-  const complete = (reason: 'CONFIRMED' | 'DISPUTE_SETTLED'): EscrowCommand => ({ type: 'ReleaseOnCompletion', data: { eventId: id('completed'), orderId, reason }, meta });
+  const complete = (reason: 'CONFIRMED' | 'DISPUTE_SETTLED'): EscrowCommand => ({
+    type: 'ReleaseOnCompletion',
+    data: { eventId: id('completed'), orderId, reason },
+    meta,
+  });
   switch (i % 4) {
     case 0:
     case 1:
@@ -61,7 +65,11 @@ const lifecycle = (i: number, now: string): EscrowCommand[] => {
     default:
       return [
         ...start,
-        { type: 'ApplyDisputeSettlement', data: { eventId: id('settled'), orderId, disputeId: id('d'), refund: USD(3_000), releaseRemainder: true, settledBy: 'RULING' }, meta },
+        {
+          type: 'ApplyDisputeSettlement',
+          data: { eventId: id('settled'), orderId, disputeId: id('d'), refund: USD(3_000), releaseRemainder: true, settledBy: 'RULING' },
+          meta,
+        },
         complete('DISPUTE_SETTLED'),
       ];
   }
@@ -99,7 +107,8 @@ const verifyAtScale = async (pool: Pool) => {
   const t = (name: string) => `"${schema}".${name}`;
   const genStarted = Date.now();
   // capture 10,000; then either commission 250 + release 9,750, or (every 4th) a full refund
-  await pool.query(`
+  await pool.query(
+    `
     INSERT INTO ${t('ledger_entries')} (entry_id, order_id, seller_id, seq, debit, credit, amount, currency, reason, at)
     SELECT 'o' || g || ':' || k, 'o' || g, 's' || (g % 1000), k, f.debit, f.credit, f.amount, 'USD', f.reason, now()
     FROM generate_series(1, $1::int) g
@@ -108,11 +117,16 @@ const verifyAtScale = async (pool: Pool) => {
       (1, 'order_hold', CASE WHEN g % 4 = 0 THEN 'buyer_refund' ELSE 'platform_commission' END, CASE WHEN g % 4 = 0 THEN 10000 ELSE 250 END, CASE WHEN g % 4 = 0 THEN 'refund' ELSE 'commission' END),
       (2, 'order_hold', 'seller_payable', 9750, 'release')
     ) AS f(k, debit, credit, amount, reason)
-    WHERE NOT (g % 4 = 0 AND f.k = 2)`, [VERIFY_ORDERS]);
-  await pool.query(`
+    WHERE NOT (g % 4 = 0 AND f.k = 2)`,
+    [VERIFY_ORDERS],
+  );
+  await pool.query(
+    `
     INSERT INTO ${t('escrows')} (order_id, buyer_id, seller_id, status, settled, releases, version, state)
     SELECT 'o' || g, 'b', 's' || (g % 1000), 'completed', true, CASE WHEN g % 4 = 0 THEN 0 ELSE 1 END, 3, '{}'::jsonb
-    FROM generate_series(1, $1::int) g`, [VERIFY_ORDERS]);
+    FROM generate_series(1, $1::int) g`,
+    [VERIFY_ORDERS],
+  );
   await pool.query(`ANALYZE ${t('ledger_entries')}; ANALYZE ${t('escrows')}`);
   const { rows } = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${t('ledger_entries')}`);
   const genSeconds = (Date.now() - genStarted) / 1000;
@@ -132,10 +146,14 @@ const main = async () => {
   try {
     const w = await workload(pool);
     log(`escrow mixed workload: ${ORDERS} orders, ${CONCURRENCY} writers, ${w.commands} commands, ${w.postings} postings in ${w.seconds.toFixed(2)} s`);
-    log(`  ${(w.commands / w.seconds).toFixed(0)} commands/s, ${(w.postings / w.seconds).toFixed(0)} ledger postings/s; verify: ${w.ordersChecked} orders, ${w.violations} violations`);
+    log(
+      `  ${(w.commands / w.seconds).toFixed(0)} commands/s, ${(w.postings / w.seconds).toFixed(0)} ledger postings/s; verify: ${w.ordersChecked} orders, ${w.violations} violations`,
+    );
     const v = await verifyAtScale(pool);
     const sorted = [...v.times].sort((a, b) => a - b);
-    log(`ledger verify: ${v.report.ordersChecked} orders, ${v.entries} postings (generated in ${v.genSeconds.toFixed(1)} s), ${v.report.violations.length} violations`);
+    log(
+      `ledger verify: ${v.report.ordersChecked} orders, ${v.entries} postings (generated in ${v.genSeconds.toFixed(1)} s), ${v.report.violations.length} violations`,
+    );
     log(`  ${sorted.map((ms) => `${ms.toFixed(0)} ms`).join(', ')} (best ${sorted[0]!.toFixed(0)} ms)`);
   } finally {
     await pool.end();

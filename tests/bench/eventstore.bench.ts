@@ -114,7 +114,9 @@ const main = async () => {
       console.log(`${r.name}: ${fmt(r.value)}${ratio}${verdict}`);
     }
   };
-  console.log(`eventstore bench: ${STREAMS} streams per run, PostgreSQL ${(await admin.query('SHOW server_version')).rows[0].server_version}, database ${dbName}`);
+  console.log(
+    `eventstore bench: ${STREAMS} streams per run, PostgreSQL ${(await admin.query('SHOW server_version')).rows[0].server_version}, database ${dbName}`,
+  );
 
   for (const writers of [1, 16]) {
     const tag = `w${writers}`;

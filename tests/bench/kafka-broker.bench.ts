@@ -46,7 +46,9 @@ interface Figures {
 
 const startMock = (): Promise<Target> =>
   new Promise((resolve, reject) => {
-    const child: ChildProcess = spawn('kcat', ['-b', 'dummy', '-X', 'test.mock.num.brokers=3', '-C', '-t', 'mock-keepalive', '-q'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child: ChildProcess = spawn('kcat', ['-b', 'dummy', '-X', 'test.mock.num.brokers=3', '-C', '-t', 'mock-keepalive', '-q'], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let log = '';
     child.on('error', (e) => reject(new Error(`cannot start kcat (apt-get install kcat): ${e.message}`)));
     child.stderr!.on('data', (d: Buffer) => {
@@ -77,9 +79,13 @@ const startDevBroker = async (): Promise<Target> => {
     return { name: '@bp/kafka-devbroker (in-process)', brokers: [b.brokers], createTopics: true, stop: () => b.stop() };
   }
   const root = join(__dirname, '..', '..');
-  const child = spawn(process.execPath, ['--require', join(root, 'tools/swc-register.js'), join(root, 'libs/kafka-devbroker/src/cli.ts'), '--port', '0', '--log-level', 'info'], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--require', join(root, 'tools/swc-register.js'), join(root, 'libs/kafka-devbroker/src/cli.ts'), '--port', '0', '--log-level', 'info'],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   const port = await new Promise<number>((resolve, reject) => {
     let log = '';
     child.on('exit', (code) => reject(new Error(`dev broker exited (${code}): ${log}`)));
@@ -198,10 +204,16 @@ const main = async (): Promise<void> => {
     }
   }
   const fmt = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
-  process.stdout.write(`kafkajs, 1 KB messages, ${PARTITIONS} partitions, one consumer group; ${fmt(MESSAGES)} messages for throughput, ${fmt(RATE)} msg/s for ${SECONDS} s for latency\n\n`);
-  process.stdout.write(`${'target'.padEnd(30)} ${'e2e msg/s'.padStart(10)} ${'produce msg/s'.padStart(14)} ${'rate msg/s'.padStart(11)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)}\n`);
+  process.stdout.write(
+    `kafkajs, 1 KB messages, ${PARTITIONS} partitions, one consumer group; ${fmt(MESSAGES)} messages for throughput, ${fmt(RATE)} msg/s for ${SECONDS} s for latency\n\n`,
+  );
+  process.stdout.write(
+    `${'target'.padEnd(30)} ${'e2e msg/s'.padStart(10)} ${'produce msg/s'.padStart(14)} ${'rate msg/s'.padStart(11)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)}\n`,
+  );
   for (const r of results) {
-    process.stdout.write(`${r.target.padEnd(30)} ${fmt(r.throughput).padStart(10)} ${fmt(r.produceOnly).padStart(14)} ${fmt(r.achievedRate).padStart(11)} ${fmt(r.p50, 1).padStart(8)} ${fmt(r.p99, 1).padStart(8)}\n`);
+    process.stdout.write(
+      `${r.target.padEnd(30)} ${fmt(r.throughput).padStart(10)} ${fmt(r.produceOnly).padStart(14)} ${fmt(r.achievedRate).padStart(11)} ${fmt(r.p50, 1).padStart(8)} ${fmt(r.p99, 1).padStart(8)}\n`,
+    );
   }
 };
 

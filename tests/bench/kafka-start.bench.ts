@@ -50,7 +50,9 @@ const main = async () => {
           if (i === 0) works = await kafkajsWorks(k.brokers);
           await k.stop();
         }
-        rows.push(`Apache Kafka ${version}, ${nodes} node(s): start median ${(median(times) / 1000).toFixed(1)} s (${times.map((t) => (t / 1000).toFixed(1)).join(', ')}); kafkajs 2.2.4 works: ${works}`);
+        rows.push(
+          `Apache Kafka ${version}, ${nodes} node(s): start median ${(median(times) / 1000).toFixed(1)} s (${times.map((t) => (t / 1000).toFixed(1)).join(', ')}); kafkajs 2.2.4 works: ${works}`,
+        );
       } catch (err) {
         rows.push(`Apache Kafka ${version}, ${nodes} node(s): ${(err as Error).message.split('\n')[0]}`);
       }

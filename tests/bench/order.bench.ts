@@ -94,7 +94,9 @@ const main = async () => {
     schema,
     groupId: `bench-order-${tag}`,
   });
-  const producer = new Kafka({ clientId: 'bench-escrow', brokers: broker.brokers, logLevel: logLevel.NOTHING }).producer({ createPartitioner: Partitioners.DefaultPartitioner });
+  const producer = new Kafka({ clientId: 'bench-escrow', brokers: broker.brokers, logLevel: logLevel.NOTHING }).producer({
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
   await producer.connect();
   const { pool } = service.ctx;
   const order = (i: number) => ({ buyer: `bench-buyer-${tag}-${i}`, seller: `bench-seller-${tag}-${i}` });
@@ -113,9 +115,17 @@ const main = async () => {
     (await pool.query(`SELECT order_id, buyer_id, seller_id FROM "${schema}".orders_list WHERE status = $1 ORDER BY buyer_id`, [status])).rows;
 
   try {
-    console.log(`order bench: ${N} orders, ${CONNECTIONS} connections${KEYED ? ', an Idempotency-Key on every POST' : ''}, broker: ${broker.name}, service in-process (autocannon shares its event loop)`);
+    console.log(
+      `order bench: ${N} orders, ${CONNECTIONS} connections${KEYED ? ', an Idempotency-Key on every POST' : ''}, broker: ${broker.name}, service in-process (autocannon shares its event loop)`,
+    );
     const figures: Figure[] = [];
-    figures.push(await drive(service.url, 'place (POST /orders)', Array.from({ length: N }, (_, i) => placeCall(i))));
+    figures.push(
+      await drive(
+        service.url,
+        'place (POST /orders)',
+        Array.from({ length: N }, (_, i) => placeCall(i)),
+      ),
+    );
 
     // escrow captures every order: PaymentCaptured on escrow.v1, consumed by the service's group.
     const placed = await ids('awaiting_payment');
@@ -123,19 +133,38 @@ const main = async () => {
     for (let i = 0; i < placed.length; i += 500) {
       const messages = placed.slice(i, i + 500).map((o) => {
         const id = randomUUID();
-        const data = { orderId: o.order_id, paymentId: `pay-${o.order_id}`, providerRef: `ref-${o.order_id}`, amount: { amount: 0, currency: 'USD' }, capturedAt: new Date().toISOString() };
+        const data = {
+          orderId: o.order_id,
+          paymentId: `pay-${o.order_id}`,
+          providerRef: `ref-${o.order_id}`,
+          amount: { amount: 0, currency: 'USD' },
+          capturedAt: new Date().toISOString(),
+        };
         return data;
       });
       // amounts must match the order totals: read them back from the list.
       const totals = new Map<string, number>(
-        (await pool.query(`SELECT order_id, total_amount FROM "${schema}".orders_list WHERE order_id = ANY($1)`, [messages.map((m) => m.orderId)])).rows.map((r) => [r.order_id, Number(r.total_amount)]),
+        (await pool.query(`SELECT order_id, total_amount FROM "${schema}".orders_list WHERE order_id = ANY($1)`, [messages.map((m) => m.orderId)])).rows.map(
+          (r) => [r.order_id, Number(r.total_amount)],
+        ),
       );
       await producer.send({
         topic: Topics.escrow,
         acks: -1,
         messages: messages.map((data) => {
           const event = { ...data, amount: { amount: totals.get(data.orderId)!, currency: 'USD' } };
-          const envelope = { id: randomUUID(), type: 'PaymentCaptured', schemaVersion: 1, streamId: `escrow-${data.orderId}`, streamVersion: 1, occurredAt: data.capturedAt, correlationId: randomUUID(), causationId: null, actor: { role: 'system' as const, id: 'bench' }, data: event };
+          const envelope = {
+            id: randomUUID(),
+            type: 'PaymentCaptured',
+            schemaVersion: 1,
+            streamId: `escrow-${data.orderId}`,
+            streamVersion: 1,
+            occurredAt: data.capturedAt,
+            correlationId: randomUUID(),
+            causationId: null,
+            actor: { role: 'system' as const, id: 'bench' },
+            data: event,
+          };
           return toKafkaMessage(envelope, PaymentCaptured, 'escrow').message;
         }),
       });
@@ -149,24 +178,42 @@ const main = async () => {
 
     const paid = await ids('awaiting_shipment');
     const half = Math.floor(paid.length / 2);
-    const ship = (o: { order_id: string; seller_id: string }): Call => ({ path: `/orders/${o.order_id}/shipments`, token: token('seller', o.seller_id), body: { carrier: 'DHL', trackingNumber: `T-${o.order_id}` } });
+    const ship = (o: { order_id: string; seller_id: string }): Call => ({
+      path: `/orders/${o.order_id}/shipments`,
+      token: token('seller', o.seller_id),
+      body: { carrier: 'DHL', trackingNumber: `T-${o.order_id}` },
+    });
     figures.push(await drive(service.url, 'ship (POST …/shipments)', paid.slice(0, half).map(ship)));
 
     const shipped = await ids('shipped');
     const mixedStarted = Date.now();
     const perKind = Math.max(1, Math.round(CONNECTIONS / 3));
     const mixed = await Promise.all([
-      drive(service.url, 'mixed: place', Array.from({ length: half }, (_, i) => placeCall(N + i)), perKind),
+      drive(
+        service.url,
+        'mixed: place',
+        Array.from({ length: half }, (_, i) => placeCall(N + i)),
+        perKind,
+      ),
       drive(service.url, 'mixed: ship', paid.slice(half).map(ship), perKind),
-      drive(service.url, 'mixed: confirm', shipped.map((o) => ({ path: `/orders/${o.order_id}/confirm-receipt`, token: token('buyer', o.buyer_id), body: {} })), perKind),
+      drive(
+        service.url,
+        'mixed: confirm',
+        shipped.map((o) => ({ path: `/orders/${o.order_id}/confirm-receipt`, token: token('buyer', o.buyer_id), body: {} })),
+        perKind,
+      ),
     ]);
     const mixedSeconds = (Date.now() - mixedStarted) / 1000;
     figures.push(...mixed);
 
     for (const f of figures) console.log(row(f));
     const total = mixed.reduce((s, f) => s + f.requests, 0);
-    console.log(`mixed total                  ${String(total).padStart(6)} req ${(total / mixedSeconds).toFixed(0).padStart(6)} cmd/s (place + ship + confirm at once)`);
-    console.log(`PaymentCaptured consumed     ${String(placed.length).padStart(6)} evt ${(placed.length / paySeconds).toFixed(0).padStart(6)} evt/s (escrow.v1 -> ConfirmPayment, inbox + command in one tx)`);
+    console.log(
+      `mixed total                  ${String(total).padStart(6)} req ${(total / mixedSeconds).toFixed(0).padStart(6)} cmd/s (place + ship + confirm at once)`,
+    );
+    console.log(
+      `PaymentCaptured consumed     ${String(placed.length).padStart(6)} evt ${(placed.length / paySeconds).toFixed(0).padStart(6)} evt/s (escrow.v1 -> ConfirmPayment, inbox + command in one tx)`,
+    );
     const failures = figures.reduce((s, f) => s + f.non2xx, 0);
     if (failures > 0) process.exitCode = 1;
   } finally {

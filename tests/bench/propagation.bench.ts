@@ -32,7 +32,10 @@ import { descendants, RssSampler } from './system/rss';
 import { fmt, summarize } from './system/stats';
 import { freePort, ROOT, type SystemUnderTest } from './system/system-under-test';
 
-const LEVELS = (process.env.PROP_LEVELS ?? '2,5').split(',').map(Number).filter((n) => n > 0);
+const LEVELS = (process.env.PROP_LEVELS ?? '2,5')
+  .split(',')
+  .map(Number)
+  .filter((n) => n > 0);
 const SECONDS = Number(process.env.PROP_SECONDS ?? 15);
 const STATEMENTS = process.env.PROP_STATEMENTS === '1';
 const NAMES = ['order', 'escrow', 'dispute', 'notification'] as const;
@@ -58,7 +61,20 @@ const startPostgres = async (dir: string): Promise<{ url: string; pid: number; s
   });
   if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr}`);
   const port = await freePort();
-  const flags = ['-D', data, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${dir}`, '-c', 'max_connections=200', '-c', 'track_commit_timestamp=on'];
+  const flags = [
+    '-D',
+    data,
+    '-p',
+    String(port),
+    '-c',
+    'listen_addresses=127.0.0.1',
+    '-c',
+    `unix_socket_directories=${dir}`,
+    '-c',
+    'max_connections=200',
+    '-c',
+    'track_commit_timestamp=on',
+  ];
   if (STATEMENTS) flags.push('-c', 'shared_preload_libraries=pg_stat_statements', '-c', 'pg_stat_statements.track=all');
   const fd = openSync(path.join(dir, 'postgres.log'), 'a');
   const child = spawn(path.join(PG_BIN, 'postgres'), flags, { stdio: ['ignore', fd, fd], ...(user ?? {}) });
@@ -66,7 +82,10 @@ const startPostgres = async (dir: string): Promise<{ url: string; pid: number; s
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
   for (let i = 0; ; i++) {
     const p = new Pool({ connectionString: url, max: 1 });
-    const ok = await p.query('SELECT 1').then(() => true, () => false);
+    const ok = await p.query('SELECT 1').then(
+      () => true,
+      () => false,
+    );
     await p.end();
     if (ok) break;
     if (i > 100 || child.exitCode !== null) throw new Error('PostgreSQL did not start');
@@ -144,7 +163,13 @@ const waitReady = async (url: string, child: ChildProcess): Promise<void> => {
   const until = Date.now() + 120_000;
   while (Date.now() < until) {
     if (child.exitCode !== null) throw new Error(`${url} exited with ${child.exitCode}`);
-    if (await fetch(`${url}/health/ready`, { signal: AbortSignal.timeout(1000) }).then((r) => r.ok, () => false)) return;
+    if (
+      await fetch(`${url}/health/ready`, { signal: AbortSignal.timeout(1000) }).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return;
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`${url} not ready`);
@@ -193,7 +218,12 @@ const main = async () => {
       children.push(child);
     }
     await Promise.all(NAMES.map((n, i) => waitReady(urls[n]!, children[i]!)));
-    say(`system up (sources), data in ${dir}; load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+    say(
+      `system up (sources), data in ${dir}; load average ${os
+        .loadavg()
+        .map((x) => x.toFixed(1))
+        .join(' ')}`,
+    );
     const sut = { urls, secret, databaseUrl: pg.url } as SystemUnderTest;
     const sampler = new RssSampler(() => [
       ...NAMES.map((n, i) => ({ name: `${n} service`, pid: children[i]!.pid! })),
@@ -206,7 +236,11 @@ const main = async () => {
       sampler.start();
       await new Promise((r) => setTimeout(r, idle * 1000));
       const { cpuSeconds } = sampler.stop();
-      say(`idle ${idle} s, CPU s: ${Object.entries(cpuSeconds).map(([k, v]) => `${k} ${fmt(v, 2)}`).join(', ')}`);
+      say(
+        `idle ${idle} s, CPU s: ${Object.entries(cpuSeconds)
+          .map(([k, v]) => `${k} ${fmt(v, 2)}`)
+          .join(', ')}`,
+      );
     }
     // A short warm-up: JIT, pools, consumer group joins.
     await runLevel(sut, admin, { clients: 2, seconds: 3, tag: 'warm', sampler });
@@ -214,11 +248,17 @@ const main = async () => {
     for (const clients of LEVELS) {
       const l = await runLevel(sut, admin, { clients, seconds: SECONDS, tag: `l${clients}`, sampler });
       const c = l.orderCommands;
-      say(`${clients} clients: ${fmt(l.lifecyclesPerSecond, 1)} lifecycles/s (${l.completed} done, ${l.failures} failed); order commands p50/p95/p99 ${fmt(c.p50, 1)}/${fmt(c.p95, 1)}/${fmt(c.p99, 1)} ms (n ${c.n})`);
+      say(
+        `${clients} clients: ${fmt(l.lifecyclesPerSecond, 1)} lifecycles/s (${l.completed} done, ${l.failures} failed); order commands p50/p95/p99 ${fmt(c.p50, 1)}/${fmt(c.p95, 1)}/${fmt(c.p99, 1)} ms (n ${c.n})`,
+      );
       for (const [k, s] of Object.entries(l.logged)) if (s.n) say(`  ${k}: p50 ${fmt(s.p50)} / p99 ${fmt(s.p99)} ms (n ${s.n})`);
       await splitHops(admin, kafka.brokers, l.orderIds);
       for (const [k, s] of Object.entries(l.endpoints)) say(`    ${k}: p50 ${fmt(s.p50, 1)} / p99 ${fmt(s.p99, 1)} ms (n ${s.n})`);
-      say(`  CPU s: ${Object.entries(l.cpuSeconds).map(([k, v]) => `${k} ${fmt(v, 1)}`).join(', ')}; load average ${os.loadavg()[0]!.toFixed(1)}`);
+      say(
+        `  CPU s: ${Object.entries(l.cpuSeconds)
+          .map(([k, v]) => `${k} ${fmt(v, 1)}`)
+          .join(', ')}; load average ${os.loadavg()[0]!.toFixed(1)}`,
+      );
       for (const f of l.failureSamples) say(`  ! ${f}`);
     }
     if (STATEMENTS) {

@@ -129,7 +129,9 @@ const main = async () => {
     // high, not high - low: librdkafka's mock caps each partition's retained log and moves low up.
     const onTopic = offsets.reduce((n, p) => n + Number(p.high), 0);
 
-    console.log(`relay bench: ${EVENTS} public + ${Math.ceil(EVENTS / 4)} private events, batch ${BATCH}, broker: ${broker.name}, tracing: ${tracing.tracer ? 'on (console exporter)' : 'off'}`);
+    console.log(
+      `relay bench: ${EVENTS} public + ${Math.ceil(EVENTS / 4)} private events, batch ${BATCH}, broker: ${broker.name}, tracing: ${tracing.tracer ? 'on (console exporter)' : 'off'}`,
+    );
     console.log(`published ${published} in ${seconds.toFixed(2)} s; on topic: ${onTopic} (incl. 1 warm-up)`);
     const ok = rate >= TARGET && onTopic === EVENTS + 1;
     console.log(`relay log→topic events/s: ${fmt(rate)} (target ≥ ${fmt(TARGET)})${ok ? '  ok' : '  BELOW TARGET or count mismatch'}`);

@@ -59,7 +59,10 @@ const run = <C, Ev extends DomainEvent, S>(d: { decide: (c: C, s: S) => Ev[]; ev
 };
 
 const orderTemplates = (): Template[] => {
-  const stream = (events: DomainEvent[]) => ({ streams: [{ streamId: orderStream(O.ORDER), events }], tokens: ['order-1', 'buyer-1', 'seller-1', 'pay-1', 'd-1', 'ext-1'] });
+  const stream = (events: DomainEvent[]) => ({
+    streams: [{ streamId: orderStream(O.ORDER), events }],
+    tokens: ['order-1', 'buyer-1', 'seller-1', 'pay-1', 'd-1', 'ext-1'],
+  });
   return [
     stream(O.history(O.place(), O.pay(), O.ship(), O.confirm())),
     stream(O.history(O.place(), O.pay(), O.ship(), O.deliver(), O.confirm(O.at(12)))),
@@ -70,7 +73,10 @@ const orderTemplates = (): Template[] => {
 };
 
 const escrowTemplates = (): Template[] => {
-  const stream = (events: DomainEvent[]) => ({ streams: [{ streamId: escrowStream(E.ORDER), events }], tokens: ['ord-1', 'buy-1', 'sel-1', 'pay-1', 'cap-1', 'd-1'] });
+  const stream = (events: DomainEvent[]) => ({
+    streams: [{ streamId: escrowStream(E.ORDER), events }],
+    tokens: ['ord-1', 'buy-1', 'sel-1', 'pay-1', 'cap-1', 'd-1'],
+  });
   const refunded = E.run([E.placed(10_000, 250), E.capture(), E.cancelled('ev-ord-1-cancel')]);
   const refundId = Object.keys((refunded.state as { refunds: Record<string, unknown> }).refunds)[0]!;
   const failAndComplete = E.run(
@@ -84,7 +90,9 @@ const escrowTemplates = (): Template[] => {
     stream(E.history(E.placed(10_000, 250), E.capture(), E.completed('ev-ord-1-complete'))),
     stream(E.history(E.placed(10_000, 250), E.capture(), E.completed('ev-ord-1-complete'))),
     stream([...refunded.events, ...failAndComplete]),
-    stream(E.history(E.placed(10_000, 250), E.capture(), E.settled('d-1', 3000, true, 0, 'ev-ord-1-settle'), E.completed('ev-ord-1-complete', 'DISPUTE_SETTLED'))),
+    stream(
+      E.history(E.placed(10_000, 250), E.capture(), E.settled('d-1', 3000, true, 0, 'ev-ord-1-settle'), E.completed('ev-ord-1-complete', 'DISPUTE_SETTLED')),
+    ),
   ];
 };
 
@@ -92,16 +100,34 @@ const disputeTemplates = (): Template[] => {
   const tokens = ['d-1', 'order-1', 'buyer-1', 'seller-1', 'ev-img', 'sub-1'];
   const evidence: DomainEvent = {
     type: 'EvidenceUploaded',
-    data: { evidenceId: 'ev-img', sha256: 'a'.repeat(64), contentType: 'image/png', size: 1000, uploadedBy: D.buyer, uploadedAt: D.day(7), submissionId: 'sub-1' },
+    data: {
+      evidenceId: 'ev-img',
+      sha256: 'a'.repeat(64),
+      contentType: 'image/png',
+      size: 1000,
+      uploadedBy: D.buyer,
+      uploadedAt: D.day(7),
+      submissionId: 'sub-1',
+    },
   };
-  const dispute = (events: DomainEvent[]) => ({ streams: [{ streamId: 'evidence-d-1', events: [evidence] }, { streamId: disputeStreamId('d-1'), events }], tokens });
+  const dispute = (events: DomainEvent[]) => ({
+    streams: [
+      { streamId: 'evidence-d-1', events: [evidence] },
+      { streamId: disputeStreamId('d-1'), events },
+    ],
+    tokens,
+  });
   const cmd = D.cmd;
   return [
     dispute(D.opened()),
     dispute(D.countered()),
     dispute(D.escalatedAt()),
     dispute(
-      D.history(D.open(), cmd('CounterPropose', { solution: { type: 'REFUND_ONLY', refund: D.usd(2000) }, message: 'half?', evidence: [] }, D.seller, D.day(8)), cmd('Escalate', {}, D.buyer, D.day(10)) as DisputeCommand),
+      D.history(
+        D.open(),
+        cmd('CounterPropose', { solution: { type: 'REFUND_ONLY', refund: D.usd(2000) }, message: 'half?', evidence: [] }, D.seller, D.day(8)),
+        cmd('Escalate', {}, D.buyer, D.day(10)) as DisputeCommand,
+      ),
     ),
   ];
 };
@@ -113,23 +139,52 @@ const notificationTemplates = (): Template[] => {
   const t = (m: number) => new Date(Date.parse('2026-01-01T00:00:00.000Z') + m * 60_000).toISOString();
   const notice = (kind: string, recipientId: string, read: boolean): Stream => ({
     streamId: Streams.notice(`n-${kind}-${recipientId}-o-1`),
-    events: run(noticeDecider as never, [
-      { type: 'RequestNotice', data: { kind, recipientId, orderId: 'o-1', vars: { orderId: 'o-1', amount: { amount: 12_345, currency: 'USD' } }, noticeId: `n-${kind}-${recipientId}-o-1`, sourceEventId: randomUUID(), channels: ['in_app', 'email'] }, meta: { now: t(0), actor: sys } },
-      { type: 'RecordDelivery', data: { noticeId: `n-${kind}-${recipientId}-o-1`, channel: 'email' }, meta: { now: t(1), actor: sys } },
-      ...(read ? [{ type: 'MarkRead', data: { noticeId: `n-${kind}-${recipientId}-o-1` }, meta: { now: t(30), actor: { role: 'buyer', id: recipientId } } }] : []),
-    ] as never),
+    events: run(
+      noticeDecider as never,
+      [
+        {
+          type: 'RequestNotice',
+          data: {
+            kind,
+            recipientId,
+            orderId: 'o-1',
+            vars: { orderId: 'o-1', amount: { amount: 12_345, currency: 'USD' } },
+            noticeId: `n-${kind}-${recipientId}-o-1`,
+            sourceEventId: randomUUID(),
+            channels: ['in_app', 'email'],
+          },
+          meta: { now: t(0), actor: sys },
+        },
+        { type: 'RecordDelivery', data: { noticeId: `n-${kind}-${recipientId}-o-1`, channel: 'email' }, meta: { now: t(1), actor: sys } },
+        ...(read
+          ? [{ type: 'MarkRead', data: { noticeId: `n-${kind}-${recipientId}-o-1` }, meta: { now: t(30), actor: { role: 'buyer', id: recipientId } } }]
+          : []),
+      ] as never,
+    ),
   });
   const delivery = (ok: boolean[]): Stream => ({
     streamId: Streams.delivery('del-o-1'),
     events: run({ decide: (c: never, s: never) => decideDelivery(c, s, policy), evolve: evolveDelivery, initialState: initialDeliveryState } as never, [
-      { type: 'ScheduleDelivery', data: { deliveryId: 'del-o-1', subscriptionId: 'sub-1', eventId: randomUUID(), ceType: 'marketplace.order.completed.v1', body: '{"orderId":"o-1"}' }, meta: { now: t(0), actor: sys } },
-      ...ok.map((o, i) => ({ type: 'RecordAttempt', data: { deliveryId: 'del-o-1', ok: o, status: o ? 200 : 503, error: o ? null : 'HTTP 503' }, meta: { now: t(i + 1), actor: sys } })),
+      {
+        type: 'ScheduleDelivery',
+        data: { deliveryId: 'del-o-1', subscriptionId: 'sub-1', eventId: randomUUID(), ceType: 'marketplace.order.completed.v1', body: '{"orderId":"o-1"}' },
+        meta: { now: t(0), actor: sys },
+      },
+      ...ok.map((o, i) => ({
+        type: 'RecordAttempt',
+        data: { deliveryId: 'del-o-1', ok: o, status: o ? 200 : 503, error: o ? null : 'HTTP 503' },
+        meta: { now: t(i + 1), actor: sys },
+      })),
     ]),
   });
   const subscription: Stream = {
     streamId: Streams.subscription('sub-1'),
     events: run({ decide: decideSubscription, evolve: evolveSubscription, initialState: initialSubscriptionState } as never, [
-      { type: 'Subscribe', data: { subscriptionId: 'sub-1', secret: 'whsec_bench', url: 'https://partner.example/hooks', eventTypes: ['marketplace.order.completed.v1'] }, meta: { now: t(0), actor: partner } },
+      {
+        type: 'Subscribe',
+        data: { subscriptionId: 'sub-1', secret: 'whsec_bench', url: 'https://partner.example/hooks', eventTypes: ['marketplace.order.completed.v1'] },
+        meta: { now: t(0), actor: partner },
+      },
       { type: 'NoteDeliveryOutcome', data: { subscriptionId: 'sub-1', ok: false, pauseAfter: 10 }, meta: { now: t(1), actor: sys } },
       { type: 'NoteDeliveryOutcome', data: { subscriptionId: 'sub-1', ok: true, pauseAfter: 10 }, meta: { now: t(2), actor: sys } },
     ]),
@@ -177,7 +232,16 @@ const seed = async (pool: Pool, schema: string, registry: EventRegistry, templat
     for (let i = 0; i < steps; i++)
       for (let j = 0; j < streams.length; j++) {
         const e = prepared[j]![i];
-        if (e) pending.push({ stream_id: streams[j]!.streamId, stream_version: i + 1, id: e.id, type: e.type, v: e.v, data: e.data, at: new Date((clock += 7)).toISOString() });
+        if (e)
+          pending.push({
+            stream_id: streams[j]!.streamId,
+            stream_version: i + 1,
+            id: e.id,
+            type: e.type,
+            v: e.v,
+            data: e.data,
+            at: new Date((clock += 7)).toISOString(),
+          });
       }
     if (pending.length >= CHUNK) await flush();
   }

@@ -61,7 +61,14 @@ const recorder = (expected: number) => {
       if (lateness.length < expected) log(`  ! ${name}: only ${lateness.length}/${expected} fired within ${timeoutMs / 1000}s`);
       const sorted = [...lateness].sort((a, b) => a - b);
       const seconds = Math.max(1, last - firstDueMs) / 1000;
-      return { name, count: lateness.length, perSecond: lateness.length / seconds, p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted[sorted.length - 1] ?? NaN };
+      return {
+        name,
+        count: lateness.length,
+        perSecond: lateness.length / seconds,
+        p50: percentile(sorted, 50),
+        p99: percentile(sorted, 99),
+        max: sorted[sorted.length - 1] ?? NaN,
+      };
     },
   };
 };
@@ -161,8 +168,15 @@ const timersRun = async (name: string, batched: boolean, n: number, dueAtMs: (i:
       },
       ...(batched && {
         fireMany: async (tx: PoolClient, ds: DueDeadline[]) => {
-          await w.commandMany(tx, ds.map((d) => ({ streamId: d.streamId, dueAt: d.dueAt, now: d.now })));
-          await syncManyDeadlines(tx, schema, ds.map((d) => ({ streamId: d.streamId, deadlines: [] })));
+          await w.commandMany(
+            tx,
+            ds.map((d) => ({ streamId: d.streamId, dueAt: d.dueAt, now: d.now })),
+          );
+          await syncManyDeadlines(
+            tx,
+            schema,
+            ds.map((d) => ({ streamId: d.streamId, deadlines: [] })),
+          );
         },
       }),
       onFired: (ds) => {
@@ -251,10 +265,14 @@ const pgBossRun = async (name: string, mode: BossMode, n: number, dueAtMs: (i: n
 // ---------------------------------------------------------------- main
 
 const show = (r: Result) =>
-  log(`  ${r.name.padEnd(34)} ${String(r.count).padStart(6)} fired  ${r.perSecond.toFixed(0).padStart(6)}/s  lateness p50 ${(r.p50 / 1000).toFixed(2)} s  p99 ${(r.p99 / 1000).toFixed(2)} s  max ${(r.max / 1000).toFixed(2)} s`);
+  log(
+    `  ${r.name.padEnd(34)} ${String(r.count).padStart(6)} fired  ${r.perSecond.toFixed(0).padStart(6)}/s  lateness p50 ${(r.p50 / 1000).toFixed(2)} s  p99 ${(r.p99 / 1000).toFixed(2)} s  max ${(r.max / 1000).toFixed(2)} s`,
+  );
 
 const main = async () => {
-  log(`timers bench: burst ${BURST}, steady ${RATE}/s x ${STEADY_S}s, scheduler batch ${BATCH} x ${CONCURRENCY} loops, pg-boss ${BOSS_WORKERS} workers x 100/fetch`);
+  log(
+    `timers bench: burst ${BURST}, steady ${RATE}/s x ${STEADY_S}s, scheduler batch ${BATCH} x ${CONCURRENCY} loops, pg-boss ${BOSS_WORKERS} workers x 100/fetch`,
+  );
   const results: Result[] = [];
   const step = (r: Result) => {
     show(r);
@@ -281,12 +299,20 @@ const main = async () => {
   log('summary');
   for (const mine of [oursOne, ours])
     for (const b of bossRuns) log(`  burst throughput ${mine.name} / ${b.name}: ${(mine.perSecond / b.perSecond).toFixed(1)}x (target >= 2x)`);
-  log(`  burst vs yardsticks (DESIGN.md): pg-boss ~870/s -> ${(ours.perSecond / 870).toFixed(1)}x; graphile-worker batched ~21,700/s -> ${(ours.perSecond / 21_700).toFixed(2)}x`);
-  log(`  steady p99 lateness @bp/timers: fireMany ${(steady.p99 / 1000).toFixed(2)} s, fire ${(steadyOne.p99 / 1000).toFixed(2)} s (target < 1 s)${bossSteady ? `; pg-boss: ${(bossSteady.p99 / 1000).toFixed(2)} s` : ''}`);
+  log(
+    `  burst vs yardsticks (DESIGN.md): pg-boss ~870/s -> ${(ours.perSecond / 870).toFixed(1)}x; graphile-worker batched ~21,700/s -> ${(ours.perSecond / 21_700).toFixed(2)}x`,
+  );
+  log(
+    `  steady p99 lateness @bp/timers: fireMany ${(steady.p99 / 1000).toFixed(2)} s, fire ${(steadyOne.p99 / 1000).toFixed(2)} s (target < 1 s)${bossSteady ? `; pg-boss: ${(bossSteady.p99 / 1000).toFixed(2)} s` : ''}`,
+  );
   const ok =
     // Targets hold for the batched path (fireMany); the one-command-per-deadline path is reported for comparison.
-    oursOne.count === BURST && ours.count === BURST && steady.count === steadyN && steadyOne.count === steadyN &&
-    steady.p99 < 1000 && bossRuns.every((b) => ours.perSecond >= 2 * b.perSecond);
+    oursOne.count === BURST &&
+    ours.count === BURST &&
+    steady.count === steadyN &&
+    steadyOne.count === steadyN &&
+    steady.p99 < 1000 &&
+    bossRuns.every((b) => ours.perSecond >= 2 * b.perSecond);
   log(ok ? 'timers bench: targets met' : 'timers bench: TARGETS MISSED');
   process.exitCode = ok ? 0 : 1;
 };

@@ -45,16 +45,22 @@ const main = async () => {
     server.end();
     const { span, carrier } = startPublishSpan(tracer, stored, 'orders.v1', 'marketplace.order.placed.v1');
     span.end();
-    await inProcessSpan(tracer, { groupId: 'g', topic: 'orders.v1', partition: 0, offset: '1', headers: { ce_traceparent: carrier!.traceparent } }, async () => {
-      traceCarrierOf(); // the next command's append
-      return { outcome: 'handled' };
-    });
+    await inProcessSpan(
+      tracer,
+      { groupId: 'g', topic: 'orders.v1', partition: 0, offset: '1', headers: { ce_traceparent: carrier!.traceparent } },
+      async () => {
+        traceCarrierOf(); // the next command's append
+        return { outcome: 'handled' };
+      },
+    );
   };
   await cpuMicros(off); // warm-up
   await cpuMicros(on);
   const results = { off: await cpuMicros(off), on: await cpuMicros(on) };
   await tracing.shutdown();
-  console.log(`tracing bench: ${HOPS} hops (server span, append metadata, publish span, consumer span, console exporter to /dev/null: ${lines} span lines of ${6 * HOPS} ended)`);
+  console.log(
+    `tracing bench: ${HOPS} hops (server span, append metadata, publish span, consumer span, console exporter to /dev/null: ${lines} span lines of ${6 * HOPS} ended)`,
+  );
   console.log(`CPU per hop: off ${results.off.toFixed(2)} µs, on ${results.on.toFixed(1)} µs`);
 };
 

@@ -13,7 +13,11 @@ const parser = new Parser();
 const parse = async (doc: object) => {
   const { document, diagnostics } = await parser.parse(doc as Parameters<typeof parser.parse>[0]);
   const list = diagnostics as Diagnostic[];
-  return { document, errors: list.filter((d) => d.severity === DiagnosticSeverity.Error), warnings: list.filter((d) => d.severity === DiagnosticSeverity.Warning) };
+  return {
+    document,
+    errors: list.filter((d) => d.severity === DiagnosticSeverity.Error),
+    warnings: list.filter((d) => d.severity === DiagnosticSeverity.Warning),
+  };
 };
 const describeAll = (ds: Diagnostic[]) => ds.map((d) => `${d.code} ${d.path.join('/')}: ${d.message}`);
 
@@ -30,16 +34,31 @@ describe('AsyncAPI document (@asyncapi/parser)', () => {
   });
 
   it('parses with servers too', async () => {
-    const { errors, warnings } = await parse(buildAsyncApi({ version: '1.2.3', servers: { production: { host: 'kafka.example.com:9092', protocol: 'kafka' } } }));
+    const { errors, warnings } = await parse(
+      buildAsyncApi({ version: '1.2.3', servers: { production: { host: 'kafka.example.com:9092', protocol: 'kafka' } } }),
+    );
     expect(describeAll(errors)).toEqual([]);
     expect(describeAll(warnings)).toEqual([]);
   });
 
   it('exposes every public event as a message of its channel, received by partners', () => {
     const document = parsed.document!;
-    const found = document.channels().all().flatMap((ch) => ch.messages().all().map((m) => `${ch.address()} ${m.id()}`));
+    const found = document
+      .channels()
+      .all()
+      .flatMap((ch) =>
+        ch
+          .messages()
+          .all()
+          .map((m) => `${ch.address()} ${m.id()}`),
+      );
     expect(found.sort()).toEqual(publicEvents.map((e) => `${e.topic} ${e.type}`).sort());
-    expect(document.operations().all().every((op) => op.action() === 'receive')).toBe(true);
+    expect(
+      document
+        .operations()
+        .all()
+        .every((op) => op.action() === 'receive'),
+    ).toBe(true);
   });
 
   it('uses a schema format the parser validates (an unknown one would be skipped silently)', () => {

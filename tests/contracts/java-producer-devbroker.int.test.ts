@@ -22,43 +22,53 @@ describe('Java kafka-clients producer with its defaults → dev broker → kafka
   }, 300_000);
   afterAll(() => broker?.stop());
 
-  itJava('idempotent (InitProducerId) acks=all sends are acknowledged, stored with a producer id and read back by kafkajs in order per key', async () => {
-    const began = performance.now();
-    const run = await runJavaPartner(['produce', broker.brokers, 'java-defaults', String(RECORDS)]);
-    expect({ code: run.code, stderr: run.code === 0 ? '' : run.stderr.slice(-2000) }).toEqual({ code: 0, stderr: '' });
-    expect(run.lines).toHaveLength(RECORDS);
-    recordResult(`java-producer-devbroker records=${RECORDS} ms=${Math.round(performance.now() - began)}`);
+  itJava(
+    'idempotent (InitProducerId) acks=all sends are acknowledged, stored with a producer id and read back by kafkajs in order per key',
+    async () => {
+      const began = performance.now();
+      const run = await runJavaPartner(['produce', broker.brokers, 'java-defaults', String(RECORDS)]);
+      expect({ code: run.code, stderr: run.code === 0 ? '' : run.stderr.slice(-2000) }).toEqual({ code: 0, stderr: '' });
+      expect(run.lines).toHaveLength(RECORDS);
+      recordResult(`java-producer-devbroker records=${RECORDS} ms=${Math.round(performance.now() - began)}`);
 
-    // Idempotence really was on: every stored batch carries a producer id and a base sequence.
-    const raw = await RawClient.open(broker.port);
-    try {
-      for (const partition of [0, 1, 2]) {
-        for (const batch of await fetchBatches(raw, 'java-defaults', partition)) {
-          expect(Number(batch.readBigInt64BE(43))).toBeGreaterThanOrEqual(0); // producer id
-          expect(batch.readInt32BE(53)).toBeGreaterThanOrEqual(0); // base sequence
+      // Idempotence really was on: every stored batch carries a producer id and a base sequence.
+      const raw = await RawClient.open(broker.port);
+      try {
+        for (const partition of [0, 1, 2]) {
+          for (const batch of await fetchBatches(raw, 'java-defaults', partition)) {
+            expect(Number(batch.readBigInt64BE(43))).toBeGreaterThanOrEqual(0); // producer id
+            expect(batch.readInt32BE(53)).toBeGreaterThanOrEqual(0); // base sequence
+          }
         }
+      } finally {
+        raw.close();
       }
-    } finally {
-      raw.close();
-    }
 
-    const kafka = new Kafka({ brokers: [broker.brokers], logLevel: logLevel.NOTHING });
-    const consumer = kafka.consumer({ groupId: 'g-java-defaults', maxWaitTimeInMs: 100 });
-    const seen: { key: string; value: string; partition: number }[] = [];
-    await consumer.connect();
-    await consumer.subscribe({ topic: 'java-defaults', fromBeginning: true });
-    await consumer.run({ eachMessage: async ({ partition, message }) => void seen.push({ key: message.key!.toString(), value: message.value!.toString(), partition }) });
-    const until = Date.now() + 30_000;
-    while (seen.length < RECORDS && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
-    await consumer.disconnect();
-    expect(seen).toHaveLength(RECORDS);
-    // Per key: one partition, values in the order sent; the Java client's murmur2 placement is kafkajs's.
-    const probe = Partitioners.DefaultPartitioner();
-    for (let k = 0; k < 10; k++) {
-      const mine = seen.filter((s) => s.key === `key-${k}`);
-      expect(mine.map((s) => Number(s.value.slice('value-'.length)))).toEqual(Array.from({ length: RECORDS / 10 }, (_, i) => i * 10 + k));
-      const expected = probe({ topic: 'java-defaults', partitionMetadata: [0, 1, 2].map((partitionId) => ({ partitionId, leader: 0, partitionErrorCode: 0, replicas: [0], isr: [0] })), message: { key: `key-${k}`, value: null } });
-      expect(new Set(mine.map((s) => s.partition))).toEqual(new Set([expected]));
-    }
-  }, 180_000);
+      const kafka = new Kafka({ brokers: [broker.brokers], logLevel: logLevel.NOTHING });
+      const consumer = kafka.consumer({ groupId: 'g-java-defaults', maxWaitTimeInMs: 100 });
+      const seen: { key: string; value: string; partition: number }[] = [];
+      await consumer.connect();
+      await consumer.subscribe({ topic: 'java-defaults', fromBeginning: true });
+      await consumer.run({
+        eachMessage: async ({ partition, message }) => void seen.push({ key: message.key!.toString(), value: message.value!.toString(), partition }),
+      });
+      const until = Date.now() + 30_000;
+      while (seen.length < RECORDS && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+      await consumer.disconnect();
+      expect(seen).toHaveLength(RECORDS);
+      // Per key: one partition, values in the order sent; the Java client's murmur2 placement is kafkajs's.
+      const probe = Partitioners.DefaultPartitioner();
+      for (let k = 0; k < 10; k++) {
+        const mine = seen.filter((s) => s.key === `key-${k}`);
+        expect(mine.map((s) => Number(s.value.slice('value-'.length)))).toEqual(Array.from({ length: RECORDS / 10 }, (_, i) => i * 10 + k));
+        const expected = probe({
+          topic: 'java-defaults',
+          partitionMetadata: [0, 1, 2].map((partitionId) => ({ partitionId, leader: 0, partitionErrorCode: 0, replicas: [0], isr: [0] })),
+          message: { key: `key-${k}`, value: null },
+        });
+        expect(new Set(mine.map((s) => s.partition))).toEqual(new Set([expected]));
+      }
+    },
+    180_000,
+  );
 });

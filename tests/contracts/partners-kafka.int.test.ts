@@ -107,7 +107,12 @@ describe('partners’ clients (kcat, Java kafka-clients) read our topics in cons
         // ... in the order it happened, as our own (kafkajs) partner group read it.
         expect({ topic, id, types: seen?.types }).toEqual({ topic, id, types: sys.partnerEvents({ subject: id, topic }).map((e) => e.ceType) });
       }
-      expect(orders.get(`${Topics.orders} ${id}`)?.types).toEqual(['marketplace.order.placed.v1', 'marketplace.order.paid.v1', 'marketplace.order.shipped.v1', 'marketplace.order.completed.v1']);
+      expect(orders.get(`${Topics.orders} ${id}`)?.types).toEqual([
+        'marketplace.order.placed.v1',
+        'marketplace.order.paid.v1',
+        'marketplace.order.shipped.v1',
+        'marketplace.order.completed.v1',
+      ]);
     }
     recordResult(`partner-interop client=${client} kafka=${sys.kafka.source} records=${records.length} orders=${orderIds.length} problems=0`);
   };
@@ -122,34 +127,46 @@ describe('partners’ clients (kcat, Java kafka-clients) read our topics in cons
         const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
         // An empty partition has no commit (-1) from librdkafka and 0 from the Java client.
         const at = (partition: number) => Math.max(0, Number(committed!.partitions.find((c) => c.partition === partition)?.offset ?? -1));
-        for (const p of ends) expect({ topic, partition: p.partition, committed: at(p.partition) }).toEqual({ topic, partition: p.partition, committed: Number(p.high) });
+        for (const p of ends)
+          expect({ topic, partition: p.partition, committed: at(p.partition) }).toEqual({ topic, partition: p.partition, committed: Number(p.high) });
       }
     } finally {
       await admin.disconnect();
     }
   };
 
-  itKcat('kcat -G (librdkafka): keys, CloudEvents headers, schema-valid JSON, per-order order; offsets committed', async () => {
-    const r = await kcat(['-b', brokers(), '-G', 'partner-kcat', '-X', 'auto.offset.reset=earliest', '-e', '-q', '-J', ...TOPICS], undefined, 60_000);
-    expect(r.code).toBe(0);
-    const records = r.stdout
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l) as { topic: string; partition: number; offset: number; key: string | null; payload: string | null; headers?: string[] })
-      .map((j): PartnerRecord => {
-        const pairs = j.headers ?? [];
-        const headers: Record<string, string | null> = {};
-        for (let i = 0; i < pairs.length; i += 2) headers[pairs[i]!] = pairs[i + 1] ?? null;
-        return { topic: j.topic, partition: j.partition, offset: j.offset, key: j.key, headers, value: j.payload };
-      });
-    expectPartnerView('kcat', records);
-    await expectCommittedToEnd('partner-kcat');
-  }, 90_000);
+  itKcat(
+    'kcat -G (librdkafka): keys, CloudEvents headers, schema-valid JSON, per-order order; offsets committed',
+    async () => {
+      const r = await kcat(['-b', brokers(), '-G', 'partner-kcat', '-X', 'auto.offset.reset=earliest', '-e', '-q', '-J', ...TOPICS], undefined, 60_000);
+      expect(r.code).toBe(0);
+      const records = r.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { topic: string; partition: number; offset: number; key: string | null; payload: string | null; headers?: string[] })
+        .map((j): PartnerRecord => {
+          const pairs = j.headers ?? [];
+          const headers: Record<string, string | null> = {};
+          for (let i = 0; i < pairs.length; i += 2) headers[pairs[i]!] = pairs[i + 1] ?? null;
+          return { topic: j.topic, partition: j.partition, offset: j.offset, key: j.key, headers, value: j.payload };
+        });
+      expectPartnerView('kcat', records);
+      await expectCommittedToEnd('partner-kcat');
+    },
+    90_000,
+  );
 
-  itJava('Java kafka-clients 4.1.1 consumer with its defaults: the same checks; offsets committed on close', async () => {
-    const run = await runJavaPartner(['consume', brokers(), 'partner-java', TOPICS.join(','), String(total), '90000']);
-    expect({ code: run.code, stderr: run.code === 0 ? '' : run.stderr.slice(-2000) }).toEqual({ code: 0, stderr: '' });
-    expectPartnerView('java-kafka-clients', run.lines.map((l) => JSON.parse(l) as PartnerRecord));
-    await expectCommittedToEnd('partner-java');
-  }, 150_000);
+  itJava(
+    'Java kafka-clients 4.1.1 consumer with its defaults: the same checks; offsets committed on close',
+    async () => {
+      const run = await runJavaPartner(['consume', brokers(), 'partner-java', TOPICS.join(','), String(total), '90000']);
+      expect({ code: run.code, stderr: run.code === 0 ? '' : run.stderr.slice(-2000) }).toEqual({ code: 0, stderr: '' });
+      expectPartnerView(
+        'java-kafka-clients',
+        run.lines.map((l) => JSON.parse(l) as PartnerRecord),
+      );
+      await expectCommittedToEnd('partner-java');
+    },
+    150_000,
+  );
 });

@@ -52,20 +52,24 @@ describe('docker-compose.yml', () => {
     expect(String(env.DATABASE_URL)).toContain('@postgres:');
     expect(env.KAFKA_BROKERS).toBe('kafka:9092');
     expect(Object.keys(svc.depends_on ?? {}).sort()).toEqual(['kafka', 'postgres']);
-    const urls = Object.fromEntries(String(env.SERVICE_URLS).split(',').map((p) => p.split('=')));
+    const urls = Object.fromEntries(
+      String(env.SERVICE_URLS)
+        .split(',')
+        .map((p) => p.split('=')),
+    );
     expect(urls).toEqual(Object.fromEntries(ServiceNames.map((n) => [n, `http://${n}:${defaultPorts[n]}`])));
   });
 
-  it('sends the notification service\'s mail to the catcher', () => {
+  it("sends the notification service's mail to the catcher", () => {
     expect(compose.services.notification?.environment?.SMTP_URL).toBe('smtp://mail:1025');
   });
 
-  it.each(ServiceNames)('health-checks the %s service with the image\'s script (on /health/ready)', (name) => {
+  it.each(ServiceNames)("health-checks the %s service with the image's script (on /health/ready)", (name) => {
     expect(compose.services[name]!.healthcheck?.test).toEqual(['CMD', 'node', 'deploy/healthcheck.js']);
     expect(fs.readFileSync(path.join(ROOT, 'deploy/healthcheck.js'), 'utf8')).toContain('/health/ready');
   });
 
-  it('keeps dispute\'s evidence blobs on a named volume mounted where BLOB_DIR points', () => {
+  it("keeps dispute's evidence blobs on a named volume mounted where BLOB_DIR points", () => {
     const dispute = compose.services.dispute!;
     const blobDir = String(dispute.environment?.BLOB_DIR);
     const mounts = (dispute.volumes ?? []).map((v) => v.split(':') as [string, string]);
@@ -105,7 +109,10 @@ describe('Dockerfile', () => {
   });
 
   it('installs everything to build, then prunes to the runtime dependencies in the build stage', () => {
-    const run = build.filter((i) => i.getKeyword() === 'RUN').map((i) => args(i).join(' ')).join(' && ');
+    const run = build
+      .filter((i) => i.getKeyword() === 'RUN')
+      .map((i) => args(i).join(' '))
+      .join(' && ');
     expect(run).toMatch(/npm ci\b[\s\S]*tsc -b[\s\S]*npm prune --omit=dev/);
     const fromBuild = runtime.filter((i) => i.getKeyword() === 'COPY' && dockerfile.split('\n')[i.getRange().start.line]!.includes('--from=build'));
     expect(fromBuild.length).toBeGreaterThan(0);

@@ -77,9 +77,12 @@ describe('deploy/k8s manifests', () => {
     expect(committed).toEqual(render());
   });
 
-  it.each(manifests.map((m) => [`${m.file} ${m.doc.kind}/${m.doc.metadata.name}`, m.doc] as const))('%s validates against the Kubernetes schema', (_name, doc) => {
-    expect(() => validate(doc)).not.toThrow();
-  });
+  it.each(manifests.map((m) => [`${m.file} ${m.doc.kind}/${m.doc.metadata.name}`, m.doc] as const))(
+    '%s validates against the Kubernetes schema',
+    (_name, doc) => {
+      expect(() => validate(doc)).not.toThrow();
+    },
+  );
 
   it('all live in one namespace', () => {
     const namespace = ofKind<Manifest>('Namespace')[0]!.metadata.name;
@@ -150,7 +153,9 @@ describe('deploy/k8s manifests', () => {
     });
 
     it('has a HorizontalPodAutoscaler on its Deployment', () => {
-      const hpa = ofKind<IHorizontalPodAutoscaler>('HorizontalPodAutoscaler').find((h) => h.spec?.scaleTargetRef.kind === 'Deployment' && h.spec.scaleTargetRef.name === name);
+      const hpa = ofKind<IHorizontalPodAutoscaler>('HorizontalPodAutoscaler').find(
+        (h) => h.spec?.scaleTargetRef.kind === 'Deployment' && h.spec.scaleTargetRef.name === name,
+      );
       expect(hpa).toBeDefined();
       expect(hpa!.spec!.maxReplicas).toBeGreaterThan(hpa!.spec!.minReplicas ?? 1);
     });
@@ -173,7 +178,10 @@ describe('deploy/k8s manifests', () => {
   });
 
   it('pins every container to the release tag, never :latest', () => {
-    const containers = [...ofKind<IDeployment>('Deployment').flatMap((d) => d.spec!.template.spec!.containers), ...ofKind<IJob>('Job').flatMap((j) => j.spec!.template.spec!.containers)];
+    const containers = [
+      ...ofKind<IDeployment>('Deployment').flatMap((d) => d.spec!.template.spec!.containers),
+      ...ofKind<IJob>('Job').flatMap((j) => j.spec!.template.spec!.containers),
+    ];
     expect(containers.length).toBeGreaterThan(4);
     for (const c of containers) {
       expect(c.image).toBe(IMAGE);
@@ -186,7 +194,9 @@ describe('deploy/k8s manifests', () => {
     const policies = ofKind<INetworkPolicy>('NetworkPolicy');
 
     it('denies ingress to every pod of the namespace by default', () => {
-      expect(policies.some((p) => Object.keys(p.spec?.podSelector ?? {}).length === 0 && p.spec?.policyTypes?.includes('Ingress') && !p.spec.ingress)).toBe(true);
+      expect(policies.some((p) => Object.keys(p.spec?.podSelector ?? {}).length === 0 && p.spec?.policyTypes?.includes('Ingress') && !p.spec.ingress)).toBe(
+        true,
+      );
     });
 
     it.each(SERVICES)('admits only the %s service’s own HTTP port to its pods', (name) => {
@@ -205,14 +215,19 @@ describe('deploy/k8s manifests', () => {
   describe('storage: every path a service writes is a mounted volume or an external store', () => {
     /** Every source file that writes to the file system, and what takes that write in a deployment. */
     const WRITERS: Record<string, { service: string; dir: (env: Record<string, string>) => string; externalWhen: string } | { devOnly: string }> = {
-      'services/dispute/src/infra/local-blob-store.ts': { service: 'dispute', dir: (e) => e.BLOB_DIR ?? `${e.DATA_DIR}/evidence`, externalWhen: 'EVIDENCE_S3_BUCKET' },
+      'services/dispute/src/infra/local-blob-store.ts': {
+        service: 'dispute',
+        dir: (e) => e.BLOB_DIR ?? `${e.DATA_DIR}/evidence`,
+        externalWhen: 'EVIDENCE_S3_BUCKET',
+      },
       'services/notification/src/infra/mailer.ts': { service: 'notification', dir: (e) => `${e.DATA_DIR}/mail`, externalWhen: 'SMTP_URL' },
       'libs/http/src/auth/dev-token.ts': { devOnly: 'the dev secret file: npm start and npm run token only; services read JWT_* settings' },
       'system/src/contracts/publish.ts': { devOnly: 'npm run contracts:publish writes libs/contracts/published/ in a checkout; no service runs it' },
     };
     // Not in what a deployed service runs: test and dev tooling, and `npm start`'s supervisor.
     const NOT_DEPLOYED = ['libs/testing/', 'libs/kafka-devbroker/', 'libs/kafka-apache/', 'system/src/start'];
-    const WRITE_CALL = /\b(writeFile|writeFileSync|appendFile|appendFileSync|mkdir|mkdirSync|mkdtemp|mkdtempSync|createWriteStream|rename|renameSync|copyFile|cp)\s*\(/;
+    const WRITE_CALL =
+      /\b(writeFile|writeFileSync|appendFile|appendFileSync|mkdir|mkdirSync|mkdtemp|mkdtempSync|createWriteStream|rename|renameSync|copyFile|cp)\s*\(/;
 
     const sourcesUnder = (dir: string): string[] =>
       fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true }).flatMap((e) => {
@@ -220,21 +235,31 @@ describe('deploy/k8s manifests', () => {
         if (e.isDirectory()) return e.name === 'node_modules' || e.name === 'dist' ? [] : sourcesUnder(rel);
         return rel.endsWith('.ts') ? [rel] : [];
       });
-    const roots = [...fs.readdirSync(path.join(ROOT, 'services')).map((s) => `services/${s}/src`), ...fs.readdirSync(path.join(ROOT, 'libs')).map((l) => `libs/${l}/src`), 'system/src'];
+    const roots = [
+      ...fs.readdirSync(path.join(ROOT, 'services')).map((s) => `services/${s}/src`),
+      ...fs.readdirSync(path.join(ROOT, 'libs')).map((l) => `libs/${l}/src`),
+      'system/src',
+    ];
     const writers = roots
       .filter((r) => fs.existsSync(path.join(ROOT, r)))
       .flatMap(sourcesUnder)
       .filter((f) => !NOT_DEPLOYED.some((p) => f.startsWith(p)))
       .filter((f) => WRITE_CALL.test(fs.readFileSync(path.join(ROOT, f), 'utf8')));
 
-    const dockerEnv = Object.fromEntries([...fs.readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8').matchAll(/^ENV (\w+)=(\S+)$/gm)].map((m) => [m[1]!, m[2]!]));
+    const dockerEnv = Object.fromEntries(
+      [...fs.readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8').matchAll(/^ENV (\w+)=(\S+)$/gm)].map((m) => [m[1]!, m[2]!]),
+    );
     const configMap = ofKind<IConfigMap>('ConfigMap')[0]!;
 
     /** What is wrong with where `service`'s writes go, given its pod and the ConfigMap. */
     const problems = (service: string, pod: IPodSpec, cm: IConfigMap): string[] => {
       const c = pod.containers[0] as IContainer;
       const values: Record<string, string> = { ...dockerEnv, ...(cm.data ?? {}) };
-      const set = new Set(Object.entries(values).filter(([, v]) => v !== '').map(([k]) => k));
+      const set = new Set(
+        Object.entries(values)
+          .filter(([, v]) => v !== '')
+          .map(([k]) => k),
+      );
       for (const e of c.env ?? []) {
         if (e.value !== undefined) values[e.name] = e.value;
         if ((e.value !== undefined && e.value !== '') || (e.valueFrom?.secretKeyRef && !e.valueFrom.secretKeyRef.optional)) set.add(e.name);
@@ -284,7 +309,17 @@ describe('deploy/k8s manifests', () => {
     };
 
     it('the README lists the Secret keys, the SASL/TLS ones among them', () => {
-      expect(rows.map((r) => r.env)).toEqual(expect.arrayContaining(['DATABASE_URL', 'KAFKA_BROKERS', 'SMTP_URL', 'KAFKA_SSL', 'KAFKA_SASL_MECHANISM', 'KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD']));
+      expect(rows.map((r) => r.env)).toEqual(
+        expect.arrayContaining([
+          'DATABASE_URL',
+          'KAFKA_BROKERS',
+          'SMTP_URL',
+          'KAFKA_SSL',
+          'KAFKA_SASL_MECHANISM',
+          'KAFKA_SASL_USERNAME',
+          'KAFKA_SASL_PASSWORD',
+        ]),
+      );
     });
 
     it.each(rows.map((r) => [r.key, r] as const))('%s', (_key, row) => {
@@ -299,7 +334,10 @@ describe('deploy/k8s manifests', () => {
 
     it('every secret reference in the manifests is documented in the README', () => {
       const refs = new Set(
-        [...ofKind<IDeployment>('Deployment').flatMap((d) => d.spec!.template.spec!.containers), ...ofKind<IJob>('Job').flatMap((j) => j.spec!.template.spec!.containers)]
+        [
+          ...ofKind<IDeployment>('Deployment').flatMap((d) => d.spec!.template.spec!.containers),
+          ...ofKind<IJob>('Job').flatMap((j) => j.spec!.template.spec!.containers),
+        ]
           .flatMap((c) => c.env ?? [])
           .flatMap((e) => (e.valueFrom?.secretKeyRef ? [e.valueFrom.secretKeyRef.key] : [])),
       );
@@ -308,7 +346,8 @@ describe('deploy/k8s manifests', () => {
 
     it('the variables they feed are the ones the Kafka factory reads', () => {
       const kafkaEnv = fs.readFileSync(path.join(ROOT, 'libs/messaging/src/kafkajs/kafka-env.ts'), 'utf8');
-      for (const v of ['KAFKA_SSL', 'KAFKA_SASL_MECHANISM', 'KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD', 'KAFKA_BROKERS']) expect(kafkaEnv).toContain(`env.${v}`);
+      for (const v of ['KAFKA_SSL', 'KAFKA_SASL_MECHANISM', 'KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD', 'KAFKA_BROKERS'])
+        expect(kafkaEnv).toContain(`env.${v}`);
     });
   });
 });

@@ -27,9 +27,15 @@ import { useSystem } from './support/system';
 describe('more return and appeal stories', () => {
   const sys = useSystem();
 
-  const appealBody: ActionBody<'appeal'> = { reason: 'RESOLUTION_NOT_ACCEPTED', subReasons: ['MESSAGE_HISTORY_SUFFICIENT'], statement: 'The chat shows the seller admitted the fault.', evidenceIds: [] };
+  const appealBody: ActionBody<'appeal'> = {
+    reason: 'RESOLUTION_NOT_ACCEPTED',
+    subReasons: ['MESSAGE_HISTORY_SUFFICIENT'],
+    statement: 'The chat shows the seller admitted the fault.',
+    evidenceIds: [],
+  };
   /** R7, R8: an appeal as is (the stories below expect refusals). */
-  const appeal = async (caller: Parties['buyer'], disputeId: string, body: ActionBody<'appeal'> = appealBody) => answer(await requestAction(caller, disputeId, 'appeal', body));
+  const appeal = async (caller: Parties['buyer'], disputeId: string, body: ActionBody<'appeal'> = appealBody) =>
+    answer(await requestAction(caller, disputeId, 'appeal', body));
 
   const sellerBalance = (p: Parties) => balanceOf(p.seller);
 
@@ -44,7 +50,12 @@ describe('more return and appeal stories', () => {
   const inArbitration = async (p: Parties, o: { goodsReceived?: boolean } = {}) => {
     const orderId = await shippedOrder(sys, p);
     await sys.advance('P6D');
-    const { disputeId } = await openDispute(sys, p, orderId, o.goodsReceived ? { goodsReceived: true, reason: 'NOT_AS_DESCRIBED', type: 'RETURN_AND_REFUND' } : {});
+    const { disputeId } = await openDispute(
+      sys,
+      p,
+      orderId,
+      o.goodsReceived ? { goodsReceived: true, reason: 'NOT_AS_DESCRIBED', type: 'RETURN_AND_REFUND' } : {},
+    );
     await sys.advance('P3D');
     expect((await act(sys, p.buyer, disputeId, 'escalate')).status).toBe('in_arbitration');
     await sys.advance('P5D');
@@ -69,7 +80,12 @@ describe('more return and appeal stories', () => {
     const level = () => p.buyer.order.GET('/buyers/{buyerId}/level', { params: { path: { buyerId: p.buyer.sub } } });
     await eventually(async () => (await level()).data?.level === 'A4', 'the buyer is A4');
     expect(expectStatus(await level(), 200, 'level')).toMatchObject({ buyerId: p.buyer.sub, level: 'A4', completedSpendUsd: 2000 });
-    await sys.awaitPartner((e) => e.ceType === 'marketplace.buyer.level-changed.v1' && (e.data as { buyerId?: string; level?: string }).buyerId === p.buyer.sub && (e.data as { level?: string }).level === 'A4');
+    await sys.awaitPartner(
+      (e) =>
+        e.ceType === 'marketplace.buyer.level-changed.v1' &&
+        (e.data as { buyerId?: string; level?: string }).buyerId === p.buyer.sub &&
+        (e.data as { level?: string }).level === 'A4',
+    );
     await sys.settle(); // the dispute service has read the level (buyers.v1)
 
     const orderId = await shippedOrder(sys, p);
@@ -110,7 +126,12 @@ describe('more return and appeal stories', () => {
   it('ruling with return-shipping compensation: the refund includes it, charged to the seller payable (R1, D8)', async () => {
     const p = parties(sys);
     const { orderId, disputeId } = await inArbitration(p, { goodsReceived: true });
-    const ruled = await act(sys, p.agent, disputeId, 'ruling', { refund: usd(4000), returnRequired: true, returnShippingCompensation: usd(500), note: 'Return it; the seller pays the postage.' });
+    const ruled = await act(sys, p.agent, disputeId, 'ruling', {
+      refund: usd(4000),
+      returnRequired: true,
+      returnShippingCompensation: usd(500),
+      note: 'Return it; the seller pays the postage.',
+    });
     expect(ruled.status).toBe('awaiting_return_shipment');
     expect((await partnerSaw(sys, orderId, 'marketplace.dispute.return-requested.v1')).data).toMatchObject({ disputeId });
     expect(await balances(p.buyer, orderId)).toMatchObject({ held: 5000, refunded: 0, released: 0 });
@@ -120,12 +141,22 @@ describe('more return and appeal stories', () => {
     const received = await act(sys, p.seller, disputeId, 'return-receipt', { condition: 'RECEIVED_OK' });
     expect(received).toMatchObject({ status: 'resolved', settlement: { refund: usd(4500), settledBy: 'RETURN_RECEIVED' } });
 
-    expect((await partnerSaw(sys, orderId, 'marketplace.dispute.settled.v1')).data).toMatchObject({ refund: usd(4500), returnShippingCompensation: usd(500), settledBy: 'RETURN_RECEIVED' });
+    expect((await partnerSaw(sys, orderId, 'marketplace.dispute.settled.v1')).data).toMatchObject({
+      refund: usd(4500),
+      returnShippingCompensation: usd(500),
+      settledBy: 'RETURN_RECEIVED',
+    });
     const debited = await partnerSaw(sys, orderId, 'marketplace.escrow.seller-debited.v1');
     expect(debited.data).toMatchObject({ sellerId: p.seller.sub, amount: usd(500), reason: 'RETURN_SHIPPING_COMPENSATION', disputeId });
     await partnerSaw(sys, orderId, 'marketplace.escrow.funds-released.v1');
-    await eventually(async () => sys.partnerEvents({ subject: orderId }).filter((e) => e.ceType === 'marketplace.escrow.refund-completed.v1').length === 2, 'both refunds completed');
-    const refunds = sys.partnerEvents({ subject: orderId }).filter((e) => e.ceType === 'marketplace.escrow.refund-completed.v1').map((e) => (e.data as { amount: { amount: number } }).amount.amount);
+    await eventually(
+      async () => sys.partnerEvents({ subject: orderId }).filter((e) => e.ceType === 'marketplace.escrow.refund-completed.v1').length === 2,
+      'both refunds completed',
+    );
+    const refunds = sys
+      .partnerEvents({ subject: orderId })
+      .filter((e) => e.ceType === 'marketplace.escrow.refund-completed.v1')
+      .map((e) => (e.data as { amount: { amount: number } }).amount.amount);
     expect(refunds.sort((a, b) => a - b)).toEqual([500, 4000]);
 
     // 4,000 from the hold + 500 compensation; 1,000 released, the compensation netted from it.
@@ -133,7 +164,10 @@ describe('more return and appeal stories', () => {
     expect(escrow).toEqual({ captured: 5000, held: 0, refunded: 4500, released: 500, commission: 0 });
     expect(await sellerBalance(p)).toEqual({ sellerId: p.seller.sub, balances: [usd(500)] });
     expect(await getOrder(p.buyer, orderId)).toMatchObject({ status: 'completed', completionReason: 'DISPUTE_SETTLED' });
-    expect(await getDispute(p.buyer, disputeId)).toMatchObject({ status: 'resolved', returnInfo: { shipment: expect.objectContaining({ trackingNumber: 'RET-COMP' }) } });
+    expect(await getDispute(p.buyer, disputeId)).toMatchObject({
+      status: 'resolved',
+      returnInfo: { shipment: expect.objectContaining({ trackingNumber: 'RET-COMP' }) },
+    });
   });
 
   it('appeal overturned after release: the seller balance goes negative and the next release nets it (R7, R8, E5)', async () => {
@@ -155,7 +189,12 @@ describe('more return and appeal stories', () => {
       const decided = await act(sys, p.agent, disputeId, 'appeal/decision', { decision: 'OVERTURN', refund: usd(5000), note: 'The chat proves the fault.' });
       expect(decided.status).toBe('appeal_decided');
 
-      expect((await partnerSaw(sys, orderId, 'marketplace.escrow.seller-debited.v1')).data).toMatchObject({ sellerId: p.seller.sub, amount: usd(5000), reason: 'APPEAL_CLAWBACK', disputeId });
+      expect((await partnerSaw(sys, orderId, 'marketplace.escrow.seller-debited.v1')).data).toMatchObject({
+        sellerId: p.seller.sub,
+        amount: usd(5000),
+        reason: 'APPEAL_CLAWBACK',
+        disputeId,
+      });
       expect((await partnerSaw(sys, orderId, 'marketplace.escrow.refund-completed.v1')).data).toMatchObject({ amount: usd(5000), reason: 'APPEAL_OVERTURNED' });
       // The commission already taken is kept: 4,500 released − 5,000 clawed back.
       const escrow = await balances(p.seller, orderId);

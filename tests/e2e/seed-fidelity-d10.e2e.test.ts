@@ -12,7 +12,11 @@ describe('D10: platform involvement after a set time from opening (policy on)', 
     const orderId = await shippedOrder(sys, p);
     await sys.advance('P6D');
     const { disputeId } = await openDispute(sys, p, orderId);
-    const countered = await act(sys, p.seller, disputeId, 'counter-proposals', { solution: { type: 'REFUND_ONLY', refund: usd(1000) }, message: 'Ten?', evidenceIds: [] });
+    const countered = await act(sys, p.seller, disputeId, 'counter-proposals', {
+      solution: { type: 'REFUND_ONLY', refund: usd(1000) },
+      message: 'Ten?',
+      evidenceIds: [],
+    });
     // D10 wins over the later D5 deadline: the only timer left is the platform's.
     expect(countered.deadlines.map((d: { kind: string }) => d.kind)).toEqual(['platform_involvement']);
     await sys.advance('P6D');

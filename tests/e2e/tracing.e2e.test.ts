@@ -73,11 +73,14 @@ describe('distributed tracing (issue 19 item 6)', () => {
     const consumers = spans.filter((s) => s.kind === SpanKind.CONSUMER);
     expect(consumers.length).toBeGreaterThanOrEqual(10);
     for (const c of consumers) expect([describeSpan(c), byId.get(c.parentSpanContext!.spanId)?.kind]).toEqual([describeSpan(c), SpanKind.PRODUCER]);
-    for (const p of spans.filter((s) => s.kind === SpanKind.PRODUCER)) expect([describeSpan(p), byId.has(p.parentSpanContext!.spanId)]).toEqual([describeSpan(p), true]);
+    for (const p of spans.filter((s) => s.kind === SpanKind.PRODUCER))
+      expect([describeSpan(p), byId.has(p.parentSpanContext!.spanId)]).toEqual([describeSpan(p), true]);
     expect(all.filter((s) => s.kind !== SpanKind.SERVER && s.spanContext().traceId !== traceId).map(describeSpan)).toEqual([]);
 
     // Two hops end to end: confirm (order) → OrderCompleted → escrow releases (E3) → FundsReleased → notification.
-    const notified = consumers.find((s) => serviceOf(s) === 'notification' && s.attributes['cloudevents.event_type'] === 'marketplace.escrow.funds-released.v1');
+    const notified = consumers.find(
+      (s) => serviceOf(s) === 'notification' && s.attributes['cloudevents.event_type'] === 'marketplace.escrow.funds-released.v1',
+    );
     const chain: string[] = [];
     for (let s = notified; s; s = s.parentSpanContext && byId.get(s.parentSpanContext.spanId)) chain.push(describeSpan(s));
     expect(chain).toEqual([
@@ -91,7 +94,10 @@ describe('distributed tracing (issue 19 item 6)', () => {
     // The events themselves carry the trace on (their metadata), in every service that logged one about the order.
     const carried: Record<string, string[]> = {};
     for (const [service, schema] of Object.entries(sys.schemas)) {
-      const { rows } = await sys.db.pool.query<{ tp: string | null }>(`SELECT metadata->>'traceparent' AS tp FROM ${schema}.events WHERE data->>'orderId' = $1`, [orderId]);
+      const { rows } = await sys.db.pool.query<{ tp: string | null }>(
+        `SELECT metadata->>'traceparent' AS tp FROM ${schema}.events WHERE data->>'orderId' = $1`,
+        [orderId],
+      );
       carried[service] = [...new Set(rows.map((r) => r.tp?.split('-')[1] ?? 'none'))];
     }
     expect(carried).toEqual({ order: [traceId], escrow: [traceId], dispute: [traceId], notification: [traceId] });

@@ -43,7 +43,10 @@ const shape = async (schema: string): Promise<string[]> => {
 };
 
 const rowCounts = async (schema: string): Promise<Record<string, number>> => {
-  const { rows } = await db.pool.query<{ t: string }>(`SELECT table_name AS t FROM information_schema.tables WHERE table_schema = $1 AND table_name NOT IN ('schema_migrations') ORDER BY 1`, [schema]);
+  const { rows } = await db.pool.query<{ t: string }>(
+    `SELECT table_name AS t FROM information_schema.tables WHERE table_schema = $1 AND table_name NOT IN ('schema_migrations') ORDER BY 1`,
+    [schema],
+  );
   const out: Record<string, number> = {};
   for (const { t } of rows) out[t] = (await db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM "${schema}".${t}`)).rows[0]!.n;
   return out;
@@ -103,8 +106,9 @@ describe.each(MODULES.map((m) => [m.name, m] as const))('%s: the release before 
     expect(await rowCounts(prev(name))).toEqual(before);
     const { rows } = await db.pool.query(`SELECT component, version FROM ${prev(name)}.schema_migrations ORDER BY component, version`);
     expect(rows).toEqual(
-      [...COMPONENTS.flatMap((c) => (c === 'eventstore' ? [1, 2] : [1]).map((version) => ({ component: c, version }))), { component: name, version: 1 }]
-        .sort((a, b) => a.component.localeCompare(b.component) || a.version - b.version),
+      [...COMPONENTS.flatMap((c) => (c === 'eventstore' ? [1, 2] : [1]).map((version) => ({ component: c, version }))), { component: name, version: 1 }].sort(
+        (a, b) => a.component.localeCompare(b.component) || a.version - b.version,
+      ),
     );
     expect(await shape(prev(name))).toEqual(await shape(fresh(name)));
     expect((await shape(fresh(name))).length).toBeGreaterThan(20);
@@ -117,7 +121,10 @@ describe('an edited migration that was already applied', () => {
     const edited = [{ ...orderMigrations[0]!, sql: (s: string) => `${orderMigrations[0]!.sql(s)}\nALTER TABLE ${s}.orders_list ADD COLUMN note text;` }];
     expect(migrationChecksum(edited[0]!)).not.toBe(migrationChecksum(orderMigrations[0]!));
     await expect(runMigrations(db.pool, schema, 'order', edited)).rejects.toThrow(MigrationChecksumError);
-    const { rows } = await db.pool.query(`SELECT 1 FROM information_schema.columns WHERE table_schema = $1 AND table_name = 'orders_list' AND column_name = 'note'`, [schema]);
+    const { rows } = await db.pool.query(
+      `SELECT 1 FROM information_schema.columns WHERE table_schema = $1 AND table_name = 'orders_list' AND column_name = 'note'`,
+      [schema],
+    );
     expect(rows).toEqual([]);
   });
 });

@@ -44,8 +44,16 @@ describe('service metrics (issue 19)', () => {
   /** A PaymentCaptured as escrow would publish it, sent straight to the topic (no settle round). */
   const send = async (data: Record<string, unknown>) => {
     const envelope = {
-      id: crypto.randomUUID(), type: PaymentCaptured.type, schemaVersion: PaymentCaptured.version, streamId: 'escrow-test', streamVersion: 1,
-      occurredAt: sut.now().toISOString(), correlationId: 'c', causationId: null, actor: systemActor('test'), data,
+      id: crypto.randomUUID(),
+      type: PaymentCaptured.type,
+      schemaVersion: PaymentCaptured.version,
+      streamId: 'escrow-test',
+      streamVersion: 1,
+      occurredAt: sut.now().toISOString(),
+      correlationId: 'c',
+      causationId: null,
+      actor: systemActor('test'),
+      data,
     };
     const { topic, message } = toKafkaMessage(envelope, PaymentCaptured, 'escrow');
     await producer.send({ topic, acks: -1, messages: [message] });
@@ -104,7 +112,10 @@ describe('service metrics (issue 19)', () => {
 
   it('dead letters: an undecodable message is counted by group and kind', async () => {
     await send({ orderId: 'o-poison' }); // not a PaymentCaptured by its schema (no payment, no amount)
-    await waitFor(async () => (total(await scrape(), 'bp_consumer_dead_letters_total', { group: groupId(), kind: 'undecodable' }) === 1 ? true : undefined), 'the dead letter to be counted');
+    await waitFor(
+      async () => (total(await scrape(), 'bp_consumer_dead_letters_total', { group: groupId(), kind: 'undecodable' }) === 1 ? true : undefined),
+      'the dead letter to be counted',
+    );
   });
 
   it('consumer lag per partition: a message the group has not applied yet shows on its partition, then drains to 0', async () => {
@@ -142,14 +153,25 @@ describe('service metrics (issue 19)', () => {
   });
 
   it('the Grafana dashboard queries only metrics a service exposes', async () => {
-    const dashboard = JSON.parse(readFileSync(join(__dirname, '../../deploy/grafana/buyer-protection.json'), 'utf8')) as { panels: { title: string; targets?: { expr: string }[] }[] };
+    const dashboard = JSON.parse(readFileSync(join(__dirname, '../../deploy/grafana/buyer-protection.json'), 'utf8')) as {
+      panels: { title: string; targets?: { expr: string }[] }[];
+    };
     // the rough PromQL reading keeps metric names only, not functions, labels, ranges or variables
-    expect(promqlMetricNames('histogram_quantile(0.99, sum by (le, service) (rate(x_bucket{service=~"$service"}[5m]))) / y_total')).toEqual(['x_bucket', 'y_total']);
+    expect(promqlMetricNames('histogram_quantile(0.99, sum by (le, service) (rate(x_bucket{service=~"$service"}[5m]))) / y_total')).toEqual([
+      'x_bucket',
+      'y_total',
+    ]);
     const exposed = exposedNames(await scrapeText());
     const queried = dashboard.panels.flatMap((p) => (p.targets ?? []).flatMap((t) => promqlMetricNames(t.expr).map((name) => ({ panel: p.title, name }))));
     expect(queried.length).toBeGreaterThan(5);
     expect(queried.filter((q) => !exposed.has(q.name))).toEqual([]);
-    for (const name of ['bp_relay_unpublished_events', 'bp_consumer_lag_messages', 'bp_consumer_dead_letters_total', 'bp_deadline_lateness_seconds_bucket', 'bp_idempotency_replays_total']) {
+    for (const name of [
+      'bp_relay_unpublished_events',
+      'bp_consumer_lag_messages',
+      'bp_consumer_dead_letters_total',
+      'bp_deadline_lateness_seconds_bucket',
+      'bp_idempotency_replays_total',
+    ]) {
       expect(queried.map((q) => q.name)).toContain(name);
     }
   });

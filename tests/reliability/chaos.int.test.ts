@@ -11,7 +11,16 @@
 // createConsumerRunner with chaos on the service's pool and schema, exactly as startService would,
 // so that the runner's per-delivery reports (onOutcome) can be observed.
 import { createHash } from 'node:crypto';
-import { DisputeOpened, DisputeWithdrawn, type EventDefinition, type EventEnvelope, PaymentCaptured, publicRegistry, RefundCompleted, systemActor } from '@bp/contracts';
+import {
+  DisputeOpened,
+  DisputeWithdrawn,
+  type EventDefinition,
+  type EventEnvelope,
+  PaymentCaptured,
+  publicRegistry,
+  RefundCompleted,
+  systemActor,
+} from '@bp/contracts';
 import { createConsumerRunner, type ConsumerRunner, kafkajsClient, type OutcomeReport, toKafkaMessage } from '@bp/messaging';
 import { orderService } from '@bp/order-service';
 import { consumerLag, type ServiceModule } from '@bp/runtime';
@@ -25,7 +34,12 @@ const ORDERS = 16;
 const PARTITIONS = 4;
 const SEED = Number(process.env.CHAOS_SEED ?? 20_240_611);
 const usd = (amount: number) => ({ amount, currency: 'USD' });
-const placeBody = { sellerId: 'seller-x', currency: 'USD', items: [{ sku: 's', title: 'Lamp', quantity: 2, unitPrice: 2500 }], shippingAddress: { name: 'A', line1: 'B', city: 'C', postalCode: '1', country: 'US' } };
+const placeBody = {
+  sellerId: 'seller-x',
+  currency: 'USD',
+  items: [{ sku: 's', title: 'Lamp', quantity: 2, unitPrice: 2500 }],
+  shippingAddress: { name: 'A', line1: 'B', city: 'C', postalCode: '1', country: 'US' },
+};
 const buyer = { role: 'buyer' as const, sub: 'buyer-x' };
 const seller = { role: 'seller' as const, sub: 'seller-x' };
 
@@ -174,8 +188,17 @@ const scenario = async (run: Run): Promise<string> => {
   const payments: Upstream[] = [];
   for (const [i, orderId] of ids.entries()) {
     if (i % 6 === 5) continue; // left unpaid
-    payments.push({ def: PaymentCaptured, data: { orderId, paymentId: `pay-${i}`, providerRef: `ref-${i}`, amount: usd(5000), capturedAt: sut.now().toISOString() }, id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}` });
-    if (i % 6 === 4) payments.push({ def: RefundCompleted, data: { orderId, refundId: `rf-${i}`, amount: usd(5000), reason: 'ORDER_CLOSED', providerRef: `rr-${i}`, completedAt: sut.now().toISOString() }, id: `00000000-0000-4000-8001-${String(i).padStart(12, '0')}` });
+    payments.push({
+      def: PaymentCaptured,
+      data: { orderId, paymentId: `pay-${i}`, providerRef: `ref-${i}`, amount: usd(5000), capturedAt: sut.now().toISOString() },
+      id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+    });
+    if (i % 6 === 4)
+      payments.push({
+        def: RefundCompleted,
+        data: { orderId, refundId: `rf-${i}`, amount: usd(5000), reason: 'ORDER_CLOSED', providerRef: `rr-${i}`, completedAt: sut.now().toISOString() },
+        id: `00000000-0000-4000-8001-${String(i).padStart(12, '0')}`,
+      });
   }
   await run.publishAll(payments);
   for (const [i, orderId] of ids.entries()) {
@@ -189,8 +212,27 @@ const scenario = async (run: Run): Promise<string> => {
     if (i % 3 !== 0) continue;
     const openedAt = sut.now().toISOString();
     const disputeId = `d-${i}`;
-    disputes.push({ def: DisputeOpened, data: { disputeId, orderId, buyerId: buyer.sub, sellerId: seller.sub, reason: 'NOT_RECEIVED', goodsReceived: false, proposal: { proposalId: `p-${i}`, by: 'buyer', type: 'REFUND_ONLY', refund: usd(5000) }, openedAt, sellerRespondBy: new Date(Date.parse(openedAt) + 5 * 86_400_000).toISOString() }, id: `00000000-0000-4000-8002-${String(i).padStart(12, '0')}` });
-    if (i % 2 === 0) disputes.push({ def: DisputeWithdrawn, data: { disputeId, orderId, withdrawnAt: sut.now().toISOString() }, id: `00000000-0000-4000-8003-${String(i).padStart(12, '0')}` });
+    disputes.push({
+      def: DisputeOpened,
+      data: {
+        disputeId,
+        orderId,
+        buyerId: buyer.sub,
+        sellerId: seller.sub,
+        reason: 'NOT_RECEIVED',
+        goodsReceived: false,
+        proposal: { proposalId: `p-${i}`, by: 'buyer', type: 'REFUND_ONLY', refund: usd(5000) },
+        openedAt,
+        sellerRespondBy: new Date(Date.parse(openedAt) + 5 * 86_400_000).toISOString(),
+      },
+      id: `00000000-0000-4000-8002-${String(i).padStart(12, '0')}`,
+    });
+    if (i % 2 === 0)
+      disputes.push({
+        def: DisputeWithdrawn,
+        data: { disputeId, orderId, withdrawnAt: sut.now().toISOString() },
+        id: `00000000-0000-4000-8003-${String(i).padStart(12, '0')}`,
+      });
   }
   await run.publishAll(disputes);
   for (const [i, orderId] of ids.entries()) if (i % 6 === 1) await sut.request('POST', `/orders/${orderId}/confirm-receipt`, { as: buyer, body: {} });
@@ -202,15 +244,36 @@ const scenario = async (run: Run): Promise<string> => {
   const norm = (s: string) => ids.reduce((acc, id, i) => acc.split(id).join(`order#${i}`), s);
   const parts: string[] = [];
   for (const [i, orderId] of ids.entries()) {
-    const { rows } = await sut.service.ctx.pool.query<{ v: number; type: string }>(`SELECT stream_version AS v, type FROM "${schema}".events WHERE stream_id = $1 ORDER BY stream_version`, [`order-${orderId}`]);
+    const { rows } = await sut.service.ctx.pool.query<{ v: number; type: string }>(
+      `SELECT stream_version AS v, type FROM "${schema}".events WHERE stream_id = $1 ORDER BY stream_version`,
+      [`order-${orderId}`],
+    );
     // The order's timeline stream (issue 4) records each upstream event once, in arrival order: the
     // multiset of what it saw must not depend on duplicates or on the interleaving.
-    const { rows: observed } = await sut.service.ctx.pool.query<{ t: string }>(`SELECT data->>'type' AS t FROM "${schema}".events WHERE stream_id = $1`, [`timeline-${orderId}`]);
+    const { rows: observed } = await sut.service.ctx.pool.query<{ t: string }>(`SELECT data->>'type' AS t FROM "${schema}".events WHERE stream_id = $1`, [
+      `timeline-${orderId}`,
+    ]);
     const view = (await sut.request('GET', `/orders/${orderId}`, { as: buyer })).body;
     const { createdAt: _c, updatedAt: _u, placedAt: _p, deadlines: _d, ...stable } = view;
-    parts.push(norm(JSON.stringify({ i, log: rows.map((r) => `${r.v}:${r.type}`), observed: observed.map((r) => r.t).sort(), status: stable.status, version: stable.version, disputeOpen: stable.disputeOpen, refunded: stable.refunded, closedReason: stable.closedReason, allowedActions: stable.allowedActions })));
+    parts.push(
+      norm(
+        JSON.stringify({
+          i,
+          log: rows.map((r) => `${r.v}:${r.type}`),
+          observed: observed.map((r) => r.t).sort(),
+          status: stable.status,
+          version: stable.version,
+          disputeOpen: stable.disputeOpen,
+          refunded: stable.refunded,
+          closedReason: stable.closedReason,
+          allowedActions: stable.allowedActions,
+        }),
+      ),
+    );
   }
-  const list = (await sut.request('GET', '/orders?limit=100', { as: buyer })).body.items.map((o: { orderId: string; status: string }) => `${ids.indexOf(o.orderId)}:${o.status}`).sort();
+  const list = (await sut.request('GET', '/orders?limit=100', { as: buyer })).body.items
+    .map((o: { orderId: string; status: string }) => `${ids.indexOf(o.orderId)}:${o.status}`)
+    .sort();
   parts.push(JSON.stringify(list));
   return createHash('sha256').update(parts.join('\n')).digest('hex');
 };

@@ -5,12 +5,27 @@
 // public event in the service's log is on the topic (compared by event id).
 import { PaymentCaptured, Topics } from '@bp/contracts';
 import { orderService } from '@bp/order-service';
-import { createContractTopics, startServiceForTest, startTcpProxy, testDatabase, testKafka, type ServiceUnderTest, type TcpProxy, type TestDatabase, type TestKafka } from '@bp/testing';
+import {
+  createContractTopics,
+  startServiceForTest,
+  startTcpProxy,
+  testDatabase,
+  testKafka,
+  type ServiceUnderTest,
+  type TcpProxy,
+  type TestDatabase,
+  type TestKafka,
+} from '@bp/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import { recordResult } from '../security/support/results';
 import { waitFor } from '../security/support/stack';
 
-const body = { sellerId: 'seller-p', currency: 'USD', items: [{ sku: 's', title: 'Lamp', quantity: 1, unitPrice: 1000 }], shippingAddress: { name: 'A', line1: 'B', city: 'C', postalCode: '1', country: 'US' } };
+const body = {
+  sellerId: 'seller-p',
+  currency: 'USD',
+  items: [{ sku: 's', title: 'Lamp', quantity: 1, unitPrice: 1000 }],
+  shippingAddress: { name: 'A', line1: 'B', city: 'C', postalCode: '1', country: 'US' },
+};
 const buyer = { role: 'buyer' as const, sub: 'buyer-p' };
 
 describe('order service behind a faulty network (TCP proxy to Postgres and Kafka)', () => {
@@ -34,7 +49,11 @@ describe('order service behind a faulty network (TCP proxy to Postgres and Kafka
     const proxied = new URL(db.url);
     proxied.hostname = '127.0.0.1';
     proxied.port = String(pgProxy.port);
-    sut = await startServiceForTest(orderService, { db, kafka: { brokers: [kafkaProxy.address], source: broker.source, stop: async () => {} }, env: { DATABASE_URL: proxied.toString() } });
+    sut = await startServiceForTest(orderService, {
+      db,
+      kafka: { brokers: [kafkaProxy.address], source: broker.source, stop: async () => {} },
+      env: { DATABASE_URL: proxied.toString() },
+    });
   }, 60_000);
   afterAll(async () => {
     await sut?.stop();
@@ -48,11 +67,21 @@ describe('order service behind a faulty network (TCP proxy to Postgres and Kafka
 
   /** Places and pays an order, retrying while the network is broken (what a client would do). */
   const placeAndPay = async (): Promise<string> => {
-    const orderId: string = await waitFor(async () => {
-      const res = await sut.request('POST', '/orders', { as: buyer, body }).catch(() => undefined);
-      return res?.status === 201 ? (res.body.orderId as string) : undefined;
-    }, 'an order to be placed', 30_000);
-    await sut.publish(PaymentCaptured, { orderId, paymentId: `pay-${orderId}`, providerRef: `r-${orderId}`, amount: { amount: 1000, currency: 'USD' }, capturedAt: sut.now().toISOString() });
+    const orderId: string = await waitFor(
+      async () => {
+        const res = await sut.request('POST', '/orders', { as: buyer, body }).catch(() => undefined);
+        return res?.status === 201 ? (res.body.orderId as string) : undefined;
+      },
+      'an order to be placed',
+      30_000,
+    );
+    await sut.publish(PaymentCaptured, {
+      orderId,
+      paymentId: `pay-${orderId}`,
+      providerRef: `r-${orderId}`,
+      amount: { amount: 1000, currency: 'USD' },
+      capturedAt: sut.now().toISOString(),
+    });
     paid.push(orderId);
     return orderId;
   };
@@ -99,15 +128,20 @@ describe('order service behind a faulty network (TCP proxy to Postgres and Kafka
     // exactly one order per key, whatever the cut hit (checked by the OrderPlaced count below).
     for (let round = 0; round < 3; round++) {
       const key = `pg-cut-${round}-${Date.now()}`;
-      const send = () => sut.request('POST', '/orders', { as: buyer, body, headers: { 'Idempotency-Key': key } }).catch(() => ({ status: 599, body: undefined as any }));
+      const send = () =>
+        sut.request('POST', '/orders', { as: buyer, body, headers: { 'Idempotency-Key': key } }).catch(() => ({ status: 599, body: undefined as any }));
       const first = send();
       expect(pgProxy.cut()).toBeGreaterThan(0);
       const res = await first;
       if (res.status !== 201) failedDuringFaults.push(res.status);
-      const orderId: string = await waitFor(async () => {
-        const again = await send();
-        return again.status === 201 ? (again.body.orderId as string) : undefined;
-      }, `order ${key} to be placed once`, 30_000);
+      const orderId: string = await waitFor(
+        async () => {
+          const again = await send();
+          return again.status === 201 ? (again.body.orderId as string) : undefined;
+        },
+        `order ${key} to be placed once`,
+        30_000,
+      );
       if (res.status === 201) expect(orderId).toBe(res.body.orderId);
       orders.push(orderId);
     }
@@ -117,27 +151,40 @@ describe('order service behind a faulty network (TCP proxy to Postgres and Kafka
     pgProxy.set({ drop: { up: true, down: true } });
     const droppedBefore = pgProxy.stats().dropped.up;
     const stalledKey = `pg-blackhole-${Date.now()}`;
-    const sendStalled = () => sut.request('POST', '/orders', { as: buyer, body, headers: { 'Idempotency-Key': stalledKey } }).catch(() => ({ status: 599, body: undefined as any }));
+    const sendStalled = () =>
+      sut.request('POST', '/orders', { as: buyer, body, headers: { 'Idempotency-Key': stalledKey } }).catch(() => ({ status: 599, body: undefined as any }));
     const stalled = sendStalled();
     await waitFor(async () => (pgProxy.stats().dropped.up > droppedBefore ? true : undefined), 'the service to try Postgres during the blackhole', 10_000);
     pgProxy.set({});
     pgProxy.cut();
     const stalledRes = await stalled;
     if (stalledRes.status !== 201) failedDuringFaults.push(stalledRes.status);
-    orders.push(await waitFor(async () => {
-      const again = await sendStalled();
-      return again.status === 201 ? (again.body.orderId as string) : undefined;
-    }, 'the stalled order to be placed once', 30_000));
+    orders.push(
+      await waitFor(
+        async () => {
+          const again = await sendStalled();
+          return again.status === 201 ? (again.body.orderId as string) : undefined;
+        },
+        'the stalled order to be placed once',
+        30_000,
+      ),
+    );
 
     // Healed, no manual action: a new command succeeds end to end.
     orders.push(await placeAndPay());
     const last = orders[orders.length - 1]!;
-    await waitFor(async () => ((await sut.request('GET', `/orders/${last}`, { as: buyer })).body?.status === 'awaiting_shipment' ? true : undefined), 'the last order to be paid', 30_000);
+    await waitFor(
+      async () => ((await sut.request('GET', `/orders/${last}`, { as: buyer })).body?.status === 'awaiting_shipment' ? true : undefined),
+      'the last order to be paid',
+      30_000,
+    );
 
     // Nothing lost: every public event in the log reaches the topic (read by a fresh consumer).
     const schema = sut.service.ctx.schema;
     const publicTypes = orderService.publishes.map((d) => d.type);
-    const { rows } = await db.pool.query<{ id: string; type: string }>(`SELECT event_id::text AS id, type FROM "${schema}".events WHERE type = ANY($1)`, [publicTypes]);
+    const { rows } = await db.pool.query<{ id: string; type: string }>(`SELECT event_id::text AS id, type FROM "${schema}".events WHERE type = ANY($1)`, [
+      publicTypes,
+    ]);
     const inLog = new Set(rows.map((r) => r.id));
     const onTopic = new Map<string, number>();
     const kafka = new Kafka({ clientId: 'proxy-check', brokers: [kafkaProxy.address], logLevel: logLevel.NOTHING });
@@ -157,7 +204,9 @@ describe('order service behind a faulty network (TCP proxy to Postgres and Kafka
     }
     const lost = [...inLog].filter((id) => !onTopic.has(id));
     const duplicates = [...onTopic.values()].filter((n) => n > 1).length;
-    recordResult(`proxy orders=${orders.length} events_in_log=${inLog.size} on_topic=${onTopic.size} lost=${lost.length} duplicates=${duplicates} failed_during_cuts=${failedDuringFaults.length}`);
+    recordResult(
+      `proxy orders=${orders.length} events_in_log=${inLog.size} on_topic=${onTopic.size} lost=${lost.length} duplicates=${duplicates} failed_during_cuts=${failedDuringFaults.length}`,
+    );
     expect(lost).toEqual([]);
     // Every order placed once, every payment applied once, through cuts and redeliveries.
     expect(rows.filter((r) => r.type === 'OrderPlaced')).toHaveLength(orders.length);

@@ -29,7 +29,13 @@ import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { recordResult } from '../security/support/results';
 import { waitFor } from '../security/support/stack';
 
-const PaymentCapturedV1Data = z.strictObject({ orderId: z.string(), paymentId: z.string(), amountMinor: z.number().int(), currency: z.string(), capturedAt: z.string() });
+const PaymentCapturedV1Data = z.strictObject({
+  orderId: z.string(),
+  paymentId: z.string(),
+  amountMinor: z.number().int(),
+  currency: z.string(),
+  capturedAt: z.string(),
+});
 type V1 = z.infer<typeof PaymentCapturedV1Data>;
 const upcastV1 = ({ amountMinor, currency, ...rest }: V1) => ({ ...rest, providerRef: `legacy-${rest.paymentId}`, amount: { amount: amountMinor, currency } });
 
@@ -53,10 +59,18 @@ const consumerRegistry = () =>
 const ORDERS = 10;
 const buyer = { role: 'buyer' as const, sub: 'buyer-u' };
 const seller = { role: 'seller' as const, sub: 'seller-u' };
-const placeBody = { sellerId: seller.sub, currency: 'USD', items: [{ sku: 's', title: 'Lamp', quantity: 1, unitPrice: 4000 }], shippingAddress: { name: 'A', line1: 'B', city: 'C', postalCode: '1', country: 'US' } };
+const placeBody = {
+  sellerId: seller.sub,
+  currency: 'USD',
+  items: [{ sku: 's', title: 'Lamp', quantity: 1, unitPrice: 4000 }],
+  shippingAddress: { name: 'A', line1: 'B', city: 'C', postalCode: '1', country: 'US' },
+};
 
 /** One deployment: the order service with the evolved consumer; `versionOf(i)` picks the version the i-th payment is written in. */
-const runScenario = async (name: string, versionOf: (i: number) => 1 | 2): Promise<{ checksum: string; outcomes: OutcomeReport[]; v3: OutcomeReport | undefined }> => {
+const runScenario = async (
+  name: string,
+  versionOf: (i: number) => 1 | 2,
+): Promise<{ checksum: string; outcomes: OutcomeReport[]; v3: OutcomeReport | undefined }> => {
   const db = await testDatabase(name);
   const kafka = await testKafka();
   const { consumes, ...withoutConsumer } = orderService;
@@ -74,7 +88,18 @@ const runScenario = async (name: string, versionOf: (i: number) => 1 | 2): Promi
     const send = async (def: EventDefinition, data: unknown) => {
       const id = randomUUID();
       const { topic, message } = toKafkaMessage(
-        { id, type: def.type, schemaVersion: def.version, streamId: `escrow-${id}`, streamVersion: 1, occurredAt: s.now().toISOString(), correlationId: id, causationId: null, actor: systemActor('escrow'), data: def.schema.parse(data) },
+        {
+          id,
+          type: def.type,
+          schemaVersion: def.version,
+          streamId: `escrow-${id}`,
+          streamVersion: 1,
+          occurredAt: s.now().toISOString(),
+          correlationId: id,
+          causationId: null,
+          actor: systemActor('escrow'),
+          data: def.schema.parse(data),
+        },
         def,
         'escrow',
       );
@@ -95,7 +120,13 @@ const runScenario = async (name: string, versionOf: (i: number) => 1 | 2): Promi
       if (versionOf(i) === 1) await send(PaymentCapturedV1, { ...base, amountMinor: 4000, currency: 'USD' });
       else await send(PaymentCapturedV2, { ...base, providerRef: `legacy-pay-${i}`, amount: { amount: 4000, currency: 'USD' } });
     }
-    await send(PaymentCapturedV3, { orderId: 'order-from-the-future', paymentId: 'pay-f', providerRef: 'f', amount: { amount: 1, currency: 'USD' }, capturedAt: s.now().toISOString() });
+    await send(PaymentCapturedV3, {
+      orderId: 'order-from-the-future',
+      paymentId: 'pay-f',
+      providerRef: 'f',
+      amount: { amount: 1, currency: 'USD' },
+      capturedAt: s.now().toISOString(),
+    });
 
     const groupId = `upcast-${db.schema}`;
     const topics = [...consumes!.topics];
@@ -113,18 +144,41 @@ const runScenario = async (name: string, versionOf: (i: number) => 1 | 2): Promi
       onOutcome: (r) => outcomes.push(r),
     });
     await runner.current.start();
-    await waitFor(async () => ((await consumerLag(admin, groupId, topics)) === 0 && outcomes.length >= ORDERS ? true : undefined), 'the order service to consume the log');
+    await waitFor(
+      async () => ((await consumerLag(admin, groupId, topics)) === 0 && outcomes.length >= ORDERS ? true : undefined),
+      'the order service to consume the log',
+    );
     await s.settle();
-    for (const [i, orderId] of ids.entries()) if (i % 2 === 0 && i < ORDERS - 1) expect((await s.request('POST', `/orders/${orderId}/shipments`, { as: seller, body: { carrier: 'DHL', trackingNumber: `T${i}` } })).status).toBe(200);
+    for (const [i, orderId] of ids.entries())
+      if (i % 2 === 0 && i < ORDERS - 1)
+        expect((await s.request('POST', `/orders/${orderId}/shipments`, { as: seller, body: { carrier: 'DHL', trackingNumber: `T${i}` } })).status).toBe(200);
     await s.settle();
 
     const schema = s.service.ctx.schema;
     const parts: string[] = [];
     for (const [i, orderId] of ids.entries()) {
-      const { rows } = await s.service.ctx.pool.query<{ v: number; type: string; data: unknown }>(`SELECT stream_version AS v, type, data FROM "${schema}".events WHERE stream_id = $1 ORDER BY stream_version`, [`order-${orderId}`]); // the order's state; its timeline stream keeps upstream events as published (ids differ by run)
+      const { rows } = await s.service.ctx.pool.query<{ v: number; type: string; data: unknown }>(
+        `SELECT stream_version AS v, type, data FROM "${schema}".events WHERE stream_id = $1 ORDER BY stream_version`,
+        [`order-${orderId}`],
+      ); // the order's state; its timeline stream keeps upstream events as published (ids differ by run)
       const view = (await s.request('GET', `/orders/${orderId}`, { as: buyer })).body;
-      const paidFacts = rows.filter((r) => r.type !== 'OrderPlaced' && r.type !== 'OrderShipped').map((r) => JSON.stringify(r.data, (k, v) => (/At$/.test(k) ? undefined : v)).split(orderId).join(`#${i}`));
-      parts.push(JSON.stringify({ i, log: rows.map((r) => `${r.v}:${r.type}`), facts: paidFacts, status: view.status, version: view.version, paid: view.paid ?? view.total }));
+      const paidFacts = rows
+        .filter((r) => r.type !== 'OrderPlaced' && r.type !== 'OrderShipped')
+        .map((r) =>
+          JSON.stringify(r.data, (k, v) => (/At$/.test(k) ? undefined : v))
+            .split(orderId)
+            .join(`#${i}`),
+        );
+      parts.push(
+        JSON.stringify({
+          i,
+          log: rows.map((r) => `${r.v}:${r.type}`),
+          facts: paidFacts,
+          status: view.status,
+          version: view.version,
+          paid: view.paid ?? view.total,
+        }),
+      );
     }
     return {
       checksum: createHash('sha256').update(parts.join('\n')).digest('hex'),
@@ -147,7 +201,13 @@ describe('schema evolution: upcasting a consumed event', () => {
   it('the registry lifts v1 to the current schema; an unknown newer version is refused', () => {
     const r = consumerRegistry();
     const old = { orderId: 'o', paymentId: 'p', amountMinor: 4000, currency: 'USD', capturedAt: '2025-01-01T00:00:00.000Z' };
-    expect(r.decode(PaymentCaptured.type, 1, old)).toEqual({ orderId: 'o', paymentId: 'p', providerRef: 'legacy-p', amount: { amount: 4000, currency: 'USD' }, capturedAt: '2025-01-01T00:00:00.000Z' });
+    expect(r.decode(PaymentCaptured.type, 1, old)).toEqual({
+      orderId: 'o',
+      paymentId: 'p',
+      providerRef: 'legacy-p',
+      amount: { amount: 4000, currency: 'USD' },
+      capturedAt: '2025-01-01T00:00:00.000Z',
+    });
     expect(() => r.decode(PaymentCaptured.type, 3, old)).toThrow(/unsupported version 3/);
   });
 
@@ -155,7 +215,9 @@ describe('schema evolution: upcasting a consumed event', () => {
     const current = await runScenario('rel_upcast_v2', () => 2);
     const mixed = await runScenario('rel_upcast_mixed', (i) => (i % 2 === 0 ? 1 : 2));
     const applied = (o: OutcomeReport[]) => o.filter((x) => x.type === PaymentCaptured.type && x.outcome === 'handled').length;
-    recordResult(`upcast orders=${ORDERS} v1_events=${Math.ceil((ORDERS - 1) / 2)} applied_current=${applied(current.outcomes)} applied_mixed=${applied(mixed.outcomes)} checksum_equal=${current.checksum === mixed.checksum} future_version_dead_lettered=${Boolean(mixed.v3)}`);
+    recordResult(
+      `upcast orders=${ORDERS} v1_events=${Math.ceil((ORDERS - 1) / 2)} applied_current=${applied(current.outcomes)} applied_mixed=${applied(mixed.outcomes)} checksum_equal=${current.checksum === mixed.checksum} future_version_dead_lettered=${Boolean(mixed.v3)}`,
+    );
     expect(applied(mixed.outcomes)).toBe(ORDERS - 1);
     expect(applied(current.outcomes)).toBe(ORDERS - 1);
     expect(mixed.checksum).toBe(current.checksum);

@@ -58,7 +58,12 @@ describe('authorization matrix generated from the route table', () => {
   const failures: string[] = [];
   let cells = 0;
 
-  const call = (s: ServiceUnderTest, method: string, url: string, o: { token?: string; header?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<Res> => {
+  const call = (
+    s: ServiceUnderTest,
+    method: string,
+    url: string,
+    o: { token?: string; header?: string; body?: unknown; headers?: Record<string, string> } = {},
+  ): Promise<Res> => {
     const headers: Record<string, string> = { ...o.headers };
     if (o.header !== undefined) headers.authorization = o.header;
     else if (o.token !== undefined) headers.authorization = `Bearer ${o.token}`;
@@ -91,7 +96,14 @@ describe('authorization matrix generated from the route table', () => {
       for (const op of captured) expect(ops).toContain(op);
       for (const op of runtime) {
         const [method, path] = op.split(' ') as [string, string];
-        routes.push({ service: name as DeclaredRoute['service'], method, url: path.replace(/\{(\w+)\}/g, ':$1'), roles: undefined, public: false, hasBody: method === 'POST' });
+        routes.push({
+          service: name as DeclaredRoute['service'],
+          method,
+          url: path.replace(/\{(\w+)\}/g, ':$1'),
+          roles: undefined,
+          public: false,
+          hasBody: method === 'POST',
+        });
       }
     }
     // The only public service route carries its own proof (the provider's HMAC signature).
@@ -117,12 +129,16 @@ describe('authorization matrix generated from the route table', () => {
       ];
       for (const [name, auth] of variants) {
         const res = await call(s, r.method, url, auth);
-        cell(`${r.service} ${r.method} ${r.url} [${name}]`, res, res.status === 401 && res.body?.code === 'UNAUTHENTICATED' ? undefined : 'expected 401 UNAUTHENTICATED');
+        cell(
+          `${r.service} ${r.method} ${r.url} [${name}]`,
+          res,
+          res.status === 401 && res.body?.code === 'UNAUTHENTICATED' ? undefined : 'expected 401 UNAUTHENTICATED',
+        );
       }
     }
   }, 60_000);
 
-  it('403 for roles a route does not declare, 404 for others\' and missing resources, own resources reachable', async () => {
+  it("403 for roles a route does not declare, 404 for others' and missing resources, own resources reachable", async () => {
     const tok = (role: Role, sub: string) => st.svc.order.token(role, sub);
     const own: (() => Promise<void>)[] = [];
     const ownWrites: (() => Promise<void>)[] = [];
@@ -137,7 +153,8 @@ describe('authorization matrix generated from the route table', () => {
       let roles = r.roles;
       if (!roles) {
         const allowed: Role[] = [];
-        for (const role of ROLES) if ((await call(s, r.method, url, { token: tok(role, stranger(role)), body: { bogus: true } })).body?.code !== 'FORBIDDEN_ROLE') allowed.push(role);
+        for (const role of ROLES)
+          if ((await call(s, r.method, url, { token: tok(role, stranger(role)), body: { bogus: true } })).body?.code !== 'FORBIDDEN_ROLE') allowed.push(role);
         roles = allowed;
       }
       const rule = RULES.find((x) => x.match.test(r.url));
@@ -158,7 +175,8 @@ describe('authorization matrix generated from the route table', () => {
             let problem = [401, 403].includes(res.status) || res.status >= 500 ? 'an allowed role was refused or failed' : undefined;
             if (!problem && r.method === 'GET' && ['buyer', 'seller', 'partner'].includes(role)) {
               const text = JSON.stringify(res.body);
-              if ([w.orderId, w.disputeId, w.webhookId, w.inboxId, w.deliveryId].some((id) => text.includes(id))) problem = "a stranger's list shows the world's resources";
+              if ([w.orderId, w.disputeId, w.webhookId, w.inboxId, w.deliveryId].some((id) => text.includes(id)))
+                problem = "a stranger's list shows the world's resources";
             }
             cell(label(role, stranger(role), 'allowed, no resource'), res, problem);
           };
@@ -176,14 +194,23 @@ describe('authorization matrix generated from the route table', () => {
           const gone = await call(s, r.method, missing, { token: tok(role, sub), body });
           cell(label(role, sub, 'missing resource'), gone, gone.status === 404 ? undefined : 'expected 404 for a missing resource');
           const res = await call(s, r.method, url, { token: tok(role, sub), body });
-          const problem = res.status !== 404 ? "expected 404 for another party's resource" : res.body?.code !== gone.body?.code ? `code ${res.body?.code} differs from a missing resource's ${gone.body?.code}` : undefined;
+          const problem =
+            res.status !== 404
+              ? "expected 404 for another party's resource"
+              : res.body?.code !== gone.body?.code
+                ? `code ${res.body?.code} differs from a missing resource's ${gone.body?.code}`
+                : undefined;
           cell(label(role, sub, "other's resource"), res, problem);
         }
         if (ownerSub || isStaff) {
           const sub = ownerSub ?? `${role}-1`;
           const run = async () => {
             const res = await call(s, r.method, url, { token: tok(role, sub) });
-            cell(label(role, sub, ownerSub ? 'own resource' : 'staff'), res, [401, 403, 404].includes(res.status) || res.status >= 500 ? 'a party or staff was refused' : undefined);
+            cell(
+              label(role, sub, ownerSub ? 'own resource' : 'staff'),
+              res,
+              [401, 403, 404].includes(res.status) || res.status >= 500 ? 'a party or staff was refused' : undefined,
+            );
           };
           (r.method === 'GET' ? own : r.method === 'DELETE' ? deletes : ownWrites).push(run);
         }
@@ -193,7 +220,20 @@ describe('authorization matrix generated from the route table', () => {
     // Resources named in a body or query rather than the path.
     const bodyCells: [ServiceUnderTest, string, string, Role, unknown][] = [
       [st.svc.escrow, 'POST', '/payments', 'buyer', { orderId: w.orderId, paymentMethod: { type: 'sandbox', token: 'tok_ok' } }],
-      [st.svc.dispute, 'POST', '/disputes', 'buyer', { orderId: w.orderId, goodsReceived: false, reason: 'NOT_RECEIVED', solution: { type: 'REFUND_ONLY', refund: { amount: 100, currency: 'USD' } }, description: 'x', evidenceIds: [] }],
+      [
+        st.svc.dispute,
+        'POST',
+        '/disputes',
+        'buyer',
+        {
+          orderId: w.orderId,
+          goodsReceived: false,
+          reason: 'NOT_RECEIVED',
+          solution: { type: 'REFUND_ONLY', refund: { amount: 100, currency: 'USD' } },
+          description: 'x',
+          evidenceIds: [],
+        },
+      ],
     ];
     for (const [s, method, url, role, body] of bodyCells) {
       const res = await call(s, method, url, { token: tok(role, stranger(role)), body });
@@ -201,7 +241,11 @@ describe('authorization matrix generated from the route table', () => {
     }
     for (const role of ['buyer', 'seller'] as const) {
       const res = await call(st.svc.dispute, 'GET', `/disputes?orderId=${w.orderId}`, { token: tok(role, stranger(role)) });
-      cell(`GET /disputes?orderId= as ${stranger(role)}`, res, res.status === 404 || (res.status === 200 && !JSON.stringify(res.body).includes(w.disputeId)) ? undefined : "another party's dispute is listed");
+      cell(
+        `GET /disputes?orderId= as ${stranger(role)}`,
+        res,
+        res.status === 404 || (res.status === 200 && !JSON.stringify(res.body).includes(w.disputeId)) ? undefined : "another party's dispute is listed",
+      );
     }
 
     // Own and staff cells last, reads before writes, deletes at the very end: writes may move state.

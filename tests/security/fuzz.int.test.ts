@@ -122,17 +122,29 @@ describe('OpenAPI-driven fuzzing', () => {
           const bodySchema: JsonSchema | undefined = op.requestBody?.content?.['application/json']?.schema;
           const writes = method !== 'get' && method !== 'delete';
 
-          const pathArb = fc.tuple(...params.map((p) => paramValue(p.schema, resolve, real))).map((vals) =>
-            params.reduce((u, p, i) => u.replace(`{${p.name}}`, enc(vals[i] ?? '')), path),
-          );
+          const pathArb = fc
+            .tuple(...params.map((p) => paramValue(p.schema, resolve, real)))
+            .map((vals) => params.reduce((u, p, i) => u.replace(`{${p.name}}`, enc(vals[i] ?? '')), path));
           const queryArb = fc
             .tuple(...query.map((p) => fc.option(paramValue(p.schema, resolve, [...real, '10', '100', 'buyer', 'seller']), { nil: undefined })))
             .map((vals) => query.flatMap((p, i) => (vals[i] === undefined ? [] : [`${enc(p.name)}=${enc(vals[i]!)}`])).join('&'));
           const bodyArb: fc.Arbitrary<{ type: string; payload: string } | undefined> = !writes
             ? fc.constant(undefined)
             : fc.oneof(
-                { weight: 5, arbitrary: nearSchema(bodySchema ?? { type: 'object' }, resolve).map((v) => ({ type: 'application/json', payload: JSON.stringify(v) ?? 'null' })) },
-                { weight: 4, arbitrary: breakSchema(bodySchema ?? { type: 'object' }, resolve).map((v) => ({ type: 'application/json', payload: JSON.stringify(v) ?? 'null' })) },
+                {
+                  weight: 5,
+                  arbitrary: nearSchema(bodySchema ?? { type: 'object' }, resolve).map((v) => ({
+                    type: 'application/json',
+                    payload: JSON.stringify(v) ?? 'null',
+                  })),
+                },
+                {
+                  weight: 4,
+                  arbitrary: breakSchema(bodySchema ?? { type: 'object' }, resolve).map((v) => ({
+                    type: 'application/json',
+                    payload: JSON.stringify(v) ?? 'null',
+                  })),
+                },
                 { weight: 2, arbitrary: fc.constantFrom(...RAW_BODIES).map(([type, payload]) => ({ type, payload })) },
               );
           const authArb = roles.length
@@ -160,7 +172,12 @@ describe('OpenAPI-driven fuzzing', () => {
             let status: number;
             let text: string;
             try {
-              const res = await s.service.app.inject({ method: r.method as 'GET', url: r.url, headers: r.headers, ...(r.payload !== undefined ? { payload: r.payload } : {}) });
+              const res = await s.service.app.inject({
+                method: r.method as 'GET',
+                url: r.url,
+                headers: r.headers,
+                ...(r.payload !== undefined ? { payload: r.payload } : {}),
+              });
               status = res.statusCode;
               text = res.body;
             } catch (e) {
@@ -169,12 +186,17 @@ describe('OpenAPI-driven fuzzing', () => {
             }
             sent++;
             statuses.set(status, (statuses.get(status) ?? 0) + 1);
-            if (status >= 500) serverErrors.push(`${name} ${r.method} ${r.url.slice(0, 200)} ${JSON.stringify({ ...r.headers, authorization: r.headers.authorization ? 'Bearer …' : undefined })} body=${r.payload?.slice(0, 300)} -> ${status} ${text.slice(0, 300)}`);
+            if (status >= 500)
+              serverErrors.push(
+                `${name} ${r.method} ${r.url.slice(0, 200)} ${JSON.stringify({ ...r.headers, authorization: r.headers.authorization ? 'Bearer …' : undefined })} body=${r.payload?.slice(0, 300)} -> ${status} ${text.slice(0, 300)}`,
+              );
           }
         }
       }
     }
-    recordResult(`fuzz operations=${operations} requests=${sent} 5xx=${serverErrors.length} statuses=${JSON.stringify(Object.fromEntries([...statuses].sort((a, b) => a[0] - b[0])))}`);
+    recordResult(
+      `fuzz operations=${operations} requests=${sent} 5xx=${serverErrors.length} statuses=${JSON.stringify(Object.fromEntries([...statuses].sort((a, b) => a[0] - b[0])))}`,
+    );
     expect(serverErrors).toEqual([]);
     expect(sent).toBeGreaterThanOrEqual(5000);
     // The generator reaches the domain, not only validation: some requests succeed.
@@ -182,7 +204,16 @@ describe('OpenAPI-driven fuzzing', () => {
   }, 120_000);
 
   it('boundary arithmetic on every write route (issue 17): safe-integer edges, overflowing products and sums, -0, 1e308: no 5xx', async () => {
-    const params = { orderId: w.orderId, extensionId: w.extensionId, disputeId: w.disputeId, buyerId: BUYER, sellerId: SELLER, userId: BUYER, id: w.webhookId, deliveryId: w.deliveryId };
+    const params = {
+      orderId: w.orderId,
+      extensionId: w.extensionId,
+      disputeId: w.disputeId,
+      buyerId: BUYER,
+      sellerId: SELLER,
+      userId: BUYER,
+      id: w.webhookId,
+      deliveryId: w.deliveryId,
+    };
     const writes = st.routes.filter((r) => r.hasBody && !r.public && (r.method === 'POST' || r.method === 'PUT') && !r.url.startsWith('/ops/'));
     const serverErrors: string[] = [];
     const statuses = new Map<number, number>();
@@ -192,11 +223,14 @@ describe('OpenAPI-driven fuzzing', () => {
       const base = JSON.parse(JSON.stringify(validBody(r.url)).replaceAll('"order-x"', JSON.stringify(w.orderId))) as Json;
       const role = (['buyer', 'seller', 'partner', 'agent', 'ops'] as const).find((x) => (r.roles ?? ['ops']).includes(x))!;
       const bodies = fc.sample(
-        fc.tuple(fc.array(fc.constantFrom(...ARITHMETIC), { minLength: 8, maxLength: 8 }), fc.constantFrom(1, 2, 3, 20)).map(([values, times]) => arithmeticBody(base, values, times)),
+        fc
+          .tuple(fc.array(fc.constantFrom(...ARITHMETIC), { minLength: 8, maxLength: 8 }), fc.constantFrom(1, 2, 3, 20))
+          .map(([values, times]) => arithmeticBody(base, values, times)),
         { numRuns: ARITHMETIC_PER_ROUTE, seed: SEED + 1000 + n },
       );
       // The reported request, always: 1,000,000 x 9,000,000,000,000 on POST /orders.
-      if (r.url === '/orders') bodies.push({ ...(base as object), items: [{ sku: 'sku-1', title: 'Socks', quantity: 1_000_000, unitPrice: 9_000_000_000_000 }] });
+      if (r.url === '/orders')
+        bodies.push({ ...(base as object), items: [{ sku: 'sku-1', title: 'Socks', quantity: 1_000_000, unitPrice: 9_000_000_000_000 }] });
       for (const body of bodies) {
         // JSON.stringify writes -0 as 0: send the literal text so the service parses a real -0.
         const payload = JSON.stringify(body).replace(/(:|\[|,)0(?=[,}\]])/g, '$1-0');
@@ -208,10 +242,13 @@ describe('OpenAPI-driven fuzzing', () => {
         });
         sent++;
         statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
-        if (res.statusCode >= 500) serverErrors.push(`${r.service} ${r.method} ${r.url} body=${payload.slice(0, 300)} -> ${res.statusCode} ${res.body.slice(0, 300)}`);
+        if (res.statusCode >= 500)
+          serverErrors.push(`${r.service} ${r.method} ${r.url} body=${payload.slice(0, 300)} -> ${res.statusCode} ${res.body.slice(0, 300)}`);
       }
     }
-    recordResult(`fuzz-arithmetic routes=${writes.length} requests=${sent} 5xx=${serverErrors.length} statuses=${JSON.stringify(Object.fromEntries([...statuses].sort((a, b) => a[0] - b[0])))}`);
+    recordResult(
+      `fuzz-arithmetic routes=${writes.length} requests=${sent} 5xx=${serverErrors.length} statuses=${JSON.stringify(Object.fromEntries([...statuses].sort((a, b) => a[0] - b[0])))}`,
+    );
     expect(serverErrors).toEqual([]);
     expect(sent).toBeGreaterThanOrEqual(writes.length * ARITHMETIC_PER_ROUTE);
     expect(statuses.get(422) ?? 0).toBeGreaterThan(0); // AMOUNT_TOO_LARGE and other domain refusals were reached

@@ -22,7 +22,16 @@ describe('input hardening', () => {
   let st: RunningStack;
   let w: World;
   let writes: DeclaredRoute[];
-  const params = () => ({ orderId: w.orderId, extensionId: w.extensionId, disputeId: w.disputeId, buyerId: BUYER, sellerId: SELLER, userId: BUYER, id: w.webhookId, deliveryId: w.deliveryId });
+  const params = () => ({
+    orderId: w.orderId,
+    extensionId: w.extensionId,
+    disputeId: w.disputeId,
+    buyerId: BUYER,
+    sellerId: SELLER,
+    userId: BUYER,
+    id: w.webhookId,
+    deliveryId: w.deliveryId,
+  });
 
   beforeAll(async () => {
     st = await startStack('sec_input');
@@ -43,11 +52,15 @@ describe('input hardening', () => {
       const s = st.svc[r.service];
       const url = fill(r.url, params());
       const base = validBody(r.url) as Record<string, unknown>;
-      const extras: Record<string, unknown>[] = [...PROTECTED.filter((f) => !(f in base)).map((f) => ({ [f]: f === 'amount' ? { amount: 1, currency: 'USD' } : 'forged' })), { __proto__x: 1 }];
+      const extras: Record<string, unknown>[] = [
+        ...PROTECTED.filter((f) => !(f in base)).map((f) => ({ [f]: f === 'amount' ? { amount: 1, currency: 'USD' } : 'forged' })),
+        { __proto__x: 1 },
+      ];
       for (const extra of extras) {
         const res = await s.request(r.method as 'POST', url, { as: writerFor(r), body: { ...base, ...extra } });
         sent++;
-        if (res.status !== 400 || res.body?.code !== 'VALIDATION_FAILED') failures.push(`${r.method} ${r.url} + ${Object.keys(extra)[0]} -> ${res.status} ${res.body?.code}`);
+        if (res.status !== 400 || res.body?.code !== 'VALIDATION_FAILED')
+          failures.push(`${r.method} ${r.url} + ${Object.keys(extra)[0]} -> ${res.status} ${res.body?.code}`);
       }
     }
     // Nested objects are strict too: a price or an address carrying extra fields.
@@ -71,7 +84,8 @@ describe('input hardening', () => {
 
   it('money at the edges (issue 17): an order total beyond a safe integer is 422 AMOUNT_TOO_LARGE, never a 500; non-ISO currencies are 400; nothing is placed', async () => {
     const as = { role: 'buyer' as const, sub: 'buyer-arith' };
-    const place = (items: unknown[], currency = 'USD') => st.svc.order.request('POST', '/orders', { as, body: { ...(validBody('/orders') as object), currency, items } });
+    const place = (items: unknown[], currency = 'USD') =>
+      st.svc.order.request('POST', '/orders', { as, body: { ...(validBody('/orders') as object), currency, items } });
     const line = (quantity: number, unitPrice: unknown, sku = 'sku-1') => ({ sku, title: 'Gold teapot', quantity, unitPrice });
     const half = Math.ceil(Number.MAX_SAFE_INTEGER / 2);
     const answers: string[] = [];
@@ -111,7 +125,11 @@ describe('input hardening', () => {
       ['notification', 'PUT', `/recipients/${BUYER}`, { role: 'buyer', sub: BUYER }],
     ] as const) {
       const res = await st.svc[r[0]].request(r[1], r[2], { as: r[3], body: big });
-      expect({ route: `${r[0]} ${r[1]} ${r[2]}`, status: res.status, code: res.body?.code }).toEqual({ route: `${r[0]} ${r[1]} ${r[2]}`, status: 413, code: 'PAYLOAD_TOO_LARGE' });
+      expect({ route: `${r[0]} ${r[1]} ${r[2]}`, status: res.status, code: res.body?.code }).toEqual({
+        route: `${r[0]} ${r[1]} ${r[2]}`,
+        status: 413,
+        code: 'PAYLOAD_TOO_LARGE',
+      });
     }
   });
 

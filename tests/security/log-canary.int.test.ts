@@ -38,7 +38,14 @@ describe('log canaries', () => {
     tokens.push(t);
     return t;
   };
-  const send = async (name: ServiceName, method: string, url: string, as: { role: Role; sub: string } | undefined, body?: unknown, headers: Record<string, string> = {}) => {
+  const send = async (
+    name: ServiceName,
+    method: string,
+    url: string,
+    as: { role: Role; sub: string } | undefined,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ) => {
     const h: Record<string, string> = {
       'x-forwarded-for': CANARY_EMAIL,
       cookie: `session=${CANARY_HEADER_SECRET}`,
@@ -48,7 +55,12 @@ describe('log canaries', () => {
       ...headers,
     };
     if (as) h.authorization = `Bearer ${token(as.role, as.sub)}`;
-    const res = await svc[name].app.inject({ method: method as 'GET', url, headers: h, ...(body !== undefined && method !== 'GET' && method !== 'DELETE' ? { payload: body as object } : {}) });
+    const res = await svc[name].app.inject({
+      method: method as 'GET',
+      url,
+      headers: h,
+      ...(body !== undefined && method !== 'GET' && method !== 'DELETE' ? { payload: body as object } : {}),
+    });
     return { status: res.statusCode, body: res.body ? (JSON.parse(res.body) as any) : undefined };
   };
   const settle = () => settleAll(Object.entries(svc).map(([name, s]) => ({ name, settle: s.settle })));
@@ -96,10 +108,21 @@ describe('log canaries', () => {
     const buyer = { role: 'buyer' as const, sub: 'buyer-c' };
     const address = { name: CANARY_NAME, line1: CANARY_STREET, city: 'Springfield', postalCode: '12345', country: 'US' };
     expect((await send('notification', 'PUT', '/recipients/buyer-c', buyer, { email: CANARY_EMAIL, locale: 'en', emailOptOut: [] })).status).toBe(200);
-    const hook = await send('notification', 'POST', '/webhooks', { role: 'partner', sub: 'partner-c' }, { url: 'http://127.0.0.1:9/hook', eventTypes: ['marketplace.order.placed.v1'] });
+    const hook = await send(
+      'notification',
+      'POST',
+      '/webhooks',
+      { role: 'partner', sub: 'partner-c' },
+      { url: 'http://127.0.0.1:9/hook', eventTypes: ['marketplace.order.placed.v1'] },
+    );
     expect(hook.status).toBe(201);
     const webhookSecret = hook.body.secret as string;
-    const placed = await send('order', 'POST', '/orders', buyer, { sellerId: 'seller-c', currency: 'USD', items: [{ sku: 's', title: 'Lamp', quantity: 1, unitPrice: 1000 }], shippingAddress: address });
+    const placed = await send('order', 'POST', '/orders', buyer, {
+      sellerId: 'seller-c',
+      currency: 'USD',
+      items: [{ sku: 's', title: 'Lamp', quantity: 1, unitPrice: 1000 }],
+      shippingAddress: address,
+    });
     expect(placed.status).toBe(201);
     const orderId = placed.body.orderId as string;
     // S3: paid right after placing (escrow waits server-side for the order), no polling.
@@ -107,21 +130,43 @@ describe('log canaries', () => {
     await settle();
     // Invalid input echoing the canaries back (validation messages are a classic leak).
     await send('notification', 'PUT', '/recipients/buyer-c', buyer, { email: `${CANARY_EMAIL}@@`, locale: CANARY_STREET });
-    await send('order', 'POST', '/orders', buyer, { sellerId: CANARY_EMAIL, currency: CANARY_NAME, items: [], shippingAddress: { ...address, phone: CANARY_EMAIL } });
+    await send('order', 'POST', '/orders', buyer, {
+      sellerId: CANARY_EMAIL,
+      currency: CANARY_NAME,
+      items: [],
+      shippingAddress: { ...address, phone: CANARY_EMAIL },
+    });
 
     // Every route, every role: canaries in every header and in the body (known string fields and extra ones).
-    const params = { orderId, extensionId: 'ext-c', disputeId: 'disp-c', buyerId: 'buyer-c', sellerId: 'seller-c', userId: 'buyer-c', id: 'id-c', deliveryId: 'del-c', provider: 'sandbox' };
+    const params = {
+      orderId,
+      extensionId: 'ext-c',
+      disputeId: 'disp-c',
+      buyerId: 'buyer-c',
+      sellerId: 'seller-c',
+      userId: 'buyer-c',
+      id: 'id-c',
+      deliveryId: 'del-c',
+      provider: 'sandbox',
+    };
     let requests = 0;
     for (const r of routes) {
       const url = fill(r.url, params);
       const base = validBody(r.url);
       const bodies = [
         { ...(base as object), email: CANARY_EMAIL, shippingAddress: address, note: CANARY_STREET, message: CANARY_EMAIL, text: CANARY_STREET },
-        JSON.parse(JSON.stringify(base).replace(/"(carrier|trackingNumber|text|message|note|reason|description|statement|title|sellerId)":"[^"]*"/g, `"$1":"${CANARY_EMAIL}"`)),
+        JSON.parse(
+          JSON.stringify(base).replace(
+            /"(carrier|trackingNumber|text|message|note|reason|description|statement|title|sellerId)":"[^"]*"/g,
+            `"$1":"${CANARY_EMAIL}"`,
+          ),
+        ),
       ];
       for (const role of r.public ? [undefined] : ROLES) {
         for (const body of bodies) {
-          await send(r.service, r.method, url, role ? { role, sub: `${role}-c` } : undefined, body, { 'x-sandbox-signature': `t=1,v1=${CANARY_HEADER_SECRET}` });
+          await send(r.service, r.method, url, role ? { role, sub: `${role}-c` } : undefined, body, {
+            'x-sandbox-signature': `t=1,v1=${CANARY_HEADER_SECRET}`,
+          });
           requests++;
         }
       }

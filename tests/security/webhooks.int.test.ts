@@ -141,7 +141,9 @@ describe('webhook signatures, replays and forgeries (N4)', () => {
       clockSchema: `${db.schema}_clock`,
       consumer: { sessionTimeout: 6000, heartbeatInterval: 500, maxWaitTimeInMs: 100 },
     });
-    producer = new Kafka({ clientId: `${db.schema}-upstream`, brokers: kafka.brokers, logLevel: logLevel.NOTHING }).producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    producer = new Kafka({ clientId: `${db.schema}-upstream`, brokers: kafka.brokers, logLevel: logLevel.NOTHING }).producer({
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
     await producer.connect();
 
     receiver = createReferenceReceiver({
@@ -200,7 +202,11 @@ describe('webhook signatures, replays and forgeries (N4)', () => {
     expect((await request('POST', `/webhooks/${subscriptionId}/deliveries/${again}/redeliver`)).status).toBe(202);
     await settle();
     expect(captured).toHaveLength(6);
-    expect((await request('GET', `/webhooks/${subscriptionId}/deliveries`)).body.items.find((d: { id: string }) => d.id === again)).toMatchObject({ status: 'succeeded', attempts: 2, lastStatus: 200 });
+    expect((await request('GET', `/webhooks/${subscriptionId}/deliveries`)).body.items.find((d: { id: string }) => d.id === again)).toMatchObject({
+      status: 'succeeded',
+      attempts: 2,
+      lastStatus: 200,
+    });
 
     // Replays of every captured delivery, same bytes, inside the tolerance: acknowledged, not processed.
     let replaysAcknowledged = 0;

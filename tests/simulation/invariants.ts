@@ -17,10 +17,22 @@ import type { Observer, Service, SimSystem } from './system';
 
 type Ev = { type: string; data: unknown };
 
-export interface Violation { rule: string; detail: string; step: number }
+export interface Violation {
+  rule: string;
+  detail: string;
+  step: number;
+}
 
 /** Dispute statuses in which the dispute holds the order (its money may not move to the seller). */
-const OPEN: readonly string[] = ['awaiting_seller', 'awaiting_buyer', 'awaiting_resend', 'in_arbitration', 'awaiting_ruling', 'awaiting_return_shipment', 'return_in_transit'];
+const OPEN: readonly string[] = [
+  'awaiting_seller',
+  'awaiting_buyer',
+  'awaiting_resend',
+  'in_arbitration',
+  'awaiting_ruling',
+  'awaiting_return_shipment',
+  'return_in_transit',
+];
 const AFTER_FINAL_ORDER: readonly string[] = ['ReviewPosted', 'ReviewReplied', 'ReviewPublished', 'ReviewWindowClosed', 'RefundRecorded', 'BuyerRated'];
 const isFinalOrder = (s: unknown): boolean => ['completed', 'closed'].includes((s as OrderState).status);
 
@@ -51,14 +63,24 @@ export class Invariants implements Observer {
     const [label, kind, dueAt, timerStream] = cause.split(' ') as [string, string, string, string];
     if (label === 'FireDeadline' && timerStream === streamId) {
       const listed = service === 'order' ? orderDeadlines(before as OrderState) : service === 'dispute' ? disputeDeadlines(before as DisputeState) : null;
-      if (listed) this.check(listed.some((d) => d.kind === kind && Date.parse(d.dueAt) === Date.parse(dueAt)), 'DEADLINE_STALE', () => `${service} ${streamId} ${kind}@${dueAt} fired for a state that moved on`);
+      if (listed)
+        this.check(
+          listed.some((d) => d.kind === kind && Date.parse(d.dueAt) === Date.parse(dueAt)),
+          'DEADLINE_STALE',
+          () => `${service} ${streamId} ${kind}@${dueAt} fired for a state that moved on`,
+        );
       const key = `${service}|${streamId}|${kind}|${new Date(dueAt).toISOString()}`;
       this.check(!this.fired.has(key), 'DEADLINE_TWICE', () => `${key} fired twice`);
       this.fired.add(key);
     }
     // a deadline no longer listed ended; listed again later (same time, e.g. a dispute withdrawn at the
     // instant it opened) it is a new deadline that may fire again
-    const listedAfter = service === 'order' ? orderDeadlines(after as OrderState) : service === 'dispute' && streamId.startsWith('dispute-') ? disputeDeadlines(after as DisputeState) : null;
+    const listedAfter =
+      service === 'order'
+        ? orderDeadlines(after as OrderState)
+        : service === 'dispute' && streamId.startsWith('dispute-')
+          ? disputeDeadlines(after as DisputeState)
+          : null;
     if (listedAfter) {
       const live = new Set(listedAfter.map((d) => `${service}|${streamId}|${d.kind}|${new Date(d.dueAt).toISOString()}`));
       for (const k of [...this.fired]) if (k.startsWith(`${service}|${streamId}|`) && !live.has(k)) this.fired.delete(k);
@@ -70,7 +92,8 @@ export class Invariants implements Observer {
 
   private orderCommitted(orderId: string, events: Ev[], before: unknown): void {
     if (!isFinalOrder(before)) return;
-    for (const e of events) this.check(AFTER_FINAL_ORDER.includes(e.type), 'FINAL_ORDER_CHANGED', () => `${orderId}: ${e.type} after ${(before as OrderState).status}`);
+    for (const e of events)
+      this.check(AFTER_FINAL_ORDER.includes(e.type), 'FINAL_ORDER_CHANGED', () => `${orderId}: ${e.type} after ${(before as OrderState).status}`);
   }
 
   private escrowCommitted(orderId: string, events: EscrowEvent[], after: EscrowState): void {
@@ -89,7 +112,11 @@ export class Invariants implements Observer {
       if (e.data.trigger === 'ORDER_COMPLETED' && order.status === 'completed' && order.completion.reason === 'AUTO_CONFIRMED') {
         const f = this.factsOf(orderId);
         const closedForDisputes = !f || f.status === 'completed' || f.status === 'closed' || f.protectionEnded === true;
-        this.check(closedForDisputes, 'RELEASE_WHILE_DISPUTE_POSSIBLE', () => `${orderId}: auto-confirm released while the dispute service still accepts openings`);
+        this.check(
+          closedForDisputes,
+          'RELEASE_WHILE_DISPUTE_POSSIBLE',
+          () => `${orderId}: auto-confirm released while the dispute service still accepts openings`,
+        );
       }
     }
     if (after.status === 'unknown') return;
@@ -103,11 +130,19 @@ export class Invariants implements Observer {
     for (const e of events) {
       if (e.type === 'DisputeRuled' && before.status !== 'none' && before.escalation) {
         const ruledAt = (e.data as { ruledAt: string }).ruledAt;
-        this.check(Date.parse(ruledAt) >= Date.parse(before.escalation.evidenceDueAt), 'D8_RULED_DURING_EVIDENCE_WINDOW', () => `${before.disputeId}: ruled ${ruledAt}, evidence due ${before.escalation!.evidenceDueAt}`);
+        this.check(
+          Date.parse(ruledAt) >= Date.parse(before.escalation.evidenceDueAt),
+          'D8_RULED_DURING_EVIDENCE_WINDOW',
+          () => `${before.disputeId}: ruled ${ruledAt}, evidence due ${before.escalation!.evidenceDueAt}`,
+        );
       }
       if (e.type === 'DisputeEscalated' && before.status !== 'none') {
         const expedited = (e.data as { expedited: boolean }).expedited;
-        this.check(expedited === before.expeditedLevels.includes(before.buyerLevel), 'A4_EXPEDITED_NOT_AT_OPENING_LEVEL', () => `${before.disputeId}: expedited ${expedited}, level at opening ${before.buyerLevel}`);
+        this.check(
+          expedited === before.expeditedLevels.includes(before.buyerLevel),
+          'A4_EXPEDITED_NOT_AT_OPENING_LEVEL',
+          () => `${before.disputeId}: expedited ${expedited}, level at opening ${before.buyerLevel}`,
+        );
       }
       if (e.type === 'ReturnShipped' && before.status !== 'none') this.fastRefundFollowsOpeningLevel(before, events);
     }
@@ -142,22 +177,37 @@ export class Invariants implements Observer {
       for (const v of verifyConservation(e)) this.check(false, `${v.rule}_${v.code}`, () => `${orderId} (final): ${v.detail}`);
       for (const id of this.disputesOf.get(orderId) ?? []) {
         const d = this.sys.dispute(id);
-        this.check(d.status === 'none' || !OPEN.includes(d.status) && d.status !== 'appealed', 'DISPUTE_NOT_FINAL', () => `${orderId}: dispute ${id} still ${d.status}`);
+        this.check(
+          d.status === 'none' || (!OPEN.includes(d.status) && d.status !== 'appealed'),
+          'DISPUTE_NOT_FINAL',
+          () => `${orderId}: dispute ${id} still ${d.status}`,
+        );
       }
       // E3, S3: a settlement that released the rest to the seller ended the order too (it did not go on in transit)
       for (const x of this.sys.events('escrow', orderId)) {
         const r = x.data as { trigger?: string; disputeId?: string };
         if (x.type !== 'FundsReleased' || r.trigger !== 'DISPUTE_SETTLED') continue;
-        this.check(o.status === 'completed' && o.completion.disputeId === r.disputeId, 'SETTLEMENT_IGNORED_BY_ORDER', () => `${orderId}: escrow released on dispute ${r.disputeId}'s settlement, the order ended ${o.status}${o.status === 'completed' ? ` ${o.completion.reason}` : ''}`);
+        this.check(
+          o.status === 'completed' && o.completion.disputeId === r.disputeId,
+          'SETTLEMENT_IGNORED_BY_ORDER',
+          () =>
+            `${orderId}: escrow released on dispute ${r.disputeId}'s settlement, the order ended ${o.status}${o.status === 'completed' ? ` ${o.completion.reason}` : ''}`,
+        );
       }
       // S3: money taken back after the order completed without a settlement is only an appeal's correction (E5)
       if (o.status === 'completed' && o.completion.reason !== 'DISPUTE_SETTLED') {
-        const clawback = this.sys.events('escrow', orderId).some((x) => x.type === 'SellerDebited' && (x.data as { reason: string }).reason === 'SETTLEMENT_CLAWBACK');
+        const clawback = this.sys
+          .events('escrow', orderId)
+          .some((x) => x.type === 'SellerDebited' && (x.data as { reason: string }).reason === 'SETTLEMENT_CLAWBACK');
         const appealed = (this.disputesOf.get(orderId) ?? []).some((id) => {
           const d = this.sys.dispute(id);
           return d.status !== 'none' && d.appeal !== null;
         });
-        this.check(!clawback || appealed, 'SETTLEMENT_AFTER_RELEASE', () => `${orderId}: a dispute settlement clawed back money released on ${o.completion.reason}`);
+        this.check(
+          !clawback || appealed,
+          'SETTLEMENT_AFTER_RELEASE',
+          () => `${orderId}: a dispute settlement clawed back money released on ${o.completion.reason}`,
+        );
       }
     }
   }

@@ -11,8 +11,21 @@ import type { DisputeCommand } from '../../services/dispute/src/domain';
 import { Invariants, type Violation } from './invariants';
 import { SimSystem, type OldBehaviour } from './system';
 
-export interface RunOptions { seed: number; steps?: number; orders?: number; old?: OldBehaviour }
-export interface RunResult { seed: number; steps: number; checks: number; violations: Violation[]; trace: string[]; counters: SimSystem['counters']; eventTypes: Record<string, number> }
+export interface RunOptions {
+  seed: number;
+  steps?: number;
+  orders?: number;
+  old?: OldBehaviour;
+}
+export interface RunResult {
+  seed: number;
+  steps: number;
+  checks: number;
+  violations: Violation[];
+  trace: string[];
+  counters: SimSystem['counters'];
+  eventTypes: Record<string, number>;
+}
 
 const START = '2026-01-01T00:00:00.000Z';
 const MIN = 60_000;
@@ -24,7 +37,16 @@ const policy = snapshotOf(defaultPolicy);
 const address = { name: 'Sim Buyer', line1: '1 Loop St', city: 'Simtown', postalCode: '00000', country: 'US' };
 const image = (n: number) => ({ evidenceId: `ev-${n}`, sha256: 'a'.repeat(64), contentType: 'image/png', size: 1000 });
 
-interface OrderPlay { orderId: string; buyer: Actor; seller: Actor; disputes: string[]; disputed: boolean; confirmed: boolean; payments: number; extensions: number }
+interface OrderPlay {
+  orderId: string;
+  buyer: Actor;
+  seller: Actor;
+  disputes: string[];
+  disputed: boolean;
+  confirmed: boolean;
+  payments: number;
+  extensions: number;
+}
 
 export const runSeed = (o: RunOptions): RunResult => {
   const rnd = seededRandom(o.seed);
@@ -47,13 +69,29 @@ export const runSeed = (o: RunOptions): RunResult => {
   // the protection end, resend rulings and their appeals, returns with fast refunds.
   const focus = pick(['broad', 'resend-appeal', 'returns'] as const);
   const plays: OrderPlay[] = Array.from({ length: o.orders ?? (focus === 'broad' ? 2 : 1) }, (_, i) => ({
-    orderId: `o${i + 1}`, buyer: { role: 'buyer', id: `b${(i % 2) + 1}` }, seller: { role: 'seller', id: 's1' }, disputes: [], disputed: false, confirmed: false, payments: 0, extensions: 0,
+    orderId: `o${i + 1}`,
+    buyer: { role: 'buyer', id: `b${(i % 2) + 1}` },
+    seller: { role: 'seller', id: 's1' },
+    disputes: [],
+    disputed: false,
+    confirmed: false,
+    payments: 0,
+    extensions: 0,
   }));
   for (const b of ['b1', 'b2']) sys.recordBuyerLevel(b, pick(['A0', 'A3', 'A4'] as const));
   for (const p of plays) {
     sys.orderCommand({
       type: 'PlaceOrder',
-      data: { orderId: p.orderId, sellerId: p.seller.id, currency: 'USD', items: [{ sku: 'sku-1', title: 'Thing', quantity: 1, unitPrice: TOTAL }], shippingAddress: address, protectionDays: 15, handlingDays: 3, policy },
+      data: {
+        orderId: p.orderId,
+        sellerId: p.seller.id,
+        currency: 'USD',
+        items: [{ sku: 'sku-1', title: 'Thing', quantity: 1, unitPrice: TOTAL }],
+        shippingAddress: address,
+        protectionDays: 15,
+        handlingDays: 3,
+        policy,
+      },
       meta: { now: sys.now, actor: p.buyer },
     });
   }
@@ -78,7 +116,11 @@ export const runSeed = (o: RunOptions): RunResult => {
     pay: (p) => {
       p.payments += 1;
       const paymentId = `pay-${p.orderId}-${p.payments}`;
-      const requested = sys.escrowCommand({ type: 'RequestPayment', data: { orderId: p.orderId, paymentId, methodType: 'sandbox', token: 'tok_ok' }, meta: { now: sys.now, actor: p.buyer } });
+      const requested = sys.escrowCommand({
+        type: 'RequestPayment',
+        data: { orderId: p.orderId, paymentId, methodType: 'sandbox', token: 'tok_ok' },
+        meta: { now: sys.now, actor: p.buyer },
+      });
       // the sandbox usually answers at once (tok_ok); sometimes later, by webhook (the capture command)
       if (requested && chance(0.7)) commands.capture!(p);
       return 'buyer pays';
@@ -86,7 +128,11 @@ export const runSeed = (o: RunOptions): RunResult => {
     capture: (p) => {
       const r = requestedPayments(p.orderId)[0];
       if (!r) return null;
-      sys.escrowCommand({ type: 'CapturePayment', data: { orderId: p.orderId, paymentId: r.paymentId, providerRef: `ref-${r.paymentId}`, amount: USD(TOTAL), capturedAt: sys.now }, meta: { now: sys.now, actor: { role: 'system', id: 'provider' } } });
+      sys.escrowCommand({
+        type: 'CapturePayment',
+        data: { orderId: p.orderId, paymentId: r.paymentId, providerRef: `ref-${r.paymentId}`, amount: USD(TOTAL), capturedAt: sys.now },
+        meta: { now: sys.now, actor: { role: 'system', id: 'provider' } },
+      });
       return 'provider captures';
     },
     cancel: (p) => (chance(0.15) ? (orderCmd(p, 'CancelOrder', {}, chance(0.5) ? p.buyer : p.seller), 'cancel') : null),
@@ -102,7 +148,10 @@ export const runSeed = (o: RunOptions): RunResult => {
       orderCmd(p, 'RequestExtension', { extensionId: `ext-${p.orderId}-${p.extensions}`, days: 5 }, p.buyer);
       return 'buyer asks extension';
     },
-    answerExtension: (p) => (orderCmd(p, chance(0.5) ? 'ApproveExtension' : 'DeclineExtension', { extensionId: `ext-${p.orderId}-${p.extensions}` }, p.seller), 'seller answers extension'),
+    answerExtension: (p) => (
+      orderCmd(p, chance(0.5) ? 'ApproveExtension' : 'DeclineExtension', { extensionId: `ext-${p.orderId}-${p.extensions}` }, p.seller),
+      'seller answers extension'
+    ),
     openDispute: (p) => {
       if (p.confirmed) return null;
       const id = `d-${p.orderId}-${p.disputes.length + 1}`;
@@ -112,7 +161,12 @@ export const runSeed = (o: RunOptions): RunResult => {
         ? { type: full || chance(0.5) ? 'RETURN_AND_REFUND' : 'REFUND_ONLY', refund: USD(full ? TOTAL : 4000) }
         : { type: 'REFUND_ONLY', refund: USD(full ? TOTAL : 4000) };
       const ok = sys.openDispute(id, p.buyer, {
-        orderId: p.orderId, goodsReceived, reason: goodsReceived ? 'NOT_AS_DESCRIBED' : 'NOT_RECEIVED', solution, description: 'sim', evidence: goodsReceived ? [image(++n)] : [],
+        orderId: p.orderId,
+        goodsReceived,
+        reason: goodsReceived ? 'NOT_AS_DESCRIBED' : 'NOT_RECEIVED',
+        solution,
+        description: 'sim',
+        evidence: goodsReceived ? [image(++n)] : [],
       } as never);
       if (ok) {
         p.disputes.push(id);
@@ -120,50 +174,100 @@ export const runSeed = (o: RunOptions): RunResult => {
       }
       return `buyer opens ${id}`;
     },
-    sellerAccepts: (p) => { const d = lastDispute(p); return d ? (disputeCmd(d, 'AcceptProposal', {}, p.seller), 'seller accepts') : null; },
+    sellerAccepts: (p) => {
+      const d = lastDispute(p);
+      return d ? (disputeCmd(d, 'AcceptProposal', {}, p.seller), 'seller accepts') : null;
+    },
     counter: (p) => {
       const d = lastDispute(p);
       if (!d) return null;
-      const solution = focus === 'resend-appeal' ? { type: 'RESEND' }
-        : focus === 'returns' ? { type: 'RETURN_AND_REFUND', refund: USD(pick([5000, TOTAL])) }
-        : pick([{ type: 'REFUND_ONLY', refund: USD(3000) }, { type: 'RETURN_AND_REFUND', refund: USD(TOTAL) }, { type: 'RESEND' }]);
+      const solution =
+        focus === 'resend-appeal'
+          ? { type: 'RESEND' }
+          : focus === 'returns'
+            ? { type: 'RETURN_AND_REFUND', refund: USD(pick([5000, TOTAL])) }
+            : pick([{ type: 'REFUND_ONLY', refund: USD(3000) }, { type: 'RETURN_AND_REFUND', refund: USD(TOTAL) }, { type: 'RESEND' }]);
       disputeCmd(d, 'CounterPropose', { solution, message: 'counter', evidence: [] }, p.seller);
       return `seller counters ${solution.type}`;
     },
-    buyerAccepts: (p) => { const d = lastDispute(p); return d ? (disputeCmd(d, 'AcceptProposal', {}, p.buyer), 'buyer accepts') : null; },
-    edit: (p) => { const d = lastDispute(p); return d ? (disputeCmd(d, 'EditProposal', { solution: { type: 'RETURN_AND_REFUND', refund: USD(TOTAL) }, evidence: [] }, p.buyer), 'buyer edits') : null; },
-    escalate: (p) => { const d = lastDispute(p); return d ? (disputeCmd(d, 'Escalate', {}, chance(0.5) ? p.buyer : p.seller), 'escalate') : null; },
-    withdraw: (p) => { const d = lastDispute(p); return d && chance(0.5) ? (disputeCmd(d, 'Withdraw', {}, p.buyer), 'buyer withdraws') : null; },
+    buyerAccepts: (p) => {
+      const d = lastDispute(p);
+      return d ? (disputeCmd(d, 'AcceptProposal', {}, p.buyer), 'buyer accepts') : null;
+    },
+    edit: (p) => {
+      const d = lastDispute(p);
+      return d ? (disputeCmd(d, 'EditProposal', { solution: { type: 'RETURN_AND_REFUND', refund: USD(TOTAL) }, evidence: [] }, p.buyer), 'buyer edits') : null;
+    },
+    escalate: (p) => {
+      const d = lastDispute(p);
+      return d ? (disputeCmd(d, 'Escalate', {}, chance(0.5) ? p.buyer : p.seller), 'escalate') : null;
+    },
+    withdraw: (p) => {
+      const d = lastDispute(p);
+      return d && chance(0.5) ? (disputeCmd(d, 'Withdraw', {}, p.buyer), 'buyer withdraws') : null;
+    },
     rule: (p) => {
       const d = lastDispute(p);
       if (!d) return null;
       const s = sys.dispute(d);
       const onTable = s.status === 'none' ? [] : s.proposals.map((x) => x.proposalId);
       const resend = s.status === 'none' ? undefined : s.proposals.find((x) => x.type === 'RESEND');
-      const ruling = focus === 'resend-appeal' && resend ? { proposalId: resend.proposalId, note: 'r' } : pick([
-        { refund: USD(pick([0, 2500, TOTAL])), returnRequired: false, note: 'r' },
-        { refund: USD(TOTAL), returnRequired: true, note: 'r' },
-        ...onTable.map((proposalId) => ({ proposalId, note: 'r' })),
-      ]);
+      const ruling =
+        focus === 'resend-appeal' && resend
+          ? { proposalId: resend.proposalId, note: 'r' }
+          : pick([
+              { refund: USD(pick([0, 2500, TOTAL])), returnRequired: false, note: 'r' },
+              { refund: USD(TOTAL), returnRequired: true, note: 'r' },
+              ...onTable.map((proposalId) => ({ proposalId, note: 'r' })),
+            ]);
       disputeCmd(d, 'Rule', ruling, agent);
       return 'agent rules';
     },
-    shipReturn: (p) => { const d = lastDispute(p); return d ? (disputeCmd(d, 'ShipReturn', { carrier: 'UPS', trackingNumber: 'R1' }, p.buyer), 'buyer ships return') : null; },
-    confirmReturn: (p) => { const d = lastDispute(p); return d ? (disputeCmd(d, 'ConfirmReturnReceipt', { condition: pick(['RECEIVED_OK', 'DAMAGED'] as const) }, p.seller), 'seller confirms return') : null; },
-    shipResend: (p) => { const d = lastDispute(p); return d ? (disputeCmd(d, 'ShipResend', { carrier: 'DHL', trackingNumber: 'T2' }, p.seller), 'seller ships resend') : null; },
-    appeal: (p) => { const d = lastDispute(p); return d ? (disputeCmd(d, 'FileAppeal', { reason: 'RESOLUTION_NOT_ACCEPTED', subReasons: [], statement: 'appeal', evidence: [] }, p.buyer), 'buyer appeals') : null; },
+    shipReturn: (p) => {
+      const d = lastDispute(p);
+      return d ? (disputeCmd(d, 'ShipReturn', { carrier: 'UPS', trackingNumber: 'R1' }, p.buyer), 'buyer ships return') : null;
+    },
+    confirmReturn: (p) => {
+      const d = lastDispute(p);
+      return d ? (disputeCmd(d, 'ConfirmReturnReceipt', { condition: pick(['RECEIVED_OK', 'DAMAGED'] as const) }, p.seller), 'seller confirms return') : null;
+    },
+    shipResend: (p) => {
+      const d = lastDispute(p);
+      return d ? (disputeCmd(d, 'ShipResend', { carrier: 'DHL', trackingNumber: 'T2' }, p.seller), 'seller ships resend') : null;
+    },
+    appeal: (p) => {
+      const d = lastDispute(p);
+      return d
+        ? (disputeCmd(d, 'FileAppeal', { reason: 'RESOLUTION_NOT_ACCEPTED', subReasons: [], statement: 'appeal', evidence: [] }, p.buyer), 'buyer appeals')
+        : null;
+    },
     decideAppeal: (p) => {
       const d = lastDispute(p);
       if (!d) return null;
       const overturn = chance(0.6);
-      disputeCmd(d, 'DecideAppeal', { decision: overturn ? 'OVERTURN' : 'UPHOLD', ...(overturn ? { refund: USD(pick([3000, TOTAL])) } : {}), note: 'decided' }, agent);
+      disputeCmd(
+        d,
+        'DecideAppeal',
+        { decision: overturn ? 'OVERTURN' : 'UPHOLD', ...(overturn ? { refund: USD(pick([3000, TOTAL])) } : {}), note: 'decided' },
+        agent,
+      );
       return `agent decides appeal ${overturn ? 'OVERTURN' : 'UPHOLD'}`;
     },
     refundAnswer: (p) => {
       const r = pendingRefunds(p.orderId)[0];
       if (!r) return null;
-      if (chance(0.2)) sys.escrowCommand({ type: 'FailRefundAttempt', data: { orderId: p.orderId, refundId: r.refundId, attempt: r.attempts, error: 'provider down' }, meta: { now: sys.now, actor: { role: 'system', id: 'provider' } } });
-      else sys.escrowCommand({ type: 'CompleteRefund', data: { orderId: p.orderId, refundId: r.refundId, providerRef: `rf-${r.refundId}` }, meta: { now: sys.now, actor: { role: 'system', id: 'provider' } } });
+      if (chance(0.2))
+        sys.escrowCommand({
+          type: 'FailRefundAttempt',
+          data: { orderId: p.orderId, refundId: r.refundId, attempt: r.attempts, error: 'provider down' },
+          meta: { now: sys.now, actor: { role: 'system', id: 'provider' } },
+        });
+      else
+        sys.escrowCommand({
+          type: 'CompleteRefund',
+          data: { orderId: p.orderId, refundId: r.refundId, providerRef: `rf-${r.refundId}` },
+          meta: { now: sys.now, actor: { role: 'system', id: 'provider' } },
+        });
       return 'provider answers refund';
     },
     levelChanges: (p) => (sys.recordBuyerLevel(p.buyer.id, pick(['A0', 'A3', 'A4'] as const)), 'buyer level changes (buyers.v1)'),
@@ -175,8 +279,10 @@ export const runSeed = (o: RunOptions): RunResult => {
     const d = lastDispute(p);
     const ds = d ? sys.dispute(d).status : 'none';
     const byDispute: Record<string, string[]> = {
-      awaiting_seller: focus === 'broad' ? ['sellerAccepts', 'counter', 'counter', 'escalate', 'escalate', 'withdraw'] : ['counter', 'counter', 'sellerAccepts'],
-      awaiting_buyer: focus === 'resend-appeal' ? ['escalate', 'escalate', 'escalate', 'buyerAccepts'] : ['buyerAccepts', 'edit', 'escalate', 'escalate', 'withdraw'],
+      awaiting_seller:
+        focus === 'broad' ? ['sellerAccepts', 'counter', 'counter', 'escalate', 'escalate', 'withdraw'] : ['counter', 'counter', 'sellerAccepts'],
+      awaiting_buyer:
+        focus === 'resend-appeal' ? ['escalate', 'escalate', 'escalate', 'buyerAccepts'] : ['buyerAccepts', 'edit', 'escalate', 'escalate', 'withdraw'],
       awaiting_resend: ['shipResend', 'shipResend', 'escalate'],
       in_arbitration: ['rule', 'rule', 'withdraw'],
       awaiting_ruling: ['rule', 'rule', 'rule', 'withdraw'],
@@ -187,11 +293,17 @@ export const runSeed = (o: RunOptions): RunResult => {
     };
     if (byDispute[ds] && (o.status === 'shipped' || o.status === 'delivered' || ds === 'appealed' || ds === 'resolved')) return byDispute[ds]!;
     switch (o.status) {
-      case 'placed': return requestedPayments(p.orderId).length ? ['capture'] : ['pay'];
-      case 'paid': return ['ship', 'ship', 'cancel'];
+      case 'placed':
+        return requestedPayments(p.orderId).length ? ['capture'] : ['pay'];
+      case 'paid':
+        return ['ship', 'ship', 'cancel'];
       case 'shipped':
-      case 'delivered': return focus === 'broad' ? ['openDispute', 'openDispute', 'confirm', 'requestExtension', 'answerExtension', 'deliver'] : ['openDispute', 'openDispute', 'openDispute', 'deliver', 'levelChanges'];
-      default: return ['refundAnswer', 'levelChanges', 'appeal'];
+      case 'delivered':
+        return focus === 'broad'
+          ? ['openDispute', 'openDispute', 'confirm', 'requestExtension', 'answerExtension', 'deliver']
+          : ['openDispute', 'openDispute', 'openDispute', 'deliver', 'levelChanges'];
+      default:
+        return ['refundAnswer', 'levelChanges', 'appeal'];
     }
   };
 
@@ -281,12 +393,24 @@ export const runSeed = (o: RunOptions): RunResult => {
     }
     for (const p of plays) {
       for (const r of requestedPayments(p.orderId)) {
-        acted = sys.escrowCommand({ type: 'CapturePayment', data: { orderId: p.orderId, paymentId: r.paymentId, providerRef: `ref-${r.paymentId}`, amount: USD(TOTAL), capturedAt: sys.now }, meta: { now: sys.now, actor: { role: 'system', id: 'provider' } } }) || acted;
+        acted =
+          sys.escrowCommand({
+            type: 'CapturePayment',
+            data: { orderId: p.orderId, paymentId: r.paymentId, providerRef: `ref-${r.paymentId}`, amount: USD(TOTAL), capturedAt: sys.now },
+            meta: { now: sys.now, actor: { role: 'system', id: 'provider' } },
+          }) || acted;
       }
-      for (const r of pendingRefunds(p.orderId)) acted = sys.escrowCommand({ type: 'CompleteRefund', data: { orderId: p.orderId, refundId: r.refundId, providerRef: `rf-${r.refundId}` }, meta: { now: sys.now, actor: { role: 'system', id: 'provider' } } }) || acted;
+      for (const r of pendingRefunds(p.orderId))
+        acted =
+          sys.escrowCommand({
+            type: 'CompleteRefund',
+            data: { orderId: p.orderId, refundId: r.refundId, providerRef: `rf-${r.refundId}` },
+            meta: { now: sys.now, actor: { role: 'system', id: 'provider' } },
+          }) || acted;
       for (const d of p.disputes) {
         const s = sys.dispute(d);
-        if (s.status === 'awaiting_ruling') acted = disputeCmd(d, 'Rule', { refund: USD(pick([0, 5000])), returnRequired: false, note: 'drain' }, agent) || acted;
+        if (s.status === 'awaiting_ruling')
+          acted = disputeCmd(d, 'Rule', { refund: USD(pick([0, 5000])), returnRequired: false, note: 'drain' }, agent) || acted;
         if (s.status === 'appealed') acted = disputeCmd(d, 'DecideAppeal', { decision: 'UPHOLD', note: 'drain' }, agent) || acted;
       }
     }

@@ -34,33 +34,41 @@ describe('whole-system simulation: order, escrow and dispute under lag, redelive
     return;
   }
 
-  it('S3, E2, D8, R6: seeded runs hold every invariant after every step (time-boxed)', () => {
-    const started = Date.now();
-    let runs = 0;
-    let steps = 0;
-    let checks = 0;
-    let seed = FIRST_SEED;
-    const events: Record<string, number> = {};
-    for (; Date.now() - started < BUDGET_MS || runs < MIN_RUNS; seed += 1) {
-      const r = runSeed({ seed });
-      runs += 1;
-      steps += r.steps;
-      checks += r.checks;
-      for (const [k, n] of Object.entries(r.eventTypes)) events[k] = (events[k] ?? 0) + n;
-      if (r.violations.length) {
-        record(`simulation: FAILED ${explain(r).split('\n')[0]}`);
-        throw new Error(explain(r));
+  it(
+    'S3, E2, D8, R6: seeded runs hold every invariant after every step (time-boxed)',
+    () => {
+      const started = Date.now();
+      let runs = 0;
+      let steps = 0;
+      let checks = 0;
+      let seed = FIRST_SEED;
+      const events: Record<string, number> = {};
+      for (; Date.now() - started < BUDGET_MS || runs < MIN_RUNS; seed += 1) {
+        const r = runSeed({ seed });
+        runs += 1;
+        steps += r.steps;
+        checks += r.checks;
+        for (const [k, n] of Object.entries(r.eventTypes)) events[k] = (events[k] ?? 0) + n;
+        if (r.violations.length) {
+          record(`simulation: FAILED ${explain(r).split('\n')[0]}`);
+          throw new Error(explain(r));
+        }
       }
-    }
-    const ms = Date.now() - started;
-    const covered = ['DisputeOpened', 'ProtectionEndAcknowledged', 'FundsReleased', 'FastRefundGranted', 'ResendShipped', 'AppealDecided', 'SellerDebited'].map((t) => `${t} ${events[t] ?? 0}`).join(', ');
-    record(`simulation: ${runs} runs (seeds ${FIRST_SEED}..${seed - 1}), ${steps} steps, ${checks} invariant checks, 0 violations in ${ms} ms; events: ${covered}`);
-    expect(runs).toBeGreaterThanOrEqual(MIN_RUNS);
-    // the runs reach the interesting places (otherwise "0 violations" would mean little)
-    expect(events.DisputeOpened ?? 0).toBeGreaterThan(runs / 10);
-    expect(events.ProtectionEndAcknowledged ?? 0).toBeGreaterThan(0);
-    expect(events.AppealDecided ?? 0).toBeGreaterThan(0);
-  }, BUDGET_MS + 120_000);
+      const ms = Date.now() - started;
+      const covered = ['DisputeOpened', 'ProtectionEndAcknowledged', 'FundsReleased', 'FastRefundGranted', 'ResendShipped', 'AppealDecided', 'SellerDebited']
+        .map((t) => `${t} ${events[t] ?? 0}`)
+        .join(', ');
+      record(
+        `simulation: ${runs} runs (seeds ${FIRST_SEED}..${seed - 1}), ${steps} steps, ${checks} invariant checks, 0 violations in ${ms} ms; events: ${covered}`,
+      );
+      expect(runs).toBeGreaterThanOrEqual(MIN_RUNS);
+      // the runs reach the interesting places (otherwise "0 violations" would mean little)
+      expect(events.DisputeOpened ?? 0).toBeGreaterThan(runs / 10);
+      expect(events.ProtectionEndAcknowledged ?? 0).toBeGreaterThan(0);
+      expect(events.AppealDecided ?? 0).toBeGreaterThan(0);
+    },
+    BUDGET_MS + 120_000,
+  );
 
   // Each bug of issue 17 put back by a switch (system.ts OldBehaviour) fails a seed, and the fix passes
   // that seed. Recorded seeds first (the first ones failing with each switch over seeds 1..4000); a
@@ -68,24 +76,68 @@ describe('whole-system simulation: order, escrow and dispute under lag, redelive
   // test scans on (SIM_REGRESSION_SCAN seeds) and names the seed to record.
   const SCAN = Number(env.SIM_REGRESSION_SCAN ?? 4000);
   const regressions: { bug: string; old: OldBehaviour; seeds: number[]; rule: string }[] = [
-    { bug: 'S3: auto-confirm released while a dispute could still be opened (no handshake)', old: { autoConfirmWithoutHandshake: true }, seeds: [2, 3, 9], rule: 'RELEASE_WHILE_DISPUTE_POSSIBLE' },
-    { bug: 'S3: auto-confirm released while a dispute was open (consumer lag)', old: { autoConfirmWithoutHandshake: true }, seeds: [17, 43, 461], rule: 'RELEASE_WHILE_DISPUTE_OPEN' },
-    { bug: 'R7/R8: an appeal overturning a resend ruling settled while the order went on in transit', old: { appealIgnoredByOrder: true }, seeds: [174, 714, 1427], rule: 'SETTLEMENT_IGNORED_BY_ORDER' },
-    { bug: 'D8: a ruling while the evidence window was open', old: { ruleDuringEvidenceWindow: true }, seeds: [17, 32, 46], rule: 'D8_RULED_DURING_EVIDENCE_WINDOW' },
-    { bug: 'R6/O12: the fast refund followed the current level, not the level at opening', old: { fastRefundAtCurrentLevel: true }, seeds: [17, 160, 288], rule: 'A4_FAST_REFUND_NOT_AT_OPENING_LEVEL' },
-    { bug: 'R6/D7 (found by the simulation): a withdrawal after a fast refund left the advance unsettled', old: { withdrawAfterFastRefund: true }, seeds: [566, 702, 866], rule: 'DEAD_LETTER' },
-    { bug: 'R6/D9 (found by the simulation): a resend ruled after a fast refund let a second dispute settle the same money', old: { resendAfterFastRefund: true }, seeds: [18368], rule: 'DEAD_LETTER' },
-    { bug: 'R5/R7 (found by the simulation): an appeal settled a dispute released by a resend, and a second dispute settled the same money', old: { earlierDisputeSettlesAgain: true }, seeds: [16678], rule: 'DEAD_LETTER' },
+    {
+      bug: 'S3: auto-confirm released while a dispute could still be opened (no handshake)',
+      old: { autoConfirmWithoutHandshake: true },
+      seeds: [2, 3, 9],
+      rule: 'RELEASE_WHILE_DISPUTE_POSSIBLE',
+    },
+    {
+      bug: 'S3: auto-confirm released while a dispute was open (consumer lag)',
+      old: { autoConfirmWithoutHandshake: true },
+      seeds: [17, 43, 461],
+      rule: 'RELEASE_WHILE_DISPUTE_OPEN',
+    },
+    {
+      bug: 'R7/R8: an appeal overturning a resend ruling settled while the order went on in transit',
+      old: { appealIgnoredByOrder: true },
+      seeds: [174, 714, 1427],
+      rule: 'SETTLEMENT_IGNORED_BY_ORDER',
+    },
+    {
+      bug: 'D8: a ruling while the evidence window was open',
+      old: { ruleDuringEvidenceWindow: true },
+      seeds: [17, 32, 46],
+      rule: 'D8_RULED_DURING_EVIDENCE_WINDOW',
+    },
+    {
+      bug: 'R6/O12: the fast refund followed the current level, not the level at opening',
+      old: { fastRefundAtCurrentLevel: true },
+      seeds: [17, 160, 288],
+      rule: 'A4_FAST_REFUND_NOT_AT_OPENING_LEVEL',
+    },
+    {
+      bug: 'R6/D7 (found by the simulation): a withdrawal after a fast refund left the advance unsettled',
+      old: { withdrawAfterFastRefund: true },
+      seeds: [566, 702, 866],
+      rule: 'DEAD_LETTER',
+    },
+    {
+      bug: 'R6/D9 (found by the simulation): a resend ruled after a fast refund let a second dispute settle the same money',
+      old: { resendAfterFastRefund: true },
+      seeds: [18368],
+      rule: 'DEAD_LETTER',
+    },
+    {
+      bug: 'R5/R7 (found by the simulation): an appeal settled a dispute released by a resend, and a second dispute settled the same money',
+      old: { earlierDisputeSettlesAgain: true },
+      seeds: [16678],
+      rule: 'DEAD_LETTER',
+    },
   ];
   const failing = (old: OldBehaviour, rule: string, seeds: number[]): number | undefined => {
     const fails = (seed: number) => runSeed({ seed, old }).violations.some((v) => v.rule === rule);
     return seeds.find(fails) ?? Array.from({ length: SCAN }, (_, i) => i + 1).find((seed) => !seeds.includes(seed) && fails(seed));
   };
-  it.each(regressions)('regression: $bug', ({ old, seeds, rule }) => {
-    const seed = failing(old, rule, seeds);
-    if (seed === undefined) throw new Error(`no seed of ${seeds.join(', ')} or 1..${SCAN} breaks ${rule} with the old behaviour any more`);
-    const fixed = runSeed({ seed });
-    if (fixed.violations.length) throw new Error(explain(fixed));
-    expect(fixed.checks).toBeGreaterThan(0);
-  }, 300_000);
+  it.each(regressions)(
+    'regression: $bug',
+    ({ old, seeds, rule }) => {
+      const seed = failing(old, rule, seeds);
+      if (seed === undefined) throw new Error(`no seed of ${seeds.join(', ')} or 1..${SCAN} breaks ${rule} with the old behaviour any more`);
+      const fixed = runSeed({ seed });
+      if (fixed.violations.length) throw new Error(explain(fixed));
+      expect(fixed.checks).toBeGreaterThan(0);
+    },
+    300_000,
+  );
 });

@@ -6,13 +6,7 @@
 // services' exported domain code. What is simulated is only the infrastructure and its faults.
 import { DomainError, isDomainError, publicEvents, sagaStep, systemActor, type Actor, type BuyerLevelChangedData } from '@bp/contracts';
 import type { Deadline } from '@bp/timers';
-import {
-  deadlines as orderDeadlines,
-  orderDecider,
-  type OrderCommand,
-  type OrderEvent,
-  type OrderState,
-} from '../../services/order/src/domain/order';
+import { deadlines as orderDeadlines, orderDecider, type OrderCommand, type OrderEvent, type OrderState } from '../../services/order/src/domain/order';
 import { orderFromDisputes } from '../../services/order/src/domain/sagas/order-from-disputes';
 import { orderFromEscrow } from '../../services/order/src/domain/sagas/order-from-escrow';
 import {
@@ -89,7 +83,12 @@ interface Group {
   lagging: Set<string>;
 }
 
-interface Timer { service: Service; streamId: string; kind: string; dueAt: string }
+interface Timer {
+  service: Service;
+  streamId: string;
+  kind: string;
+  dueAt: string;
+}
 
 class Retry extends Error {}
 
@@ -102,7 +101,10 @@ const DEADLINES: Record<Service, (s: never) => Deadline[]> = {
 };
 
 /** One transaction: appends in order, committed together or not at all. */
-interface Tx { appends: { service: Service; streamId: string; decider: AnyDecider; events: Ev[]; before: unknown; after: unknown }[]; cause: string }
+interface Tx {
+  appends: { service: Service; streamId: string; decider: AnyDecider; events: Ev[]; before: unknown; after: unknown }[];
+  cause: string;
+}
 
 export class SimSystem {
   now: string;
@@ -116,7 +118,11 @@ export class SimSystem {
   private readonly parked = new Map<string, { command: EscrowCommand; waitingFor: string }[]>();
   readonly counters = { commands: 0, refusals: 0, deliveries: 0, redeliveries: 0, timerFires: 0, staleFires: 0, retries: 0, parked: 0 };
 
-  constructor(start: string, private readonly observer: Observer, readonly old: OldBehaviour = {}) {
+  constructor(
+    start: string,
+    private readonly observer: Observer,
+    readonly old: OldBehaviour = {},
+  ) {
     this.now = start;
     this.groups = [
       { name: 'order', topics: ['escrow.v1', 'disputes.v1'], committed: new Map(), position: new Map(), inbox: new Set(), paused: false, lagging: new Set() },
@@ -133,7 +139,11 @@ export class SimSystem {
   /** The stream's state: committed (cached, as a service's aggregate cache would) plus the tx's own appends. */
   state<S>(service: Service, streamId: string, decider: AnyDecider, tx?: Tx): S {
     const key = `${service}|${streamId}`;
-    if (!this.cache.has(key)) this.cache.set(key, this.events(service, streamId).reduce((s, e) => decider.evolve(s as never, e as never), decider.initialState));
+    if (!this.cache.has(key))
+      this.cache.set(
+        key,
+        this.events(service, streamId).reduce((s, e) => decider.evolve(s as never, e as never), decider.initialState),
+      );
     const pending = tx?.appends.filter((a) => a.service === service && a.streamId === streamId) ?? [];
     return (pending.length ? pending[pending.length - 1]!.after : this.cache.get(key)) as S;
   }
@@ -183,7 +193,18 @@ export class SimSystem {
     if (!def?.topic || def.topic !== SERVICE_TOPIC[service] || !def.key) return;
     const key = def.key(e.data as never);
     const part = `${def.topic}|${key}`;
-    this.topics.set(part, [...(this.topics.get(part) ?? []), { id: `${service}-${++this.seq}`, topic: def.topic, key, type: e.type, data: e.data as Record<string, unknown>, time: this.now, source: `/services/${service}` }]);
+    this.topics.set(part, [
+      ...(this.topics.get(part) ?? []),
+      {
+        id: `${service}-${++this.seq}`,
+        topic: def.topic,
+        key,
+        type: e.type,
+        data: e.data as Record<string, unknown>,
+        time: this.now,
+        source: `/services/${service}`,
+      },
+    ]);
   }
 
   /** deadlines(state) is the timer table of the stream (conventions); rows dropped may linger as ghosts. */
@@ -230,8 +251,12 @@ export class SimSystem {
           ? {
               type: 'OrderCompleted',
               data: {
-                orderId: s.order.orderId, buyerId: s.order.buyerId, sellerId: s.order.sellerId,
-                amount: 'payment' in s && s.payment ? s.payment.amount : s.order.total, completedAt: e.data.endedAt, reason: 'AUTO_CONFIRMED',
+                orderId: s.order.orderId,
+                buyerId: s.order.buyerId,
+                sellerId: s.order.sellerId,
+                amount: 'payment' in s && s.payment ? s.payment.amount : s.order.total,
+                completedAt: e.data.endedAt,
+                reason: 'AUTO_CONFIRMED',
               },
             }
           : e,
@@ -249,7 +274,10 @@ export class SimSystem {
     const waiting = this.parked.get(orderId) ?? [];
     const ready = waiting.filter((p) => facts.has(p.waitingFor));
     if (ready.length) {
-      this.parked.set(orderId, waiting.filter((p) => !facts.has(p.waitingFor)));
+      this.parked.set(
+        orderId,
+        waiting.filter((p) => !facts.has(p.waitingFor)),
+      );
       for (const p of ready) this.executeOrPark(tx, p.command, orderId); // app/escrow-app: a parked command keeps its own meta
     }
     return events;
@@ -268,9 +296,17 @@ export class SimSystem {
   /** D1, D2 opening as app/open-dispute.ts wires it: order facts + level -> decide -> reserve, one tx. */
   openDispute(disputeId: string, buyer: Actor, data: Omit<Extract<DisputeCommand, { type: 'OpenDispute' }>['data'], 'order' | 'disputeId'>): boolean {
     return this.command('dispute', 'OpenDispute', (tx) => {
-      const facts = disputeFactsOf(this.state<OrderFactsState>('dispute', `facts-${data.orderId}`, orderFactsDecider as unknown as AnyDecider, tx), this.buyerLevel(buyer.id), ['A4']);
+      const facts = disputeFactsOf(
+        this.state<OrderFactsState>('dispute', `facts-${data.orderId}`, orderFactsDecider as unknown as AnyDecider, tx),
+        this.buyerLevel(buyer.id),
+        ['A4'],
+      );
       if (!facts) throw new DomainError('ORDER_NOT_FOUND', 'no such order', 'not_found');
-      const events = this.runDispute(tx, disputeId, { type: 'OpenDispute', data: { ...data, disputeId, order: facts }, meta: { now: this.now, actor: buyer } } as DisputeCommand);
+      const events = this.runDispute(tx, disputeId, {
+        type: 'OpenDispute',
+        data: { ...data, disputeId, order: facts },
+        meta: { now: this.now, actor: buyer },
+      } as DisputeCommand);
       if (events.length) this.runFacts(tx, { type: 'ReserveDispute', data: { orderId: data.orderId, disputeId }, meta: { now: this.now } });
     });
   }
@@ -293,12 +329,16 @@ export class SimSystem {
   /** The dispute decider, or (regression switches) old behaviours put back by changing what it sees. */
   private disputeDecider(): AnyDecider {
     const { ruleDuringEvidenceWindow, fastRefundAtCurrentLevel, withdrawAfterFastRefund, resendAfterFastRefund } = this.old;
-    if (!ruleDuringEvidenceWindow && !fastRefundAtCurrentLevel && !withdrawAfterFastRefund && !resendAfterFastRefund) return disputeDecider as unknown as AnyDecider;
+    if (!ruleDuringEvidenceWindow && !fastRefundAtCurrentLevel && !withdrawAfterFastRefund && !resendAfterFastRefund)
+      return disputeDecider as unknown as AnyDecider;
     const keepsMoneyHeld = (s: DisputeState & { proposals: { proposalId: string; type: string }[] }, c: DisputeCommand) =>
-      c.type === 'Rule' && 'proposalId' in c.data && ['RESEND', 'EXTEND_PROTECTION'].includes(s.proposals.find((p) => p.proposalId === (c.data as { proposalId: string }).proposalId)?.type ?? '');
+      c.type === 'Rule' &&
+      'proposalId' in c.data &&
+      ['RESEND', 'EXTEND_PROTECTION'].includes(s.proposals.find((p) => p.proposalId === (c.data as { proposalId: string }).proposalId)?.type ?? '');
     const decide = (c: DisputeCommand, s: DisputeState): DisputeEvent[] => {
       if (s.status === 'none') return disputeDecider.decide(c, s);
-      if (ruleDuringEvidenceWindow && c.type === 'Rule' && s.escalation) return disputeDecider.decide(c, { ...s, escalation: { ...s.escalation, evidenceDueAt: c.meta.now } });
+      if (ruleDuringEvidenceWindow && c.type === 'Rule' && s.escalation)
+        return disputeDecider.decide(c, { ...s, escalation: { ...s.escalation, evidenceDueAt: c.meta.now } });
       if (fastRefundAtCurrentLevel && c.type === 'ShipReturn') return disputeDecider.decide(c, { ...s, buyerLevel: this.buyerLevel(s.buyerId) });
       if (withdrawAfterFastRefund && c.type === 'Withdraw') return disputeDecider.decide(c, { ...s, fastRefunded: { ...s.fastRefunded, amount: 0 } });
       if (resendAfterFastRefund && keepsMoneyHeld(s, c)) return disputeDecider.decide(c, { ...s, fastRefunded: { ...s.fastRefunded, amount: 0 } });
@@ -323,9 +363,20 @@ export class SimSystem {
   /** buyers.v1 as the dispute service records it (O12). */
   recordBuyerLevel(buyerId: string, level: BuyerLevel): boolean {
     return this.command('dispute', 'RecordBuyerLevel', (tx) =>
-      this.run(tx, 'dispute', `level-${buyerId}`, buyerLevelDecider as unknown as AnyDecider, buyerLevelFromBuyers.BuyerLevelChanged({
-        id: `level-${buyerId}-${this.now}`, type: 'BuyerLevelChanged', data: { buyerId, level, changedAt: this.now } as BuyerLevelChangedData, time: this.now, source: '/services/order',
-      })));
+      this.run(
+        tx,
+        'dispute',
+        `level-${buyerId}`,
+        buyerLevelDecider as unknown as AnyDecider,
+        buyerLevelFromBuyers.BuyerLevelChanged({
+          id: `level-${buyerId}-${this.now}`,
+          type: 'BuyerLevelChanged',
+          data: { buyerId, level, changedAt: this.now } as BuyerLevelChangedData,
+          time: this.now,
+          source: '/services/order',
+        }),
+      ),
+    );
   }
 
   // ---- consumers ----
@@ -424,8 +475,14 @@ export class SimSystem {
     let events: Ev[] = [];
     const ok = this.command(t.service, `FireDeadline ${t.kind} ${t.dueAt} ${t.streamId}`, (tx) => {
       if (t.service === 'order') events = this.runOrder(tx, { type: 'FireDeadline', data: { orderId: t.streamId, kind: t.kind, dueAt: t.dueAt }, meta });
-      else if (t.service === 'escrow') events = this.runEscrow(tx, { type: 'FireDeadline', data: { kind: t.kind, dueAt: t.dueAt }, meta } as EscrowCommand, t.streamId);
-      else events = this.runDispute(tx, t.streamId.slice('dispute-'.length), { type: 'FireDeadline', data: { kind: t.kind, dueAt: t.dueAt }, meta } as DisputeCommand);
+      else if (t.service === 'escrow')
+        events = this.runEscrow(tx, { type: 'FireDeadline', data: { kind: t.kind, dueAt: t.dueAt }, meta } as EscrowCommand, t.streamId);
+      else
+        events = this.runDispute(tx, t.streamId.slice('dispute-'.length), {
+          type: 'FireDeadline',
+          data: { kind: t.kind, dueAt: t.dueAt },
+          meta,
+        } as DisputeCommand);
     });
     if (ok && events.length === 0) this.counters.staleFires += 1;
     return events;

@@ -91,7 +91,9 @@ export const createReferenceReceiver = (o: ReceiverOptions): FastifyInstance => 
       req.log.error({ deliveryId, eventId: id, type, err: { name: (err as Error).name, message: (err as Error).message } }, 'webhook handler failed');
       return reply.code(500).send({ status: 'error' });
     }
-    await verdict.done().catch((err: Error) => req.log.error({ deliveryId, err: { name: err.name, message: err.message } }, 'webhook: could not record delivery'));
+    await verdict
+      .done()
+      .catch((err: Error) => req.log.error({ deliveryId, err: { name: err.name, message: err.message } }, 'webhook: could not record delivery'));
     req.log.info({ deliveryId, eventId: id, type }, 'webhook processed');
     return reply.code(200).send({ status: 'processed' });
   });

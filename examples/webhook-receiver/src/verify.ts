@@ -121,7 +121,12 @@ const parseCloudEvent = (body: Buffer): Omit<VerifiedDelivery, 'deliveryId' | 's
 
 export const verifyDelivery = async (input: VerifyInput): Promise<Verdict> => {
   const tolerance = input.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
-  const refuse = (status: 400 | 401, reason: RefusalReason, deliveryId?: string): Verdict => ({ outcome: 'refused', status, reason, ...(deliveryId ? { deliveryId } : {}) });
+  const refuse = (status: 400 | 401, reason: RefusalReason, deliveryId?: string): Verdict => ({
+    outcome: 'refused',
+    status,
+    reason,
+    ...(deliveryId ? { deliveryId } : {}),
+  });
 
   const deliveryId = header(input.headers, 'webhook-id');
   const sigHeader = header(input.headers, 'webhook-signature');
@@ -157,7 +162,9 @@ export const verifyDelivery = async (input: VerifyInput): Promise<Verdict> => {
     const state = await input.seen.claim(key, expiresAt, nowSeconds);
     if (state !== 'new') {
       for (const k of claimed) await input.seen.release(k);
-      return state === 'done' ? { outcome: 'duplicate', status: 200, reason: 'replayed', deliveryId } : { outcome: 'duplicate', status: 409, reason: 'in_progress', deliveryId };
+      return state === 'done'
+        ? { outcome: 'duplicate', status: 200, reason: 'replayed', deliveryId }
+        : { outcome: 'duplicate', status: 409, reason: 'in_progress', deliveryId };
     }
     claimed.push(key);
   }

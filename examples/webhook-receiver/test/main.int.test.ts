@@ -8,7 +8,14 @@ const ROOT = path.resolve(__dirname, '../../..');
 const SECRET = 'whsec_example_0123456789abcdef';
 
 const signed = (id: string, secret = SECRET): { headers: Record<string, string>; body: string } => {
-  const body = JSON.stringify({ specversion: '1.0', id, type: 'marketplace.order.completed.v1', source: '/services/order', subject: 'o-1', data: { orderId: 'o-1' } });
+  const body = JSON.stringify({
+    specversion: '1.0',
+    id,
+    type: 'marketplace.order.completed.v1',
+    source: '/services/order',
+    subject: 'o-1',
+    data: { orderId: 'o-1' },
+  });
   const t = Math.floor(Date.now() / 1000);
   const v1 = createHmac('sha256', secret).update(`${t}.${body}`).digest('hex');
   return { headers: { 'content-type': 'application/cloudevents+json', 'webhook-id': `del-${id}`, 'webhook-signature': `t=${t},v1=${v1}` }, body };
@@ -40,7 +47,8 @@ describe('the example as a process (main.ts)', () => {
     try {
       const url = `${await listening}/webhooks`;
       const delivery = signed('evt-1');
-      const post = (d: { headers: Record<string, string>; body: string }) => fetch(url, { method: 'POST', headers: d.headers, body: d.body }).then(async (r) => [r.status, await r.json()]);
+      const post = (d: { headers: Record<string, string>; body: string }) =>
+        fetch(url, { method: 'POST', headers: d.headers, body: d.body }).then(async (r) => [r.status, await r.json()]);
       expect(await post(delivery)).toEqual([200, { status: 'processed' }]);
       expect(await post(delivery)).toEqual([200, { status: 'duplicate' }]);
       expect(await post(signed('evt-2', 'whsec_forged'))).toEqual([401, { status: 'refused', reason: 'bad_signature' }]);

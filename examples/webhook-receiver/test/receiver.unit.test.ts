@@ -1,6 +1,15 @@
 import { createHmac } from 'node:crypto';
 import { Writable } from 'node:stream';
-import { createReferenceReceiver, memorySeenStore, parseSignatureHeader, receiverLogger, safeEqual, SeenStoreFullError, verifyDelivery, type VerifiedDelivery } from '../src';
+import {
+  createReferenceReceiver,
+  memorySeenStore,
+  parseSignatureHeader,
+  receiverLogger,
+  safeEqual,
+  SeenStoreFullError,
+  verifyDelivery,
+  type VerifiedDelivery,
+} from '../src';
 
 // N4: the reference receiver partners run or copy. Signed here as docs/partners.md defines it; the
 // notification service's test/reference-receiver.unit.test.ts signs with the sender's own signWebhook,
@@ -10,19 +19,46 @@ const SECRET = 'whsec_current_0123456789abcdef';
 const OLD = 'whsec_previous_0123456789abcdef';
 const T = 1_750_000_000;
 const at = (seconds: number) => new Date(seconds * 1000);
-const body = JSON.stringify({ specversion: '1.0', id: 'evt-1', type: 'marketplace.order.completed.v1', source: '/services/order', subject: 'o-1', time: '2025-06-15T00:00:00.000Z', data: { orderId: 'o-1' } });
+const body = JSON.stringify({
+  specversion: '1.0',
+  id: 'evt-1',
+  type: 'marketplace.order.completed.v1',
+  source: '/services/order',
+  subject: 'o-1',
+  time: '2025-06-15T00:00:00.000Z',
+  data: { orderId: 'o-1' },
+});
 const headersFor = (o: { secret?: string; t?: number; id?: string; b?: string } = {}) => ({
   'webhook-id': o.id ?? 'del-1',
   'webhook-signature': signWebhook(o.secret ?? SECRET, o.b ?? body, o.t ?? T),
   'content-type': 'application/cloudevents+json; charset=utf-8',
 });
-const verify = (o: { headers?: Record<string, string | string[] | undefined>; rawBody?: string | Buffer; now?: number; secrets?: string[]; seen?: ReturnType<typeof memorySeenStore> } = {}) =>
-  verifyDelivery({ secrets: o.secrets ?? [SECRET], headers: o.headers ?? headersFor(), rawBody: o.rawBody ?? body, now: at(o.now ?? T), toleranceSeconds: 300, seen: o.seen ?? memorySeenStore() });
+const verify = (
+  o: {
+    headers?: Record<string, string | string[] | undefined>;
+    rawBody?: string | Buffer;
+    now?: number;
+    secrets?: string[];
+    seen?: ReturnType<typeof memorySeenStore>;
+  } = {},
+) =>
+  verifyDelivery({
+    secrets: o.secrets ?? [SECRET],
+    headers: o.headers ?? headersFor(),
+    rawBody: o.rawBody ?? body,
+    now: at(o.now ?? T),
+    toleranceSeconds: 300,
+    seen: o.seen ?? memorySeenStore(),
+  });
 
 describe('verifyDelivery (N4)', () => {
   it('accepts a genuine delivery and hands over the parsed CloudEvent', async () => {
     const v = await verify({ rawBody: Buffer.from(body) });
-    expect(v).toMatchObject({ outcome: 'process', status: 200, delivery: { deliveryId: 'del-1', id: 'evt-1', type: 'marketplace.order.completed.v1', subject: 'o-1', data: { orderId: 'o-1' } } });
+    expect(v).toMatchObject({
+      outcome: 'process',
+      status: 200,
+      delivery: { deliveryId: 'del-1', id: 'evt-1', type: 'marketplace.order.completed.v1', subject: 'o-1', data: { orderId: 'o-1' } },
+    });
     expect(v.outcome === 'process' && v.delivery.signedAt.getTime()).toBe(T * 1000);
   });
 
@@ -60,7 +96,9 @@ describe('verifyDelivery (N4)', () => {
     expect(await verify({ seen, headers: headersFor({ t: T + 20 }), now: T + 20 })).toMatchObject({ outcome: 'duplicate', status: 200, reason: 'replayed' });
     // The forged id was not left claimed: its own genuine delivery would still be processed.
     const other = body.replace('evt-1', 'evt-2');
-    expect(await verify({ seen, headers: headersFor({ id: 'made-up-id', t: T + 30, b: other }), rawBody: other, now: T + 30 })).toMatchObject({ outcome: 'process' });
+    expect(await verify({ seen, headers: headersFor({ id: 'made-up-id', t: T + 30, b: other }), rawBody: other, now: T + 30 })).toMatchObject({
+      outcome: 'process',
+    });
   });
 
   it('a replay after the tolerance is refused as stale, not acknowledged', async () => {
@@ -107,10 +145,16 @@ describe('verifyDelivery (N4)', () => {
       sigOf(`t=${T},${Array.from({ length: 9 }, () => v1).join(',')}`),
     ];
     const seen = memorySeenStore();
-    for (const headers of cases) expect([JSON.stringify(headers).slice(0, 80), await verify({ headers, seen })]).toEqual([expect.any(String), expect.objectContaining({ outcome: 'refused', status: 400, reason: 'malformed_header' })]);
+    for (const headers of cases)
+      expect([JSON.stringify(headers).slice(0, 80), await verify({ headers, seen })]).toEqual([
+        expect.any(String),
+        expect.objectContaining({ outcome: 'refused', status: 400, reason: 'malformed_header' }),
+      ]);
     expect(seen.size()).toBe(0);
     // Header names are case-insensitive; unknown schemes (a future v2) are ignored.
-    expect(await verify({ headers: { 'Webhook-Id': 'del-1', 'Webhook-Signature': `${good['webhook-signature']},v2=zzz` } })).toMatchObject({ outcome: 'process' });
+    expect(await verify({ headers: { 'Webhook-Id': 'del-1', 'Webhook-Signature': `${good['webhook-signature']},v2=zzz` } })).toMatchObject({
+      outcome: 'process',
+    });
   });
 
   it('a signed body that is not a CloudEvent is malformed_body (400)', async () => {
@@ -122,7 +166,10 @@ describe('verifyDelivery (N4)', () => {
   it('signature values of another length are a mismatch, never a throw (constant-time compare)', async () => {
     const mac = createHmac('sha256', SECRET).update(`${T}.${body}`).digest('hex');
     for (const v of [mac.slice(0, 2), mac.slice(0, 63), `${mac}00`, mac.repeat(2), 'a'.repeat(256)]) {
-      expect(await verify({ headers: { 'webhook-id': 'del-1', 'webhook-signature': `t=${T},v1=${v}` } })).toMatchObject({ outcome: 'refused', reason: 'bad_signature' });
+      expect(await verify({ headers: { 'webhook-id': 'del-1', 'webhook-signature': `t=${T},v1=${v}` } })).toMatchObject({
+        outcome: 'refused',
+        reason: 'bad_signature',
+      });
     }
     expect(safeEqual('abc', 'abc')).toBe(true);
     expect(safeEqual('abc', 'abcd')).toBe(false);

@@ -4,7 +4,9 @@ import type { operations as NotificationOperations } from './generated/notificat
 import type { operations as OrderOperations } from './generated/order';
 
 /** The JSON body an operation answers with `status`. */
-export type JsonBody<Operation, Status extends number> = Operation extends { responses: { [S in Status]: { content: { 'application/json': infer Body } } } } ? Body : never;
+export type JsonBody<Operation, Status extends number> = Operation extends { responses: { [S in Status]: { content: { 'application/json': infer Body } } } }
+  ? Body
+  : never;
 
 /** The views a storefront shows most, named once (each is the 200 body of its GET). */
 export type OrderView = JsonBody<OrderOperations['getOrder'], 200>;

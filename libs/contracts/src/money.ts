@@ -31,7 +31,8 @@ export const toMajorUnits = (m: Money): number => m.amount / 10 ** minorUnits(m.
  * refuses it, so the request is refused here with a stable 422 instead of failing at append.
  */
 const safe = (amount: number, what: string): number => {
-  if (!Number.isSafeInteger(amount)) throw new DomainError('AMOUNT_TOO_LARGE', `${what} is larger than ${Number.MAX_SAFE_INTEGER} minor units`, 'unprocessable');
+  if (!Number.isSafeInteger(amount))
+    throw new DomainError('AMOUNT_TOO_LARGE', `${what} is larger than ${Number.MAX_SAFE_INTEGER} minor units`, 'unprocessable');
   return amount;
 };
 /** `factor` is an integer (a quantity). */

@@ -24,7 +24,11 @@ interface Doc {
 
 const build = (opts?: Parameters<typeof buildAsyncApi>[0]) => buildAsyncApi(opts) as Doc;
 /** `#/a/b/c` of the document, as JSON pointers resolve it. */
-const resolve = (doc: Doc, ref: string): unknown => ref.replace(/^#\//, '').split('/').reduce<unknown>((node, part) => (node as Record<string, unknown>)[part], doc);
+const resolve = (doc: Doc, ref: string): unknown =>
+  ref
+    .replace(/^#\//, '')
+    .split('/')
+    .reduce<unknown>((node, part) => (node as Record<string, unknown>)[part], doc);
 
 describe('buildAsyncApi', () => {
   const doc = build();
@@ -48,7 +52,9 @@ describe('buildAsyncApi', () => {
     expect(m).toMatchObject({ name: event.type, title: event.type, summary: event.description, contentType: 'application/json' });
     expect(m.headers.schemaFormat).toBe(ASYNCAPI_SCHEMA_FORMAT);
     expect(m.headers.schema.properties.ce_type?.const).toBe(event.ceType);
-    expect(m.headers.schema.required).toEqual(expect.arrayContaining(['ce_specversion', 'ce_id', 'ce_type', 'ce_source', 'ce_time', 'ce_subject', 'correlation_id']));
+    expect(m.headers.schema.required).toEqual(
+      expect.arrayContaining(['ce_specversion', 'ce_id', 'ce_type', 'ce_source', 'ce_time', 'ce_subject', 'correlation_id']),
+    );
     expect(Object.keys(m.headers.schema.properties)).toContain('causation_id');
     expect(m.payload.schemaFormat).toBe(ASYNCAPI_SCHEMA_FORMAT);
     expect(m.bindings.kafka.key.type).toBe('string');

@@ -3,7 +3,10 @@ import { defineEvent, exportJsonSchemas, publicEvents } from '../src';
 
 /** The standalone JSON Schema export (draft 2020-12) covers every public event the registry knows. */
 describe('exportJsonSchemas', () => {
-  const schemas = exportJsonSchemas(publicEvents) as Record<string, { $schema: string; type: string; properties: Record<string, unknown>; required?: string[] }>;
+  const schemas = exportJsonSchemas(publicEvents) as Record<
+    string,
+    { $schema: string; type: string; properties: Record<string, unknown>; required?: string[] }
+  >;
 
   it('holds one schema per public event, keyed by its CloudEvents type', () => {
     expect(Object.keys(schemas).sort()).toEqual(publicEvents.map((e) => e.ceType).sort());

@@ -4,10 +4,9 @@ import { ident } from './sql';
 
 /** The saved position of reader `name`, or START. */
 export const loadCheckpoint = async (db: Pool | PoolClient, schema: string, name: string): Promise<LogPosition> => {
-  const { rows } = await db.query<LogPosition>(
-    `SELECT tx_id::text AS "txId", position::text AS position FROM ${ident(schema)}.checkpoints WHERE name = $1`,
-    [name],
-  );
+  const { rows } = await db.query<LogPosition>(`SELECT tx_id::text AS "txId", position::text AS position FROM ${ident(schema)}.checkpoints WHERE name = $1`, [
+    name,
+  ]);
   return rows[0] ?? START;
 };
 

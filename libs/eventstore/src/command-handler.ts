@@ -5,10 +5,7 @@ import type { Decider, DomainEvent } from './decider';
 import { StaleTransactionError, VersionConflictError, isDeadlock, isVersionConflict } from './errors';
 import type { EventStore } from './store';
 
-export type AppendHook<S> = (
-  tx: PoolClient,
-  ctx: { streamId: string; state: S; events: EventEnvelope[]; version: number; previousState: S },
-) => Promise<void>;
+export type AppendHook<S> = (tx: PoolClient, ctx: { streamId: string; state: S; events: EventEnvelope[]; version: number; previousState: S }) => Promise<void>;
 
 export interface CommandResult<S> {
   streamId: string;

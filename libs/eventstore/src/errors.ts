@@ -34,9 +34,10 @@ export const isVersionConflict = (e: unknown): e is VersionConflictError => e in
 
 /** Postgres unique_violation. */
 export const isUniqueViolation = (e: unknown, constraint?: string): boolean =>
-  typeof e === 'object' && e !== null && (e as { code?: unknown }).code === '23505' &&
+  typeof e === 'object' &&
+  e !== null &&
+  (e as { code?: unknown }).code === '23505' &&
   (constraint === undefined || (e as { constraint?: unknown }).constraint === constraint);
 
 /** Postgres deadlock_detected or serialization_failure: the transaction was chosen to fail; rerun it. */
-export const isDeadlock = (e: unknown): boolean =>
-  typeof e === 'object' && e !== null && ['40P01', '40001'].includes(String((e as { code?: unknown }).code));
+export const isDeadlock = (e: unknown): boolean => typeof e === 'object' && e !== null && ['40P01', '40001'].includes(String((e as { code?: unknown }).code));

@@ -118,7 +118,10 @@ export const pageBatch = (write: (tx: PoolClient, events: EventEnvelope[]) => Pr
  */
 export const jsonRows = <R extends object>(table: string, key: string, columns: readonly string[]): Pick<KeyedRebuild<R>, 'load' | 'write'> => {
   const cols = columns.join(', ');
-  const set = columns.filter((c) => c !== key).map((c) => `${c} = excluded.${c}`).join(', ');
+  const set = columns
+    .filter((c) => c !== key)
+    .map((c) => `${c} = excluded.${c}`)
+    .join(', ');
   const upsert = `INSERT INTO ${table} (${cols}) SELECT ${cols} FROM jsonb_populate_recordset(null::${table}, $1::jsonb)
     ON CONFLICT (${key}) DO ${set ? `UPDATE SET ${set}` : 'NOTHING'}`;
   return {
@@ -222,7 +225,11 @@ export const rebuildProjection = async (store: EventStore, projection: Projectio
  * (their tables are disjoint): one projection's fold in Node overlaps another's writes in Postgres.
  * Counts per projection, in the order given.
  */
-export const rebuildProjections = (store: EventStore, projections: readonly Projection[], opts: RebuildOptions = {}): Promise<{ name: string; events: number }[]> =>
+export const rebuildProjections = (
+  store: EventStore,
+  projections: readonly Projection[],
+  opts: RebuildOptions = {},
+): Promise<{ name: string; events: number }[]> =>
   allSettledOrThrow(projections.map(async (p) => ({ name: p.name, ...(await rebuildProjection(store, p, opts)) })));
 
 /** Promise.all that, when one fails, still waits for the others: no transaction is left running. */

@@ -81,7 +81,8 @@ export const readAllEvents = async (
   let tail: LogPosition | undefined;
   let held = false;
   for (const row of rows) {
-    if (row.is_tail === null) held = true; // the horizon row: only is_tail is NULL
+    if (row.is_tail === null)
+      held = true; // the horizon row: only is_tail is NULL
     else if (row.is_tail) tail = { txId: row.tx_id, position: row.position };
     else events.push(rowToStored(row, registry));
   }

@@ -107,7 +107,7 @@ export class RequestTransaction {
    */
   query(...args: unknown[]): unknown {
     const q = args[0] as string | { text?: string } | undefined;
-    if (!/^\s*select\b/i.test(typeof q === 'string' ? q : q?.text ?? '')) this.pending = true;
+    if (!/^\s*select\b/i.test(typeof q === 'string' ? q : (q?.text ?? ''))) this.pending = true;
     const serial = this.serial!;
     const run = (serial.query as (...a: unknown[]) => unknown)(...args);
     if (this.pending || this.busy || !(run instanceof Promise)) return run;

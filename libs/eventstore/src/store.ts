@@ -38,7 +38,13 @@ export interface EventStore {
    * Appends at expectedVersion + 1 … (0 = new stream). Throws VersionConflictError. `tx` may also be
    * the Pool: the append is then its own one-statement transaction.
    */
-  appendToStream(tx: PoolClient | Pool, streamId: string, expectedVersion: number, events: readonly DomainEvent[], meta: AppendMetadata): Promise<EventEnvelope[]>;
+  appendToStream(
+    tx: PoolClient | Pool,
+    streamId: string,
+    expectedVersion: number,
+    events: readonly DomainEvent[],
+    meta: AppendMetadata,
+  ): Promise<EventEnvelope[]>;
   readStream(streamId: string, opts?: { tx?: PoolClient; fromVersion?: number }): Promise<EventEnvelope[]>;
   /** Gap-safe, in (transaction id, position) order; resume from the returned position. */
   readAll(opts: ReadAllOptions & { tx?: PoolClient }): Promise<ReadAllResult>;

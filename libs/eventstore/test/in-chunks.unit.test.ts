@@ -50,7 +50,15 @@ describe('inChunks (rebuild writes, pipelined two deep)', () => {
   });
 
   it('a failing last chunk fails the write too', async () => {
-    await expect(inChunks([1, 2], async (c) => { if (c[0] === 2) throw new Error('last'); }, 1)).rejects.toThrow('last');
+    await expect(
+      inChunks(
+        [1, 2],
+        async (c) => {
+          if (c[0] === 2) throw new Error('last');
+        },
+        1,
+      ),
+    ).rejects.toThrow('last');
   });
 
   it('nothing to write: no call', async () => {

@@ -12,7 +12,12 @@ describe('append metadata', () => {
 
   it("a consumed event's effects: its correlation, caused by it, at its time, by its producer", () => {
     const e = { id: 'e1', time: '2025-01-02T00:00:00Z', source: '/services/escrow', correlationId: 'c1' };
-    expect(consumedMetadata(e)).toEqual({ correlationId: 'c1', causationId: 'e1', actor: { role: 'system', id: '/services/escrow' }, now: '2025-01-02T00:00:00.000Z' });
+    expect(consumedMetadata(e)).toEqual({
+      correlationId: 'c1',
+      causationId: 'e1',
+      actor: { role: 'system', id: '/services/escrow' },
+      now: '2025-01-02T00:00:00.000Z',
+    });
     expect(consumedMetadata({ ...e, correlationId: null }).correlationId).toBe('e1');
   });
 });

@@ -11,7 +11,11 @@ const v1: Migration = { version: 1, name: 'widgets', sql: (s) => `CREATE TABLE $
 const v2: Migration = { version: 2, name: 'widget-names', sql: (s) => `ALTER TABLE ${s}.widgets ADD COLUMN name text NOT NULL DEFAULT 'unnamed'` };
 
 const applied = async (component: string) =>
-  (await db.pool.query<{ version: number; name: string }>(`SELECT version, name FROM ${db.schema}.schema_migrations WHERE component = $1 ORDER BY version`, [component])).rows;
+  (
+    await db.pool.query<{ version: number; name: string }>(`SELECT version, name FROM ${db.schema}.schema_migrations WHERE component = $1 ORDER BY version`, [
+      component,
+    ])
+  ).rows;
 
 describe('runMigrations: versioned, forward-only schema changes', () => {
   it('applies pending versions in order, records them, and applies nothing the second time', async () => {
@@ -19,7 +23,10 @@ describe('runMigrations: versioned, forward-only schema changes', () => {
     await db.pool.query(`INSERT INTO ${db.schema}.widgets (id) VALUES (7)`);
     expect(await runMigrations(db.pool, db.schema, 'a', [v1, v2])).toEqual([2]);
     expect(await runMigrations(db.pool, db.schema, 'a', [v1, v2])).toEqual([]);
-    expect(await applied('a')).toEqual([{ version: 1, name: 'widgets' }, { version: 2, name: 'widget-names' }]);
+    expect(await applied('a')).toEqual([
+      { version: 1, name: 'widgets' },
+      { version: 2, name: 'widget-names' },
+    ]);
     // The later version changed the table under the row written before it.
     expect((await db.pool.query(`SELECT id, name FROM ${db.schema}.widgets`)).rows).toEqual([{ id: 7, name: 'unnamed' }]);
   });
@@ -49,7 +56,10 @@ describe('runMigrations: versioned, forward-only schema changes', () => {
   });
 
   it('leaves versions a newer release applied alone (old replicas still starting during a rollout)', async () => {
-    await runMigrations(db.pool, db.schema, 'e', [{ ...v1, sql: (s) => `CREATE TABLE ${s}.e1 (id int)` }, { ...v2, sql: (s) => `CREATE TABLE ${s}.e2 (id int)` }]);
+    await runMigrations(db.pool, db.schema, 'e', [
+      { ...v1, sql: (s) => `CREATE TABLE ${s}.e1 (id int)` },
+      { ...v2, sql: (s) => `CREATE TABLE ${s}.e2 (id int)` },
+    ]);
     expect(await runMigrations(db.pool, db.schema, 'e', [{ ...v1, sql: (s) => `CREATE TABLE ${s}.e1 (id int)` }])).toEqual([]);
   });
 

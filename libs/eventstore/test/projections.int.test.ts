@@ -1,7 +1,16 @@
 import type { EventEnvelope } from '@bp/contracts';
 import { type TestDatabase, testDatabase } from '@bp/testing';
 import type { PoolClient } from 'pg';
-import { type EventStore, type Projection, commandHandler, createEventStore, inlineProjections, keyedBatch, rebuildProjection, rebuildProjections } from '../src';
+import {
+  type EventStore,
+  type Projection,
+  commandHandler,
+  createEventStore,
+  inlineProjections,
+  keyedBatch,
+  rebuildProjection,
+  rebuildProjections,
+} from '../src';
 import { type CounterCommand, counter, meta } from './fixtures';
 
 let db: TestDatabase;
@@ -37,7 +46,11 @@ const totals = (schema: string): Projection => ({
 });
 
 const checksum = async () =>
-  (await db.pool.query<{ md5: string; n: number }>(`SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY id), '')) AS md5, count(*)::int AS n FROM ${db.schema}.counter_totals t`)).rows[0]!;
+  (
+    await db.pool.query<{ md5: string; n: number }>(
+      `SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY id), '')) AS md5, count(*)::int AS n FROM ${db.schema}.counter_totals t`,
+    )
+  ).rows[0]!;
 
 describe('projections', () => {
   it('inline projections apply in the command tx; a rebuild from the log gives byte-identical rows', async () => {
@@ -46,13 +59,22 @@ describe('projections', () => {
     const pool = db.newPool({ max: 8 });
     const s = createEventStore({ pool, schema: db.schema });
     // Contention is not the subject here: enough retries that a loaded machine never exhausts them.
-    const handle = commandHandler({ store: s, decider: counter, streamId: (c: CounterCommand) => c.data.id, hooks: [inlineProjections([projection])], maxRetries: 10 });
+    const handle = commandHandler({
+      store: s,
+      decider: counter,
+      streamId: (c: CounterCommand) => c.data.id,
+      hooks: [inlineProjections([projection])],
+      maxRetries: 10,
+    });
     // Concurrent commands on a few hot streams, plus events the projection does not handle.
     await Promise.all(
       Array.from({ length: 8 }, async (_, w) => {
         for (let i = 0; i < 25; i++) {
           const id = `acc-${(w * 7 + i) % 12}`;
-          await handle({ type: 'Add', data: { id, by: w * 100 + i + 1 } }, { metadata: meta(`2025-01-0${1 + (i % 9)}T00:00:00.${String(w).padStart(3, '0')}Z`) });
+          await handle(
+            { type: 'Add', data: { id, by: w * 100 + i + 1 } },
+            { metadata: meta(`2025-01-0${1 + (i % 9)}T00:00:00.${String(w).padStart(3, '0')}Z`) },
+          );
         }
       }),
     );
@@ -128,7 +150,12 @@ describe('projections', () => {
             },
             load: async () => new Map(),
             write: async (tx, rows) => {
-              const writes = rows.map((r) => tx.query(`INSERT INTO ${t} (${cols.join(', ')}) VALUES ($1, $2, $3, $4, $5, $6)`, cols.map((c) => r[c as keyof Row])));
+              const writes = rows.map((r) =>
+                tx.query(
+                  `INSERT INTO ${t} (${cols.join(', ')}) VALUES ($1, $2, $3, $4, $5, $6)`,
+                  cols.map((c) => r[c as keyof Row]),
+                ),
+              );
               await Promise.all(writes);
             },
           },

@@ -38,10 +38,19 @@ const drain = async (from: LogPosition, limit = 1000) => {
 
 /** The naive reader: `global_position > last`, the way logs get lost. */
 const naiveRead = async (pool: Pool, last: string, limit: number) =>
-  (await pool.query<{ id: string; p: string }>(`SELECT event_id AS id, global_position::text AS p FROM ${db.schema}.events WHERE global_position > $1 ORDER BY global_position LIMIT $2`, [last, limit])).rows;
+  (
+    await pool.query<{ id: string; p: string }>(
+      `SELECT event_id AS id, global_position::text AS p FROM ${db.schema}.events WHERE global_position > $1 ORDER BY global_position LIMIT $2`,
+      [last, limit],
+    )
+  ).rows;
 
 const lastPair = async (): Promise<LogPosition> =>
-  (await db.pool.query<LogPosition>(`SELECT transaction_id::text AS "txId", global_position::text AS position FROM ${db.schema}.events ORDER BY transaction_id DESC, global_position DESC LIMIT 1`)).rows[0] ?? START;
+  (
+    await db.pool.query<LogPosition>(
+      `SELECT transaction_id::text AS "txId", global_position::text AS position FROM ${db.schema}.events ORDER BY transaction_id DESC, global_position DESC LIMIT 1`,
+    )
+  ).rows[0] ?? START;
 
 describe('readAll', () => {
   it('pages in (transaction id, position) order and resumes from the returned pair', async () => {
@@ -52,7 +61,12 @@ describe('readAll', () => {
     const rest = await store.readAll({ after: first.position, limit: 100 });
     const all = [...first.events, ...rest.events];
     expect(first.events).toHaveLength(4);
-    expect(all.map((e) => [e.streamId, e.streamVersion])).toEqual([0, 1, 2, 3, 4].flatMap((i) => [[`page-${i}`, 1], [`page-${i}`, 2]]));
+    expect(all.map((e) => [e.streamId, e.streamVersion])).toEqual(
+      [0, 1, 2, 3, 4].flatMap((i) => [
+        [`page-${i}`, 1],
+        [`page-${i}`, 2],
+      ]),
+    );
     expect(first.position).toEqual(first.events[3]!.position);
     for (let i = 1; i < all.length; i++) expect(comparePositions(all[i - 1]!.position, all[i]!.position)).toBe(-1);
     expect((await store.readAll({ after: rest.position, limit: 10 })).events).toEqual([]);
@@ -64,7 +78,10 @@ describe('readAll', () => {
     const end = await lastPair();
     await until(async () => (await drain(from)).events.length === 5);
     const onlyA = await store.readAll({ after: from, limit: 10, types: ['A'] });
-    expect(onlyA.events.map((e) => [e.type, e.streamVersion])).toEqual([['A', 1], ['A', 4]]);
+    expect(onlyA.events.map((e) => [e.type, e.streamVersion])).toEqual([
+      ['A', 1],
+      ['A', 4],
+    ]);
     expect(onlyA.position).toEqual(end); // past the trailing B
     const page = await store.readAll({ after: from, limit: 1, types: ['A'] });
     expect(page.position).toEqual(page.events[0]!.position); // a full page never skips ahead
@@ -137,7 +154,7 @@ describe('readAll', () => {
     const pool = db.newPool({ max: 12 });
     const writers = createEventStore({ pool, schema: db.schema });
     let seed = 42;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const committed: string[] = [];
     let writing = true;
 
@@ -145,7 +162,13 @@ describe('readAll', () => {
       for (let t = 0; t < 50; t++) {
         const delay = Math.floor(random() * 4); // ms the transaction stays open after its insert
         const events = await writers.withTransaction(async (tx) => {
-          const written = await writers.appendToStream(tx, `w${w}-${t}`, 0, Array.from({ length: 5 }, (_, i) => ev('Added', i)), meta());
+          const written = await writers.appendToStream(
+            tx,
+            `w${w}-${t}`,
+            0,
+            Array.from({ length: 5 }, (_, i) => ev('Added', i)),
+            meta(),
+          );
           await new Promise((r) => setTimeout(r, delay)); // a slow transaction is what this test is about
           return written;
         });

@@ -30,10 +30,14 @@ beforeAll(async () => {
 afterAll(() => db.close());
 
 const add = (stream: string, by = 1): CounterCommand => ({ type: 'Add', data: { id: stream, by } });
-const handle: ReturnType<typeof commandHandler<CounterCommand, CounterEvent, CounterState>> = (c, o) => commandHandler({ store, decider: counter, streamId: (x: CounterCommand) => x.data.id })(c, o);
+const handle: ReturnType<typeof commandHandler<CounterCommand, CounterEvent, CounterState>> = (c, o) =>
+  commandHandler({ store, decider: counter, streamId: (x: CounterCommand) => x.data.id })(c, o);
 const write = (what: string) => withTransaction(db.pool, (tx) => tx.query(`INSERT INTO ${side} (what) VALUES ($1)`, [what]));
 /** What is committed (read outside any request). */
-const committed = (what: string) => outsideRequest(async () => (await db.pool.query(`SELECT what FROM ${side} WHERE what LIKE $1 ORDER BY what`, [`${what}%`])).rows.map((r) => r.what as string));
+const committed = (what: string) =>
+  outsideRequest(async () =>
+    (await db.pool.query(`SELECT what FROM ${side} WHERE what LIKE $1 ORDER BY what`, [`${what}%`])).rows.map((r) => r.what as string),
+  );
 
 /** An owner whose claim is a SELECT it counts, and whose early commit writes a marker row. */
 const owner = (name: string) => {
@@ -68,10 +72,12 @@ describe('RequestTransaction', () => {
     const { rt, run } = await request('partial');
     await run(async () => {
       await write('partial-1');
-      await expect(withTransaction(db.pool, async (tx) => {
-        await tx.query(`INSERT INTO ${side} (what) VALUES ('partial-2')`);
-        throw new Error('refused');
-      })).rejects.toThrow('refused');
+      await expect(
+        withTransaction(db.pool, async (tx) => {
+          await tx.query(`INSERT INTO ${side} (what) VALUES ('partial-2')`);
+          throw new Error('refused');
+        }),
+      ).rejects.toThrow('refused');
       await write('partial-3');
     });
     await rt.commit('SELECT 1');

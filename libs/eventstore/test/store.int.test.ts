@@ -23,7 +23,10 @@ describe('migrate', () => {
       await Promise.all([fresh.migrate(), fresh.migrate(), fresh.migrate()]);
       await fresh.migrate();
       const { rows } = await db.pool.query(`SELECT version, name FROM ${db.schema}_m.schema_migrations WHERE component = 'eventstore' ORDER BY version`);
-      expect(rows).toEqual([{ version: 1, name: 'events' }, { version: 2, name: 'checkpoints-inbox' }]);
+      expect(rows).toEqual([
+        { version: 1, name: 'events' },
+        { version: 2, name: 'checkpoints-inbox' },
+      ]);
     } finally {
       await db.pool.query(`DROP SCHEMA ${db.schema}_m CASCADE`);
     }
@@ -38,7 +41,15 @@ describe('append and read a stream', () => {
   it('appends at expected version + 1 and reads back the same envelopes', async () => {
     const appended = await store.withTransaction((tx) => store.appendToStream(tx, 's-1', 0, [ev(1), ev(2)], meta('2025-03-01T10:00:00Z')));
     expect(appended.map((e) => e.streamVersion)).toEqual([1, 2]);
-    expect(appended[0]).toMatchObject({ streamId: 's-1', type: 'Added', schemaVersion: 1, occurredAt: '2025-03-01T10:00:00.000Z', correlationId: 'corr-1', causationId: null, actor: { role: 'system', id: 'test' } });
+    expect(appended[0]).toMatchObject({
+      streamId: 's-1',
+      type: 'Added',
+      schemaVersion: 1,
+      occurredAt: '2025-03-01T10:00:00.000Z',
+      correlationId: 'corr-1',
+      causationId: null,
+      actor: { role: 'system', id: 'test' },
+    });
     expect(new Set(appended.map((e) => e.id)).size).toBe(2);
     const more = await store.withTransaction((tx) => store.appendToStream(tx, 's-1', 2, [ev(3)], meta()));
     expect(more[0]!.streamVersion).toBe(3);
@@ -162,12 +173,30 @@ describe('notify on append', () => {
       await listener.query(`LISTEN "${channel}"`);
       const stream = `notify-${Date.now()}`;
       await notifying.withTransaction(async (tx) => {
-        await notifying.appendToStream(tx, stream, 0, [{ type: 'Public', data: {} }, { type: 'Public', data: {} }], meta());
+        await notifying.appendToStream(
+          tx,
+          stream,
+          0,
+          [
+            { type: 'Public', data: {} },
+            { type: 'Public', data: {} },
+          ],
+          meta(),
+        );
         await new Promise((r) => setTimeout(r, 50));
         expect(got).toEqual([]); // not before COMMIT
       });
       await notifying.appendToStream(db.pool, stream, 2, [{ type: 'Private', data: {} }], meta());
-      await notifying.appendToStream(db.pool, `${stream}-x`, 0, [{ type: 'Private', data: {} }, { type: 'Public', data: {} }], meta());
+      await notifying.appendToStream(
+        db.pool,
+        `${stream}-x`,
+        0,
+        [
+          { type: 'Private', data: {} },
+          { type: 'Public', data: {} },
+        ],
+        meta(),
+      );
       await new Promise((r) => setTimeout(r, 200));
       expect(got).toEqual([channel, channel]); // once per transaction; the private-only append is silent
     } finally {

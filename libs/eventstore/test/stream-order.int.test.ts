@@ -71,10 +71,14 @@ it('withRetriedTransaction runs work that went stale again in a new transaction,
 it('withRetriedTransaction gives up after its retries and throws the conflict', async () => {
   let attempts = 0;
   await expect(
-    withRetriedTransaction(db.pool, async (tx) => {
-      attempts++;
-      return store.appendToStream(tx, 's-4', 5, [ev(1)], meta()); // the stream is not at 5, on every attempt
-    }, 2),
+    withRetriedTransaction(
+      db.pool,
+      async (tx) => {
+        attempts++;
+        return store.appendToStream(tx, 's-4', 5, [ev(1)], meta()); // the stream is not at 5, on every attempt
+      },
+      2,
+    ),
   ).rejects.toBeInstanceOf(VersionConflictError);
   expect(attempts).toBe(3);
 });

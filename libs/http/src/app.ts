@@ -25,13 +25,7 @@ import { rateLimitPlugin, type RateLimitOptions } from './rate-limit/plugin';
 import { tracingPlugin } from './tracing/plugin';
 
 /** A Fastify instance with the zod type provider: route schemas are zod, handlers are typed. */
-export type ServiceApp = FastifyInstance<
-  RawServerDefault,
-  RawRequestDefaultExpression,
-  RawReplyDefaultExpression,
-  FastifyBaseLogger,
-  ZodTypeProvider
->;
+export type ServiceApp = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>;
 
 export interface ServiceAppOptions {
   /** Service name: logs, metrics label, OpenAPI title. */
@@ -71,14 +65,15 @@ export const createServiceApp = async (o: ServiceAppOptions): Promise<ServiceApp
     requestIdHeader: false,
     bodyLimit: o.bodyLimit ?? 1024 * 1024,
     // Every log line of a request carries both ids, so one flow can be followed across services.
-    childLoggerFactory: (logger, bindings, opts, raw) =>
-      logger.child({ ...bindings, correlationId: correlationIdOf(raw, String(bindings.reqId)) }, opts),
+    childLoggerFactory: (logger, bindings, opts, raw) => logger.child({ ...bindings, correlationId: correlationIdOf(raw, String(bindings.reqId)) }, opts),
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
   // A zod response schema shapes the answer (undeclared fields never leave; a body breaking it is a
   // 500, not a leak). Answers declared without a body (`type: 'null'`: 204, 304) are plain JSON.
-  app.setSerializerCompiler((route) => (route.schema instanceof z.ZodType ? serializerCompiler(route as Parameters<typeof serializerCompiler>[0]) : (data: unknown) => JSON.stringify(data)));
+  app.setSerializerCompiler((route) =>
+    route.schema instanceof z.ZodType ? serializerCompiler(route as Parameters<typeof serializerCompiler>[0]) : (data: unknown) => JSON.stringify(data),
+  );
 
   await app.register(requestIdsPlugin);
   // Before auth and the rest: their refusals (401, 429…) are part of the request's span too.

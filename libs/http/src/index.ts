@@ -8,7 +8,15 @@ export { signDevToken, loadDevSecret, DEV_SECRET_FILE, type DevTokenInput } from
 export * from './problems/problem';
 export { mapError, INTERNAL_DETAIL, type MappedError } from './problems/error-mapping';
 export { problemsPlugin, sendProblem } from './problems/plugin';
-export { idempotencyPlugin, isFinalAnswer, claimIdempotencyKey, type PartFingerprint, IDEMPOTENCY_KEY_HEADER, REPLAYED_HEADER, type IdempotencyOptions } from './idempotency/plugin';
+export {
+  idempotencyPlugin,
+  isFinalAnswer,
+  claimIdempotencyKey,
+  type PartFingerprint,
+  IDEMPOTENCY_KEY_HEADER,
+  REPLAYED_HEADER,
+  type IdempotencyOptions,
+} from './idempotency/plugin';
 export { migrateIdempotency, type Queryable } from './idempotency/migrate';
 export { createIdempotencyStore, type IdempotencyStore } from './idempotency/store';
 export { canonicalJson, requestHash } from './idempotency/request-hash';
@@ -18,8 +26,27 @@ export { corsPlugin, parseCorsOrigins, CORS_ALLOWED_HEADERS, CORS_EXPOSED_HEADER
 export * from './pagination/page';
 export { openApiPlugin, DOCS_PREFIX, type OpenApiOptions } from './docs/openapi';
 export { registerAsyncApi } from './docs/asyncapi';
-export { operation, problemSchema, problemResponse, refusalsOf, mergeRefusals, type OperationSpec, type Answer, type Refusals, type ResponseHeader } from './docs/operation';
-export { enableResponseValidation, responseValidationEnabled, responseViolations, responsesChecked, describeViolations, responseValidationPlugin, openApiPath, type ResponseViolation } from './docs/response-validation';
+export {
+  operation,
+  problemSchema,
+  problemResponse,
+  refusalsOf,
+  mergeRefusals,
+  type OperationSpec,
+  type Answer,
+  type Refusals,
+  type ResponseHeader,
+} from './docs/operation';
+export {
+  enableResponseValidation,
+  responseValidationEnabled,
+  responseViolations,
+  responsesChecked,
+  describeViolations,
+  responseValidationPlugin,
+  openApiPath,
+  type ResponseViolation,
+} from './docs/response-validation';
 export { healthPlugin, type HealthOptions } from './health/plugin';
 export { metricsPlugin, type MetricsOptions } from './metrics/plugin';
 export { createLogger, type LoggerOptions } from './logging/logger';

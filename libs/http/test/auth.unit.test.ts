@@ -155,7 +155,11 @@ describe('auth (JWKS, ES256)', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const { port } = server.address() as AddressInfo;
     app = await withRoutes(
-      await createServiceApp({ name: 't', logger: silentLogger(), auth: { mode: 'jwks', jwksUrl: `http://127.0.0.1:${port}/jwks.json`, algorithms: ['ES256'] } }),
+      await createServiceApp({
+        name: 't',
+        logger: silentLogger(),
+        auth: { mode: 'jwks', jwksUrl: `http://127.0.0.1:${port}/jwks.json`, algorithms: ['ES256'] },
+      }),
     );
   });
   afterAll(async () => {

@@ -94,7 +94,11 @@ describe('CORS', () => {
     afterAll(() => app.close());
 
     const preflight = (origin: string, method = 'POST', headers = 'authorization, content-type, idempotency-key, if-match') =>
-      app.inject({ method: 'OPTIONS', url: '/list/bump', headers: { origin, 'access-control-request-method': method, 'access-control-request-headers': headers } });
+      app.inject({
+        method: 'OPTIONS',
+        url: '/list/bump',
+        headers: { origin, 'access-control-request-method': method, 'access-control-request-headers': headers },
+      });
 
     it('answers a preflight from an allowed origin without a token (204), listing the methods and headers it accepts', async () => {
       const res = await preflight(SHOP);
@@ -102,7 +106,9 @@ describe('CORS', () => {
       expect(res.headers['access-control-allow-origin']).toBe(SHOP);
       expect(String(res.headers['access-control-allow-methods'])).toContain('POST');
       const allowed = String(res.headers['access-control-allow-headers']).split(/,\s*/);
-      expect(allowed).toEqual(expect.arrayContaining(['authorization', 'content-type', 'idempotency-key', 'if-match', 'if-none-match', 'traceparent', 'tracestate']));
+      expect(allowed).toEqual(
+        expect.arrayContaining(['authorization', 'content-type', 'idempotency-key', 'if-match', 'if-none-match', 'traceparent', 'tracestate']),
+      );
       expect(res.headers['access-control-max-age']).toBe('600');
       expect(res.headers['access-control-allow-credentials']).toBeUndefined();
     });

@@ -5,8 +5,7 @@ import { createLogger, createServiceApp, signDevToken, type ServiceApp, type Ser
 
 export const SECRET = 'test-secret-0123456789abcdef0123456789';
 
-export const tokenFor = (role: Role, sub = `${role}-1`, ttl?: string): string =>
-  signDevToken({ sub, role, secret: SECRET, ...(ttl ? { ttl } : {}) });
+export const tokenFor = (role: Role, sub = `${role}-1`, ttl?: string): string => signDevToken({ sub, role, secret: SECRET, ...(ttl ? { ttl } : {}) });
 
 export const bearer = (role: Role, sub?: string) => ({ authorization: `Bearer ${tokenFor(role, sub)}` });
 
@@ -15,7 +14,12 @@ export const captureLogger = () => {
   const lines: string[] = [];
   const stream = new Writable({
     write(chunk: Buffer, _enc, done) {
-      lines.push(...chunk.toString('utf8').split('\n').filter((l) => l.length > 0));
+      lines.push(
+        ...chunk
+          .toString('utf8')
+          .split('\n')
+          .filter((l) => l.length > 0),
+      );
       done();
     },
   });

@@ -115,7 +115,8 @@ describe("Idempotency-Key and the request's own commit", () => {
     await db.close();
   });
 
-  const post = (url: string, key: string, sub = 'buyer-1') => app.inject({ method: 'POST', url, payload: {}, headers: { ...bearer('buyer', sub), 'idempotency-key': key } });
+  const post = (url: string, key: string, sub = 'buyer-1') =>
+    app.inject({ method: 'POST', url, payload: {}, headers: { ...bearer('buyer', sub), 'idempotency-key': key } });
 
   it('effects and the key with its answer commit together: before the answer nobody sees either, after it both; replayed', async () => {
     const first = await post('/commit', 'k-commit');
@@ -201,7 +202,7 @@ describe("Idempotency-Key and the request's own commit", () => {
     expect((await post('/fail-in-tx', 'k-fit')).headers['idempotent-replayed']).toBe('true');
   });
 
-  it("a failed query of the request does not spoil its transaction: its refusal is still stored and replayed", async () => {
+  it('a failed query of the request does not spoil its transaction: its refusal is still stored and replayed', async () => {
     const first = await post('/read-fails', 'k-read-fails');
     expect([first.statusCode, first.json().code]).toEqual([404, 'THING_NOT_FOUND']);
     const again = await post('/read-fails', 'k-read-fails');
@@ -213,7 +214,10 @@ describe("Idempotency-Key and the request's own commit", () => {
     const address = await app.listen({ port: 0, host: '127.0.0.1' });
     const url = new URL('/slow-commit', address);
     const gone = new Promise<void>((resolve) => {
-      const req = http.request(url, { method: 'POST', headers: { ...bearer('buyer', 'buyer-1'), 'idempotency-key': 'k-gone', 'content-type': 'application/json' } });
+      const req = http.request(url, {
+        method: 'POST',
+        headers: { ...bearer('buyer', 'buyer-1'), 'idempotency-key': 'k-gone', 'content-type': 'application/json' },
+      });
       req.on('error', () => resolve()); // the socket we destroy
       req.end('{}');
       void slowGate.entered.then(() => req.destroy());
@@ -265,7 +269,9 @@ describe("Idempotency-Key and the request's own commit", () => {
         principal text NOT NULL, key text NOT NULL, method text NOT NULL, path text NOT NULL, request_hash text NOT NULL,
         status text NOT NULL CHECK (status IN ('in_flight', 'completed')), response_status integer, response_body jsonb, headers jsonb,
         created_at timestamptz NOT NULL DEFAULT now(), expires_at timestamptz NOT NULL, PRIMARY KEY (principal, key))`);
-      await db.pool.query(`INSERT INTO ${old}.idempotency_keys VALUES ('p', 'k', 'POST', '/x', 'h', 'in_flight', NULL, NULL, NULL, now(), now() + interval '1 day')`);
+      await db.pool.query(
+        `INSERT INTO ${old}.idempotency_keys VALUES ('p', 'k', 'POST', '/x', 'h', 'in_flight', NULL, NULL, NULL, now(), now() + interval '1 day')`,
+      );
       await migrateIdempotency(db.pool, old);
       await migrateIdempotency(db.pool, old);
       await db.pool.query(`UPDATE ${old}.idempotency_keys SET status = 'committed'`);

@@ -53,7 +53,7 @@ describe('Idempotency-Key claimed with the fingerprint of uploaded parts', () =>
     expect(runs).toBe(1);
   });
 
-  it('a claim made in the handler opens the request\'s transaction: its effects commit with the answer, so a 500 after them leaves nothing and the retry runs', async () => {
+  it("a claim made in the handler opens the request's transaction: its effects commit with the answer, so a 500 after them leaves nothing and the retry runs", async () => {
     const stored = async () => (await db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${effects} WHERE what = 'd4'`)).rows[0]!.n;
     const before = runs;
     expect((await post({ files: ['d4'], fail: true }, 'k-parts-fail')).statusCode).toBe(500);

@@ -29,7 +29,11 @@ describe('Idempotency-Key on POST', () => {
     app = await testApp({ pool: db.pool, schema: db.schema, rateLimit: false });
     app.post('/orders', { config: { roles: ['buyer'] }, schema: { body: Body } }, async (req, reply) => {
       const n = ran('orders');
-      return reply.code(201).header('location', `/orders/o-${n}`).header('etag', '"1"').send({ orderId: `o-${n}`, sku: req.body.sku, by: req.user?.sub });
+      return reply
+        .code(201)
+        .header('location', `/orders/o-${n}`)
+        .header('etag', '"1"')
+        .send({ orderId: `o-${n}`, sku: req.body.sku, by: req.user?.sub });
     });
     app.post('/refuse', { config: { roles: ['buyer'] } }, async () => {
       ran('refuse');

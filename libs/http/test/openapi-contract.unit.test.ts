@@ -9,20 +9,49 @@ const Errors = { THING_NOT_FOUND: 'not_found', THING_CLOSED: 'conflict' } as con
 /** One resource with a GET, a POST answering 201 and a route that answers what it did not declare. */
 const build = async (): Promise<ServiceApp> => {
   const app = await testApp({ validateResponses: true, rateLimit: false });
-  app.get('/things/:id', {
-    config: { roles: ['buyer', 'agent'] },
-    schema: { params: z.object({ id: z.string() }), ...operation({ operationId: 'getThing', tags: ['things'], summary: 'Read a thing', ok: { 200: View }, refusals: refusalsOf(Errors, ['THING_NOT_FOUND']) }) },
-  }, async (req, reply) => {
-    if (req.params.id === 'missing') return reply.code(404).type('application/problem+json').send({ type: 't', title: 'Not Found', status: 404, detail: 'd', code: 'THING_NOT_FOUND' });
-    if (req.params.id === 'extra') return { id: 'extra', version: 1, secret: 'x' };
-    if (req.params.id === 'teapot') return reply.code(418).send({ id: 'x', version: 1 });
-    if (req.params.id === 'unknown-code') return reply.code(404).type('application/problem+json').send({ type: 't', title: 'Not Found', status: 404, detail: 'd', code: 'SOMETHING_ELSE' });
-    return reply.header('etag', '"3"').send({ id: req.params.id, version: 3 });
-  });
-  app.post('/things', {
-    config: { roles: ['buyer'] },
-    schema: { body: z.strictObject({ name: z.string() }), ...operation({ operationId: 'createThing', tags: ['things'], summary: 'Create', ok: { 201: { body: View, description: 'Created', headers: ['Location', 'ETag'] } }, ifMatch: true, refusals: refusalsOf(Errors, ['THING_CLOSED']) }) },
-  }, async (_req, reply) => reply.code(201).header('location', '/things/a').send({ id: 'a', version: 1 }));
+  app.get(
+    '/things/:id',
+    {
+      config: { roles: ['buyer', 'agent'] },
+      schema: {
+        params: z.object({ id: z.string() }),
+        ...operation({
+          operationId: 'getThing',
+          tags: ['things'],
+          summary: 'Read a thing',
+          ok: { 200: View },
+          refusals: refusalsOf(Errors, ['THING_NOT_FOUND']),
+        }),
+      },
+    },
+    async (req, reply) => {
+      if (req.params.id === 'missing')
+        return reply.code(404).type('application/problem+json').send({ type: 't', title: 'Not Found', status: 404, detail: 'd', code: 'THING_NOT_FOUND' });
+      if (req.params.id === 'extra') return { id: 'extra', version: 1, secret: 'x' };
+      if (req.params.id === 'teapot') return reply.code(418).send({ id: 'x', version: 1 });
+      if (req.params.id === 'unknown-code')
+        return reply.code(404).type('application/problem+json').send({ type: 't', title: 'Not Found', status: 404, detail: 'd', code: 'SOMETHING_ELSE' });
+      return reply.header('etag', '"3"').send({ id: req.params.id, version: 3 });
+    },
+  );
+  app.post(
+    '/things',
+    {
+      config: { roles: ['buyer'] },
+      schema: {
+        body: z.strictObject({ name: z.string() }),
+        ...operation({
+          operationId: 'createThing',
+          tags: ['things'],
+          summary: 'Create',
+          ok: { 201: { body: View, description: 'Created', headers: ['Location', 'ETag'] } },
+          ifMatch: true,
+          refusals: refusalsOf(Errors, ['THING_CLOSED']),
+        }),
+      },
+    },
+    async (_req, reply) => reply.code(201).header('location', '/things/a').send({ id: 'a', version: 1 }),
+  );
   await app.ready();
   return app;
 };
@@ -39,7 +68,11 @@ describe('OpenAPI 3.1 from the zod schemas (issue 19)', () => {
     expect(doc.openapi).toBe('3.1.0');
     const get = doc.paths['/things/{id}'].get;
     expect(get).toMatchObject({ operationId: 'getThing', tags: ['things'], security: [{ bearerAuth: ['buyer', 'agent'] }] });
-    expect(get.responses['200'].content['application/json'].schema.properties.version).toEqual({ type: 'integer', minimum: expect.any(Number), maximum: expect.any(Number) });
+    expect(get.responses['200'].content['application/json'].schema.properties.version).toEqual({
+      type: 'integer',
+      minimum: expect.any(Number),
+      maximum: expect.any(Number),
+    });
     expect(get.responses['200'].headers.ETag).toBeDefined();
     expect(get.responses['304']).toBeDefined();
     expect(get.responses['404'].content['application/problem+json'].schema.properties.code.enum).toEqual(['THING_NOT_FOUND']);
@@ -48,7 +81,12 @@ describe('OpenAPI 3.1 from the zod schemas (issue 19)', () => {
     const post = doc.paths['/things'].post;
     expect(Object.keys(post.responses)).toEqual(expect.arrayContaining(['201', '400', '401', '403', '409', '412', '413', '415', '422', '429', '500', '503']));
     expect(post.responses['201'].headers).toHaveProperty('Location');
-    expect(post.responses['409'].content['application/problem+json'].schema.properties.code.enum).toEqual(['CONCURRENT_UPDATE', 'IDEMPOTENCY_KEY_ANSWER_LOST', 'IDEMPOTENCY_KEY_IN_FLIGHT', 'THING_CLOSED']);
+    expect(post.responses['409'].content['application/problem+json'].schema.properties.code.enum).toEqual([
+      'CONCURRENT_UPDATE',
+      'IDEMPOTENCY_KEY_ANSWER_LOST',
+      'IDEMPOTENCY_KEY_IN_FLIGHT',
+      'THING_CLOSED',
+    ]);
     expect(post.responses['412'].content['application/problem+json'].schema.properties.code.enum).toEqual(['VERSION_MISMATCH']);
     expect(post.parameters.map((p: { name: string }) => p.name)).toEqual(['Idempotency-Key', 'If-Match']);
     expect(post.requestBody.content['application/json'].schema.required).toEqual(['name']);

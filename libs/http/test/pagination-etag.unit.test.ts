@@ -9,17 +9,13 @@ describe('pagination', () => {
   let app: ServiceApp;
   beforeAll(async () => {
     app = await testApp();
-    app.get(
-      '/items',
-      { config: { roles: ['buyer'] }, schema: { querystring: Page, response: { 200: pageOf(z.object({ id: z.string() })) } } },
-      async (req) => {
-        const after = req.query.cursor ? decodeCursor(req.query.cursor, Position).after : '';
-        const items = ITEMS.filter((i) => i.id > after).slice(0, req.query.limit);
-        const last = items.at(-1);
-        const more = last !== undefined && last.id < ITEMS[ITEMS.length - 1]!.id;
-        return { items, nextCursor: more ? encodeCursor({ after: last.id }) : null };
-      },
-    );
+    app.get('/items', { config: { roles: ['buyer'] }, schema: { querystring: Page, response: { 200: pageOf(z.object({ id: z.string() })) } } }, async (req) => {
+      const after = req.query.cursor ? decodeCursor(req.query.cursor, Position).after : '';
+      const items = ITEMS.filter((i) => i.id > after).slice(0, req.query.limit);
+      const last = items.at(-1);
+      const more = last !== undefined && last.id < ITEMS[ITEMS.length - 1]!.id;
+      return { items, nextCursor: more ? encodeCursor({ after: last.id }) : null };
+    });
     await app.ready();
   });
   afterAll(() => app.close());

@@ -10,9 +10,7 @@ describe('problem+json', () => {
   let app: ServiceApp;
   beforeAll(async () => {
     app = await testApp({ logger: log.logger, bodyLimit: 1024 });
-    app.post('/items', { config: { roles: ['buyer'] }, schema: { body: Body, response: { 201: Body } } }, async (req, reply) =>
-      reply.code(201).send(req.body),
-    );
+    app.post('/items', { config: { roles: ['buyer'] }, schema: { body: Body, response: { 201: Body } } }, async (req, reply) => reply.code(201).send(req.body));
     app.get('/refuse/:kind', { config: { roles: ['buyer'] }, schema: { params: z.object({ kind: z.string() }) } }, async (req) => {
       throw new DomainError('ORDER_NOT_SHIPPED', 'the order has not shipped yet', req.params.kind as DomainErrorKind);
     });
@@ -79,7 +77,10 @@ describe('problem+json', () => {
   it('each invalid field is reported with its path', async () => {
     const res = await post({ sku: '', quantity: -1 });
     expect(res.statusCode).toBe(400);
-    const paths = res.json().errors.map((e: { path: string }) => e.path).sort();
+    const paths = res
+      .json()
+      .errors.map((e: { path: string }) => e.path)
+      .sort();
     expect(paths).toEqual(['/quantity', '/sku']);
   });
 
@@ -96,7 +97,12 @@ describe('problem+json', () => {
   });
 
   it('unsupported content type -> 415', async () => {
-    const res = await app.inject({ method: 'POST', url: '/items', payload: 'a=b', headers: { ...bearer('buyer'), 'content-type': 'application/x-www-form-urlencoded' } });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/items',
+      payload: 'a=b',
+      headers: { ...bearer('buyer'), 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect(res.statusCode).toBe(415);
     expect(res.json().code).toBe('UNSUPPORTED_MEDIA_TYPE');
   });

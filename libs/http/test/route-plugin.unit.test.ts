@@ -22,8 +22,7 @@ describe('a service route plugin', () => {
   it('is registered on the app with typed request and DomainError mapping', async () => {
     const app = await testApp();
     await app.register(routes, { prefix: '/v0' });
-    const call = (id: string) =>
-      app.inject({ method: 'POST', url: `/v0/things/${id}/rename`, payload: { title: 'T' }, headers: bearer('seller', 'seller-9') });
+    const call = (id: string) => app.inject({ method: 'POST', url: `/v0/things/${id}/rename`, payload: { title: 'T' }, headers: bearer('seller', 'seller-9') });
     expect((await call('t1')).json()).toEqual({ id: 't1', title: 'T', by: 'seller-9' });
     const locked = await call('locked');
     expect(locked.statusCode).toBe(409);

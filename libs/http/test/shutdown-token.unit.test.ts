@@ -45,7 +45,12 @@ describe('dev tokens', () => {
     const out: string[] = [];
     const err: string[] = [];
     const file = join(dir, 'cli-secret');
-    const code = runTokenCli(['--role', 'buyer', '--sub', 'buyer-1', '--ttl', 'PT5M'], { out: (s) => out.push(s), err: (s) => err.push(s), env: {}, secretFile: file });
+    const code = runTokenCli(['--role', 'buyer', '--sub', 'buyer-1', '--ttl', 'PT5M'], {
+      out: (s) => out.push(s),
+      err: (s) => err.push(s),
+      env: {},
+      secretFile: file,
+    });
     expect(code).toBe(0);
     expect(err).toEqual([]);
     const verify = createTokenVerifier({ mode: 'dev-secret', secret: loadDevSecret({ env: {}, file }) });

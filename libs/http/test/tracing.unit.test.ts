@@ -39,7 +39,12 @@ describe('HTTP server spans', () => {
     });
     expect(res.statusCode).toBe(200);
     const [span] = recorder.getFinishedSpans();
-    expect([span!.kind, span!.name, span!.spanContext().traceId, span!.parentSpanContext?.spanId]).toEqual([SpanKind.SERVER, 'POST /orders/:orderId/shipments', TRACE, CLIENT_SPAN]);
+    expect([span!.kind, span!.name, span!.spanContext().traceId, span!.parentSpanContext?.spanId]).toEqual([
+      SpanKind.SERVER,
+      'POST /orders/:orderId/shipments',
+      TRACE,
+      CLIENT_SPAN,
+    ]);
     expect(span!.attributes).toEqual({
       'http.request.method': 'POST',
       'url.path': '/orders/o-1/shipments',

@@ -150,7 +150,8 @@ export const startApacheKafka = async (options: ApacheKafkaOptions = {}): Promis
           // not listening yet
         }
       }
-      if (Date.now() > deadline) throw new Error(`Kafka ${version} did not become ready in time:\n${ids.map((id) => `node ${id}:\n${logTail(id)}`).join('\n')}`);
+      if (Date.now() > deadline)
+        throw new Error(`Kafka ${version} did not become ready in time:\n${ids.map((id) => `node ${id}:\n${logTail(id)}`).join('\n')}`);
       await delay(100);
     }
   };
@@ -180,7 +181,10 @@ export const startApacheKafka = async (options: ApacheKafkaOptions = {}): Promis
     for (const n of all) {
       const nodeDir = join(root, `node-${n.nodeId}`);
       if (!existsSync(join(nodeDir, 'data', 'meta.properties'))) await formatLogDir(jars, join(nodeDir, 'data'), clusterId, n.nodeId);
-      writeFileSync(join(nodeDir, 'server.properties'), serverProperties(shape, n, all, join(nodeDir, 'data'), { host: options.host, advertisedHost: options.advertisedHost }));
+      writeFileSync(
+        join(nodeDir, 'server.properties'),
+        serverProperties(shape, n, all, join(nodeDir, 'data'), { host: options.host, advertisedHost: options.advertisedHost }),
+      );
     }
     for (const n of all) launch(n);
     await awaitReady(all, ids, true);

@@ -18,8 +18,7 @@ export const kafkaVersion = (pom = KAFKA_POM): string => {
 };
 
 /** Where the jars of a version live (ignored by git; KAFKA_CACHE_DIR moves it). */
-export const cacheDir = (version = kafkaVersion()): string =>
-  join(process.env.KAFKA_CACHE_DIR ?? join(REPO_ROOT, '.cache', 'kafka'), version);
+export const cacheDir = (version = kafkaVersion()): string => join(process.env.KAFKA_CACHE_DIR ?? join(REPO_ROOT, '.cache', 'kafka'), version);
 
 const answers = async (cmd: string, args: string[]): Promise<boolean> => {
   try {

@@ -18,7 +18,13 @@ export interface NodePorts {
  * server.properties of one node. Replication follows the cluster's size: with 3 nodes every topic
  * (internal ones included) has 3 replicas and needs 2 in sync for an acks=all write.
  */
-export const serverProperties = (shape: ClusterShape, self: NodePorts, all: NodePorts[], logDir: string, hosts: { host?: string; advertisedHost?: string } = {}): string => {
+export const serverProperties = (
+  shape: ClusterShape,
+  self: NodePorts,
+  all: NodePorts[],
+  logDir: string,
+  hosts: { host?: string; advertisedHost?: string } = {},
+): string => {
   const host = hosts.host ?? '127.0.0.1';
   const rf = Math.min(shape.nodes, 3);
   const minIsr = rf >= 3 ? 2 : 1;

@@ -93,7 +93,13 @@ export class Connection {
     if (!api || apiVersion < api.minVersion || apiVersion > api.maxVersion) throw new DecodeError(`unsupported API key ${apiKey} version ${apiVersion}`);
     const header: RequestHeader = { apiKey, apiVersion, correlationId, clientId: r.nullableString() ?? '' };
     if (api.flexibleFrom !== undefined && apiVersion >= api.flexibleFrom) r.taggedFields();
-    const ctx: RequestContext = { broker: this.broker, header, clientHost: `/${this.socket.remoteAddress ?? ''}`, closed: this.abort.signal, dropConnection: () => this.close() };
+    const ctx: RequestContext = {
+      broker: this.broker,
+      header,
+      clientHost: `/${this.socket.remoteAddress ?? ''}`,
+      closed: this.abort.signal,
+      dropConnection: () => this.close(),
+    };
     let body: Writer | null;
     try {
       body = await api.handle(ctx, r, apiVersion);

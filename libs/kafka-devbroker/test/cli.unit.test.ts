@@ -2,7 +2,14 @@ import { parseCli } from '../src/cli';
 
 describe('kafka-devbroker command line (node:util parseArgs)', () => {
   it('defaults, then the environment, then flags (both --flag value and --flag=value)', () => {
-    expect(parseCli([], {})).toEqual({ port: 9092, host: '127.0.0.1', advertisedHost: undefined, dataDir: undefined, defaultPartitions: undefined, logLevel: 'info' });
+    expect(parseCli([], {})).toEqual({
+      port: 9092,
+      host: '127.0.0.1',
+      advertisedHost: undefined,
+      dataDir: undefined,
+      defaultPartitions: undefined,
+      logLevel: 'info',
+    });
     expect(parseCli([], { KAFKA_DEVBROKER_PORT: '9500', KAFKA_DEVBROKER_DATA_DIR: '/d' })).toMatchObject({ port: 9500, dataDir: '/d' });
     expect(parseCli(['--port', '0', '--data-dir=.data/kafka', '--partitions', '6', '--log-level', 'warn'], { KAFKA_DEVBROKER_PORT: '9500' })).toMatchObject({
       port: 0,

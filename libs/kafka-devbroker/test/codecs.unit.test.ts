@@ -19,13 +19,32 @@ describe('primitives', () => {
     expect(new Reader(new Writer().varint(n).toBuffer()).varint()).toBe(n);
   });
   it('round-trips strings, nullables, bytes, arrays and int64', () => {
-    const w = new Writer().string('héllo').nullableString(null).bytes(Buffer.from([1, 2])).nullableBytes(null).int64(2 ** 50).nullableArray(null, () => {}).array([1, 2, 3], (x, v) => x.int32(v));
+    const w = new Writer()
+      .string('héllo')
+      .nullableString(null)
+      .bytes(Buffer.from([1, 2]))
+      .nullableBytes(null)
+      .int64(2 ** 50)
+      .nullableArray(null, () => {})
+      .array([1, 2, 3], (x, v) => x.int32(v));
     const r = new Reader(w.toBuffer());
-    expect([r.string(), r.nullableString(), [...r.bytes()], r.nullableBytes(), r.int64(), r.nullableArray((x) => x.int8()), r.array((x) => x.int32())]).toEqual(['héllo', null, [1, 2], null, 2 ** 50, null, [1, 2, 3]]);
+    expect([r.string(), r.nullableString(), [...r.bytes()], r.nullableBytes(), r.int64(), r.nullableArray((x) => x.int8()), r.array((x) => x.int32())]).toEqual(
+      ['héllo', null, [1, 2], null, 2 ** 50, null, [1, 2, 3]],
+    );
     expect(r.remaining).toBe(0);
   });
   it('round-trips compact strings, arrays and skips unknown tagged fields', () => {
-    const w = new Writer().compactString('abc').uvarint(0).compactArray([7, 8], (x, v) => x.int16(v)).uvarint(2).uvarint(1).uvarint(2).raw(Buffer.from([9, 9])).uvarint(5).uvarint(0).int8(42);
+    const w = new Writer()
+      .compactString('abc')
+      .uvarint(0)
+      .compactArray([7, 8], (x, v) => x.int16(v))
+      .uvarint(2)
+      .uvarint(1)
+      .uvarint(2)
+      .raw(Buffer.from([9, 9]))
+      .uvarint(5)
+      .uvarint(0)
+      .int8(42);
     const r = new Reader(w.toBuffer());
     expect(r.compactNullableString()).toBe('abc');
     expect(r.compactNullableString()).toBeNull();
@@ -46,7 +65,14 @@ describe('primitives', () => {
 });
 
 describe('record batch', () => {
-  const batch = () => buildBatch([{ key: Buffer.from('k'), value: null, headers: [['h', Buffer.from('v')]] }, { key: null, value: Buffer.from('x') }], { timestamp: 1000 });
+  const batch = () =>
+    buildBatch(
+      [
+        { key: Buffer.from('k'), value: null, headers: [['h', Buffer.from('v')]] },
+        { key: null, value: Buffer.from('x') },
+      ],
+      { timestamp: 1000 },
+    );
 
   it('accepts a well-formed batch and reads its header', () => {
     const c = checkProducedBatch(batch(), 1 << 20);

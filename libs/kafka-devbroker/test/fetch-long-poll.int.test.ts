@@ -28,7 +28,10 @@ describeEachBroker('Fetch long-poll timing', (suite) => {
     admin = kafka.admin();
     producer = kafka.producer(defaultPartitioner);
     await Promise.all([admin.connect(), producer.connect()]);
-    await createTopics(admin, ['idle', 'minbytes', 'latency'].map((topic) => ({ topic, numPartitions: 1 })));
+    await createTopics(
+      admin,
+      ['idle', 'minbytes', 'latency'].map((topic) => ({ topic, numPartitions: 1 })),
+    );
     [raw, appender] = await Promise.all([RawClient.open(suite.broker.port), RawClient.open(suite.broker.port)]);
   });
   afterAll(async () => {
@@ -46,7 +49,14 @@ describeEachBroker('Fetch long-poll timing', (suite) => {
       .int32(minBytes)
       .int32(1 << 20)
       .int8(0)
-      .array([topic], (w, t) => w.string(t).array([0], (w2, p) => w2.int32(p).int64(0).int32(1 << 20)));
+      .array([topic], (w, t) =>
+        w.string(t).array([0], (w2, p) =>
+          w2
+            .int32(p)
+            .int64(0)
+            .int32(1 << 20),
+        ),
+      );
     const started = performance.now();
     const r: Reader = await raw.request(1, 4, body);
     const ms = performance.now() - started;

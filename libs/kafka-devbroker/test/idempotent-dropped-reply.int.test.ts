@@ -73,7 +73,10 @@ describe('idempotent producer when the produce reply is lost [dev broker]', () =
     const lines = Array.from({ length: 200 }, (_, i) => `m${i}`);
     // -E: kcat otherwise exits on librdkafka's "all brokers down" event (one broker, just dropped)
     // before librdkafka gets to retry. -d msg logs each Produce with its base sequence.
-    const r = await kcat(['-b', broker.brokers, '-P', '-t', 'drop-kcat', '-E', '-d', 'msg', '-X', 'enable.idempotence=true', '-X', 'linger.ms=5'], lines.join('\n') + '\n');
+    const r = await kcat(
+      ['-b', broker.brokers, '-P', '-t', 'drop-kcat', '-E', '-d', 'msg', '-X', 'enable.idempotence=true', '-X', 'linger.ms=5'],
+      lines.join('\n') + '\n',
+    );
     expect(r.code).toBe(0);
     expect(fired).toContain('drop-kcat');
     // The same sequence went out twice (first attempt appended, unanswered; retry absorbed) ...

@@ -64,7 +64,13 @@ describeEachBroker('kafkajs member death (SIGKILLed child process)', (suite) => 
     await waitFor(() => lastJoin().length === 4, 20_000, 'child owns all 4 partitions');
 
     // The in-process survivor joins: the group splits 2/2.
-    survivor = kafkaFor(suite.broker).consumer({ groupId: 'g-death', sessionTimeout: SESSION_MS, heartbeatInterval: HEARTBEAT_MS, maxWaitTimeInMs: 100, rebalanceTimeout: 5000 });
+    survivor = kafkaFor(suite.broker).consumer({
+      groupId: 'g-death',
+      sessionTimeout: SESSION_MS,
+      heartbeatInterval: HEARTBEAT_MS,
+      maxWaitTimeInMs: 100,
+      rebalanceTimeout: 5000,
+    });
     const mine: { partitions: number[]; at: number } = { partitions: [], at: 0 };
     survivor.on(survivor.events.GROUP_JOIN, (e) => {
       mine.partitions = [...((e.payload.memberAssignment as Record<string, number[]>)[TOPIC] ?? [])].sort();
@@ -107,6 +113,10 @@ describeEachBroker('kafkajs member death (SIGKILLed child process)', (suite) => 
     expect([...seen.filter((v) => v.startsWith('one-')), ...childCommitted()].sort()).toEqual(expected.map((v) => v.replace('two', 'one')).sort());
     expect(new Set(seen).size).toBe(seen.length);
     // And the survivor's own commits now cover every partition.
-    await waitFor(async () => (await admin.fetchOffsets({ groupId: 'g-death', topics: [TOPIC] }))[0]!.partitions.every((p) => p.offset === '4'), 10_000, 'offsets committed at 4');
+    await waitFor(
+      async () => (await admin.fetchOffsets({ groupId: 'g-death', topics: [TOPIC] }))[0]!.partitions.every((p) => p.offset === '4'),
+      10_000,
+      'offsets committed at 4',
+    );
   });
 });

@@ -72,7 +72,12 @@ describeEachBroker('kcat (librdkafka) conformance', (suite) => {
       const seen: [string, string | null, string | null, Record<string, string>][] = [];
       await consumer.run({
         eachMessage: async ({ message }) =>
-          void seen.push([message.offset, message.key?.toString() ?? null, message.value?.toString() ?? null, Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)]))]),
+          void seen.push([
+            message.offset,
+            message.key?.toString() ?? null,
+            message.value?.toString() ?? null,
+            Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)])),
+          ]),
       });
       await waitFor(() => seen.length === 3, 15_000, 'three messages');
       const h = { a: 'b', c: 'ü' };
@@ -85,13 +90,21 @@ describeEachBroker('kcat (librdkafka) conformance', (suite) => {
   }
 
   itKcat('kafkajs murmur2 keyed placement matches kcat -X partitioner=murmur2_random', async () => {
-    await createTopics(admin, [{ topic: 'keys-js', numPartitions: 4 }, { topic: 'keys-kcat', numPartitions: 4 }]);
+    await createTopics(admin, [
+      { topic: 'keys-js', numPartitions: 4 },
+      { topic: 'keys-kcat', numPartitions: 4 },
+    ]);
     const keys = Array.from({ length: 40 }, (_, i) => `key-${i}`);
     await producer.send({ topic: 'keys-js', messages: keys.map((k) => ({ key: k, value: k })) });
     await kcat([...b(), '-P', '-t', 'keys-kcat', '-K', ':', '-X', 'partitioner=murmur2_random'], keys.map((k) => `${k}:${k}`).join('\n') + '\n');
     const placement = async (topic: string) => {
       const r = await kcat([...b(), '-C', '-t', topic, '-e', '-f', '%k %p\n']);
-      return new Map(r.stdout.trim().split('\n').map((l) => l.split(' ') as [string, string]));
+      return new Map(
+        r.stdout
+          .trim()
+          .split('\n')
+          .map((l) => l.split(' ') as [string, string]),
+      );
     };
     const js = await placement('keys-js');
     const rd = await placement('keys-kcat');
@@ -102,7 +115,14 @@ describeEachBroker('kcat (librdkafka) conformance', (suite) => {
 
   itKcat('kcat -Q and -o s@ find offsets by timestamp', async () => {
     const t0 = Date.now();
-    await producer.send({ topic: 'ts', messages: [{ value: 'a', timestamp: String(t0 - 1000) }, { value: 'b', timestamp: String(t0) }, { value: 'c', timestamp: String(t0 + 1000) }] });
+    await producer.send({
+      topic: 'ts',
+      messages: [
+        { value: 'a', timestamp: String(t0 - 1000) },
+        { value: 'b', timestamp: String(t0) },
+        { value: 'c', timestamp: String(t0 + 1000) },
+      ],
+    });
     const q = await kcat([...b(), '-Q', '-t', `ts:0:${t0}`]);
     expect(q.stdout).toMatch(/offset 1\b/);
     const c = await kcat([...b(), '-C', '-t', 'ts', '-o', `s@${t0}`, '-e', '-f', '%s\n']);
@@ -133,7 +153,13 @@ describeEachBroker('kcat (librdkafka) conformance', (suite) => {
       return r.stdout.trim().split('\n').filter(Boolean).sort();
     };
     expect(await member()).toEqual(Array.from({ length: 6 }, (_, i) => `first-${i}`));
-    await producer.send({ topic: 'kreplay', messages: [{ key: 'k0', value: 'second-0' }, { key: 'k1', value: 'second-1' }] });
+    await producer.send({
+      topic: 'kreplay',
+      messages: [
+        { key: 'k0', value: 'second-0' },
+        { key: 'k1', value: 'second-1' },
+      ],
+    });
     expect(await member()).toEqual(['second-0', 'second-1']); // restarted: resumes at its commits
 
     await admin.resetOffsets({ groupId: 'kcat-replay', topic: 'kreplay', earliest: true });
@@ -142,7 +168,21 @@ describeEachBroker('kcat (librdkafka) conformance', (suite) => {
 
   itKcat('two kcat -G members split partitions and one takes over when the other leaves', async () => {
     await createTopics(admin, [{ topic: 'kgroup', numPartitions: 2 }]);
-    const args = [...b(), '-G', 'kcat-group', '-X', 'session.timeout.ms=2000', '-X', 'heartbeat.interval.ms=200', '-X', 'auto.offset.reset=earliest', '-u', '-f', '%p %s\n', 'kgroup'];
+    const args = [
+      ...b(),
+      '-G',
+      'kcat-group',
+      '-X',
+      'session.timeout.ms=2000',
+      '-X',
+      'heartbeat.interval.ms=200',
+      '-X',
+      'auto.offset.reset=earliest',
+      '-u',
+      '-f',
+      '%p %s\n',
+      'kgroup',
+    ];
     const one = spawnKcat(args);
     await waitFor(() => /assigned: kgroup \[0\], kgroup \[1\]/.test(one.stderr()), 15_000, 'first member owns both partitions');
     const two = spawnKcat(args);
@@ -150,7 +190,13 @@ describeEachBroker('kcat (librdkafka) conformance', (suite) => {
       await waitFor(() => /assigned: kgroup \[\d\]\n/.test(two.stderr()), 20_000, 'second member gets one partition');
       await stopChild(two.proc, 'SIGTERM');
       await waitFor(() => (one.stderr().match(/assigned: kgroup \[0\], kgroup \[1\]/g) ?? []).length >= 2, 20_000, 'takeover');
-      await producer.send({ topic: 'kgroup', messages: [{ value: 'p0', partition: 0 }, { value: 'p1', partition: 1 }] });
+      await producer.send({
+        topic: 'kgroup',
+        messages: [
+          { value: 'p0', partition: 0 },
+          { value: 'p1', partition: 1 },
+        ],
+      });
       await waitFor(() => one.stdout().includes('0 p0') && one.stdout().includes('1 p1'), 10_000, 'consumption after takeover');
     } finally {
       await stopChild(two.proc, 'SIGKILL');

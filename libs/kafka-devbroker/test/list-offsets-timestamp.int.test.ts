@@ -81,7 +81,10 @@ describeEachBroker('ListOffsets by timestamp', (suite) => {
     await admin.connect();
     await createTopics(admin, [{ topic }]);
     await admin.disconnect();
-    const batch = buildBatch(stamps.map((timestamp, i) => ({ key: null, value: Buffer.from(`v${i}`), timestamp })), { lz4: true });
+    const batch = buildBatch(
+      stamps.map((timestamp, i) => ({ key: null, value: Buffer.from(`v${i}`), timestamp })),
+      { lz4: true },
+    );
     expect(readProduceResponse(await raw.request(0, 7, produceBody(topic, 0, batch)))).toEqual({ error: 0, baseOffset: 0 });
     const back = await kcat(['-b', suite.broker.brokers, '-C', '-t', topic, '-e', '-q', '-f', '%o %T %s\n']);
     expect(back.stdout).toBe(stamps.map((ts, i) => `${i} ${ts} v${i}\n`).join(''));

@@ -18,7 +18,8 @@ describeEachBroker('features the dev broker lacks, measured on both brokers', (s
       () => undefined,
       (err: unknown) => `${(err as { name?: string }).name}: ${(err as Error).message}`,
     );
-  const note = (what: string, outcome: string | undefined) => recordResult(`difference broker="${suite.broker.name}" ${what}=${JSON.stringify(outcome ?? 'ok')}`);
+  const note = (what: string, outcome: string | undefined) =>
+    recordResult(`difference broker="${suite.broker.name}" ${what}=${JSON.stringify(outcome ?? 'ok')}`);
 
   beforeAll(async () => {
     kafka = kafkaFor(suite.broker);
@@ -29,7 +30,13 @@ describeEachBroker('features the dev broker lacks, measured on both brokers', (s
 
   it('transactions: a transactional.id producer commits on Apache Kafka; the dev broker refuses it', async () => {
     await createTopics(admin, [{ topic: 'tx' }]);
-    const producer = kafka.producer({ ...defaultPartitioner, transactionalId: 'tx-producer', idempotent: true, maxInFlightRequests: 1, retry: { retries: 2, initialRetryTime: 100 } });
+    const producer = kafka.producer({
+      ...defaultPartitioner,
+      transactionalId: 'tx-producer',
+      idempotent: true,
+      maxInFlightRequests: 1,
+      retry: { retries: 2, initialRetryTime: 100 },
+    });
     const run = async () => {
       await producer.connect();
       const tx = await producer.transaction();
@@ -113,31 +120,49 @@ describeEachBroker('features the dev broker lacks, measured on both brokers', (s
    * ignores group.instance.id: the restarted member is a new member, and the group waits for the
    * old one's session to expire before anyone gets partitions again.
    */
-  itKcat('static membership: a kcat member restarted with its group.instance.id rejoins at once on Apache Kafka, after the session timeout on the dev broker', async () => {
-    const SESSION_MS = 6000;
-    await createTopics(admin, [{ topic: 'static', numPartitions: 2 }]);
-    const args = (instance: string) => ['-b', suite.broker.brokers, '-G', 'g-static', '-X', `group.instance.id=${instance}`, '-X', `session.timeout.ms=${SESSION_MS}`, '-X', 'heartbeat.interval.ms=300', '-f', '%p %s\n', 'static'];
-    const assigned = (m: ReturnType<typeof spawnKcat>) => m.stderr().match(/assigned: static \[\d\]\n/g)?.length ?? 0;
-    const a = spawnKcat(args('member-a'));
-    const b = spawnKcat(args('member-b'));
-    let a2: ReturnType<typeof spawnKcat> | undefined;
-    try {
-      await waitFor(() => assigned(a) >= 1 && assigned(b) >= 1, 30_000, 'a 1/1 split');
-      const bRebalances = assigned(b);
-      await stopChild(a.proc, 'SIGKILL');
-      const restartedAt = Date.now();
-      a2 = spawnKcat(args('member-a'));
-      await waitFor(() => assigned(a2!) >= 1, 30_000, 'the restarted member assigned');
-      const rejoinMs = Date.now() - restartedAt;
-      note('staticMembershipRejoinMs', String(rejoinMs));
-      if (apache) {
-        expect(rejoinMs).toBeLessThan(SESSION_MS - 1000);
-        expect(assigned(b)).toBe(bRebalances); // the other member was not rebalanced
-      } else {
-        expect(rejoinMs).toBeGreaterThanOrEqual(SESSION_MS - 1000);
+  itKcat(
+    'static membership: a kcat member restarted with its group.instance.id rejoins at once on Apache Kafka, after the session timeout on the dev broker',
+    async () => {
+      const SESSION_MS = 6000;
+      await createTopics(admin, [{ topic: 'static', numPartitions: 2 }]);
+      const args = (instance: string) => [
+        '-b',
+        suite.broker.brokers,
+        '-G',
+        'g-static',
+        '-X',
+        `group.instance.id=${instance}`,
+        '-X',
+        `session.timeout.ms=${SESSION_MS}`,
+        '-X',
+        'heartbeat.interval.ms=300',
+        '-f',
+        '%p %s\n',
+        'static',
+      ];
+      const assigned = (m: ReturnType<typeof spawnKcat>) => m.stderr().match(/assigned: static \[\d\]\n/g)?.length ?? 0;
+      const a = spawnKcat(args('member-a'));
+      const b = spawnKcat(args('member-b'));
+      let a2: ReturnType<typeof spawnKcat> | undefined;
+      try {
+        await waitFor(() => assigned(a) >= 1 && assigned(b) >= 1, 30_000, 'a 1/1 split');
+        const bRebalances = assigned(b);
+        await stopChild(a.proc, 'SIGKILL');
+        const restartedAt = Date.now();
+        a2 = spawnKcat(args('member-a'));
+        await waitFor(() => assigned(a2!) >= 1, 30_000, 'the restarted member assigned');
+        const rejoinMs = Date.now() - restartedAt;
+        note('staticMembershipRejoinMs', String(rejoinMs));
+        if (apache) {
+          expect(rejoinMs).toBeLessThan(SESSION_MS - 1000);
+          expect(assigned(b)).toBe(bRebalances); // the other member was not rebalanced
+        } else {
+          expect(rejoinMs).toBeGreaterThanOrEqual(SESSION_MS - 1000);
+        }
+      } finally {
+        await Promise.all([a, b, ...(a2 ? [a2] : [])].map((m) => stopChild(m.proc, 'SIGKILL')));
       }
-    } finally {
-      await Promise.all([a, b, ...(a2 ? [a2] : [])].map((m) => stopChild(m.proc, 'SIGKILL')));
-    }
-  }, 90_000);
+    },
+    90_000,
+  );
 });

@@ -72,7 +72,10 @@ describeEachBroker('ordering under volume: 10,000 keyed messages on 4 partitions
     kafka = kafkaFor(suite.broker);
     const admin = kafka.admin();
     await admin.connect();
-    await createTopics(admin, [{ topic: 'volume', numPartitions: 4 }, { topic: 'volume-kcat', numPartitions: 4 }]);
+    await createTopics(admin, [
+      { topic: 'volume', numPartitions: 4 },
+      { topic: 'volume-kcat', numPartitions: 4 },
+    ]);
     await admin.disconnect();
   });
 
@@ -80,7 +83,10 @@ describeEachBroker('ordering under volume: 10,000 keyed messages on 4 partitions
     const producer = kafka.producer(defaultPartitioner);
     await producer.connect();
     for (let chunk = 0; chunk < 10; chunk++) {
-      await producer.send({ topic: 'volume', messages: Array.from({ length: 1000 }, (_, i) => ({ key: keyOf(chunk * 1000 + i), value: `${chunk * 1000 + i}` })) });
+      await producer.send({
+        topic: 'volume',
+        messages: Array.from({ length: 1000 }, (_, i) => ({ key: keyOf(chunk * 1000 + i), value: `${chunk * 1000 + i}` })),
+      });
     }
     await producer.disconnect();
 
@@ -96,7 +102,11 @@ describeEachBroker('ordering under volume: 10,000 keyed messages on 4 partitions
 
   itKcat('kcat produces (idempotent, murmur2); kafkajs reads every partition in order', async () => {
     const lines = Array.from({ length: MESSAGES }, (_, n) => `${keyOf(n)}:${n}`);
-    const r = await kcat(['-b', suite.broker.brokers, '-P', '-t', 'volume-kcat', '-K', ':', '-X', 'partitioner=murmur2_random', '-X', 'enable.idempotence=true'], lines.join('\n') + '\n', 60_000);
+    const r = await kcat(
+      ['-b', suite.broker.brokers, '-P', '-t', 'volume-kcat', '-K', ':', '-X', 'partitioner=murmur2_random', '-X', 'enable.idempotence=true'],
+      lines.join('\n') + '\n',
+      60_000,
+    );
     expect(r.code).toBe(0);
     const js = await readWithKafkajs(kafka, 'volume-kcat');
     expect(js).toHaveLength(MESSAGES);

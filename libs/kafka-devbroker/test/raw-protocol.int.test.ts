@@ -11,8 +11,24 @@ const metadataBody = (topics: string[]) => new Writer().array(topics, (w, t) => 
 
 /** The dev broker's ApiVersions ranges (key: [min, max]), the spec it claims. */
 const DEV_RANGES: Record<string, [number, number]> = {
-  0: [0, 7], 1: [4, 11], 2: [1, 3], 3: [1, 6], 8: [2, 5], 9: [1, 4], 10: [0, 2], 11: [0, 5], 12: [0, 3],
-  13: [0, 3], 14: [0, 3], 15: [0, 2], 16: [0, 2], 18: [0, 3], 19: [0, 3], 20: [0, 1], 22: [0, 1], 42: [0, 1],
+  0: [0, 7],
+  1: [4, 11],
+  2: [1, 3],
+  3: [1, 6],
+  8: [2, 5],
+  9: [1, 4],
+  10: [0, 2],
+  11: [0, 5],
+  12: [0, 3],
+  13: [0, 3],
+  14: [0, 3],
+  15: [0, 2],
+  16: [0, 2],
+  18: [0, 3],
+  19: [0, 3],
+  20: [0, 1],
+  22: [0, 1],
+  42: [0, 1],
 };
 
 describeEachBroker('wire protocol edge cases (raw socket)', (suite) => {
@@ -24,7 +40,10 @@ describeEachBroker('wire protocol edge cases (raw socket)', (suite) => {
     // Apache Kafka creates topics on Metadata only, never on Produce (see the test below): made up front.
     const admin = kafkaFor(suite.broker).admin();
     await admin.connect();
-    await createTopics(admin, ['old-format', 'crc', 'acks0', 'idem'].map((topic) => ({ topic })));
+    await createTopics(
+      admin,
+      ['old-format', 'crc', 'acks0', 'idem'].map((topic) => ({ topic })),
+    );
     await admin.disconnect();
   });
   beforeEach(async () => {
@@ -45,7 +64,11 @@ describeEachBroker('wire protocol edge cases (raw socket)', (suite) => {
     const ranges = Object.fromEntries(r.array((x) => [x.int16(), [x.int16(), x.int16()]])) as Record<string, [number, number]>;
     if (!apache) expect(ranges).toEqual(DEV_RANGES);
     else {
-      recordResult(`apache-api-versions ${Object.entries(DEV_RANGES).map(([k]) => `${k}:${ranges[k]?.join('-')}`).join(' ')} total=${Object.keys(ranges).length}`);
+      recordResult(
+        `apache-api-versions ${Object.entries(DEV_RANGES)
+          .map(([k]) => `${k}:${ranges[k]?.join('-')}`)
+          .join(' ')} total=${Object.keys(ranges).length}`,
+      );
       for (const [key, [min, max]] of Object.entries(DEV_RANGES)) {
         const [amin, amax] = ranges[key] ?? [-1, -2];
         expect({ key, overlaps: amin <= max && min <= amax }).toEqual({ key, overlaps: true });
@@ -60,23 +83,29 @@ describeEachBroker('wire protocol edge cases (raw socket)', (suite) => {
   });
 
   // Divergence (README): Apache Kafka 4 no longer speaks Produce v0–2 (KIP-896) and closes the connection.
-  it.each([0, 1, 2])('refuses Produce v%d (old message sets): dev broker per partition with 43 in that version’s response shape, appending nothing', async (v) => {
-    // Advertised only so librdkafka compresses (its gzip/lz4 gate asks for Produce ∋ v0).
-    const body = new Writer().int16(-1).int32(5000).array(['old-format'], (w, t) => w.string(t).array([0], (w2, p) => w2.int32(p).bytes(buildBatch([rec('a')]))));
-    if (apache) {
-      client.socket.write(client.frame(0, v, body).bytes);
-      await client.closed;
+  it.each([0, 1, 2])(
+    'refuses Produce v%d (old message sets): dev broker per partition with 43 in that version’s response shape, appending nothing',
+    async (v) => {
+      // Advertised only so librdkafka compresses (its gzip/lz4 gate asks for Produce ∋ v0).
+      const body = new Writer()
+        .int16(-1)
+        .int32(5000)
+        .array(['old-format'], (w, t) => w.string(t).array([0], (w2, p) => w2.int32(p).bytes(buildBatch([rec('a')]))));
+      if (apache) {
+        client.socket.write(client.frame(0, v, body).bytes);
+        await client.closed;
+        expect(await highWatermark(port(), 'old-format')).toBe(0);
+        return;
+      }
+      const r = await client.request(0, v, body);
+      expect(r.array((t) => [t.string(), t.array((p) => [p.int32(), p.int16(), p.int64(), ...(v >= 2 ? [p.int64()] : [])])])).toEqual([
+        ['old-format', [[0, ErrorCode.UNSUPPORTED_FOR_MESSAGE_FORMAT, -1, ...(v >= 2 ? [-1] : [])]]],
+      ]);
+      if (v >= 1) expect(r.int32()).toBe(0); // throttle_time_ms
+      expect(r.remaining).toBe(0);
       expect(await highWatermark(port(), 'old-format')).toBe(0);
-      return;
-    }
-    const r = await client.request(0, v, body);
-    expect(r.array((t) => [t.string(), t.array((p) => [p.int32(), p.int16(), p.int64(), ...(v >= 2 ? [p.int64()] : [])])])).toEqual([
-      ['old-format', [[0, ErrorCode.UNSUPPORTED_FOR_MESSAGE_FORMAT, -1, ...(v >= 2 ? [-1] : [])]]],
-    ]);
-    if (v >= 1) expect(r.int32()).toBe(0); // throttle_time_ms
-    expect(r.remaining).toBe(0);
-    expect(await highWatermark(port(), 'old-format')).toBe(0);
-  });
+    },
+  );
 
   it('answers pipelined requests in order, even when frames arrive one byte at a time', async () => {
     const frames = [client.frame(3, 6, metadataBody(['pipe'])), client.frame(18, 2, new Writer()), client.frame(3, 1, metadataBody([]))];
@@ -105,7 +134,9 @@ describeEachBroker('wire protocol edge cases (raw socket)', (suite) => {
   it('absorbs idempotent duplicates, refuses sequence gaps (45) and fenced epochs (47)', async () => {
     const pid = 4242;
     const send = (seq: number, epoch: number, v: string) =>
-      client.request(0, 7, produceBody('idem', 0, buildBatch([rec(v), rec(`${v}2`)], { producerId: pid, producerEpoch: epoch, baseSequence: seq }))).then(readProduceResponse);
+      client
+        .request(0, 7, produceBody('idem', 0, buildBatch([rec(v), rec(`${v}2`)], { producerId: pid, producerEpoch: epoch, baseSequence: seq })))
+        .then(readProduceResponse);
     expect(await send(0, 0, 'a')).toEqual({ error: 0, baseOffset: 0 });
     expect(await send(2, 0, 'b')).toEqual({ error: 0, baseOffset: 2 });
     expect(await send(0, 0, 'a')).toEqual({ error: 0, baseOffset: 0 }); // retry of an acknowledged batch

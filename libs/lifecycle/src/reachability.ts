@@ -23,7 +23,7 @@ export const reachability = <V extends Vocabulary>(
     for (const t of table) {
       for (const from of t.from) {
         const to = targetOf(t, from);
-        if (seen.has(from) && !seen.has(to)) (seen.add(to), (grew = true));
+        if (seen.has(from) && !seen.has(to)) seen.add(to), (grew = true);
       }
     }
   }

@@ -1,6 +1,18 @@
 import {
-  allowedActionsOf, baseRefusal, DIAGRAM_END, DIAGRAM_START, defineTable, reachability, renderDiagram, roleMayRun, targetOf,
-  timersIn, transitionNamed, transitionsOfCommand, withDiagram, type NameOf,
+  allowedActionsOf,
+  baseRefusal,
+  DIAGRAM_END,
+  DIAGRAM_START,
+  defineTable,
+  reachability,
+  renderDiagram,
+  roleMayRun,
+  targetOf,
+  timersIn,
+  transitionNamed,
+  transitionsOfCommand,
+  withDiagram,
+  type NameOf,
 } from '../src';
 
 // A small parcel lifecycle, only for these tests.
@@ -19,9 +31,23 @@ interface Parcel {
 const table = defineTable<Parcel>()([
   { name: 'create', from: ['initial'], to: 'waiting', actor: ['sender'], effects: [] },
   { name: 'send', command: 'Send', from: ['waiting'], to: 'sent', actor: ['sender'], action: 'send', guard: 'paid', effects: ['ParcelSent'], rule: 'P1' },
-  { name: 'deliver', command: 'Deliver', from: ['sent'], to: 'delivered', actor: ['courier'], action: 'deliver', trigger: 'scan at the door', effects: ['ParcelDelivered'] },
   {
-    name: 'lose', command: 'FireDeadline', from: ['sent'], to: 'lost', actor: ['system'], effects: ['ParcelLost'],
+    name: 'deliver',
+    command: 'Deliver',
+    from: ['sent'],
+    to: 'delivered',
+    actor: ['courier'],
+    action: 'deliver',
+    trigger: 'scan at the door',
+    effects: ['ParcelDelivered'],
+  },
+  {
+    name: 'lose',
+    command: 'FireDeadline',
+    from: ['sent'],
+    to: 'lost',
+    actor: ['system'],
+    effects: ['ParcelLost'],
     deadline: { kind: 'transit', since: 'sentAt', period: 'parcel.transitWindow', actor: 'courier', onExpiry: 'lost' },
   },
   { name: 'note', command: 'Note', from: ['waiting', 'sent'], to: 'same', actor: ['sender', 'courier'], action: 'note', effects: ['NoteAdded'] },

@@ -77,7 +77,12 @@ const truthy = new Set(['1', 'true', 'yes', 'on']);
 export const consumerChaosFromEnv = (env: Record<string, string | undefined>): ConsumerChaos | undefined => {
   const raw = (env.CONSUMER_CHAOS ?? '').trim().toLowerCase();
   if (!raw || raw === 'false' || raw === '0' || raw === 'off') return undefined;
-  const modes = new Set(raw.split(',').map((m) => m.trim()).filter(Boolean));
+  const modes = new Set(
+    raw
+      .split(',')
+      .map((m) => m.trim())
+      .filter(Boolean),
+  );
   const unknown = [...modes].filter((m) => m !== 'duplicate' && m !== 'shuffle' && !truthy.has(m));
   if (unknown.length > 0) throw new Error(`CONSUMER_CHAOS: unknown mode(s) ${unknown.join(', ')} (duplicate, shuffle)`);
   const seedText = env.CONSUMER_CHAOS_SEED?.trim();

@@ -56,7 +56,12 @@ export interface IncomingEvent<T = unknown> {
  * Kafka topic, key and message of a public event. The envelope's data must be at `def.version`.
  * `trace`: the publish span's context, sent as the distributed-tracing extension.
  */
-export const toKafkaMessage = (event: EventEnvelope, def: EventDefinition, service: string, trace?: TraceCarrier): { topic: string; message: OutgoingMessage } => {
+export const toKafkaMessage = (
+  event: EventEnvelope,
+  def: EventDefinition,
+  service: string,
+  trace?: TraceCarrier,
+): { topic: string; message: OutgoingMessage } => {
   if (!def.topic || !def.ceType || !def.key) throw new Error(`${def.type} is not a public event (no topic, ceType or key)`);
   const key = def.key(event.data);
   const headers: MessageHeaders = {

@@ -174,7 +174,13 @@ export const createConsumerRunner = (o: ConsumerRunnerOptions): ConsumerRunner =
   };
 
   /** The retry loop of one event: its outcome, or ABANDONED when stopping or rebalancing cut it short. */
-  const deliver = async (event: IncomingEvent, handler: EventHandler, base: Omit<OutcomeReport, 'outcome' | 'attempts'>, message: WireMessage, p: BatchContext): Promise<OutcomeReport | typeof ABANDONED> => {
+  const deliver = async (
+    event: IncomingEvent,
+    handler: EventHandler,
+    base: Omit<OutcomeReport, 'outcome' | 'attempts'>,
+    message: WireMessage,
+    p: BatchContext,
+  ): Promise<OutcomeReport | typeof ABANDONED> => {
     const { topic, partition } = base;
     for (let attempt = 1; ; attempt++) {
       try {
@@ -315,9 +321,12 @@ export const createConsumerRunner = (o: ConsumerRunnerOptions): ConsumerRunner =
       await pr.connect();
       if (o.chaos) logger.warn({ chaos: o.chaos }, 'consumer chaos mode is on (a test hook; never in production)');
       await startConsumer();
-      watchdog = setInterval(() => {
-        if (!stopped && !replacing && Date.now() - lastAlive > stallMs) void replace('no sign of life');
-      }, Math.min(5000, stallMs / 2));
+      watchdog = setInterval(
+        () => {
+          if (!stopped && !replacing && Date.now() - lastAlive > stallMs) void replace('no sign of life');
+        },
+        Math.min(5000, stallMs / 2),
+      );
       watchdog.unref?.();
     },
     stop: async () => {

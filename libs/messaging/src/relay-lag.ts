@@ -13,7 +13,10 @@ export interface RelayLag {
  * hides committed events behind an open transaction and would under-report exactly when it matters).
  * Ages use the database's clock: relay lag is real time even when the service's clock is simulated.
  */
-export const relayLag = async (pool: Pick<Pool, 'query'>, o: { schema: string; publicTypes: readonly string[]; checkpointName?: string }): Promise<RelayLag> => {
+export const relayLag = async (
+  pool: Pick<Pool, 'query'>,
+  o: { schema: string; publicTypes: readonly string[]; checkpointName?: string },
+): Promise<RelayLag> => {
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(o.schema)) throw new Error(`invalid schema name ${JSON.stringify(o.schema)}`);
   const checkpoint = await loadCheckpoint(pool as Pool, o.schema, o.checkpointName ?? 'relay');
   const { rows } = await pool.query<{ n: number; age: number | null }>(

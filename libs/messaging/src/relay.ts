@@ -93,7 +93,12 @@ export const createRelay = (o: RelayOptions): Relay => {
   const batchSize = o.batchSize ?? 1000;
   const pollIntervalMs = o.pollIntervalMs ?? 200;
   const { store, logger } = o;
-  const publicDefs = new Map<string, EventDefinition>(o.registry.all().filter((d) => d.topic).map((d) => [d.type, d]));
+  const publicDefs = new Map<string, EventDefinition>(
+    o.registry
+      .all()
+      .filter((d) => d.topic)
+      .map((d) => [d.type, d]),
+  );
   const publicTypes = [...publicDefs.keys()];
 
   let producer: MessageProducer | undefined;
@@ -114,8 +119,7 @@ export const createRelay = (o: RelayOptions): Relay => {
     })());
 
   /** Data at the definition's current version (the store upcasts on read only if it has a registry). */
-  const current = (e: StoredEvent) =>
-    store.registry?.has(e.type) ? e : { ...e, data: o.registry.decode(e.type, e.schemaVersion, e.data) };
+  const current = (e: StoredEvent) => (store.registry?.has(e.type) ? e : { ...e, data: o.registry.decode(e.type, e.schemaVersion, e.data) });
 
   /** `spans` collects the publish spans started (tracing on), to be ended once the batch is sent. */
   const toTopicMessages = (events: StoredEvent[], spans: Span[]) => {

@@ -111,8 +111,19 @@ describe('CloudEvents binary mode mapping (API.md "Kafka topics")', () => {
   });
 
   it('header names are the public ones', () => {
-    expect(Object.values(CeHeaders).sort()).toEqual(
-      ['causation_id', 'ce_id', 'ce_schemaversion', 'ce_source', 'ce_specversion', 'ce_subject', 'ce_time', 'ce_traceparent', 'ce_tracestate', 'ce_type', 'content-type', 'correlation_id'],
-    );
+    expect(Object.values(CeHeaders).sort()).toEqual([
+      'causation_id',
+      'ce_id',
+      'ce_schemaversion',
+      'ce_source',
+      'ce_specversion',
+      'ce_subject',
+      'ce_time',
+      'ce_traceparent',
+      'ce_tracestate',
+      'ce_type',
+      'content-type',
+      'correlation_id',
+    ]);
   });
 });

@@ -49,7 +49,18 @@ const until = async (check: () => boolean, what: string) => {
 describe('consumer runner watchdog', () => {
   const { registry, topics } = testEvents();
   const runner = (kafka: KafkaClient, stallRestartMs: number) =>
-    createConsumerRunner({ kafka, groupId: 'g', topics: [topics.orders], registry, pool: {} as Pool, schema: 's', logger: silentLogger, handlers: {}, provisionTopics: false, stallRestartMs });
+    createConsumerRunner({
+      kafka,
+      groupId: 'g',
+      topics: [topics.orders],
+      registry,
+      pool: {} as Pool,
+      schema: 's',
+      logger: silentLogger,
+      handlers: {},
+      provisionTopics: false,
+      stallRestartMs,
+    });
 
   it('replaces a member that shows no sign of life for stallRestartMs, and disconnects the old one', async () => {
     const { kafka, members } = fakeKafka();

@@ -45,7 +45,12 @@ describe('kafkajs logs into pino', () => {
     const out: string[] = [];
     const logger = createLogger({ name: 't', level: 'debug', stream: { write: (l: string) => void out.push(l) } });
     const log = kafkaLogCreator(logger)();
-    const entry = { namespace: 'Connection', level: logLevel.DEBUG, label: 'DEBUG', log: { timestamp: 't', message: 'Response SyncGroup', payload: { memberAssignment: Buffer.from([1, 2, 3]) } } };
+    const entry = {
+      namespace: 'Connection',
+      level: logLevel.DEBUG,
+      label: 'DEBUG',
+      log: { timestamp: 't', message: 'Response SyncGroup', payload: { memberAssignment: Buffer.from([1, 2, 3]) } },
+    };
     expect(() => log(entry)).not.toThrow();
     expect(out.join('')).toContain('<3 bytes>');
     const { lines, logger: rec } = recorder();

@@ -68,7 +68,10 @@ describe('kafkajs adapter behind the messaging port', () => {
       try {
         // Two rounds: a key's second record must follow its first on the same partition.
         for (const round of [1, 2])
-          await producer.sendBatch({ acks: -1, topicMessages: [{ topic, messages: KEYS.map((key) => ({ key, value: `${key}#${round}`, headers: { round: String(round) } })) }] });
+          await producer.sendBatch({
+            acks: -1,
+            topicMessages: [{ topic, messages: KEYS.map((key) => ({ key, value: `${key}#${round}`, headers: { round: String(round) } })) }],
+          });
       } finally {
         await producer.disconnect();
       }

@@ -51,7 +51,14 @@ describe('kafkajs adapter: one partition per produce request (issue 16)', () => 
       },
     } as unknown as Producer;
     await sends.sendAll(producer, [
-      { topic: 'a', messages: [{ key: 'k', value: '1' }, { key: 'k', value: '2' }, { key: 'k', value: '3' }] },
+      {
+        topic: 'a',
+        messages: [
+          { key: 'k', value: '1' },
+          { key: 'k', value: '2' },
+          { key: 'k', value: '3' },
+        ],
+      },
       { topic: 'b', messages: [{ key: 'x', value: 'p', partition: 5 }] },
     ]);
     const a = order.filter((o) => o.startsWith('a/'));

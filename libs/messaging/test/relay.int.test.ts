@@ -23,7 +23,10 @@ const recordingProducer = () => {
       throw new Error('the relay sends batches only');
     },
   };
-  const sent = () => batches.flat().flatMap((t) => t.messages.map((m) => ({ topic: t.topic, key: String(m.key), id: String(m.headers?.ce_id), data: JSON.parse(String(m.value)) })));
+  const sent = () =>
+    batches
+      .flat()
+      .flatMap((t) => t.messages.map((m) => ({ topic: t.topic, key: String(m.key), id: String(m.headers?.ce_id), data: JSON.parse(String(m.value)) })));
   return { producer, batches, sent, connected: () => connected };
 };
 
@@ -37,7 +40,8 @@ describe('outbox relay (Postgres side)', () => {
     relays.push(r);
     return r;
   };
-  const append = (streamId: string, events: { type: string; data: unknown }[], expected = 0) => store.appendToStream(db.pool, streamId, expected, events, meta());
+  const append = (streamId: string, events: { type: string; data: unknown }[], expected = 0) =>
+    store.appendToStream(db.pool, streamId, expected, events, meta());
   const thing = (orderId: string, seq: number) => ({ type: 'OrderThing', data: { orderId, seq, note: 'n' } });
   /** Drains until `n` were published (other tests' transactions may hold the horizon back). */
   const drainUntil = async (r: Relay, n: number) => {
@@ -69,7 +73,12 @@ describe('outbox relay (Postgres side)', () => {
       [ev.topics.buyers, 'b-1'],
       [ev.topics.orders, 'o-2'],
     ]);
-    expect(rec.sent().filter((m) => m.topic === ev.topics.orders).map((m) => m.data.seq)).toEqual([1, 2, 3]);
+    expect(
+      rec
+        .sent()
+        .filter((m) => m.topic === ev.topics.orders)
+        .map((m) => m.data.seq),
+    ).toEqual([1, 2, 3]);
   });
 
   it('resumes from the durable checkpoint: a crash after a send re-sends that page only', async () => {
@@ -154,7 +163,10 @@ describe('outbox relay (Postgres side)', () => {
     expect(new Set(ids)).toEqual(new Set(expected));
     // Per key (one writer = one order id) the commit order is kept.
     for (let w = 0; w < writers; w++) {
-      const seqs = rec.sent().filter((m) => m.key === `o-${w}`).map((m) => m.data.seq as number);
+      const seqs = rec
+        .sent()
+        .filter((m) => m.key === `o-${w}`)
+        .map((m) => m.data.seq as number);
       expect(seqs).toEqual([...seqs].sort((x, y) => x - y));
     }
   });
@@ -181,12 +193,18 @@ describe('outbox relay (Postgres side)', () => {
       await notifyRelay(tx, channel); // delivered at COMMIT
     });
     // Re-notify while waiting: another transaction on the server may hide the event at first.
-    await until('a notified publish', async () => {
-      if (rec.sent().length === 1) return true;
-      await notifyRelay(db.pool, channel);
-      return false;
-    }, 10_000);
-    expect(() => createRelay({ store, registry: ev.registry, producer: () => rec.producer, service: 'x', logger: silentLogger, listen: 'bad channel' })).toThrow(/channel/);
+    await until(
+      'a notified publish',
+      async () => {
+        if (rec.sent().length === 1) return true;
+        await notifyRelay(db.pool, channel);
+        return false;
+      },
+      10_000,
+    );
+    expect(() =>
+      createRelay({ store, registry: ev.registry, producer: () => rec.producer, service: 'x', logger: silentLogger, listen: 'bad channel' }),
+    ).toThrow(/channel/);
   });
 
   it('a notified event held behind an older open transaction is published soon after it ends, not at the next poll', async () => {

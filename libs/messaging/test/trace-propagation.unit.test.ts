@@ -1,6 +1,17 @@
 import { context, SpanKind, trace } from '@opentelemetry/api';
 import type { StoredEvent } from '@bp/eventstore';
-import { CeHeaders, type BatchContext, type KafkaClient, type MessageConsumer, type RunOptions, createConsumerRunner, on, parseKafkaMessage, startPublishSpan, toKafkaMessage } from '@bp/messaging';
+import {
+  CeHeaders,
+  type BatchContext,
+  type KafkaClient,
+  type MessageConsumer,
+  type RunOptions,
+  createConsumerRunner,
+  on,
+  parseKafkaMessage,
+  startPublishSpan,
+  toKafkaMessage,
+} from '@bp/messaging';
 import { recordSpansInMemory, setupTracing } from '@bp/tracing';
 import type { Pool } from 'pg';
 import { envelope, silentLogger, testEvents } from './support/fixtures';
@@ -46,7 +57,12 @@ describe('trace context through Kafka message headers (CloudEvents distributed-t
     const { span, carrier } = startPublishSpan(tracer, stored, topics.orders, OrderThing.ceType!);
     span.end();
     const [s] = recorder.getFinishedSpans();
-    expect([s!.kind, s!.name, s!.spanContext().traceId, s!.parentSpanContext?.spanId]).toEqual([SpanKind.PRODUCER, `publish ${topics.orders}`, TRACE, PUBLISH_SPAN]);
+    expect([s!.kind, s!.name, s!.spanContext().traceId, s!.parentSpanContext?.spanId]).toEqual([
+      SpanKind.PRODUCER,
+      `publish ${topics.orders}`,
+      TRACE,
+      PUBLISH_SPAN,
+    ]);
     expect(carrier).toEqual({ traceparent: `00-${TRACE}-${s!.spanContext().spanId}-01` });
     expect(s!.attributes).toMatchObject({ 'messaging.system': 'kafka', 'messaging.destination.name': topics.orders, 'messaging.message.id': e.id });
   });
@@ -97,7 +113,15 @@ describe('the consumer runner continues the trace of each message', () => {
     const { kafka, deliver } = fakeKafka();
     const seen: (string | undefined)[] = [];
     const runner = createConsumerRunner({
-      kafka, groupId: 'g', topics: [topics.orders], registry, pool, schema: 's', logger: silentLogger, provisionTopics: false, tracer,
+      kafka,
+      groupId: 'g',
+      topics: [topics.orders],
+      registry,
+      pool,
+      schema: 's',
+      logger: silentLogger,
+      provisionTopics: false,
+      tracer,
       handlers: on(OrderThing, async () => void seen.push(trace.getSpan(context.active())?.spanContext().spanId)),
     });
     await runner.start();
@@ -106,20 +130,42 @@ describe('the consumer runner continues the trace of each message', () => {
     await runner.stop();
 
     const [s] = recorder.getFinishedSpans();
-    expect([s!.kind, s!.name, s!.spanContext().traceId, s!.parentSpanContext?.spanId]).toEqual([SpanKind.CONSUMER, `process ${topics.orders}`, TRACE, PUBLISH_SPAN]);
+    expect([s!.kind, s!.name, s!.spanContext().traceId, s!.parentSpanContext?.spanId]).toEqual([
+      SpanKind.CONSUMER,
+      `process ${topics.orders}`,
+      TRACE,
+      PUBLISH_SPAN,
+    ]);
     expect(seen).toEqual([s!.spanContext().spanId]);
-    expect(s!.attributes).toMatchObject({ 'messaging.consumer.group.name': 'g', 'messaging.kafka.offset': 7, 'messaging.message.id': e.id, 'bp.message.outcome': 'handled' });
+    expect(s!.attributes).toMatchObject({
+      'messaging.consumer.group.name': 'g',
+      'messaging.kafka.offset': 7,
+      'messaging.message.id': e.id,
+      'bp.message.outcome': 'handled',
+    });
   });
 
   it('a message without a trace gets a consumer span of its own trace; an unparseable one is dead-lettered in an error span', async () => {
     const { kafka, deliver } = fakeKafka();
     const runner = createConsumerRunner({
-      kafka, groupId: 'g', topics: [topics.orders], registry, pool, schema: 's', logger: silentLogger, provisionTopics: false, tracer,
+      kafka,
+      groupId: 'g',
+      topics: [topics.orders],
+      registry,
+      pool,
+      schema: 's',
+      logger: silentLogger,
+      provisionTopics: false,
+      tracer,
       handlers: on(OrderThing, async () => {}),
     });
     await runner.start();
     const plain = toKafkaMessage(envelope('OrderThing', { orderId: 'o', seq: 1, note: 'n' }, { schemaVersion: 2 }), OrderThing, 'order').message;
-    const broken = { ...received(plain, '2'), value: Buffer.from('not json'), headers: { ...received(plain).headers, [CeHeaders.traceparent]: Buffer.from(traceparent) } };
+    const broken = {
+      ...received(plain, '2'),
+      value: Buffer.from('not json'),
+      headers: { ...received(plain).headers, [CeHeaders.traceparent]: Buffer.from(traceparent) },
+    };
     await deliver([received(plain, '1'), broken]);
     await runner.stop();
 

@@ -17,7 +17,14 @@ const defaultServiceUrls = Object.entries(defaultPorts)
 const serviceUrls = z
   .string()
   .default(defaultServiceUrls)
-  .transform((s) => Object.fromEntries(s.split(',').filter(Boolean).map((pair) => pair.split('=') as [string, string])));
+  .transform((s) =>
+    Object.fromEntries(
+      s
+        .split(',')
+        .filter(Boolean)
+        .map((pair) => pair.split('=') as [string, string]),
+    ),
+  );
 
 export const ServiceConfigSchema = z.object({
   /** Loopback by default (a dev machine); containers set 0.0.0.0. */
@@ -40,7 +47,10 @@ export const ServiceConfigSchema = z.object({
   SERVICE_URLS: serviceUrls,
   DATA_DIR: z.string().default('.data'),
   /** Where the simulated clock row lives: one per deployment sharing the database. */
-  CLOCK_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/).default('sim_clock'),
+  CLOCK_SCHEMA: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]*$/)
+    .default('sim_clock'),
   /** Browser origins allowed to call the API (`https://shop.example.com,https://admin.example.com`); none by default. */
   CORS_ORIGINS: z
     .string()

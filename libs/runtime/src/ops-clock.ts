@@ -35,10 +35,14 @@ export const clockRoutes = async (
             },
     }));
 
-  app.get('/ops/clock', { config: { roles: ['ops', 'agent', 'buyer', 'seller', 'partner'] }, schema: { tags: ['ops'], response: { 200: ClockView } } }, async () => ({
-    now: (await o.clock.refresh()).toISOString(),
-    simulated: true as const,
-  }));
+  app.get(
+    '/ops/clock',
+    { config: { roles: ['ops', 'agent', 'buyer', 'seller', 'partner'] }, schema: { tags: ['ops'], response: { 200: ClockView } } },
+    async () => ({
+      now: (await o.clock.refresh()).toISOString(),
+      simulated: true as const,
+    }),
+  );
 
   // Moving the clock and settling drive the whole service (its scheduler, relay and consumers commit
   // their own transactions, and the new time must be seen by the others at once): not part of a
@@ -51,5 +55,7 @@ export const clockRoutes = async (
     }),
   );
 
-  app.post('/ops/clock/settle', { config: { roles: ['ops'] }, schema: { tags: ['ops'], response: { 200: SettleView } } }, async () => outsideRequest(() => o.settle()));
+  app.post('/ops/clock/settle', { config: { roles: ['ops'] }, schema: { tags: ['ops'], response: { 200: SettleView } } }, async () =>
+    outsideRequest(() => o.settle()),
+  );
 };

@@ -78,7 +78,12 @@ export const createServiceMetrics = (o: ServiceMetricSources) => {
     },
   });
   const messages = new Counter({ name: 'bp_consumer_messages_total', help: 'Consumed deliveries by outcome', labelNames: ['group', 'outcome'], registers: [] });
-  const deadLetters = new Counter({ name: 'bp_consumer_dead_letters_total', help: 'Messages sent to the dead-letter topic, by group and error kind', labelNames: ['group', 'kind'], registers: [] });
+  const deadLetters = new Counter({
+    name: 'bp_consumer_dead_letters_total',
+    help: 'Messages sent to the dead-letter topic, by group and error kind',
+    labelNames: ['group', 'kind'],
+    registers: [],
+  });
   const lateness = new Histogram({
     name: 'bp_deadline_lateness_seconds',
     help: "How long after its due time a deadline fired (the scheduler clock's time)",

@@ -1,7 +1,15 @@
 import { buildAsyncApi, ConsumerGroups, EventRegistry, publicRegistry } from '@bp/contracts';
 import { createEventStore, loadCheckpoint } from '@bp/eventstore';
 import { createLogger, createServiceApp, createShutdown, migrateIdempotency, registerAsyncApi, type ServiceApp, type Shutdown } from '@bp/http';
-import { type ConsumerChaos, type ConsumerTuning, consumerChaosFromEnv, createConsumerRunner, createRelay, kafkaFromEnv, type MessageAdmin } from '@bp/messaging';
+import {
+  type ConsumerChaos,
+  type ConsumerTuning,
+  consumerChaosFromEnv,
+  createConsumerRunner,
+  createRelay,
+  kafkaFromEnv,
+  type MessageAdmin,
+} from '@bp/messaging';
 import { countDueDeadlines, createScheduler, deadlineChannel, defaultPolicy, migrateDeadlines, type Clock, type Policy, systemClock } from '@bp/timers';
 import { setupTracing } from '@bp/tracing';
 import { Pool } from 'pg';
@@ -55,7 +63,13 @@ export interface RunningService {
 const settleOnce = async (
   ctx: ServiceContext,
   parts: {
-    groupId: string; clock: SharedClock | undefined; runDue: () => Promise<number>; drain: () => Promise<number>; admin: MessageAdmin; topics: readonly string[]; publicTypes: string[];
+    groupId: string;
+    clock: SharedClock | undefined;
+    runDue: () => Promise<number>;
+    drain: () => Promise<number>;
+    admin: MessageAdmin;
+    topics: readonly string[];
+    publicTypes: string[];
     moduleSettle: (() => Promise<ModuleSettleReport>) | undefined;
   },
 ): Promise<SettleReport> => {
@@ -184,7 +198,15 @@ const startParts = async (
   });
   const topics = module.consumes?.topics ?? [];
   const publicTypes = module.publishes.map((d) => d.type);
-  const metrics = createServiceMetrics({ pool, schema, publicTypes, admin, groupId, topics, warn: (err, what) => logger.warn({ err }, `metrics: ${what} unavailable`) });
+  const metrics = createServiceMetrics({
+    pool,
+    schema,
+    publicTypes,
+    admin,
+    groupId,
+    topics,
+    warn: (err, what) => logger.warn({ err }, `metrics: ${what} unavailable`),
+  });
   const session = config.KAFKA_CONSUMER_SESSION_TIMEOUT_MS;
   const chaos = o.chaos ?? consumerChaosFromEnv({ CONSUMER_CHAOS: config.CONSUMER_CHAOS, CONSUMER_CHAOS_SEED: config.CONSUMER_CHAOS_SEED });
   const consumerTuning = o.consumer ?? (session ? { sessionTimeout: session, heartbeatInterval: Math.max(100, Math.floor(session / 6)) } : undefined);
@@ -204,7 +226,16 @@ const startParts = async (
         ...traced,
       })
     : undefined;
-  const scheduler = createScheduler({ pool, schema, clock, fire: module.fireDeadline(ctx), onFired: metrics.onFired, logger, listen: true, pollIntervalMs: poll ?? (deadlineChannel(schema) ? IDLE_FALLBACK_POLL_MS : 250) });
+  const scheduler = createScheduler({
+    pool,
+    schema,
+    clock,
+    fire: module.fireDeadline(ctx),
+    onFired: metrics.onFired,
+    logger,
+    listen: true,
+    pollIntervalMs: poll ?? (deadlineChannel(schema) ? IDLE_FALLBACK_POLL_MS : 250),
+  });
 
   // The service's own loops (escrow's refund dispatcher, notification's mailer): stopped after HTTP,
   // so a request in flight may still wake them, and before the pool they use.
@@ -214,7 +245,8 @@ const startParts = async (
   }
 
   const moduleSettle = module.settle?.(ctx);
-  const settle = () => settleOnce(ctx, { groupId, clock: sharedClock, runDue: () => scheduler.runDue(), drain: () => relay.drain(), admin, topics, publicTypes, moduleSettle });
+  const settle = () =>
+    settleOnce(ctx, { groupId, clock: sharedClock, runDue: () => scheduler.runDue(), drain: () => relay.drain(), admin, topics, publicTypes, moduleSettle });
 
   const app = await createServiceApp({
     name: `${module.name}-service`,

@@ -7,15 +7,34 @@ import { createServiceMetrics } from '../src/service-metrics';
 const setup = (admin: Parameters<typeof createServiceMetrics>[0]['admin']) => {
   const warnings: string[] = [];
   const pool = { query: async (text: string) => ({ rows: text.includes('checkpoints') ? [] : [{ n: 3, age: 12.5 }] }) } as unknown as Pool;
-  const metrics = createServiceMetrics({ pool, schema: 'svc', publicTypes: ['OrderPlaced'], admin, groupId: 'g', topics: ['orders.v1'], warn: (_e, what) => void warnings.push(what) });
+  const metrics = createServiceMetrics({
+    pool,
+    schema: 'svc',
+    publicTypes: ['OrderPlaced'],
+    admin,
+    groupId: 'g',
+    topics: ['orders.v1'],
+    warn: (_e, what) => void warnings.push(what),
+  });
   const registry = new Registry();
   metrics.register(registry);
   return { metrics, registry, warnings };
 };
 
 const answering = {
-  fetchOffsets: async () => [{ topic: 'orders.v1', partitions: [{ partition: 0, offset: '4' }, { partition: 1, offset: '-1' }] }],
-  fetchTopicOffsets: async () => [{ partition: 0, offset: '10', low: '0', high: '10' }, { partition: 1, offset: '2', low: '0', high: '2' }],
+  fetchOffsets: async () => [
+    {
+      topic: 'orders.v1',
+      partitions: [
+        { partition: 0, offset: '4' },
+        { partition: 1, offset: '-1' },
+      ],
+    },
+  ],
+  fetchTopicOffsets: async () => [
+    { partition: 0, offset: '10', low: '0', high: '10' },
+    { partition: 1, offset: '2', low: '0', high: '2' },
+  ],
 };
 
 describe('service metrics', () => {
@@ -33,7 +52,16 @@ describe('service metrics', () => {
     metrics.onOutcome({ outcome: 'dead-lettered', topic: 't', partition: 0, offset: '1', attempts: 0, error: 'InvalidMessageError: bad' });
     metrics.onOutcome({ outcome: 'dead-lettered', topic: 't', partition: 0, offset: '2', attempts: 5, error: 'DomainError: refused' });
     metrics.onOutcome({ outcome: 'handled', topic: 't', partition: 0, offset: '3', attempts: 1 });
-    metrics.onFired([{ streamId: 's', kind: 'pay_by', dueAt: '2026-01-01T00:00:00.000Z', now: '2026-01-01T00:00:30.000Z', attempts: 0, payload: { kind: 'pay_by', dueAt: '2026-01-01T00:00:00.000Z', actor: 'system', onExpiry: 'x' } }]);
+    metrics.onFired([
+      {
+        streamId: 's',
+        kind: 'pay_by',
+        dueAt: '2026-01-01T00:00:00.000Z',
+        now: '2026-01-01T00:00:30.000Z',
+        attempts: 0,
+        payload: { kind: 'pay_by', dueAt: '2026-01-01T00:00:00.000Z', actor: 'system', onExpiry: 'x' },
+      },
+    ]);
     const text = await registry.metrics();
     expect(text).toContain('bp_consumer_dead_letters_total{group="g",kind="undecodable"} 1');
     expect(text).toContain('bp_consumer_dead_letters_total{group="g",kind="DomainError"} 1');

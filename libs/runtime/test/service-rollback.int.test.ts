@@ -49,7 +49,13 @@ describe('a failed start rolls back what started', () => {
     const schema = `${db.schema}_${failAt}`;
     schemas.push(schema);
     const env = { DATABASE_URL: db.url, KAFKA_BROKERS: kafka.brokers.join(','), JWT_SECRET: 'x'.repeat(32), CLOCK: 'simulated', PORT: '0', LOG_LEVEL: 'info' };
-    const start = startService(module, { config: loadConfig('dispute', env), logger: pino({ level: 'info' }, capture), schema, groupId: schema, pollIntervalMs: 50 });
+    const start = startService(module, {
+      config: loadConfig('dispute', env),
+      logger: pino({ level: 'info' }, capture),
+      schema,
+      groupId: schema,
+      pollIntervalMs: 50,
+    });
     await expect(start).rejects.toThrow(`${failAt} failed`);
     return { closed, seen };
   };

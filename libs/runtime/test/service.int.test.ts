@@ -25,7 +25,14 @@ const decider: Decider<Cmd, Ev, St> = {
   decide: (c, s): Ev[] => {
     if (c.type === 'FireDeadline') return s.expiresAt === c.data.dueAt ? [{ type: 'LevelExpired', data: { buyerId: s.buyerId! } }] : [];
     if (c.data.level === s.level) throw new DomainError('SAME_LEVEL', 'already at that level', 'conflict');
-    const data = { buyerId: c.data.buyerId, orderId: 'o-1', level: c.data.level, previousLevel: s.level as 'A0', completedSpendUsdCents: 100, changedAt: c.meta.now };
+    const data = {
+      buyerId: c.data.buyerId,
+      orderId: 'o-1',
+      level: c.data.level,
+      previousLevel: s.level as 'A0',
+      completedSpendUsdCents: 100,
+      changedAt: c.meta.now,
+    };
     return [{ type: 'BuyerLevelChanged', data }];
   },
 };
@@ -38,12 +45,18 @@ const producer: ServiceModule = {
   routes: async (app, ctx) => {
     const handle = handler(ctx);
     app.post('/spend/:buyerId', { config: { roles: ['buyer'] }, schema: { params: z.object({ buyerId: z.string() }) } }, async (req, reply) => {
-      const r = await handle({ type: 'Spend', data: { buyerId: req.params.buyerId, level: 'A1' }, meta: { now: ctx.clock.now().toISOString() } }, { metadata: meta(ctx) });
+      const r = await handle(
+        { type: 'Spend', data: { buyerId: req.params.buyerId, level: 'A1' }, meta: { now: ctx.clock.now().toISOString() } },
+        { metadata: meta(ctx) },
+      );
       return reply.code(201).send({ version: r.version });
     });
   },
   fireDeadline: (ctx) => async (tx, d) => {
-    await handler(ctx)({ type: 'FireDeadline', data: { streamId: d.streamId, kind: d.kind, dueAt: d.dueAt }, meta: { now: d.now } }, { tx, metadata: meta(ctx, d.now) });
+    await handler(ctx)(
+      { type: 'FireDeadline', data: { streamId: d.streamId, kind: d.kind, dueAt: d.dueAt }, meta: { now: d.now } },
+      { tx, metadata: meta(ctx, d.now) },
+    );
   },
 };
 const handler = (ctx: ServiceContext) =>
@@ -51,9 +64,16 @@ const handler = (ctx: ServiceContext) =>
     store: ctx.store,
     decider,
     streamId: (c) => (c.type === 'Spend' ? `buyer-${c.data.buyerId}` : c.data.streamId),
-    hooks: [deadlineSync(ctx.schema, (s: St) => (s.expiresAt ? [{ kind: 'level_expiry', dueAt: s.expiresAt, actor: 'system', onExpiry: 'level_expired' }] : []))],
+    hooks: [
+      deadlineSync(ctx.schema, (s: St) => (s.expiresAt ? [{ kind: 'level_expiry', dueAt: s.expiresAt, actor: 'system', onExpiry: 'level_expired' }] : [])),
+    ],
   });
-const meta = (ctx: ServiceContext, now = ctx.clock.now().toISOString()): EventMetadata & { now: string } => ({ correlationId: 'c', causationId: null, actor: systemActor(), now });
+const meta = (ctx: ServiceContext, now = ctx.clock.now().toISOString()): EventMetadata & { now: string } => ({
+  correlationId: 'c',
+  causationId: null,
+  actor: systemActor(),
+  now,
+});
 
 const consumer: ServiceModule = {
   name: 'dispute',
@@ -61,7 +81,11 @@ const consumer: ServiceModule = {
   publishes: [],
   consumes: {
     topics: [Topics.buyers],
-    handlers: (ctx) => on(BuyerLevelChanged, async (tx, e) => void (await tx.query(`INSERT INTO ${ctx.schema}.seen (buyer, level) VALUES ($1, $2)`, [e.data.buyerId, e.data.level]))),
+    handlers: (ctx) =>
+      on(
+        BuyerLevelChanged,
+        async (tx, e) => void (await tx.query(`INSERT INTO ${ctx.schema}.seen (buyer, level) VALUES ($1, $2)`, [e.data.buyerId, e.data.level])),
+      ),
   },
   migrate: async (ctx) => void (await ctx.pool.query(`CREATE TABLE IF NOT EXISTS ${ctx.schema}.seen (buyer text, level text)`)),
   routes: async () => {},
@@ -79,7 +103,11 @@ describe('service runtime', () => {
     db = await testDatabase('rt');
     kafka = await testKafka();
     const env = { DATABASE_URL: db.url, KAFKA_BROKERS: kafka.brokers.join(','), JWT_SECRET: secret, CLOCK: 'simulated', PORT: '0', LOG_LEVEL: 'silent' };
-    const common = { logger: pino({ level: process.env.TEST_LOG ?? 'silent' }), pollIntervalMs: 50, consumer: { sessionTimeout: 6000, heartbeatInterval: 500, maxWaitTimeInMs: 100 } };
+    const common = {
+      logger: pino({ level: process.env.TEST_LOG ?? 'silent' }),
+      pollIntervalMs: 50,
+      consumer: { sessionTimeout: 6000, heartbeatInterval: 500, maxWaitTimeInMs: 100 },
+    };
     a = await startService(producer, { ...common, config: loadConfig('order', env), schema: `${db.schema}_a`, groupId: `${db.schema}-a` });
     b = await startService(consumer, { ...common, config: loadConfig('dispute', env), schema: `${db.schema}_b`, groupId: `${db.schema}-b` });
     a.ctx.config.SERVICE_URLS = { order: a.url, dispute: b.url };
@@ -89,11 +117,13 @@ describe('service runtime', () => {
     await a?.stop();
     await b?.stop();
     await kafka?.stop();
-    await db?.pool.query(`DROP SCHEMA IF EXISTS ${db.schema}_a CASCADE; DROP SCHEMA IF EXISTS ${db.schema}_b CASCADE; DROP SCHEMA IF EXISTS ${db.schema}_c CASCADE`);
+    await db?.pool.query(
+      `DROP SCHEMA IF EXISTS ${db.schema}_a CASCADE; DROP SCHEMA IF EXISTS ${db.schema}_b CASCADE; DROP SCHEMA IF EXISTS ${db.schema}_c CASCADE`,
+    );
     await db?.close();
   });
 
-  it('publishes a command\'s public event and the other service consumes it', async () => {
+  it("publishes a command's public event and the other service consumes it", async () => {
     const token = signDevToken({ sub: 'buyer-1', role: 'buyer', secret });
     const res = await fetch(`${a.url}/spend/buyer-1`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
     expect(res.status).toBe(201);
@@ -104,7 +134,11 @@ describe('service runtime', () => {
 
   it('POST /ops/clock moves time for all and returns after the due deadline fired', async () => {
     const ops = signDevToken({ sub: 'ops-1', role: 'ops', secret });
-    const res = await fetch(`${a.url}/ops/clock`, { method: 'POST', headers: { authorization: `Bearer ${ops}`, 'content-type': 'application/json' }, body: JSON.stringify({ advanceBy: 'P2D' }) });
+    const res = await fetch(`${a.url}/ops/clock`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ops}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ advanceBy: 'P2D' }),
+    });
     expect(res.status).toBe(200);
     expect(((await res.json()) as { fired: number }).fired).toBeGreaterThanOrEqual(1);
     const events = await a.ctx.store.readStream('buyer-buyer-1');
@@ -117,14 +151,22 @@ describe('service runtime', () => {
     expect(res.status).toBe(200);
     const doc = (await res.json()) as { asyncapi: string; channels: Record<string, { address: string }> };
     expect(doc.asyncapi).toBe('3.0.0');
-    expect(Object.values(doc.channels).map((c) => c.address).sort()).toEqual(['buyers.v1', 'disputes.v1', 'escrow.v1', 'notifications.v1', 'orders.v1']);
+    expect(
+      Object.values(doc.channels)
+        .map((c) => c.address)
+        .sort(),
+    ).toEqual(['buyers.v1', 'disputes.v1', 'escrow.v1', 'notifications.v1', 'orders.v1']);
   });
 
   it('refuses the clock to non-ops and bad durations', async () => {
     const buyer = signDevToken({ sub: 'buyer-1', role: 'buyer', secret });
     const ops = signDevToken({ sub: 'ops-1', role: 'ops', secret });
     const post = (token: string, body: unknown) =>
-      fetch(`${a.url}/ops/clock`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      fetch(`${a.url}/ops/clock`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
     expect((await post(buyer, { advanceBy: 'P1D' })).status).toBe(403);
     expect((await post(ops, { advanceBy: 'P1M' })).status).toBe(400);
   });

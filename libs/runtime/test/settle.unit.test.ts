@@ -1,7 +1,8 @@
 import { settleAll, type SettleParticipant } from '../src/settle';
 
 const scripted = (
-  name: string, reports: { fired?: number; published?: number; lag?: number; worked?: number; pending?: number }[],
+  name: string,
+  reports: { fired?: number; published?: number; lag?: number; worked?: number; pending?: number }[],
 ): SettleParticipant & { calls: number } => {
   const p = {
     name,

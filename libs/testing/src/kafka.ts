@@ -45,7 +45,15 @@ export interface TestKafkaOptions {
  */
 export const testKafka = async (options: TestKafkaOptions = {}): Promise<TestKafka> => {
   const fromEnv = process.env.KAFKA_BROKERS;
-  if (fromEnv) return { brokers: fromEnv.split(',').map((b) => b.trim()).filter(Boolean), source: 'env', stop: async () => {} };
+  if (fromEnv)
+    return {
+      brokers: fromEnv
+        .split(',')
+        .map((b) => b.trim())
+        .filter(Boolean),
+      source: 'env',
+      stop: async () => {},
+    };
   const { kind } = await chooseTestKafka();
   if (kind === 'apache') {
     const kafka = await startApacheKafka({

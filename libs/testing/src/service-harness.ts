@@ -19,7 +19,11 @@ export interface ServiceUnderTest {
   /** A valid dev token for any caller. */
   token(role: Role, sub: string): string;
   /** HTTP through `app.inject` as `as`; JSON in, JSON out. */
-  request(method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, o?: { as?: { role: Role; sub: string }; body?: unknown; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Record<string, unknown> }>;
+  request(
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+    url: string,
+    o?: { as?: { role: Role; sub: string }; body?: unknown; headers?: Record<string, string> },
+  ): Promise<{ status: number; body: any; headers: Record<string, unknown> }>;
   /** Puts an upstream event on its topic as its producer would (CloudEvents binary mode), then settles. */
   publish<D>(def: EventDefinition, data: D, o?: { id?: string; time?: string }): Promise<string>;
   /** Every event this deployment's topics hold so far, decoded, in partition order per key. */

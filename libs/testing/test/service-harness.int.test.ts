@@ -36,7 +36,14 @@ describe('service test harness', () => {
   });
 
   it('publishes an upstream event, settles, and the service has applied it', async () => {
-    await sut.publish(BuyerLevelChanged, { buyerId: 'b1', orderId: 'o1', level: 'A2', previousLevel: 'A1', completedSpendUsdCents: 15_000, changedAt: sut.now().toISOString() });
+    await sut.publish(BuyerLevelChanged, {
+      buyerId: 'b1',
+      orderId: 'o1',
+      level: 'A2',
+      previousLevel: 'A1',
+      completedSpendUsdCents: 15_000,
+      changedAt: sut.now().toISOString(),
+    });
     const res = await sut.request('GET', '/seen', { as: { role: 'ops', sub: 'ops-1' } });
     expect(res).toMatchObject({ status: 200, body: [{ level: 'A2' }] });
     await sut.awaitPublished((e) => e.type === 'BuyerLevelChanged');

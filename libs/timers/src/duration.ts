@@ -25,8 +25,7 @@ export const isIsoDuration = (iso: string): boolean => {
 export const days = (n: number): IsoDuration => `P${n}D`;
 
 /** `at` + duration, as an ISO-8601 UTC string. */
-export const addDuration = (at: string | Date, iso: IsoDuration): string =>
-  new Date(new Date(at).getTime() + durationMs(iso)).toISOString();
+export const addDuration = (at: string | Date, iso: IsoDuration): string => new Date(new Date(at).getTime() + durationMs(iso)).toISOString();
 
 export const addMs = (at: string | Date, ms: number): string => new Date(new Date(at).getTime() + ms).toISOString();
 

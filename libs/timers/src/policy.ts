@@ -69,8 +69,14 @@ export const PolicySchema = z.object({
     rulingSlaMax: Duration.default('P60D'),
     /** D3: evidence limits. */
     maxImagesPerSubmission: z.number().int().default(3),
-    maxImageBytes: z.number().int().default(2 * 1024 * 1024),
-    maxVideoBytes: z.number().int().default(50 * 1024 * 1024),
+    maxImageBytes: z
+      .number()
+      .int()
+      .default(2 * 1024 * 1024),
+    maxVideoBytes: z
+      .number()
+      .int()
+      .default(50 * 1024 * 1024),
     /**
      * D3 is silent on image dimensions; these bound what a viewer decodes from a small file (pixel
      * bombs): no side over 16,384 px (WebP's own cap), at most 40 MP (160 MB as RGBA).

@@ -14,8 +14,7 @@ beforeAll(async () => {
 });
 afterAll(() => db.close());
 
-const kinds = async (streamId: string) =>
-  (await listDeadlines(db.pool, db.schema, { streamId })).map((r) => `${r.kind}@${r.dueAt}:${r.status}`);
+const kinds = async (streamId: string) => (await listDeadlines(db.pool, db.schema, { streamId })).map((r) => `${r.kind}@${r.dueAt}:${r.status}`);
 
 const inTx = async <T>(fn: (tx: import('pg').PoolClient) => Promise<T>, commit = true): Promise<T> => {
   const tx = await db.pool.connect();
@@ -116,7 +115,12 @@ describe('syncDeadlines makes the stream rows exactly the list', () => {
     expect(await kinds('m2')).toEqual([]);
     await syncManyDeadlines(db.pool, db.schema, [{ streamId: 'm1', deadlines: [] }]);
     expect(await kinds('m1')).toEqual([]);
-    await expect(syncManyDeadlines(db.pool, db.schema, [{ streamId: 'x', deadlines: [] }, { streamId: 'x', deadlines: [] }])).rejects.toThrow(/twice/);
+    await expect(
+      syncManyDeadlines(db.pool, db.schema, [
+        { streamId: 'x', deadlines: [] },
+        { streamId: 'x', deadlines: [] },
+      ]),
+    ).rejects.toThrow(/twice/);
   });
 
   it('listDeadlines filters overdue, status and limit', async () => {

@@ -21,7 +21,14 @@ afterEach(() => db.close());
 describe('runDue', () => {
   it('fires nothing before the deadline, then everything due, in due order', async () => {
     const scheduler = createScheduler({ pool: db.pool, schema: db.schema, clock, fire: fireReservation(db.schema), batchSize: 2 });
-    for (const [id, minutes] of [['c', 30], ['a', 10], ['e', 50], ['b', 20], ['d', 40]] as const) await hold(id, minutes);
+    for (const [id, minutes] of [
+      ['c', 30],
+      ['a', 10],
+      ['e', 50],
+      ['b', 20],
+      ['d', 40],
+    ] as const)
+      await hold(id, minutes);
     clock.set(at(9));
     expect(await scheduler.runDue()).toBe(0);
     clock.set(at(35));
@@ -290,7 +297,14 @@ describe('idle: sleeps until the earliest deadline or a NOTIFY, never a fast pol
 
   it('a deadline synced sooner than the planned wake-up wakes the scheduler (NOTIFY at COMMIT), the later one still waits', async () => {
     // A poll of a minute: only the NOTIFY can make it fire within the test's bounds.
-    const scheduler = createScheduler({ pool: db.pool, schema: db.schema, clock: wallClock, fire: fireReservation(db.schema), listen: true, pollIntervalMs: MIN });
+    const scheduler = createScheduler({
+      pool: db.pool,
+      schema: db.schema,
+      clock: wallClock,
+      fire: fireReservation(db.schema),
+      listen: true,
+      pollIntervalMs: MIN,
+    });
     started.push(scheduler);
     await holdUntil('later', new Date(Date.now() + 40_000));
     scheduler.start();
@@ -307,7 +321,14 @@ describe('idle: sleeps until the earliest deadline or a NOTIFY, never a fast pol
   it('an idle scheduler wakes at the earliest next_at it read, without a NOTIFY', async () => {
     const dueAt = Date.now() + 1500;
     await holdUntil('a', new Date(dueAt));
-    const scheduler = createScheduler({ pool: db.pool, schema: db.schema, clock: wallClock, fire: fireReservation(db.schema), listen: true, pollIntervalMs: MIN });
+    const scheduler = createScheduler({
+      pool: db.pool,
+      schema: db.schema,
+      clock: wallClock,
+      fire: fireReservation(db.schema),
+      listen: true,
+      pollIntervalMs: MIN,
+    });
     started.push(scheduler);
     scheduler.start();
     await until('the deadline fired', async () => (await expired()).includes('a'));

@@ -56,7 +56,11 @@ export const createDisputeService = (o: DisputeServiceOptions = {}): ServiceModu
     deadlines: (handlers) => async (tx, due) => {
       const actor = systemActor('dispute-deadlines');
       const metadata = causedBy({ id: `${due.streamId}:${due.kind}:${due.dueAt}`, correlationId: due.streamId, actor }, due.now);
-      await handlers.dispute(due.streamId, { type: 'FireDeadline', data: { kind: due.kind as DeadlineKind, dueAt: due.dueAt }, meta: { now: due.now, actor } }, { tx, metadata });
+      await handlers.dispute(
+        due.streamId,
+        { type: 'FireDeadline', data: { kind: due.kind as DeadlineKind, dueAt: due.dueAt }, meta: { now: due.now, actor } },
+        { tx, metadata },
+      );
     },
     projections: (ctx) => disputeProjections(ctx.schema),
     migrations: (ctx) => migrateDisputeTables(ctx.pool, ctx.schema),

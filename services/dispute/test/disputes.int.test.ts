@@ -16,7 +16,8 @@ describe('dispute service over HTTP and Kafka (simulated clock)', () => {
     await t?.stop();
   });
 
-  const published = (type: string, disputeId: string) => t.sut.awaitPublished((e) => e.type === type && (e.data as { disputeId?: string }).disputeId === disputeId);
+  const published = (type: string, disputeId: string) =>
+    t.sut.awaitPublished((e) => e.type === type && (e.data as { disputeId?: string }).disputeId === disputeId);
 
   it('D1: refuses a dispute on day 5 after shipment and opens it on day 6', async () => {
     const { sut } = t;
@@ -70,7 +71,10 @@ describe('dispute service over HTTP and Kafka (simulated clock)', () => {
   it('D5 + D8: a counter-proposal ignored 15 days escalates; the agent rules a partial refund', async () => {
     const { sut } = t;
     const { disputeId, order } = await openedDispute(sut);
-    const counter = await act(sut, disputeId, 'counter-proposals', as('seller', order.sellerId), { solution: { type: 'REFUND_ONLY', refund: usd(4000) }, message: 'half?' });
+    const counter = await act(sut, disputeId, 'counter-proposals', as('seller', order.sellerId), {
+      solution: { type: 'REFUND_ONLY', refund: usd(4000) },
+      message: 'half?',
+    });
     expect(counter).toMatchObject({ status: 200, body: { status: 'awaiting_buyer' } });
     await sut.advance('P15D');
     const escalated = await published('DisputeEscalated', disputeId);
@@ -87,23 +91,35 @@ describe('dispute service over HTTP and Kafka (simulated clock)', () => {
     expect(settled.data).toMatchObject({ refund: usd(3000), releaseRemainder: true, settledBy: 'RULING' });
   });
 
-  it('S1: an A4 buyer\'s dispute goes first in the arbitration queue', async () => {
+  it("S1: an A4 buyer's dispute goes first in the arbitration queue", async () => {
     const { sut } = t;
     const a4Buyer = `buyer-a4-${Date.now()}`;
-    await sut.publish(BuyerLevelChanged, { buyerId: a4Buyer, orderId: 'o-prior', level: 'A4', previousLevel: 'A3', completedSpendUsdCents: 250_000, changedAt: sut.now().toISOString() });
+    await sut.publish(BuyerLevelChanged, {
+      buyerId: a4Buyer,
+      orderId: 'o-prior',
+      level: 'A4',
+      previousLevel: 'A3',
+      completedSpendUsdCents: 250_000,
+      changedAt: sut.now().toISOString(),
+    });
     const regular = await shippedOrder(sut);
     const vip = await shippedOrder(sut, { buyerId: a4Buyer });
     await sut.advance('P6D');
-    const open = async (o: typeof regular) => (await sut.request('POST', '/disputes', { ...as('buyer', o.buyerId), body: openBody(o.orderId) })).body.disputeId as string;
+    const open = async (o: typeof regular) =>
+      (await sut.request('POST', '/disputes', { ...as('buyer', o.buyerId), body: openBody(o.orderId) })).body.disputeId as string;
     const [first, second] = [await open(regular), await open(vip)];
     // D6: escalation once the dispute is 3 days old; the A4 one escalates 12 days LATER, and still goes first.
     await sut.advance('P3D');
     expect(await act(sut, first, 'escalate', as('buyer', regular.buyerId))).toMatchObject({ status: 200, body: { status: 'in_arbitration' } });
-    expect(await act(sut, second, 'counter-proposals', as('seller', vip.sellerId), { solution: { type: 'RESEND' }, message: 'we resend' })).toMatchObject({ status: 200 });
+    expect(await act(sut, second, 'counter-proposals', as('seller', vip.sellerId), { solution: { type: 'RESEND' }, message: 'we resend' })).toMatchObject({
+      status: 200,
+    });
     await sut.advance('P12D');
     const esc = await act(sut, second, 'escalate', as('buyer', a4Buyer));
     expect(esc).toMatchObject({ status: 200, body: { escalation: { expedited: true } } });
-    expect(Date.parse(esc.body.escalation.rulingDueAt)).toBeGreaterThan(Date.parse((await sut.request('GET', `/disputes/${first}`, agent)).body.escalation.rulingDueAt));
+    expect(Date.parse(esc.body.escalation.rulingDueAt)).toBeGreaterThan(
+      Date.parse((await sut.request('GET', `/disputes/${first}`, agent)).body.escalation.rulingDueAt),
+    );
 
     const queue = await sut.request('GET', '/arbitration/queue?limit=100', agent);
     expect(queue.status).toBe(200);
@@ -164,15 +180,27 @@ describe('dispute service over HTTP and Kafka (simulated clock)', () => {
     expect(second).toMatchObject({ status: 409, body: { code: 'APPEAL_ALREADY_FILED' } });
     const decided = await act(sut, disputeId, 'appeal/decision', agent, { decision: 'OVERTURN', refund: PAID, note: 'chat proves it' });
     expect(decided).toMatchObject({ status: 200, body: { status: 'appeal_decided' } });
-    expect((await published('AppealDecided', disputeId)).data).toMatchObject({ decision: 'OVERTURN', refund: PAID, previousRefund: usd(1000), correction: true });
+    expect((await published('AppealDecided', disputeId)).data).toMatchObject({
+      decision: 'OVERTURN',
+      refund: PAID,
+      previousRefund: usd(1000),
+      correction: true,
+    });
   });
 
   it('D7: a withdrawn dispute frees the order for a new one; If-Match is honoured', async () => {
     const { sut } = t;
     const { disputeId, order, view } = await openedDispute(sut);
-    const stale = await sut.request('POST', `/disputes/${disputeId}/cancel`, { ...as('buyer', order.buyerId), body: {}, headers: { 'if-match': `"${view.version - 1}"` } });
+    const stale = await sut.request('POST', `/disputes/${disputeId}/cancel`, {
+      ...as('buyer', order.buyerId),
+      body: {},
+      headers: { 'if-match': `"${view.version - 1}"` },
+    });
     expect(stale).toMatchObject({ status: 412, body: { code: 'VERSION_MISMATCH' } });
-    const cancelled = await sut.request('POST', `/disputes/${disputeId}/cancel`, { ...as('buyer', order.buyerId), headers: { 'if-match': `"${view.version}"` } });
+    const cancelled = await sut.request('POST', `/disputes/${disputeId}/cancel`, {
+      ...as('buyer', order.buyerId),
+      headers: { 'if-match': `"${view.version}"` },
+    });
     expect(cancelled).toMatchObject({ status: 200, body: { status: 'withdrawn' } });
     await published('DisputeWithdrawn', disputeId);
     const reopened = await sut.request('POST', '/disputes', { ...as('buyer', order.buyerId), body: openBody(order.orderId) });
@@ -184,7 +212,8 @@ describe('dispute service over HTTP and Kafka (simulated clock)', () => {
     const { sut } = t;
     const o = await shippedOrder(sut);
     await sut.advance('P6D');
-    const post = () => sut.request('POST', '/disputes', { ...as('buyer', o.buyerId), body: openBody(o.orderId), headers: { 'idempotency-key': `open-${o.orderId}` } });
+    const post = () =>
+      sut.request('POST', '/disputes', { ...as('buyer', o.buyerId), body: openBody(o.orderId), headers: { 'idempotency-key': `open-${o.orderId}` } });
     const first = await post();
     const second = await post();
     expect(first.status).toBe(201);

@@ -41,7 +41,10 @@ describe('POST /evidence with an Idempotency-Key (multipart fingerprint)', () =>
     const bytes = png(7000);
     expect((await upload([{ filename: 'c.png', type: 'image/png', bytes }], 'k-meta')).status).toBe(201);
     expect((await upload([{ filename: 'renamed.png', type: 'image/png', bytes }], 'k-meta')).body.code).toBe('IDEMPOTENCY_KEY_REUSED');
-    const two = [{ filename: 'c.png', type: 'image/png', bytes }, { filename: 'd.png', type: 'image/png', bytes: png(7001) }];
+    const two = [
+      { filename: 'c.png', type: 'image/png', bytes },
+      { filename: 'd.png', type: 'image/png', bytes: png(7001) },
+    ];
     expect((await upload(two, 'k-meta')).body.code).toBe('IDEMPOTENCY_KEY_REUSED');
   });
 

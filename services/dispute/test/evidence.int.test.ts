@@ -53,7 +53,9 @@ describe('evidence upload (D3) and the hash-chained thread', () => {
     expect(res).toMatchObject({ status: 201, body: { sha256, contentType: 'image/png', size: MB2 } });
     expect(res.body.evidenceId).toEqual(expect.any(String));
     expect((await localBlobStore(t.blobDir).get(sha256))?.equals(bytes)).toBe(true);
-    const { rows } = await t.db.pool.query(`SELECT uploader_id, uploader_role, content_type FROM "${t.schema}".evidence WHERE evidence_id = $1`, [res.body.evidenceId]);
+    const { rows } = await t.db.pool.query(`SELECT uploader_id, uploader_role, content_type FROM "${t.schema}".evidence WHERE evidence_id = $1`, [
+      res.body.evidenceId,
+    ]);
     expect(rows).toEqual([{ uploader_id: 'buyer-up', uploader_role: 'buyer', content_type: 'image/png' }]);
   });
 
@@ -77,7 +79,7 @@ describe('evidence upload (D3) and the hash-chained thread', () => {
     expect(video).toMatchObject({ status: 201, body: { contentType: 'video/mp4', size: MB2 + 100 } });
   });
 
-  it('D2: evidence cited on opening lands in the thread; someone else\'s evidence id is refused', async () => {
+  it("D2: evidence cited on opening lands in the thread; someone else's evidence id is refused", async () => {
     const { sut } = t;
     const o = await shippedOrder(sut);
     const img = await upload([{ filename: 'scratch.png', type: 'image/png', bytes: png(5000) }], as('buyer', o.buyerId));
@@ -86,10 +88,15 @@ describe('evidence upload (D3) and the hash-chained thread', () => {
     const noImage = await sut.request('POST', '/disputes', { ...as('buyer', o.buyerId), body: partial([]) });
     expect(noImage).toMatchObject({ status: 422, body: { code: 'EVIDENCE_IMAGE_REQUIRED' } });
     const foreign = await upload([{ filename: 'x.png', type: 'image/png', bytes: png(6000) }], as('buyer', 'another-buyer'));
-    expect((await sut.request('POST', '/disputes', { ...as('buyer', o.buyerId), body: partial([foreign.body.evidenceId]) })).body.code).toBe('EVIDENCE_NOT_FOUND');
+    expect((await sut.request('POST', '/disputes', { ...as('buyer', o.buyerId), body: partial([foreign.body.evidenceId]) })).body.code).toBe(
+      'EVIDENCE_NOT_FOUND',
+    );
     const opened = await sut.request('POST', '/disputes', { ...as('buyer', o.buyerId), body: partial([img.body.evidenceId]) });
     expect(opened.status).toBe(201);
-    expect(opened.body.thread[0]).toMatchObject({ kind: 'OPENING', evidence: [{ evidenceId: img.body.evidenceId, sha256: img.body.sha256, contentType: 'image/png' }] });
+    expect(opened.body.thread[0]).toMatchObject({
+      kind: 'OPENING',
+      evidence: [{ evidenceId: img.body.evidenceId, sha256: img.body.sha256, contentType: 'image/png' }],
+    });
   });
 
   it('the chain detects a thread row edited in SQL; the log itself refuses the edit', async () => {
@@ -114,7 +121,9 @@ describe('evidence upload (D3) and the hash-chained thread', () => {
     expect(verifyChain(after.body.thread)).toEqual({ ok: false, brokenAt: 1, reason: 'hash' });
 
     // The log is the truth: its copy still verifies, and it refuses UPDATE outright.
-    const logged = (await sut.service.ctx.store.readStream(`dispute-${id}`)).filter((e) => e.type === 'ThreadEntryAdded').map((e) => (e.data as { entry: ThreadEntry }).entry);
+    const logged = (await sut.service.ctx.store.readStream(`dispute-${id}`))
+      .filter((e) => e.type === 'ThreadEntryAdded')
+      .map((e) => (e.data as { entry: ThreadEntry }).entry);
     expect(verifyChain(logged)).toEqual({ ok: true });
     await expect(t.db.pool.query(`UPDATE "${t.schema}".events SET data = data WHERE stream_id = $1`, [`dispute-${id}`])).rejects.toThrow(/append-only/);
   });

@@ -56,14 +56,24 @@ const wire = (ctx: ServiceContext, o: EscrowServiceOptions): Wiring => {
   // it runs before that transaction commits, its own command waits for the stream and retries.
   const onPaymentReconcile = (orderId: string, paymentId: string) =>
     void setImmediate(() => {
-      payments?.reconcile(orderId, paymentId).catch((err: unknown) => logger.warn({ err, orderId, paymentId }, 'payment reconcile failed; the next round retries'));
+      payments
+        ?.reconcile(orderId, paymentId)
+        .catch((err: unknown) => logger.warn({ err, orderId, paymentId }, 'payment reconcile failed; the next round retries'));
     });
   const knownOrders = createKnownOrders({ pool, schema, logger, waitMs: durationMs(ctx.policy.api.readYourWritesWait) });
   const app = createEscrowApp(ctx, { onRefundWork: () => dispatcher?.wake(), onPaymentReconcile, onOrderRecorded: knownOrders.announce });
   const onPending = delay === 'off' ? undefined : scheduleSandboxCapture({ pool, schema, clock, delayMs: durationMs(delay) });
   const provider = (o.provider ?? createSandboxProvider)(onPending ? { onPending } : {});
   const receiver = createWebhookReceiver({ app, secret, clock });
-  dispatcher = createRefundDispatcher({ pool, schema, app, provider, clock, logger, ...(o.refundPollIntervalMs ? { pollIntervalMs: o.refundPollIntervalMs } : {}) });
+  dispatcher = createRefundDispatcher({
+    pool,
+    schema,
+    app,
+    provider,
+    clock,
+    logger,
+    ...(o.refundPollIntervalMs ? { pollIntervalMs: o.refundPollIntervalMs } : {}),
+  });
   payments = createPayments({ app, provider, clock, readOrder: knownOrders.read });
   return { app, knownOrders, payments, receiver, dispatcher, deliverSandbox: deliverSandboxCapture({ schema, secret, receiver }) };
 };
@@ -90,7 +100,10 @@ export const createEscrowService = (o: EscrowServiceOptions = {}): ServiceModule
       const orderId = orderOfStream(d.streamId);
       if (!orderId) throw new Error(`deadline on unknown stream ${d.streamId}`);
       const actor = systemActor('escrow-scheduler');
-      await w.app.execute({ type: 'FireDeadline', data: { kind: d.kind, dueAt: d.dueAt }, meta: { now: d.now, actor } }, { tx, orderId, metadata: commandMetadata(actor, d.now) });
+      await w.app.execute(
+        { type: 'FireDeadline', data: { kind: d.kind, dueAt: d.dueAt }, meta: { now: d.now, actor } },
+        { tx, orderId, metadata: commandMetadata(actor, d.now) },
+      );
     },
     // E4: refunds are sent by their own loop, started and stopped by the runtime.
     background: (w) => [

@@ -35,7 +35,8 @@ describe('escrow service', () => {
   const pay = (o: TestOrder, token: string) =>
     sut.request('POST', '/payments', { as: buyerOf(o), body: { orderId: o.orderId, paymentMethod: { type: 'sandbox', token } } });
   const view = async (o: TestOrder) => (await sut.request('GET', `/escrows/${o.orderId}`, { as: ops })).body;
-  const publishedFor = (o: TestOrder, type: string) => sut.published('escrow.v1').filter((e) => e.type === type && (e.data as { orderId: string }).orderId === o.orderId);
+  const publishedFor = (o: TestOrder, type: string) =>
+    sut.published('escrow.v1').filter((e) => e.type === type && (e.data as { orderId: string }).orderId === o.orderId);
   const awaitEvent = (o: TestOrder, type: string) => sut.awaitPublished((e) => e.type === type && (e.data as { orderId: string }).orderId === o.orderId);
   const paidOrder = async (total = 10_000, commissionBps = 0, sellerId?: string) => {
     const o = order(total, sellerId);
@@ -57,13 +58,16 @@ describe('escrow service', () => {
       expect(v.headers.etag).toBe(`"${v.body.version}"`);
     });
 
-    it('only the order\'s buyer may pay (others 404); views: parties, agent, ops see it, others 404, wrong role 403', async () => {
+    it("only the order's buyer may pay (others 404); views: parties, agent, ops see it, others 404, wrong role 403", async () => {
       const o = order();
       await up.placed(o);
       const stranger = { role: 'buyer' as const, sub: 'someone-else' };
       const other = await sut.request('POST', '/payments', { as: stranger, body: { orderId: o.orderId, paymentMethod: { type: 'sandbox', token: 'tok_ok' } } });
       expect(other).toMatchObject({ status: 404, body: { code: 'ESCROW_ORDER_UNKNOWN' } });
-      const unknown = await sut.request('POST', '/payments', { as: buyerOf(o), body: { orderId: 'no-such-order', paymentMethod: { type: 'sandbox', token: 'tok_ok' } } });
+      const unknown = await sut.request('POST', '/payments', {
+        as: buyerOf(o),
+        body: { orderId: 'no-such-order', paymentMethod: { type: 'sandbox', token: 'tok_ok' } },
+      });
       expect(unknown.status).toBe(404);
       expect((await sut.request('GET', `/escrows/${o.orderId}`, { as: stranger })).status).toBe(404);
       expect((await sut.request('GET', `/escrows/${o.orderId}`, { as: { role: 'seller', sub: 'not-the-seller' } })).status).toBe(404);
@@ -93,7 +97,8 @@ describe('escrow service', () => {
       expect(res).toMatchObject({ status: 201, body: { status: 'pending' } });
       const paymentId = res.body.paymentId as string;
       const body = JSON.stringify({
-        id: `evt-${paymentId}`, type: 'payment.captured',
+        id: `evt-${paymentId}`,
+        type: 'payment.captured',
         data: { orderId: o.orderId, paymentId, providerRef: `sbx_cap_${paymentId}`, amount: 10_000, currency: 'USD', capturedAt: sut.now().toISOString() },
       });
       const post = (signature: string) =>
@@ -122,10 +127,14 @@ describe('escrow service', () => {
     it('E4: a capture for an unknown order is refused (non-2xx, the provider retries); for a paid or cancelled order it is returned, never held twice', async () => {
       const captureHook = (orderId: string, providerRef: string) => {
         const body = JSON.stringify({
-          id: `evt-${providerRef}`, type: 'payment.captured',
+          id: `evt-${providerRef}`,
+          type: 'payment.captured',
           data: { orderId, paymentId: `pay-${providerRef}`, providerRef, amount: 10_000, currency: 'USD', capturedAt: sut.now().toISOString() },
         });
-        return sut.request('POST', '/providers/sandbox/webhooks', { body, headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signWebhook(DEV_WEBHOOK_SECRET, body, sut.now()) } });
+        return sut.request('POST', '/providers/sandbox/webhooks', {
+          body,
+          headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signWebhook(DEV_WEBHOOK_SECRET, body, sut.now()) },
+        });
       };
       const unknown = `ord-${randomUUID()}`;
       expect(await captureHook(unknown, `ref-${randomUUID()}`)).toMatchObject({ status: 404, body: { code: 'ESCROW_ORDER_UNKNOWN' } });
@@ -169,7 +178,11 @@ describe('escrow service', () => {
       await awaitEvent(o, 'FundsReleased');
       await sut.settle();
       expect(publishedFor(o, 'FundsReleased')).toHaveLength(1);
-      expect(publishedFor(o, 'FundsReleased')[0]!.data).toMatchObject({ amount: { amount: 10_000 }, commission: { amount: 250 }, netPayable: { amount: 9_750 } });
+      expect(publishedFor(o, 'FundsReleased')[0]!.data).toMatchObject({
+        amount: { amount: 10_000 },
+        commission: { amount: 250 },
+        netPayable: { amount: 9_750 },
+      });
       const v = await view(o);
       expect(v).toMatchObject({ status: 'completed', held: { amount: 0 }, released: { amount: 9_750 }, commission: { amount: 250 } });
       expect(v.entries.filter((e: { reason: string }) => e.reason === 'release')).toHaveLength(1);
@@ -183,7 +196,12 @@ describe('escrow service', () => {
       const refundId = (requested.data as { refundId: string }).refundId;
       expect(completed.data).toMatchObject({ refundId, amount: { amount: 10_000 }, reason: 'ORDER_CANCELLED' });
       expect(sandbox.refundCalls(refundId)).toBe(1);
-      expect(await view(o)).toMatchObject({ status: 'cancelled', held: { amount: 0 }, refunded: { amount: 10_000 }, refunds: [{ refundId, status: 'completed', attempts: 1 }] });
+      expect(await view(o)).toMatchObject({
+        status: 'cancelled',
+        held: { amount: 0 },
+        refunded: { amount: 10_000 },
+        refunds: [{ refundId, status: 'completed', attempts: 1 }],
+      });
     });
 
     it('E4: a refund the provider fails twice is retried with backoff on the simulated clock and completes once', async () => {
@@ -225,7 +243,13 @@ describe('escrow service', () => {
       expect(publishedFor(o, 'FundsReleased').map((e) => e.data)).toEqual([
         expect.objectContaining({ amount: { amount: 7_000, currency: 'USD' }, commission: { amount: 700, currency: 'USD' }, trigger: 'DISPUTE_SETTLED' }),
       ]);
-      expect(await view(o)).toMatchObject({ status: 'completed', held: { amount: 0 }, refunded: { amount: 3_000 }, released: { amount: 6_300 }, commission: { amount: 700 } });
+      expect(await view(o)).toMatchObject({
+        status: 'completed',
+        held: { amount: 0 },
+        refunded: { amount: 3_000 },
+        released: { amount: 6_300 },
+        commission: { amount: 700 },
+      });
     });
 
     it('OrderCompleted(DISPUTE_SETTLED) before its DisputeSettled is parked, then applied once the settlement arrives', async () => {
@@ -313,7 +337,9 @@ describe('escrow service', () => {
     it('every read model is rebuilt from the log exactly as the command handler wrote it', async () => {
       const { schema, store } = sut.service.ctx;
       const dump = async () => ({
-        escrows: (await db.pool.query(`SELECT order_id, buyer_id, seller_id, status, settled, releases, version, state FROM "${schema}".escrows ORDER BY order_id`)).rows,
+        escrows: (
+          await db.pool.query(`SELECT order_id, buyer_id, seller_id, status, settled, releases, version, state FROM "${schema}".escrows ORDER BY order_id`)
+        ).rows,
         ledger: (await db.pool.query(`SELECT * FROM "${schema}".ledger_entries ORDER BY entry_id`)).rows,
         refunds: (await db.pool.query(`SELECT * FROM "${schema}".refund_queue ORDER BY refund_id`)).rows,
       });

@@ -29,22 +29,24 @@ const posting = fc.record({
 });
 
 const ledger = (orderId: string) =>
-  fc.record({
-    captured: fc.boolean(),
-    rest: fc.array(posting, { maxLength: 8 }),
-    settled: fc.boolean(),
-    releases: fc.constantFrom(0, 1, 1, 2),
-  }).map(({ captured, rest, settled, releases }): Ledger => {
-    const at = '2030-01-01T00:00:00.000Z';
-    const first: Posting[] = captured
-      ? [{ entryId: `${orderId}:c`, debit: 'buyer_payment', credit: 'order_hold', amount: 10_000, currency: 'USD', reason: 'capture', at }]
-      : [];
-    const postings = rest.map((p, i): Posting => {
-      const [debit, credit] = p.wrongFlow ? [p.debit, p.credit] : REASON_FLOWS[p.reason];
-      return { entryId: `${orderId}:${i}`, debit, credit, amount: p.amount, currency: p.eur ? 'EUR' : 'USD', reason: p.reason, at };
+  fc
+    .record({
+      captured: fc.boolean(),
+      rest: fc.array(posting, { maxLength: 8 }),
+      settled: fc.boolean(),
+      releases: fc.constantFrom(0, 1, 1, 2),
+    })
+    .map(({ captured, rest, settled, releases }): Ledger => {
+      const at = '2030-01-01T00:00:00.000Z';
+      const first: Posting[] = captured
+        ? [{ entryId: `${orderId}:c`, debit: 'buyer_payment', credit: 'order_hold', amount: 10_000, currency: 'USD', reason: 'capture', at }]
+        : [];
+      const postings = rest.map((p, i): Posting => {
+        const [debit, credit] = p.wrongFlow ? [p.debit, p.credit] : REASON_FLOWS[p.reason];
+        return { entryId: `${orderId}:${i}`, debit, credit, amount: p.amount, currency: p.eur ? 'EUR' : 'USD', reason: p.reason, at };
+      });
+      return { orderId, postings: [...first, ...postings], settled, releases };
     });
-    return { orderId, postings: [...first, ...postings], settled, releases };
-  });
 
 const ledgers = fc.integer({ min: 1, max: 12 }).chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => ledger(`o${i}`))));
 
@@ -70,9 +72,19 @@ describe('GET /ledger/verify SQL = the domain check (E1, E2, E3, R6)', () => {
         const s = `"${db.schema}"`;
         await db.pool.query(`TRUNCATE ${s}.ledger_entries, ${s}.escrows`);
         const escrows = orders.map((o) => ({ order_id: o.orderId, status: o.settled ? 'completed' : 'paid', settled: o.settled, releases: o.releases }));
-        const entries = orders.flatMap((o) => o.postings.map((p, seq) => ({
-          entry_id: p.entryId, order_id: o.orderId, seq, debit: p.debit, credit: p.credit, amount: p.amount, currency: p.currency, reason: p.reason, at: p.at,
-        })));
+        const entries = orders.flatMap((o) =>
+          o.postings.map((p, seq) => ({
+            entry_id: p.entryId,
+            order_id: o.orderId,
+            seq,
+            debit: p.debit,
+            credit: p.credit,
+            amount: p.amount,
+            currency: p.currency,
+            reason: p.reason,
+            at: p.at,
+          })),
+        );
         await db.pool.query(
           `INSERT INTO ${s}.escrows (order_id, buyer_id, seller_id, status, settled, releases, version, state)
            SELECT order_id, 'b', 's', status, settled, releases, 1, '{}'::jsonb
@@ -101,8 +113,15 @@ describe('GET /ledger/verify SQL = the domain check (E1, E2, E3, R6)', () => {
     );
     // the runs exercised every check of the statement, and sound orders too
     expect([...seen.keys()].sort()).toEqual([
-      'BAD_AMOUNT', 'BAD_FLOW', 'EXPOSURE_POSITIVE', 'HOLD_NEGATIVE', 'REFUND_ABOVE_CAPTURE', 'RELEASED_TWICE',
-      'SETTLED_BUT_EXPOSED', 'SETTLED_BUT_HELD', 'WRITEOFF_OVER_RECOVERED',
+      'BAD_AMOUNT',
+      'BAD_FLOW',
+      'EXPOSURE_POSITIVE',
+      'HOLD_NEGATIVE',
+      'REFUND_ABOVE_CAPTURE',
+      'RELEASED_TWICE',
+      'SETTLED_BUT_EXPOSED',
+      'SETTLED_BUT_HELD',
+      'WRITEOFF_OVER_RECOVERED',
     ]);
     expect(clean).toBeGreaterThan(0);
   }, 120_000);
@@ -110,11 +129,23 @@ describe('GET /ledger/verify SQL = the domain check (E1, E2, E3, R6)', () => {
   it('E1: a posting id seen twice fails the write, inline and on rebuild, instead of vanishing from the SQL check', async () => {
     const projection = ledgerEntriesProjection(db.schema);
     const at = '2030-01-01T00:00:00.000Z';
-    const posted = (eventId: string, streamVersion: number) => ({
-      id: eventId, type: 'EntriesPosted', schemaVersion: 1, streamId: 'escrow-dup', streamVersion, occurredAt: at,
-      correlationId: 'c', causationId: null, actor: { role: 'system', id: 'escrow' },
-      data: { orderId: 'dup', sellerId: 's', entries: [{ entryId: 'cmd-1:0', debit: 'buyer_payment', credit: 'order_hold', amount: 100, currency: 'USD', reason: 'capture', at }] },
-    }) as unknown as Parameters<typeof projection.apply>[1];
+    const posted = (eventId: string, streamVersion: number) =>
+      ({
+        id: eventId,
+        type: 'EntriesPosted',
+        schemaVersion: 1,
+        streamId: 'escrow-dup',
+        streamVersion,
+        occurredAt: at,
+        correlationId: 'c',
+        causationId: null,
+        actor: { role: 'system', id: 'escrow' },
+        data: {
+          orderId: 'dup',
+          sellerId: 's',
+          entries: [{ entryId: 'cmd-1:0', debit: 'buyer_payment', credit: 'order_hold', amount: 100, currency: 'USD', reason: 'capture', at }],
+        },
+      }) as unknown as Parameters<typeof projection.apply>[1];
     const inTx = async (fn: (tx: import('pg').PoolClient) => Promise<void>) => {
       const tx = await db.pool.connect();
       try {

@@ -53,8 +53,14 @@ describe('refund dispatcher (E4)', () => {
       },
     } as unknown as EscrowApp;
     const dispatcher = createRefundDispatcher({
-      pool: db.pool, schema: db.schema, app, provider, clock: new SimulatedClock(),
-      logger: pino({ level: 'silent' }), leaseMs: 60_000, retryAfterMs: 50,
+      pool: db.pool,
+      schema: db.schema,
+      app,
+      provider,
+      clock: new SimulatedClock(),
+      logger: pino({ level: 'silent' }),
+      leaseMs: 60_000,
+      retryAfterMs: 50,
     });
     return { dispatcher, sent, recorded, maxPerOrder: () => maxPerOrder, reset: () => (inFlightPerOrder = new Map()) };
   };

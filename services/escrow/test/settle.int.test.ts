@@ -21,7 +21,13 @@ describe('escrow settles its refunds with the simulated clock (E4, POST /ops/clo
     kafka = await testKafka();
     const slow = (deps: Parameters<typeof createSandboxProvider>[0]): SandboxProvider => {
       sandbox = createSandboxProvider(deps);
-      return { ...sandbox, refund: async (r) => { await new Promise((res) => setTimeout(res, 300)); return sandbox.refund(r); } };
+      return {
+        ...sandbox,
+        refund: async (r) => {
+          await new Promise((res) => setTimeout(res, 300));
+          return sandbox.refund(r);
+        },
+      };
     };
     sut = await startServiceForTest(createEscrowService({ provider: slow, refundPollIntervalMs: 50 }), { db, kafka });
     up = upstream(sut);
@@ -35,7 +41,10 @@ describe('escrow settles its refunds with the simulated clock (E4, POST /ops/clo
   const paidOrder = async (): Promise<TestOrder> => {
     const o: TestOrder = { orderId: `ord-${randomUUID()}`, buyerId: `buyer-${randomUUID()}`, sellerId: `seller-${randomUUID()}`, total: 10_000 };
     await up.placed(o);
-    const paid = await sut.request('POST', '/payments', { as: { role: 'buyer', sub: o.buyerId }, body: { orderId: o.orderId, paymentMethod: { type: 'sandbox', token: 'tok_ok' } } });
+    const paid = await sut.request('POST', '/payments', {
+      as: { role: 'buyer', sub: o.buyerId },
+      body: { orderId: o.orderId, paymentMethod: { type: 'sandbox', token: 'tok_ok' } },
+    });
     expect(paid.body.status).toBe('captured');
     return o;
   };
@@ -44,7 +53,9 @@ describe('escrow settles its refunds with the simulated clock (E4, POST /ops/clo
   it('E4: an outcome that requests a refund settles with the refund completed (RefundCompleted recorded) in the escrow view', async () => {
     const o = await paidOrder();
     await up.settled(o, 'd-settle', 4_000); // publishes, then settles once
-    expect(await refunds(o)).toEqual([expect.objectContaining({ reason: 'DISPUTE_SETTLED', status: 'completed', attempts: 1, amount: { amount: 4_000, currency: 'USD' } })]);
+    expect(await refunds(o)).toEqual([
+      expect.objectContaining({ reason: 'DISPUTE_SETTLED', status: 'completed', attempts: 1, amount: { amount: 4_000, currency: 'USD' } }),
+    ]);
     expect(sandbox.refundsPaid().size).toBeGreaterThan(0);
   });
 

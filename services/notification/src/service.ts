@@ -42,7 +42,11 @@ interface Wiring {
 const wire = (ctx: ServiceContext, o: NotificationServiceOptions): Wiring => {
   const config = loadNotificationConfig(o.env ?? ctx.config);
   const mailer = o.mailer ?? createMailer(config, ctx.config.DATA_DIR);
-  const webhookTargets: WebhookTargetGuard = { allowed: parseAllowedCidrs(config.WEBHOOK_ALLOWED_CIDRS), resolve: o.resolve ?? systemResolver, timeoutMs: config.WEBHOOK_TIMEOUT_MS };
+  const webhookTargets: WebhookTargetGuard = {
+    allowed: parseAllowedCidrs(config.WEBHOOK_ALLOWED_CIDRS),
+    resolve: o.resolve ?? systemResolver,
+    timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+  };
   return { h: createHandlers(ctx), mailer, post: o.post ?? createWebhookClient(config.WEBHOOK_TIMEOUT_MS, webhookTargets, o.webhookTransport), webhookTargets };
 };
 

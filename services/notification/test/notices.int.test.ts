@@ -28,7 +28,15 @@ describe('notices: message center and e-mail', () => {
     await db?.close();
   });
 
-  const inbox = async (as: { role: 'buyer' | 'seller'; sub: string }) => (await sut.request('GET', '/inbox?limit=100', { as })).body.items as { id: string; kind: string; orderId: string; subject: string; text: string; readAt: string | null }[];
+  const inbox = async (as: { role: 'buyer' | 'seller'; sub: string }) =>
+    (await sut.request('GET', '/inbox?limit=100', { as })).body.items as {
+      id: string;
+      kind: string;
+      orderId: string;
+      subject: string;
+      text: string;
+      readAt: string | null;
+    }[];
   const mailsTo = (address: string) => smtp.mails.filter((m) => m.to.includes(address));
 
   it('N1/N3/N4: a dispute opened notifies the seller in-app and by e-mail in Russian, naming the 5-day deadline', async () => {
@@ -39,7 +47,10 @@ describe('notices: message center and e-mail', () => {
     const opened = upstream.disputeOpened(sut.now(), 'o-1', 'buyer-1', 'seller-1');
     await sut.publish(DisputeOpened, opened);
 
-    const expected = renderNotice({ kind: 'dispute_opened', recipientId: 'seller-1', orderId: 'o-1', deadline: opened.sellerRespondBy, vars: { orderId: 'o-1' } }, 'ru');
+    const expected = renderNotice(
+      { kind: 'dispute_opened', recipientId: 'seller-1', orderId: 'o-1', deadline: opened.sellerRespondBy, vars: { orderId: 'o-1' } },
+      'ru',
+    );
     const items = await inbox(seller);
     expect(items).toEqual([expect.objectContaining({ kind: 'dispute_opened', orderId: 'o-1', subject: expected.subject, readAt: null })]);
 
@@ -52,7 +63,12 @@ describe('notices: message center and e-mail', () => {
 
     // Both deliveries are announced to partners on notifications.v1.
     for (const channel of ['in_app', 'email']) {
-      await sut.awaitPublished((e) => e.type === 'NoticeSent' && (e.data as { recipientId: string; kind: string; channel: string }).kind === 'dispute_opened' && (e.data as { channel: string }).channel === channel);
+      await sut.awaitPublished(
+        (e) =>
+          e.type === 'NoticeSent' &&
+          (e.data as { recipientId: string; kind: string; channel: string }).kind === 'dispute_opened' &&
+          (e.data as { channel: string }).channel === channel,
+      );
     }
     // The buyer gave no address: the order-placed notice is in-app only.
     expect((await inbox(buyer)).map((i) => i.kind)).toEqual(['order_placed']);
@@ -72,7 +88,10 @@ describe('notices: message center and e-mail', () => {
     type Sent = { orderId: string; kind: string; channel: string };
     const isO2Dispute = (d: Sent) => d.orderId === 'o-2' && d.kind === 'dispute_opened';
     await sut.awaitPublished((e) => e.type === 'NoticeSent' && isO2Dispute(e.data as Sent) && (e.data as Sent).channel === 'email');
-    const sent = sut.published('notifications.v1').map((e) => e.data as Sent).filter(isO2Dispute);
+    const sent = sut
+      .published('notifications.v1')
+      .map((e) => e.data as Sent)
+      .filter(isO2Dispute);
     expect(sent.map((d) => d.channel).sort()).toEqual(['email', 'in_app']);
   });
 
@@ -114,11 +133,17 @@ describe('notices: message center and e-mail', () => {
     await sut.publish(DisputeOpened, upstream.disputeOpened(sut.now(), 'o-5', 'buyer-5', 'seller-1'));
     const forO5 = () => mailsTo('seller-1@example.com').filter((m) => m.subject.includes('o-5'));
     expect(forO5()).toEqual([]);
-    expect(sut.published('notifications.v1').some((e) => (e.data as { orderId: string; channel: string }).orderId === 'o-5' && (e.data as { channel: string }).channel === 'email')).toBe(false);
+    expect(
+      sut
+        .published('notifications.v1')
+        .some((e) => (e.data as { orderId: string; channel: string }).orderId === 'o-5' && (e.data as { channel: string }).channel === 'email'),
+    ).toBe(false);
 
     await sut.advance('PT1M'); // the first retry
     expect(forO5()).toHaveLength(1);
-    await sut.awaitPublished((e) => e.type === 'NoticeSent' && (e.data as { orderId: string }).orderId === 'o-5' && (e.data as { channel: string }).channel === 'email');
+    await sut.awaitPublished(
+      (e) => e.type === 'NoticeSent' && (e.data as { orderId: string }).orderId === 'o-5' && (e.data as { channel: string }).channel === 'email',
+    );
     await sut.advance('PT1H');
     expect(forO5()).toHaveLength(1);
   });
@@ -145,7 +170,11 @@ describe('notices: message center and e-mail', () => {
     expect((await sut.request('GET', '/recipients/seller-1', { as: buyer })).status).toBe(404);
     expect((await sut.request('PUT', '/recipients/seller-1', { as: buyer, body: { locale: 'en', emailOptOut: [] } })).status).toBe(404);
     expect((await sut.request('GET', '/recipients/seller-1', { as: { role: 'ops', sub: 'ops-1' } })).body).toMatchObject({ userId: 'seller-1', locale: 'ru' });
-    expect((await sut.request('GET', '/recipients/nobody-yet', { as: { role: 'buyer', sub: 'nobody-yet' } })).body).toMatchObject({ locale: 'en', email: null, emailOptOut: [] });
+    expect((await sut.request('GET', '/recipients/nobody-yet', { as: { role: 'buyer', sub: 'nobody-yet' } })).body).toMatchObject({
+      locale: 'en',
+      email: null,
+      emailOptOut: [],
+    });
     expect((await sut.request('PUT', '/recipients/buyer-1', { as: buyer, body: { locale: 'xx', emailOptOut: [] } })).status).toBe(400);
     expect((await sut.request('PUT', '/recipients/buyer-1', { as: buyer, body: { locale: 'en', emailOptOut: [], role: 'ops' } })).status).toBe(400);
     expect((await sut.request('GET', '/inbox')).status).toBe(401);

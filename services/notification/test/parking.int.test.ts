@@ -36,11 +36,17 @@ describe('events that arrive before their OrderPlaced', () => {
   });
 
   const schema = () => sut.service.ctx.schema;
-  const inbox = async (as: { role: 'buyer' | 'seller'; sub: string }) => (await sut.request('GET', '/inbox?limit=100', { as })).body.items as { kind: string; orderId: string }[];
+  const inbox = async (as: { role: 'buyer' | 'seller'; sub: string }) =>
+    (await sut.request('GET', '/inbox?limit=100', { as })).body.items as { kind: string; orderId: string }[];
   const mailsTo = (address: string) => smtp.mails.filter((m) => m.to.includes(address));
   const consumed = async (ids: string[]) => (await db.pool.query(`SELECT event_id FROM "${schema()}".inbox WHERE event_id = ANY($1)`, [ids])).rowCount;
   const noticeKindsInLogOrder = async (orderId: string) =>
-    (await db.pool.query<{ kind: string }>(`SELECT data->>'kind' AS kind FROM "${schema()}".events WHERE type = 'NoticeRequested' AND data->>'orderId' = $1 ORDER BY global_position`, [orderId])).rows.map((r) => r.kind);
+    (
+      await db.pool.query<{ kind: string }>(
+        `SELECT data->>'kind' AS kind FROM "${schema()}".events WHERE type = 'NoticeRequested' AND data->>'orderId' = $1 ORDER BY global_position`,
+        [orderId],
+      )
+    ).rows.map((r) => r.kind);
 
   /** Messages on this service's dead-letter topic (`<group>.dlt`; the harness names the group after the schema). */
   const deadLetters = async (): Promise<number> => {

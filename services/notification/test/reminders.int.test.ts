@@ -22,7 +22,8 @@ describe('reminders (N2)', () => {
     await db?.close();
   });
 
-  const sellerInbox = async () => (await sut.request('GET', '/inbox?limit=100', { as: seller })).body.items as { kind: string; orderId: string; text: string }[];
+  const sellerInbox = async () =>
+    (await sut.request('GET', '/inbox?limit=100', { as: seller })).body.items as { kind: string; orderId: string; text: string }[];
 
   it('the ship reminder fires 24 h before shipBy for an unshipped order, and is cancelled by OrderShipped', async () => {
     for (const orderId of ['o-shipped', 'o-unshipped']) {

@@ -96,7 +96,10 @@ const decodeWords = (s: string): string =>
   s.replace(/\?=\s+=\?/g, '?==?').replace(/=\?([^?]+)\?([BQbq])\?([^?]*)\?=/g, (_, _cs: string, enc: string, txt: string) =>
     enc.toUpperCase() === 'B'
       ? Buffer.from(txt, 'base64').toString('utf8')
-      : Buffer.from(txt.replace(/_/g, ' ').replace(/=([0-9A-F]{2})/gi, (_m, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8'),
+      : Buffer.from(
+          txt.replace(/_/g, ' ').replace(/=([0-9A-F]{2})/gi, (_m, h: string) => String.fromCharCode(parseInt(h, 16))),
+          'latin1',
+        ).toString('utf8'),
   );
 
 const decodeBody = (body: string, encoding: string | undefined): string => {
@@ -152,14 +155,24 @@ export const startTestSmtp = async (): Promise<TestSmtp> => {
           refusals--;
           return callback(Object.assign(new Error('mailbox busy, try again later'), { responseCode: 451 }));
         }
-        mails.push(parseMail(Buffer.concat(chunks).toString('utf8'), session.envelope.rcptTo.map((r) => r.address)));
+        mails.push(
+          parseMail(
+            Buffer.concat(chunks).toString('utf8'),
+            session.envelope.rcptTo.map((r) => r.address),
+          ),
+        );
         callback();
       });
     },
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = (server as unknown as { server: Server }).server.address() as AddressInfo;
-  return { url: `smtp://127.0.0.1:${port}`, mails, refuse: (n) => void (refusals = n), stop: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    mails,
+    refuse: (n) => void (refusals = n),
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 };
 
 // --- a webhook receiver -------------------------------------------------------------------------

@@ -24,7 +24,10 @@ describe('partner webhooks', () => {
     db = await testDatabase('notif_webhooks');
     kafka = await testKafka();
     const policy = makePolicy({ notifications: { webhookPauseAfterFailures: 3 } });
-    sut = await startServiceForTest(createNotificationService({ ...loopbackWebhooks, resolve: async (host) => names.get(host) ?? loopbackWebhooks.resolve(host) }), { db, kafka, policy });
+    sut = await startServiceForTest(
+      createNotificationService({ ...loopbackWebhooks, resolve: async (host) => names.get(host) ?? loopbackWebhooks.resolve(host) }),
+      { db, kafka, policy },
+    );
   }, 60_000);
   afterAll(async () => {
     await sut?.stop();
@@ -68,7 +71,9 @@ describe('partner webhooks', () => {
     expect(JSON.parse(accepted.body)).toMatchObject({ specversion: '1.0', id: eventId, type: COMPLETED, data: { orderId: 'o-w1', reason: 'CONFIRMED' } });
 
     const log = await sut.request('GET', `/webhooks/${id}/deliveries`, { as: partner });
-    expect(log.body.items).toEqual([expect.objectContaining({ id: accepted.headers['webhook-id'], eventId, ceType: COMPLETED, status: 'succeeded', attempts: 3, lastStatus: 200 })]);
+    expect(log.body.items).toEqual([
+      expect.objectContaining({ id: accepted.headers['webhook-id'], eventId, ceType: COMPLETED, status: 'succeeded', attempts: 3, lastStatus: 200 }),
+    ]);
 
     // Replay on request: delivered again (at least once), same event id.
     const redeliver = await sut.request('POST', `/webhooks/${id}/deliveries/${String(accepted.headers['webhook-id'])}/redeliver`, { as: partner });
@@ -101,7 +106,9 @@ describe('partner webhooks', () => {
     await sut.advance('PT10S');
     await sut.advance('PT20S');
     expect(down.received).toHaveLength(3);
-    expect((await sut.request('GET', '/webhooks', { as: other })).body.items).toEqual([expect.objectContaining({ id, status: 'paused', consecutiveFailures: 3 })]);
+    expect((await sut.request('GET', '/webhooks', { as: other })).body.items).toEqual([
+      expect.objectContaining({ id, status: 'paused', consecutiveFailures: 3 }),
+    ]);
 
     await sut.advance('PT1H'); // the pending delivery is not POSTed to a paused subscription
     expect(down.received).toHaveLength(3);
@@ -131,7 +138,9 @@ describe('partner webhooks', () => {
     await sut.publish(OrderPlaced, upstream.orderPlaced(sut.now(), 'o-w5', 'buyer-w', 'seller-w'));
     await sut.publish(OrderCompleted, upstream.orderCompleted(sut.now(), 'o-w5', 'buyer-w', 'seller-w'));
     const log = await sut.request('GET', `/webhooks/${id}/deliveries`, { as: rebinder });
-    expect(log.body.items.map((d: { status: string; lastError: string | null; lastStatus: number | null }) => [d.status, d.lastError, d.lastStatus]).sort()).toEqual([
+    expect(
+      log.body.items.map((d: { status: string; lastError: string | null; lastStatus: number | null }) => [d.status, d.lastError, d.lastStatus]).sort(),
+    ).toEqual([
       ['pending', 'WEBHOOK_TARGET_FORBIDDEN', null], // retried with backoff like any failure
       ['succeeded', null, 200],
     ]);

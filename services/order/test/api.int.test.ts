@@ -49,7 +49,9 @@ describe('order service API', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page: { status: number; body: { items: { orderId: string }[]; nextCursor: string | null } } = await list(`limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      const page: { status: number; body: { items: { orderId: string }[]; nextCursor: string | null } } = await list(
+        `limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+      );
       expect(page.status).toBe(200);
       expect(page.body.items.length).toBeLessThanOrEqual(2);
       seen.push(...page.body.items.map((i) => i.orderId));
@@ -105,7 +107,10 @@ describe('order service API', () => {
     expect((await o.place({ protectionDays: 5 })).body.code).toBe('PROTECTION_DAYS_OUT_OF_RANGE');
     // "agents" names the support agents' shared mailbox, never a seller (notices would go there).
     const reserved = await o.place({ sellerId: 'agents' });
-    expect([reserved.status, reserved.body.errors]).toEqual([400, [expect.objectContaining({ in: 'body', path: '/sellerId', message: 'this id is reserved' })]]);
+    expect([reserved.status, reserved.body.errors]).toEqual([
+      400,
+      [expect.objectContaining({ in: 'body', path: '/sellerId', message: 'this id is reserved' })],
+    ]);
     expect((await w.sut.request('GET', '/orders', { as: as('buyer', o.buyer) })).body.items).toHaveLength(0);
     await o.place();
     await o.paid();
@@ -130,7 +135,14 @@ describe('order service API', () => {
     await o.place();
     await o.paid();
     const refund = (refundId: string, amount: number, reason: 'PAYMENT_RETURNED' | 'ORDER_CLOSED') =>
-      w.sut.publish(RefundCompleted, { orderId: o.orderId, refundId, amount: { amount, currency: 'USD' }, reason, providerRef: `r-${refundId}`, completedAt: w.sut.now().toISOString() });
+      w.sut.publish(RefundCompleted, {
+        orderId: o.orderId,
+        refundId,
+        amount: { amount, currency: 'USD' },
+        reason,
+        providerRef: `r-${refundId}`,
+        completedAt: w.sut.now().toISOString(),
+      });
     await refund('r-1', 5000, 'PAYMENT_RETURNED'); // a second capture given back: not the order's money
     expect((await o.view()).body).toMatchObject({ status: 'awaiting_shipment', refunded: { amount: 0, currency: 'USD' } });
     await refund('r-2', 5000, 'ORDER_CLOSED');

@@ -47,7 +47,11 @@ describe('order service lifecycle (HTTP + Kafka, simulated clock)', () => {
     const done = (await o.view()).body;
     expect(done).toMatchObject({ status: 'completed', completionReason: 'AUTO_CONFIRMED', allowedActions: ['post_review'] });
     expect(done.deadlines).toEqual([{ kind: 'review_window', dueAt: expect.any(String), actor: 'buyer', onExpiry: 'review_window_closed' }]); // O11
-    expect((await w.sut.request('GET', `/buyers/${o.buyer}/level`, { as: as('buyer', o.buyer) })).body).toMatchObject({ level: 'A1', completedSpendUsd: 50, points: 0 }); // O11: auto-confirm earns nothing
+    expect((await w.sut.request('GET', `/buyers/${o.buyer}/level`, { as: as('buyer', o.buyer) })).body).toMatchObject({
+      level: 'A1',
+      completedSpendUsd: 50,
+      points: 0,
+    }); // O11: auto-confirm earns nothing
   });
 
   it('O11: confirming earns the buyer points once per order, on the level view and on buyers.v1', async () => {
@@ -116,7 +120,7 @@ describe('order service lifecycle (HTTP + Kafka, simulated clock)', () => {
     expect((await o.awaitPublished('OrderCompleted')).data).toMatchObject({ reason: 'AUTO_CONFIRMED' });
   });
 
-  it('O9 D7 S3: a dispute withdrawn after protection ran out ends protection at once; the order completes on the dispute service\'s answer', async () => {
+  it("O9 D7 S3: a dispute withdrawn after protection ran out ends protection at once; the order completes on the dispute service's answer", async () => {
     const o = orderMoves(w.sut);
     const shipped = await o.shipped();
     // The dispute service accepted the dispute at the last instant of protection (D1).
@@ -136,8 +140,13 @@ describe('order service lifecycle (HTTP + Kafka, simulated clock)', () => {
     await o.shipped();
     await o.disputeOpened('d-split');
     await w.sut.publish(DisputeSettled, {
-      disputeId: 'd-split', orderId: o.orderId, refund: { amount: 2000, currency: 'USD' }, fastRefunded: { amount: 0, currency: 'USD' },
-      releaseRemainder: true, settledBy: 'AGREEMENT', settledAt: w.sut.now().toISOString(),
+      disputeId: 'd-split',
+      orderId: o.orderId,
+      refund: { amount: 2000, currency: 'USD' },
+      fastRefunded: { amount: 0, currency: 'USD' },
+      releaseRemainder: true,
+      settledBy: 'AGREEMENT',
+      settledAt: w.sut.now().toISOString(),
     });
     expect((await o.awaitPublished('OrderCompleted')).data).toMatchObject({ reason: 'DISPUTE_SETTLED', disputeId: 'd-split' });
     expect((await w.sut.request('GET', `/buyers/${o.buyer}/level`, { as: as('buyer', o.buyer) })).body).toMatchObject({ level: 'A1', completedSpendUsd: 30 });
@@ -148,7 +157,14 @@ describe('order service lifecycle (HTTP + Kafka, simulated clock)', () => {
     await o.shipped();
     await w.sut.advance('P10D');
     await o.disputeOpened('d-resend');
-    await w.sut.publish(ResendShipped, { disputeId: 'd-resend', orderId: o.orderId, carrier: 'DHL', trackingNumber: 'TRK-2', shippedAt: w.sut.now().toISOString(), extendBy: 30 });
+    await w.sut.publish(ResendShipped, {
+      disputeId: 'd-resend',
+      orderId: o.orderId,
+      carrier: 'DHL',
+      trackingNumber: 'TRK-2',
+      shippedAt: w.sut.now().toISOString(),
+      extendBy: 30,
+    });
     const view = (await o.view()).body;
     expect(view).toMatchObject({ disputeOpen: false, status: 'shipped' });
     expect(Date.parse(view.protectionEndsAt)).toBe(w.sut.now().getTime() + 50 * DAY + 30 * DAY);
@@ -161,7 +177,10 @@ describe('order service lifecycle (HTTP + Kafka, simulated clock)', () => {
     const posted = await replied.post('/review', as('buyer', replied.buyer), { rating: 4, text: 'fine' });
     expect(posted.body).toMatchObject({ review: { rating: 4, publishedAt: null }, allowedActions: [] });
     expect(posted.body.deadlines).toEqual([expect.objectContaining({ kind: 'review_publication', actor: 'system', onExpiry: 'review_published' })]);
-    expect((await replied.post('/review/reply', as('seller', replied.seller), { text: 'thanks' })).body).toMatchObject({ review: { reply: { text: 'thanks' } }, deadlines: [] });
+    expect((await replied.post('/review/reply', as('seller', replied.seller), { text: 'thanks' })).body).toMatchObject({
+      review: { reply: { text: 'thanks' } },
+      deadlines: [],
+    });
     expect((await replied.awaitPublished('ReviewPublished')).data).toMatchObject({ rating: 4 });
 
     const silent = orderMoves(w.sut);
@@ -202,7 +221,7 @@ describe('order service lifecycle (HTTP + Kafka, simulated clock)', () => {
     expect((await o.ship()).body.code).toBe('ORDER_CLOSED');
   });
 
-  it('timeline: the order\'s events in order, facts from other services caused by their event ids', async () => {
+  it("timeline: the order's events in order, facts from other services caused by their event ids", async () => {
     const o = orderMoves(w.sut);
     await o.place();
     const paymentEventId = await o.paid();
@@ -210,7 +229,11 @@ describe('order service lifecycle (HTTP + Kafka, simulated clock)', () => {
     const res = await w.sut.request('GET', `/orders/${o.orderId}/timeline`, { as: as('agent', 'agent-1') });
     expect(res.status).toBe(200);
     expect(res.body.items.map((i: { service: string; type: string }) => `${i.service} ${i.type}`)).toEqual([
-      'order OrderPlaced', 'order ShippingAddressRecorded', 'escrow PaymentCaptured', 'order OrderPaid', 'order OrderShipped',
+      'order OrderPlaced',
+      'order ShippingAddressRecorded',
+      'escrow PaymentCaptured',
+      'order OrderPaid',
+      'order OrderShipped',
     ]);
     expect(res.body.items[1].data).toEqual({ redacted: true });
     expect(res.body.items[2]).toMatchObject({ eventId: paymentEventId, version: null });

@@ -22,7 +22,12 @@ describe('order timeline from every service (HTTP + Kafka, simulated clock)', ()
     const o = orderMoves(w.sut);
     await o.place();
     // PaymentFailed and DisputeEscalated change nothing in the order lifecycle: in the timeline all the same.
-    const failedId = await w.sut.publish(PaymentFailed, { orderId: o.orderId, paymentId: 'pay-declined', reason: 'card_declined', failedAt: w.sut.now().toISOString() });
+    const failedId = await w.sut.publish(PaymentFailed, {
+      orderId: o.orderId,
+      paymentId: 'pay-declined',
+      reason: 'card_declined',
+      failedAt: w.sut.now().toISOString(),
+    });
     const paymentId = await o.paid();
     await o.ship();
     await w.sut.advance('P7D');
@@ -31,8 +36,13 @@ describe('order timeline from every service (HTTP + Kafka, simulated clock)', ()
     const versionBefore = (await o.view()).body.version;
     const now = w.sut.now().getTime();
     const escalation = {
-      disputeId, orderId: o.orderId, escalatedBy: 'seller' as const, escalatedAt: new Date(now).toISOString(),
-      evidenceDueAt: new Date(now + 5 * DAY).toISOString(), rulingDueAt: new Date(now + 15 * DAY).toISOString(), expedited: false,
+      disputeId,
+      orderId: o.orderId,
+      escalatedBy: 'seller' as const,
+      escalatedAt: new Date(now).toISOString(),
+      evidenceDueAt: new Date(now + 5 * DAY).toISOString(),
+      rulingDueAt: new Date(now + 15 * DAY).toISOString(),
+      expedited: false,
     };
     const escalatedId = await w.sut.publish(DisputeEscalated, escalation);
     await w.sut.publish(DisputeEscalated, escalation, { id: escalatedId }); // redelivered (same ce_id)
@@ -80,7 +90,17 @@ describe('order timeline from every service (HTTP + Kafka, simulated clock)', ()
       app.observe(
         {
           type: 'RecordUpstreamEvent',
-          data: { orderId: o.orderId, source: 'escrow', type: 'PaymentFailed', ceType: PaymentFailed.ceType!, eventId, occurredAt: now, correlationId: eventId, causationId: null, data: { orderId: o.orderId } },
+          data: {
+            orderId: o.orderId,
+            source: 'escrow',
+            type: 'PaymentFailed',
+            ceType: PaymentFailed.ceType!,
+            eventId,
+            occurredAt: now,
+            correlationId: eventId,
+            causationId: null,
+            data: { orderId: o.orderId },
+          },
           meta: { now, actor },
         },
         { metadata: { correlationId: eventId, causationId: eventId, actor, now } },

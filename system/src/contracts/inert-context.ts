@@ -15,7 +15,12 @@ export const inertPool = (): Pool => {
 };
 
 /** Settings a service would load from its environment; none of them shows in the documents. */
-const INERT_ENV = { DATABASE_URL: 'postgres://inert.invalid/none', KAFKA_BROKERS: '127.0.0.1:9', JWT_SECRET: 'contracts-generator-not-a-secret', LOG_LEVEL: 'silent' };
+const INERT_ENV = {
+  DATABASE_URL: 'postgres://inert.invalid/none',
+  KAFKA_BROKERS: '127.0.0.1:9',
+  JWT_SECRET: 'contracts-generator-not-a-secret',
+  LOG_LEVEL: 'silent',
+};
 
 /** What a running service hands its module, with nothing behind it (no database, broker or clock row). */
 export const inertContext = (module: ServiceModule, pool: Pool): ServiceContext => {

@@ -87,7 +87,11 @@ export const runOps = async (ctx: OpsContext, argv: string[]): Promise<number> =
       const m = service(positionals[0]);
       if (!values.from) throw new UsageError(usage);
       const r = await republish(ctx, m, parseBound(values.from), values.to ? parseBound(values.to) : undefined);
-      ctx.out(`republished ${r.sent} ${m.name} event(s)${Object.entries(r.byTopic).map(([t, n]) => `; ${t}: ${n}`).join('')}`);
+      ctx.out(
+        `republished ${r.sent} ${m.name} event(s)${Object.entries(r.byTopic)
+          .map(([t, n]) => `; ${t}: ${n}`)
+          .join('')}`,
+      );
       return 0;
     }
     case 'reset-offsets': {

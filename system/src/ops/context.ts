@@ -23,7 +23,12 @@ export interface OpsContext {
 export const opsContextFromEnv = (env: NodeJS.ProcessEnv = process.env, out = (l: string) => process.stdout.write(`${l}\n`)): OpsContext => {
   const e = localEnv(env);
   const schemas = Object.fromEntries(ServiceNames.map((n) => [n, env[`${n.toUpperCase()}_SCHEMA`] ?? n])) as Record<ServiceName, string>;
-  const serviceUrls = Object.fromEntries((e.SERVICE_URLS ?? '').split(',').filter(Boolean).map((p) => p.split('=') as [string, string]));
+  const serviceUrls = Object.fromEntries(
+    (e.SERVICE_URLS ?? '')
+      .split(',')
+      .filter(Boolean)
+      .map((p) => p.split('=') as [string, string]),
+  );
   return {
     pool: new Pool({ connectionString: e.DATABASE_URL, max: 4 }),
     env: e,

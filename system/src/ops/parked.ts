@@ -38,7 +38,14 @@ export const parked = async (ctx: OpsContext, o: { olderThanMs?: number } = {}):
       [cutoff],
     );
     for (const r of found)
-      rows.push({ service, orderId: r.order_id, what: r.what, waitingFor: r.waiting_for, since: r.since.toISOString(), ageMs: now.getTime() - r.since.getTime() });
+      rows.push({
+        service,
+        orderId: r.order_id,
+        what: r.what,
+        waitingFor: r.waiting_for,
+        since: r.since.toISOString(),
+        ageMs: now.getTime() - r.since.getTime(),
+      });
   }
   rows.sort((a, b) => a.since.localeCompare(b.since));
   return { now, rows };

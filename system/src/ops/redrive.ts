@@ -54,7 +54,11 @@ export const redrive = async (ctx: OpsContext, group: string, selection: 'all' |
       for (const l of todo) {
         const { key, value, headers } = l.message;
         await producer.send({ topic: l.originalTopic!, acks: -1, messages: [{ key, value, headers: originalHeaders(headers) }] });
-        await producer.send({ topic: l.dltTopic, acks: -1, messages: [{ partition: l.partition, key: null, value: null, headers: { [REDRIVEN_HEADER]: l.offset } }] });
+        await producer.send({
+          topic: l.dltTopic,
+          acks: -1,
+          messages: [{ partition: l.partition, key: null, value: null, headers: { [REDRIVEN_HEADER]: l.offset } }],
+        });
       }
     } finally {
       await producer.disconnect();

@@ -123,14 +123,23 @@ const counted = (p: Projection, add: (events: number) => void): Projection => {
  * Rebuilds one projection into shadow tables while the live ones keep serving (and taking writes),
  * then swaps them in: see `replay`.
  */
-const replayOne = async (ctx: OpsContext, store: EventStore, label: string, live: Projection, shadow: Projection, shadowSchema: string, o: ReplayOptions): Promise<ProjectionReplay> => {
+const replayOne = async (
+  ctx: OpsContext,
+  store: EventStore,
+  label: string,
+  live: Projection,
+  shadow: Projection,
+  shadowSchema: string,
+  o: ReplayOptions,
+): Promise<ProjectionReplay> => {
   const tables = await store.withTransaction((tx) => projectionTables(tx, live));
   const shadowOf = (t: Table): Table => ({ schema: shadowSchema, name: t.name });
   await store.withTransaction(async (tx) => {
     for (const t of tables) await createShadowTable(tx, t, shadowOf(t));
     // The shadow projection must write exactly these tables, or the swap would leave some behind.
     const written = (await projectionTables(tx, shadow)).map((t) => t.name).join(',');
-    if (written !== tables.map((t) => t.name).join(',')) throw new Error(`${label}: the projection writes ${written} in the shadow schema, not ${tables.map((t) => t.name).join(',')}`);
+    if (written !== tables.map((t) => t.name).join(','))
+      throw new Error(`${label}: the projection writes ${written} in the shadow schema, not ${tables.map((t) => t.name).join(',')}`);
   });
 
   // One snapshot for the whole rebuild (REPEATABLE READ): what it read is exactly what that
@@ -144,7 +153,10 @@ const replayOne = async (ctx: OpsContext, store: EventStore, label: string, live
     const progress = replayProgress({ label, total: rows[0]!.total, out: ctx.out, ...(o.progressEveryMs !== undefined ? { everyMs: o.progressEveryMs } : {}) });
     ctx.out(`${label}: rebuilding ${rows[0]!.total} events into ${shadowSchema}`);
     const inTx: EventStore = { ...store, withTransaction: (fn) => fn(tx) };
-    const r = await rebuildProjection(inTx, counted(shadow, (n) => progress.add(n)));
+    const r = await rebuildProjection(
+      inTx,
+      counted(shadow, (n) => progress.add(n)),
+    );
     ctx.out(progress.line());
     return { events: r.events, snapshot: rows[0]!.snapshot };
   });
@@ -219,7 +231,9 @@ export const replay = async (ctx: OpsContext, module: ServiceModule, o: ReplayOp
 export const printReplay = (ctx: OpsContext, service: string, results: ProjectionReplay[]): void => {
   if (!results.length) return ctx.out(`${service}: no projections declared`);
   for (const r of results) {
-    ctx.out(`${service}/${r.projection}: replayed ${r.events} events (${r.caughtUp} written during the rebuild) — ${r.identical ? 'IDENTICAL' : 'DIFFERENT'}; swapped in, readers held ${r.swapMs} ms`);
+    ctx.out(
+      `${service}/${r.projection}: replayed ${r.events} events (${r.caughtUp} written during the rebuild) — ${r.identical ? 'IDENTICAL' : 'DIFFERENT'}; swapped in, readers held ${r.swapMs} ms`,
+    );
     r.before.forEach((b, i) => {
       const a = r.after[i]!;
       ctx.out(`  ${b.table.padEnd(40)} before ${b.md5} (${b.rows} rows)  after ${a.md5} (${a.rows} rows)${b.md5 === a.md5 ? '' : '  ✗'}`);

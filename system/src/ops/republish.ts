@@ -27,7 +27,12 @@ const within = (e: StoredEvent, from: Bound, to: Bound | undefined): boolean => 
  * in log order. Consumers dedupe by ce_id (their inbox), so this repairs a partner or a topic
  * that lost messages without double effects. The relay's checkpoint is left alone.
  */
-export const republish = async (ctx: OpsContext, module: ServiceModule, from: Bound, to?: Bound): Promise<{ sent: number; byTopic: Record<string, number> }> => {
+export const republish = async (
+  ctx: OpsContext,
+  module: ServiceModule,
+  from: Bound,
+  to?: Bound,
+): Promise<{ sent: number; byTopic: Record<string, number> }> => {
   const { store } = serviceContextFor(ctx, module);
   const registry = new EventRegistry([...module.publishes]);
   const types = module.publishes.map((d) => d.type);

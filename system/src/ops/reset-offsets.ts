@@ -28,13 +28,18 @@ const groupTopics = async (admin: MessageAdmin, group: string): Promise<string[]
  * no members, so the command refuses while the group is active: stop the service first. Times are
  * Kafka record timestamps, i.e. wall-clock produce times, not the simulated clock.
  */
-export const resetOffsets = async (ctx: OpsContext, group: string, to: ResetTarget): Promise<{ topic: string; partitions: { partition: number; offset: string }[] }[]> => {
+export const resetOffsets = async (
+  ctx: OpsContext,
+  group: string,
+  to: ResetTarget,
+): Promise<{ topic: string; partitions: { partition: number; offset: string }[] }[]> => {
   const admin = kafkaFromEnv({ clientId: 'ops-reset-offsets', logger: ctx.logger, env: ctx.env }).admin();
   await admin.connect();
   try {
     const { groups } = await admin.describeGroups([group]);
     const state = groups[0]?.state ?? 'Dead';
-    if (!['Empty', 'Dead', ''].includes(state)) throw new Error(`group ${group} is ${state} with ${groups[0]?.members.length ?? 0} member(s): stop its service first`);
+    if (!['Empty', 'Dead', ''].includes(state))
+      throw new Error(`group ${group} is ${state} with ${groups[0]?.members.length ?? 0} member(s): stop its service first`);
     const topics = await groupTopics(admin, group);
     // A typo ('order' for 'order-service') would otherwise move nothing and exit 0.
     if (!topics.length) throw new Error(`group ${group} has no committed offsets and is no service's group (${Object.values(ConsumerGroups).join(', ')})`);

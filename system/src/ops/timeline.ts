@@ -21,7 +21,15 @@ export interface TimelineEntry {
 export const timeline = async (ctx: OpsContext, orderId: string): Promise<TimelineEntry[]> => {
   const entries: TimelineEntry[] = [];
   for (const service of await servicesWithLog(ctx)) {
-    const { rows } = await ctx.pool.query<{ occurred_at: Date; recorded_at: Date; position: string; type: string; stream_id: string; stream_version: number; data: Record<string, unknown> }>(
+    const { rows } = await ctx.pool.query<{
+      occurred_at: Date;
+      recorded_at: Date;
+      position: string;
+      type: string;
+      stream_id: string;
+      stream_version: number;
+      data: Record<string, unknown>;
+    }>(
       `SELECT occurred_at, recorded_at, global_position::text AS position, type, stream_id, stream_version, data
          FROM ${q(ctx.schemas[service])}.events
         WHERE (data->>'orderId' = $1 OR stream_id = $1 OR stream_id LIKE '%-' || $1)
@@ -31,19 +39,35 @@ export const timeline = async (ctx: OpsContext, orderId: string): Promise<Timeli
       [orderId],
     );
     for (const r of rows)
-      entries.push({ service, occurredAt: r.occurred_at.toISOString(), recordedAt: r.recorded_at.toISOString(), position: r.position, type: r.type, streamId: r.stream_id, streamVersion: r.stream_version, data: r.data });
+      entries.push({
+        service,
+        occurredAt: r.occurred_at.toISOString(),
+        recordedAt: r.recorded_at.toISOString(),
+        position: r.position,
+        type: r.type,
+        streamId: r.stream_id,
+        streamVersion: r.stream_version,
+        data: r.data,
+      });
   }
   // The simulated clock gives many events one instant; the wall-clock stamp then orders them as
   // they happened (a consumer's fact after the producer's event), the position within one log.
   return entries.sort(
-    (a, b) => a.occurredAt.localeCompare(b.occurredAt) || a.recordedAt.localeCompare(b.recordedAt) || (a.service === b.service ? Number(BigInt(a.position) - BigInt(b.position)) : 0),
+    (a, b) =>
+      a.occurredAt.localeCompare(b.occurredAt) ||
+      a.recordedAt.localeCompare(b.recordedAt) ||
+      (a.service === b.service ? Number(BigInt(a.position) - BigInt(b.position)) : 0),
   );
 };
 
 /** The data without the fields every line repeats, cut to one terminal line. */
 const brief = (data: Record<string, unknown>, width = 110): string => {
   const { orderId: _o, policy: _p, ...rest } = data;
-  const text = JSON.stringify(rest, (_k, v: unknown) => (v && typeof v === 'object' && 'amount' in v && 'currency' in v ? `${String((v as { amount: unknown }).amount)} ${String((v as { currency: unknown }).currency)}` : v));
+  const text = JSON.stringify(rest, (_k, v: unknown) =>
+    v && typeof v === 'object' && 'amount' in v && 'currency' in v
+      ? `${String((v as { amount: unknown }).amount)} ${String((v as { currency: unknown }).currency)}`
+      : v,
+  );
   return text.length > width ? `${text.slice(0, width - 1)}…` : text;
 };
 

@@ -24,7 +24,15 @@ export const timers = async (ctx: OpsContext, o: { overdue?: boolean } = {}): Pr
   for (const service of await servicesWithLog(ctx)) {
     const table = await ctx.pool.query<{ t: string | null }>('SELECT to_regclass($1)::text AS t', [`${q(ctx.schemas[service])}.deadlines`]);
     if (!table.rows[0]?.t) continue; // a log without timers (never started by the runtime)
-    const { rows: found } = await ctx.pool.query<{ stream_id: string; kind: string; due: string; next_at: Date | null; attempts: number; last_error: string | null; due_at: Date }>(
+    const { rows: found } = await ctx.pool.query<{
+      stream_id: string;
+      kind: string;
+      due: string;
+      next_at: Date | null;
+      attempts: number;
+      last_error: string | null;
+      due_at: Date;
+    }>(
       `SELECT stream_id, kind, payload->>'dueAt' AS due, due_at, next_at, attempts, last_error
          FROM ${q(ctx.schemas[service])}.deadlines
         WHERE fired_at IS NULL ${o.overdue ? 'AND due_at <= $1' : 'AND $1::timestamptz IS NOT NULL'}

@@ -57,7 +57,9 @@ export const verify = async (ctx: OpsContext): Promise<VerifyReport> => {
 
   const none = new Map<string, Row[]>();
   const orders = present.has('order') ? await eventsByOrder(ctx, 'order', ['OrderCompleted', 'OrderCancelled', 'OrderClosed']) : none;
-  const escrow = present.has('escrow') ? await eventsByOrder(ctx, 'escrow', ['FundsReleased', 'RefundRequested', 'RefundCompleted', 'FastRefundGranted']) : none;
+  const escrow = present.has('escrow')
+    ? await eventsByOrder(ctx, 'escrow', ['FundsReleased', 'RefundRequested', 'RefundCompleted', 'FastRefundGranted'])
+    : none;
   const disputes = present.has('dispute') ? await eventsByOrder(ctx, 'dispute', ['DisputeSettled', 'AppealDecided', 'FastRefundGranted']) : none;
   const has = (m: Map<string, Row[]>, id: string, type: string) => (m.get(id) ?? []).some((r) => r.type === type);
   const refunded = (id: string) => has(escrow, id, 'RefundRequested') || has(escrow, id, 'RefundCompleted');
@@ -79,7 +81,8 @@ export const verify = async (ctx: OpsContext): Promise<VerifyReport> => {
         if (present.has('escrow') && !refunded(orderId)) violations.push(`order ${orderId} cancelled after payment but escrow has no refund`);
       } else if (e.type === 'OrderClosed' && e.data.refundDue === true) {
         count('ordersClosedWithRefund');
-        if (present.has('escrow') && !refunded(orderId)) violations.push(`order ${orderId} closed with a refund due (${String(e.data.reason)}) but escrow has no refund`);
+        if (present.has('escrow') && !refunded(orderId))
+          violations.push(`order ${orderId} closed with a refund due (${String(e.data.reason)}) but escrow has no refund`);
       }
     }
   }
@@ -101,7 +104,13 @@ export const verify = async (ctx: OpsContext): Promise<VerifyReport> => {
 export const printVerify = (ctx: OpsContext, r: VerifyReport): void => {
   if ('error' in r.ledger) ctx.out(`ledger: NOT CHECKED (${r.ledger.error})`);
   else ctx.out(`ledger: ${r.ledger.ordersChecked} orders checked, ${r.ledger.violations.length} violation(s)`);
-  ctx.out(`cross-service: ${Object.entries(r.counts).map(([k, v]) => `${k}=${v}`).join(' ') || 'nothing to check yet'}`);
+  ctx.out(
+    `cross-service: ${
+      Object.entries(r.counts)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' ') || 'nothing to check yet'
+    }`,
+  );
   if (!r.violations.length) return ctx.out('OK: no violations');
   ctx.out(`${r.violations.length} violation(s):`);
   for (const v of r.violations) ctx.out(`  ✗ ${v}`);

@@ -16,13 +16,20 @@ export interface RunningKafka {
  * single-node Apache Kafka (fetched with Maven on first use) with its logs in `<data>/kafka-apache`.
  * Either keeps its data across restarts.
  */
-export const startKafka = async (data: string, env: NodeJS.ProcessEnv, kind: LocalKafka = 'devbroker', say: (line: string) => void = () => {}): Promise<RunningKafka> => {
+export const startKafka = async (
+  data: string,
+  env: NodeJS.ProcessEnv,
+  kind: LocalKafka = 'devbroker',
+  say: (line: string) => void = () => {},
+): Promise<RunningKafka> => {
   if (env.KAFKA_BROKERS) return { brokers: env.KAFKA_BROKERS, source: 'external', stop: async () => {} };
   const port = Number(env.KAFKA_DEVBROKER_PORT ?? LOCAL_KAFKA_PORT);
   if (kind === 'apache') {
     const missing = await missingPrerequisites();
     if (missing.length) {
-      throw new Error(`--kafka apache needs ${missing.join(' and ')} on this machine. Install them (Debian: apt-get install -y openjdk-17-jre-headless maven), or run plain \`npm start\`, which uses the dev broker and needs only Node.`);
+      throw new Error(
+        `--kafka apache needs ${missing.join(' and ')} on this machine. Install them (Debian: apt-get install -y openjdk-17-jre-headless maven), or run plain \`npm start\`, which uses the dev broker and needs only Node.`,
+      );
     }
     say('  Apache Kafka: fetching the broker with Maven on first use, then starting one KRaft node (a few seconds)…');
     const kafka = await startApacheKafka({ dir: join(data, 'kafka-apache'), port, partitions: 3, minSessionTimeoutMs: 6000, heap: '512m' });

@@ -39,7 +39,9 @@ export const startPostgres = async (data: string, env: NodeJS.ProcessEnv, say: (
     child.on('exit', (code) => reject(new Error(`PostgreSQL process exited (${code}): ${stderr.trim()}`)));
   });
   child.removeAllListeners('exit');
-  child.once('exit', (code, signal) => say(`✗ PostgreSQL exited (${code ?? signal}); the services will fail until it is back: see ${join(data, 'logs', 'postgres.log')}`));
+  child.once('exit', (code, signal) =>
+    say(`✗ PostgreSQL exited (${code ?? signal}); the services will fail until it is back: see ${join(data, 'logs', 'postgres.log')}`),
+  );
   await prepareDatabase(url, env);
   return {
     url,

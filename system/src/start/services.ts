@@ -45,7 +45,10 @@ const waitReady = async (url: string, child: ChildProcess, timeoutMs: number): P
   void exited(child).then(() => (gone = true));
   for (;;) {
     if (gone) throw new Error(`exited with ${child.exitCode ?? child.signalCode} before it was ready`);
-    const ok = await fetch(`${url}/health/ready`, { signal: AbortSignal.timeout(1000) }).then((r) => r.ok, () => false);
+    const ok = await fetch(`${url}/health/ready`, { signal: AbortSignal.timeout(1000) }).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return;
     if (Date.now() > until) throw new Error(`not ready after ${timeoutMs / 1000} s`);
     await new Promise((r) => setTimeout(r, 200));

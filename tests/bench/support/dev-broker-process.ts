@@ -29,11 +29,26 @@ export const startDevBrokerProcess = async (o: { partitions?: number } = {}): Pr
   const port = await freePort();
   const child = spawn(
     process.execPath,
-    ['--require', path.join(root, 'tools/swc-register.js'), path.join(root, 'libs/kafka-devbroker/src/cli.ts'), '--port', String(port), '--partitions', String(o.partitions ?? 6), '--log-level', 'warn'],
+    [
+      '--require',
+      path.join(root, 'tools/swc-register.js'),
+      path.join(root, 'libs/kafka-devbroker/src/cli.ts'),
+      '--port',
+      String(port),
+      '--partitions',
+      String(o.partitions ?? 6),
+      '--log-level',
+      'warn',
+    ],
     { stdio: ['ignore', 'ignore', 'inherit'] },
   );
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  const probe = new Kafka({ clientId: 'bench-probe', brokers: [`127.0.0.1:${port}`], logLevel: logLevel.NOTHING, retry: { retries: 30, initialRetryTime: 100 } }).admin();
+  const probe = new Kafka({
+    clientId: 'bench-probe',
+    brokers: [`127.0.0.1:${port}`],
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 30, initialRetryTime: 100 },
+  }).admin();
   await probe.connect(); // retried until the child listens
   await probe.disconnect();
   return {

@@ -94,7 +94,11 @@ const moveClock = async (ops: Caller, by: string) => {
   const r = await ops
     .call('order', 'POST', '/ops/clock', 'POST /ops/clock', { advanceBy: by })
     .catch((err: Error) => ({ status: 0, body: { detail: err.message }, ms: Date.now() - t0 }));
-  return { status: r.status, detail: r.status === 200 ? JSON.stringify(r.body) : String((r.body as { detail?: string } | undefined)?.detail ?? ''), ms: Date.now() - t0 };
+  return {
+    status: r.status,
+    detail: r.status === 200 ? JSON.stringify(r.body) : String((r.body as { detail?: string } | undefined)?.detail ?? ''),
+    ms: Date.now() - t0,
+  };
 };
 
 type ClockAnswer = Awaited<ReturnType<typeof moveClock>>;
@@ -118,8 +122,17 @@ export const measureDeadlineBurst = async (
   await removePending(pool);
   const lateness = summarize([...closed.values()].map((at) => Math.max(0, at - movedAt)));
   return {
-    mode: 'burst', due: orderIds.length, pending, placedPerSecond, steps: 1, perStep: orderIds.length, settleMs: answer.ms, fired: closed.size, lateness,
-    firedPerSecond: closed.size / (Math.max(1, lateness.max) / 1000), clock: firstRefusal([answer]),
+    mode: 'burst',
+    due: orderIds.length,
+    pending,
+    placedPerSecond,
+    steps: 1,
+    perStep: orderIds.length,
+    settleMs: answer.ms,
+    fired: closed.size,
+    lateness,
+    firedPerSecond: closed.size / (Math.max(1, lateness.max) / 1000),
+    clock: firstRefusal([answer]),
   };
 };
 
@@ -143,7 +156,9 @@ export const measureDeadlineSteady = async (
   const placed = groups.flat();
   const placedPerSecond = placed.length / (placing / 1000);
   const pending = await addPending(pool, o.pendingTotal);
-  o.say(`  ${placed.length} unpaid orders placed in ${o.steps} groups a simulated minute apart (${placedPerSecond.toFixed(0)}/s, ${((performance.now() - t0) / 1000).toFixed(0)} s with the clock moves); ${pending} deadlines pending`);
+  o.say(
+    `  ${placed.length} unpaid orders placed in ${o.steps} groups a simulated minute apart (${placedPerSecond.toFixed(0)}/s, ${((performance.now() - t0) / 1000).toFixed(0)} s with the clock moves); ${pending} deadlines pending`,
+  );
 
   // The clock is now `steps` minutes past the first group: walk to 1 s before its window ends…
   answers.push(await moveClock(ops, iso(PAYMENT_WINDOW_MS - o.steps * 60_000 - 1000)));
@@ -166,7 +181,16 @@ export const measureDeadlineSteady = async (
   if (refusal.status !== 200) o.say(`  ! POST /ops/clock answered ${refusal.status} ${refusal.detail.slice(0, 300)}`);
   const walk = (Date.now() - dueAt[0]!) / 1000;
   return {
-    mode: 'steady', due: placed.length, pending, placedPerSecond, steps: o.steps, perStep: o.perStep,
-    settleMs: Math.max(...answers.map((a) => a.ms)), fired: closed.size, lateness, firedPerSecond: closed.size / walk, clock: refusal,
+    mode: 'steady',
+    due: placed.length,
+    pending,
+    placedPerSecond,
+    steps: o.steps,
+    perStep: o.perStep,
+    settleMs: Math.max(...answers.map((a) => a.ms)),
+    fired: closed.size,
+    lateness,
+    firedPerSecond: closed.size / walk,
+    clock: refusal,
   };
 };

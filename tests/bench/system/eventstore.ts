@@ -33,7 +33,14 @@ export const measureEventstore = (databaseUrl: string, streams: number, say: (l:
   const appends = [1, 16].map((w) => {
     const at = (what: string) => figure(output, new RegExp(`^appends/s ${w} writer\\(s\\): ${what}`));
     const raw = figure(output, new RegExp(`^commits/s ${w} writer\\(s\\): raw`));
-    return { writers: w, emmett: at('emmett'), bp: at('bp appendToStream\\(pool\\)'), bpInTransaction: at('bp appendToStream in withTransaction'), commandHandler: at('bp commandHandler'), raw };
+    return {
+      writers: w,
+      emmett: at('emmett'),
+      bp: at('bp appendToStream\\(pool\\)'),
+      bpInTransaction: at('bp appendToStream in withTransaction'),
+      commandHandler: at('bp commandHandler'),
+      raw,
+    };
   });
   return {
     streams,

@@ -80,17 +80,31 @@ const placePayShip = async (p: Party, sinks: LifecycleSinks): Promise<{ orderId:
   const placedAt = performance.now();
   const { orderId, total } = placed.body as { orderId: string; total: Money };
 
-  const pay = await retrying('POST /payments', sinks, () =>
-    p.buyer.call('escrow', 'POST', '/payments', 'POST /payments', { orderId, paymentMethod: { type: 'sandbox', token: 'tok_ok' } }), 201);
+  const pay = await retrying(
+    'POST /payments',
+    sinks,
+    () => p.buyer.call('escrow', 'POST', '/payments', 'POST /payments', { orderId, paymentMethod: { type: 'sandbox', token: 'tok_ok' } }),
+    201,
+  );
   if ((pay.reply.body as { status?: string }).status !== 'captured') throw new HttpError('payment not captured', pay.reply);
   sinks.observed.add('OrderPlaced → escrow accepts payment', pay.sentAt - placedAt);
   const paidAt = performance.now();
 
-  const seenPaid = await waitFor('order paid', () => p.buyer.call('order', 'GET', `/orders/${orderId}`, 'GET /orders/:id'),
-    (r) => (r.body as { status?: string }).status !== 'awaiting_payment');
+  const seenPaid = await waitFor(
+    'order paid',
+    () => p.buyer.call('order', 'GET', `/orders/${orderId}`, 'GET /orders/:id'),
+    (r) => (r.body as { status?: string }).status !== 'awaiting_payment',
+  );
   sinks.observed.add('PaymentCaptured → order paid', Math.max(0, seenPaid - paidAt));
 
-  expect(await p.seller.call('order', 'POST', `/orders/${orderId}/shipments`, 'POST /orders/:id/shipments', { carrier: 'UPS', trackingNumber: `1Z${randomUUID().slice(0, 12)}` }), 200, 'ship');
+  expect(
+    await p.seller.call('order', 'POST', `/orders/${orderId}/shipments`, 'POST /orders/:id/shipments', {
+      carrier: 'UPS',
+      trackingNumber: `1Z${randomUUID().slice(0, 12)}`,
+    }),
+    200,
+    'ship',
+  );
   return { orderId, total };
 };
 
@@ -99,8 +113,11 @@ export const normalLifecycle = async (p: Party, sinks: LifecycleSinks): Promise<
   const { orderId } = await placePayShip(p, sinks);
   expect(await p.buyer.call('order', 'POST', `/orders/${orderId}/confirm-receipt`, 'POST /orders/:id/confirm-receipt', {}), 200, 'confirm receipt');
   const confirmedAt = performance.now();
-  const seen = await waitFor('escrow released', () => p.buyer.call('escrow', 'GET', `/escrows/${orderId}`, 'GET /escrows/:id'),
-    (r) => ((r.body as { released?: Money }).released?.amount ?? 0) > 0);
+  const seen = await waitFor(
+    'escrow released',
+    () => p.buyer.call('escrow', 'GET', `/escrows/${orderId}`, 'GET /escrows/:id'),
+    (r) => ((r.body as { released?: Money }).released?.amount ?? 0) > 0,
+  );
   sinks.observed.add('OrderCompleted → escrow released', Math.max(0, seen - confirmedAt));
   return orderId;
 };
@@ -113,21 +130,29 @@ export const disputeLifecycle = async (p: Party, sinks: LifecycleSinks): Promise
   const { orderId, total } = await placePayShip(p, sinks);
   expect(await p.seller.call('order', 'POST', `/orders/${orderId}/delivery`, 'POST /orders/:id/delivery', {}), 200, 'report delivery');
   const deliveredAt = performance.now();
-  const open = await retrying('POST /disputes', sinks, () =>
-    p.buyer.call('dispute', 'POST', '/disputes', 'POST /disputes', {
-      orderId,
-      goodsReceived: false,
-      reason: 'NOT_RECEIVED',
-      solution: { type: 'REFUND_ONLY', refund: total },
-      description: 'never arrived (bench)',
-      evidenceIds: [],
-    }), 201);
+  const open = await retrying(
+    'POST /disputes',
+    sinks,
+    () =>
+      p.buyer.call('dispute', 'POST', '/disputes', 'POST /disputes', {
+        orderId,
+        goodsReceived: false,
+        reason: 'NOT_RECEIVED',
+        solution: { type: 'REFUND_ONLY', refund: total },
+        description: 'never arrived (bench)',
+        evidenceIds: [],
+      }),
+    201,
+  );
   sinks.observed.add('OrderDelivered → dispute can open', open.sentAt - deliveredAt);
   const disputeId = (open.reply.body as { disputeId: string }).disputeId;
   expect(await p.seller.call('dispute', 'POST', `/disputes/${disputeId}/accept`, 'POST /disputes/:id/accept', {}), 200, 'accept dispute');
   const acceptedAt = performance.now();
-  const seen = await waitFor('escrow refunded', () => p.buyer.call('escrow', 'GET', `/escrows/${orderId}`, 'GET /escrows/:id'),
-    (r) => ((r.body as { refunded?: Money }).refunded?.amount ?? 0) >= total.amount);
+  const seen = await waitFor(
+    'escrow refunded',
+    () => p.buyer.call('escrow', 'GET', `/escrows/${orderId}`, 'GET /escrows/:id'),
+    (r) => ((r.body as { refunded?: Money }).refunded?.amount ?? 0) >= total.amount,
+  );
   sinks.observed.add('DisputeSettled → escrow refunded', Math.max(0, seen - acceptedAt));
   return orderId;
 };

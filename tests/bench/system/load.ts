@@ -82,7 +82,10 @@ export const runLevel = async (
   const elapsed = (performance.now() - t0) / 1000;
   const { rssMb, cpuSeconds } = o.sampler.stop();
   const all = latency.current.summaries();
-  const orderCommandSamples = latency.current.keys().filter((k) => k.startsWith('POST /orders')).flatMap((k) => latency.current.get(k));
+  const orderCommandSamples = latency.current
+    .keys()
+    .filter((k) => k.startsWith('POST /orders'))
+    .flatMap((k) => latency.current.get(k));
   return {
     clients: o.clients,
     seconds: elapsed,

@@ -56,7 +56,15 @@ const cliReplay = (sut: SystemUnderTest, service: string): Promise<{ seconds: nu
     const t0 = performance.now();
     const child = spawn(process.execPath, [path.join(ROOT, 'system/dist/ops/cli.js'), 'replay', service], {
       cwd: ROOT,
-      env: { ...process.env, DATABASE_URL: sut.databaseUrl, JWT_SECRET: sut.secret, SERVICE_URLS: Object.entries(sut.urls).map(([n, u]) => `${n}=${u}`).join(','), LOG_LEVEL: 'silent' },
+      env: {
+        ...process.env,
+        DATABASE_URL: sut.databaseUrl,
+        JWT_SECRET: sut.secret,
+        SERVICE_URLS: Object.entries(sut.urls)
+          .map(([n, u]) => `${n}=${u}`)
+          .join(','),
+        LOG_LEVEL: 'silent',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -70,7 +78,17 @@ const cliReplay = (sut: SystemUnderTest, service: string): Promise<{ seconds: nu
   });
 
 export const measureOps = async (sut: SystemUnderTest, say: (l: string) => void): Promise<OpsFigures> => {
-  const ctx = opsContextFromEnv({ ...process.env, DATABASE_URL: sut.databaseUrl, JWT_SECRET: sut.secret, SERVICE_URLS: Object.entries(sut.urls).map(([n, u]) => `${n}=${u}`).join(',') }, () => true);
+  const ctx = opsContextFromEnv(
+    {
+      ...process.env,
+      DATABASE_URL: sut.databaseUrl,
+      JWT_SECRET: sut.secret,
+      SERVICE_URLS: Object.entries(sut.urls)
+        .map(([n, u]) => `${n}=${u}`)
+        .join(','),
+    },
+    () => true,
+  );
   try {
     const replay: ReplayFigure[] = [];
     for (const name of ['order', 'escrow', 'dispute', 'notification'] as const) {
@@ -82,9 +100,20 @@ export const measureOps = async (sut: SystemUnderTest, say: (l: string) => void)
       const events = (await rebuildProjections(sctx.store, m.projections?.(sctx) ?? [])).reduce((n, p) => n + p.events, 0);
       const seconds = (performance.now() - t0) / 1000;
       const { rows } = await ctx.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM "${name}".events`);
-      const f: ReplayFigure = { service: name, cliSeconds: cli.seconds, cliEvents: cli.events, identical: cli.identical, events, seconds, eventsPerSecond: events / seconds, logEvents: rows[0]!.n };
+      const f: ReplayFigure = {
+        service: name,
+        cliSeconds: cli.seconds,
+        cliEvents: cli.events,
+        identical: cli.identical,
+        events,
+        seconds,
+        eventsPerSecond: events / seconds,
+        logEvents: rows[0]!.n,
+      };
       replay.push(f);
-      say(`  ${name}: rebuilt ${events} events (log ${f.logEvents}) in ${seconds.toFixed(2)} s = ${f.eventsPerSecond.toFixed(0)} events/s; ops replay ${cli.seconds.toFixed(1)} s, ${cli.identical ? 'IDENTICAL' : 'NOT IDENTICAL'}`);
+      say(
+        `  ${name}: rebuilt ${events} events (log ${f.logEvents}) in ${seconds.toFixed(2)} s = ${f.eventsPerSecond.toFixed(0)} events/s; ops replay ${cli.seconds.toFixed(1)} s, ${cli.identical ? 'IDENTICAL' : 'NOT IDENTICAL'}`,
+      );
     }
     const t0 = performance.now();
     const v = await verify(ctx);
@@ -93,7 +122,9 @@ export const measureOps = async (sut: SystemUnderTest, say: (l: string) => void)
     const t1 = performance.now();
     const lv = await ops.call('escrow', 'GET', '/ledger/verify', 'GET /ledger/verify');
     const ledgerVerifySeconds = (performance.now() - t1) / 1000;
-    say(`  ops verify: ${verifySeconds.toFixed(2)} s, ${v.violations.length} violation(s); GET /ledger/verify ${ledgerVerifySeconds.toFixed(2)} s (HTTP ${lv.status})`);
+    say(
+      `  ops verify: ${verifySeconds.toFixed(2)} s, ${v.violations.length} violation(s); GET /ledger/verify ${ledgerVerifySeconds.toFixed(2)} s (HTTP ${lv.status})`,
+    );
     for (const x of v.violations.slice(0, 5)) say(`    ✗ ${x}`);
     return {
       replay,

@@ -23,7 +23,7 @@ export interface Profiling {
 const waitMessage = (child: ChildProcess, expected: string): Promise<void> =>
   new Promise((resolve, reject) => {
     const onMessage = (m: unknown) => {
-      if (m === expected) (child.off('message', onMessage), resolve());
+      if (m === expected) child.off('message', onMessage), resolve();
       else if (typeof m === 'string' && m.startsWith('error')) reject(new Error(m));
     };
     child.on('message', onMessage);
@@ -35,7 +35,10 @@ export const startProfile = async (pid: number, inspectPort: number, outFile: st
   let wsUrl: string | undefined;
   for (let i = 0; i < 50 && !wsUrl; i++) {
     await new Promise((r) => setTimeout(r, 100));
-    const list = await fetch(`http://127.0.0.1:${inspectPort}/json/list`).then((r) => r.json() as Promise<{ webSocketDebuggerUrl: string }[]>, () => []);
+    const list = await fetch(`http://127.0.0.1:${inspectPort}/json/list`).then(
+      (r) => r.json() as Promise<{ webSocketDebuggerUrl: string }[]>,
+      () => [],
+    );
     wsUrl = list[0]?.webSocketDebuggerUrl;
   }
   if (!wsUrl) throw new Error(`the inspector of pid ${pid} did not open on ${inspectPort}`);
@@ -79,5 +82,12 @@ export const summarizeProfile = (file: string, top = 5): { top: Hotspot[]; topJs
   });
   const sorted = [...self.values()].sort((a, b) => b.us - a.us);
   const view = (e: { fn: string; where: string; us: number }): Hotspot => ({ fn: e.fn, where: e.where, selfMs: e.us / 1000, share: total ? e.us / total : 0 });
-  return { totalMs: total / 1000, top: sorted.slice(0, top).map(view), topJs: sorted.filter((e) => e.where).slice(0, top).map(view) };
+  return {
+    totalMs: total / 1000,
+    top: sorted.slice(0, top).map(view),
+    topJs: sorted
+      .filter((e) => e.where)
+      .slice(0, top)
+      .map(view),
+  };
 };

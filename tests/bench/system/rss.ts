@@ -46,7 +46,7 @@ export const descendants = (root: number): { pid: number; ppid: number; comm: st
   const frontier = [root];
   while (frontier.length) {
     const parent = frontier.pop()!;
-    for (const p of all) if (p.ppid === parent) (out.push(p), frontier.push(p.pid));
+    for (const p of all) if (p.ppid === parent) out.push(p), frontier.push(p.pid);
   }
   return out;
 };

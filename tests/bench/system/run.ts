@@ -35,7 +35,10 @@ import { fmt } from './stats';
 import { throughputLatencySvg } from './svg';
 import { build, DATA_DIR, ROOT, startSystem } from './system-under-test';
 
-const LEVELS = (process.env.BENCH_LEVELS ?? '2,5,10,20,30').split(',').map(Number).filter((n) => n > 0);
+const LEVELS = (process.env.BENCH_LEVELS ?? '2,5,10,20,30')
+  .split(',')
+  .map(Number)
+  .filter((n) => n > 0);
 const LEVEL_SECONDS = Number(process.env.BENCH_LEVEL_SECONDS ?? 20);
 const DEADLINES = Number(process.env.BENCH_DEADLINES ?? 2000);
 const DEADLINE_STEPS = Number(process.env.BENCH_DEADLINE_STEPS ?? 60);
@@ -73,7 +76,9 @@ const serviceErrors = (): { line: string; count: number }[] => {
 const main = async (): Promise<void> => {
   const started = Date.now();
   const loadBefore = os.loadavg();
-  say(`system bench: levels ${LEVELS.join(', ')} clients × ${LEVEL_SECONDS} s; load average ${loadBefore.map((x) => x.toFixed(2)).join(' ')} on ${os.cpus().length} cores`);
+  say(
+    `system bench: levels ${LEVELS.join(', ')} clients × ${LEVEL_SECONDS} s; load average ${loadBefore.map((x) => x.toFixed(2)).join(' ')} on ${os.cpus().length} cores`,
+  );
   build(say);
   const sut = await startSystem(say);
   const pool = new Pool({ connectionString: sut.databaseUrl, max: 4 });
@@ -92,9 +97,15 @@ const main = async (): Promise<void> => {
       say(`level: ${clients} clients…`);
       const l = await runLevel(sut, pool, { clients, seconds: LEVEL_SECONDS, tag: `l${clients}`, sampler });
       levels.push(l);
-      say(`  ${fmt(l.lifecyclesPerSecond, 1)} lifecycles/s (${l.completed} done, ${l.disputes} disputes, ${l.failures} failed); order commands p50/p95/p99 ${fmt(l.orderCommands.p50, 1)}/${fmt(l.orderCommands.p95, 1)}/${fmt(l.orderCommands.p99, 1)} ms`);
+      say(
+        `  ${fmt(l.lifecyclesPerSecond, 1)} lifecycles/s (${l.completed} done, ${l.disputes} disputes, ${l.failures} failed); order commands p50/p95/p99 ${fmt(l.orderCommands.p50, 1)}/${fmt(l.orderCommands.p95, 1)}/${fmt(l.orderCommands.p99, 1)} ms`,
+      );
       for (const [k, s] of Object.entries(l.logged)) if (s.n) say(`  ${k}: p50 ${fmt(s.p50)} ms, p99 ${fmt(s.p99)} ms (n ${s.n})`);
-      say(`  peak RSS MB: ${Object.entries(l.rssMb).map(([k, v]) => `${k} ${fmt(v)}`).join(', ')}`);
+      say(
+        `  peak RSS MB: ${Object.entries(l.rssMb)
+          .map(([k, v]) => `${k} ${fmt(v)}`)
+          .join(', ')}`,
+      );
       for (const s of l.failureSamples) say(`  ! ${s}`);
     }
 
@@ -180,10 +191,26 @@ const main = async (): Promise<void> => {
       xLabel: 'completed lifecycles/s',
       yLabel: 'p99 latency (ms)',
       series: [
-        { name: 'order commands p99', color: '#1f77b4', points: levels.map((l) => ({ x: l.lifecyclesPerSecond, y: l.orderCommands.p99, label: `${l.clients} clients` })) },
-        { name: 'POST /payments p99', color: '#2ca02c', points: levels.map((l) => ({ x: l.lifecyclesPerSecond, y: l.endpoints['POST /payments']?.p99 ?? 0, label: `${l.clients}` })) },
-        { name: 'PaymentCaptured→OrderPaid p99', color: '#d62728', points: levels.map((l) => ({ x: l.lifecyclesPerSecond, y: l.logged['PaymentCaptured → order OrderPaid']?.p99 ?? 0, label: `${l.clients}` })) },
-        { name: 'OrderCompleted→FundsReleased p99', color: '#9467bd', points: levels.map((l) => ({ x: l.lifecyclesPerSecond, y: l.logged['OrderCompleted → escrow FundsReleased']?.p99 ?? 0, label: `${l.clients}` })) },
+        {
+          name: 'order commands p99',
+          color: '#1f77b4',
+          points: levels.map((l) => ({ x: l.lifecyclesPerSecond, y: l.orderCommands.p99, label: `${l.clients} clients` })),
+        },
+        {
+          name: 'POST /payments p99',
+          color: '#2ca02c',
+          points: levels.map((l) => ({ x: l.lifecyclesPerSecond, y: l.endpoints['POST /payments']?.p99 ?? 0, label: `${l.clients}` })),
+        },
+        {
+          name: 'PaymentCaptured→OrderPaid p99',
+          color: '#d62728',
+          points: levels.map((l) => ({ x: l.lifecyclesPerSecond, y: l.logged['PaymentCaptured → order OrderPaid']?.p99 ?? 0, label: `${l.clients}` })),
+        },
+        {
+          name: 'OrderCompleted→FundsReleased p99',
+          color: '#9467bd',
+          points: levels.map((l) => ({ x: l.lifecyclesPerSecond, y: l.logged['OrderCompleted → escrow FundsReleased']?.p99 ?? 0, label: `${l.clients}` })),
+        },
       ],
     });
     mkdirSync(RESULTS, { recursive: true });

@@ -35,7 +35,13 @@ const waitReady = async (url: string, child: ChildProcess): Promise<void> => {
   const until = Date.now() + 90_000;
   while (Date.now() < until) {
     if (child.exitCode !== null) throw new Error(`${url} exited with ${child.exitCode}`);
-    if (await fetch(`${url}/health/ready`, { signal: AbortSignal.timeout(1000) }).then((r) => r.ok, () => false)) return;
+    if (
+      await fetch(`${url}/health/ready`, { signal: AbortSignal.timeout(1000) }).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return;
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`${url} not ready after 90 s`);
@@ -78,13 +84,19 @@ const main = async () => {
   };
   for (const n of names) {
     const fd = openSync(path.join(data, 'logs', `${n}.log`), 'a');
-    const child = spawn(process.execPath, [path.join(ROOT, 'services', n, 'dist', 'main.js')], { cwd: ROOT, env: { ...serviceEnv, PORT: ports[n] }, stdio: ['ignore', fd, fd] });
+    const child = spawn(process.execPath, [path.join(ROOT, 'services', n, 'dist', 'main.js')], {
+      cwd: ROOT,
+      env: { ...serviceEnv, PORT: ports[n] },
+      stdio: ['ignore', fd, fd],
+    });
     closeSync(fd);
     child.once('exit', (code, signal) => !stopping && log(`✗ ${n} service exited (${code ?? signal}); see ${path.join(data, 'logs', `${n}.log`)}`));
     children.push({ n, child });
   }
   await Promise.all(children.map(({ n, child }) => waitReady(urls[n]!, child)));
-  process.stdout.write(`${JSON.stringify({ ready: true, databaseUrl: pg.url, brokers: kafka.brokers, urls, pids: Object.fromEntries(children.map(({ n, child }) => [n, child.pid])) })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ ready: true, databaseUrl: pg.url, brokers: kafka.brokers, urls, pids: Object.fromEntries(children.map(({ n, child }) => [n, child.pid])) })}\n`,
+  );
 };
 
 main().catch((err: unknown) => {

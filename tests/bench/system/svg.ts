@@ -18,11 +18,18 @@ const niceMax = (v: number): number => {
 };
 
 export const throughputLatencySvg = (o: { title: string; xLabel: string; yLabel: string; series: Series[] }): string => {
-  const W = 760, H = 460, L = 70, R = 220, T = 40, B = 60;
-  const pw = W - L - R, ph = H - T - B;
+  const W = 760,
+    H = 460,
+    L = 70,
+    R = 220,
+    T = 40,
+    B = 60;
+  const pw = W - L - R,
+    ph = H - T - B;
   const xs = o.series.flatMap((s) => s.points.map((p) => p.x));
   const ys = o.series.flatMap((s) => s.points.map((p) => p.y));
-  const xMax = niceMax(Math.max(...xs, 0) * 1.05), yMax = niceMax(Math.max(...ys, 0) * 1.05);
+  const xMax = niceMax(Math.max(...xs, 0) * 1.05),
+    yMax = niceMax(Math.max(...ys, 0) * 1.05);
   const X = (x: number) => L + (x / xMax) * pw;
   const Y = (y: number) => T + ph - (y / yMax) * ph;
   const parts: string[] = [
@@ -31,7 +38,8 @@ export const throughputLatencySvg = (o: { title: string; xLabel: string; yLabel:
     `<text x="${L}" y="22" font-size="15" font-weight="bold">${esc(o.title)}</text>`,
   ];
   for (let i = 0; i <= 5; i++) {
-    const xv = (xMax * i) / 5, yv = (yMax * i) / 5;
+    const xv = (xMax * i) / 5,
+      yv = (yMax * i) / 5;
     parts.push(`<line x1="${X(xv)}" y1="${T}" x2="${X(xv)}" y2="${T + ph}" stroke="#eee"/>`);
     parts.push(`<line x1="${L}" y1="${Y(yv)}" x2="${L + pw}" y2="${Y(yv)}" stroke="#eee"/>`);
     parts.push(`<text x="${X(xv)}" y="${T + ph + 18}" text-anchor="middle">${+xv.toFixed(2)}</text>`);

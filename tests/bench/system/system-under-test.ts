@@ -58,7 +58,9 @@ export const startSystem = async (say: (l: string) => void): Promise<SystemUnder
     POSTGRES_PORT: String(pgPort),
     KAFKA_DEVBROKER_PORT: String(kafkaPort),
     SMTP_PORT: String(smtpPort),
-    BENCH_PORTS: Object.entries(ports).map(([n, p]) => `${n}:${p}`).join(','),
+    BENCH_PORTS: Object.entries(ports)
+      .map(([n, p]) => `${n}:${p}`)
+      .join(','),
     // Per-request info logs to files would be a large part of the cost; production runs warn+ too.
     LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
     // Each simulated storefront client is one buyer and one seller doing hundreds of writes a minute.

@@ -29,11 +29,15 @@ export const javaPartnerMissing = (): string | undefined => {
 export const itJava = (name: string, fn: () => Promise<unknown>, timeoutMs?: number): void => {
   const why = javaPartnerMissing();
   if (!why) it(name, fn, timeoutMs);
-  else if (process.env.CI === 'true') it(name, () => { throw new Error(`${why}: under CI=true that is a failure`); });
+  else if (process.env.CI === 'true')
+    it(name, () => {
+      throw new Error(`${why}: under CI=true that is a failure`);
+    });
   else it.skip(`SKIPPED (${why}): ${name}`, () => {});
 };
 
-const built = () => existsSync(CLASS) && existsSync(LIB) && readdirSync(LIB).some((f) => f.startsWith('kafka-clients-')) && statSync(CLASS).mtimeMs >= statSync(SOURCE).mtimeMs;
+const built = () =>
+  existsSync(CLASS) && existsSync(LIB) && readdirSync(LIB).some((f) => f.startsWith('kafka-clients-')) && statSync(CLASS).mtimeMs >= statSync(SOURCE).mtimeMs;
 
 /**
  * Builds the Java partner client with Maven when its classes are missing or older than the source.
@@ -71,9 +75,21 @@ export interface JavaRun {
 /** Runs PartnerClient with `args` (consume … | produce …) to completion; stdout split in lines. */
 export const runJavaPartner = (args: string[], timeoutMs = 120_000): Promise<JavaRun> =>
   new Promise((resolvePromise, reject) => {
-    const p = spawn('java', ['-Xmx128m', '-XX:TieredStopAtLevel=1', '-Dorg.slf4j.simpleLogger.defaultLogLevel=warn', '-cp', `${join(PARTNER_PROJECT, 'target/classes')}:${LIB}/*`, 'bp.partner.PartnerClient', ...args], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const p = spawn(
+      'java',
+      [
+        '-Xmx128m',
+        '-XX:TieredStopAtLevel=1',
+        '-Dorg.slf4j.simpleLogger.defaultLogLevel=warn',
+        '-cp',
+        `${join(PARTNER_PROJECT, 'target/classes')}:${LIB}/*`,
+        'bp.partner.PartnerClient',
+        ...args,
+      ],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let out = '';
     let err = '';
     p.stdout.on('data', (d: Buffer) => (out += d.toString()));

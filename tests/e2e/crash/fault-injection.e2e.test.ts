@@ -49,25 +49,29 @@ describe('fault injection: kill -9 services, the broker and Postgres during 1,00
     await sys?.stop({ keepLogs: failed });
   }, 60_000);
 
-  it(`${N.toLocaleString('en-US')} lifecycles, ${KILLS} kills at random: 0 lost, 0 duplicated, 0 money violations, all in their expected state`, async () => {
-    try {
-      await runFaultCampaign(sys!, {
-        label: 'faults',
-        lifecycles: N,
-        kills: KILLS,
-        minKills: MIN_KILLS,
-        seed: SEED,
-        seedVariable: 'FAULT_SEED',
-        concurrency: CONCURRENCY,
-        gapMs: GAP_MS,
-        downMs: DOWN_MS,
-        stepMs: STEP_MS,
-        targets: TARGETS,
-        pickTarget: (rng) => TARGETS[Math.floor(rng() * TARGETS.length)]!,
-      });
-    } catch (err) {
-      failed = true;
-      throw err;
-    }
-  }, 25 * 60_000);
+  it(
+    `${N.toLocaleString('en-US')} lifecycles, ${KILLS} kills at random: 0 lost, 0 duplicated, 0 money violations, all in their expected state`,
+    async () => {
+      try {
+        await runFaultCampaign(sys!, {
+          label: 'faults',
+          lifecycles: N,
+          kills: KILLS,
+          minKills: MIN_KILLS,
+          seed: SEED,
+          seedVariable: 'FAULT_SEED',
+          concurrency: CONCURRENCY,
+          gapMs: GAP_MS,
+          downMs: DOWN_MS,
+          stepMs: STEP_MS,
+          targets: TARGETS,
+          pickTarget: (rng) => TARGETS[Math.floor(rng() * TARGETS.length)]!,
+        });
+      } catch (err) {
+        failed = true;
+        throw err;
+      }
+    },
+    25 * 60_000,
+  );
 });

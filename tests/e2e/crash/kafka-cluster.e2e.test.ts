@@ -78,82 +78,90 @@ suite(title, () => {
     expect(new Set(meta.topics[0]!.partitions.map((p) => p.replicas.length))).toEqual(new Set([3]));
   }, 120_000);
 
-  it(`${N} lifecycles, ${KILLS} kills of Kafka nodes (leaders, coordinators) and service instances: 0 lost, 0 duplicated, 0 money violations`, async () => {
-    const s = sys!;
-    const nodes = s.kafka.nodes as Target[];
-    const services = s.instances;
-    stalls = await watchGroupStalls({
-      brokers: s.brokers,
-      groups: {
-        [ConsumerGroups.order]: [Topics.escrow, Topics.disputes],
-        [ConsumerGroups.escrow]: [Topics.orders, Topics.disputes],
-        [ConsumerGroups.dispute]: [Topics.orders, Topics.buyers],
-      },
-    });
-    const kinds: Record<string, number> = { leader: 0, coordinator: 0, node: 0, service: 0 };
-    const live = () => s.brokers.split(',').map((b) => ({ host: b.split(':')[0]!, port: Number(b.split(':')[1]) }));
-    const pickBroker = async (rng: () => number): Promise<Target> => {
-      const roll = rng();
-      try {
-        if (roll < 0.4) {
-          const meta = await admin!.fetchTopicMetadata({ topics: [Topics.orders] });
-          const parts = meta.topics[0]!.partitions;
-          const leader = parts[Math.floor(rng() * parts.length)]!.leader;
-          if (leader >= 0) {
-            kinds.leader!++;
-            return nodeTarget(leader);
-          }
-        } else if (roll < 0.8) {
-          const group = Object.values(ConsumerGroups)[Math.floor(rng() * 4)]!;
-          for (const b of live()) {
-            const id = await groupCoordinator(b.host, b.port, group).catch(() => undefined);
-            if (id !== undefined) {
-              kinds.coordinator!++;
-              return nodeTarget(id);
-            }
-          }
-        }
-      } catch {
-        // metadata unavailable for a moment: any node will do
-      }
-      kinds.node!++;
-      return nodes[Math.floor(rng() * nodes.length)]!;
-    };
-    let k = 0;
-    try {
-      await runFaultCampaign(s, {
-        label: 'cluster',
-        lifecycles: N,
-        kills: KILLS,
-        minKills: Math.floor(KILLS * 0.75),
-        seed: SEED,
-        seedVariable: 'CLUSTER_SEED',
-        concurrency: 16,
-        gapMs: [500, 2500],
-        downMs: [0, 1500],
-        stepMs: 240_000,
-        targets: [...nodes, ...services],
-        pickTarget: async (rng) => {
-          // Brokers and service instances by turns, so both kinds of failure land in the traffic.
-          if (k++ % 2 === 0) return pickBroker(rng);
-          kinds.service!++;
-          return services[Math.floor(rng() * services.length)]!;
-        },
-        stuckDetail: async () => {
-          const described = await admin!.describeGroups(Object.values(ConsumerGroups)).catch((e: Error) => ({ groups: [], error: e.message }));
-          const members = described.groups.map((g) => `${g.groupId} ${g.state} ${g.members.length} member(s)`).join('; ');
-          return `committed..end offsets of lagging partitions:\n${stalls!.lagging()}\ngroups: ${members}`;
-        },
-        extraFigures: () => {
-          const longest = stalls!.longest();
-          const line = `longest consumer stall ${Object.entries(longest).map(([g, ms]) => `${g} ${(ms / 1000).toFixed(1)}s`).join(', ')}; broker kills: ${kinds.leader} partition leaders, ${kinds.coordinator} group coordinators, ${kinds.node} others; ${kinds.service} service instances`;
-          recordResult(`cluster stalls: ${line}`);
-          return line;
+  it(
+    `${N} lifecycles, ${KILLS} kills of Kafka nodes (leaders, coordinators) and service instances: 0 lost, 0 duplicated, 0 money violations`,
+    async () => {
+      const s = sys!;
+      const nodes = s.kafka.nodes as Target[];
+      const services = s.instances;
+      stalls = await watchGroupStalls({
+        brokers: s.brokers,
+        groups: {
+          [ConsumerGroups.order]: [Topics.escrow, Topics.disputes],
+          [ConsumerGroups.escrow]: [Topics.orders, Topics.disputes],
+          [ConsumerGroups.dispute]: [Topics.orders, Topics.buyers],
         },
       });
-    } catch (err) {
-      failed = true;
-      throw err;
-    }
-  }, 40 * 60_000);
+      const kinds: Record<string, number> = { leader: 0, coordinator: 0, node: 0, service: 0 };
+      const live = () => s.brokers.split(',').map((b) => ({ host: b.split(':')[0]!, port: Number(b.split(':')[1]) }));
+      const pickBroker = async (rng: () => number): Promise<Target> => {
+        const roll = rng();
+        try {
+          if (roll < 0.4) {
+            const meta = await admin!.fetchTopicMetadata({ topics: [Topics.orders] });
+            const parts = meta.topics[0]!.partitions;
+            const leader = parts[Math.floor(rng() * parts.length)]!.leader;
+            if (leader >= 0) {
+              kinds.leader!++;
+              return nodeTarget(leader);
+            }
+          } else if (roll < 0.8) {
+            const group = Object.values(ConsumerGroups)[Math.floor(rng() * 4)]!;
+            for (const b of live()) {
+              const id = await groupCoordinator(b.host, b.port, group).catch(() => undefined);
+              if (id !== undefined) {
+                kinds.coordinator!++;
+                return nodeTarget(id);
+              }
+            }
+          }
+        } catch {
+          // metadata unavailable for a moment: any node will do
+        }
+        kinds.node!++;
+        return nodes[Math.floor(rng() * nodes.length)]!;
+      };
+      let k = 0;
+      try {
+        await runFaultCampaign(s, {
+          label: 'cluster',
+          lifecycles: N,
+          kills: KILLS,
+          minKills: Math.floor(KILLS * 0.75),
+          seed: SEED,
+          seedVariable: 'CLUSTER_SEED',
+          concurrency: 16,
+          gapMs: [500, 2500],
+          downMs: [0, 1500],
+          stepMs: 240_000,
+          targets: [...nodes, ...services],
+          pickTarget: async (rng) => {
+            // Brokers and service instances by turns, so both kinds of failure land in the traffic.
+            if (k++ % 2 === 0) return pickBroker(rng);
+            kinds.service!++;
+            return services[Math.floor(rng() * services.length)]!;
+          },
+          stuckDetail: async () => {
+            const described = await admin!.describeGroups(Object.values(ConsumerGroups)).catch((e: Error) => ({ groups: [], error: e.message }));
+            const members = described.groups.map((g) => `${g.groupId} ${g.state} ${g.members.length} member(s)`).join('; ');
+            return `committed..end offsets of lagging partitions:\n${stalls!.lagging()}\ngroups: ${members}`;
+          },
+          extraFigures: () => {
+            const longest = stalls!.longest();
+            const line = `longest consumer stall ${Object.entries(longest)
+              .map(([g, ms]) => `${g} ${(ms / 1000).toFixed(1)}s`)
+              .join(
+                ', ',
+              )}; broker kills: ${kinds.leader} partition leaders, ${kinds.coordinator} group coordinators, ${kinds.node} others; ${kinds.service} service instances`;
+            recordResult(`cluster stalls: ${line}`);
+            return line;
+          },
+        });
+      } catch (err) {
+        failed = true;
+        throw err;
+      }
+    },
+    40 * 60_000,
+  );
 });

@@ -76,7 +76,10 @@ describe('escrow killed inside POST /payments: the payment is reconciled with th
       const key = randomUUID();
       /** POST /payments with `key`: its status and problem code. */
       const pay = async (k: string) => {
-        const r = await buyer.escrow.POST('/payments', { params: { header: { 'Idempotency-Key': k } }, body: { orderId, paymentMethod: { type: 'sandbox', token: 'tok_ok' } } });
+        const r = await buyer.escrow.POST('/payments', {
+          params: { header: { 'Idempotency-Key': k } },
+          body: { orderId, paymentMethod: { type: 'sandbox', token: 'tok_ok' } },
+        });
         return { status: r.response.status, code: r.error?.code };
       };
       // The storefront's first attempt: its connection dies with the process; it resends the same key.
@@ -84,12 +87,16 @@ describe('escrow killed inside POST /payments: the payment is reconciled with th
       firstAttempt.catch(() => {}); // awaited below; a failure before that must not go unhandled
 
       const eventTypes = async () =>
-        (await s.pool.query<{ type: string }>(`SELECT type FROM escrow.events WHERE data->>'orderId' = $1 ORDER BY global_position`, [orderId])).rows.map((r) => r.type);
+        (await s.pool.query<{ type: string }>(`SELECT type FROM escrow.events WHERE data->>'orderId' = $1 ORDER BY global_position`, [orderId])).rows.map(
+          (r) => r.type,
+        );
       await eventually(async () => (await eventTypes()).includes('PaymentRequested'), 'PaymentRequested is committed', 15_000);
       await eventually(
         async () =>
           (
-            await s.pool.query(`SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query ILIKE '%ledger_entries%'`)
+            await s.pool.query(
+              `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query ILIKE '%ledger_entries%'`,
+            )
           ).rowCount! >= 1,
         'the capture waits on the ledger lock',
         15_000,
@@ -131,7 +138,10 @@ describe('escrow killed inside POST /payments: the payment is reconciled with th
 
       const escrow = await escrowView();
       expect({ status: escrow.status, captured: escrow.captured.amount, held: escrow.held.amount, deadlines: escrow.deadlines }).toEqual({
-        status: 'paid', captured: AMOUNT, held: AMOUNT, deadlines: [],
+        status: 'paid',
+        captured: AMOUNT,
+        held: AMOUNT,
+        deadlines: [],
       });
       expect(escrow.entries.filter((e) => e.reason === 'capture')).toHaveLength(1);
       const types = await eventTypes();

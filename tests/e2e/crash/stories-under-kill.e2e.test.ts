@@ -78,19 +78,23 @@ describe('the 13 e2e stories while service processes are SIGKILLed and restarted
   }, 60_000);
 
   for (const s of STORIES) {
-    it(s.name, async () => {
-      running = s.name;
-      try {
-        await s.run(sys!);
-      } catch (err) {
-        failed.push(s.name);
-        const kills = loop!.kills.filter((k) => k.during === s.name).map((k) => k.service);
-        (err as Error).message += `\n(kills during this story: ${kills.join(', ') || 'none finished'}; seed ${SEED}; service logs kept in ${procs!.logDir})`;
-        throw err;
-      } finally {
-        running = 'between stories';
-      }
-    }, STORY_MS);
+    it(
+      s.name,
+      async () => {
+        running = s.name;
+        try {
+          await s.run(sys!);
+        } catch (err) {
+          failed.push(s.name);
+          const kills = loop!.kills.filter((k) => k.during === s.name).map((k) => k.service);
+          (err as Error).message += `\n(kills during this story: ${kills.join(', ') || 'none finished'}; seed ${SEED}; service logs kept in ${procs!.logDir})`;
+          throw err;
+        } finally {
+          running = 'between stories';
+        }
+      },
+      STORY_MS,
+    );
   }
 
   it('every service was killed and restarted during the stories, and nothing was lost (ledger E2, ops verify)', async () => {
@@ -111,8 +115,12 @@ describe('the 13 e2e stories while service processes are SIGKILLed and restarted
     const byService = ServiceNames.map((n) => `${n} ${kills.filter((k) => k.service === n).length}`).join(', ');
     const inStories = kills.filter((k) => k.during !== 'between stories' && k.during !== 'setup').length;
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
-    say(`kills: ${kills.map((k) => `${k.service}@${(k.at / 1000).toFixed(1)}s`).join(' ')}; ${inStories}/${kills.length} inside a story; median restart ${(median(kills.map((k) => k.restartMs)) / 1000).toFixed(1)}s`);
-    say(`requests sent again: ${JSON.stringify(transport!.retries)}; clock moves completed after a kill: ${transport!.recoveredAdvances.count}; verify: ${report.violations.length} violations, counts ${JSON.stringify(report.counts)}`);
+    say(
+      `kills: ${kills.map((k) => `${k.service}@${(k.at / 1000).toFixed(1)}s`).join(' ')}; ${inStories}/${kills.length} inside a story; median restart ${(median(kills.map((k) => k.restartMs)) / 1000).toFixed(1)}s`,
+    );
+    say(
+      `requests sent again: ${JSON.stringify(transport!.retries)}; clock moves completed after a kill: ${transport!.recoveredAdvances.count}; verify: ${report.violations.length} violations, counts ${JSON.stringify(report.counts)}`,
+    );
     const line = `stories-under-kill stories=${STORIES.length} kills=${kills.length} (${byService}) failed=${failed.length} verify-violations=${report.violations.length} seed=${SEED}`;
     say(line);
     recordResult(line);

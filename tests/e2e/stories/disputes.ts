@@ -1,10 +1,27 @@
 import { Topics } from '@bp/contracts';
-import { act, balances, expectStatus, getDispute, getOrder, inboxKinds, keyed, openDispute, parties, partnerSaw, partnerTypes, requestAction, shippedOrder, story, type StoryDef, usd } from '../support/story';
+import {
+  act,
+  balances,
+  expectStatus,
+  getDispute,
+  getOrder,
+  inboxKinds,
+  keyed,
+  openDispute,
+  parties,
+  partnerSaw,
+  partnerTypes,
+  requestAction,
+  shippedOrder,
+  story,
+  type StoryDef,
+  usd,
+} from '../support/story';
 
 // Disputes settled by silence, agreement or ruling: dispute, order and escrow must agree.
 // Run in-process by ../disputes.e2e.test.ts, and under service kills by ../crash/stories-under-kill.e2e.test.ts.
 export const disputeStories: readonly StoryDef[] = [
-  story('seller silent on a dispute: after 5 days the buyer\'s full refund is accepted by the system (D4, R5)', async (sys) => {
+  story("seller silent on a dispute: after 5 days the buyer's full refund is accepted by the system (D4, R5)", async (sys) => {
     const p = parties(sys);
     const orderId = await shippedOrder(sys, p);
     await sys.advance('P6D');
@@ -32,7 +49,11 @@ export const disputeStories: readonly StoryDef[] = [
     const orderId = await shippedOrder(sys, p);
     await sys.advance('P6D');
     const { disputeId } = await openDispute(sys, p, orderId);
-    const countered = await act(sys, p.seller, disputeId, 'counter-proposals', { solution: { type: 'REFUND_ONLY', refund: usd(2000) }, message: 'It left the warehouse; 20.00 back?', evidenceIds: [] });
+    const countered = await act(sys, p.seller, disputeId, 'counter-proposals', {
+      solution: { type: 'REFUND_ONLY', refund: usd(2000) },
+      message: 'It left the warehouse; 20.00 back?',
+      evidenceIds: [],
+    });
     expect(countered).toMatchObject({ status: 'awaiting_buyer' });
     expect(await inboxKinds(p.buyer, orderId)).toEqual(expect.arrayContaining(['dispute_counter_proposed']));
 
@@ -43,7 +64,11 @@ export const disputeStories: readonly StoryDef[] = [
     const ev = await partnerSaw(sys, orderId, 'marketplace.dispute.settled.v1');
     expect(ev.data).toMatchObject({ refund: usd(2000), releaseRemainder: true, settledBy: 'AGREEMENT' });
     await partnerSaw(sys, orderId, 'marketplace.escrow.funds-released.v1');
-    expect(partnerTypes(sys, orderId, Topics.disputes)).toEqual(['marketplace.dispute.opened.v1', 'marketplace.dispute.counter-proposed.v1', 'marketplace.dispute.settled.v1']);
+    expect(partnerTypes(sys, orderId, Topics.disputes)).toEqual([
+      'marketplace.dispute.opened.v1',
+      'marketplace.dispute.counter-proposed.v1',
+      'marketplace.dispute.settled.v1',
+    ]);
     expect(await inboxKinds(p.seller, orderId)).toEqual(expect.arrayContaining(['dispute_settled', 'funds_released']));
   }),
 
@@ -52,7 +77,11 @@ export const disputeStories: readonly StoryDef[] = [
     const orderId = await shippedOrder(sys, p);
     await sys.advance('P6D');
     const { disputeId } = await openDispute(sys, p, orderId);
-    await act(sys, p.seller, disputeId, 'counter-proposals', { solution: { type: 'REFUND_ONLY', refund: usd(500) }, message: 'Tracking shows delivered.', evidenceIds: [] });
+    await act(sys, p.seller, disputeId, 'counter-proposals', {
+      solution: { type: 'REFUND_ONLY', refund: usd(500) },
+      message: 'Tracking shows delivered.',
+      evidenceIds: [],
+    });
     // D6: not before the dispute is 3 days old.
     expect((await requestAction(p.buyer, disputeId, 'escalate', {})).response.status).toBeGreaterThanOrEqual(400);
     await sys.advance('P3D');
@@ -81,7 +110,14 @@ export const disputeStories: readonly StoryDef[] = [
     );
     await sys.settle();
     const before = (await getOrder(p.buyer, orderId)).protectionEndsAt;
-    expectStatus(await p.seller.order.POST('/orders/{orderId}/extensions/{extensionId}/decline', { params: { path: { orderId, extensionId }, header: keyed() }, body: {} }), 200, 'decline');
+    expectStatus(
+      await p.seller.order.POST('/orders/{orderId}/extensions/{extensionId}/decline', {
+        params: { path: { orderId, extensionId }, header: keyed() },
+        body: {},
+      }),
+      200,
+      'decline',
+    );
     await sys.settle();
     expect((await getOrder(p.buyer, orderId)).protectionEndsAt).toBe(before);
     expect(await inboxKinds(p.buyer, orderId)).toEqual(expect.arrayContaining(['extension_declined']));
@@ -92,7 +128,13 @@ export const disputeStories: readonly StoryDef[] = [
     expect(accepted).toMatchObject({ status: 'resolved', settlement: { refund: usd(5000), settledBy: 'AGREEMENT' } });
     expect(await balances(p.buyer, orderId)).toMatchObject({ held: 0, refunded: 5000, released: 0 });
     expect(await getOrder(p.buyer, orderId)).toMatchObject({ status: 'closed', closedReason: 'REFUNDED' });
-    expect(partnerTypes(sys, orderId, Topics.orders)).toEqual(expect.arrayContaining(['marketplace.order.protection-extension-requested.v1', 'marketplace.order.protection-extension-declined.v1', 'marketplace.order.protection-suspended.v1']));
+    expect(partnerTypes(sys, orderId, Topics.orders)).toEqual(
+      expect.arrayContaining([
+        'marketplace.order.protection-extension-requested.v1',
+        'marketplace.order.protection-extension-declined.v1',
+        'marketplace.order.protection-suspended.v1',
+      ]),
+    );
     await partnerSaw(sys, orderId, 'marketplace.escrow.refund-completed.v1');
   }),
 ];

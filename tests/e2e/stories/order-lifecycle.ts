@@ -1,5 +1,21 @@
 import { Topics } from '@bp/contracts';
-import { balances, confirmReceipt, expectStatus, getOrder, inboxKinds, keyed, parties, partnerSaw, partnerTypes, pay, placeOrder, ship, shippedOrder, story, type StoryDef } from '../support/story';
+import {
+  balances,
+  confirmReceipt,
+  expectStatus,
+  getOrder,
+  inboxKinds,
+  keyed,
+  parties,
+  partnerSaw,
+  partnerTypes,
+  pay,
+  placeOrder,
+  ship,
+  shippedOrder,
+  story,
+  type StoryDef,
+} from '../support/story';
 
 // Orders without disputes: the money moves on confirmation, auto-confirmation, or not at all.
 // Run in-process by ../order-lifecycle.e2e.test.ts, and under service kills by ../crash/stories-under-kill.e2e.test.ts.
@@ -31,7 +47,10 @@ export const orderStories: readonly StoryDef[] = [
       'marketplace.order.completed.v1',
     ]);
     expect(partnerTypes(sys, orderId, Topics.escrow)).toEqual(['marketplace.escrow.payment-captured.v1', 'marketplace.escrow.funds-released.v1']);
-    expect(sys.partnerEvents({ subject: orderId }).find((e) => e.type === 'OrderCompleted')?.data).toMatchObject({ reason: 'CONFIRMED', amount: { amount: 5000, currency: 'USD' } });
+    expect(sys.partnerEvents({ subject: orderId }).find((e) => e.type === 'OrderCompleted')?.data).toMatchObject({
+      reason: 'CONFIRMED',
+      amount: { amount: 5000, currency: 'USD' },
+    });
     expect(await inboxKinds(p.buyer, orderId)).toEqual(expect.arrayContaining(['order_shipped', 'order_completed']));
     expect(await inboxKinds(p.seller, orderId)).toEqual(expect.arrayContaining(['order_paid', 'funds_released']));
   }),
@@ -76,7 +95,9 @@ export const orderStories: readonly StoryDef[] = [
     const closed = await partnerSaw(sys, orderId, 'marketplace.order.closed.v1');
     expect(closed.data).toMatchObject({ reason: 'NOT_SHIPPED', refundDue: true });
     await partnerSaw(sys, orderId, 'marketplace.escrow.refund-completed.v1');
-    expect(partnerTypes(sys, orderId, Topics.escrow)).toEqual(expect.arrayContaining(['marketplace.escrow.refund-requested.v1', 'marketplace.escrow.refund-completed.v1']));
+    expect(partnerTypes(sys, orderId, Topics.escrow)).toEqual(
+      expect.arrayContaining(['marketplace.escrow.refund-requested.v1', 'marketplace.escrow.refund-completed.v1']),
+    );
     expect(await inboxKinds(p.seller, orderId)).toEqual(expect.arrayContaining(['reminder_ship', 'order_closed']));
     expect(await inboxKinds(p.buyer, orderId)).toEqual(expect.arrayContaining(['refund_completed']));
   }),
@@ -86,13 +107,23 @@ export const orderStories: readonly StoryDef[] = [
     const orderId = await shippedOrder(sys, p, { protectionDays: 15 });
     const before = (await getOrder(p.buyer, orderId)).protectionEndsAt!;
     const { extensionId } = expectStatus(
-      await p.buyer.order.POST('/orders/{orderId}/extensions', { params: { path: { orderId }, header: keyed() }, body: { days: 14, reason: 'parcel is late' } }),
+      await p.buyer.order.POST('/orders/{orderId}/extensions', {
+        params: { path: { orderId }, header: keyed() },
+        body: { days: 14, reason: 'parcel is late' },
+      }),
       201,
       'request extension',
     );
     await sys.settle();
     expect(await inboxKinds(p.seller, orderId)).toEqual(expect.arrayContaining(['extension_requested']));
-    expectStatus(await p.seller.order.POST('/orders/{orderId}/extensions/{extensionId}/approve', { params: { path: { orderId, extensionId }, header: keyed() }, body: {} }), 200, 'approve');
+    expectStatus(
+      await p.seller.order.POST('/orders/{orderId}/extensions/{extensionId}/approve', {
+        params: { path: { orderId, extensionId }, header: keyed() },
+        body: {},
+      }),
+      200,
+      'approve',
+    );
     const extended = await getOrder(p.buyer, orderId);
     expect(Date.parse(extended.protectionEndsAt!) - Date.parse(before)).toBe(14 * 86_400_000);
 

@@ -1,5 +1,20 @@
 import { Topics } from '@bp/contracts';
-import { act, balances, getDispute, getOrder, inboxKinds, openDispute, parties, partnerSaw, partnerTypes, sellerBalance, shippedOrder, story, type StoryDef, usd } from '../support/story';
+import {
+  act,
+  balances,
+  getDispute,
+  getOrder,
+  inboxKinds,
+  openDispute,
+  parties,
+  partnerSaw,
+  partnerTypes,
+  sellerBalance,
+  shippedOrder,
+  story,
+  type StoryDef,
+  usd,
+} from '../support/story';
 import type { E2eSystem } from '../support/system';
 
 // Disputes that move goods (returns, resends) or money twice (an appeal overturning a ruling).
@@ -87,9 +102,18 @@ export const returnStories: readonly StoryDef[] = [
     expect(await balances(p.seller, orderId)).toMatchObject({ held: 0, released: 5000, refunded: 0 });
     expect(await getOrder(p.buyer, orderId)).toMatchObject({ status: 'completed', completionReason: 'DISPUTE_SETTLED' });
 
-    const appealed = await act(sys, p.buyer, disputeId, 'appeal', { reason: 'RESOLUTION_NOT_ACCEPTED', subReasons: [], statement: 'The neighbour has no parcel; the photo is of another door.', evidenceIds: [] });
+    const appealed = await act(sys, p.buyer, disputeId, 'appeal', {
+      reason: 'RESOLUTION_NOT_ACCEPTED',
+      subReasons: [],
+      statement: 'The neighbour has no parcel; the photo is of another door.',
+      evidenceIds: [],
+    });
     expect(appealed.status).toBe('appealed');
-    const decided = await act(sys, p.agent, disputeId, 'appeal/decision', { decision: 'OVERTURN', refund: usd(5000), note: 'Photo is of a different address.' });
+    const decided = await act(sys, p.agent, disputeId, 'appeal/decision', {
+      decision: 'OVERTURN',
+      refund: usd(5000),
+      note: 'Photo is of a different address.',
+    });
     expect(decided.status).toBe('appeal_decided');
 
     const escrow = await balances(p.buyer, orderId);

@@ -1,4 +1,21 @@
-import { act, answer, balances, confirmReceipt, expectStatus, getDispute, getOrder, keyed, openDispute, parties, partnerSaw, requestDispute, shippedOrder, story, type StoryDef, usd } from '../support/story';
+import {
+  act,
+  answer,
+  balances,
+  confirmReceipt,
+  expectStatus,
+  getDispute,
+  getOrder,
+  keyed,
+  openDispute,
+  parties,
+  partnerSaw,
+  requestDispute,
+  shippedOrder,
+  story,
+  type StoryDef,
+  usd,
+} from '../support/story';
 
 // The second reading of the seeds (DOMAIN.md D5, D11, D12, D13, O8, O11, S1), against the running
 // services with the simulated clock. D10 needs its policy switched on: ../seed-fidelity-d10.e2e.test.ts.
@@ -48,9 +65,16 @@ export const seedFidelityStories: readonly StoryDef[] = [
       const { disputeId } = await openDispute(sys, p, orderId);
       expect((await act(sys, p.buyer, disputeId, 'cancel')).status).toBe('withdrawn');
     }
-    const third = answer(await requestDispute(p.buyer, {
-      orderId, goodsReceived: false, reason: 'NOT_RECEIVED', solution: { type: 'REFUND_ONLY', refund: usd(5000) }, description: 'Still nothing.', evidenceIds: [],
-    }));
+    const third = answer(
+      await requestDispute(p.buyer, {
+        orderId,
+        goodsReceived: false,
+        reason: 'NOT_RECEIVED',
+        solution: { type: 'REFUND_ONLY', refund: usd(5000) },
+        description: 'Still nothing.',
+        evidenceIds: [],
+      }),
+    );
     expect(third.status).toBe(409);
     expect(third.body).toMatchObject({ code: 'DISPUTE_LIMIT_REACHED' });
     expect(await getOrder(p.buyer, orderId)).toMatchObject({ status: 'shipped', disputeOpen: false });
@@ -61,9 +85,17 @@ export const seedFidelityStories: readonly StoryDef[] = [
     const orderId = await shippedOrder(sys, p);
     await sys.advance('P6D');
     const body = (goodsReceived: boolean, reason: 'DAMAGED_OR_DEFECTIVE' | 'NOT_RECEIVED') => ({
-      orderId, goodsReceived, reason, solution: { type: 'REFUND_ONLY' as const, refund: usd(5000) }, description: 'x', evidenceIds: [],
+      orderId,
+      goodsReceived,
+      reason,
+      solution: { type: 'REFUND_ONLY' as const, refund: usd(5000) },
+      description: 'x',
+      evidenceIds: [],
     });
-    for (const [received, reason] of [[false, 'DAMAGED_OR_DEFECTIVE'], [true, 'NOT_RECEIVED']] as const) {
+    for (const [received, reason] of [
+      [false, 'DAMAGED_OR_DEFECTIVE'],
+      [true, 'NOT_RECEIVED'],
+    ] as const) {
       const res = answer(await requestDispute(p.buyer, body(received, reason)));
       expect(res.status).toBe(422);
       expect(res.body).toMatchObject({ code: 'REASON_CONTRADICTS_GOODS_RECEIVED' });
@@ -80,13 +112,25 @@ export const seedFidelityStories: readonly StoryDef[] = [
       'request extension',
     );
     await sys.settle();
-    expectStatus(await p.seller.order.POST('/orders/{orderId}/extensions/{extensionId}/decline', { params: { path: { orderId, extensionId }, header: keyed() }, body: {} }), 200, 'decline');
+    expectStatus(
+      await p.seller.order.POST('/orders/{orderId}/extensions/{extensionId}/decline', {
+        params: { path: { orderId, extensionId }, header: keyed() },
+        body: {},
+      }),
+      200,
+      'decline',
+    );
     await sys.settle();
     await sys.advance('P6D');
     const before = (await getOrder(p.buyer, orderId)).protectionEndsAt as string;
     const opened = expectStatus(
       await requestDispute(p.buyer, {
-        orderId, goodsReceived: false, reason: 'NOT_RECEIVED', solution: { type: 'EXTEND_PROTECTION', days: 14 }, description: 'Give it two more weeks.', evidenceIds: [],
+        orderId,
+        goodsReceived: false,
+        reason: 'NOT_RECEIVED',
+        solution: { type: 'EXTEND_PROTECTION', days: 14 },
+        description: 'Give it two more weeks.',
+        evidenceIds: [],
       }),
       201,
       'open EXTEND_PROTECTION dispute',
@@ -108,7 +152,11 @@ export const seedFidelityStories: readonly StoryDef[] = [
     const lapsed = await shippedOrder(sys, p);
     await sys.advance('P2D');
     for (const orderId of [rated, lapsed]) {
-      expectStatus(await p.seller.order.POST('/orders/{orderId}/delivery', { params: { path: { orderId }, header: keyed() }, body: {} }), 200, 'report delivery');
+      expectStatus(
+        await p.seller.order.POST('/orders/{orderId}/delivery', { params: { path: { orderId }, header: keyed() }, body: {} }),
+        200,
+        'report delivery',
+      );
     }
     await sys.settle();
     const delivered = await getOrder(p.buyer, rated);
@@ -132,7 +180,12 @@ export const seedFidelityStories: readonly StoryDef[] = [
     expect(ratedBack.deadlines.map((d) => d.kind)).not.toContain('review_publication');
     const again = answer(await rateBuyer(p.seller, { rating: 1 }));
     expect([again.status, again.body]).toEqual([409, expect.objectContaining({ code: 'BUYER_ALREADY_RATED' })]);
-    expect((await partnerSaw(sys, rated, 'marketplace.order.buyer-rated.v1')).data).toMatchObject({ orderId: rated, buyerId: p.buyer.sub, sellerId: p.seller.sub, rating: 4 });
+    expect((await partnerSaw(sys, rated, 'marketplace.order.buyer-rated.v1')).data).toMatchObject({
+      orderId: rated,
+      buyerId: p.buyer.sub,
+      sellerId: p.seller.sub,
+      rating: 4,
+    });
     expect((await partnerSaw(sys, rated, 'marketplace.order.review-published.v1')).data).toMatchObject({ orderId: rated, rating: 5 });
 
     // 30 days after the delivery report the window is closed, though protection still runs; completing changes nothing.
@@ -152,15 +205,27 @@ export const seedFidelityStories: readonly StoryDef[] = [
     await act(sys, p.buyer, disputeId, 'escalate');
     await sys.advance('P5D');
     await act(sys, p.agent, disputeId, 'ruling', { refund: usd(1000), returnRequired: false, note: 'Partial.' });
-    const appealed = await act(sys, p.buyer, disputeId, 'appeal', { reason: 'RESOLUTION_NOT_ACCEPTED', subReasons: ['MESSAGE_HISTORY_SUFFICIENT'], statement: 'Please look again.', evidenceIds: [] });
+    const appealed = await act(sys, p.buyer, disputeId, 'appeal', {
+      reason: 'RESOLUTION_NOT_ACCEPTED',
+      subReasons: ['MESSAGE_HISTORY_SUFFICIENT'],
+      statement: 'Please look again.',
+      evidenceIds: [],
+    });
     expect(appealed.deadlines).toEqual([expect.objectContaining({ kind: 'appeal_sla', actor: 'agent', onExpiry: 'ops_alerted' })]);
     const queue = expectStatus(await p.agent.dispute.GET('/appeals/queue', { params: { query: { limit: 100 } } }), 200, 'appeal queue');
     const item = queue.items.find((i) => i.disputeId === disputeId);
     expect(item).toMatchObject({ orderId, expedited: false, slaBreached: false, decideBy: appealed.appeal!.decideBy });
     expect((await p.buyer.dispute.GET('/appeals/queue')).response.status).toBe(403);
     await sys.advance('P10D');
-    expect((await partnerSaw(sys, orderId, 'marketplace.dispute.appeal-sla-breached.v1')).data).toMatchObject({ disputeId, decideBy: appealed.appeal!.decideBy });
-    const after = expectStatus(await p.agent.dispute.GET('/appeals/queue', { params: { query: { slaBreached: 'true', limit: 100 } } }), 200, 'breached appeals');
+    expect((await partnerSaw(sys, orderId, 'marketplace.dispute.appeal-sla-breached.v1')).data).toMatchObject({
+      disputeId,
+      decideBy: appealed.appeal!.decideBy,
+    });
+    const after = expectStatus(
+      await p.agent.dispute.GET('/appeals/queue', { params: { query: { slaBreached: 'true', limit: 100 } } }),
+      200,
+      'breached appeals',
+    );
     expect(after.items.map((i) => i.disputeId)).toContain(disputeId);
     expect((await getDispute(p.agent, disputeId)).status).toBe('appealed'); // an alert never decides
   }),

@@ -161,7 +161,10 @@ export const sellerBalance = async (caller: Caller) =>
 /** The kinds of the caller's notices about one order, oldest first (N4 message center). */
 export const inboxKinds = async (caller: Caller, orderId: string): Promise<string[]> => {
   const body = expectStatus(await caller.notification.GET('/inbox', { params: { query: { limit: 100 } } }), 200, 'inbox');
-  return body.items.filter((i) => i.orderId === orderId).reverse().map((i) => i.kind);
+  return body.items
+    .filter((i) => i.orderId === orderId)
+    .reverse()
+    .map((i) => i.kind);
 };
 
 const usd = (amount: number) => ({ amount, currency: 'USD' });

@@ -82,7 +82,15 @@ export const readBody = async (res: globalThis.Response): Promise<unknown> => {
 };
 
 /** One request outside the published contract (the simulated clock's ops routes) over `transport`. */
-export const opsRequest = async (transport: Transport, service: ServiceName, base: string, method: string, path: string, token: string, body?: unknown): Promise<Response> => {
+export const opsRequest = async (
+  transport: Transport,
+  service: ServiceName,
+  base: string,
+  method: string,
+  path: string,
+  token: string,
+  body?: unknown,
+): Promise<Response> => {
   const req = new Request(`${base}${path}`, {
     method,
     headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
@@ -153,7 +161,8 @@ const systemApi = (o: {
   const running = Object.fromEntries(Object.entries(urls).filter(([, u]) => u)) as Record<ServiceName, string>;
   const ops = token('ops', 'ops-e2e');
   const [anyService, anyUrl] = Object.entries(running)[0] as [ServiceName, string];
-  const opsCall = (service: ServiceName, url: string, method: string, path: string, body?: unknown) => opsRequest(transport, service, url, method, path, ops, body);
+  const opsCall = (service: ServiceName, url: string, method: string, path: string, body?: unknown) =>
+    opsRequest(transport, service, url, method, path, ops, body);
   return {
     ops,
     as(role, sub) {
@@ -203,7 +212,8 @@ const systemApi = (o: {
       for (;;) {
         const found = seen.find(match);
         if (found) return found;
-        if (Date.now() > until) throw new Error(`the partner group read no matching event within ${timeoutMs} ms (read: ${seen.map((e) => e.type).join(', ') || 'nothing'})`);
+        if (Date.now() > until)
+          throw new Error(`the partner group read no matching event within ${timeoutMs} ms (read: ${seen.map((e) => e.type).join(', ') || 'nothing'})`);
         await new Promise((r) => setTimeout(r, 25));
       }
     },
@@ -230,7 +240,13 @@ const connectRunning = (env: NodeJS.ProcessEnv): Promise<E2eSystem> =>
   });
 
 /** A running system given explicitly (the services' URLs, their JWT secret, the brokers, how to send). */
-export const connectTo = async (o: { urls: Partial<Record<ServiceName, string>>; secret: string; brokers: string[]; transport?: Transport; patienceMs?: number }): Promise<E2eSystem> => {
+export const connectTo = async (o: {
+  urls: Partial<Record<ServiceName, string>>;
+  secret: string;
+  brokers: string[];
+  transport?: Transport;
+  patienceMs?: number;
+}): Promise<E2eSystem> => {
   const { urls, secret, brokers } = o;
   const transport = o.transport ?? plainTransport;
   const partner = await startPartner(brokers, `partner-e2e-${randomUUID().slice(0, 8)}`);
@@ -272,7 +288,10 @@ const startInProcess = async (o: SystemOptions = {}): Promise<E2eSystem> => {
   const modules = (o.only ?? (['order', 'escrow', 'dispute', 'notification'] as const))
     .map((n) => findModule(n))
     .filter((m): m is ServiceModule => m !== undefined);
-  const schemas = Object.fromEntries((['order', 'escrow', 'dispute', 'notification'] as const).map((n) => [n, `${suffix}_${n}`])) as Record<ServiceName, string>;
+  const schemas = Object.fromEntries((['order', 'escrow', 'dispute', 'notification'] as const).map((n) => [n, `${suffix}_${n}`])) as Record<
+    ServiceName,
+    string
+  >;
 
   const services: Partial<Record<ServiceName, RunningService>> = {};
   // One after the other: they share the clock row's schema and Postgres catalog on first migrate.
@@ -312,7 +331,14 @@ const startInProcess = async (o: SystemOptions = {}): Promise<E2eSystem> => {
       await partner.stop();
       for (const s of Object.values(services).reverse()) await s.stop().catch(() => {});
       await kafka.stop().catch(() => {});
-      await db.pool.query(Object.values(schemas).concat(clockSchema).map((s) => `DROP SCHEMA IF EXISTS ${s} CASCADE;`).join(' ')).catch(() => {});
+      await db.pool
+        .query(
+          Object.values(schemas)
+            .concat(clockSchema)
+            .map((s) => `DROP SCHEMA IF EXISTS ${s} CASCADE;`)
+            .join(' '),
+        )
+        .catch(() => {});
       await db.close();
     },
   };

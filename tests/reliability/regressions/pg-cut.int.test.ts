@@ -11,7 +11,12 @@ it('a Postgres cut does not produce an uncaught error in the order service', asy
   const url = new URL(db.url);
   url.port = String(proxy.port);
   const sut = await startServiceForTest(orderService, { db, kafka, env: { DATABASE_URL: url.toString() } });
-  const body = { sellerId: 's', currency: 'USD', items: [{ sku: 's', title: 'x', quantity: 1, unitPrice: 100 }], shippingAddress: { name: 'A', line1: 'B', city: 'C', postalCode: '1', country: 'US' } };
+  const body = {
+    sellerId: 's',
+    currency: 'USD',
+    items: [{ sku: 's', title: 'x', quantity: 1, unitPrice: 100 }],
+    shippingAddress: { name: 'A', line1: 'B', city: 'C', postalCode: '1', country: 'US' },
+  };
   try {
     for (let i = 0; i < 20; i++) {
       const pending = sut.request('POST', '/orders', { as: { role: 'buyer', sub: 'b' }, body });

@@ -4,7 +4,7 @@
 import { startStack, type RunningStack } from '../support/stack';
 import { seedWorld, type World } from '../support/world';
 
-describe('If-Match must not reveal another party\'s resource', () => {
+describe("If-Match must not reveal another party's resource", () => {
   let st: RunningStack;
   let w: World;
   beforeAll(async () => {

@@ -19,10 +19,19 @@ export const VALID_BODIES: [RegExp, unknown][] = [
   [/\/appeal\/decision$/, { decision: 'UPHOLD', note: 'upheld' }],
   [/^\/recipients\//, { locale: 'en', emailOptOut: [] }],
   [/^\/orders$/, placeBody('seller-9')],
-  [/^\/disputes$/, { orderId: 'order-x', goodsReceived: false, reason: 'NOT_RECEIVED', solution: { type: 'REFUND_ONLY', refund: usd(100) }, description: 'never arrived', evidenceIds: [] }],
+  [
+    /^\/disputes$/,
+    {
+      orderId: 'order-x',
+      goodsReceived: false,
+      reason: 'NOT_RECEIVED',
+      solution: { type: 'REFUND_ONLY', refund: usd(100) },
+      description: 'never arrived',
+      evidenceIds: [],
+    },
+  ],
   [/^\/payments$/, { orderId: 'order-x', paymentMethod: { type: 'sandbox', token: 'tok_ok' } }],
   [/^\/webhooks$/, { url: 'http://127.0.0.1:9/hook', eventTypes: ['marketplace.order.placed.v1'] }],
   [/^\/ops\/clock$/, { advanceBy: 'PT1S' }],
 ];
 export const validBody = (url: string): unknown => VALID_BODIES.find(([re]) => re.test(url))?.[1] ?? {};
-

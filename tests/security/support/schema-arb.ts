@@ -35,7 +35,23 @@ export const HOSTILE_STRINGS = [
   'P99999999Y',
   'PT-1S',
 ];
-export const HOSTILE_NUMBERS = [0, -0, -1, 1, 0.5, -0.5, 1e-300, 1e308, -1e308, 2 ** 31, 2 ** 53, 2 ** 53 + 2, -(2 ** 53), Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER];
+export const HOSTILE_NUMBERS = [
+  0,
+  -0,
+  -1,
+  1,
+  0.5,
+  -0.5,
+  1e-300,
+  1e308,
+  -1e308,
+  2 ** 31,
+  2 ** 53,
+  2 ** 53 + 2,
+  -(2 ** 53),
+  Number.MAX_SAFE_INTEGER,
+  Number.MIN_SAFE_INTEGER,
+];
 
 const anything: fc.Arbitrary<unknown> = fc.oneof(
   fc.constantFrom<unknown>(null, true, false, [], {}, ...HOSTILE_STRINGS, ...HOSTILE_NUMBERS),
@@ -65,7 +81,11 @@ export const nearSchema = (schema: JsonSchema, resolve: Resolve, depth = 0): fc.
   if (Array.isArray(branches) && branches.length) return fc.oneof(...branches.map((b: JsonSchema) => nearSchema(b, resolve, depth + 1)));
   if (Array.isArray(s.allOf) && s.allOf.length) return nearSchema(s.allOf[0], resolve, depth + 1);
   if (s.const !== undefined) return fc.constant(s.const);
-  if (Array.isArray(s.enum)) return fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...s.enum) }, { weight: 1, arbitrary: fc.constantFrom('', 'UNKNOWN', String(s.enum[0]).toLowerCase()) });
+  if (Array.isArray(s.enum))
+    return fc.oneof(
+      { weight: 4, arbitrary: fc.constantFrom(...s.enum) },
+      { weight: 1, arbitrary: fc.constantFrom('', 'UNKNOWN', String(s.enum[0]).toLowerCase()) },
+    );
   const type = Array.isArray(s.type) ? s.type[0] : s.type;
   switch (type) {
     case 'string': {
@@ -101,7 +121,11 @@ export const nearSchema = (schema: JsonSchema, resolve: Resolve, depth = 0): fc.
     case 'array': {
       const item = nearSchema(s.items ?? {}, resolve, depth + 1);
       const max = Math.min(s.maxItems ?? 5, 60);
-      return fc.oneof(fc.array(item, { minLength: s.minItems ?? 0, maxLength: Math.min(max, 5) }), fc.array(item, { minLength: max + 1, maxLength: max + 1 }), fc.constant([]));
+      return fc.oneof(
+        fc.array(item, { minLength: s.minItems ?? 0, maxLength: Math.min(max, 5) }),
+        fc.array(item, { minLength: max + 1, maxLength: max + 1 }),
+        fc.constant([]),
+      );
     }
     case 'object':
     default: {
@@ -127,7 +151,8 @@ export const breakSchema = (schema: JsonSchema, resolve: Resolve): fc.Arbitrary<
     fc.array(anything, { maxLength: 3 }),
     asObject.chain((o) => fc.tuple(fc.constant(o), fc.string({ minLength: 1, maxLength: 12 }), anything)).map(([o, k, v]) => ({ ...o, [k]: v })),
   ];
-  if (required.length) mutations.push(asObject.chain((o) => fc.constantFrom(...required).map((k) => Object.fromEntries(Object.entries(o).filter(([x]) => x !== k)))));
+  if (required.length)
+    mutations.push(asObject.chain((o) => fc.constantFrom(...required).map((k) => Object.fromEntries(Object.entries(o).filter(([x]) => x !== k)))));
   const keys = Object.keys(s.properties ?? {});
   if (keys.length) {
     mutations.push(asObject.chain((o) => fc.tuple(fc.constant(o), fc.constantFrom(...keys), anything)).map(([o, k, v]) => ({ ...o, [k]: v })));
@@ -138,6 +163,6 @@ export const breakSchema = (schema: JsonSchema, resolve: Resolve): fc.Arbitrary<
 export const paramValue = (schema: JsonSchema | undefined, resolve: Resolve, real: string[]): fc.Arbitrary<string> =>
   fc.oneof(
     { weight: 3, arbitrary: fc.constantFrom(...real) },
-    { weight: 2, arbitrary: nearSchema(schema ?? { type: 'string' }, resolve).map((v) => (typeof v === 'string' ? v : JSON.stringify(v) ?? '')) },
+    { weight: 2, arbitrary: nearSchema(schema ?? { type: 'string' }, resolve).map((v) => (typeof v === 'string' ? v : (JSON.stringify(v) ?? ''))) },
     { weight: 1, arbitrary: fc.constantFrom(...HOSTILE_STRINGS.filter((x) => x.length < 300)) },
   );

@@ -48,13 +48,19 @@ export const seedWorld = async (st: RunningStack): Promise<World> => {
   const { order, dispute, notification } = st.svc;
   const webhookId = ok(
     'subscribe',
-    await notification.request('POST', '/webhooks', { as: who('partner', PARTNER), body: { url: 'http://127.0.0.1:9/hook', eventTypes: ['marketplace.order.placed.v1'] } }),
+    await notification.request('POST', '/webhooks', {
+      as: who('partner', PARTNER),
+      body: { url: 'http://127.0.0.1:9/hook', eventTypes: ['marketplace.order.placed.v1'] },
+    }),
   ).id as string;
   ok('recipient', await notification.request('PUT', `/recipients/${BUYER}`, { as: who('buyer', BUYER), body: { locale: 'en', emailOptOut: [] } }));
 
   const orderId = await placeAndPay(st.svc);
   ok('ship', await order.request('POST', `/orders/${orderId}/shipments`, { as: who('seller', SELLER), body: { carrier: 'DHL', trackingNumber: 'TRK-1' } }));
-  const extensionId = ok('extension', await order.request('POST', `/orders/${orderId}/extensions`, { as: who('buyer', BUYER), body: { days: 5, reason: 'late' } })).extensionId as string;
+  const extensionId = ok(
+    'extension',
+    await order.request('POST', `/orders/${orderId}/extensions`, { as: who('buyer', BUYER), body: { days: 5, reason: 'late' } }),
+  ).extensionId as string;
   await order.settle();
 
   await dispute.advance('P6D');
@@ -62,7 +68,14 @@ export const seedWorld = async (st: RunningStack): Promise<World> => {
     await dispute.settle();
     const res = await dispute.request('POST', '/disputes', {
       as: who('buyer', BUYER),
-      body: { orderId, goodsReceived: false, reason: 'NOT_RECEIVED', solution: { type: 'REFUND_ONLY', refund: { amount: 3000, currency: 'USD' } }, description: 'never arrived', evidenceIds: [] },
+      body: {
+        orderId,
+        goodsReceived: false,
+        reason: 'NOT_RECEIVED',
+        solution: { type: 'REFUND_ONLY', refund: { amount: 3000, currency: 'USD' } },
+        description: 'never arrived',
+        evidenceIds: [],
+      },
     });
     return res.status === 201 ? (res.body.disputeId as string) : undefined;
   }, 'the dispute to open');

@@ -10,7 +10,7 @@ export const PARTNER_CONTRACT = [
   '  dedupe by `ce_id`.',
   '- **Ordering**: per key only. The key is the order id (the buyer id on `buyers.v1`); all events of one',
   '  order are on one partition, in order. Nothing is ordered across keys or topics.',
-  '- **Partitioning**: murmur2 (the Java client default, and kafkajs\'s default partitioner). librdkafka',
+  "- **Partitioning**: murmur2 (the Java client default, and kafkajs's default partitioner). librdkafka",
   '  clients (kcat, confluent-kafka) that produce test data must set `partitioner=murmur2_random` to',
   '  land on the same partitions.',
   '- **Versioning**: `ce_type` ends in the major version (`.v1`). Fields may be added to a type, never',

@@ -86,7 +86,9 @@ export const buildAsyncApi = (opts: AsyncApiOptions = {}): object => {
       {
         address: topic,
         title: topic,
-        description: `Kafka topic \`${topic}\`, keyed by ${topicKeys(events).map((k) => `\`${k}\``).join(', ')}; ordered per key.`,
+        description: `Kafka topic \`${topic}\`, keyed by ${topicKeys(events)
+          .map((k) => `\`${k}\``)
+          .join(', ')}; ordered per key.`,
         ...(opts.servers ? { servers: Object.keys(opts.servers).map((name) => ({ $ref: `#/servers/${name}` })) } : {}),
         messages: Object.fromEntries(events.map((def) => [def.type, { $ref: `#/components/messages/${def.type}` }])),
         bindings: { kafka: { topic, bindingVersion: KAFKA_BINDING_VERSION } },

@@ -24,5 +24,8 @@ export const cloudEventHeaders = (ceType: string, keyField?: string) =>
       .describe(
         'CloudEvents distributed-tracing extension: the W3C traceparent of the publishing (present when the publisher traces). A consumer may continue the trace; ignoring it is fine.',
       ),
-    ce_tracestate: z.string().optional().describe('CloudEvents distributed-tracing extension: the W3C tracestate that goes with ce_traceparent, when there is one.'),
+    ce_tracestate: z
+      .string()
+      .optional()
+      .describe('CloudEvents distributed-tracing extension: the W3C tracestate that goes with ce_traceparent, when there is one.'),
   });

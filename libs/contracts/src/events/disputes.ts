@@ -58,15 +58,7 @@ export type DisputeProposal = z.infer<typeof DisputeProposal>;
 export const ReturnCondition = z.enum(['RECEIVED_OK', 'NOT_RECEIVED', 'DAMAGED', 'DIFFERENT_ITEM']);
 export type ReturnCondition = z.infer<typeof ReturnCondition>;
 
-export const SettledBy = z.enum([
-  'AGREEMENT',
-  'SELLER_SILENCE',
-  'RULING',
-  'RETURN_MISSED',
-  'RETURN_RECEIVED',
-  'RETURN_UNANSWERED',
-  'APPEAL',
-]);
+export const SettledBy = z.enum(['AGREEMENT', 'SELLER_SILENCE', 'RULING', 'RETURN_MISSED', 'RETURN_RECEIVED', 'RETURN_UNANSWERED', 'APPEAL']);
 export type SettledBy = z.infer<typeof SettledBy>;
 
 /** R7: appeal reasons and sub-reasons. */
@@ -209,7 +201,12 @@ const pub = <S extends z.ZodType<{ orderId: string }>>(type: string, action: str
 
 export const DisputeOpened = pub('DisputeOpened', 'opened', DisputeOpenedData, 'D1, D2: the order protection is suspended (O9).');
 export const DisputeCounterProposed = pub('DisputeCounterProposed', 'counter-proposed', DisputeCounterProposedData, 'D4: the seller counters.');
-export const DisputeProposalEdited = pub('DisputeProposalEdited', 'proposal-edited', DisputeProposalEditedData, 'D5: the buyer edits; the seller gets a fresh window.');
+export const DisputeProposalEdited = pub(
+  'DisputeProposalEdited',
+  'proposal-edited',
+  DisputeProposalEditedData,
+  'D5: the buyer edits; the seller gets a fresh window.',
+);
 export const DisputeEscalated = pub('DisputeEscalated', 'escalated', DisputeEscalatedData, 'D6, D8: arbitration starts with an evidence window.');
 export const DisputeWithdrawn = pub('DisputeWithdrawn', 'withdrawn', DisputeWithdrawnData, 'D7: the order resumes protection (O9).');
 export const ReturnRequested = pub('ReturnRequested', 'return-requested', ReturnRequestedData, 'R1: the buyer ships the return by shipBy.');
@@ -222,7 +219,12 @@ export const ResendShipped = pub('ResendShipped', 'resend-shipped', ResendShippe
 export const AppealFiled = pub('AppealFiled', 'appeal-filed', AppealFiledData, 'R7: once per dispute.');
 export const AppealDecided = pub('AppealDecided', 'appeal-decided', AppealDecidedData, 'R8, E5: UPHOLD or OVERTURN with a new total refund.');
 export const ArbitrationSlaBreached = pub('ArbitrationSlaBreached', 'sla-breached', ArbitrationSlaBreachedData, 'D8: ops alert; never decides.');
-export const AppealSlaBreached = pub('AppealSlaBreached', 'appeal-sla-breached', AppealSlaBreachedData, 'S1: appeal decision SLA missed; ops alert, never decides.');
+export const AppealSlaBreached = pub(
+  'AppealSlaBreached',
+  'appeal-sla-breached',
+  AppealSlaBreachedData,
+  'S1: appeal decision SLA missed; ops alert, never decides.',
+);
 export const DisputeProtectionExtensionAgreed = pub(
   'DisputeProtectionExtensionAgreed',
   'protection-extension-agreed',

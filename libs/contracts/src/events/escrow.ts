@@ -109,48 +109,68 @@ export type SellerDebitedData = z.infer<typeof SellerDebitedData>;
 const ce = (action: string) => `marketplace.escrow.${action}.v1`;
 
 export const PaymentCaptured = defineEvent({
-  type: 'PaymentCaptured', version: 1, schema: PaymentCapturedData,
-  topic: Topics.escrow, ceType: ce('payment-captured'), key: byOrder,
+  type: 'PaymentCaptured',
+  version: 1,
+  schema: PaymentCapturedData,
+  topic: Topics.escrow,
+  ceType: ce('payment-captured'),
+  key: byOrder,
   description: 'E4: the provider captured the order total; it is now held (O3).',
 });
 export const PaymentFailed = defineEvent({
-  type: 'PaymentFailed', version: 1, schema: PaymentFailedData,
-  topic: Topics.escrow, ceType: ce('payment-failed'), key: byOrder,
+  type: 'PaymentFailed',
+  version: 1,
+  schema: PaymentFailedData,
+  topic: Topics.escrow,
+  ceType: ce('payment-failed'),
+  key: byOrder,
   description: 'E4: the provider declined the payment; the order stays unpaid.',
 });
 export const PaymentReturned = defineEvent({
-  type: 'PaymentReturned', version: 1, schema: PaymentReturnedData,
-  topic: Topics.escrow, ceType: ce('payment-returned'), key: byOrder,
+  type: 'PaymentReturned',
+  version: 1,
+  schema: PaymentReturnedData,
+  topic: Topics.escrow,
+  ceType: ce('payment-returned'),
+  key: byOrder,
   description: 'E4: a capture for an already paid or closed order, or of a wrong amount, is refunded at once, never held.',
 });
 export const FundsReleased = defineEvent({
-  type: 'FundsReleased', version: 1, schema: FundsReleasedData,
-  topic: Topics.escrow, ceType: ce('funds-released'), key: byOrder,
+  type: 'FundsReleased',
+  version: 1,
+  schema: FundsReleasedData,
+  topic: Topics.escrow,
+  ceType: ce('funds-released'),
+  key: byOrder,
   description: 'E3: held money released to the seller payable, minus the platform commission.',
 });
 export const RefundRequested = defineEvent({
-  type: 'RefundRequested', version: 1, schema: RefundRequestedData,
-  topic: Topics.escrow, ceType: ce('refund-requested'), key: byOrder,
+  type: 'RefundRequested',
+  version: 1,
+  schema: RefundRequestedData,
+  topic: Topics.escrow,
+  ceType: ce('refund-requested'),
+  key: byOrder,
   description: 'E3/E4: a refund to the buyer is committed in the ledger and dispatched to the provider.',
 });
 export const RefundCompleted = defineEvent({
-  type: 'RefundCompleted', version: 1, schema: RefundCompletedData,
-  topic: Topics.escrow, ceType: ce('refund-completed'), key: byOrder,
+  type: 'RefundCompleted',
+  version: 1,
+  schema: RefundCompletedData,
+  topic: Topics.escrow,
+  ceType: ce('refund-completed'),
+  key: byOrder,
   description: 'E4: the provider confirmed the refund (exactly once per refundId).',
 });
 export const SellerDebited = defineEvent({
-  type: 'SellerDebited', version: 1, schema: SellerDebitedData,
-  topic: Topics.escrow, ceType: ce('seller-debited'), key: byOrder,
+  type: 'SellerDebited',
+  version: 1,
+  schema: SellerDebitedData,
+  topic: Topics.escrow,
+  ceType: ce('seller-debited'),
+  key: byOrder,
   description: 'E5: the seller payable balance was debited (appeal clawback, return-shipping compensation); may go negative.',
 });
 
 /** Every public escrow.v1 event definition. */
-export const escrowPublicEvents = [
-  PaymentCaptured,
-  PaymentFailed,
-  PaymentReturned,
-  FundsReleased,
-  RefundRequested,
-  RefundCompleted,
-  SellerDebited,
-] as const;
+export const escrowPublicEvents = [PaymentCaptured, PaymentFailed, PaymentReturned, FundsReleased, RefundRequested, RefundCompleted, SellerDebited] as const;

@@ -170,13 +170,43 @@ export const OrderPlaced = pub('OrderPlaced', 'placed', OrderPlacedData, 'O2: a 
 export const OrderPaid = pub('OrderPaid', 'paid', OrderPaidData, 'O3: payment captured into escrow; the seller must ship by shipBy.');
 export const OrderShipped = pub('OrderShipped', 'shipped', OrderShippedData, 'O5: shipped; buyer protection runs until protectionEndsAt.');
 export const OrderDelivered = pub('OrderDelivered', 'delivered', OrderDeliveredData, 'O10: delivery reported (information).');
-export const ProtectionExtensionRequested = pub('ProtectionExtensionRequested', 'protection-extension-requested', ProtectionExtensionRequestedData, 'O8: buyer asked for more days; seller answers by respondBy.');
+export const ProtectionExtensionRequested = pub(
+  'ProtectionExtensionRequested',
+  'protection-extension-requested',
+  ProtectionExtensionRequestedData,
+  'O8: buyer asked for more days; seller answers by respondBy.',
+);
 export const ProtectionExtended = pub('ProtectionExtended', 'protection-extended', ProtectionExtendedData, 'O8: seller approved; protection ends later.');
-export const ProtectionExtensionDeclined = pub('ProtectionExtensionDeclined', 'protection-extension-declined', ProtectionExtensionDeclinedData, 'O8: seller declined; nothing changes.');
-export const ProtectionExtensionLapsed = pub('ProtectionExtensionLapsed', 'protection-extension-lapsed', ProtectionExtensionLapsedData, 'O8: seller did not answer in time; nothing changes.');
-export const ProtectionSuspended = pub('ProtectionSuspended', 'protection-suspended', ProtectionSuspendedData, 'O9: a dispute opened; auto-confirm suspended, remaining time kept.');
-export const ProtectionResumed = pub('ProtectionResumed', 'protection-resumed', ProtectionResumedData, 'O9/D9: dispute withdrawn or resend shipped; protection runs again.');
-export const OrderCompleted = pub('OrderCompleted', 'completed', OrderCompletedData, 'O6/O7: receipt confirmed (or auto, or dispute settled); escrow releases the rest.');
+export const ProtectionExtensionDeclined = pub(
+  'ProtectionExtensionDeclined',
+  'protection-extension-declined',
+  ProtectionExtensionDeclinedData,
+  'O8: seller declined; nothing changes.',
+);
+export const ProtectionExtensionLapsed = pub(
+  'ProtectionExtensionLapsed',
+  'protection-extension-lapsed',
+  ProtectionExtensionLapsedData,
+  'O8: seller did not answer in time; nothing changes.',
+);
+export const ProtectionSuspended = pub(
+  'ProtectionSuspended',
+  'protection-suspended',
+  ProtectionSuspendedData,
+  'O9: a dispute opened; auto-confirm suspended, remaining time kept.',
+);
+export const ProtectionResumed = pub(
+  'ProtectionResumed',
+  'protection-resumed',
+  ProtectionResumedData,
+  'O9/D9: dispute withdrawn or resend shipped; protection runs again.',
+);
+export const OrderCompleted = pub(
+  'OrderCompleted',
+  'completed',
+  OrderCompletedData,
+  'O6/O7: receipt confirmed (or auto, or dispute settled); escrow releases the rest.',
+);
 export const OrderCancelled = pub('OrderCancelled', 'cancelled', OrderCancelledData, 'O4: cancelled before shipment; escrow refunds in full when paid.');
 export const OrderClosed = pub('OrderClosed', 'closed', OrderClosedData, 'O2/O4: closed unpaid, not shipped (refundDue) or refunded.');
 export const ReviewPosted = pub('ReviewPosted', 'review-posted', ReviewPostedData, 'O11: buyer reviewed the completed order.');

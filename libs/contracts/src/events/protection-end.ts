@@ -31,10 +31,21 @@ export const ProtectionEndAcknowledgedData = z.object({
 export type ProtectionEndAcknowledgedData = z.infer<typeof ProtectionEndAcknowledgedData>;
 
 export const ProtectionEnded = defineEvent({
-  type: 'ProtectionEnded', version: 1, schema: ProtectionEndedData, topic: Topics.orders, ceType: 'marketplace.order.protection-ended.v1', key: byOrder,
-  description: 'O7, S3: protection ran out with no dispute known to the order; it completes once the dispute service acknowledges (no money moves on this event).',
+  type: 'ProtectionEnded',
+  version: 1,
+  schema: ProtectionEndedData,
+  topic: Topics.orders,
+  ceType: 'marketplace.order.protection-ended.v1',
+  key: byOrder,
+  description:
+    'O7, S3: protection ran out with no dispute known to the order; it completes once the dispute service acknowledges (no money moves on this event).',
 });
 export const ProtectionEndAcknowledged = defineEvent({
-  type: 'ProtectionEndAcknowledged', version: 1, schema: ProtectionEndAcknowledgedData, topic: Topics.disputes, ceType: 'marketplace.dispute.protection-end-acknowledged.v1', key: byOrder,
+  type: 'ProtectionEndAcknowledged',
+  version: 1,
+  schema: ProtectionEndAcknowledgedData,
+  topic: Topics.disputes,
+  ceType: 'marketplace.dispute.protection-end-acknowledged.v1',
+  key: byOrder,
   description: 'S3: the dispute service will open no dispute on the order any more; names the dispute already open, if any.',
 });

@@ -14,7 +14,11 @@ export interface Migration {
 
 /** An applied migration whose text changed since: the database and the code disagree on history. */
 export class MigrationChecksumError extends Error {
-  constructor(readonly component: string, readonly version: number, readonly migration: string) {
+  constructor(
+    readonly component: string,
+    readonly version: number,
+    readonly migration: string,
+  ) {
     super(`migration ${component} v${version} (${migration}) was edited after it was applied: add a new version instead`);
     this.name = 'MigrationChecksumError';
   }
@@ -73,7 +77,9 @@ export const runMigrations = async (db: Pool | ClientBase, schema: string, compo
       applied_at timestamptz NOT NULL DEFAULT now(),
       PRIMARY KEY (component, version)
     )`);
-    const { rows } = await tx.query<{ version: number; checksum: string }>(`SELECT version, checksum FROM ${s}.schema_migrations WHERE component = $1`, [component]);
+    const { rows } = await tx.query<{ version: number; checksum: string }>(`SELECT version, checksum FROM ${s}.schema_migrations WHERE component = $1`, [
+      component,
+    ]);
     const applied = new Map(rows.map((r) => [r.version, r.checksum]));
     for (const m of migrations) {
       const recorded = applied.get(m.version);
@@ -83,7 +89,12 @@ export const runMigrations = async (db: Pool | ClientBase, schema: string, compo
     for (const m of migrations) {
       if (applied.has(m.version)) continue;
       await tx.query(m.sql(s));
-      await tx.query(`INSERT INTO ${s}.schema_migrations (component, version, name, checksum) VALUES ($1, $2, $3, $4)`, [component, m.version, m.name, migrationChecksum(m)]);
+      await tx.query(`INSERT INTO ${s}.schema_migrations (component, version, name, checksum) VALUES ($1, $2, $3, $4)`, [
+        component,
+        m.version,
+        m.name,
+        migrationChecksum(m),
+      ]);
       done.push(m.version);
     }
     return done;

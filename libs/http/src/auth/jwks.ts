@@ -24,7 +24,9 @@ export const createJwksKeyStore = (jwksUrl: string, o: { cacheTtlMs?: number; mi
       try {
         const jwk = await jwks.getJwk({ domain, kid, alg: alg as string });
         if (jwk.use !== undefined && jwk.use !== 'sig') throw new Error('the key of that kid is not a signing key');
-        const pem = createPublicKey({ key: jwk as JsonWebKey, format: 'jwk' }).export({ type: 'spki', format: 'pem' }).toString();
+        const pem = createPublicKey({ key: jwk as JsonWebKey, format: 'jwk' })
+          .export({ type: 'spki', format: 'pem' })
+          .toString();
         known.add(kid);
         return pem;
       } catch (e) {

@@ -34,8 +34,7 @@ const checkRole = (user: AuthUser | undefined, roles: readonly Role[]): void => 
   if (!roles.includes(user.role)) throw forbidden(user.role);
 };
 
-const hasRoleGuard = (handlers: unknown): boolean =>
-  (Array.isArray(handlers) ? handlers : [handlers]).some((h) => typeof h === 'function' && ROLE_GUARD in h);
+const hasRoleGuard = (handlers: unknown): boolean => (Array.isArray(handlers) ? handlers : [handlers]).some((h) => typeof h === 'function' && ROLE_GUARD in h);
 
 /**
  * Deny by default (OWASP API5): a route must declare `config.roles`, a `requireRole` preHandler, or

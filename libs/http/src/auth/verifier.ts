@@ -6,8 +6,7 @@ import { TokenClaims, type AuthUser } from './user';
 
 export type VerifyToken = (token: string) => Promise<AuthUser>;
 
-const unauthenticated = (detail: string) =>
-  problem('UNAUTHENTICATED', 401, detail, { headers: { 'www-authenticate': 'Bearer error="invalid_token"' } });
+const unauthenticated = (detail: string) => problem('UNAUTHENTICATED', 401, detail, { headers: { 'www-authenticate': 'Bearer error="invalid_token"' } });
 
 /**
  * Builds the token check for a configuration. Algorithms are always pinned (never what the token
@@ -37,7 +36,8 @@ export const createTokenVerifier = (config: AuthConfig): VerifyToken => {
       const v = createVerifier({
         ...common,
         algorithms: (config.algorithms ?? DEFAULT_KEY_ALGORITHMS) as Algorithm[],
-        key: async (decoded: { header: Record<string, unknown> }) => store.keyFor(decoded.header.kid as string | undefined, decoded.header.alg as string | undefined),
+        key: async (decoded: { header: Record<string, unknown> }) =>
+          store.keyFor(decoded.header.kid as string | undefined, decoded.header.alg as string | undefined),
       });
       verify = (t) => v(t);
       break;

@@ -22,7 +22,10 @@ const isJson = (contentType: unknown): boolean => typeof contentType === 'string
 
 const addVary = (reply: FastifyReply, name: string): void => {
   const current = reply.getHeader('vary');
-  const values = String(current ?? '').split(',').map((v) => v.trim()).filter(Boolean);
+  const values = String(current ?? '')
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
   if (!values.some((v) => v.toLowerCase() === name.toLowerCase() || v === '*')) reply.header('vary', [...values, name].join(', '));
 };
 

@@ -14,7 +14,17 @@ export interface CorsOptions {
  * What a browser script may send beyond the CORS-safelisted headers. `traceparent`/`tracestate`: a
  * storefront page that traces may continue its trace here (docs/tracing.md).
  */
-export const CORS_ALLOWED_HEADERS = ['authorization', 'content-type', IDEMPOTENCY_KEY_HEADER, 'if-match', 'if-none-match', REQUEST_ID_HEADER, CORRELATION_ID_HEADER, 'traceparent', 'tracestate'];
+export const CORS_ALLOWED_HEADERS = [
+  'authorization',
+  'content-type',
+  IDEMPOTENCY_KEY_HEADER,
+  'if-match',
+  'if-none-match',
+  REQUEST_ID_HEADER,
+  CORRELATION_ID_HEADER,
+  'traceparent',
+  'tracestate',
+];
 
 /**
  * What a browser script may read: the version (ETag), where a created resource lives, when to retry
@@ -57,7 +67,10 @@ export const corsPlugin = fp<CorsOptions>(
 
 /** `CORS_ORIGINS` as configured: a comma list of exact origins, or `*`. Throws on a URL with a path. */
 export const parseCorsOrigins = (raw: string | undefined): string[] => {
-  const list = (raw ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const list = (raw ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const o of list) {
     if (o === '*') continue;
     let origin: string;

@@ -58,8 +58,10 @@ export const kitAnswers = (r: RouteTraits): { responses: Record<string, Record<s
 /** Added after the zod provider ran: convert the problem schema the same way it does (output, 2020-12). */
 const asJsonSchema = (r: ReturnType<typeof problemResponse>): Record<string, unknown> => ({
   ...r,
-  content: Object.fromEntries(Object.entries(r.content).map(([type, { schema }]) => {
-    const { $schema: _drop, ...json } = z.toJSONSchema(schema, { io: 'output', target: 'draft-2020-12' }) as Record<string, unknown>;
-    return [type, { schema: json }];
-  })),
+  content: Object.fromEntries(
+    Object.entries(r.content).map(([type, { schema }]) => {
+      const { $schema: _drop, ...json } = z.toJSONSchema(schema, { io: 'output', target: 'draft-2020-12' }) as Record<string, unknown>;
+      return [type, { schema: json }];
+    }),
+  ),
 });

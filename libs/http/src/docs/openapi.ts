@@ -36,10 +36,14 @@ const isZod = (v: unknown): v is z.ZodType => v instanceof z.ZodType;
 
 const REQUEST_HEADER_DOCS: Record<string, { description: string; schema: Json }> = {
   'Idempotency-Key': {
-    description: 'Makes the POST safe to resend: the same key with the same body replays the first answer (Idempotent-Replayed: true), with another body 422 IDEMPOTENCY_KEY_REUSED. Kept at least 24 h.',
+    description:
+      'Makes the POST safe to resend: the same key with the same body replays the first answer (Idempotent-Replayed: true), with another body 422 IDEMPOTENCY_KEY_REUSED. Kept at least 24 h.',
     schema: { type: 'string', minLength: 1, maxLength: 255 },
   },
-  'If-Match': { description: 'The version you read ("<version>", the ETag): the write is refused with 412 VERSION_MISMATCH when the resource moved on', schema: { type: 'string' } },
+  'If-Match': {
+    description: 'The version you read ("<version>", the ETag): the write is refused with 412 VERSION_MISMATCH when the resource moved on',
+    schema: { type: 'string' },
+  },
   'If-None-Match': { description: 'An ETag you hold: 304 Not Modified (no body) when it is still current', schema: { type: 'string' } },
 };
 
@@ -53,7 +57,12 @@ const rolesOf = (route: { config?: { roles?: readonly Role[] }; preHandler?: unk
 
 /** `GET /orders/:orderId/timeline` -> `getOrdersOrderIdTimeline`: for routes that name no operationId. */
 const defaultOperationId = (method: string, url: string): string =>
-  method.toLowerCase() + url.split(/[/:{}-]+/).filter(Boolean).map((p) => p[0]!.toUpperCase() + p.slice(1)).join('');
+  method.toLowerCase() +
+  url
+    .split(/[/:{}-]+/)
+    .filter(Boolean)
+    .map((p) => p[0]!.toUpperCase() + p.slice(1))
+    .join('');
 
 /**
  * Zod -> JSON Schema (OpenAPI 3.1 = JSON Schema 2020-12), then what every route of the kit shares:
@@ -87,20 +96,37 @@ const transform: SwaggerTransform = (input) => {
 
   const isPublic = route.config?.public === true;
   const roles = rolesOf(route as never);
-  const kit = kitAnswers({ method, isPublic, hasBody: s.body !== undefined || ownBody !== undefined, hasInput: Boolean(s.body ?? s.querystring ?? s.params ?? ownBody), pages: JSON.stringify(s.querystring ?? {}).includes('"cursor"') });
+  const kit = kitAnswers({
+    method,
+    isPublic,
+    hasBody: s.body !== undefined || ownBody !== undefined,
+    hasInput: Boolean(s.body ?? s.querystring ?? s.params ?? ownBody),
+    pages: JSON.stringify(s.querystring ?? {}).includes('"cursor"'),
+  });
   for (const [status, answer] of Object.entries(kit.responses)) {
     const mine = responses[status];
     responses[status] = mine ? mergeProblem(mine, answer) : answer;
   }
   if (method === 'GET' && responses['200']) {
     const ok = responses['200'];
-    ok.headers = { ETag: { description: 'The version ("<n>") of a resource, or a weak hash of the body (W/"…")', schema: { type: 'string' } }, ...(ok.headers as Json | undefined) };
+    ok.headers = {
+      ETag: { description: 'The version ("<n>") of a resource, or a weak hash of the body (W/"…")', schema: { type: 'string' } },
+      ...(ok.headers as Json | undefined),
+    };
   }
 
-  const headerNames = [...(method === 'POST' ? ['Idempotency-Key'] : []), ...((ownHeaders as string[] | undefined) ?? []), ...(method === 'GET' ? ['If-None-Match'] : [])];
-  const headers = headerNames.length > 0
-    ? { type: 'object', properties: Object.fromEntries(headerNames.map((h) => [h, { ...REQUEST_HEADER_DOCS[h]!.schema, description: REQUEST_HEADER_DOCS[h]!.description }])) }
-    : undefined;
+  const headerNames = [
+    ...(method === 'POST' ? ['Idempotency-Key'] : []),
+    ...((ownHeaders as string[] | undefined) ?? []),
+    ...(method === 'GET' ? ['If-None-Match'] : []),
+  ];
+  const headers =
+    headerNames.length > 0
+      ? {
+          type: 'object',
+          properties: Object.fromEntries(headerNames.map((h) => [h, { ...REQUEST_HEADER_DOCS[h]!.schema, description: REQUEST_HEADER_DOCS[h]!.description }])),
+        }
+      : undefined;
   const body = ownBody as OperationSpec['requestBody'] | undefined;
   const roleText = roles.length > 0 ? `Roles: ${roles.join(', ')}.` : isPublic ? 'Public: no bearer token.' : '';
   return {
@@ -110,7 +136,14 @@ const transform: SwaggerTransform = (input) => {
       operationId: s.operationId ?? defaultOperationId(method, out.url),
       response: responses,
       ...(headers ? { headers } : {}),
-      ...(body ? { body: { content: { [body.contentType]: { schema: z.toJSONSchema(body.schema, { io: 'input' }) } }, ...(body.description ? { description: body.description } : {}) } } : {}),
+      ...(body
+        ? {
+            body: {
+              content: { [body.contentType]: { schema: z.toJSONSchema(body.schema, { io: 'input' }) } },
+              ...(body.description ? { description: body.description } : {}),
+            },
+          }
+        : {}),
       security: isPublic ? [] : [{ bearerAuth: [...roles] }],
       ...(roleText ? { description: [roleText, s.description].filter(Boolean).join(' ') } : {}),
       'x-roles': [...roles],
@@ -127,7 +160,13 @@ const mergeProblem = (mine: Json, kit: Json): Json => {
   const all = [...new Set([...codes(mine), ...codes(kit)])].sort();
   const content = JSON.parse(JSON.stringify(mine.content ?? kit.content)) as Record<string, { schema: { properties: { code: { enum: string[] } } } }>;
   for (const c of Object.values(content)) c.schema.properties.code.enum = all;
-  return { ...kit, ...mine, description: `Refused: ${all.join(', ')}`, content, ...(mine.headers || kit.headers ? { headers: { ...(kit.headers as Json), ...(mine.headers as Json) } } : {}) };
+  return {
+    ...kit,
+    ...mine,
+    description: `Refused: ${all.join(', ')}`,
+    content,
+    ...(mine.headers || kit.headers ? { headers: { ...(kit.headers as Json), ...(mine.headers as Json) } } : {}),
+  };
 };
 
 /** OpenAPI 3.1 generated from the routes' zod schemas: UI at /docs, document at /docs/json. */
@@ -139,7 +178,13 @@ export const openApiPlugin = fp<OpenApiOptions>(
         info: { title: o.title, version: o.version ?? '0.0.0', ...(o.description ? { description: o.description } : {}) },
         components: {
           securitySchemes: {
-            bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'JWT with `sub` and `role`; an operation lists the roles it admits (OpenAPI 3.1 role names). A wrong role answers 403, a resource the caller is not party to 404.' },
+            bearerAuth: {
+              type: 'http',
+              scheme: 'bearer',
+              bearerFormat: 'JWT',
+              description:
+                'JWT with `sub` and `role`; an operation lists the roles it admits (OpenAPI 3.1 role names). A wrong role answers 403, a resource the caller is not party to 404.',
+            },
           },
         },
         security: [{ bearerAuth: [] }],
@@ -153,7 +198,9 @@ export const openApiPlugin = fp<OpenApiOptions>(
       // Same document, no bundled UI: keeps /docs/json (the contract) available where the UI can't load.
       app.get(`${DOCS_PREFIX}/json`, { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
       app.get(DOCS_PREFIX, { config: { public: true }, schema: { hide: true } }, async (_req, reply) =>
-        reply.type('text/html').send(`<!doctype html><title>${escapeHtml(o.title)} API</title><p>OpenAPI document: <a href="${DOCS_PREFIX}/json">${DOCS_PREFIX}/json</a></p>`),
+        reply
+          .type('text/html')
+          .send(`<!doctype html><title>${escapeHtml(o.title)} API</title><p>OpenAPI document: <a href="${DOCS_PREFIX}/json">${DOCS_PREFIX}/json</a></p>`),
       );
     }
   },

@@ -60,7 +60,10 @@ export const problemSchema = (codes: readonly string[]) =>
     detail: z.string(),
     code: z.enum(codes as [string, ...string[]]).describe('Stable; clients treat an unknown code by its status'),
     instance: z.string().optional(),
-    errors: z.array(z.object({ in: z.string().optional(), path: z.string(), message: z.string() })).optional().describe('VALIDATION_FAILED: one entry per invalid field'),
+    errors: z
+      .array(z.object({ in: z.string().optional(), path: z.string(), message: z.string() }))
+      .optional()
+      .describe('VALIDATION_FAILED: one entry per invalid field'),
   });
 
 /** The fastify response entry of a problem answer (application/problem+json). */
@@ -101,7 +104,10 @@ export const operation = (spec: OperationSpec) => {
       ...(answer.body ? { content: { 'application/json': { schema: answer.body } } } : { type: 'null' }),
     };
   }
-  const refusals = mergeRefusals(spec.refusals, spec.ifMatch ? { 400: ['INVALID_IF_MATCH'], 409: ['CONCURRENT_UPDATE'], 412: ['VERSION_MISMATCH'] } : undefined);
+  const refusals = mergeRefusals(
+    spec.refusals,
+    spec.ifMatch ? { 400: ['INVALID_IF_MATCH'], 409: ['CONCURRENT_UPDATE'], 412: ['VERSION_MISMATCH'] } : undefined,
+  );
   for (const [status, codes] of Object.entries(refusals)) {
     response[Number(status)] = problemResponse(Number(status), codes, spec.retryAfter?.includes(Number(status)) ? ['Retry-After'] : []);
   }

@@ -57,7 +57,9 @@ const indexDocument = (doc: Json): Map<string, Map<string, Declared>> => {
   const DOC_ID = 'urn:bp:openapi';
   ajv.addSchema({ $id: DOC_ID, components: (doc.components ?? {}) as Json });
   const withDocRefs = (schema: unknown): Json =>
-    JSON.parse(JSON.stringify(schema ?? {}), (k, v: unknown) => (k === '$ref' && typeof v === 'string' && v.startsWith('#/components/') ? `${DOC_ID}${v}` : v)) as Json;
+    JSON.parse(JSON.stringify(schema ?? {}), (k, v: unknown) =>
+      k === '$ref' && typeof v === 'string' && v.startsWith('#/components/') ? `${DOC_ID}${v}` : v,
+    ) as Json;
   const index = new Map<string, Map<string, Declared>>();
   for (const [path, item] of Object.entries((doc.paths ?? {}) as Record<string, Record<string, Json>>)) {
     for (const [method, op] of Object.entries(item)) {
@@ -65,7 +67,11 @@ const indexDocument = (doc: Json): Map<string, Map<string, Declared>> => {
       for (const [status, response] of Object.entries((op.responses ?? {}) as Record<string, Json>)) {
         const content = response.content as Record<string, { schema?: unknown }> | undefined;
         byStatus.set(status, {
-          content: content ? Object.fromEntries(Object.entries(content).map(([type, media]) => [type.toLowerCase(), media.schema ? ajv.compile(withDocRefs(media.schema)) : null])) : null,
+          content: content
+            ? Object.fromEntries(
+                Object.entries(content).map(([type, media]) => [type.toLowerCase(), media.schema ? ajv.compile(withDocRefs(media.schema)) : null]),
+              )
+            : null,
         });
       }
       index.set(`${method.toUpperCase()} ${path}`, byStatus);
@@ -85,10 +91,14 @@ const checkEnvelope = (declared: Map<string, Declared>, reply: FastifyReply, pay
   const d = declaredFor(declared, status);
   if (!d) return { problem: 'undeclared status', detail: `declared: ${[...declared.keys()].join(', ')}` };
   const hasBody = payload !== null && payload !== undefined && payload !== '' && method !== 'HEAD';
-  if (!d.content) return hasBody && status !== 304 ? { problem: 'undeclared content type', detail: `declared without a body, sent ${String(reply.getHeader('content-type'))}` } : undefined;
+  if (!d.content)
+    return hasBody && status !== 304
+      ? { problem: 'undeclared content type', detail: `declared without a body, sent ${String(reply.getHeader('content-type'))}` }
+      : undefined;
   if (!hasBody) return method === 'HEAD' ? undefined : { problem: 'body expected', detail: `declared ${Object.keys(d.content).join(', ')}` };
   const type = mediaType(reply.getHeader('content-type'));
-  if (!type || !(type in d.content)) return { problem: 'undeclared content type', detail: `sent ${String(type)}, declared ${Object.keys(d.content).join(', ')}` };
+  if (!type || !(type in d.content))
+    return { problem: 'undeclared content type', detail: `sent ${String(type)}, declared ${Object.keys(d.content).join(', ')}` };
   return undefined;
 };
 
@@ -102,7 +112,11 @@ const checkBody = (declared: Map<string, Declared>, status: number, contentType:
   const validate = d?.content?.[type];
   if (!validate) return undefined; // the envelope check reports what is missing
   if (validate(JSON.parse(JSON.stringify(body)))) return undefined;
-  const errors = (validate.errors ?? []).slice(0, 5).map((e) => `${e.instancePath || '/'} ${e.message ?? ''}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`);
+  const errors = (validate.errors ?? [])
+    .slice(0, 5)
+    .map(
+      (e) => `${e.instancePath || '/'} ${e.message ?? ''}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`,
+    );
   return { problem: 'body does not match', detail: `${errors.join('; ')} in ${JSON.stringify(body).slice(0, 300)}` };
 };
 
@@ -151,13 +165,14 @@ export const responseValidationPlugin = fp<{ service: string }>(
       if (!found) return payload;
       checked += 1;
       const envelope = checkEnvelope(found.declared, reply, payload, request.method);
-      if (envelope) return record(request, found.operation, reply.statusCode, envelope), payload;
+      if (envelope) return (record(request, found.operation, reply.statusCode, envelope), payload);
       // Bodies sent as text (replays of an Idempotency-Key, pre-serialized problems) are parsed here.
       const type = mediaType(reply.getHeader('content-type'));
       if ((request as unknown as Record<symbol, boolean>)[kChecked] || reply.statusCode === 304 || !type || !/json/.test(type)) return payload;
       const parsed = parseJson(payload);
       if (!parsed.ok) {
-        if (typeof payload === 'string' || Buffer.isBuffer(payload)) record(request, found.operation, reply.statusCode, { problem: 'body not JSON', detail: payload.toString().slice(0, 200) });
+        if (typeof payload === 'string' || Buffer.isBuffer(payload))
+          record(request, found.operation, reply.statusCode, { problem: 'body not JSON', detail: payload.toString().slice(0, 200) });
         return payload;
       }
       const f = checkBody(found.declared, reply.statusCode, type, parsed.body);

@@ -121,7 +121,8 @@ const inFlight = () =>
  * replayed. A claim made again later (after the transaction was given back during a wait) that
  * finds the key taken answers 409 IN_FLIGHT: the other request runs, this one changed nothing.
  */
-const claimFor = (pool: Pool, store: IdempotencyStore) =>
+const claimFor =
+  (pool: Pool, store: IdempotencyStore) =>
   async (request: FastifyRequest, reply: FastifyReply, key: string, hash: string): Promise<boolean> => {
     const claim: Claim = { principal: principalOf(request), key, method: request.method, path: request.url, hash };
     const rt = (request as WithClaim)[kTransaction] ?? new RequestTransaction(pool);
@@ -257,7 +258,8 @@ export const idempotencyPlugin = fp<IdempotencyOptions>(
       if (!final) {
         await rt.end();
         // Effects committed early stay: the key must never run them again.
-        if (rt.committedEarly) await store.answerLost(claim).catch((err: unknown) => request.log.warn({ err }, 'idempotency key could not be marked answer-lost'));
+        if (rt.committedEarly)
+          await store.answerLost(claim).catch((err: unknown) => request.log.warn({ err }, 'idempotency key could not be marked answer-lost'));
         return payload;
       }
       const failed = (err: unknown) => {

@@ -14,4 +14,6 @@ export const canonicalJson = (v: unknown): string => {
 
 /** What "the same request" means for a key: same method, same URL, same body. */
 export const requestHash = (method: string, url: string, body: unknown): string =>
-  createHash('sha256').update(canonicalJson([method, url, body ?? null])).digest('hex');
+  createHash('sha256')
+    .update(canonicalJson([method, url, body ?? null]))
+    .digest('hex');

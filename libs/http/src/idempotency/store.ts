@@ -105,7 +105,9 @@ export const createIdempotencyStore = (db: Queryable, schema: string, o: { ttlMs
   /** The answer of a key committed early (its row exists): with the request's last COMMIT, or on its own. */
   const completeStatement = (c: Claim, r: StoredResponse): string => {
     const set = answerColumns(r);
-    return `UPDATE ${t} SET ${Object.entries(set).map(([k, v]) => `${k} = ${v}`).join(', ')} WHERE ${where(c)}`;
+    return `UPDATE ${t} SET ${Object.entries(set)
+      .map(([k, v]) => `${k} = ${v}`)
+      .join(', ')} WHERE ${where(c)}`;
   };
 
   const complete = async (c: Claim, r: StoredResponse): Promise<void> => {
@@ -121,10 +123,7 @@ export const createIdempotencyStore = (db: Queryable, schema: string, o: { ttlMs
 
   /** Deletes a bounded batch of expired keys; called now and then, never on the hot path's result. */
   const sweep = async (limit = 500): Promise<number> => {
-    const r = await db.query(
-      `DELETE FROM ${t} WHERE (principal, key) IN (SELECT principal, key FROM ${t} WHERE expires_at <= now() LIMIT $1)`,
-      [limit],
-    );
+    const r = await db.query(`DELETE FROM ${t} WHERE (principal, key) IN (SELECT principal, key FROM ${t} WHERE expires_at <= now() LIMIT $1)`, [limit]);
     return r.rowCount ?? 0;
   };
 

@@ -19,8 +19,7 @@ const headerValue = (raw: IncomingMessage, name: string): string | undefined => 
 export const genRequestId = (raw: IncomingMessage): string => headerValue(raw, REQUEST_ID_HEADER) ?? randomUUID();
 
 /** The correlation id spans a whole flow across services; it defaults to this request's id. */
-export const correlationIdOf = (raw: IncomingMessage, requestId: string): string =>
-  headerValue(raw, CORRELATION_ID_HEADER) ?? requestId;
+export const correlationIdOf = (raw: IncomingMessage, requestId: string): string => headerValue(raw, CORRELATION_ID_HEADER) ?? requestId;
 
 declare module 'fastify' {
   interface FastifyRequest {

@@ -35,7 +35,7 @@ export const metricsPlugin = fp<MetricsOptions>(
 
     app.addHook('onResponse', async (request, reply) => {
       duration.observe(
-        { route: request.is404 ? 'unmatched' : request.routeOptions.url ?? 'unmatched', method: request.method, status_code: String(reply.statusCode) },
+        { route: request.is404 ? 'unmatched' : (request.routeOptions.url ?? 'unmatched'), method: request.method, status_code: String(reply.statusCode) },
         reply.elapsedTime / 1000,
       );
     });

@@ -44,8 +44,7 @@ const GENERIC_CODES: Readonly<Record<number, string>> = {
 
 export const INTERNAL_DETAIL = 'An unexpected error occurred. Quote the x-request-id response header when reporting it.';
 
-const field = (e: unknown, key: string): unknown =>
-  typeof e === 'object' && e !== null ? (e as Record<string, unknown>)[key] : undefined;
+const field = (e: unknown, key: string): unknown => (typeof e === 'object' && e !== null ? (e as Record<string, unknown>)[key] : undefined);
 
 /** Socket errors of a database connection that could not be made or was lost. */
 const CONNECTION_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
@@ -61,7 +60,8 @@ const CONNECTION_MESSAGES = /^(Connection terminated|Client has encountered a co
  */
 export const isDatabaseUnavailable = (err: unknown): boolean => {
   const code = field(err, 'code');
-  if (typeof code === 'string' && (CONNECTION_ERRNOS.has(code) || code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03')) return true;
+  if (typeof code === 'string' && (CONNECTION_ERRNOS.has(code) || code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03'))
+    return true;
   const message = field(err, 'message');
   if (typeof message === 'string' && CONNECTION_MESSAGES.test(message)) return true;
   const cause = field(err, 'cause');
@@ -96,11 +96,19 @@ export const mapError = (err: unknown, instance: string): MappedError => {
   const name = field(err, 'name');
   const sqlState = field(err, 'code');
   if (name === 'VersionConflictError' || name === 'StaleTransactionError' || sqlState === '40P01' || sqlState === '40001') {
-    return { problem: problemBody('CONCURRENT_UPDATE', 409, 'the resource changed while the request ran; retry it', extra), headers: { 'retry-after': '1' }, severity: 'client' };
+    return {
+      problem: problemBody('CONCURRENT_UPDATE', 409, 'the resource changed while the request ran; retry it', extra),
+      headers: { 'retry-after': '1' },
+      severity: 'client',
+    };
   }
   // Text Postgres cannot store (a NUL byte, a broken escape) is the caller's input, not our fault.
   if (sqlState === '22021' || sqlState === '22P05') {
-    return { problem: problemBody('INVALID_TEXT', 400, 'the request contains characters that cannot be stored (e.g. a NUL byte)', extra), headers: {}, severity: 'client' };
+    return {
+      problem: problemBody('INVALID_TEXT', 400, 'the request contains characters that cannot be stored (e.g. a NUL byte)', extra),
+      headers: {},
+      severity: 'client',
+    };
   }
   const validation = field(err, 'validation');
   if (Array.isArray(validation)) {
@@ -122,7 +130,11 @@ export const mapError = (err: unknown, instance: string): MappedError => {
     };
   }
   if (isDatabaseUnavailable(err)) {
-    return { problem: problemBody('SERVICE_UNAVAILABLE', 503, 'the service cannot reach its database right now; retry shortly', extra), headers: { 'retry-after': '1' }, severity: 'server' };
+    return {
+      problem: problemBody('SERVICE_UNAVAILABLE', 503, 'the service cannot reach its database right now; retry shortly', extra),
+      headers: { 'retry-after': '1' },
+      severity: 'server',
+    };
   }
   return { problem: problemBody('INTERNAL_ERROR', 500, INTERNAL_DETAIL, extra), headers: {}, severity: 'server' };
 };

@@ -24,7 +24,11 @@ export const PROBLEM_TYPE_BASE = 'https://errors.buyer-protection.dev/';
 
 /** `ORDER_NOT_SHIPPED` -> `https://errors.buyer-protection.dev/order-not-shipped`. */
 export const problemType = (code: string): string =>
-  PROBLEM_TYPE_BASE + code.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+  PROBLEM_TYPE_BASE +
+  code
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
 
 /** The one place a domain refusal becomes an HTTP status (the domain never speaks HTTP). */
 export const STATUS_BY_KIND: Readonly<Record<DomainErrorKind, number>> = {
@@ -62,12 +66,7 @@ const TITLES: Readonly<Record<number, string>> = {
 
 export const statusTitle = (status: number): string => TITLES[status] ?? (status >= 500 ? 'Server Error' : 'Client Error');
 
-export const problemBody = (
-  code: string,
-  status: number,
-  detail: string,
-  extra: { instance?: string; errors?: ProblemFieldError[] } = {},
-): Problem => ({
+export const problemBody = (code: string, status: number, detail: string, extra: { instance?: string; errors?: ProblemFieldError[] } = {}): Problem => ({
   type: problemType(code),
   title: statusTitle(status),
   status,

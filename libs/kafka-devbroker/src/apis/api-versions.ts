@@ -16,7 +16,9 @@ export interface VersionRange {
  * the client retries with a version we speak.
  */
 export const unsupportedApiVersionsBody = (): Writer =>
-  new Writer().int16(ErrorCode.UNSUPPORTED_VERSION).array([{ key: API_VERSIONS_KEY, min: 0, max: MAX_VERSION }], (w, a) => w.int16(a.key).int16(a.min).int16(a.max));
+  new Writer()
+    .int16(ErrorCode.UNSUPPORTED_VERSION)
+    .array([{ key: API_VERSIONS_KEY, min: 0, max: MAX_VERSION }], (w, a) => w.int16(a.key).int16(a.min).int16(a.max));
 
 /** ApiVersions (18) v0–3; v3 is flexible but its response never carries header tags. */
 export const apiVersionsApi = (ranges: () => VersionRange[]): ApiHandler => ({

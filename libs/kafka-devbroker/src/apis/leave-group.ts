@@ -14,11 +14,16 @@ export const leaveGroupApi: ApiHandler = {
     if (v >= 1) w.int32(0);
     if (v < 3) return w.int16(broker.groups.leave(groupId, [r.string()])[0] ?? ErrorCode.NONE);
     const members = r.array((x) => ({ memberId: x.string(), groupInstanceId: x.nullableString() }));
-    const errors = broker.groups.leave(groupId, members.map((m) => m.memberId));
+    const errors = broker.groups.leave(
+      groupId,
+      members.map((m) => m.memberId),
+    );
     w.int16(ErrorCode.NONE);
     return w.array(members, (w2, m) => {
       const i = members.indexOf(m);
-      w2.string(m.memberId).nullableString(m.groupInstanceId).int16(errors[i] ?? ErrorCode.NONE);
+      w2.string(m.memberId)
+        .nullableString(m.groupInstanceId)
+        .int16(errors[i] ?? ErrorCode.NONE);
     });
   },
 };

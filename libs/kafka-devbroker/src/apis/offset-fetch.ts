@@ -22,7 +22,10 @@ export const offsetFetchApi: ApiHandler = {
     w.array(topics, (w2, t) =>
       w2.string(t.name).array(t.partitions, (w3, p) => {
         const c = broker.offsets.get(groupId, t.name, p);
-        w3.int32(p).int64(c?.offset ?? -1).nullableString(c ? c.metadata : '').int16(ErrorCode.NONE);
+        w3.int32(p)
+          .int64(c?.offset ?? -1)
+          .nullableString(c ? c.metadata : '')
+          .int16(ErrorCode.NONE);
       }),
     );
     if (v >= 2) w.int16(ErrorCode.NONE);

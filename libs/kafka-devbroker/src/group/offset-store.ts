@@ -110,7 +110,9 @@ export class OffsetStore {
   private rewrite(): void {
     if (!this.file) return;
     const lines: string[] = [];
-    for (const g of this.groupIds()) for (const { topic, partition, committed } of this.list(g)) lines.push(JSON.stringify({ g, t: topic, p: partition, o: committed.offset, m: committed.metadata }));
+    for (const g of this.groupIds())
+      for (const { topic, partition, committed } of this.list(g))
+        lines.push(JSON.stringify({ g, t: topic, p: partition, o: committed.offset, m: committed.metadata }));
     writeFileAtomic(this.file, lines.map((l) => `${l}\n`).join(''));
     this.appendedSinceRewrite = 0;
   }

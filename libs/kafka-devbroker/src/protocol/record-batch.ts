@@ -71,7 +71,8 @@ export const checkProducedBatch = (records: Buffer | null, maxBytes: number): Ba
   if (header.size !== records.length) return { ok: false, error: ErrorCode.CORRUPT_MESSAGE, reason: 'not exactly one batch' };
   if (!batchIntact(records)) return { ok: false, error: ErrorCode.CORRUPT_MESSAGE, reason: 'CRC-32C mismatch' };
   if ((header.attributes & CODEC_MASK) > 4) return { ok: false, error: ErrorCode.INVALID_RECORD, reason: 'unknown codec' };
-  if (header.attributes & (TRANSACTIONAL | CONTROL)) return { ok: false, error: ErrorCode.INVALID_RECORD, reason: 'transactional/control batches are not supported' };
+  if (header.attributes & (TRANSACTIONAL | CONTROL))
+    return { ok: false, error: ErrorCode.INVALID_RECORD, reason: 'transactional/control batches are not supported' };
   if (header.recordCount < 1 || header.lastOffsetDelta !== header.recordCount - 1) {
     return { ok: false, error: ErrorCode.INVALID_RECORD, reason: 'lastOffsetDelta does not match the record count' };
   }

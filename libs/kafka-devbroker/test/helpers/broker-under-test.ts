@@ -38,7 +38,17 @@ export interface StartOptions {
 export const startDevBroker = async (options: BrokerOptions = {}): Promise<BrokerUnderTest> => {
   const began = performance.now();
   const dev = await start({ port: 0, logger: silentLogger, minSessionTimeoutMs: 500, ...options });
-  return { kind: 'devbroker', name: 'dev broker', brokers: dev.brokers, port: dev.port, nodeId: 0, controllerId: 0, dev, startedInMs: Math.round(performance.now() - began), stop: () => dev.stop() };
+  return {
+    kind: 'devbroker',
+    name: 'dev broker',
+    brokers: dev.brokers,
+    port: dev.port,
+    nodeId: 0,
+    controllerId: 0,
+    dev,
+    startedInMs: Math.round(performance.now() - began),
+    stop: () => dev.stop(),
+  };
 };
 
 /** A single-node Apache Kafka on free loopback ports (node id 1, its own controller). */
@@ -46,7 +56,17 @@ export const startApache = async (options: ApacheKafkaOptions = {}): Promise<Bro
   const apache = await startApacheKafka({ minSessionTimeoutMs: 500, ...options });
   const node = apache.nodes[0]!;
   recordResult(`apache-kafka-start version=${apache.version} nodes=${apache.nodes.length} startedInMs=${apache.startedInMs}`);
-  return { kind: 'apache', name: `Apache Kafka ${apache.version}`, brokers: node.address, port: node.port, nodeId: node.nodeId, controllerId: node.nodeId, apache, startedInMs: apache.startedInMs, stop: () => apache.stop() };
+  return {
+    kind: 'apache',
+    name: `Apache Kafka ${apache.version}`,
+    brokers: node.address,
+    port: node.port,
+    nodeId: node.nodeId,
+    controllerId: node.nodeId,
+    apache,
+    startedInMs: apache.startedInMs,
+    stop: () => apache.stop(),
+  };
 };
 
 const answers = (cmd: string, args: string[]): boolean => {
@@ -94,7 +114,10 @@ export const describeEachBroker = (title: string, body: (suite: BrokerSuite) => 
     describe(`${title} [${label}]`, () => {
       const missing = kind === 'apache' ? apacheUnavailable() : undefined;
       if (missing) {
-        if (process.env.CI === 'true') it(`${label} is required under CI=true`, () => { throw new Error(`${missing}; under CI=true that is a failure: install Java 17 and Maven`); });
+        if (process.env.CI === 'true')
+          it(`${label} is required under CI=true`, () => {
+            throw new Error(`${missing}; under CI=true that is a failure: install Java 17 and Maven`);
+          });
         else it.skip(`SKIPPED: ${missing}`, () => {});
         return;
       }

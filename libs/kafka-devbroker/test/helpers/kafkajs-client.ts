@@ -41,6 +41,14 @@ export const createTopics = async (admin: Admin, topics: ITopicConfig[]): Promis
     );
   await waitFor(ready, 30_000, `leaders of ${names.join(', ')}`);
   // A leader in Metadata may not serve yet (NOT_LEADER_OR_FOLLOWER for a moment): until ListOffsets answers.
-  await waitFor(() => Promise.all(names.map((t) => admin.fetchTopicOffsets(t))).then(() => true, () => false), 30_000, `offsets of ${names.join(', ')}`);
+  await waitFor(
+    () =>
+      Promise.all(names.map((t) => admin.fetchTopicOffsets(t))).then(
+        () => true,
+        () => false,
+      ),
+    30_000,
+    `offsets of ${names.join(', ')}`,
+  );
   return created;
 };

@@ -76,4 +76,3 @@ export const stopChild = (p: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): 
     p.once('exit', () => resolve());
     p.kill(signal);
   });
-

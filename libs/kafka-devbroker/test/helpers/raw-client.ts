@@ -41,7 +41,10 @@ export class RawClient {
     const { bytes, correlationId } = this.frame(apiKey, version, body);
     const p = this.response(correlationId);
     this.socket.write(bytes);
-    return Promise.race([p, this.closed.then(() => Promise.reject(new Error(`the broker closed the connection instead of answering API ${apiKey} v${version}`)))]);
+    return Promise.race([
+      p,
+      this.closed.then(() => Promise.reject(new Error(`the broker closed the connection instead of answering API ${apiKey} v${version}`))),
+    ]);
   }
 
   close(): void {
@@ -94,7 +97,14 @@ export const fetchBatches = async (client: RawClient, topic: string, partition =
     .int32(1) // min_bytes
     .int32(16 << 20)
     .int8(0) // isolation: read uncommitted
-    .array([topic], (w, t) => w.string(t).array([partition], (w2, p) => w2.int32(p).int64(offset).int32(16 << 20)));
+    .array([topic], (w, t) =>
+      w.string(t).array([partition], (w2, p) =>
+        w2
+          .int32(p)
+          .int64(offset)
+          .int32(16 << 20),
+      ),
+    );
   const r = await client.request(1, 4, body);
   r.int32(); // throttle
   r.int32(); // topics
@@ -106,7 +116,7 @@ export const fetchBatches = async (client: RawClient, topic: string, partition =
   r.int64(); // high watermark
   r.int64(); // last stable offset
   const aborted = r.int32();
-  for (let i = 0; i < aborted; i++) (r.int64(), r.int64());
+  for (let i = 0; i < aborted; i++) r.int64(), r.int64();
   const records = r.bytes();
   const batches: Buffer[] = [];
   for (let at = 0; at + 12 <= records.length; ) {
@@ -129,7 +139,12 @@ export const storedCodecs = async (port: number, topic: string, partition = 0): 
 };
 
 /** ListOffsets v1 for one partition: the broker's [timestamp, offset] for `timestamp` (-1 latest, -2 earliest). */
-export const listOffsetV1 = async (client: RawClient, topic: string, partition: number, timestamp: number): Promise<{ error: number; timestamp: number; offset: number }> => {
+export const listOffsetV1 = async (
+  client: RawClient,
+  topic: string,
+  partition: number,
+  timestamp: number,
+): Promise<{ error: number; timestamp: number; offset: number }> => {
   const body = new Writer().int32(-1).array([topic], (w, t) => w.string(t).array([partition], (w2, p) => w2.int32(p).int64(timestamp)));
   const r = await client.request(2, 1, body);
   r.int32(); // topics

@@ -20,7 +20,9 @@ const emit = (o: object) => process.stdout.write(`${JSON.stringify(o)}\n`);
 const main = async (): Promise<void> => {
   const kafka = new Kafka({ brokers: brokers.split(','), clientId: 'devbroker-child', logLevel: logLevel.NOTHING });
   const consumer = kafka.consumer({ groupId, sessionTimeout: Number(sessionTimeout), heartbeatInterval: 300, maxWaitTimeInMs: 100, rebalanceTimeout: 5000 });
-  consumer.on(consumer.events.GROUP_JOIN, (e) => emit({ event: 'join', partitions: [...((e.payload.memberAssignment as Record<string, number[]>)[topic] ?? [])].sort() }));
+  consumer.on(consumer.events.GROUP_JOIN, (e) =>
+    emit({ event: 'join', partitions: [...((e.payload.memberAssignment as Record<string, number[]>)[topic] ?? [])].sort() }),
+  );
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
   await consumer.run({

@@ -10,9 +10,7 @@ const KEEP_ALIVE_DELAY_MS = 60_000;
  * sendBatch took 55 ms with Nagle and 33 ms without. The Java client sets TCP_NODELAY too.
  */
 export const noDelaySocketFactory: ISocketFactory = ({ host, port, ssl, onConnect }) => {
-  const socket = ssl
-    ? tls.connect({ host, port, ...(net.isIP(host) ? {} : { servername: host }), ...ssl }, onConnect)
-    : net.connect({ host, port }, onConnect);
+  const socket = ssl ? tls.connect({ host, port, ...(net.isIP(host) ? {} : { servername: host }), ...ssl }, onConnect) : net.connect({ host, port }, onConnect);
   socket.setKeepAlive(true, KEEP_ALIVE_DELAY_MS);
   socket.setNoDelay(true);
   return socket;

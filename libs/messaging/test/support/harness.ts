@@ -1,5 +1,16 @@
 import { type EventStore } from '@bp/eventstore';
-import { type ConsumerRunner, type Handlers, type OutcomeReport, type Relay, type RelayOptions, createConsumerRunner, createRelay, ensureTopics, kafkajsClient, on } from '@bp/messaging';
+import {
+  type ConsumerRunner,
+  type Handlers,
+  type OutcomeReport,
+  type Relay,
+  type RelayOptions,
+  createConsumerRunner,
+  createRelay,
+  ensureTopics,
+  kafkajsClient,
+  on,
+} from '@bp/messaging';
 import { testDatabase, type TestDatabase } from '@bp/testing';
 import type { Kafka, KafkaMessage } from 'kafkajs';
 import { fastConsumer, meta, migratedStore, silentLogger, testEvents, testKafkaClient, until } from './fixtures';
@@ -66,8 +77,7 @@ export const scenario = async (brokers: string[], o: { createsTopics?: boolean }
   const append = (streamId: string, data: { orderId: string; seq: number }, db: Parameters<EventStore['appendToStream']>[0] = producerDb.pool, expected = 0) =>
     store.appendToStream(db, streamId, expected, [{ type: 'OrderThing', data: { ...data, note: 'n' } }], meta());
 
-  const effects = async (): Promise<Effect[]> =>
-    (await consumerDb.pool.query<Effect>(`SELECT event_id, order_id, seq FROM ${cs}.effects ORDER BY id`)).rows;
+  const effects = async (): Promise<Effect[]> => (await consumerDb.pool.query<Effect>(`SELECT event_id, order_id, seq FROM ${cs}.effects ORDER BY id`)).rows;
 
   /** Drains until `n` events went out: other tests' open transactions may briefly hold back xmin. */
   const drainUntil = async (r: Relay, n: number) => {

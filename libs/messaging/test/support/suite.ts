@@ -36,7 +36,10 @@ export const relayConsumerSuite = (brokerName: string, startBroker: () => Promis
         await s.append('stream-A', { orderId: 'o-1', seq: 1 }, a);
         await s.append('stream-B', { orderId: 'o-1', seq: 2 });
         await s.store.appendToStream(s.producerDb.pool, 'stream-P', 0, [{ type: 'PrivateThing', data: { orderId: 'o-1' } }], {
-          now: '2030-01-01T00:00:00.000Z', correlationId: 'c', causationId: null, actor: { role: 'system', id: 't' },
+          now: '2030-01-01T00:00:00.000Z',
+          correlationId: 'c',
+          causationId: null,
+          actor: { role: 'system', id: 't' },
         });
         // B is committed but sits behind A's in-flight transaction: nothing is safe to publish yet.
         expect(await relay.drain()).toBe(0);
@@ -79,7 +82,12 @@ export const relayConsumerSuite = (brokerName: string, startBroker: () => Promis
       expect(await s.drainUntil(restarted, 3)).toBe(3); // the whole log again: the checkpoint never moved
       const onTopic = sentBeforeCrash.reduce((a, b) => a + b, 0) + 3;
       await s.consumer();
-      await until(`${onTopic} deliveries`, () => s.outcomes.length >= onTopic, 20_000, () => s.outcomes);
+      await until(
+        `${onTopic} deliveries`,
+        () => s.outcomes.length >= onTopic,
+        20_000,
+        () => s.outcomes,
+      );
       const counts = s.outcomes.reduce<Record<string, number>>((acc, o) => ({ ...acc, [o.outcome]: (acc[o.outcome] ?? 0) + 1 }), {});
       expect(counts).toEqual({ handled: 3, duplicate: onTopic - 3 });
       const effects = await s.effects();
@@ -147,7 +155,11 @@ export const relayConsumerSuite = (brokerName: string, startBroker: () => Promis
         }),
       });
       await until('3 outcomes', () => s.outcomes.length >= 3);
-      expect(s.outcomes.map((o) => [o.outcome, o.attempts])).toEqual([['handled', 1], ['dead-lettered', 1], ['handled', 1]]);
+      expect(s.outcomes.map((o) => [o.outcome, o.attempts])).toEqual([
+        ['handled', 1],
+        ['dead-lettered', 1],
+        ['handled', 1],
+      ]);
       expect((await s.effects()).map((e) => e.seq)).toEqual([1, 3]);
       await until('the dead letter', () => dlt.length >= 1);
       expect(dlt[0]!.headers?.[DltHeaders.error]?.toString()).toBe('PermanentError: cannot apply seq 2');

@@ -20,8 +20,7 @@ interface Row {
   fired_at: Date | null;
 }
 
-const statusOf = (r: Row): DeadlineStatus =>
-  r.fired_at ? 'fired' : r.next_at === null ? 'parked' : r.attempts > 0 ? 'retrying' : 'pending';
+const statusOf = (r: Row): DeadlineStatus => (r.fired_at ? 'fired' : r.next_at === null ? 'parked' : r.attempts > 0 ? 'retrying' : 'pending');
 
 const STATUS_SQL: Record<DeadlineStatus, string> = {
   fired: 'fired_at IS NOT NULL',

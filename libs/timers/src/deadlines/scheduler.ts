@@ -190,7 +190,8 @@ export const createScheduler = (o: SchedulerOptions): Scheduler => {
             const failures = row.attempts + 1;
             const retryAt = new Date(now.getTime() + backoffMs(failures));
             await client.query(FAILED, [row.stream_id, row.kind, message(err), maxAttempts, retryAt]);
-            if (failures >= maxAttempts) log.error({ err, streamId: row.stream_id, kind: row.kind, attempts: failures }, 'deadline parked after repeated failures');
+            if (failures >= maxAttempts)
+              log.error({ err, streamId: row.stream_id, kind: row.kind, attempts: failures }, 'deadline parked after repeated failures');
             else log.warn({ err, streamId: row.stream_id, kind: row.kind, attempts: failures, retryAt }, 'deadline firing failed; will retry');
           }
         }

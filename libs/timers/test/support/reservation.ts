@@ -7,11 +7,7 @@ import { addMs, deadlineSync, migrateDeadlines, type Deadline, type DueDeadline 
  * The mini command handler below does what @bp/eventstore's will: load, decide, append, then the
  * deadline hook, all in the caller's transaction.
  */
-export type State =
-  | { status: 'none' }
-  | { status: 'held'; holdUntil: string }
-  | { status: 'expired'; purgeAt: string }
-  | { status: 'released' | 'purged' };
+export type State = { status: 'none' } | { status: 'held'; holdUntil: string } | { status: 'expired'; purgeAt: string } | { status: 'released' | 'purged' };
 
 export type Event =
   | { type: 'Held'; data: { until: string } }
@@ -78,7 +74,9 @@ const syncHook = (schema: string) => deadlineSync<State>(schema, deadlines);
 
 /** load → decide → append → deadline hook, in `tx`. Returns the events produced. */
 export const handle = async (tx: PoolClient, schema: string, streamId: string, command: Command): Promise<Event[]> => {
-  const { rows } = await tx.query<{ state: State; version: number }>(`SELECT state, version FROM ${schema}.streams WHERE stream_id = $1 FOR UPDATE`, [streamId]);
+  const { rows } = await tx.query<{ state: State; version: number }>(`SELECT state, version FROM ${schema}.streams WHERE stream_id = $1 FOR UPDATE`, [
+    streamId,
+  ]);
   const previousState: State = rows[0]?.state ?? { status: 'none' };
   const version = rows[0]?.version ?? 0;
   const events = decide(command, previousState);

@@ -45,7 +45,11 @@ export const disputeActions = (d: ActionDeps) => {
     counterPropose: (c: Call, b: CounterProposalBody) =>
       run(c, async (tx) => ({ solution: b.solution, message: b.message, evidence: await evidence(tx, c, b.evidenceIds) }), 'CounterPropose'),
     editProposal: (c: Call, b: EditProposalBody) =>
-      run(c, async (tx) => ({ solution: b.solution, ...(b.message ? { message: b.message } : {}), evidence: await evidence(tx, c, b.evidenceIds) }), 'EditProposal'),
+      run(
+        c,
+        async (tx) => ({ solution: b.solution, ...(b.message ? { message: b.message } : {}), evidence: await evidence(tx, c, b.evidenceIds) }),
+        'EditProposal',
+      ),
     escalate: (c: Call, b: { message?: string }) => run(c, () => (b.message ? { message: b.message } : {}), 'Escalate'),
     cancel: (c: Call) => run(c, () => ({}), 'Withdraw'),
     message: (c: Call, b: { text?: string; evidenceIds: string[] }) =>
@@ -56,10 +60,14 @@ export const disputeActions = (d: ActionDeps) => {
     shipResend: (c: Call, b: { carrier: string; trackingNumber: string }) => run(c, () => b, 'ShipResend'),
     rule: (c: Call, b: RulingBody) => run(c, () => b, 'Rule'),
     appeal: (c: Call, b: AppealBody) =>
-      run(c, async (tx) => {
-        await checkOnBehalfOf(tx, d.schema, c, b.onBehalfOf);
-        return { reason: b.reason, subReasons: b.subReasons, statement: b.statement, evidence: await evidence(tx, c, b.evidenceIds) };
-      }, 'FileAppeal'),
+      run(
+        c,
+        async (tx) => {
+          await checkOnBehalfOf(tx, d.schema, c, b.onBehalfOf);
+          return { reason: b.reason, subReasons: b.subReasons, statement: b.statement, evidence: await evidence(tx, c, b.evidenceIds) };
+        },
+        'FileAppeal',
+      ),
     decideAppeal: (c: Call, b: AppealDecisionBody) => run(c, () => b, 'DecideAppeal'),
   };
 };
@@ -70,7 +78,8 @@ export const disputeActions = (d: ActionDeps) => {
  */
 const checkOnBehalfOf = async (tx: PoolClient, schema: string, c: Call, onBehalfOf: string | undefined): Promise<void> => {
   if (c.actor.role !== 'agent') {
-    if (onBehalfOf !== undefined && onBehalfOf !== c.actor.id) throw new DomainError('ON_BEHALF_OF_NOT_ALLOWED', 'only an agent files for someone else', 'forbidden');
+    if (onBehalfOf !== undefined && onBehalfOf !== c.actor.id)
+      throw new DomainError('ON_BEHALF_OF_NOT_ALLOWED', 'only an agent files for someone else', 'forbidden');
     return;
   }
   if (onBehalfOf === undefined) throw new DomainError('ON_BEHALF_OF_REQUIRED', 'an agent names the buyer it files for (onBehalfOf)', 'validation');

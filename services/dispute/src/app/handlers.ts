@@ -31,7 +31,10 @@ export const createHandlers = (o: { store: EventStore; schema: string; projectio
   const project = inlineProjections(o.projections);
   // S3: every fact recorded about an order wakes the openings waiting for it (known-orders.ts).
   const orderFacts = commandHandler({
-    store: o.store, decider: orderFactsDecider, streamId: (c: OrderFactsCommand) => orderFactsStreamId(c.data.orderId), hooks: [announceOrderFacts(o.schema)],
+    store: o.store,
+    decider: orderFactsDecider,
+    streamId: (c: OrderFactsCommand) => orderFactsStreamId(c.data.orderId),
+    hooks: [announceOrderFacts(o.schema)],
   });
   const buyerLevel = commandHandler({ store: o.store, decider: buyerLevelDecider, streamId: (c: BuyerLevelCommand) => buyerLevelStreamId(c.data.buyerId) });
 

@@ -42,7 +42,8 @@ type Open = (actor: Actor, disputeId: string, body: OpenDisputeBody, now: string
  * reason such a fact lifts, until the bound of that reason. Still refused: that refusal (the route
  * answers it with Retry-After, so an Idempotency-Key does not keep it).
  */
-export const openWhenKnown = (open: Open, arrivals: Arrivals, waitMs: { unknown: number; stale: number }): Open =>
+export const openWhenKnown =
+  (open: Open, arrivals: Arrivals, waitMs: { unknown: number; stale: number }): Open =>
   async (actor, disputeId, body, now) => {
     let refusal: DomainError | undefined;
     const attempt = async () => {

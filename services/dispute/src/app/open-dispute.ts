@@ -33,25 +33,27 @@ const currentLevel = async (store: EventStore, buyerId: string, tx: PoolClient):
  * two concurrent openings on one order cannot both succeed (the second one's reservation conflicts,
  * is retried from a fresh read, and refused DISPUTE_ALREADY_OPEN, rolling its dispute back too).
  */
-export const openDispute = (d: OpenDeps) => async (actor: Actor, disputeId: string, body: OpenDisputeBody, now: string): Promise<CommandResult<DisputeState>> =>
-  // A new transaction when ReserveDispute's order-facts append went stale (a consumer appended there first).
-  withRetriedTransaction(d.store.pool, async (tx) => {
-    const order = await loadAggregate(d.store, orderFactsDecider, orderFactsStreamId(body.orderId), tx);
-    const buyerId = order.state.status === 'unknown' ? actor.id : order.state.buyerId;
-    const facts = disputeFactsOf(order.state, await currentLevel(d.store, buyerId, tx), d.expeditedLevels);
-    if (!facts) return refuse('ORDER_NOT_FOUND', 'no such order');
-    const evidence = await resolveEvidence(tx, d.schema, body.evidenceIds, actor);
-    const metadata = commandMetadata(actor, now);
-    const { evidenceIds: _ids, ...form } = body;
-    const result = await d.handlers.dispute(
-      disputeStreamId(disputeId),
-      { type: 'OpenDispute', data: { ...form, disputeId, evidence, order: facts }, meta: { now, actor } },
-      { tx, metadata },
-    );
-    if (result.events.length > 0) {
-      await d.handlers.orderFacts({ type: 'ReserveDispute', data: { orderId: body.orderId, disputeId }, meta: { now } }, { tx, metadata });
-    }
-    return result;
-  });
+export const openDispute =
+  (d: OpenDeps) =>
+  async (actor: Actor, disputeId: string, body: OpenDisputeBody, now: string): Promise<CommandResult<DisputeState>> =>
+    // A new transaction when ReserveDispute's order-facts append went stale (a consumer appended there first).
+    withRetriedTransaction(d.store.pool, async (tx) => {
+      const order = await loadAggregate(d.store, orderFactsDecider, orderFactsStreamId(body.orderId), tx);
+      const buyerId = order.state.status === 'unknown' ? actor.id : order.state.buyerId;
+      const facts = disputeFactsOf(order.state, await currentLevel(d.store, buyerId, tx), d.expeditedLevels);
+      if (!facts) return refuse('ORDER_NOT_FOUND', 'no such order');
+      const evidence = await resolveEvidence(tx, d.schema, body.evidenceIds, actor);
+      const metadata = commandMetadata(actor, now);
+      const { evidenceIds: _ids, ...form } = body;
+      const result = await d.handlers.dispute(
+        disputeStreamId(disputeId),
+        { type: 'OpenDispute', data: { ...form, disputeId, evidence, order: facts }, meta: { now, actor } },
+        { tx, metadata },
+      );
+      if (result.events.length > 0) {
+        await d.handlers.orderFacts({ type: 'ReserveDispute', data: { orderId: body.orderId, disputeId }, meta: { now } }, { tx, metadata });
+      }
+      return result;
+    });
 
 export { currentLevel };

@@ -1,6 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { Role } from '@bp/contracts';
-import { decodeCursor, encodeCursor, mergeRefusals, operation, PageShape, refusalsOf, type Refusals, retryLater, setVersionHeaders, type ServiceApp } from '@bp/http';
+import {
+  decodeCursor,
+  encodeCursor,
+  mergeRefusals,
+  operation,
+  PageShape,
+  refusalsOf,
+  type Refusals,
+  retryLater,
+  setVersionHeaders,
+  type ServiceApp,
+} from '@bp/http';
 import type { CommandResult } from '@bp/eventstore';
 import type { Clock } from '@bp/timers';
 import { callerOf } from '@bp/runtime';
@@ -35,16 +46,40 @@ const View = { body: DisputeViewBody, description: 'The dispute as the caller se
 /** Every action: not a party (404), not the actor or position the transition table admits. */
 const ACTION_REFUSALS: DisputeErrorCode[] = ['DISPUTE_NOT_FOUND', 'ROLE_NOT_ALLOWED', 'ACTION_NOT_ALLOWED'];
 const OPEN_REFUSALS: DisputeErrorCode[] = [
-  'NOT_ORDER_BUYER', 'ORDER_NOT_FOUND', 'ORDER_NOT_SHIPPED', 'ORDER_ALREADY_CONFIRMED', 'ORDER_CLOSED', 'DISPUTE_ALREADY_OPEN', 'DISPUTE_ALREADY_SETTLED',
-  'PROTECTION_EXPIRED', 'DISPUTE_TOO_EARLY', 'DISPUTE_ID_TAKEN', 'DISPUTE_LIMIT_REACHED', 'REFUND_ABOVE_PAID', 'REFUND_NOT_POSITIVE', 'CURRENCY_MISMATCH',
-  'EVIDENCE_IMAGE_REQUIRED', 'RETURN_REQUIRED_FOR_FULL_REFUND', 'RETURN_WITHOUT_GOODS', 'REASON_CONTRADICTS_GOODS_RECEIVED', 'EXTENSION_NOT_DECLINED', 'EXTENSION_DAYS_OUT_OF_RANGE',
+  'NOT_ORDER_BUYER',
+  'ORDER_NOT_FOUND',
+  'ORDER_NOT_SHIPPED',
+  'ORDER_ALREADY_CONFIRMED',
+  'ORDER_CLOSED',
+  'DISPUTE_ALREADY_OPEN',
+  'DISPUTE_ALREADY_SETTLED',
+  'PROTECTION_EXPIRED',
+  'DISPUTE_TOO_EARLY',
+  'DISPUTE_ID_TAKEN',
+  'DISPUTE_LIMIT_REACHED',
+  'REFUND_ABOVE_PAID',
+  'REFUND_NOT_POSITIVE',
+  'CURRENCY_MISMATCH',
+  'EVIDENCE_IMAGE_REQUIRED',
+  'RETURN_REQUIRED_FOR_FULL_REFUND',
+  'RETURN_WITHOUT_GOODS',
+  'REASON_CONTRADICTS_GOODS_RECEIVED',
+  'EXTENSION_NOT_DECLINED',
+  'EXTENSION_DAYS_OUT_OF_RANGE',
 ];
 /** Evidence named by id must exist and be the caller's (D3). */
 const EVIDENCE_REFUSALS: Refusals = { 422: ['EVIDENCE_NOT_FOUND'] };
 const ACTION_CODES: Record<string, DisputeErrorCode[]> = {
   accept: [],
   'counter-proposals': ['REFUND_ABOVE_PAID', 'REFUND_NOT_POSITIVE', 'CURRENCY_MISMATCH', 'RETURN_REQUIRED_FOR_FULL_REFUND', 'RETURN_WITHOUT_GOODS'],
-  proposals: ['REFUND_ABOVE_PAID', 'REFUND_NOT_POSITIVE', 'CURRENCY_MISMATCH', 'RETURN_REQUIRED_FOR_FULL_REFUND', 'RETURN_WITHOUT_GOODS', 'EVIDENCE_IMAGE_REQUIRED'],
+  proposals: [
+    'REFUND_ABOVE_PAID',
+    'REFUND_NOT_POSITIVE',
+    'CURRENCY_MISMATCH',
+    'RETURN_REQUIRED_FOR_FULL_REFUND',
+    'RETURN_WITHOUT_GOODS',
+    'EVIDENCE_IMAGE_REQUIRED',
+  ],
   escalate: ['ESCALATION_TOO_EARLY'],
   cancel: ['WITHDRAW_AFTER_FAST_REFUND'],
   messages: [],
@@ -88,61 +123,130 @@ const OPEN_CONSISTENCY = [
 export const disputeRoutes = async (app: ServiceApp, d: DisputeRouteDeps): Promise<void> => {
   const now = () => d.clock.now().toISOString();
 
-  app.post('/disputes', { config: { roles: ['buyer'] }, schema: {
-    body: OpenDisputeBody,
-    ...operation({
-      operationId: 'openDispute', tags: ['disputes'], summary: 'Open a dispute (D1, D2)', description: OPEN_CONSISTENCY,
-      ok: { 201: { ...View, description: 'The dispute opened', headers: ['ETag', 'Location'] } },
-      refusals: mergeRefusals(refusalsOf(DisputeErrors, OPEN_REFUSALS), EVIDENCE_REFUSALS),
-      retryAfter: [404, 409],
-    }),
-  } }, async (req, reply) => {
-    const caller = callerOf(req);
-    const at = now();
-    // Ids are the caller's (conventions); with an Idempotency-Key a retry replays this response.
-    const disputeId = randomUUID();
-    // S3: a refusal a fact still on its way could lift comes only after the wait, with Retry-After.
-    await d.open(caller, disputeId, req.body, at).catch((e: unknown) => {
-      throw isLiftedByOrderFacts(e) ? retryLater(e) : e;
-    });
-    const view = await loadResource(d.pool, d.schema, disputeId, caller, at);
-    setVersionHeaders(reply, view.version).header('location', `/disputes/${disputeId}`);
-    return reply.code(201).send(view);
-  });
-
-  app.get('/disputes/:disputeId', { config: { roles: ['buyer', 'seller', 'agent'] }, schema: { params: Params, ...operation({ operationId: 'getDispute', tags: ['disputes'], summary: 'The dispute with its thread, proposals, deadlines and allowedActions', ok: { 200: View }, refusals: { 404: ['DISPUTE_NOT_FOUND'] } }) } }, async (req, reply) => {
-    const view = await loadResource(d.pool, d.schema, req.params.disputeId, callerOf(req), now());
-    setVersionHeaders(reply, view.version);
-    return view;
-  });
-
-  app.get('/disputes', { config: { roles: ['buyer', 'seller', 'agent'] }, schema: { querystring: ListQuery, ...operation({ operationId: 'listDisputes', tags: ['disputes'], summary: "Disputes the caller is party to (agents: all), optionally of one order", ok: { 200: DisputePage } }) } }, async (req) => {
-    const caller = callerOf(req);
-    const at = now();
-    const who: Visibility = caller.role === 'agent' ? { role: 'agent' } : { role: caller.role as 'buyer' | 'seller', id: caller.id };
-    const after = req.query.cursor ? decodeCursor(req.query.cursor, ListCursor) : undefined;
-    const page = await listDisputes(d.pool, d.schema, { ...(req.query.orderId ? { orderId: req.query.orderId } : {}), who, limit: req.query.limit, ...(after ? { after } : {}) });
-    const items = await Promise.all(page.items.map((s) => resourceOf(d.pool, d.schema, s, caller, at)));
-    return { items, nextCursor: page.more && page.last ? encodeCursor({ ...page.last }) : null };
-  });
-
-  const action = <B extends z.ZodType>(path: string, roles: Role[], body: B, run: (c: Call, b: z.infer<B>) => Promise<CommandResult<DisputeState>>, summary: string) =>
-    app.post(`/disputes/:disputeId/${path}`, { config: { roles }, schema: {
-      params: Params,
-      body,
-      ...operation({
-        operationId: operationIdOf(path), tags: ['disputes'], summary, ok: { 200: { ...View, description: 'The dispute after the action' } }, ifMatch: true,
-        refusals: mergeRefusals(refusalsOf(DisputeErrors, [...ACTION_REFUSALS, ...(ACTION_CODES[path] ?? [])]), path.startsWith('appeal') ? ON_BEHALF_OF : undefined, ['messages', 'counter-proposals', 'proposals', 'appeal'].includes(path) ? EVIDENCE_REFUSALS : undefined),
-      }),
-    } }, async (req, reply) => {
+  app.post(
+    '/disputes',
+    {
+      config: { roles: ['buyer'] },
+      schema: {
+        body: OpenDisputeBody,
+        ...operation({
+          operationId: 'openDispute',
+          tags: ['disputes'],
+          summary: 'Open a dispute (D1, D2)',
+          description: OPEN_CONSISTENCY,
+          ok: { 201: { ...View, description: 'The dispute opened', headers: ['ETag', 'Location'] } },
+          refusals: mergeRefusals(refusalsOf(DisputeErrors, OPEN_REFUSALS), EVIDENCE_REFUSALS),
+          retryAfter: [404, 409],
+        }),
+      },
+    },
+    async (req, reply) => {
       const caller = callerOf(req);
       const at = now();
-      const { disputeId } = req.params;
-      await withVersionCheck(req, (expectedVersion) => run({ disputeId, actor: caller, now: at, ...(expectedVersion !== undefined ? { expectedVersion } : {}) }, req.body as z.infer<B>));
+      // Ids are the caller's (conventions); with an Idempotency-Key a retry replays this response.
+      const disputeId = randomUUID();
+      // S3: a refusal a fact still on its way could lift comes only after the wait, with Retry-After.
+      await d.open(caller, disputeId, req.body, at).catch((e: unknown) => {
+        throw isLiftedByOrderFacts(e) ? retryLater(e) : e;
+      });
       const view = await loadResource(d.pool, d.schema, disputeId, caller, at);
+      setVersionHeaders(reply, view.version).header('location', `/disputes/${disputeId}`);
+      return reply.code(201).send(view);
+    },
+  );
+
+  app.get(
+    '/disputes/:disputeId',
+    {
+      config: { roles: ['buyer', 'seller', 'agent'] },
+      schema: {
+        params: Params,
+        ...operation({
+          operationId: 'getDispute',
+          tags: ['disputes'],
+          summary: 'The dispute with its thread, proposals, deadlines and allowedActions',
+          ok: { 200: View },
+          refusals: { 404: ['DISPUTE_NOT_FOUND'] },
+        }),
+      },
+    },
+    async (req, reply) => {
+      const view = await loadResource(d.pool, d.schema, req.params.disputeId, callerOf(req), now());
       setVersionHeaders(reply, view.version);
       return view;
-    });
+    },
+  );
+
+  app.get(
+    '/disputes',
+    {
+      config: { roles: ['buyer', 'seller', 'agent'] },
+      schema: {
+        querystring: ListQuery,
+        ...operation({
+          operationId: 'listDisputes',
+          tags: ['disputes'],
+          summary: 'Disputes the caller is party to (agents: all), optionally of one order',
+          ok: { 200: DisputePage },
+        }),
+      },
+    },
+    async (req) => {
+      const caller = callerOf(req);
+      const at = now();
+      const who: Visibility = caller.role === 'agent' ? { role: 'agent' } : { role: caller.role as 'buyer' | 'seller', id: caller.id };
+      const after = req.query.cursor ? decodeCursor(req.query.cursor, ListCursor) : undefined;
+      const page = await listDisputes(d.pool, d.schema, {
+        ...(req.query.orderId ? { orderId: req.query.orderId } : {}),
+        who,
+        limit: req.query.limit,
+        ...(after ? { after } : {}),
+      });
+      const items = await Promise.all(page.items.map((s) => resourceOf(d.pool, d.schema, s, caller, at)));
+      return { items, nextCursor: page.more && page.last ? encodeCursor({ ...page.last }) : null };
+    },
+  );
+
+  const action = <B extends z.ZodType>(
+    path: string,
+    roles: Role[],
+    body: B,
+    run: (c: Call, b: z.infer<B>) => Promise<CommandResult<DisputeState>>,
+    summary: string,
+  ) =>
+    app.post(
+      `/disputes/:disputeId/${path}`,
+      {
+        config: { roles },
+        schema: {
+          params: Params,
+          body,
+          ...operation({
+            operationId: operationIdOf(path),
+            tags: ['disputes'],
+            summary,
+            ok: { 200: { ...View, description: 'The dispute after the action' } },
+            ifMatch: true,
+            refusals: mergeRefusals(
+              refusalsOf(DisputeErrors, [...ACTION_REFUSALS, ...(ACTION_CODES[path] ?? [])]),
+              path.startsWith('appeal') ? ON_BEHALF_OF : undefined,
+              ['messages', 'counter-proposals', 'proposals', 'appeal'].includes(path) ? EVIDENCE_REFUSALS : undefined,
+            ),
+          }),
+        },
+      },
+      async (req, reply) => {
+        const caller = callerOf(req);
+        const at = now();
+        const { disputeId } = req.params;
+        await withVersionCheck(req, (expectedVersion) =>
+          run({ disputeId, actor: caller, now: at, ...(expectedVersion !== undefined ? { expectedVersion } : {}) }, req.body as z.infer<B>),
+        );
+        const view = await loadResource(d.pool, d.schema, disputeId, caller, at);
+        setVersionHeaders(reply, view.version);
+        return view;
+      },
+    );
 
   const a = d.actions;
   action('accept', ['buyer', 'seller'], Empty(AcceptBody), (c) => a.accept(c), "Accept the other side's proposal (D4, D5)");

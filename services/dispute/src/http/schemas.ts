@@ -45,7 +45,10 @@ export const EvidenceBody = EvidenceRefBody.extend({ items: z.array(EvidenceRefB
 export const EvidenceUpload = z.object({ file: z.string().describe('The file (binary); up to the policy limit of images plus a video (D3)') });
 
 // Compile-time: the schemas accept what the routes hand over.
-const accepts = <S extends z.ZodType>() => <_T extends z.input<S>>() => undefined;
+const accepts =
+  <S extends z.ZodType>() =>
+  <_T extends z.input<S>>() =>
+    undefined;
 // Nested interfaces have no index signature: here every key of the resource must be declared.
 export const disputeKeysDeclared: readonly (keyof z.input<typeof DisputeViewBody>)[] = [] as readonly (keyof DisputeResource)[];
 accepts<typeof EvidenceBody>()<EvidenceRef & { items: EvidenceRef[] }>();

@@ -3,7 +3,11 @@ import { mkdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promis
 import path from 'node:path';
 import { assertSha, type BlobStore } from './blob-store';
 
-const exists = (file: string) => stat(file).then(() => true, () => false);
+const exists = (file: string) =>
+  stat(file).then(
+    () => true,
+    () => false,
+  );
 
 /**
  * Blobs as files under `dir/<first two hex>/<sha256>`. A write goes to a temporary name first and

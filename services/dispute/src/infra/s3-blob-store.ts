@@ -28,8 +28,7 @@ export const s3Client = (c: S3Config): S3Client =>
     responseChecksumValidation: 'WHEN_REQUIRED',
   });
 
-const isNotFound = (e: unknown): boolean =>
-  e instanceof S3ServiceException && (e.name === 'NoSuchKey' || e.$metadata.httpStatusCode === 404);
+const isNotFound = (e: unknown): boolean => e instanceof S3ServiceException && (e.name === 'NoSuchKey' || e.$metadata.httpStatusCode === 404);
 
 /**
  * Evidence in an S3 bucket, one object per sha256 (so a re-upload overwrites with the same bytes).

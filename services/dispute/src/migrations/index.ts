@@ -10,4 +10,5 @@ import * as m001 from './001-baseline';
  */
 export const disputeMigrations: readonly Migration[] = [{ version: 1, name: 'baseline', sql: m001.up }];
 
-export const migrateDisputeTables = async (db: Pool | ClientBase, schema: string): Promise<void> => void (await runMigrations(db, schema, 'dispute', disputeMigrations));
+export const migrateDisputeTables = async (db: Pool | ClientBase, schema: string): Promise<void> =>
+  void (await runMigrations(db, schema, 'dispute', disputeMigrations));

@@ -88,5 +88,19 @@ export const disputesProjection = (schema: string): Projection => {
   };
 };
 
-const SUMMARY_COLUMNS = ['dispute_id', 'order_id', 'buyer_id', 'seller_id', 'status', 'opened_at', 'version', 'state', 'queued', 'expedited', 'escalated_at', 'ruling_due_at', 'sla_breached'] as const;
+const SUMMARY_COLUMNS = [
+  'dispute_id',
+  'order_id',
+  'buyer_id',
+  'seller_id',
+  'status',
+  'opened_at',
+  'version',
+  'state',
+  'queued',
+  'expedited',
+  'escalated_at',
+  'ruling_due_at',
+  'sla_breached',
+] as const;
 type SummaryRow = Record<(typeof SUMMARY_COLUMNS)[number], unknown> & { order_id: string; state: DisputeState };

@@ -39,10 +39,22 @@ export const evidenceProjection = (schema: string): Projection => {
     rebuildBatch: () => {
       const insert = insertJsonRows(t, ['evidence_id', 'sha256', 'content_type', 'size', 'uploader_id', 'uploader_role', 'uploaded_at', 'submission_id']);
       return pageBatch((tx, events) =>
-        insert(tx, events.map((e) => {
-          const d = e.data as EvidenceUploadedData;
-          return { evidence_id: d.evidenceId, sha256: d.sha256, content_type: d.contentType, size: d.size, uploader_id: d.uploadedBy.id, uploader_role: d.uploadedBy.role, uploaded_at: d.uploadedAt, submission_id: d.submissionId };
-        })),
+        insert(
+          tx,
+          events.map((e) => {
+            const d = e.data as EvidenceUploadedData;
+            return {
+              evidence_id: d.evidenceId,
+              sha256: d.sha256,
+              content_type: d.contentType,
+              size: d.size,
+              uploader_id: d.uploadedBy.id,
+              uploader_role: d.uploadedBy.role,
+              uploaded_at: d.uploadedAt,
+              submission_id: d.submissionId,
+            };
+          }),
+        ),
       );
     },
   };
@@ -50,7 +62,15 @@ export const evidenceProjection = (schema: string): Projection => {
 
 export const findEvidence = async (db: Pool | PoolClient, schema: string, ids: readonly string[]): Promise<EvidenceRow[]> => {
   if (ids.length === 0) return [];
-  const { rows } = await db.query<{ evidence_id: string; sha256: string; content_type: string; size: string; uploader_id: string; uploader_role: string; uploaded_at: Date }>(
+  const { rows } = await db.query<{
+    evidence_id: string;
+    sha256: string;
+    content_type: string;
+    size: string;
+    uploader_id: string;
+    uploader_role: string;
+    uploaded_at: Date;
+  }>(
     `SELECT evidence_id, sha256, content_type, size, uploader_id, uploader_role, uploaded_at FROM ${table(schema, EVIDENCE_TABLE)} WHERE evidence_id = ANY($1::text[])`,
     [ids],
   );

@@ -121,7 +121,13 @@ export const queuePage = async (db: Db, schema: string, q: QueueQuery): Promise<
   if (q.slaBreached !== undefined) add('sla_breached = $1', q.slaBreached);
   if (q.after) {
     const a = q.after;
-    add('((NOT expedited), ruling_due_at, escalated_at, dispute_id) > ($1::boolean, $2::timestamptz, $3::timestamptz, $4)', !a.expedited, a.rulingDueAt, a.escalatedAt, a.disputeId);
+    add(
+      '((NOT expedited), ruling_due_at, escalated_at, dispute_id) > ($1::boolean, $2::timestamptz, $3::timestamptz, $4)',
+      !a.expedited,
+      a.rulingDueAt,
+      a.escalatedAt,
+      a.disputeId,
+    );
   }
   params.push(q.limit + 1);
   const { rows } = await db.query<QueueRow>(

@@ -30,10 +30,13 @@ export const threadProjection = (schema: string): Projection => {
     rebuildBatch: () => {
       const insert = insertJsonRows(t, ['dispute_id', 'seq', 'entry']);
       return pageBatch((tx, events) =>
-        insert(tx, events.map((e) => {
-          const { disputeId, entry } = e.data as { disputeId: string; entry: ThreadEntry };
-          return { dispute_id: disputeId, seq: entry.seq, entry };
-        })),
+        insert(
+          tx,
+          events.map((e) => {
+            const { disputeId, entry } = e.data as { disputeId: string; entry: ThreadEntry };
+            return { dispute_id: disputeId, seq: entry.seq, entry };
+          }),
+        ),
       );
     },
   };

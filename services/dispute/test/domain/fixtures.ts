@@ -1,13 +1,7 @@
 import { fold } from '@bp/eventstore';
 import type { Actor, Money } from '@bp/contracts';
 import { addMs, defaultPolicy, snapshotOf, type PolicySnapshot } from '@bp/timers';
-import {
-  disputeDecider,
-  type DisputeCommand,
-  type DisputeEvent,
-  type DisputeState,
-  type OpenDispute,
-} from '../../src/domain/dispute';
+import { disputeDecider, type DisputeCommand, type DisputeEvent, type DisputeState, type OpenDispute } from '../../src/domain/dispute';
 import type { DisputeOrderFacts } from '../../src/domain/order-facts';
 import type { EvidenceRef } from '../../src/domain/thread/thread';
 

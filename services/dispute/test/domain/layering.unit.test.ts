@@ -7,7 +7,9 @@ const DOMAIN = path.join(__dirname, '../../src/domain');
 const OUTER = /\bfrom\s+['"](?:\.\.\/)+(?:infra|app|http|projections|consumers)(?:\/[^'"]*)?['"]/;
 
 const sources = (dir: string): string[] =>
-  readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []));
+  readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sources(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : [],
+  );
 
 describe('dispute domain layering', () => {
   it('recognises an outward import', () => {

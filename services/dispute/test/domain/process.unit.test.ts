@@ -7,7 +7,14 @@ import { agent, buyer, cmd, day, escalatedAt, facts, history, open, opened, sell
 
 describe('transition table (process.ts)', () => {
   it('every status is reachable from none; only the final statuses are dead ends, and they have no way out', () =>
-    expect(reachability(TRANSITIONS, STATUSES.filter((s) => s !== 'none'), FINAL_STATUSES, 'none')).toEqual({ unreachable: [], deadEnds: [], finalsWithExit: [] }));
+    expect(
+      reachability(
+        TRANSITIONS,
+        STATUSES.filter((s) => s !== 'none'),
+        FINAL_STATUSES,
+        'none',
+      ),
+    ).toEqual({ unreachable: [], deadEnds: [], finalsWithExit: [] }));
   it('the README diagram matches the table (run scripts/diagram.ts when this fails)', () => {
     const readme = readFileSync(README_PATH, 'utf8');
     expect(renderReadme(readme)).toBe(readme);
@@ -22,7 +29,10 @@ describe('deadlines(state) (API view shape, policy snapshot)', () => {
     expect(deadlines(stateOf(history(open({ order: facts({ policy }) }))))[0]!.dueAt).toBe(day(9));
   });
   it('D8: arbitration has the evidence window and the ruling SLA; escalation age is a guard, not a timer', () =>
-    expect(deadlines(stateOf(escalatedAt())).map((d) => [d.kind, d.dueAt])).toEqual([['evidence_window', day(15)], ['ruling_sla', day(25)]]));
+    expect(deadlines(stateOf(escalatedAt())).map((d) => [d.kind, d.dueAt])).toEqual([
+      ['evidence_window', day(15)],
+      ['ruling_sla', day(25)],
+    ]));
   it('D8: the SLA is capped by rulingSlaMax', () => {
     const policy = snapshotOf(makePolicy({ dispute: { rulingSla: 'P90D', rulingSlaMax: 'P60D' } }));
     const events = history(open({ order: facts({ policy }) }), cmd('Escalate', {}, buyer, day(10)));
@@ -42,7 +52,11 @@ describe('views', () => {
     expect(allowedActions(s, { role: 'buyer', id: 'x' }, day(10))).toEqual([]);
   });
   it('the view carries thread, proposals, deadlines and, after a ruling, the appeal window (R7)', () => {
-    const events = history(open(), cmd('Escalate', {}, buyer, day(10)), cmd('Rule', { refund: { amount: 100, currency: 'USD' }, returnRequired: false, note: 'x' }, agent, day(15)));
+    const events = history(
+      open(),
+      cmd('Escalate', {}, buyer, day(10)),
+      cmd('Rule', { refund: { amount: 100, currency: 'USD' }, returnRequired: false, note: 'x' }, agent, day(15)),
+    );
     const view = disputeView(stateOf(events), buyer, day(16))!;
     expect(view.status).toBe('resolved');
     expect(view.thread.map((e) => e.kind)).toEqual(['OPENING', 'RULING']);
@@ -53,7 +67,14 @@ describe('views', () => {
 
 describe('arbitration queue (S1)', () => {
   const item = (disputeId: string, expedited: boolean, rulingDueAt: string, over: Partial<QueueItem> = {}): QueueItem => ({
-    disputeId, orderId: `o-${disputeId}`, status: 'awaiting_ruling', expedited, escalatedAt: day(0), rulingDueAt, slaBreached: false, ...over,
+    disputeId,
+    orderId: `o-${disputeId}`,
+    status: 'awaiting_ruling',
+    expedited,
+    escalatedAt: day(0),
+    rulingDueAt,
+    slaBreached: false,
+    ...over,
   });
   it('S1: A4 first, then the nearest SLA', () => {
     const q = arbitrationQueue([item('a', false, day(3)), item('b', true, day(9)), item('c', false, day(1)), item('d', true, day(5))]);

@@ -34,7 +34,8 @@ describe('thread hash chain (D3)', () => {
 describe('evidence limits (D3, policy)', () => {
   const limits = policy.dispute;
   it('3 images and a video are fine', () => expect(checkEvidenceLimits([image('1'), image('2'), image('3'), video()], limits)).toEqual({ ok: true }));
-  it('a fourth image is refused', () => expect(checkEvidenceLimits([image('1'), image('2'), image('3'), image('4')], limits)).toMatchObject({ code: 'EVIDENCE_TOO_MANY_IMAGES' }));
+  it('a fourth image is refused', () =>
+    expect(checkEvidenceLimits([image('1'), image('2'), image('3'), image('4')], limits)).toMatchObject({ code: 'EVIDENCE_TOO_MANY_IMAGES' }));
   it('an image above 2 MB and a video above 50 MB are refused', () => {
     expect(checkEvidenceLimits([image('1', limits.maxImageBytes + 1)], limits)).toMatchObject({ code: 'EVIDENCE_TOO_LARGE', evidenceId: '1' });
     expect(checkEvidenceLimits([video('v', limits.maxVideoBytes + 1)], limits)).toMatchObject({ code: 'EVIDENCE_TOO_LARGE' });

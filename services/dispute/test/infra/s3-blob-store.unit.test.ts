@@ -11,7 +11,10 @@ const OTHER = 'b'.repeat(64);
 const bodyOf = (req: IncomingMessage): Promise<Buffer> =>
   new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c)).on('end', () => resolve(Buffer.concat(chunks))).on('error', reject);
+    req
+      .on('data', (c: Buffer) => chunks.push(c))
+      .on('end', () => resolve(Buffer.concat(chunks)))
+      .on('error', reject);
   });
 
 /**
@@ -42,7 +45,9 @@ describe('S3 evidence store (AWS SDK) against an S3-like server on loopback', ()
       }
       const hit = objects.get(path);
       if (!hit) {
-        res.writeHead(404, { 'content-type': 'application/xml' }).end('<Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>');
+        res
+          .writeHead(404, { 'content-type': 'application/xml' })
+          .end('<Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>');
         return;
       }
       res.writeHead(200, { 'content-type': hit.type ?? 'application/octet-stream', 'content-length': hit.bytes.length }).end(hit.bytes);
@@ -70,7 +75,7 @@ describe('S3 evidence store (AWS SDK) against an S3-like server on loopback', ()
     expect(await store().get(OTHER)).toBeNull();
   });
 
-  it('retries a 503 (the SDK\'s retry strategy) and then succeeds', async () => {
+  it("retries a 503 (the SDK's retry strategy) and then succeeds", async () => {
     failNext = 1;
     await store().put(OTHER, Buffer.from('x'), 'image/png');
     expect(seen.map((s) => s.method)).toEqual(['PUT', 'PUT']);
@@ -109,7 +114,9 @@ describe('S3 evidence store with the SDK mock (aws-sdk-client-mock)', () => {
 
 describe('blobStoreFromEnv', () => {
   it('refuses one S3 key without the other', () => {
-    expect(() => blobStoreFromEnv('/data', { EVIDENCE_S3_BUCKET: 'ev', EVIDENCE_S3_ACCESS_KEY_ID: 'AK' })).toThrow(/both EVIDENCE_S3_ACCESS_KEY_ID and EVIDENCE_S3_SECRET_ACCESS_KEY, or neither/);
+    expect(() => blobStoreFromEnv('/data', { EVIDENCE_S3_BUCKET: 'ev', EVIDENCE_S3_ACCESS_KEY_ID: 'AK' })).toThrow(
+      /both EVIDENCE_S3_ACCESS_KEY_ID and EVIDENCE_S3_SECRET_ACCESS_KEY, or neither/,
+    );
   });
 
   it('accepts a bucket alone (the credential chain: IRSA, instance role) and refuses a malformed endpoint', () => {

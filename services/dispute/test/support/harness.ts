@@ -38,7 +38,8 @@ export const startDispute = async (prefix: string): Promise<DisputeSut> => {
 };
 
 /** Files under the blob directory (recursively). */
-export const storedBlobs = async (dir: string): Promise<string[]> => (await readdir(dir, { recursive: true, withFileTypes: true })).filter((e) => e.isFile()).map((e) => e.name);
+export const storedBlobs = async (dir: string): Promise<string[]> =>
+  (await readdir(dir, { recursive: true, withFileTypes: true })).filter((e) => e.isFile()).map((e) => e.name);
 
 let seq = 0;
 export interface Order {

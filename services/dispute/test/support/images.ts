@@ -149,7 +149,12 @@ export const mp4 = (size = 4096): Buffer => {
 /** A WebM: the EBML header (DocType webm), then a Segment of unknown size (as recorders write it). */
 export const webm = (): Buffer => {
   const ebml = Buffer.from([0x42, 0x82, 0x84, ...Buffer.from('webm', 'latin1')]);
-  return Buffer.concat([Buffer.from([0x1a, 0x45, 0xdf, 0xa3, 0x80 | ebml.length]), ebml, Buffer.from([0x18, 0x53, 0x80, 0x67, 0x01, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]), randomBytes(64)]);
+  return Buffer.concat([
+    Buffer.from([0x1a, 0x45, 0xdf, 0xa3, 0x80 | ebml.length]),
+    ebml,
+    Buffer.from([0x18, 0x53, 0x80, 0x67, 0x01, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]),
+    randomBytes(64),
+  ]);
 };
 
 /** The first `keep` bytes (a download or upload cut short). */

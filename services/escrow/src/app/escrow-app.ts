@@ -71,8 +71,7 @@ export const createEscrowApp = (
     return result;
   };
 
-  const execute = (command: EscrowCommand, opts: RunOptions) =>
-    opts.tx ? run(command, opts, opts.tx) : store.withTransaction((tx) => run(command, opts, tx));
+  const execute = (command: EscrowCommand, opts: RunOptions) => (opts.tx ? run(command, opts, opts.tx) : store.withTransaction((tx) => run(command, opts, tx)));
 
   const executeOrPark = async (command: EscrowCommand, opts: RunOptions & { tx: PoolClient }): Promise<'applied' | 'parked'> => {
     try {

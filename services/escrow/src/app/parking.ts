@@ -28,13 +28,15 @@ export interface Parked {
   causation: { correlationId: string; causationId: string | null };
 }
 
-export const park = async (
-  tx: PoolClient, schema: string, p: Parked & { orderId: string; waitingFor: string; reason: string },
-): Promise<void> => {
-  await tx.query(
-    `INSERT INTO ${table(schema, PARKED_TABLE)} (order_id, waiting_for, command, causation, parked_at, reason) VALUES ($1, $2, $3, $4, $5, $6)`,
-    [p.orderId, p.waitingFor, JSON.stringify(p.command), JSON.stringify(p.causation), p.command.meta.now, p.reason],
-  );
+export const park = async (tx: PoolClient, schema: string, p: Parked & { orderId: string; waitingFor: string; reason: string }): Promise<void> => {
+  await tx.query(`INSERT INTO ${table(schema, PARKED_TABLE)} (order_id, waiting_for, command, causation, parked_at, reason) VALUES ($1, $2, $3, $4, $5, $6)`, [
+    p.orderId,
+    p.waitingFor,
+    JSON.stringify(p.command),
+    JSON.stringify(p.causation),
+    p.command.meta.now,
+    p.reason,
+  ]);
 };
 
 /** Removes and returns (in parking order) the commands of an order waiting for one of `facts`. */

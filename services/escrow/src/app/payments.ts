@@ -39,9 +39,7 @@ export const createPayments = (o: {
   readOrder: (orderId: string) => Promise<EscrowRow | undefined>;
 }) => {
   const ask = (r: { orderId: string; paymentId: string; amount: Money; token: string }): Promise<CaptureResult> =>
-    o.provider
-      .capture(r)
-      .catch((e: unknown) => ({ status: 'declined' as const, reason: `provider_error: ${e instanceof Error ? e.message : String(e)}` }));
+    o.provider.capture(r).catch((e: unknown) => ({ status: 'declined' as const, reason: `provider_error: ${e instanceof Error ? e.message : String(e)}` }));
 
   /** The provider's answer through the decider (a capture already recorded is [] there: E4). */
   const record = async (actor: Actor, r: { orderId: string; paymentId: string; amount: Money }, answer: CaptureResult): Promise<PaymentView> => {
@@ -51,7 +49,10 @@ export const createPayments = (o: {
     const metadata = commandMetadata(actor, now);
     switch (answer.status) {
       case 'captured':
-        await o.app.execute({ type: 'CapturePayment', data: { orderId, paymentId, providerRef: answer.providerRef, amount, capturedAt: now }, meta }, { metadata });
+        await o.app.execute(
+          { type: 'CapturePayment', data: { orderId, paymentId, providerRef: answer.providerRef, amount, capturedAt: now }, meta },
+          { metadata },
+        );
         return { paymentId, orderId, status: 'captured', amount };
       case 'declined':
         await o.app.execute({ type: 'FailPayment', data: { orderId, paymentId, reason: answer.reason }, meta }, { metadata });

@@ -40,8 +40,15 @@ export interface RefundDispatcher {
 }
 
 export const createRefundDispatcher = (o: {
-  pool: Pool; schema: string; app: EscrowApp; provider: PaymentProvider; clock: Clock; logger: pino.Logger;
-  pollIntervalMs?: number; leaseMs?: number; batchSize?: number;
+  pool: Pool;
+  schema: string;
+  app: EscrowApp;
+  provider: PaymentProvider;
+  clock: Clock;
+  logger: pino.Logger;
+  pollIntervalMs?: number;
+  leaseMs?: number;
+  batchSize?: number;
   /** After an outcome could not be recorded, send the refund again after this long (default 1 s). */
   retryAfterMs?: number;
 }): RefundDispatcher => {
@@ -59,9 +66,10 @@ export const createRefundDispatcher = (o: {
       .catch((e: unknown) => ({ status: 'failed', error: e instanceof Error ? e.message : String(e) }));
     const now = o.clock.now().toISOString();
     const meta = { now, actor: ESCROW_ACTOR };
-    const command = result.status === 'succeeded'
-      ? { type: 'CompleteRefund' as const, data: { orderId: r.order_id, refundId: r.refund_id, providerRef: result.providerRef }, meta }
-      : { type: 'FailRefundAttempt' as const, data: { orderId: r.order_id, refundId: r.refund_id, attempt: r.attempt, error: result.error }, meta };
+    const command =
+      result.status === 'succeeded'
+        ? { type: 'CompleteRefund' as const, data: { orderId: r.order_id, refundId: r.refund_id, providerRef: result.providerRef }, meta }
+        : { type: 'FailRefundAttempt' as const, data: { orderId: r.order_id, refundId: r.refund_id, attempt: r.attempt, error: result.error }, meta };
     await o.app.execute(command, { metadata: commandMetadata(ESCROW_ACTOR, now) });
   };
 
@@ -120,10 +128,11 @@ export const createRefundDispatcher = (o: {
   let loop: Promise<void> | undefined;
   let timer: NodeJS.Timeout | undefined;
   let nudge: (() => void) | undefined;
-  const sleep = () => new Promise<void>((resolve) => {
-    nudge = resolve;
-    timer = setTimeout(resolve, pollMs);
-  });
+  const sleep = () =>
+    new Promise<void>((resolve) => {
+      nudge = resolve;
+      timer = setTimeout(resolve, pollMs);
+    });
 
   return {
     runOnce,

@@ -32,7 +32,14 @@ export const deliverSandboxCapture =
       const body = JSON.stringify({
         id: `evt_${paymentId}_captured`,
         type: 'payment.captured',
-        data: { orderId, paymentId, providerRef: sandboxProviderRef(paymentId), amount: row.state.total.amount, currency: row.state.total.currency, capturedAt: d.now },
+        data: {
+          orderId,
+          paymentId,
+          providerRef: sandboxProviderRef(paymentId),
+          amount: row.state.total.amount,
+          currency: row.state.total.currency,
+          capturedAt: d.now,
+        },
       });
       const outcome = await o.receiver.receive(body, signWebhook(o.secret, body, new Date(d.now)), { tx });
       if (outcome.kind !== 'accepted') throw new Error(`sandbox webhook refused: ${outcome.kind}`);

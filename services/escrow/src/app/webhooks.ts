@@ -20,7 +20,17 @@ const toCommand = (body: SandboxWebhookBody, now: string): EscrowCommand => {
   switch (body.type) {
     case 'payment.captured': {
       const d = body.data;
-      return { type: 'CapturePayment', data: { orderId: d.orderId, paymentId: d.paymentId, providerRef: d.providerRef, amount: { amount: d.amount, currency: d.currency }, capturedAt: d.capturedAt }, meta };
+      return {
+        type: 'CapturePayment',
+        data: {
+          orderId: d.orderId,
+          paymentId: d.paymentId,
+          providerRef: d.providerRef,
+          amount: { amount: d.amount, currency: d.currency },
+          capturedAt: d.capturedAt,
+        },
+        meta,
+      };
     }
     case 'payment.failed':
       return { type: 'FailPayment', data: body.data, meta };

@@ -23,17 +23,47 @@ const CONSISTENCY = [
 ].join(' ');
 
 /** POST /payments (buyer, own order only): 201 with the payment's status after the provider answered. */
-export const paymentRoutes = (payments: Payments): FastifyPluginAsyncZod => async (app) => {
-  app.post('/payments', { config: { roles: ['buyer'] }, schema: {
-    body: CreatePaymentBody,
-    ...operation({
-      operationId: 'createPayment', tags: ['payments'], summary: 'Pay an order into escrow (O3, E4)', description: CONSISTENCY,
-      ok: { 201: { body: PaymentBody, description: 'The payment after the provider answered (captured, failed, or pending until its webhook)', headers: ['Location'] } },
-      refusals: refusalsOf(EscrowErrors, ['ESCROW_ORDER_UNKNOWN', 'INVALID_ORDER', 'INVALID_AMOUNT', 'CURRENCY_MISMATCH', 'ORDER_ALREADY_PAID', 'ORDER_NOT_PAYABLE', 'PAYMENT_IN_PROGRESS', 'ESCROW_CLOSED']),
-      retryAfter: [404],
-    }),
-  } }, async (req, reply) => {
-    const payment = await payments.pay(callerOf(req), req.body, randomUUID()).catch(unknownOrderRetryLater);
-    return reply.code(201).header('location', `/escrows/${encodeURIComponent(payment.orderId)}`).send(payment);
-  });
-};
+export const paymentRoutes =
+  (payments: Payments): FastifyPluginAsyncZod =>
+  async (app) => {
+    app.post(
+      '/payments',
+      {
+        config: { roles: ['buyer'] },
+        schema: {
+          body: CreatePaymentBody,
+          ...operation({
+            operationId: 'createPayment',
+            tags: ['payments'],
+            summary: 'Pay an order into escrow (O3, E4)',
+            description: CONSISTENCY,
+            ok: {
+              201: {
+                body: PaymentBody,
+                description: 'The payment after the provider answered (captured, failed, or pending until its webhook)',
+                headers: ['Location'],
+              },
+            },
+            refusals: refusalsOf(EscrowErrors, [
+              'ESCROW_ORDER_UNKNOWN',
+              'INVALID_ORDER',
+              'INVALID_AMOUNT',
+              'CURRENCY_MISMATCH',
+              'ORDER_ALREADY_PAID',
+              'ORDER_NOT_PAYABLE',
+              'PAYMENT_IN_PROGRESS',
+              'ESCROW_CLOSED',
+            ]),
+            retryAfter: [404],
+          }),
+        },
+      },
+      async (req, reply) => {
+        const payment = await payments.pay(callerOf(req), req.body, randomUUID()).catch(unknownOrderRetryLater);
+        return reply
+          .code(201)
+          .header('location', `/escrows/${encodeURIComponent(payment.orderId)}`)
+          .send(payment);
+      },
+    );
+  };

@@ -17,7 +17,15 @@ export const PaymentBody = z.object({
   reason: z.string().optional(),
 });
 
-const PostingBody = z.object({ entryId: z.string(), debit: z.string(), credit: z.string(), amount: z.number().int(), currency: z.string(), reason: z.string(), at: Iso });
+const PostingBody = z.object({
+  entryId: z.string(),
+  debit: z.string(),
+  credit: z.string(),
+  amount: z.number().int(),
+  currency: z.string(),
+  reason: z.string(),
+  at: Iso,
+});
 const RefundBody = z.object({
   refundId: z.string(),
   amount: Money,
@@ -26,7 +34,12 @@ const RefundBody = z.object({
   attempts: z.number().int(),
   nextAttemptAt: Iso.optional(),
 });
-const PaymentStateBody = z.object({ paymentId: z.string(), status: z.enum(['requested', 'captured', 'failed', 'returned']), providerRef: z.string().optional(), reason: z.string().optional() });
+const PaymentStateBody = z.object({
+  paymentId: z.string(),
+  status: z.enum(['requested', 'captured', 'failed', 'returned']),
+  providerRef: z.string().optional(),
+  reason: z.string().optional(),
+});
 
 export const EscrowViewBody = z.object({
   orderId: z.string(),
@@ -36,7 +49,7 @@ export const EscrowViewBody = z.object({
   total: Money,
   captured: Money,
   held: Money,
-  released: SignedMoneyBody.describe("Net seller payable of this order (after commission, clawbacks, compensation); may be negative (E5)"),
+  released: SignedMoneyBody.describe('Net seller payable of this order (after commission, clawbacks, compensation); may be negative (E5)'),
   refunded: Money,
   commission: Money,
   exposure: Money.describe('R6: fast refunds advanced by the platform and not yet recovered'),
@@ -49,7 +62,10 @@ export const EscrowViewBody = z.object({
   version: z.number().int(),
 });
 
-export const BalanceBody = z.object({ sellerId: z.string(), balances: z.array(SignedMoneyBody).describe('Payable balance per currency (may be negative, E5)') });
+export const BalanceBody = z.object({
+  sellerId: z.string(),
+  balances: z.array(SignedMoneyBody).describe('Payable balance per currency (may be negative, E5)'),
+});
 
 export const LedgerReportBody = z.object({
   ordersChecked: z.number().int(),
@@ -59,7 +75,10 @@ export const LedgerReportBody = z.object({
 export const WebhookAckBody = z.object({ received: z.literal(true), duplicate: z.boolean() });
 
 // Compile-time: each schema accepts what the domain hands the route.
-const accepts = <S extends z.ZodType>() => <_T extends z.input<S>>() => undefined;
+const accepts =
+  <S extends z.ZodType>() =>
+  <_T extends z.input<S>>() =>
+    undefined;
 accepts<typeof PaymentBody>()<PaymentView>();
 accepts<typeof EscrowViewBody>()<EscrowView & { version: number }>();
 accepts<typeof PostingBody>()<Posting>();

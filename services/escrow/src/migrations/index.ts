@@ -10,4 +10,5 @@ import * as m001 from './001-baseline';
  */
 export const escrowMigrations: readonly Migration[] = [{ version: 1, name: 'baseline', sql: m001.up }];
 
-export const migrateEscrowTables = async (db: Pool | ClientBase, schema: string): Promise<void> => void (await runMigrations(db, schema, 'escrow', escrowMigrations));
+export const migrateEscrowTables = async (db: Pool | ClientBase, schema: string): Promise<void> =>
+  void (await runMigrations(db, schema, 'escrow', escrowMigrations));

@@ -37,7 +37,17 @@ export const escrowsProjection = (schema: string): Projection => {
             const state = evolve(row?.state ?? initialState, { type: e.type, data: e.data } as EscrowEvent);
             if (!isKnown(state)) return row;
             // ON CONFLICT keeps the parties of the first write.
-            if (!row) return { order_id: state.orderId, buyer_id: state.buyerId, seller_id: state.sellerId, status: state.status, settled: state.settled, releases: state.releases, version: e.streamVersion, state };
+            if (!row)
+              return {
+                order_id: state.orderId,
+                buyer_id: state.buyerId,
+                seller_id: state.sellerId,
+                status: state.status,
+                settled: state.settled,
+                releases: state.releases,
+                version: e.streamVersion,
+                state,
+              };
             Object.assign(row, { status: state.status, settled: state.settled, releases: state.releases, version: e.streamVersion, state });
             return row;
           },

@@ -30,9 +30,16 @@ export const ledgerEntriesProjection = (schema: string): Projection => {
          FROM unnest($4::text[], $5::text[], $6::text[], $7::bigint[], $8::text[], $9::text[], $10::timestamptz[])
            WITH ORDINALITY AS e(entry_id, debit, credit, amount, currency, reason, at, ord)`,
         [
-          orderId, sellerId, event.streamVersion,
-          entries.map((e) => e.entryId), entries.map((e) => e.debit), entries.map((e) => e.credit), entries.map((e) => e.amount),
-          entries.map((e) => e.currency), entries.map((e) => e.reason), entries.map((e) => e.at),
+          orderId,
+          sellerId,
+          event.streamVersion,
+          entries.map((e) => e.entryId),
+          entries.map((e) => e.debit),
+          entries.map((e) => e.credit),
+          entries.map((e) => e.amount),
+          entries.map((e) => e.currency),
+          entries.map((e) => e.reason),
+          entries.map((e) => e.at),
         ],
       );
     },
@@ -48,8 +55,16 @@ export const ledgerEntriesProjection = (schema: string): Projection => {
           events.flatMap((event) => {
             const { orderId, sellerId, entries } = event.data as EntriesPosted['data'];
             return entries.map((e, i) => ({
-              entry_id: e.entryId, order_id: orderId, seller_id: sellerId, seq: event.streamVersion * 1000 + i,
-              debit: e.debit, credit: e.credit, amount: e.amount, currency: e.currency, reason: e.reason, at: e.at,
+              entry_id: e.entryId,
+              order_id: orderId,
+              seller_id: sellerId,
+              seq: event.streamVersion * 1000 + i,
+              debit: e.debit,
+              credit: e.credit,
+              amount: e.amount,
+              currency: e.currency,
+              reason: e.reason,
+              at: e.at,
             }));
           }),
         ),

@@ -19,11 +19,12 @@ export interface VerifyReport {
   violations: Violation[];
 }
 
-const FLOWS = Object.entries(REASON_FLOWS).map(([reason, [debit, credit]]) => `('${reason}', '${debit}', '${credit}')`).join(', ');
+const FLOWS = Object.entries(REASON_FLOWS)
+  .map(([reason, [debit, credit]]) => `('${reason}', '${debit}', '${credit}')`)
+  .join(', ');
 
 // credit - debit, as the domain's balances(): a (malformed) posting from an account to itself moves nothing.
-const delta = (account: string) =>
-  `(CASE WHEN l.credit = '${account}' THEN l.amount ELSE 0 END - CASE WHEN l.debit = '${account}' THEN l.amount ELSE 0 END)`;
+const delta = (account: string) => `(CASE WHEN l.credit = '${account}' THEN l.amount ELSE 0 END - CASE WHEN l.debit = '${account}' THEN l.amount ELSE 0 END)`;
 
 export const verifySql = (schema: string): string => `
 WITH flows(reason, debit, credit) AS (VALUES ${FLOWS}),

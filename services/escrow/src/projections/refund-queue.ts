@@ -59,7 +59,18 @@ export const refundQueueProjection = (schema: string): Projection => {
           fold: (row, e) => {
             if (e.type === 'RefundRequested') {
               const d = e.data as EventOf<'RefundRequested'>['data'];
-              return row ?? { refund_id: d.refundId, order_id: d.orderId, amount: d.amount.amount, currency: d.amount.currency, status: 'in_flight', attempt: 1, requested_at: d.requestedAt, claimed_until: null };
+              return (
+                row ?? {
+                  refund_id: d.refundId,
+                  order_id: d.orderId,
+                  amount: d.amount.amount,
+                  currency: d.amount.currency,
+                  status: 'in_flight',
+                  attempt: 1,
+                  requested_at: d.requestedAt,
+                  claimed_until: null,
+                }
+              );
             }
             if (!row) return row;
             if (e.type === 'RefundAttemptFailed') row.status = 'retry_scheduled';

@@ -1,7 +1,5 @@
 import { systemActor, type Actor } from '@bp/contracts';
-import {
-  escrowDecider, type EscrowCommand, type EscrowEvent, type EscrowPolicy, type EscrowState,
-} from '../../src/domain';
+import { escrowDecider, type EscrowCommand, type EscrowEvent, type EscrowPolicy, type EscrowState } from '../../src/domain';
 
 export const T0 = '2030-01-01T00:00:00.000Z';
 export const at = (minutes: number): string => new Date(Date.parse(T0) + minutes * 60_000).toISOString();
@@ -24,7 +22,13 @@ export const completed = (eventId = 'ev-complete', reason: 'CONFIRMED' | 'DISPUT
 export const cancelled = (eventId = 'ev-cancel') => cmd('RefundOnCancellation', { eventId, orderId: ORDER, source: 'OrderCancelled', refundDue: true });
 export const settled = (disputeId: string, refund: number, releaseRemainder = true, compensation = 0, eventId = `ev-settle-${disputeId}`) =>
   cmd('ApplyDisputeSettlement', {
-    eventId, orderId: ORDER, disputeId, refund: USD(refund), ...(compensation ? { compensation: USD(compensation) } : {}), releaseRemainder, settledBy: 'RULING',
+    eventId,
+    orderId: ORDER,
+    disputeId,
+    refund: USD(refund),
+    ...(compensation ? { compensation: USD(compensation) } : {}),
+    releaseRemainder,
+    settledBy: 'RULING',
   });
 export const fastRefund = (disputeId: string, amount: number, eventId = `ev-fast-${disputeId}`) =>
   cmd('GrantFastRefund', { eventId, orderId: ORDER, disputeId, amount: USD(amount) });

@@ -1,7 +1,5 @@
 import fc from 'fast-check';
-import {
-  balances, netOfAllAccounts, post, sellerBalance, splitCommission, verifyConservation, type Posting,
-} from '../../src/domain';
+import { balances, netOfAllAccounts, post, sellerBalance, splitCommission, verifyConservation, type Posting } from '../../src/domain';
 import { T0 } from './fixtures';
 
 const RUNS = Number(process.env.FC_RUNS ?? 300);

@@ -33,7 +33,12 @@ describe('escrow lifecycle (process.ts)', () => {
     [placed(), closedUnpaid()],
     [placed(), capture(), fastRefund('d1', 2_000), settled('d1', 2_000), completed('ev-c', 'DISPUTE_SETTLED'), appeal('d1', 5_000)],
     [placed(), capture(), cancelled(), settled('d2', 1_000)],
-    [placed(), cmd('RequestPayment', { orderId: 'ord-1', paymentId: 'p', methodType: 'sandbox' }), cmd('FailPayment', { orderId: 'ord-1', paymentId: 'p', reason: 'x' }), capture()],
+    [
+      placed(),
+      cmd('RequestPayment', { orderId: 'ord-1', paymentId: 'p', methodType: 'sandbox' }),
+      cmd('FailPayment', { orderId: 'ord-1', paymentId: 'p', reason: 'x' }),
+      capture(),
+    ],
   ];
 
   it.each(histories.map((h, i) => [i, h] as const))('every status change the decider makes is declared (history %i)', (_i, h) => {
@@ -44,8 +49,11 @@ describe('escrow lifecycle (process.ts)', () => {
   });
 
   it('every status is reachable from unknown and only final statuses are dead ends', () =>
-    expect(reachability(ESCROW_PROCESS, ['awaiting_payment', 'paid', 'completed', 'cancelled', 'closed'], FINAL_STATUSES, 'unknown'))
-      .toEqual({ unreachable: [], deadEnds: [], finalsWithExit: [] }));
+    expect(reachability(ESCROW_PROCESS, ['awaiting_payment', 'paid', 'completed', 'cancelled', 'closed'], FINAL_STATUSES, 'unknown')).toEqual({
+      unreachable: [],
+      deadEnds: [],
+      finalsWithExit: [],
+    }));
 
   it('the README diagram is generated from the table (run scripts/diagram.ts after changing it)', () => {
     const readme = readFileSync(README_PATH, 'utf8');

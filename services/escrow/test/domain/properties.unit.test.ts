@@ -8,8 +8,18 @@
 import fc from 'fast-check';
 import { isDomainError } from '@bp/contracts';
 import {
-  escrowDecider, escrowView, sellerBalance, verifyEscrow, balances, netOfAllAccounts,
-  type EscrowCommand, type EscrowEvent, type EscrowState, type KnownEscrow, type Posting, type PostingReason,
+  escrowDecider,
+  escrowView,
+  sellerBalance,
+  verifyEscrow,
+  balances,
+  netOfAllAccounts,
+  type EscrowCommand,
+  type EscrowEvent,
+  type EscrowState,
+  type KnownEscrow,
+  type Posting,
+  type PostingReason,
 } from '../../src/domain';
 import { cmd, USD, policy, T0, at } from './fixtures';
 
@@ -19,8 +29,34 @@ const SELLER = 's1';
 
 const step = fc.record({
   kind: fc.constantFrom(
-    'place', 'request', 'request', 'capture', 'capture', 'fail', 'fail', 'complete', 'cancel', 'close', 'fast', 'fast', 'fast', 'settle', 'settle', 'settle',
-    'appeal', 'appeal', 'appeal', 'appeal', 'refundFail', 'refundFail', 'refundFail', 'refundOk', 'fire', 'fire', 'fire', 'redeliver',
+    'place',
+    'request',
+    'request',
+    'capture',
+    'capture',
+    'fail',
+    'fail',
+    'complete',
+    'cancel',
+    'close',
+    'fast',
+    'fast',
+    'fast',
+    'settle',
+    'settle',
+    'settle',
+    'appeal',
+    'appeal',
+    'appeal',
+    'appeal',
+    'refundFail',
+    'refundFail',
+    'refundFail',
+    'refundOk',
+    'fire',
+    'fire',
+    'fire',
+    'redeliver',
   ),
   order: fc.constantFrom(0, 0, 0, 1),
   n: fc.constantFrom(0, 0, 1, 2),
@@ -52,7 +88,11 @@ const toCommand = (x: Step, i: number, s: EscrowState | undefined): EscrowComman
   // A declined card mostly answers the payment waiting for the provider.
   const waiting = known(s) && x.frac % 4 !== 0 ? Object.values(s.payments).find((p) => p.status === 'requested')?.paymentId : undefined;
   // Appeals mostly target a settled dispute (R8 needs one), sometimes any dispute id.
-  const settledIds = known(s) ? Object.values(s.disputes).filter((d) => d.settledRefund !== undefined).map((d) => d.disputeId) : [];
+  const settledIds = known(s)
+    ? Object.values(s.disputes)
+        .filter((d) => d.settledRefund !== undefined)
+        .map((d) => d.disputeId)
+    : [];
   // ... and most of those a dispute whose fast refund the platform wrote off (R6/E5: the overturn pays it back)
   const writtenOff = known(s) ? Object.values(s.disputes).filter((d) => (d.writtenOff ?? 0) > 0 && !d.appeal) : [];
   const owed = writtenOff.length > 0 && x.frac % 5 !== 0 ? writtenOff[x.n % writtenOff.length] : undefined;
@@ -61,23 +101,40 @@ const toCommand = (x: Step, i: number, s: EscrowState | undefined): EscrowComman
   const exposed = known(s) ? Object.values(s.disputes).find((d) => d.exposureOpen > 0 && d.settledRefund === undefined) : undefined;
   const settling = exposed && x.frac % 5 !== 0 ? exposed : undefined;
   switch (x.kind) {
-    case 'place': return cmd('RecordOrderPlaced', { eventId, orderId, buyerId: 'b1', sellerId: SELLER, total: USD(x.total), policy: policy(x.bps) }, now);
-    case 'request': return cmd('RequestPayment', { orderId, paymentId: `p${x.n}`, methodType: 'sandbox' }, now);
+    case 'place':
+      return cmd('RecordOrderPlaced', { eventId, orderId, buyerId: 'b1', sellerId: SELLER, total: USD(x.total), policy: policy(x.bps) }, now);
+    case 'request':
+      return cmd('RequestPayment', { orderId, paymentId: `p${x.n}`, methodType: 'sandbox' }, now);
     case 'capture': {
       const amount = known(s) && x.frac !== 7 ? s.total.amount : x.total;
       return cmd('CapturePayment', { orderId, paymentId: `p${x.n}`, providerRef: `ref${x.n}${x.flag ? 'a' : 'b'}`, amount: USD(amount), capturedAt: now }, now);
     }
-    case 'fail': return cmd('FailPayment', { orderId, paymentId: waiting ?? `p${x.n}`, reason: 'card_declined' }, now);
-    case 'complete': return cmd('ReleaseOnCompletion', { eventId, orderId, reason: x.flag ? 'CONFIRMED' : 'DISPUTE_SETTLED' }, now);
-    case 'cancel': return cmd('RefundOnCancellation', { eventId, orderId, source: 'OrderCancelled', refundDue: x.flag }, now);
-    case 'close': return cmd('RefundOnCancellation', { eventId, orderId, source: 'OrderClosed', refundDue: x.flag }, now);
-    case 'fast': return cmd('GrantFastRefund', { eventId, orderId, disputeId, amount: USD(Math.max(part(s, x.frac), 1)) }, now);
+    case 'fail':
+      return cmd('FailPayment', { orderId, paymentId: waiting ?? `p${x.n}`, reason: 'card_declined' }, now);
+    case 'complete':
+      return cmd('ReleaseOnCompletion', { eventId, orderId, reason: x.flag ? 'CONFIRMED' : 'DISPUTE_SETTLED' }, now);
+    case 'cancel':
+      return cmd('RefundOnCancellation', { eventId, orderId, source: 'OrderCancelled', refundDue: x.flag }, now);
+    case 'close':
+      return cmd('RefundOnCancellation', { eventId, orderId, source: 'OrderClosed', refundDue: x.flag }, now);
+    case 'fast':
+      return cmd('GrantFastRefund', { eventId, orderId, disputeId, amount: USD(Math.max(part(s, x.frac), 1)) }, now);
     case 'settle': {
       const below = settling && x.frac % 4 !== 0 ? Math.floor(((settling.fastRefund ?? 0) * (x.frac % 100)) / 100) : undefined;
       const refundAmount = (below ?? part(s, x.frac)) + x.comp;
-      return cmd('ApplyDisputeSettlement', {
-        eventId, orderId, disputeId: settling?.disputeId ?? disputeId, refund: USD(refundAmount), ...(x.comp ? { compensation: USD(x.comp) } : {}), releaseRemainder: x.flag, settledBy: 'RULING',
-      }, now);
+      return cmd(
+        'ApplyDisputeSettlement',
+        {
+          eventId,
+          orderId,
+          disputeId: settling?.disputeId ?? disputeId,
+          refund: USD(refundAmount),
+          ...(x.comp ? { compensation: USD(x.comp) } : {}),
+          releaseRemainder: x.flag,
+          settledBy: 'RULING',
+        },
+        now,
+      );
     }
     case 'appeal': {
       // an overturn between the ruling and (up to 20 % above) the written-off fast refund, or any part of the total
@@ -85,15 +142,19 @@ const toCommand = (x: Step, i: number, s: EscrowState | undefined): EscrowComman
       const refund = owed ? ruled + Math.floor((((owed.fastRefund ?? 0) - ruled) * x.frac) / 100) : part(s, x.frac);
       return cmd('ApplyAppealDecision', { eventId, orderId, disputeId: appealed, decision: x.flag || owed ? 'OVERTURN' : 'UPHOLD', refund: USD(refund) }, now);
     }
-    case 'refundFail': return cmd('FailRefundAttempt', { orderId, refundId, attempt: (refund?.attempts ?? 1) - (x.comp === 700 ? 1 : 0), error: 'provider_down' }, now);
-    case 'refundOk': return cmd('CompleteRefund', { orderId, refundId, providerRef: `sbx_${refundId}` }, now);
-    case 'redeliver': throw new Error('redeliver is handled by the run loop (it needs the commands applied so far)');
+    case 'refundFail':
+      return cmd('FailRefundAttempt', { orderId, refundId, attempt: (refund?.attempts ?? 1) - (x.comp === 700 ? 1 : 0), error: 'provider_down' }, now);
+    case 'refundOk':
+      return cmd('CompleteRefund', { orderId, refundId, providerRef: `sbx_${refundId}` }, now);
+    case 'redeliver':
+      throw new Error('redeliver is handled by the run loop (it needs the commands applied so far)');
     case 'fire': {
       const dueAt = refund?.nextAttemptAt ?? now;
       const fireAt = new Date(Date.parse(dueAt) + (x.flag ? 0 : x.frac - 60) * 1000).toISOString();
       return cmd('FireDeadline', { kind: `refund_retry:${refundId}`, dueAt }, fireAt);
     }
-    default: throw new Error(x.kind);
+    default:
+      throw new Error(x.kind);
   }
 };
 
@@ -136,7 +197,11 @@ const checkEscrow = (s: KnownEscrow, log: EscrowEvent[], previous: EscrowState |
   same(v.writtenOff.amount, sum(ps, 'exposure_writeoff') - sum(ps, 'writeoff_recovery', 'writeoff_clawback'), 'writtenOff');
   // R6/E5: the platform only carries the part of a fast refund the dispute's latest ruling does not give
   // the buyer (an overturn after a write-off makes the seller pay it back, never the buyer twice)
-  same(v.writtenOff.amount <= unjustifiedAdvances(log), true, `R6/E5: written off ${v.writtenOff.amount} > advances the rulings do not justify ${unjustifiedAdvances(log)}`);
+  same(
+    v.writtenOff.amount <= unjustifiedAdvances(log),
+    true,
+    `R6/E5: written off ${v.writtenOff.amount} > advances the rulings do not justify ${unjustifiedAdvances(log)}`,
+  );
   same(v.exposure.amount, sum(ps, 'fast_refund') - sum(ps, 'exposure_recovery', 'exposure_writeoff'), 'exposure');
   must(v.held.amount >= 0, `held ${v.held.amount} < 0`);
   // never a refund above the capture; never held twice; never a second release
@@ -144,11 +209,20 @@ const checkEscrow = (s: KnownEscrow, log: EscrowEvent[], previous: EscrowState |
   must(ps.filter((p) => p.reason === 'capture').length <= 1, 'E4: held twice');
   must(log.filter((e) => e.type === 'FundsReleased').length <= 1, 'E3: second release');
   // E2: settled order: captured = refunded (net of write-offs) + released + commission
-  if (s.settled) same(captured + sum(ps, 'payment_returned'), v.refunded.amount - v.writtenOff.amount + v.released.amount + v.commission.amount, 'E2: conservation of a settled order');
+  if (s.settled)
+    same(
+      captured + sum(ps, 'payment_returned'),
+      v.refunded.amount - v.writtenOff.amount + v.released.amount + v.commission.amount,
+      'E2: conservation of a settled order',
+    );
   // every buyer_refund credit is dispatched exactly once, completed at most once
   const requested = log.filter((e): e is Extract<EscrowEvent, { type: 'RefundRequested' }> => e.type === 'RefundRequested');
   same(new Set(requested.map((e) => e.data.refundId)).size, requested.length, 'E4: a refund requested twice');
-  same(requested.reduce((n, e) => n + e.data.amount.amount, 0), v.refunded.amount, 'E4: refunds requested = buyer_refund');
+  same(
+    requested.reduce((n, e) => n + e.data.amount.amount, 0),
+    v.refunded.amount,
+    'E4: refunds requested = buyer_refund',
+  );
   const completedIds = log.flatMap((e) => (e.type === 'RefundCompleted' ? [e.data.refundId] : []));
   same(new Set(completedIds).size, completedIds.length, 'E4: a refund completed twice');
   // E1: postings are only ever appended, never changed
@@ -195,7 +269,8 @@ describe('escrow ledger under random histories (E1–E5, R6, R8)', () => {
             if (out.length > 0) done.push(delivery);
             if (late) saw.add('late redelivery');
             for (const e of out) saw.add(e.type);
-            if (out.some((e) => e.type === 'AppealDecisionApplied' && (e.data.writeoffFromHold ?? 0) + (e.data.writeoffFromSeller ?? 0) > 0)) saw.add('write-off paid back by an appeal');
+            if (out.some((e) => e.type === 'AppealDecisionApplied' && (e.data.writeoffFromHold ?? 0) + (e.data.writeoffFromSeller ?? 0) > 0))
+              saw.add('write-off paid back by an appeal');
             const previous = s;
             s = out.reduce(escrowDecider.evolve, s);
             logs.get(orderId)!.push(...out);
@@ -206,7 +281,11 @@ describe('escrow ledger under random histories (E1–E5, R6, R8)', () => {
           const all = [...states.values()].flatMap((st) => (known(st) ? st.postings : []));
           for (const b of Object.values(balances(all))) same(netOfAllAccounts(b), 0, 'E2: Σ accounts');
           const payable = [...states.values()].reduce((n, st) => n + (known(st) ? escrowView(st)!.released.amount : 0), 0);
-          same(sellerBalance(all).reduce((n, m) => n + m.amount, 0), payable, 'E5: seller balance = Σ net payables');
+          same(
+            sellerBalance(all).reduce((n, m) => n + m.amount, 0),
+            payable,
+            'E5: seller balance = Σ net payables',
+          );
           if (known(s) && escrowView(s)!.released.amount < 0) saw.add('negative payable');
           if (known(s) && s.settled && s.releases === 1 && escrowView(s)!.refunded.amount > 0) saw.add('split outcome');
         });
@@ -216,8 +295,21 @@ describe('escrow ledger under random histories (E1–E5, R6, R8)', () => {
     );
     // each seen in 3-80 % of the 2,000 histories when this was written (a write-off paid back by an appeal 3.7-4.5 %); at least 2 % required
     const rare = [
-      'PaymentRequested', 'PaymentFailed', 'PaymentCaptured', 'PaymentReturned', 'FundsReleased', 'split outcome', 'FastRefundAdvanced', 'AppealDecisionApplied',
-      'SellerDebited', 'negative payable', 'write-off paid back by an appeal', 'RefundAttemptFailed', 'RefundRetried', 'RefundCompleted', 'late redelivery',
+      'PaymentRequested',
+      'PaymentFailed',
+      'PaymentCaptured',
+      'PaymentReturned',
+      'FundsReleased',
+      'split outcome',
+      'FastRefundAdvanced',
+      'AppealDecisionApplied',
+      'SellerDebited',
+      'negative payable',
+      'write-off paid back by an appeal',
+      'RefundAttemptFailed',
+      'RefundRetried',
+      'RefundCompleted',
+      'late redelivery',
     ].filter((k) => (reached.get(k) ?? 0) < RUNS / 50);
     expect(rare).toEqual([]);
   });

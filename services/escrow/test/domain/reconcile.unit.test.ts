@@ -1,6 +1,12 @@
 import { spec } from '@bp/testing';
 import {
-  deadlines, escrowDecider, escrowView, PAYMENT_RECONCILE_AFTER, paymentReconcileDelayMs, paymentReconcileKind, type EscrowState,
+  deadlines,
+  escrowDecider,
+  escrowView,
+  PAYMENT_RECONCILE_AFTER,
+  paymentReconcileDelayMs,
+  paymentReconcileKind,
+  type EscrowState,
 } from '../../src/domain';
 import { durationMs } from '@bp/timers';
 import { at, capture, cmd, history, ORDER, placed, run, T0 } from './fixtures';
@@ -31,9 +37,10 @@ describe('payment_reconcile deadline (E4)', () => {
   });
 
   it('firing starts a reconcile round and moves the deadline to the next round (backoff, capped)', () => {
-    escrow.given(history(placed(), request())).when(fire(at(1), at(1))).then([
-      { type: 'PaymentReconcileStarted', data: { orderId: ORDER, paymentId: 'pay-1', attempt: 1, startedAt: at(1), nextReconcileAt: at(3) } },
-    ]);
+    escrow
+      .given(history(placed(), request()))
+      .when(fire(at(1), at(1)))
+      .then([{ type: 'PaymentReconcileStarted', data: { orderId: ORDER, paymentId: 'pay-1', attempt: 1, startedAt: at(1), nextReconcileAt: at(3) } }]);
     const r1 = run([placed(), request(), fire(at(1))]).state;
     expect(deadlines(r1)).toEqual([expect.objectContaining({ kind: 'payment_reconcile:pay-1', dueAt: at(3) })]);
     const r2 = run([fire(at(3))], r1).state;
@@ -43,21 +50,50 @@ describe('payment_reconcile deadline (E4)', () => {
 
   it('a stale, early, repeated or foreign fire does nothing', () => {
     const given = history(placed(), request());
-    escrow.given(given).when(fire(at(1), at(0.5))).thenNothingHappens(); // early
-    escrow.given(given).when(fire(at(2))).thenNothingHappens(); // not the current dueAt
-    escrow.given(history(placed(), request(), fire(at(1)))).when(fire(at(1), at(5))).thenNothingHappens(); // repeated
-    escrow.given(history(placed(), request(), capture())).when(fire(at(1))).thenNothingHappens(); // answered meanwhile
-    escrow.given(history(placed(), request(), fail())).when(fire(at(1))).thenNothingHappens();
-    escrow.given(given).when(fire(at(1), at(1), 'pay-other')).thenNothingHappens();
-    escrow.given([]).when(fire(at(1))).thenNothingHappens();
+    escrow
+      .given(given)
+      .when(fire(at(1), at(0.5)))
+      .thenNothingHappens(); // early
+    escrow
+      .given(given)
+      .when(fire(at(2)))
+      .thenNothingHappens(); // not the current dueAt
+    escrow
+      .given(history(placed(), request(), fire(at(1))))
+      .when(fire(at(1), at(5)))
+      .thenNothingHappens(); // repeated
+    escrow
+      .given(history(placed(), request(), capture()))
+      .when(fire(at(1)))
+      .thenNothingHappens(); // answered meanwhile
+    escrow
+      .given(history(placed(), request(), fail()))
+      .when(fire(at(1)))
+      .thenNothingHappens();
+    escrow
+      .given(given)
+      .when(fire(at(1), at(1), 'pay-other'))
+      .thenNothingHappens();
+    escrow
+      .given([])
+      .when(fire(at(1)))
+      .thenNothingHappens();
   });
 
   it('the reconciled answer is recorded once: a duplicate capture is [], a late failure after capture is []', () => {
     const reconciled = history(placed(), request(), fire(at(1)));
-    escrow.given(reconciled).when(capture()).then((events) => expect(events.map((e) => e.type)).toEqual(['EntriesPosted', 'PaymentCaptured']));
-    escrow.given([...reconciled, ...run([placed(), request(), fire(at(1)), capture()]).events.slice(reconciled.length)])
-      .when(capture()).thenNothingHappens();
-    escrow.given(history(placed(), request(), fire(at(1)), capture())).when(fail()).thenNothingHappens();
+    escrow
+      .given(reconciled)
+      .when(capture())
+      .then((events) => expect(events.map((e) => e.type)).toEqual(['EntriesPosted', 'PaymentCaptured']));
+    escrow
+      .given([...reconciled, ...run([placed(), request(), fire(at(1)), capture()]).events.slice(reconciled.length)])
+      .when(capture())
+      .thenNothingHappens();
+    escrow
+      .given(history(placed(), request(), fire(at(1)), capture()))
+      .when(fail())
+      .thenNothingHappens();
     // the buyer may pay again after a reconciled failure; the new payment has its own deadline
     const { state } = run([placed(), request(), fire(at(1)), fail(), request('pay-2', at(2))]);
     expect(kinds(state)).toEqual(['payment_reconcile:pay-2']);

@@ -1,6 +1,4 @@
-import {
-  AppealDecided, DisputeSettled, FastRefundGranted, OrderCancelled, OrderCompleted, OrderPlaced,
-} from '@bp/contracts';
+import { AppealDecided, DisputeSettled, FastRefundGranted, OrderCancelled, OrderCompleted, OrderPlaced } from '@bp/contracts';
 import type { ServiceUnderTest } from '@bp/testing';
 import { defaultPolicy, snapshotOf } from '@bp/timers';
 
@@ -19,24 +17,55 @@ export const upstream = (sut: ServiceUnderTest) => {
   return {
     placed: (o: TestOrder, commissionBps = 0) =>
       sut.publish(OrderPlaced, {
-        orderId: o.orderId, buyerId: o.buyerId, sellerId: o.sellerId, currency: 'USD', total: USD(o.total),
+        orderId: o.orderId,
+        buyerId: o.buyerId,
+        sellerId: o.sellerId,
+        currency: 'USD',
+        total: USD(o.total),
         items: [{ sku: 'sku-1', title: 'thing', quantity: 1, unitPrice: USD(o.total) }],
-        protectionDays: 30, handlingDays: 3, placedAt: now(), paymentDueAt: now(),
+        protectionDays: 30,
+        handlingDays: 3,
+        placedAt: now(),
+        paymentDueAt: now(),
         policy: { ...snapshotOf(defaultPolicy), escrow: { ...defaultPolicy.escrow, commissionBps } },
       }),
     completed: (o: TestOrder, reason: 'CONFIRMED' | 'DISPUTE_SETTLED' = 'CONFIRMED', id?: string) =>
-      sut.publish(OrderCompleted, { orderId: o.orderId, buyerId: o.buyerId, sellerId: o.sellerId, amount: USD(o.total), completedAt: now(), reason }, id ? { id } : {}),
+      sut.publish(
+        OrderCompleted,
+        { orderId: o.orderId, buyerId: o.buyerId, sellerId: o.sellerId, amount: USD(o.total), completedAt: now(), reason },
+        id ? { id } : {},
+      ),
     cancelled: (o: TestOrder) =>
-      sut.publish(OrderCancelled, { orderId: o.orderId, buyerId: o.buyerId, sellerId: o.sellerId, cancelledBy: 'buyer', paid: true, total: USD(o.total), cancelledAt: now() }),
+      sut.publish(OrderCancelled, {
+        orderId: o.orderId,
+        buyerId: o.buyerId,
+        sellerId: o.sellerId,
+        cancelledBy: 'buyer',
+        paid: true,
+        total: USD(o.total),
+        cancelledAt: now(),
+      }),
     settled: (o: TestOrder, disputeId: string, refund: number, releaseRemainder = true) =>
       sut.publish(DisputeSettled, {
-        disputeId, orderId: o.orderId, refund: USD(refund), fastRefunded: USD(0), releaseRemainder, settledBy: 'RULING', settledAt: now(),
+        disputeId,
+        orderId: o.orderId,
+        refund: USD(refund),
+        fastRefunded: USD(0),
+        releaseRemainder,
+        settledBy: 'RULING',
+        settledAt: now(),
       }),
     fastRefund: (o: TestOrder, disputeId: string, amount: number) =>
       sut.publish(FastRefundGranted, { disputeId, orderId: o.orderId, amount: USD(amount), grantedAt: now() }),
     appealOverturned: (o: TestOrder, disputeId: string, previousRefund: number, refund: number) =>
       sut.publish(AppealDecided, {
-        disputeId, orderId: o.orderId, decision: 'OVERTURN', refund: USD(refund), previousRefund: USD(previousRefund), correction: true, decidedAt: now(),
+        disputeId,
+        orderId: o.orderId,
+        decision: 'OVERTURN',
+        refund: USD(refund),
+        previousRefund: USD(previousRefund),
+        correction: true,
+        decidedAt: now(),
       }),
   };
 };

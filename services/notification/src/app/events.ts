@@ -63,7 +63,11 @@ export const WebhookSubscribed = priv(
   "A partner's webhook subscription.",
 );
 export const WebhookUnsubscribed = priv('WebhookUnsubscribed', z.object({ ...sub, at: Iso }), 'The partner deleted the subscription.');
-export const WebhookDeliveryOutcomeNoted = priv('WebhookDeliveryOutcomeNoted', z.object({ ...sub, ok: z.boolean() }), 'One delivery attempt succeeded or failed.');
+export const WebhookDeliveryOutcomeNoted = priv(
+  'WebhookDeliveryOutcomeNoted',
+  z.object({ ...sub, ok: z.boolean() }),
+  'One delivery attempt succeeded or failed.',
+);
 export const WebhookPaused = priv('WebhookPaused', z.object({ ...sub, consecutiveFailures: z.number().int(), at: Iso }), 'Too many failures in a row.');
 
 export const DeliveryScheduled = priv(
@@ -73,7 +77,15 @@ export const DeliveryScheduled = priv(
 );
 export const DeliveryAttempted = priv(
   'DeliveryAttempted',
-  z.object({ deliveryId: Id, attempt: z.number().int(), ok: z.boolean(), status: z.number().int().nullable(), error: z.string().nullable(), at: Iso, nextAttemptAt: Iso.nullable() }),
+  z.object({
+    deliveryId: Id,
+    attempt: z.number().int(),
+    ok: z.boolean(),
+    status: z.number().int().nullable(),
+    error: z.string().nullable(),
+    at: Iso,
+    nextAttemptAt: Iso.nullable(),
+  }),
   'One webhook POST and its outcome.',
 );
 export const DeliveryRequeued = priv('DeliveryRequeued', z.object({ deliveryId: Id, at: Iso }), 'The partner asked for a redelivery.');

@@ -6,10 +6,23 @@ import { deadlineSync } from '@bp/timers';
 import type { PoolClient } from 'pg';
 import { emailRetryOf, noticeDecider, noticeDeadlines } from '../domain/notices/lifecycle';
 import { decideRecipient, evolveRecipient, initialRecipientState, type RecipientCommand, type RecipientState } from '../domain/recipients/recipient';
-import { decideReminders, evolveReminders, initialReminderState, reminderDeadlines, type ReminderCommand, type ReminderEvent } from '../domain/reminders/reminders';
+import {
+  decideReminders,
+  evolveReminders,
+  initialReminderState,
+  reminderDeadlines,
+  type ReminderCommand,
+  type ReminderEvent,
+} from '../domain/reminders/reminders';
 import { orderFactsDecider, type OrderFactsState } from '../domain/routing/order-facts';
 import { decideDelivery, deliveryDeadlines, evolveDelivery, initialDeliveryState, type DeliveryCommand, type DeliveryState } from '../domain/webhooks/delivery';
-import { decideSubscription, evolveSubscription, initialSubscriptionState, type SubscriptionCommand, type SubscriptionState } from '../domain/webhooks/subscription';
+import {
+  decideSubscription,
+  evolveSubscription,
+  initialSubscriptionState,
+  type SubscriptionCommand,
+  type SubscriptionState,
+} from '../domain/webhooks/subscription';
 import { inboxProjection } from '../projections/inbox';
 import { deliveriesProjection, subscriptionsProjection } from '../projections/webhooks';
 import { Streams } from './streams';
@@ -39,7 +52,11 @@ export const createHandlers = (ctx: ServiceContext) => {
   });
   const recipientDecider = { decide: decideRecipient, evolve: evolveRecipient, initialState: initialRecipientState };
   const subscriptionDecider = { decide: decideSubscription, evolve: evolveSubscription, initialState: initialSubscriptionState as SubscriptionState };
-  const deliveryDecider = { decide: (c: DeliveryCommand, s: DeliveryState) => decideDelivery(c, s, policy.notifications), evolve: evolveDelivery, initialState: initialDeliveryState as DeliveryState };
+  const deliveryDecider = {
+    decide: (c: DeliveryCommand, s: DeliveryState) => decideDelivery(c, s, policy.notifications),
+    evolve: evolveDelivery,
+    initialState: initialDeliveryState as DeliveryState,
+  };
 
   const emailRetry = emailRetryOf(policy.notifications);
   return {
@@ -52,7 +69,11 @@ export const createHandlers = (ctx: ServiceContext) => {
       streamId: (c) => Streams.notice(c.data.noticeId),
       hooks: [inlineProjections([inboxProjection(schema)]), deadlineSync(schema, noticeDeadlines(emailRetry))],
     }),
-    recipients: commandHandler<RecipientCommand, Parameters<typeof evolveRecipient>[1], RecipientState>({ store, decider: recipientDecider, streamId: (c) => Streams.recipient(c.data.userId) }),
+    recipients: commandHandler<RecipientCommand, Parameters<typeof evolveRecipient>[1], RecipientState>({
+      store,
+      decider: recipientDecider,
+      streamId: (c) => Streams.recipient(c.data.userId),
+    }),
     subscriptions: commandHandler<SubscriptionCommand, Parameters<typeof evolveSubscription>[1], SubscriptionState>({
       store,
       decider: subscriptionDecider,
@@ -66,7 +87,8 @@ export const createHandlers = (ctx: ServiceContext) => {
       hooks: [inlineProjections([deliveriesProjection(schema)]), deadlineSync(schema, deliveryDeadlines)],
     }),
 
-    loadFacts: async (orderId: string, tx?: PoolClient): Promise<OrderFactsState> => (await loadAggregate(store, orderFactsDecider, Streams.facts(orderId), tx)).state,
+    loadFacts: async (orderId: string, tx?: PoolClient): Promise<OrderFactsState> =>
+      (await loadAggregate(store, orderFactsDecider, Streams.facts(orderId), tx)).state,
     loadRecipient: async (userId: string, tx?: PoolClient) => loadAggregate(store, recipientDecider, Streams.recipient(userId), tx),
     loadNotice: async (noticeId: string, tx?: PoolClient) => loadAggregate(store, noticeDecider, Streams.notice(noticeId), tx),
     loadSubscription: async (id: string, tx?: PoolClient) => loadAggregate(store, subscriptionDecider, Streams.subscription(id), tx),

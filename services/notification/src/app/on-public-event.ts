@@ -40,25 +40,27 @@ const applyEvent = async (ctx: ServiceContext, h: Handlers, tx: PoolClient, e: I
  * facts before OrderPlaced was seen is parked (factsGate, app/parking); OrderPlaced, once applied,
  * replays that order's parked events in this same transaction, oldest first.
  */
-export const onPublicEvent = (ctx: ServiceContext, h: Handlers) => async (tx: PoolClient, e: IncomingEvent): Promise<void> => {
-  const orderId = orderIdOf(e.data);
-  const known = async (id: string) => (await h.loadFacts(id, tx)) !== null;
+export const onPublicEvent =
+  (ctx: ServiceContext, h: Handlers) =>
+  async (tx: PoolClient, e: IncomingEvent): Promise<void> => {
+    const orderId = orderIdOf(e.data);
+    const known = async (id: string) => (await h.loadFacts(id, tx)) !== null;
 
-  if (orderId && factsGate(e.ceType, orderId, await known(orderId)) === 'park') {
-    // Re-checked under the order's lock: a concurrent OrderPlaced either committed (facts now seen)
-    // or will replay this row after we commit.
-    await lockOrder(tx, ctx.schema, orderId);
-    if (factsGate(e.ceType, orderId, await known(orderId)) === 'park') {
-      await park(tx, ctx.schema, orderId, e, ctx.clock.now().toISOString());
-      ctx.logger.info({ eventId: e.id, ceType: e.ceType, orderId }, 'event parked until its OrderPlaced');
-      return;
+    if (orderId && factsGate(e.ceType, orderId, await known(orderId)) === 'park') {
+      // Re-checked under the order's lock: a concurrent OrderPlaced either committed (facts now seen)
+      // or will replay this row after we commit.
+      await lockOrder(tx, ctx.schema, orderId);
+      if (factsGate(e.ceType, orderId, await known(orderId)) === 'park') {
+        await park(tx, ctx.schema, orderId, e, ctx.clock.now().toISOString());
+        ctx.logger.info({ eventId: e.id, ceType: e.ceType, orderId }, 'event parked until its OrderPlaced');
+        return;
+      }
     }
-  }
 
-  await applyEvent(ctx, h, tx, e, orderId);
+    await applyEvent(ctx, h, tx, e, orderId);
 
-  if (e.type === 'OrderPlaced' && orderId) {
-    await lockOrder(tx, ctx.schema, orderId);
-    for (const parked of await unpark(tx, ctx.schema, orderId)) await applyEvent(ctx, h, tx, parked, orderId);
-  }
-};
+    if (e.type === 'OrderPlaced' && orderId) {
+      await lockOrder(tx, ctx.schema, orderId);
+      for (const parked of await unpark(tx, ctx.schema, orderId)) await applyEvent(ctx, h, tx, parked, orderId);
+    }
+  };

@@ -67,7 +67,22 @@ export const park = async (tx: PoolClient, schema: string, orderId: string, e: I
   await tx.query(
     `INSERT INTO ${table(schema)} (order_id, event_id, ce_type, type, source, subject, time, data, correlation_id, causation_id, topic, partition, kafka_offset, received_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) ON CONFLICT (event_id) DO NOTHING`,
-    [orderId, e.id, e.ceType, e.type, e.source, e.subject, e.time, JSON.stringify(e.data), e.correlationId, e.causationId, e.topic, e.partition, e.offset, receivedAt],
+    [
+      orderId,
+      e.id,
+      e.ceType,
+      e.type,
+      e.source,
+      e.subject,
+      e.time,
+      JSON.stringify(e.data),
+      e.correlationId,
+      e.causationId,
+      e.topic,
+      e.partition,
+      e.offset,
+      receivedAt,
+    ],
   );
 };
 

@@ -13,5 +13,8 @@ export const requestNotice = async (h: Handlers, run: Run, draft: NoticeDraft, s
   const { state: recipient } = await h.loadRecipient(draft.recipientId, run.tx);
   const channels: Channel[] = wantsEmail(recipient, draft.kind) ? ['in_app', 'email'] : ['in_app'];
   const noticeId = noticeIdOf(sourceEventId, draft.kind, draft.recipientId);
-  await h.notices({ type: 'RequestNotice', data: { ...draft, noticeId, sourceEventId, channels }, meta: { now: run.metadata.now, actor: run.metadata.actor } }, run);
+  await h.notices(
+    { type: 'RequestNotice', data: { ...draft, noticeId, sourceEventId, channels }, meta: { now: run.metadata.now, actor: run.metadata.actor } },
+    run,
+  );
 };

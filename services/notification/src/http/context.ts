@@ -11,4 +11,3 @@ export interface RouteDeps {
 }
 
 export const ANY_USER = ['buyer', 'seller', 'agent', 'ops', 'partner'] as const;
-

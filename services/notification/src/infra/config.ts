@@ -7,7 +7,10 @@ import { parseAllowedCidrs } from '../domain/webhooks/target';
  */
 export const NotificationConfigSchema = z.object({
   /** smtp://host:port (or smtps://); unset = write .eml files under `<DATA_DIR>/mail`. */
-  SMTP_URL: z.string().regex(/^smtps?:\/\//).optional(),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//)
+    .optional(),
   MAIL_FROM: z.string().default('Buyer Protection <no-reply@marketplace.invalid>'),
   /** Timeouts of one e-mail send and one webhook POST, made inside a deadline's transaction. */
   SMTP_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),

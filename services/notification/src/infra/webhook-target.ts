@@ -13,10 +13,7 @@ export interface WebhookTargetGuard {
   timeoutMs: number;
 }
 
-export type TargetCheck =
-  | { kind: 'allowed'; address: string; family: 4 | 6 }
-  | { kind: 'forbidden'; range: string }
-  | { kind: 'unresolved'; error: string };
+export type TargetCheck = { kind: 'allowed'; address: string; family: 4 | 6 } | { kind: 'forbidden'; range: string } | { kind: 'unresolved'; error: string };
 
 const withTimeout = <T>(p: Promise<T>, ms: number): Promise<T> =>
   new Promise<T>((resolve, reject) => {

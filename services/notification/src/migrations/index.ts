@@ -10,4 +10,5 @@ import * as m001 from './001-baseline';
  */
 export const notificationMigrations: readonly Migration[] = [{ version: 1, name: 'baseline', sql: m001.up }];
 
-export const migrateNotificationTables = async (db: Pool | ClientBase, schema: string): Promise<void> => void (await runMigrations(db, schema, 'notification', notificationMigrations));
+export const migrateNotificationTables = async (db: Pool | ClientBase, schema: string): Promise<void> =>
+  void (await runMigrations(db, schema, 'notification', notificationMigrations));

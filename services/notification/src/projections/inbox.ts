@@ -17,7 +17,16 @@ export const inboxProjection = (schema: string): Projection => ({
   migrate: (db) => migrateNotificationTables(db, schema),
   apply: async (tx: PoolClient, e: EventEnvelope) => {
     if (e.type === 'NoticeRequested') {
-      const d = e.data as { noticeId: string; recipientId: string; orderId: string; kind: string; deadline?: string; vars: object; channels: string[]; requestedAt: string };
+      const d = e.data as {
+        noticeId: string;
+        recipientId: string;
+        orderId: string;
+        kind: string;
+        deadline?: string;
+        vars: object;
+        channels: string[];
+        requestedAt: string;
+      };
       if (!d.channels.includes('in_app')) return;
       await tx.query(
         `INSERT INTO ${table(schema)} (notice_id, recipient_id, order_id, kind, deadline, vars, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
@@ -37,9 +46,27 @@ export const inboxProjection = (schema: string): Projection => ({
         key: (e) => (e.data as { noticeId: string }).noticeId,
         fold: (row, e) => {
           if (e.type === 'NoticeRequested') {
-            const d = e.data as { noticeId: string; recipientId: string; orderId: string; kind: string; deadline?: string; vars: object; channels: string[]; requestedAt: string };
+            const d = e.data as {
+              noticeId: string;
+              recipientId: string;
+              orderId: string;
+              kind: string;
+              deadline?: string;
+              vars: object;
+              channels: string[];
+              requestedAt: string;
+            };
             if (row || !d.channels.includes('in_app')) return row;
-            return { notice_id: d.noticeId, recipient_id: d.recipientId, order_id: d.orderId, kind: d.kind, deadline: d.deadline ?? null, vars: d.vars, created_at: d.requestedAt, read_at: null };
+            return {
+              notice_id: d.noticeId,
+              recipient_id: d.recipientId,
+              order_id: d.orderId,
+              kind: d.kind,
+              deadline: d.deadline ?? null,
+              vars: d.vars,
+              created_at: d.requestedAt,
+              read_at: null,
+            };
           }
           if (row) row.read_at ??= (e.data as { readAt?: string }).readAt ?? null;
           return row;
@@ -71,10 +98,24 @@ export interface InboxRow {
   readAt: string | null;
 }
 
-type Raw = { notice_id: string; order_id: string; kind: NoticeKind; deadline: Date | null; vars: Record<string, TemplateValue>; created_at: Date; read_at: Date | null };
+type Raw = {
+  notice_id: string;
+  order_id: string;
+  kind: NoticeKind;
+  deadline: Date | null;
+  vars: Record<string, TemplateValue>;
+  created_at: Date;
+  read_at: Date | null;
+};
 
 /** Newest first, keyset-paginated on (created_at, notice_id). */
-export const listInbox = async (db: Pool, schema: string, recipientId: string, limit: number, after?: { createdAt: string; noticeId: string }): Promise<InboxRow[]> => {
+export const listInbox = async (
+  db: Pool,
+  schema: string,
+  recipientId: string,
+  limit: number,
+  after?: { createdAt: string; noticeId: string },
+): Promise<InboxRow[]> => {
   const { rows } = await db.query<Raw>(
     `SELECT notice_id, order_id, kind, deadline, vars, created_at, read_at FROM ${table(schema)}
      WHERE recipient_id = $1 AND ($2::timestamptz IS NULL OR (created_at, notice_id) < ($2::timestamptz, $3::text))

@@ -48,14 +48,32 @@ export const subscriptionsProjection = (schema: string): Projection => ({
         fold: (row, e) => {
           const d = e.data as D;
           if (e.type === 'WebhookSubscribed')
-            return row ?? { subscription_id: d.subscriptionId, partner_id: d.partnerId, url: d.url, event_types: d.eventTypes, status: 'active', consecutive_failures: 0, created_at: d.at };
+            return (
+              row ?? {
+                subscription_id: d.subscriptionId,
+                partner_id: d.partnerId,
+                url: d.url,
+                event_types: d.eventTypes,
+                status: 'active',
+                consecutive_failures: 0,
+                created_at: d.at,
+              }
+            );
           if (!row) return row;
           if (e.type === 'WebhookUnsubscribed') row.status = 'deleted';
           else if (e.type === 'WebhookPaused') row.status = 'paused';
           else row.consecutive_failures = d.ok === true ? 0 : (row.consecutive_failures as number) + 1;
           return row;
         },
-        ...jsonRows<D>(subs(schema), 'subscription_id', ['subscription_id', 'partner_id', 'url', 'event_types', 'status', 'consecutive_failures', 'created_at']),
+        ...jsonRows<D>(subs(schema), 'subscription_id', [
+          'subscription_id',
+          'partner_id',
+          'url',
+          'event_types',
+          'status',
+          'consecutive_failures',
+          'created_at',
+        ]),
       },
       opts,
     ),
@@ -77,7 +95,10 @@ export const deliveriesProjection = (schema: string): Projection => ({
         );
         return;
       case 'DeliveryRequeued':
-        await tx.query(`UPDATE ${deliveries(schema)} SET status = 'pending', next_attempt_at = $2, updated_at = $2 WHERE delivery_id = $1`, [d.deliveryId, d.at]);
+        await tx.query(`UPDATE ${deliveries(schema)} SET status = 'pending', next_attempt_at = $2, updated_at = $2 WHERE delivery_id = $1`, [
+          d.deliveryId,
+          d.at,
+        ]);
         return;
       default:
         await tx.query(
@@ -99,20 +120,43 @@ export const deliveriesProjection = (schema: string): Projection => ({
           if (e.type === 'DeliveryScheduled')
             return (
               row ?? {
-                delivery_id: d.deliveryId, subscription_id: d.subscriptionId, event_id: d.eventId, ce_type: d.ceType, status: 'pending', attempts: 0,
-                last_status: null, last_error: null, next_attempt_at: d.at, created_at: d.at, updated_at: d.at,
+                delivery_id: d.deliveryId,
+                subscription_id: d.subscriptionId,
+                event_id: d.eventId,
+                ce_type: d.ceType,
+                status: 'pending',
+                attempts: 0,
+                last_status: null,
+                last_error: null,
+                next_attempt_at: d.at,
+                created_at: d.at,
+                updated_at: d.at,
               }
             );
           if (!row) return row;
           if (e.type === 'DeliveryRequeued') return Object.assign(row, { status: 'pending', next_attempt_at: d.at ?? null, updated_at: d.at ?? null });
           const next = d.nextAttemptAt ?? null;
           return Object.assign(row, {
-            attempts: d.attempt ?? null, last_status: d.status ?? null, last_error: d.error ?? null, next_attempt_at: next, updated_at: d.at ?? null,
+            attempts: d.attempt ?? null,
+            last_status: d.status ?? null,
+            last_error: d.error ?? null,
+            next_attempt_at: next,
+            updated_at: d.at ?? null,
             status: d.ok === true ? 'succeeded' : next === null ? 'failed' : 'pending',
           });
         },
         ...jsonRows<D>(deliveries(schema), 'delivery_id', [
-          'delivery_id', 'subscription_id', 'event_id', 'ce_type', 'status', 'attempts', 'last_status', 'last_error', 'next_attempt_at', 'created_at', 'updated_at',
+          'delivery_id',
+          'subscription_id',
+          'event_id',
+          'ce_type',
+          'status',
+          'attempts',
+          'last_status',
+          'last_error',
+          'next_attempt_at',
+          'created_at',
+          'updated_at',
         ]),
       },
       opts,
@@ -137,14 +181,34 @@ export interface SubscriptionRow {
   createdAt: string;
 }
 
-export const listSubscriptions = async (db: Pool, schema: string, partnerId: string, limit: number, after?: { createdAt: string; id: string }): Promise<SubscriptionRow[]> => {
-  const { rows } = await db.query<{ subscription_id: string; url: string; event_types: string[]; status: string; consecutive_failures: number; created_at: Date }>(
+export const listSubscriptions = async (
+  db: Pool,
+  schema: string,
+  partnerId: string,
+  limit: number,
+  after?: { createdAt: string; id: string },
+): Promise<SubscriptionRow[]> => {
+  const { rows } = await db.query<{
+    subscription_id: string;
+    url: string;
+    event_types: string[];
+    status: string;
+    consecutive_failures: number;
+    created_at: Date;
+  }>(
     `SELECT subscription_id, url, event_types, status, consecutive_failures, created_at FROM ${subs(schema)}
      WHERE partner_id = $1 AND status <> 'deleted' AND ($2::timestamptz IS NULL OR (created_at, subscription_id) < ($2::timestamptz, $3::text))
      ORDER BY created_at DESC, subscription_id DESC LIMIT $4`,
     [partnerId, after?.createdAt ?? null, after?.id ?? '', limit],
   );
-  return rows.map((r) => ({ id: r.subscription_id, url: r.url, eventTypes: r.event_types, status: r.status, consecutiveFailures: r.consecutive_failures, createdAt: r.created_at.toISOString() }));
+  return rows.map((r) => ({
+    id: r.subscription_id,
+    url: r.url,
+    eventTypes: r.event_types,
+    status: r.status,
+    consecutiveFailures: r.consecutive_failures,
+    createdAt: r.created_at.toISOString(),
+  }));
 };
 
 export interface DeliveryRow {
@@ -160,7 +224,13 @@ export interface DeliveryRow {
   updatedAt: string;
 }
 
-export const listDeliveries = async (db: Pool, schema: string, subscriptionId: string, limit: number, after?: { createdAt: string; id: string }): Promise<DeliveryRow[]> => {
+export const listDeliveries = async (
+  db: Pool,
+  schema: string,
+  subscriptionId: string,
+  limit: number,
+  after?: { createdAt: string; id: string },
+): Promise<DeliveryRow[]> => {
   const { rows } = await db.query<{
     delivery_id: string;
     event_id: string;

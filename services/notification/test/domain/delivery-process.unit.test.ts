@@ -10,8 +10,16 @@ const declared: DeliveryCommand['type'] extends DeliveryLifecycle['command'] ? t
 
 const policy = makePolicy().notifications;
 const meta = (now: string) => ({ now, actor: { role: 'system', id: 'notification' } }) as DeliveryCommand['meta'];
-const schedule: DeliveryCommand = { type: 'ScheduleDelivery', data: { deliveryId: 'd1', subscriptionId: 's1', eventId: 'e1', ceType: 't', body: '{}' }, meta: meta('2026-01-01T00:00:00.000Z') };
-const attempt = (ok: boolean, now: string): DeliveryCommand => ({ type: 'RecordAttempt', data: { deliveryId: 'd1', ok, status: ok ? 200 : 500, error: null }, meta: meta(now) });
+const schedule: DeliveryCommand = {
+  type: 'ScheduleDelivery',
+  data: { deliveryId: 'd1', subscriptionId: 's1', eventId: 'e1', ceType: 't', body: '{}' },
+  meta: meta('2026-01-01T00:00:00.000Z'),
+};
+const attempt = (ok: boolean, now: string): DeliveryCommand => ({
+  type: 'RecordAttempt',
+  data: { deliveryId: 'd1', ok, status: ok ? 200 : 500, error: null },
+  meta: meta(now),
+});
 const redeliver: DeliveryCommand = { type: 'Redeliver', data: { deliveryId: 'd1' }, meta: meta('2026-01-05T00:00:00.000Z') };
 
 /** Runs the commands, collecting every [from, to, command] the decider produces. */
@@ -33,7 +41,10 @@ describe('webhook delivery lifecycle (delivery-process.ts, N4/N5)', () => {
 
   it.each([
     ['success, redeliver', [schedule, attempt(true, '2026-01-01T00:00:01.000Z'), redeliver]],
-    ['retry, give up past the horizon, redeliver', [schedule, attempt(false, '2026-01-01T00:00:01.000Z'), attempt(false, '2026-01-03T00:00:00.000Z'), redeliver]],
+    [
+      'retry, give up past the horizon, redeliver',
+      [schedule, attempt(false, '2026-01-01T00:00:01.000Z'), attempt(false, '2026-01-03T00:00:00.000Z'), redeliver],
+    ],
   ] as const)('every status change the decider makes is declared (%s)', (_name, commands) => {
     for (const [from, to, command] of observe([...commands])) {
       const rows = DELIVERY_PROCESS.filter((t) => t.command === command && t.from.includes(from));

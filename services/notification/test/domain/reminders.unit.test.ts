@@ -88,7 +88,9 @@ describe('N2 reminders', () => {
         const { state } = run([...given, observe(agreed)]);
         expect(state.armed.resend_ship).toEqual({ at, deadline: '2026-01-19T00:00:00.000Z', to: 'seller' });
         const fired = run([fire('resend_ship', at), fire('resend_ship', at)], state);
-        expect(fired.events).toEqual([{ type: 'ReminderSent', data: { orderId: 'o-1', reminder: 'resend_ship', deadline: '2026-01-19T00:00:00.000Z', to: 'seller' } }]);
+        expect(fired.events).toEqual([
+          { type: 'ReminderSent', data: { orderId: 'o-1', reminder: 'resend_ship', deadline: '2026-01-19T00:00:00.000Z', to: 'seller' } },
+        ]);
       }
     });
 

@@ -82,7 +82,9 @@ describe('N1 routing: who gets what, with which deadline', () => {
     ];
     const undated = drafts.filter((d) => NoticeKinds[d.kind].actionable && !d.deadline).map((d) => d.kind);
     expect(undated).toEqual([]);
-    const actionable = Object.entries(NoticeKinds).filter(([, k]) => k.actionable).map(([kind]) => kind as keyof typeof NoticeKinds);
+    const actionable = Object.entries(NoticeKinds)
+      .filter(([, k]) => k.actionable)
+      .map(([kind]) => kind as keyof typeof NoticeKinds);
     const silentTemplates = Locales.flatMap((l) => actionable.filter((k) => !catalogs[l][k]?.body?.includes('{deadline}')).map((k) => `${l}:${k}`));
     expect(silentTemplates).toEqual([]);
   });

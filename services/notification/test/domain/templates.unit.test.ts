@@ -15,9 +15,7 @@ describe('N3 templates', () => {
   const drafts = [
     ...Object.entries(samples).flatMap(([ceType, data]) => route(ceType, data, facts)),
     ...route('marketplace.buyer.level-changed.v1', { buyerId: 'buyer-1', level: 'A4' }, undefined),
-    ...ReminderKinds.map((reminder) =>
-      reminderNotice({ orderId: 'o-1', reminder, deadline: '2026-03-04T00:00:00.000Z', to: 'buyer' }, facts),
-    ),
+    ...ReminderKinds.map((reminder) => reminderNotice({ orderId: 'o-1', reminder, deadline: '2026-03-04T00:00:00.000Z', to: 'buyer' }, facts)),
   ];
 
   it('samples cover every notice kind', () => {
@@ -63,7 +61,7 @@ describe('N3 templates', () => {
     expect(ru.text).toContain('8 января 2026');
   });
 
-  it('reads amounts with the ISO 4217 exponent, not Intl\'s display digits (IRR 2, IQD 3, KWD 3, JPY 0)', () => {
+  it("reads amounts with the ISO 4217 exponent, not Intl's display digits (IRR 2, IQD 3, KWD 3, JPY 0)", () => {
     // Intl shows IRR with 0 digits: 123456 minor units would have read as 123,456 rials, 100x too much.
     expect(formatMoney({ amount: 123_456, currency: 'IRR' }, 'en')).toMatch(/^IRR\s?1,234\.56$/);
     expect(formatMoney({ amount: 123_456, currency: 'IRR' }, 'fa')).toContain('۱٬۲۳۴٫۵۶');
@@ -73,7 +71,10 @@ describe('N3 templates', () => {
   });
 
   it('escapes values in HTML', () => {
-    const r = renderNotice({ kind: 'order_shipped', recipientId: 'b', orderId: 'o', vars: { orderId: 'o', carrier: '<script>', trackingNumber: 't', protectionEndsAt: 'x' } }, 'en');
+    const r = renderNotice(
+      { kind: 'order_shipped', recipientId: 'b', orderId: 'o', vars: { orderId: 'o', carrier: '<script>', trackingNumber: 't', protectionEndsAt: 'x' } },
+      'en',
+    );
     expect(r.html).not.toContain('<script>');
     expect(r.html).toContain('&#60;script&#62;');
   });

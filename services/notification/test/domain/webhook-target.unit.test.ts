@@ -73,12 +73,26 @@ describe('webhook target classifier (N4, issue 17 SSRF)', () => {
     expect(forbiddenRange(address, none)).toBe(range);
   });
 
-  it.each(['93.184.215.14', '8.8.8.8', '1.1.1.1', '100.63.255.255', '100.128.0.0', '172.15.255.255', '172.32.0.0', '192.169.0.1', '198.17.255.255', '198.20.0.0', '223.255.255.255', '2606:4700:4700::1111', '2a00:1450:4001:80b::200e', '::ffff:8.8.8.8', '::ffff:808:808', '64:ff9b::808:808'])(
-    '%s (public) is allowed',
-    (address) => {
-      expect(forbiddenRange(address, none)).toBeNull();
-    },
-  );
+  it.each([
+    '93.184.215.14',
+    '8.8.8.8',
+    '1.1.1.1',
+    '100.63.255.255',
+    '100.128.0.0',
+    '172.15.255.255',
+    '172.32.0.0',
+    '192.169.0.1',
+    '198.17.255.255',
+    '198.20.0.0',
+    '223.255.255.255',
+    '2606:4700:4700::1111',
+    '2a00:1450:4001:80b::200e',
+    '::ffff:8.8.8.8',
+    '::ffff:808:808',
+    '64:ff9b::808:808',
+  ])('%s (public) is allowed', (address) => {
+    expect(forbiddenRange(address, none)).toBeNull();
+  });
 
   it('is not fooled by what is not an IP address', () => {
     expect(forbiddenRange('localhost', none)).toBe('not-an-address');
@@ -99,7 +113,8 @@ describe('webhook target classifier (N4, issue 17 SSRF)', () => {
   });
 
   it('refuses a malformed allowlist entry at start instead of ignoring it', () => {
-    for (const bad of ['127.0.0.1', '127.0.0.1/33', '::1/129', 'localhost/8', '10.0.0.0/8/8', '1.2.3/24']) expect(() => parseAllowedCidrs(bad)).toThrow('not a CIDR range');
+    for (const bad of ['127.0.0.1', '127.0.0.1/33', '::1/129', 'localhost/8', '10.0.0.0/8/8', '1.2.3/24'])
+      expect(() => parseAllowedCidrs(bad)).toThrow('not a CIDR range');
     expect(() => parseAllowedCidrs('')).not.toThrow();
   });
 

@@ -24,13 +24,21 @@ describe('webhook signatures (N4)', () => {
 
 describe('webhook deliveries: backoff for up to 24 h, then give up; manual redelivery', () => {
   const schedule = decideDelivery(
-    { type: 'ScheduleDelivery', data: { deliveryId: 'd1', subscriptionId: 's1', eventId: 'e1', ceType: 'marketplace.order.completed.v1', body: '{}' }, meta: { now: t0, actor: partner } },
+    {
+      type: 'ScheduleDelivery',
+      data: { deliveryId: 'd1', subscriptionId: 's1', eventId: 'e1', ceType: 'marketplace.order.completed.v1', body: '{}' },
+      meta: { now: t0, actor: partner },
+    },
     initialDeliveryState,
     policy,
   );
   const scheduled = schedule.reduce(evolveDelivery, initialDeliveryState);
   const attempt = (s: DeliveryState, ok: boolean, now: string) =>
-    decideDelivery({ type: 'RecordAttempt', data: { deliveryId: 'd1', ok, status: ok ? 200 : 500, error: ok ? null : 'HTTP 500' }, meta: { now, actor: partner } }, s, policy).reduce(evolveDelivery, s);
+    decideDelivery(
+      { type: 'RecordAttempt', data: { deliveryId: 'd1', ok, status: ok ? 200 : 500, error: ok ? null : 'HTTP 500' }, meta: { now, actor: partner } },
+      s,
+      policy,
+    ).reduce(evolveDelivery, s);
 
   it('backs off exponentially', () => {
     expect(nextAttempt(t0, t0, 1, policy)).toBe(at(durationMs(policy.webhookRetryBase)));
@@ -61,11 +69,18 @@ describe('webhook deliveries: backoff for up to 24 h, then give up; manual redel
 
 describe('webhook subscriptions', () => {
   const subscribed = decideSubscription(
-    { type: 'Subscribe', data: { subscriptionId: 's1', secret: 'x', url: 'https://p.example/hook', eventTypes: ['marketplace.order.completed.v1'] }, meta: { now: t0, actor: partner } },
+    {
+      type: 'Subscribe',
+      data: { subscriptionId: 's1', secret: 'x', url: 'https://p.example/hook', eventTypes: ['marketplace.order.completed.v1'] },
+      meta: { now: t0, actor: partner },
+    },
     initialSubscriptionState,
   ).reduce(evolveSubscription, initialSubscriptionState);
   const note = (s: SubscriptionState, ok: boolean) =>
-    decideSubscription({ type: 'NoteDeliveryOutcome', data: { subscriptionId: 's1', ok, pauseAfter: 3 }, meta: { now: t0, actor: partner } }, s).reduce(evolveSubscription, s);
+    decideSubscription({ type: 'NoteDeliveryOutcome', data: { subscriptionId: 's1', ok, pauseAfter: 3 }, meta: { now: t0, actor: partner } }, s).reduce(
+      evolveSubscription,
+      s,
+    );
 
   it('pauses after N consecutive failures; a success resets the count', () => {
     let s = note(note(subscribed, false), false);
@@ -76,6 +91,8 @@ describe('webhook subscriptions', () => {
   });
 
   it("hides another partner's subscription", () => {
-    expect(() => decideSubscription({ type: 'Unsubscribe', data: { subscriptionId: 's1' }, meta: { now: t0, actor: { role: 'partner', id: 'other' } } }, subscribed)).toThrow('no such webhook');
+    expect(() =>
+      decideSubscription({ type: 'Unsubscribe', data: { subscriptionId: 's1' }, meta: { now: t0, actor: { role: 'partner', id: 'other' } } }, subscribed),
+    ).toThrow('no such webhook');
   });
 });

@@ -13,7 +13,15 @@ import { deadlineSync } from '@bp/timers';
 import type { PoolClient } from 'pg';
 import { buyerLevelDecider, type BuyerLevelCommand, type BuyerLevelEvent, type BuyerLevelState } from '../domain/buyer-level';
 import { deadlines, orderDecider, type OrderCommand, type OrderEvent, type OrderState } from '../domain/order';
-import { timelineDecider, timelineItems, type RecordUpstreamEvent, type TimelineEvent, type TimelineItem, type TimelineState, type UpstreamEventObservedData } from '../domain/timeline';
+import {
+  timelineDecider,
+  timelineItems,
+  type RecordUpstreamEvent,
+  type TimelineEvent,
+  type TimelineItem,
+  type TimelineState,
+  type UpstreamEventObservedData,
+} from '../domain/timeline';
 import { ordersListProjection } from '../projections/orders-list';
 import { completedSpend } from './completed-spend';
 import { confirmationPoints } from './confirmation-points';
@@ -51,26 +59,28 @@ export const createOrderApp = (ctx: ServiceContext): OrderApp => {
    * O12 inside the order command's transaction: each OrderCompleted records the buyer's spend; O11:
    * one completed by the buyer's confirmation also earns the buyer points (same buyer stream).
    */
-  const recordSpend = (command: OrderCommand, metadata: AppendMetadata): AppendHook<OrderState> => async (tx, { events, state }) => {
-    for (const e of events) {
-      if (e.type !== 'OrderCompleted') continue;
-      const actor = systemActor('order-service');
-      const meta = { now: metadata.now, actor };
-      const completed = e.data as OrderCompletedData;
-      const points = confirmationPoints(completed, ctx.policy, meta);
-      for (const buyerCommand of [completedSpend(completed, { command, state }, ctx.policy, meta), ...(points ? [points] : [])]) {
-        try {
-          await buyers(buyerCommand, { tx, metadata: { correlationId: metadata.correlationId, causationId: e.id, actor, now: metadata.now } });
-        } catch (err) {
-          // The buyer's level and points must never block a completion (money release, O6/O7): a
-          // refusal (e.g. no USD rate for the currency) is rolled back to the handler's savepoint
-          // and reported instead.
-          if (!isDomainError(err)) throw err;
-          ctx.logger.warn({ orderId: completed.orderId, command: buyerCommand.type, code: err.code }, 'buyer stream not updated');
+  const recordSpend =
+    (command: OrderCommand, metadata: AppendMetadata): AppendHook<OrderState> =>
+    async (tx, { events, state }) => {
+      for (const e of events) {
+        if (e.type !== 'OrderCompleted') continue;
+        const actor = systemActor('order-service');
+        const meta = { now: metadata.now, actor };
+        const completed = e.data as OrderCompletedData;
+        const points = confirmationPoints(completed, ctx.policy, meta);
+        for (const buyerCommand of [completedSpend(completed, { command, state }, ctx.policy, meta), ...(points ? [points] : [])]) {
+          try {
+            await buyers(buyerCommand, { tx, metadata: { correlationId: metadata.correlationId, causationId: e.id, actor, now: metadata.now } });
+          } catch (err) {
+            // The buyer's level and points must never block a completion (money release, O6/O7): a
+            // refusal (e.g. no USD rate for the currency) is rolled back to the handler's savepoint
+            // and reported instead.
+            if (!isDomainError(err)) throw err;
+            ctx.logger.warn({ orderId: completed.orderId, command: buyerCommand.type, code: err.code }, 'buyer stream not updated');
+          }
         }
       }
-    }
-  };
+    };
   const observe = commandHandler<RecordUpstreamEvent, TimelineEvent, TimelineState>({
     store,
     decider: timelineDecider,

@@ -30,6 +30,9 @@ export const issueFrom =
       if (!isDomainError(e)) throw e;
       if (e.code === 'ORDER_NOT_FOUND') throw new OrderNotYetKnownError(String(command.data.orderId), event.type);
       if (e.kind !== 'conflict') throw e;
-      ctx.logger.warn({ eventId: event.id, type: event.type, orderId: command.data.orderId, code: e.code }, 'consumed fact not applicable to the order; ignored');
+      ctx.logger.warn(
+        { eventId: event.id, type: event.type, orderId: command.data.orderId, code: e.code },
+        'consumed fact not applicable to the order; ignored',
+      );
     }
   };

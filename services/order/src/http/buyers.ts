@@ -8,12 +8,28 @@ import { BuyerParams } from './params';
 import { BuyerLevelBody } from './schemas';
 
 export const buyerRoutes = (deps: RouteDeps) => async (app: ServiceApp) => {
-  app.get('/buyers/:buyerId/level', { config: { roles: ['buyer', 'agent'] }, schema: { params: BuyerParams, ...operation({ operationId: 'getBuyerLevel', tags: ['buyers'], summary: "The buyer's level and completed spend (O12)", ok: { 200: { body: BuyerLevelBody, description: 'The level', headers: ['ETag'] } }, refusals: { 404: ['BUYER_NOT_FOUND'] } }) } }, async (req, reply) => {
-    const caller = callerOf(req);
-    const { buyerId } = req.params;
-    if (caller.role === 'buyer' && caller.id !== buyerId) throw new DomainError('BUYER_NOT_FOUND', 'no such buyer', 'not_found');
-    const { state, version } = await deps.app.buyerLevel(buyerId);
-    setVersionHeaders(reply, version);
-    return { buyerId, ...buyerLevelView(state), version };
-  });
+  app.get(
+    '/buyers/:buyerId/level',
+    {
+      config: { roles: ['buyer', 'agent'] },
+      schema: {
+        params: BuyerParams,
+        ...operation({
+          operationId: 'getBuyerLevel',
+          tags: ['buyers'],
+          summary: "The buyer's level and completed spend (O12)",
+          ok: { 200: { body: BuyerLevelBody, description: 'The level', headers: ['ETag'] } },
+          refusals: { 404: ['BUYER_NOT_FOUND'] },
+        }),
+      },
+    },
+    async (req, reply) => {
+      const caller = callerOf(req);
+      const { buyerId } = req.params;
+      if (caller.role === 'buyer' && caller.id !== buyerId) throw new DomainError('BUYER_NOT_FOUND', 'no such buyer', 'not_found');
+      const { state, version } = await deps.app.buyerLevel(buyerId);
+      setVersionHeaders(reply, version);
+      return { buyerId, ...buyerLevelView(state), version };
+    },
+  );
 };

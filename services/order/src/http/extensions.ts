@@ -9,16 +9,32 @@ import { ExtensionCreated } from './schemas';
 
 export const extensionRoutes = (deps: RouteDeps) => async (app: ServiceApp) => {
   orderCommandRoute(app, deps, {
-    url: '/orders/:orderId/extensions', type: 'RequestExtension', params: OrderParams, body: RequestExtensionBody, created: ExtensionCreated,
-    doc: { operationId: 'requestExtension', summary: 'Ask for more protection days (O8)', refusals: ['EXTENSION_DAYS_OUT_OF_RANGE', 'EXTENSION_PENDING', 'EXTENSION_LIMIT_REACHED'] },
+    url: '/orders/:orderId/extensions',
+    type: 'RequestExtension',
+    params: OrderParams,
+    body: RequestExtensionBody,
+    created: ExtensionCreated,
+    doc: {
+      operationId: 'requestExtension',
+      summary: 'Ask for more protection days (O8)',
+      refusals: ['EXTENSION_DAYS_OUT_OF_RANGE', 'EXTENSION_PENDING', 'EXTENSION_LIMIT_REACHED'],
+    },
     data: (req) => ({ orderId: req.params.orderId, extensionId: randomUUID(), ...req.body }),
     answer: (r, data) => ({ status: 201, body: { extensionId: data.extensionId, version: r.version } }),
   });
   const answer = { params: ExtensionParams, body: AnswerExtensionBody.nullish() };
-  orderCommandRoute(app, deps, { url: '/orders/:orderId/extensions/:extensionId/approve', type: 'ApproveExtension', ...answer,
+  orderCommandRoute(app, deps, {
+    url: '/orders/:orderId/extensions/:extensionId/approve',
+    type: 'ApproveExtension',
+    ...answer,
     doc: { operationId: 'approveExtension', summary: 'Approve the extension (O8)', refusals: ['EXTENSION_NOT_FOUND', 'EXTENSION_NOT_PENDING'] },
-    data: (req) => ({ orderId: req.params.orderId, extensionId: req.params.extensionId }) });
-  orderCommandRoute(app, deps, { url: '/orders/:orderId/extensions/:extensionId/decline', type: 'DeclineExtension', ...answer,
+    data: (req) => ({ orderId: req.params.orderId, extensionId: req.params.extensionId }),
+  });
+  orderCommandRoute(app, deps, {
+    url: '/orders/:orderId/extensions/:extensionId/decline',
+    type: 'DeclineExtension',
+    ...answer,
     doc: { operationId: 'declineExtension', summary: 'Decline the extension (O8)', refusals: ['EXTENSION_NOT_FOUND', 'EXTENSION_NOT_PENDING'] },
-    data: (req) => ({ orderId: req.params.orderId, extensionId: req.params.extensionId }) });
+    data: (req) => ({ orderId: req.params.orderId, extensionId: req.params.extensionId }),
+  });
 };

@@ -12,11 +12,21 @@ import { execute, sendView, type RouteDeps } from './context';
 import { OrderViewBody } from './schemas';
 
 /** Every command: not a party (404), a role the transition table does not admit, a position the order is not in. */
-const COMMAND_REFUSALS: OrderErrorCode[] = ['ORDER_NOT_FOUND', 'ROLE_NOT_ALLOWED', 'ORDER_NOT_PAID', 'ORDER_NOT_SHIPPED', 'ORDER_ALREADY_SHIPPED', 'ORDER_NOT_COMPLETED', 'ORDER_COMPLETED', 'ORDER_CLOSED', 'PROTECTION_EXPIRED', 'DISPUTE_OPEN'];
+const COMMAND_REFUSALS: OrderErrorCode[] = [
+  'ORDER_NOT_FOUND',
+  'ROLE_NOT_ALLOWED',
+  'ORDER_NOT_PAID',
+  'ORDER_NOT_SHIPPED',
+  'ORDER_ALREADY_SHIPPED',
+  'ORDER_NOT_COMPLETED',
+  'ORDER_COMPLETED',
+  'ORDER_CLOSED',
+  'PROTECTION_EXPIRED',
+  'DISPUTE_OPEN',
+];
 
 /** Who may send `type` at all (a wrong role is 403 before anything is read; not a party is 404). */
-export const rolesOf = (type: OrderCommandType): Role[] =>
-  [...new Set(transitionsOf(type).flatMap((t) => t.actor))].filter((a): a is Role => a !== 'system');
+export const rolesOf = (type: OrderCommandType): Role[] => [...new Set(transitionsOf(type).flatMap((t) => t.actor))].filter((a): a is Role => a !== 'system');
 
 type Data<T extends OrderCommandType> = Extract<OrderCommand, { type: T }>['data'];
 
@@ -33,7 +43,11 @@ export interface OrderCommandRoute<T extends OrderCommandType, B extends z.ZodTy
   answer?: (r: CommandResult<OrderState>, data: Data<T>) => { status: number; body: unknown } | undefined;
 }
 
-export const orderCommandRoute = <T extends OrderCommandType, B extends z.ZodType, P extends z.ZodType>(app: ServiceApp, deps: RouteDeps, r: OrderCommandRoute<T, B, P>): void => {
+export const orderCommandRoute = <T extends OrderCommandType, B extends z.ZodType, P extends z.ZodType>(
+  app: ServiceApp,
+  deps: RouteDeps,
+  r: OrderCommandRoute<T, B, P>,
+): void => {
   const ok: OperationSpec['ok'] = r.created
     ? { 201: { body: r.created, description: 'Created', headers: ['ETag'] } }
     : { 200: { body: OrderViewBody, description: 'The order after the command, as the caller sees it', headers: ['ETag'] } };

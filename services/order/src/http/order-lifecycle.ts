@@ -7,17 +7,37 @@ import { OrderParams } from './params';
 
 export const lifecycleRoutes = (deps: RouteDeps) => async (app: ServiceApp) => {
   const params = OrderParams;
-  orderCommandRoute(app, deps, { url: '/orders/:orderId/cancel', type: 'CancelOrder', params, body: CancelOrderBody.nullish(),
+  orderCommandRoute(app, deps, {
+    url: '/orders/:orderId/cancel',
+    type: 'CancelOrder',
+    params,
+    body: CancelOrderBody.nullish(),
     doc: { operationId: 'cancelOrder', summary: 'Cancel before shipment (O4)' },
-    data: (req) => ({ orderId: req.params.orderId, ...req.body }) });
-  orderCommandRoute(app, deps, { url: '/orders/:orderId/shipments', type: 'ShipOrder', params, body: ShipOrderBody,
+    data: (req) => ({ orderId: req.params.orderId, ...req.body }),
+  });
+  orderCommandRoute(app, deps, {
+    url: '/orders/:orderId/shipments',
+    type: 'ShipOrder',
+    params,
+    body: ShipOrderBody,
     doc: { operationId: 'shipOrder', summary: 'Record the shipment (O5)' },
-    data: (req) => ({ orderId: req.params.orderId, ...req.body }) });
-  orderCommandRoute(app, deps, { url: '/orders/:orderId/delivery', type: 'ReportDelivery', params, body: ReportDeliveryBody.nullish(),
+    data: (req) => ({ orderId: req.params.orderId, ...req.body }),
+  });
+  orderCommandRoute(app, deps, {
+    url: '/orders/:orderId/delivery',
+    type: 'ReportDelivery',
+    params,
+    body: ReportDeliveryBody.nullish(),
     doc: { operationId: 'reportDelivery', summary: 'Report the delivery (O10)' },
-    data: (req) => ({ orderId: req.params.orderId, ...req.body }) });
+    data: (req) => ({ orderId: req.params.orderId, ...req.body }),
+  });
   // O6: a repeated confirm is harmless (the decider returns no events, the answer is the same view).
-  orderCommandRoute(app, deps, { url: '/orders/:orderId/confirm-receipt', type: 'ConfirmReceipt', params, body: ConfirmReceiptBody.nullish(),
+  orderCommandRoute(app, deps, {
+    url: '/orders/:orderId/confirm-receipt',
+    type: 'ConfirmReceipt',
+    params,
+    body: ConfirmReceiptBody.nullish(),
     doc: { operationId: 'confirmReceipt', summary: 'Confirm receipt (O6); a repeated confirm answers the same view' },
-    data: (req) => ({ orderId: req.params.orderId }) });
+    data: (req) => ({ orderId: req.params.orderId }),
+  });
 };

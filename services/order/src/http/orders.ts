@@ -18,9 +18,21 @@ export const orderRoutes = (deps: RouteDeps) => async (app: ServiceApp) => {
   const { ctx } = deps;
 
   const place = operation({
-    operationId: 'placeOrder', tags: ['orders'], summary: 'Place an order (O2)',
+    operationId: 'placeOrder',
+    tags: ['orders'],
+    summary: 'Place an order (O2)',
     ok: { 201: { body: OrderViewBody, description: 'The order placed, awaiting payment', headers: ['ETag', 'Location'] } },
-    refusals: { ...refusalsOf(OrderErrors, ['ORDER_ALREADY_EXISTS', 'EMPTY_ORDER', 'TOO_MANY_ITEMS', 'CURRENCY_MISMATCH', 'PROTECTION_DAYS_OUT_OF_RANGE', 'HANDLING_DAYS_OUT_OF_RANGE']), ...refusalsOf(BuyerLevelErrors, ['UNKNOWN_CURRENCY_RATE']) },
+    refusals: {
+      ...refusalsOf(OrderErrors, [
+        'ORDER_ALREADY_EXISTS',
+        'EMPTY_ORDER',
+        'TOO_MANY_ITEMS',
+        'CURRENCY_MISMATCH',
+        'PROTECTION_DAYS_OUT_OF_RANGE',
+        'HANDLING_DAYS_OUT_OF_RANGE',
+      ]),
+      ...refusalsOf(BuyerLevelErrors, ['UNKNOWN_CURRENCY_RATE']),
+    },
   });
   app.post('/orders', { config: { roles: ['buyer'] }, schema: { body: PlaceOrderBody, ...place } }, async (req, reply) => {
     const { meta, metadata } = requestMeta(req, ctx);
@@ -30,20 +42,38 @@ export const orderRoutes = (deps: RouteDeps) => async (app: ServiceApp) => {
     return sendView(reply, ctx, r.state, r.version, meta.actor, 201);
   });
 
-  const read = operation({ operationId: 'getOrder', tags: ['orders'], summary: 'The order: status, totals, protection, deadlines, allowedActions', ok: { 200: { body: OrderViewBody, description: 'The order as the caller sees it', headers: ['ETag'] } }, refusals: refusalsOf(OrderErrors, ['ORDER_NOT_FOUND']) });
+  const read = operation({
+    operationId: 'getOrder',
+    tags: ['orders'],
+    summary: 'The order: status, totals, protection, deadlines, allowedActions',
+    ok: { 200: { body: OrderViewBody, description: 'The order as the caller sees it', headers: ['ETag'] } },
+    refusals: refusalsOf(OrderErrors, ['ORDER_NOT_FOUND']),
+  });
   app.get('/orders/:orderId', { config: { roles: ['buyer', 'seller', 'agent'] }, schema: { params: OrderParams, ...read } }, async (req, reply) => {
     const { state, version } = await deps.app.load(req.params.orderId);
     return sendView(reply, ctx, state, version, callerOf(req));
   });
 
   // A buyer lists the orders they bought, a seller those they sold: `as` can only be one's own role.
-  const list = operation({ operationId: 'listOrders', tags: ['orders'], summary: 'Own orders, newest first', ok: { 200: OrderPage }, refusals: refusalsOf(OrderErrors, ['ROLE_NOT_ALLOWED']) });
+  const list = operation({
+    operationId: 'listOrders',
+    tags: ['orders'],
+    summary: 'Own orders, newest first',
+    ok: { 200: OrderPage },
+    refusals: refusalsOf(OrderErrors, ['ROLE_NOT_ALLOWED']),
+  });
   app.get('/orders', { config: { roles: ['buyer', 'seller'] }, schema: { querystring: ListQuery, ...list } }, async (req) => {
     const caller = callerOf(req);
     const as = req.query.as ?? caller.role;
     if (as !== caller.role) throw orderError('ROLE_NOT_ALLOWED', `a ${caller.role} cannot list orders as ${as}`);
     const after = req.query.cursor ? decodeCursor(req.query.cursor, Cursor) : undefined;
-    const page = await listOrders(ctx.pool, ctx.schema, { party: as as 'buyer' | 'seller', partyId: caller.id, status: req.query.status, limit: req.query.limit, after });
+    const page = await listOrders(ctx.pool, ctx.schema, {
+      party: as as 'buyer' | 'seller',
+      partyId: caller.id,
+      status: req.query.status,
+      limit: req.query.limit,
+      after,
+    });
     const last = page.items[page.items.length - 1];
     return { items: page.items, nextCursor: page.hasMore && last ? encodeCursor({ placedAt: last.placedAt, orderId: last.orderId }) : null };
   });

@@ -11,7 +11,13 @@ import type { OrderListItem } from '../projections/orders-list';
 export const BuyerStatus = z.enum(['awaiting_payment', 'awaiting_shipment', 'shipped', 'delivered', 'completed', 'closed']);
 const Iso = z.string().describe('ISO 8601 UTC');
 const Deadline = z.object({ kind: z.string(), dueAt: Iso, actor: z.string(), onExpiry: z.string() }).describe('A pending timer (API.md)');
-const Extension = z.object({ extensionId: z.string(), days: z.number().int(), requestedAt: Iso, respondBy: Iso, outcome: z.enum(['pending', 'approved', 'declined', 'lapsed']) });
+const Extension = z.object({
+  extensionId: z.string(),
+  days: z.number().int(),
+  requestedAt: Iso,
+  respondBy: Iso,
+  outcome: z.enum(['pending', 'approved', 'declined', 'lapsed']),
+});
 const Review = z.object({
   rating: z.number().int(),
   text: z.string(),

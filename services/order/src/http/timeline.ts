@@ -12,9 +12,25 @@ import { OrderParams } from './params';
 import { TimelineBody } from './schemas';
 
 export const timelineRoutes = (deps: RouteDeps) => async (app: ServiceApp) => {
-  app.get('/orders/:orderId/timeline', { config: { roles: ['buyer', 'seller', 'agent'] }, schema: { params: OrderParams, ...operation({ operationId: 'getOrderTimeline', tags: ['orders'], summary: "The order's events from every service, in order", ok: { 200: TimelineBody }, refusals: refusalsOf(OrderErrors, ['ORDER_NOT_FOUND']) }) } }, async (req) => {
-    const { state, items } = await deps.app.timeline(req.params.orderId);
-    visibleOrder(state, callerOf(req));
-    return { orderId: req.params.orderId, items };
-  });
+  app.get(
+    '/orders/:orderId/timeline',
+    {
+      config: { roles: ['buyer', 'seller', 'agent'] },
+      schema: {
+        params: OrderParams,
+        ...operation({
+          operationId: 'getOrderTimeline',
+          tags: ['orders'],
+          summary: "The order's events from every service, in order",
+          ok: { 200: TimelineBody },
+          refusals: refusalsOf(OrderErrors, ['ORDER_NOT_FOUND']),
+        }),
+      },
+    },
+    async (req) => {
+      const { state, items } = await deps.app.timeline(req.params.orderId);
+      visibleOrder(state, callerOf(req));
+      return { orderId: req.params.orderId, items };
+    },
+  );
 };

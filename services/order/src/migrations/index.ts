@@ -10,4 +10,5 @@ import * as m001 from './001-baseline';
  */
 export const orderMigrations: readonly Migration[] = [{ version: 1, name: 'baseline', sql: m001.up }];
 
-export const migrateOrderTables = async (db: Pool | ClientBase, schema: string): Promise<void> => void (await runMigrations(db, schema, 'order', orderMigrations));
+export const migrateOrderTables = async (db: Pool | ClientBase, schema: string): Promise<void> =>
+  void (await runMigrations(db, schema, 'order', orderMigrations));

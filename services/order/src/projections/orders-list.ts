@@ -61,8 +61,16 @@ export const ordersListProjection = (schema: string): Projection => ({
             if (row) return row;
             const p = d as Data & { buyerId: string; sellerId: string; total: { amount: number; currency: string }; items: unknown[]; placedAt: string };
             return {
-              order_id: p.orderId, buyer_id: p.buyerId, seller_id: p.sellerId, status: 'awaiting_payment', dispute_open: false,
-              total_amount: p.total.amount, currency: p.total.currency, item_count: p.items.length, placed_at: p.placedAt, updated_at: p.placedAt,
+              order_id: p.orderId,
+              buyer_id: p.buyerId,
+              seller_id: p.sellerId,
+              status: 'awaiting_payment',
+              dispute_open: false,
+              total_amount: p.total.amount,
+              currency: p.total.currency,
+              item_count: p.items.length,
+              placed_at: p.placedAt,
+              updated_at: p.placedAt,
             };
           }
           const c = changes[e.type]?.(d);
@@ -80,7 +88,18 @@ export const ordersListProjection = (schema: string): Projection => ({
 
 /** A row as the rebuild holds it: columns by name, timestamps as text (cast on write like `apply`'s parameters). */
 type ListRow = Record<(typeof LIST_COLUMNS)[number], unknown> & { status: BuyerStatus; dispute_open: boolean; updated_at: string };
-const LIST_COLUMNS = ['order_id', 'buyer_id', 'seller_id', 'status', 'dispute_open', 'total_amount', 'currency', 'item_count', 'placed_at', 'updated_at'] as const;
+const LIST_COLUMNS = [
+  'order_id',
+  'buyer_id',
+  'seller_id',
+  'status',
+  'dispute_open',
+  'total_amount',
+  'currency',
+  'item_count',
+  'placed_at',
+  'updated_at',
+] as const;
 
 export interface OrderListItem {
   orderId: string;
@@ -123,10 +142,7 @@ export const listOrders = async (db: Pool, schema: string, q: ListQuery): Promis
   const where = [`${column} = $1`];
   if (q.status) where.push(`status = $${params.push(q.status)}`);
   if (q.after) where.push(`(placed_at, order_id) < ($${params.push(q.after.placedAt)}::timestamptz, $${params.push(q.after.orderId)})`);
-  const { rows } = await db.query<Row>(
-    `SELECT * FROM ${table(schema)} WHERE ${where.join(' AND ')} ORDER BY placed_at DESC, order_id DESC LIMIT $2`,
-    params,
-  );
+  const { rows } = await db.query<Row>(`SELECT * FROM ${table(schema)} WHERE ${where.join(' AND ')} ORDER BY placed_at DESC, order_id DESC LIMIT $2`, params);
   const items = rows.slice(0, q.limit).map((r) => ({
     orderId: r.order_id,
     buyerId: r.buyer_id,

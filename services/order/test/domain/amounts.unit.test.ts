@@ -12,16 +12,25 @@ const line = (quantity: number, unitPrice: number, sku = 'sku-big') => ({ sku, t
 
 describe('O2: an order total beyond a safe integer is refused (AMOUNT_TOO_LARGE), never a 500 at append', () => {
   it('1,000,000 x 9,000,000,000,000 (the reported request) is refused', () => {
-    order.given([]).when(place({ items: [line(1_000_000, 9_000_000_000_000)] })).thenRefuses('AMOUNT_TOO_LARGE');
+    order
+      .given([])
+      .when(place({ items: [line(1_000_000, 9_000_000_000_000)] }))
+      .thenRefuses('AMOUNT_TOO_LARGE');
   });
   it('lines that are each safe but sum past Number.MAX_SAFE_INTEGER are refused', () => {
     const half = Math.ceil(Number.MAX_SAFE_INTEGER / 2);
-    order.given([]).when(place({ items: [line(1, half, 'a'), line(1, half, 'b')] })).thenRefuses('AMOUNT_TOO_LARGE');
+    order
+      .given([])
+      .when(place({ items: [line(1, half, 'a'), line(1, half, 'b')] }))
+      .thenRefuses('AMOUNT_TOO_LARGE');
   });
   it('a total of exactly Number.MAX_SAFE_INTEGER is placed, exactly', () => {
-    order.given([]).when(place({ items: [line(1, Number.MAX_SAFE_INTEGER - 1, 'a'), line(1, 1, 'b')] })).then((events) => {
-      expect(events[0]).toMatchObject({ type: 'OrderPlaced', data: { total: { amount: Number.MAX_SAFE_INTEGER, currency: 'USD' } } });
-    });
+    order
+      .given([])
+      .when(place({ items: [line(1, Number.MAX_SAFE_INTEGER - 1, 'a'), line(1, 1, 'b')] }))
+      .then((events) => {
+        expect(events[0]).toMatchObject({ type: 'OrderPlaced', data: { total: { amount: Number.MAX_SAFE_INTEGER, currency: 'USD' } } });
+      });
   });
   it('the body schema refuses what is not a safe non-negative integer (1e308, 2^53, -1, 1.5) and an unknown currency', () => {
     const body = (unitPrice: unknown, currency = 'USD', quantity: unknown = 1) =>
@@ -44,19 +53,33 @@ describe('O12: USD equivalents use ISO 4217 minor units, not Intl', () => {
     expect(toUsdCents({ amount: 10_000, currency: 'JPY' }, policy.usdRates)).toBe(6_700);
   });
   it('a Persian buyer spending 50,000,000.00 rials reaches A3, not A4', () => {
-    const cmd = { type: 'RecordCompletedSpend' as const, data: { buyerId: 'b-fa', orderId: 'o-1', amount: { amount: 5_000_000_000, currency: 'IRR' }, policy }, meta: { now: '2025-02-01T00:00:00.000Z', actor: { role: 'system' as const, id: 'system' } } };
-    spec(buyerLevelDecider).given([]).when(cmd).then((events) => {
-      expect(events.find((e) => e.type === 'BuyerLevelChanged')).toMatchObject({ data: { level: 'A3', completedSpendUsdCents: 120_000 } });
-    });
+    const cmd = {
+      type: 'RecordCompletedSpend' as const,
+      data: { buyerId: 'b-fa', orderId: 'o-1', amount: { amount: 5_000_000_000, currency: 'IRR' }, policy },
+      meta: { now: '2025-02-01T00:00:00.000Z', actor: { role: 'system' as const, id: 'system' } },
+    };
+    spec(buyerLevelDecider)
+      .given([])
+      .when(cmd)
+      .then((events) => {
+        expect(events.find((e) => e.type === 'BuyerLevelChanged')).toMatchObject({ data: { level: 'A3', completedSpendUsdCents: 120_000 } });
+      });
   });
   it('completed spend saturates at the largest safe integer instead of overflowing the level event', () => {
     const rates = { USD: 1 };
-    const big = (orderId: string) => ({ type: 'RecordCompletedSpend' as const, data: { buyerId: 'b-1', orderId, amount: { amount: Number.MAX_SAFE_INTEGER, currency: 'USD' }, policy: { ...policy, usdRates: rates } }, meta: { now: '2025-02-01T00:00:00.000Z', actor: { role: 'system' as const, id: 'system' } } });
-    const first = buyerLevelDecider.decide(big('o-1'), buyerLevelDecider.initialState);
-    spec(buyerLevelDecider).given(first).when(big('o-2')).then((events) => {
-      expect(events).toEqual([expect.objectContaining({ type: 'CompletedSpendRecorded' })]);
-      const state = [...first, ...events].reduce(buyerLevelDecider.evolve, buyerLevelDecider.initialState);
-      expect(state.completedSpendUsdCents).toBe(Number.MAX_SAFE_INTEGER);
+    const big = (orderId: string) => ({
+      type: 'RecordCompletedSpend' as const,
+      data: { buyerId: 'b-1', orderId, amount: { amount: Number.MAX_SAFE_INTEGER, currency: 'USD' }, policy: { ...policy, usdRates: rates } },
+      meta: { now: '2025-02-01T00:00:00.000Z', actor: { role: 'system' as const, id: 'system' } },
     });
+    const first = buyerLevelDecider.decide(big('o-1'), buyerLevelDecider.initialState);
+    spec(buyerLevelDecider)
+      .given(first)
+      .when(big('o-2'))
+      .then((events) => {
+        expect(events).toEqual([expect.objectContaining({ type: 'CompletedSpendRecorded' })]);
+        const state = [...first, ...events].reduce(buyerLevelDecider.evolve, buyerLevelDecider.initialState);
+        expect(state.completedSpendUsdCents).toBe(Number.MAX_SAFE_INTEGER);
+      });
   });
 });

@@ -1,13 +1,43 @@
 import { EventRegistry, buyerPublicEvents, orderPublicEvents } from '@bp/contracts';
 import { PolicySnapshotSchema } from '@bp/timers';
 import { orderPrivateEvents } from '../../src/domain/order';
-import { approveExt, at, confirm, disputeOpened, disputeWithdrawn, fire, history, pay, place, reply, requestExt, review, ship, deliver, cancel, disputeSettled, resendShipped } from './fixtures';
+import {
+  approveExt,
+  at,
+  confirm,
+  disputeOpened,
+  disputeWithdrawn,
+  fire,
+  history,
+  pay,
+  place,
+  reply,
+  requestExt,
+  review,
+  ship,
+  deliver,
+  cancel,
+  disputeSettled,
+  resendShipped,
+} from './fixtures';
 
 const registry = new EventRegistry([...orderPublicEvents, ...buyerPublicEvents, ...orderPrivateEvents]);
 const publicTypes = new Set<string>(orderPublicEvents.map((d) => d.type));
 
 const journeys = [
-  history(place(), pay(), ship(), deliver(), requestExt(), approveExt(), disputeOpened(at(12)), disputeWithdrawn(at(13)), confirm(at(14)), review(at(15)), reply(at(16))),
+  history(
+    place(),
+    pay(),
+    ship(),
+    deliver(),
+    requestExt(),
+    approveExt(),
+    disputeOpened(at(12)),
+    disputeWithdrawn(at(13)),
+    confirm(at(14)),
+    review(at(15)),
+    reply(at(16)),
+  ),
   history(place(), pay(), cancel(at(0, 2))),
   history(place(), fire('payment', at(1))),
   history(place(), pay(), ship(), disputeOpened(), resendShipped(), disputeOpened(at(21), 'd-2'), disputeSettled(5000, at(22), 'd-2')),

@@ -1,7 +1,16 @@
 // Test builders for the order decider: one timeline, actors, and commands with sensible defaults.
 import type { Actor } from '@bp/contracts';
 import { defaultPolicy, snapshotOf, type PolicySnapshot } from '@bp/timers';
-import { decide, evolve, initialState, type CommandOf, type OrderCommand, type OrderCommandType, type OrderEvent, type OrderState } from '../../src/domain/order';
+import {
+  decide,
+  evolve,
+  initialState,
+  type CommandOf,
+  type OrderCommand,
+  type OrderCommandType,
+  type OrderEvent,
+  type OrderState,
+} from '../../src/domain/order';
 
 export const policy: PolicySnapshot = snapshotOf(defaultPolicy);
 export const T0 = '2025-01-01T00:00:00.000Z';
@@ -51,7 +60,8 @@ export const reply = (now = at(12)) => cmd('ReplyToReview', { text: 'thanks' }, 
 export const protectionEndAcknowledged = (round: number, now: string, openDisputeId: string | null = null) =>
   cmd('RecordProtectionEndAcknowledged', { round, openDisputeId }, system, now);
 export const appealFiled = (now: string, disputeId = 'd-1') => cmd('RecordAppealFiled', { disputeId }, system, now);
-export const appealDecided = (decision: 'UPHOLD' | 'OVERTURN', now: string, disputeId = 'd-1') => cmd('RecordAppealDecided', { disputeId, decision }, system, now);
+export const appealDecided = (decision: 'UPHOLD' | 'OVERTURN', now: string, disputeId = 'd-1') =>
+  cmd('RecordAppealDecided', { disputeId, decision }, system, now);
 export const fire = (kind: string, dueAt: string, now = dueAt) => cmd('FireDeadline', { kind, dueAt }, system, now);
 
 /** Runs commands through the decider, returning every event (for `given`). */

@@ -8,7 +8,13 @@ import { ORDER, TOTAL, at, buyer, declineExt, disputeOpened, history, pay, place
 // then the saga's command makes the order decider record exactly this.
 const order = spec(orderDecider);
 const DISPUTE = '/services/dispute';
-const event = (type: string, data: object, time: string): ConsumedEvent => ({ id: `ce-${type}`, type, data: { orderId: ORDER, disputeId: 'd-1', ...data }, time, source: DISPUTE });
+const event = (type: string, data: object, time: string): ConsumedEvent => ({
+  id: `ce-${type}`,
+  type,
+  data: { orderId: ORDER, disputeId: 'd-1', ...data },
+  time,
+  source: DISPUTE,
+});
 const when = (type: string, data: object, time: string): OrderCommand => sagaCommand(orderFromDisputes, event(type, data, time));
 const parties = { orderId: ORDER, buyerId: buyer.id, sellerId: seller.id };
 const DAY = 86_400_000;
@@ -17,26 +23,35 @@ const disputed = () => history(place(), pay(), ship(), disputeOpened());
 
 describe('saga: disputes.v1 -> order commands (given/when/then)', () => {
   it('O9: DisputeOpened suspends protection at the dispute opening', () => {
-    order.given(shipped()).when(when('DisputeOpened', { openedAt: at(10) }, at(10))).then([
-      { type: 'ProtectionSuspended', data: { orderId: ORDER, disputeId: 'd-1', suspendedAt: at(10), remainingMs: 51 * DAY } },
-    ]);
+    order
+      .given(shipped())
+      .when(when('DisputeOpened', { openedAt: at(10) }, at(10)))
+      .then([{ type: 'ProtectionSuspended', data: { orderId: ORDER, disputeId: 'd-1', suspendedAt: at(10), remainingMs: 51 * DAY } }]);
   });
 
   it('O9: DisputeWithdrawn resumes protection with the time left', () => {
-    order.given(disputed()).when(when('DisputeWithdrawn', { withdrawnAt: at(20) }, at(20))).then([
-      { type: 'ProtectionResumed', data: { orderId: ORDER, disputeId: 'd-1', resumedAt: at(20), protectionEndsAt: at(71), cause: 'DISPUTE_WITHDRAWN', extendedByDays: 0 } },
-    ]);
+    order
+      .given(disputed())
+      .when(when('DisputeWithdrawn', { withdrawnAt: at(20) }, at(20)))
+      .then([
+        {
+          type: 'ProtectionResumed',
+          data: { orderId: ORDER, disputeId: 'd-1', resumedAt: at(20), protectionEndsAt: at(71), cause: 'DISPUTE_WITHDRAWN', extendedByDays: 0 },
+        },
+      ]);
   });
 
   it('E3, R1: the compensation on top of a full refund still closes the order REFUNDED; on top of a partial one it completes', () => {
     const settled = (refund: number, compensation?: number) =>
       when('DisputeSettled', { refund: usd(refund), ...(compensation ? { returnShippingCompensation: usd(compensation) } : {}), settledAt: at(20) }, at(20));
-    order.given(disputed()).when(settled(5000 + 700, 700)).then([
-      { type: 'OrderClosed', data: { ...parties, reason: 'REFUNDED', refundDue: false, closedAt: at(20), disputeId: 'd-1' } },
-    ]);
-    order.given(disputed()).when(settled(4000 + 700, 700)).then([
-      { type: 'OrderCompleted', data: { ...parties, amount: TOTAL, completedAt: at(20), reason: 'DISPUTE_SETTLED', disputeId: 'd-1' } },
-    ]);
+    order
+      .given(disputed())
+      .when(settled(5000 + 700, 700))
+      .then([{ type: 'OrderClosed', data: { ...parties, reason: 'REFUNDED', refundDue: false, closedAt: at(20), disputeId: 'd-1' } }]);
+    order
+      .given(disputed())
+      .when(settled(4000 + 700, 700))
+      .then([{ type: 'OrderCompleted', data: { ...parties, amount: TOTAL, completedAt: at(20), reason: 'DISPUTE_SETTLED', disputeId: 'd-1' } }]);
   });
 
   it('E3: the refund of the total never goes below zero (compensation alone refunds nothing of it)', () => {
@@ -46,21 +61,33 @@ describe('saga: disputes.v1 -> order commands (given/when/then)', () => {
   });
 
   it('D9: ResendShipped resumes protection extended by the agreed days', () => {
-    order.given(disputed()).when(when('ResendShipped', { carrier: 'UPS', trackingNumber: 'T', shippedAt: at(20), extendBy: 30 }, at(20))).then([
-      { type: 'ProtectionResumed', data: { orderId: ORDER, disputeId: 'd-1', resumedAt: at(20), protectionEndsAt: at(20 + 51 + 30), cause: 'RESEND_SHIPPED', extendedByDays: 30 } },
-    ]);
+    order
+      .given(disputed())
+      .when(when('ResendShipped', { carrier: 'UPS', trackingNumber: 'T', shippedAt: at(20), extendBy: 30 }, at(20)))
+      .then([
+        {
+          type: 'ProtectionResumed',
+          data: { orderId: ORDER, disputeId: 'd-1', resumedAt: at(20), protectionEndsAt: at(20 + 51 + 30), cause: 'RESEND_SHIPPED', extendedByDays: 30 },
+        },
+      ]);
   });
 
   it('O8: DisputeProtectionExtensionAgreed becomes RecordExtensionAgreed with its days and time', () => {
     const declinedThenDisputed = history(place(), pay(), ship(), requestExt(at(8)), declineExt(at(9)), disputeOpened(at(10)));
     const command = when('DisputeProtectionExtensionAgreed', { days: 14, agreedBy: 'SELLER_SILENCE', agreedAt: at(20) }, at(20));
     expect(command).toMatchObject({ type: 'RecordExtensionAgreed', data: { orderId: ORDER, disputeId: 'd-1', days: 14, agreedAt: at(20) } });
-    order.given(declinedThenDisputed).when(command).then((events) => expect(events).toMatchObject([{ type: 'ProtectionResumed', data: { cause: 'EXTENSION_AGREED', extendedByDays: 14 } }]));
+    order
+      .given(declinedThenDisputed)
+      .when(command)
+      .then((events) => expect(events).toMatchObject([{ type: 'ProtectionResumed', data: { cause: 'EXTENSION_AGREED', extendedByDays: 14 } }]));
   });
 
   it('R7, R8: an appeal is recorded; only a decision that is no correction reaches the order (a correction settles via DisputeSettled)', () => {
     expect(when('AppealFiled', { filedAt: at(30) }, at(30))).toMatchObject({ type: 'RecordAppealFiled', data: { filedAt: at(30) } });
-    expect(when('AppealDecided', { decision: 'UPHOLD', correction: false, decidedAt: at(31) }, at(31))).toMatchObject({ type: 'RecordAppealDecided', data: { decision: 'UPHOLD' } });
+    expect(when('AppealDecided', { decision: 'UPHOLD', correction: false, decidedAt: at(31) }, at(31))).toMatchObject({
+      type: 'RecordAppealDecided',
+      data: { decision: 'UPHOLD' },
+    });
     expect(sagaStep(orderFromDisputes, event('AppealDecided', { decision: 'OVERTURN', correction: true, decidedAt: at(31) }, at(31)))).toBeNull();
   });
 

@@ -8,20 +8,38 @@ import { ORDER, TOTAL, at, buyer, history, pay, place, seller } from './fixtures
 // decider record exactly this.
 const order = spec(orderDecider);
 const ESCROW = '/services/escrow';
-const event = (type: string, data: object, time: string): ConsumedEvent => ({ id: `ce-${type}`, type, data: { orderId: ORDER, ...data }, time, source: ESCROW });
+const event = (type: string, data: object, time: string): ConsumedEvent => ({
+  id: `ce-${type}`,
+  type,
+  data: { orderId: ORDER, ...data },
+  time,
+  source: ESCROW,
+});
 const when = (type: string, data: object, time: string): OrderCommand => sagaCommand(orderFromEscrow, event(type, data, time));
 const parties = { orderId: ORDER, buyerId: buyer.id, sellerId: seller.id };
-const refund = (reason: string, amount = TOTAL.amount) => ({ refundId: `r-${reason}`, amount: { amount, currency: 'USD' }, reason, providerRef: 'p', completedAt: at(3) });
+const refund = (reason: string, amount = TOTAL.amount) => ({
+  refundId: `r-${reason}`,
+  amount: { amount, currency: 'USD' },
+  reason,
+  providerRef: 'p',
+  completedAt: at(3),
+});
 
 describe('saga: escrow.v1 -> order commands (given/when/then)', () => {
   it('O3: PaymentCaptured pays the order at the capture time', () => {
-    order.given(history(place())).when(when('PaymentCaptured', { paymentId: 'pay-1', providerRef: 'p', amount: TOTAL, capturedAt: at(0, 1) }, at(0, 1))).then((events) => {
-      expect(events).toMatchObject([{ type: 'OrderPaid', data: { orderId: ORDER, paidAt: at(0, 1) } }]);
-    });
+    order
+      .given(history(place()))
+      .when(when('PaymentCaptured', { paymentId: 'pay-1', providerRef: 'p', amount: TOTAL, capturedAt: at(0, 1) }, at(0, 1)))
+      .then((events) => {
+        expect(events).toMatchObject([{ type: 'OrderPaid', data: { orderId: ORDER, paidAt: at(0, 1) } }]);
+      });
   });
 
   it('E3: a refund of the order total is recorded, and says whether a dispute decided it', () => {
-    expect(when('RefundCompleted', refund('ORDER_CANCELLED'), at(3))).toMatchObject({ type: 'RecordRefundCompleted', data: { refundId: 'r-ORDER_CANCELLED', ofDispute: false } });
+    expect(when('RefundCompleted', refund('ORDER_CANCELLED'), at(3))).toMatchObject({
+      type: 'RecordRefundCompleted',
+      data: { refundId: 'r-ORDER_CANCELLED', ofDispute: false },
+    });
     for (const reason of ['FAST_REFUND', 'DISPUTE_SETTLED', 'APPEAL_OVERTURNED']) {
       expect(when('RefundCompleted', refund(reason), at(3))).toMatchObject({ data: { ofDispute: true } });
     }
@@ -33,16 +51,28 @@ describe('saga: escrow.v1 -> order commands (given/when/then)', () => {
   });
 
   it('E3: the whole total refunded outside a dispute closes a paid order REFUNDED; a dispute refund only records it', () => {
-    order.given(history(place(), pay())).when(when('RefundCompleted', refund('ORDER_CLOSED'), at(3))).then((events) => {
-      expect(events).toMatchObject([{ type: 'RefundRecorded', data: { refundId: 'r-ORDER_CLOSED', recordedAt: at(3) } }, { type: 'OrderClosed', data: { ...parties, reason: 'REFUNDED' } }]);
-    });
-    order.given(history(place(), pay())).when(when('RefundCompleted', refund('FAST_REFUND'), at(3))).then((events) => {
-      expect(events.map((e) => e.type)).toEqual(['RefundRecorded']);
-    });
+    order
+      .given(history(place(), pay()))
+      .when(when('RefundCompleted', refund('ORDER_CLOSED'), at(3)))
+      .then((events) => {
+        expect(events).toMatchObject([
+          { type: 'RefundRecorded', data: { refundId: 'r-ORDER_CLOSED', recordedAt: at(3) } },
+          { type: 'OrderClosed', data: { ...parties, reason: 'REFUNDED' } },
+        ]);
+      });
+    order
+      .given(history(place(), pay()))
+      .when(when('RefundCompleted', refund('FAST_REFUND'), at(3)))
+      .then((events) => {
+        expect(events.map((e) => e.type)).toEqual(['RefundRecorded']);
+      });
   });
 
   it("one rule for time and actor: the event's own time and its producer", () => {
-    expect(when('PaymentCaptured', { paymentId: 'pay-1', providerRef: 'p', amount: TOTAL, capturedAt: at(0, 1) }, at(9)).meta).toEqual({ now: at(9), actor: { role: 'system', id: ESCROW } });
+    expect(when('PaymentCaptured', { paymentId: 'pay-1', providerRef: 'p', amount: TOTAL, capturedAt: at(0, 1) }, at(9)).meta).toEqual({
+      now: at(9),
+      actor: { role: 'system', id: ESCROW },
+    });
   });
 
   it('escrow.v1 events the order does not act on map to nothing; every mapped type is an escrow.v1 event', () => {

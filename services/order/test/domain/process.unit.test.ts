@@ -19,7 +19,9 @@ describe('the transition table (conventions.md, style-anchors §3)', () => {
     expect(readme).toContain(orderDiagram());
   });
   it('the diagram has one edge per (transition, from) plus the terminal ends', () => {
-    const edges = orderDiagram().split('\n').filter((l) => l.includes('-->'));
+    const edges = orderDiagram()
+      .split('\n')
+      .filter((l) => l.includes('-->'));
     expect(edges).toHaveLength(transitions.reduce((n, t) => n + t.from.length, 0) + TERMINAL.length);
   });
 });

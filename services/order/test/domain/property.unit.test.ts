@@ -5,21 +5,78 @@ import fc from 'fast-check';
 import { isDomainError } from '@bp/contracts';
 import { decide, deadlines, evolve, initialState, STATUSES, type OrderCommand, type OrderEvent, type OrderState } from '../../src/domain/order';
 import {
-  T0, TOTAL, agent, approveExt, buyer, cancel, confirm, declineExt, deliver, disputeOpened, disputeSettled, disputeWithdrawn, fire,
-  pay, place, policy, refundCompleted, reply, requestExt, resendShipped, review, seller, ship,
+  T0,
+  TOTAL,
+  agent,
+  approveExt,
+  buyer,
+  cancel,
+  confirm,
+  declineExt,
+  deliver,
+  disputeOpened,
+  disputeSettled,
+  disputeWithdrawn,
+  fire,
+  pay,
+  place,
+  policy,
+  refundCompleted,
+  reply,
+  requestExt,
+  resendShipped,
+  review,
+  seller,
+  ship,
 } from './fixtures';
 
 const DAY = 86_400_000;
-const KINDS = ['pay', 'payWrong', 'cancelBuyer', 'cancelSeller', 'ship', 'deliver', 'confirm', 'request', 'approve', 'decline',
-  'open', 'withdraw', 'settle', 'resend', 'refund', 'review', 'reply', 'fireDue', 'fireRandom'] as const;
+const KINDS = [
+  'pay',
+  'payWrong',
+  'cancelBuyer',
+  'cancelSeller',
+  'ship',
+  'deliver',
+  'confirm',
+  'request',
+  'approve',
+  'decline',
+  'open',
+  'withdraw',
+  'settle',
+  'resend',
+  'refund',
+  'review',
+  'reply',
+  'fireDue',
+  'fireRandom',
+] as const;
 type Step = { kind: (typeof KINDS)[number]; hours: number; pick: number };
 
 // Mostly small steps (inside the payment and handling windows), sometimes weeks (past protection).
 const hours = fc.oneof({ weight: 6, arbitrary: fc.nat({ max: 6 }) }, { weight: 1, arbitrary: fc.nat({ max: 24 * 40 }) });
 // Commands that end the order are rarer, so sequences get far enough to exercise protection.
 const WEIGHTS: Record<Step['kind'], number> = {
-  pay: 3, payWrong: 1, cancelBuyer: 1, cancelSeller: 1, ship: 3, deliver: 2, confirm: 1, request: 3, approve: 3, decline: 1,
-  open: 3, withdraw: 3, settle: 1, resend: 2, refund: 1, review: 2, reply: 2, fireDue: 2, fireRandom: 1,
+  pay: 3,
+  payWrong: 1,
+  cancelBuyer: 1,
+  cancelSeller: 1,
+  ship: 3,
+  deliver: 2,
+  confirm: 1,
+  request: 3,
+  approve: 3,
+  decline: 1,
+  open: 3,
+  withdraw: 3,
+  settle: 1,
+  resend: 2,
+  refund: 1,
+  review: 2,
+  reply: 2,
+  fireDue: 2,
+  fireRandom: 1,
 };
 const kind = fc.oneof(...KINDS.map((k) => ({ weight: WEIGHTS[k], arbitrary: fc.constant(k) })));
 const step = fc.record({ kind, hours, pick: fc.nat({ max: 5 }) });
@@ -31,28 +88,46 @@ const toCommand = ({ kind, pick }: Step, state: OrderState, now: string): OrderC
   const ext = (pick < 4 && pending) || `ext-${pick % 3}`;
   const dispute = (pick < 4 && open) || `d-${pick % 2}`;
   switch (kind) {
-    case 'pay': return pay(now);
-    case 'payWrong': return pay(now, { amount: 1 + pick, currency: 'USD' }, `pay-${pick}`);
-    case 'cancelBuyer': return cancel(now, buyer);
-    case 'cancelSeller': return cancel(now, seller);
-    case 'ship': return ship(now);
-    case 'deliver': return deliver(now, agent);
-    case 'confirm': return confirm(now);
-    case 'request': return requestExt(now, 1 + pick * 5, ext);
-    case 'approve': return approveExt(now, ext);
-    case 'decline': return declineExt(now, ext);
-    case 'open': return disputeOpened(now, dispute);
-    case 'withdraw': return disputeWithdrawn(now, dispute);
-    case 'settle': return disputeSettled(pick * 1250, now, dispute);
-    case 'resend': return resendShipped(now, dispute, pick === 0 ? undefined : pick * 3);
-    case 'refund': return refundCompleted(pick * 1250, now, `r-${pick}`);
-    case 'review': return review(now, 1 + (pick % 5));
-    case 'reply': return reply(now);
+    case 'pay':
+      return pay(now);
+    case 'payWrong':
+      return pay(now, { amount: 1 + pick, currency: 'USD' }, `pay-${pick}`);
+    case 'cancelBuyer':
+      return cancel(now, buyer);
+    case 'cancelSeller':
+      return cancel(now, seller);
+    case 'ship':
+      return ship(now);
+    case 'deliver':
+      return deliver(now, agent);
+    case 'confirm':
+      return confirm(now);
+    case 'request':
+      return requestExt(now, 1 + pick * 5, ext);
+    case 'approve':
+      return approveExt(now, ext);
+    case 'decline':
+      return declineExt(now, ext);
+    case 'open':
+      return disputeOpened(now, dispute);
+    case 'withdraw':
+      return disputeWithdrawn(now, dispute);
+    case 'settle':
+      return disputeSettled(pick * 1250, now, dispute);
+    case 'resend':
+      return resendShipped(now, dispute, pick === 0 ? undefined : pick * 3);
+    case 'refund':
+      return refundCompleted(pick * 1250, now, `r-${pick}`);
+    case 'review':
+      return review(now, 1 + (pick % 5));
+    case 'reply':
+      return reply(now);
     case 'fireDue': {
       const due = deadlines(state)[pick % Math.max(1, deadlines(state).length)];
       return due ? fire(due.kind, due.dueAt, now > due.dueAt ? now : due.dueAt) : fire('payment', now);
     }
-    case 'fireRandom': return fire(['payment', 'shipment', 'protection_end', 'extension_response', 'review_window', 'review_publication'][pick % 6]!, now);
+    case 'fireRandom':
+      return fire(['payment', 'shipment', 'protection_end', 'extension_response', 'review_window', 'review_publication'][pick % 6]!, now);
   }
 };
 
@@ -125,15 +200,24 @@ const run = (steps: Step[]): void => {
 
 describe('order decider properties', () => {
   it('O5/O6/O7/O8/O9/D9: random sequences keep every invariant', () => {
-    fc.assert(fc.property(fc.array(step, { minLength: 5, maxLength: 30, size: 'max' }), (steps) => run(steps)), { numRuns: 100 });
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 5, maxLength: 30, size: 'max' }), (steps) => run(steps)),
+      { numRuns: 100 },
+    );
   });
   it('O6/O9: sequences around shipment and disputes (biased) keep every invariant', () => {
-    const biased = fc.array(fc.oneof(
-      { weight: 1, arbitrary: fc.constant<Step>({ kind: 'pay', hours: 1, pick: 0 }) },
-      { weight: 1, arbitrary: fc.constant<Step>({ kind: 'ship', hours: 1, pick: 0 }) },
-      { weight: 6, arbitrary: step },
-    ), { minLength: 5, maxLength: 30, size: 'max' });
-    fc.assert(fc.property(biased, (steps) => run(steps)), { numRuns: 100 });
+    const biased = fc.array(
+      fc.oneof(
+        { weight: 1, arbitrary: fc.constant<Step>({ kind: 'pay', hours: 1, pick: 0 }) },
+        { weight: 1, arbitrary: fc.constant<Step>({ kind: 'ship', hours: 1, pick: 0 }) },
+        { weight: 6, arbitrary: step },
+      ),
+      { minLength: 5, maxLength: 30, size: 'max' },
+    );
+    fc.assert(
+      fc.property(biased, (steps) => run(steps)),
+      { numRuns: 100 },
+    );
   });
   it('fixtures: the total matches', () => expect(TOTAL.amount).toBe(5000));
 });

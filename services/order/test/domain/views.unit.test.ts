@@ -1,7 +1,30 @@
 import { allowedActions, orderView, type ExistingOrder } from '../../src/domain/order';
 import {
-  PROTECTION_END, TOTAL, address, agent, cancel, approveExt, at, buyer, completed, confirm, delivered, disputed, history, otherBuyer, paid, pay, place,
-  placed, requestExt, review, seller, ship, shipped, stateOf, system,
+  PROTECTION_END,
+  TOTAL,
+  address,
+  agent,
+  cancel,
+  approveExt,
+  at,
+  buyer,
+  completed,
+  confirm,
+  delivered,
+  disputed,
+  history,
+  otherBuyer,
+  paid,
+  pay,
+  place,
+  placed,
+  requestExt,
+  review,
+  seller,
+  ship,
+  shipped,
+  stateOf,
+  system,
 } from './fixtures';
 
 const existing = (events: ReturnType<typeof placed>) => stateOf(events) as ExistingOrder;
@@ -43,8 +66,14 @@ describe('orderView (API.md)', () => {
   it('O1: placed shows as awaiting payment with its payment deadline and the address', () => {
     const v = orderView(existing(placed()), buyer, at(0, 1));
     expect(v).toMatchObject({
-      status: 'awaiting_payment', lifecycleStatus: 'placed', total: TOTAL, paid: null, shippingAddress: address,
-      protectionEndsAt: null, disputeOpen: false, allowedActions: ['cancel'],
+      status: 'awaiting_payment',
+      lifecycleStatus: 'placed',
+      total: TOTAL,
+      paid: null,
+      shippingAddress: address,
+      protectionEndsAt: null,
+      disputeOpen: false,
+      allowedActions: ['cancel'],
       deadlines: [{ kind: 'payment', dueAt: at(1), actor: 'buyer', onExpiry: 'order_closed_unpaid' }],
     });
   });
@@ -60,7 +89,14 @@ describe('orderView (API.md)', () => {
   });
   it('O9: during a dispute: disputeOpen, protection suspended with the remaining time, no protection end', () => {
     const v = orderView(existing(disputed()), seller, at(12));
-    expect(v).toMatchObject({ disputeOpen: true, disputeId: 'd-1', protectionSuspended: true, protectionRemaining: 'P51D', protectionEndsAt: null, deadlines: [] });
+    expect(v).toMatchObject({
+      disputeOpen: true,
+      disputeId: 'd-1',
+      protectionSuspended: true,
+      protectionRemaining: 'P51D',
+      protectionEndsAt: null,
+      deadlines: [],
+    });
   });
   it('O1: completed and closed', () => {
     expect(orderView(existing(completed()), buyer, at(11))).toMatchObject({ status: 'completed', completionReason: 'CONFIRMED', completedAt: at(10) });

@@ -46,7 +46,11 @@ export const orderMoves = (sut: ServiceUnderTest, buyer = `buyer-${randomUUID()}
       return orderId;
     },
     async place(extra: Record<string, unknown> = {}, headers?: Record<string, string>) {
-      const res = await sut.request('POST', '/orders', { as: as('buyer', buyer), body: { sellerId: seller, currency: 'USD', items, shippingAddress: address, ...extra }, ...(headers ? { headers } : {}) });
+      const res = await sut.request('POST', '/orders', {
+        as: as('buyer', buyer),
+        body: { sellerId: seller, currency: 'USD', items, shippingAddress: address, ...extra },
+        ...(headers ? { headers } : {}),
+      });
       if (res.status === 201) orderId = res.body.orderId;
       return res;
     },
@@ -55,19 +59,33 @@ export const orderMoves = (sut: ServiceUnderTest, buyer = `buyer-${randomUUID()}
       sut.request('POST', `/orders/${orderId}${path}`, { as: who, ...(body !== undefined ? { body } : {}), ...(headers ? { headers } : {}) }),
     /** escrow.v1 PaymentCaptured for this order (E4 -> O3). */
     paid: (o: { id?: string; amount?: typeof TOTAL } = {}) =>
-      sut.publish(PaymentCaptured, { orderId, paymentId: `pay-${orderId}`, providerRef: `ref-${orderId}`, amount: o.amount ?? TOTAL, capturedAt: sut.now().toISOString() }, o.id ? { id: o.id } : {}),
+      sut.publish(
+        PaymentCaptured,
+        { orderId, paymentId: `pay-${orderId}`, providerRef: `ref-${orderId}`, amount: o.amount ?? TOTAL, capturedAt: sut.now().toISOString() },
+        o.id ? { id: o.id } : {},
+      ),
     ship: () => self.post('/shipments', as('seller', seller), { carrier: 'DHL', trackingNumber: 'TRK-1' }),
     confirm: () => self.post('/confirm-receipt', as('buyer', buyer)),
     /** disputes.v1 DisputeOpened (the dispute service checked D1). */
     disputeOpened: (disputeId: string, openedAt = sut.now().toISOString()) =>
       sut.publish(DisputeOpened, {
-        disputeId, orderId, buyerId: buyer, sellerId: seller, reason: 'NOT_RECEIVED', goodsReceived: false,
-        proposal: { proposalId: `p-${disputeId}`, by: 'buyer', type: 'REFUND_ONLY', refund: TOTAL }, openedAt, sellerRespondBy: new Date(Date.parse(openedAt) + 5 * 86_400_000).toISOString(),
+        disputeId,
+        orderId,
+        buyerId: buyer,
+        sellerId: seller,
+        reason: 'NOT_RECEIVED',
+        goodsReceived: false,
+        proposal: { proposalId: `p-${disputeId}`, by: 'buyer', type: 'REFUND_ONLY', refund: TOTAL },
+        openedAt,
+        sellerRespondBy: new Date(Date.parse(openedAt) + 5 * 86_400_000).toISOString(),
       }),
     disputeWithdrawn: (disputeId: string) => sut.publish(DisputeWithdrawn, { disputeId, orderId, withdrawnAt: sut.now().toISOString() }),
     /** S3: waits for the order's ProtectionEnded and answers it as the dispute service would (no dispute open). */
     async protectionEndAcknowledged(round = 1) {
-      await sut.awaitPublished((e) => e.type === 'ProtectionEnded' && (e.data as { orderId: string; round: number }).orderId === orderId && (e.data as { round: number }).round === round);
+      await sut.awaitPublished(
+        (e) =>
+          e.type === 'ProtectionEnded' && (e.data as { orderId: string; round: number }).orderId === orderId && (e.data as { round: number }).round === round,
+      );
       await sut.publish(ProtectionEndAcknowledged, { orderId, round, openDisputeId: null, acknowledgedAt: sut.now().toISOString() });
     },
     /** Placed, paid and shipped: protection is running (O5). */

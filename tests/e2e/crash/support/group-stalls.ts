@@ -57,7 +57,10 @@ export const watchGroupStalls = async (o: { brokers: string; groups: Record<stri
 
   return {
     longest: () => ({ ...longest }),
-    lagging: () => Object.entries(behind).map(([g, parts]) => `${g}: ${parts.length ? parts.join(', ') : 'no lag'}`).join('\n'),
+    lagging: () =>
+      Object.entries(behind)
+        .map(([g, parts]) => `${g}: ${parts.length ? parts.join(', ') : 'no lag'}`)
+        .join('\n'),
     stop: async () => {
       running = false;
       await loop;

@@ -41,7 +41,8 @@ const alive = (child: ChildProcess | undefined): child is ChildProcess => !!chil
 const waitUntil = async (what: string, child: ChildProcess, check: () => Promise<boolean>, timeoutMs: number): Promise<void> => {
   const until = Date.now() + timeoutMs;
   for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${what}: the process exited (${child.exitCode ?? child.signalCode}) before it was ready`);
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`${what}: the process exited (${child.exitCode ?? child.signalCode}) before it was ready`);
     if (await check()) return;
     if (Date.now() > until) throw new Error(`${what}: not ready after ${timeoutMs} ms`);
     await pause(50);
@@ -72,7 +73,17 @@ export const brokerProcess = (o: { port: number; dataDir: string; logFile: strin
     const fd = openSync(o.logFile, 'a');
     const c = spawn(
       process.execPath,
-      ['--require', REGISTER, path.join(ROOT, 'libs', 'kafka-devbroker', 'src', 'cli.ts'), '--port', String(o.port), '--data-dir', o.dataDir, '--log-level', 'warn'],
+      [
+        '--require',
+        REGISTER,
+        path.join(ROOT, 'libs', 'kafka-devbroker', 'src', 'cli.ts'),
+        '--port',
+        String(o.port),
+        '--data-dir',
+        o.dataDir,
+        '--log-level',
+        'warn',
+      ],
       { cwd: ROOT, stdio: ['ignore', fd, fd], env: { PATH: process.env.PATH, HOME: process.env.HOME } },
     );
     closeSync(fd);
@@ -110,7 +121,12 @@ export const brokerProcess = (o: { port: number; dataDir: string; logFile: strin
  * while synchronous_commit stays on, so every acknowledged commit is in the WAL the kernel holds.
  * As root (CI containers) it runs as the `postgres` user, which Postgres insists on.
  */
-export const postgresProcess = (o: { port: number; dir: string; logFile: string; readyTimeoutMs?: number }): InfraProcess & { url(database: string): string } => {
+export const postgresProcess = (o: {
+  port: number;
+  dir: string;
+  logFile: string;
+  readyTimeoutMs?: number;
+}): InfraProcess & { url(database: string): string } => {
   const dataDir = path.join(o.dir, 'pgdata');
   const asUser: { uid?: number; gid?: number } = {};
   if (process.getuid?.() === 0) {
@@ -153,7 +169,10 @@ export const postgresProcess = (o: { port: number; dir: string; logFile: string;
   const start = async () => {
     if (alive(child)) throw new Error(`postgres is already running (pid ${child.pid})`);
     if (!initialised) {
-      const r = spawnSync(path.join(PG_BIN, 'initdb'), ['-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync'], { ...asUser, encoding: 'utf8' });
+      const r = spawnSync(path.join(PG_BIN, 'initdb'), ['-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync'], {
+        ...asUser,
+        encoding: 'utf8',
+      });
       if (r.status !== 0) throw new Error(`initdb failed (${r.status}): ${r.stderr}`);
       initialised = true;
     }
@@ -161,14 +180,22 @@ export const postgresProcess = (o: { port: number; dir: string; logFile: string;
     const c = spawn(
       path.join(PG_BIN, 'postgres'),
       [
-        '-D', dataDir,
-        '-p', String(o.port),
-        '-c', 'listen_addresses=127.0.0.1',
-        '-c', `unix_socket_directories=${o.dir}`,
-        '-c', 'max_connections=200',
-        '-c', 'fsync=off',
-        '-c', 'full_page_writes=off',
-        '-c', 'log_min_messages=warning',
+        '-D',
+        dataDir,
+        '-p',
+        String(o.port),
+        '-c',
+        'listen_addresses=127.0.0.1',
+        '-c',
+        `unix_socket_directories=${o.dir}`,
+        '-c',
+        'max_connections=200',
+        '-c',
+        'fsync=off',
+        '-c',
+        'full_page_writes=off',
+        '-c',
+        'log_min_messages=warning',
       ],
       { ...asUser, detached: true, stdio: ['ignore', fd, fd], env: { PATH: process.env.PATH, LC_ALL: 'C' } },
     );

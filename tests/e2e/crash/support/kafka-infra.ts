@@ -57,7 +57,10 @@ export const startCrashKafka = async (mode: BrokerMode, dir: string): Promise<Cr
     if (mode !== 'in-process') {
       kafka.nodes.forEach((n) => {
         const name = nodes === 1 ? 'broker' : `broker-${n.nodeId}`;
-        named.set(name, apacheNode(name, n, () => kafka.pid(n.nodeId)));
+        named.set(
+          name,
+          apacheNode(name, n, () => kafka.pid(n.nodeId)),
+        );
       });
     }
     return { brokers: kafka.brokers.join(','), kind, version: kafka.version, nodes: named, stop: () => kafka.stop() };

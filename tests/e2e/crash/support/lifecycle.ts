@@ -105,7 +105,12 @@ export const runLifecycle = async (o: LifecycleOptions): Promise<Placed> => {
   const captured = async () => (await escrow()).data?.captured.amount === amount;
   const pay = async (): Promise<void> => {
     const post = async (key: string) =>
-      reply(await buyer.escrow.POST('/payments', { params: { header: idempotent(key) }, body: { orderId: id, paymentMethod: { type: 'sandbox', token: 'tok_ok' } } }));
+      reply(
+        await buyer.escrow.POST('/payments', {
+          params: { header: idempotent(key) },
+          body: { orderId: id, paymentMethod: { type: 'sandbox', token: 'tok_ok' } },
+        }),
+      );
     for (let keys = 0; keys < 5; keys++) {
       const key = randomUUID();
       let r = await post(key);
@@ -122,7 +127,13 @@ export const runLifecycle = async (o: LifecycleOptions): Promise<Placed> => {
       }
       if (r.status === 409 && code(r) === 'PAYMENT_IN_PROGRESS') {
         // A live request may still be finishing; one cut between its transactions waits for reconcile.
-        if (await eventually(captured, `order ${i}: the payment in progress is captured`, 3000, 250).then(() => true, () => false)) return;
+        if (
+          await eventually(captured, `order ${i}: the payment in progress is captured`, 3000, 250).then(
+            () => true,
+            () => false,
+          )
+        )
+          return;
         if (!o.paymentStuck) throw new Error(`order ${i}: payment left requested (PAYMENT_IN_PROGRESS) and nothing moves the clock to reconcile it`);
         stats.reconciledPayments++;
         await o.paymentStuck();
@@ -151,7 +162,12 @@ export const runLifecycle = async (o: LifecycleOptions): Promise<Placed> => {
   await command(
     `order ${i}: ship`,
     async (key) =>
-      reply(await seller.order.POST('/orders/{orderId}/shipments', { params: { path: { orderId: id }, header: idempotent(key) }, body: { carrier: 'UPS', trackingNumber: `1Z${id.slice(0, 8)}` } })),
+      reply(
+        await seller.order.POST('/orders/{orderId}/shipments', {
+          params: { path: { orderId: id }, header: idempotent(key) },
+          body: { carrier: 'UPS', trackingNumber: `1Z${id.slice(0, 8)}` },
+        }),
+      ),
     200,
     async () => (await orderStatus(seller, id)) === 'shipped',
     stats,
@@ -162,7 +178,8 @@ export const runLifecycle = async (o: LifecycleOptions): Promise<Placed> => {
     await o.beforeConfirm?.();
     await command(
       `order ${i}: confirm receipt`,
-      async (key) => reply(await buyer.order.POST('/orders/{orderId}/confirm-receipt', { params: { path: { orderId: id }, header: idempotent(key) }, body: {} })),
+      async (key) =>
+        reply(await buyer.order.POST('/orders/{orderId}/confirm-receipt', { params: { path: { orderId: id }, header: idempotent(key) }, body: {} })),
       200,
       async () => (await orderStatus(buyer, id)) === 'completed',
       stats,

@@ -149,7 +149,10 @@ export const startServiceProcesses = async (o: ProcessesOptions = {}): Promise<S
   const [postgresPort] = await freePorts(1);
   // Postgres runs as its own user when we are root: it must be able to reach its data dir in here.
   if (o.postgres === 'process') chmodSync(logDir, 0o711);
-  const pg = o.postgres === 'process' ? postgresProcess({ port: postgresPort!, dir: path.join(logDir, 'postgres'), logFile: path.join(logDir, 'postgres.log') }) : undefined;
+  const pg =
+    o.postgres === 'process'
+      ? postgresProcess({ port: postgresPort!, dir: path.join(logDir, 'postgres'), logFile: path.join(logDir, 'postgres.log') })
+      : undefined;
   const infra = new Map<string, InfraProcess>(pg ? [['postgres', pg]] : []);
   const instances = Math.max(1, o.instances ?? 1);
   const instanceNames = names.flatMap((n) => Array.from({ length: instances }, (_, i) => (i === 0 ? n : (`${n}#${i + 1}` as Target))));
@@ -197,7 +200,10 @@ export const startServiceProcesses = async (o: ProcessesOptions = {}): Promise<S
     const brokers = kafka.brokers;
     const ports = await freePorts(instanceNames.length);
     const instanceUrl = new Map(instanceNames.map((n, i) => [n, `http://127.0.0.1:${ports[i]}`]));
-    const instanceUrls = Object.fromEntries(names.map((n) => [n, instanceNames.filter((t) => serviceOf(t) === n).map((t) => instanceUrl.get(t)!)])) as Record<ServiceName, string[]>;
+    const instanceUrls = Object.fromEntries(names.map((n) => [n, instanceNames.filter((t) => serviceOf(t) === n).map((t) => instanceUrl.get(t)!)])) as Record<
+      ServiceName,
+      string[]
+    >;
     const urls = Object.fromEntries(names.map((n) => [n, instanceUrl.get(n)!])) as Record<ServiceName, string>;
 
     // Only what a service reads, nothing inherited from the test run (a stray KAFKA_BROKERS,

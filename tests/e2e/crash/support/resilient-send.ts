@@ -73,7 +73,8 @@ export const resilientSend = (o: { urls: Record<ServiceName, string>; deadlineMs
       if (res && !NO_ANSWER.has(res.status)) return res;
       await res?.body?.cancel();
       retries[service] = (retries[service] ?? 0) + 1;
-      if (Date.now() > until) throw new Error(`${r.method} ${service} ${new URL(r.url).pathname}: no answer for ${deadlineMs} ms (last: ${res ? res.status : 'no response'})`);
+      if (Date.now() > until)
+        throw new Error(`${r.method} ${service} ${new URL(r.url).pathname}: no answer for ${deadlineMs} ms (last: ${res ? res.status : 'no response'})`);
       await pause(Math.min(25 * (attempt + 1), 250));
     }
   };

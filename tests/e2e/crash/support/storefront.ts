@@ -113,7 +113,11 @@ export const createStorefront = (o: { urls: Record<ServiceName, string | string[
     as(role, sub) {
       const token = signDevToken({ sub, role, secret: o.secret, ttl: 'PT2H' });
       const first = (service: ServiceName) => ([] as string[]).concat(o.urls[service])[0]!;
-      const clients = createServiceClients({ urls: { order: first('order'), escrow: first('escrow'), dispute: first('dispute'), notification: first('notification') }, token, transport });
+      const clients = createServiceClients({
+        urls: { order: first('order'), escrow: first('escrow'), dispute: first('dispute'), notification: first('notification') },
+        token,
+        transport,
+      });
       const ops = (service: ServiceName, method: string, path: string, body?: unknown, key?: string): Promise<Reply> => {
         const send: Transport = (req, s) => {
           if (key) req.headers.set('idempotency-key', key);

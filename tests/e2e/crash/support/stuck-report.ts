@@ -15,7 +15,10 @@ export const stuckReport = async (s: ServiceProcesses): Promise<string> => {
   const lines: string[] = [];
   for (const [service, urls] of Object.entries(s.instanceUrls)) {
     for (const [n, url] of urls.entries()) {
-      const text = await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(3000) }).then((r) => r.text(), (e: Error) => `down: ${e.message}`);
+      const text = await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(3000) }).then(
+        (r) => r.text(),
+        (e: Error) => `down: ${e.message}`,
+      );
       const busy = text.split('\n').filter((l) => WATCHED.test(l) && Number(l.split(' ').pop()) > 0);
       lines.push(`${service}#${n + 1}: ${text.startsWith('down:') ? text : busy.length ? busy.join('; ') : 'no relay backlog, no consumer lag'}`);
     }
@@ -31,16 +34,20 @@ export const stuckOrders = async (s: ServiceProcesses, orderIds: readonly string
   const lines: string[] = [];
   for (const id of orderIds.slice(0, 3)) {
     for (const schema of ['order', 'escrow', 'dispute']) {
-      const { rows } = await s.pool.query<{ type: string; at: string }>(
-        `SELECT type, to_char(recorded_at, 'HH24:MI:SS.MS') AS at FROM "${schema}".events WHERE data->>'orderId' = $1 ORDER BY global_position`,
-        [id],
-      ).catch((e: Error) => ({ rows: [{ type: `(${e.message})`, at: '' }] }));
+      const { rows } = await s.pool
+        .query<{ type: string; at: string }>(
+          `SELECT type, to_char(recorded_at, 'HH24:MI:SS.MS') AS at FROM "${schema}".events WHERE data->>'orderId' = $1 ORDER BY global_position`,
+          [id],
+        )
+        .catch((e: Error) => ({ rows: [{ type: `(${e.message})`, at: '' }] }));
       lines.push(`${id} ${schema}: ${rows.map((r) => `${r.type}@${r.at}`).join(' ')}`);
     }
-    const { rows } = await s.pool.query<{ kind: string; due_at: Date; next_at: Date | null; attempts: number; last_error: string | null; fired_at: Date | null }>(
-      'SELECT kind, due_at, next_at, attempts, last_error, fired_at FROM "order".deadlines WHERE stream_id = $1',
-      [id],
-    ).catch(() => ({ rows: [] }));
+    const { rows } = await s.pool
+      .query<{ kind: string; due_at: Date; next_at: Date | null; attempts: number; last_error: string | null; fired_at: Date | null }>(
+        'SELECT kind, due_at, next_at, attempts, last_error, fired_at FROM "order".deadlines WHERE stream_id = $1',
+        [id],
+      )
+      .catch(() => ({ rows: [] }));
     lines.push(`${id} order deadlines: ${JSON.stringify(rows)}`);
   }
   return lines.join('\n');

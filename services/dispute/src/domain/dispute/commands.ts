@@ -72,18 +72,21 @@ export interface CommandMeta {
 type C<T extends string, D> = { type: T; data: D; meta: CommandMeta };
 type Solution = { type: 'REFUND_ONLY' | 'RETURN_AND_REFUND' | 'RESEND'; refund?: Money };
 
-export type OpenDispute = C<'OpenDispute', {
-  disputeId: string;
-  orderId: string;
-  goodsReceived: boolean;
-  reason: OpenDisputeBody['reason'];
-  solution: BuyerSolution;
-  description: string;
-  /** The evidence ids resolved to their stored metadata by the caller. */
-  evidence: EvidenceRef[];
-  /** The order as the dispute service knows it (order-facts/facts.ts). */
-  order: DisputeOrderFacts;
-}>;
+export type OpenDispute = C<
+  'OpenDispute',
+  {
+    disputeId: string;
+    orderId: string;
+    goodsReceived: boolean;
+    reason: OpenDisputeBody['reason'];
+    solution: BuyerSolution;
+    description: string;
+    /** The evidence ids resolved to their stored metadata by the caller. */
+    evidence: EvidenceRef[];
+    /** The order as the dispute service knows it (order-facts/facts.ts). */
+    order: DisputeOrderFacts;
+  }
+>;
 export type AcceptProposal = C<'AcceptProposal', Record<string, never>>;
 export type CounterPropose = C<'CounterPropose', { solution: Solution; message: string; evidence: EvidenceRef[] }>;
 export type EditProposal = C<'EditProposal', { solution: BuyerSolution; message?: string; evidence: EvidenceRef[] }>;
@@ -91,9 +94,10 @@ export type Escalate = C<'Escalate', { message?: string }>;
 export type Withdraw = C<'Withdraw', Record<string, never>>;
 export type PostMessage = C<'PostMessage', { text?: string; evidence: EvidenceRef[] }>;
 export type AddEvidence = C<'AddEvidence', { evidence: EvidenceRef[]; text?: string }>;
-export type Rule = C<'Rule',
-  | { refund: Money; returnRequired: boolean; returnShippingCompensation?: Money; note: string }
-  | { proposalId: string; note: string }>;
+export type Rule = C<
+  'Rule',
+  { refund: Money; returnRequired: boolean; returnShippingCompensation?: Money; note: string } | { proposalId: string; note: string }
+>;
 /** R6: the fast refund follows the buyer's level at opening (the dispute's terms), as D8's expedited arbitration does. */
 export type ShipReturn = C<'ShipReturn', { carrier: string; trackingNumber: string }>;
 export type ConfirmReturnReceipt = C<'ConfirmReturnReceipt', { condition: z.infer<typeof ReturnCondition>; note?: string }>;

@@ -34,11 +34,16 @@ export const periodOf = (s: OpenDisputeState, key: PeriodKey): IsoDuration | nul
 
 const sinceOf = (s: OpenDisputeState, spec: DeadlineSpec): string | null => {
   switch (spec.since) {
-    case 'statusSince': return s.statusSince;
-    case 'escalatedAt': return s.escalation?.at ?? null;
-    case 'firstCounterAt': return firstCounterAt(s);
-    case 'openedAt': return s.openedAt;
-    case 'appealFiledAt': return s.appeal?.filedAt ?? null;
+    case 'statusSince':
+      return s.statusSince;
+    case 'escalatedAt':
+      return s.escalation?.at ?? null;
+    case 'firstCounterAt':
+      return firstCounterAt(s);
+    case 'openedAt':
+      return s.openedAt;
+    case 'appealFiledAt':
+      return s.appeal?.filedAt ?? null;
   }
 };
 
@@ -61,7 +66,9 @@ const outranked = (d: Deadline, all: readonly Deadline[]): boolean =>
 /** Deadlines are a function of state (conventions): the timer table is synced to exactly this list. */
 export const deadlines = (state: DisputeState): Deadline[] => {
   if (state.status === 'none') return [];
-  const unique = timersIn(TRANSITIONS, state.status).map((t) => t.deadline).filter((d) => applies(state, d));
+  const unique = timersIn(TRANSITIONS, state.status)
+    .map((t) => t.deadline)
+    .filter((d) => applies(state, d));
   const all = unique.flatMap((d): Deadline[] => {
     const since = sinceOf(state, d);
     const period = d.period === null ? 'PT0S' : periodOf(state, d.period);
@@ -81,5 +88,4 @@ export const agreementEndsAt = (s: OpenDisputeState): string | null => {
 };
 
 /** R7: the appeal window, shown in views (a guard, not a timer: its expiry changes nothing). */
-export const appealWindowEnd = (s: OpenDisputeState): string | null =>
-  s.ruling ? addDuration(s.ruling.ruledAt, s.policy.returns.appealWindow) : null;
+export const appealWindowEnd = (s: OpenDisputeState): string | null => (s.ruling ? addDuration(s.ruling.ruledAt, s.policy.returns.appealWindow) : null);

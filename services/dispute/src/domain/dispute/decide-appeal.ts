@@ -15,7 +15,10 @@ export const fileAppeal = (c: FileAppeal, state: DisputeState): DisputeEvent[] =
   // S1: the appeal queue's own decision SLA; A4 first, as in arbitration (D8).
   const decideBy = addDuration(now, s.policy.returns.appealDecisionSla);
   const expedited = s.escalation?.expedited ?? s.expeditedLevels.includes(s.buyerLevel);
-  const filed: DisputeEvent = { type: 'AppealFiled', data: { ...ids(s), reason: c.data.reason, subReasons: c.data.subReasons, filedBy, filedAt: now, decideBy, expedited } };
+  const filed: DisputeEvent = {
+    type: 'AppealFiled',
+    data: { ...ids(s), reason: c.data.reason, subReasons: c.data.subReasons, filedBy, filedAt: now, decideBy, expedited },
+  };
   return [filed, ...threadEntry(s, 'APPEAL', actor, now, c.data.statement, c.data.evidence)];
 };
 
@@ -36,7 +39,9 @@ const decideUnsettled = (s: OpenDisputeState, c: DecideAppeal, newRefund: Money)
   const previous = s.pendingReturn?.refund ?? money(0, s.paid);
   if (c.data.decision === 'OVERTURN') return [settled(s, newRefund, 'APPEAL', now), decided(s, c, newRefund, previous, false)];
   const upheld = decided(s, c, previous, previous, false);
-  return s.appeal?.from === 'awaiting_return_shipment' ? [upheld, returnRequested(s, previous, 'APPEAL', now, s.pendingReturn?.returnShippingCompensation)] : [upheld];
+  return s.appeal?.from === 'awaiting_return_shipment'
+    ? [upheld, returnRequested(s, previous, 'APPEAL', now, s.pendingReturn?.returnShippingCompensation)]
+    : [upheld];
 };
 
 /** R8: the agent upholds, or overturns with a new total refund (0..paid). */

@@ -42,10 +42,14 @@ const TRANSITION = { refund: 'rule_refund', return: 'rule_return', resend: 'rule
 /** D8 (O8 when the agent picks the buyer's EXTEND_PROTECTION): what the ruling leads to. */
 const outcomeOfVerdict = (s: OpenDisputeState, v: Verdict, total: Money, now: string): DisputeEvent => {
   switch (v.kind) {
-    case 'refund': return settled(s, total, 'RULING', now, v.comp);
-    case 'return': return returnRequested(s, total, 'RULING', now, v.comp);
-    case 'resend': return resendAgreed(s, now);
-    case 'extension': return extensionAgreed(s, v.days ?? 0, 'RULING', now);
+    case 'refund':
+      return settled(s, total, 'RULING', now, v.comp);
+    case 'return':
+      return returnRequested(s, total, 'RULING', now, v.comp);
+    case 'resend':
+      return resendAgreed(s, now);
+    case 'extension':
+      return extensionAgreed(s, v.days ?? 0, 'RULING', now);
   }
 };
 

@@ -11,7 +11,10 @@ type Expiry = (s: OpenDisputeState, now: string) => DisputeEvent[];
 const sellerSilence: Expiry = (s, now) => {
   const p = currentBuyerProposal(s);
   if (!p) return [];
-  return [{ type: 'DisputeProposalAccepted', data: { ...ids(s), proposalId: p.proposalId, acceptedBy: 'system', acceptedAt: now } }, outcomeOf(s, p, 'SELLER_SILENCE', now)];
+  return [
+    { type: 'DisputeProposalAccepted', data: { ...ids(s), proposalId: p.proposalId, acceptedBy: 'system', acceptedAt: now } },
+    outcomeOf(s, p, 'SELLER_SILENCE', now),
+  ];
 };
 
 const EXPIRIES: Record<DeadlineKind, Expiry> = {
@@ -23,11 +26,15 @@ const EXPIRIES: Record<DeadlineKind, Expiry> = {
   // D10: not settled within the set time after opening: the platform steps in.
   platform_involvement: (s, now) => [escalated(s, 'system', now, 'PLATFORM_INVOLVEMENT')],
   // S1: a missed appeal SLA alerts ops; it never decides.
-  appeal_sla: (s, now) => [{ type: 'AppealSlaBreached', data: { ...ids(s), decideBy: appealDecideBy(s)!, expedited: s.appeal?.expedited ?? false, breachedAt: now } }],
+  appeal_sla: (s, now) => [
+    { type: 'AppealSlaBreached', data: { ...ids(s), decideBy: appealDecideBy(s)!, expedited: s.appeal?.expedited ?? false, breachedAt: now } },
+  ],
   // D8: the evidence window closes; the agent rules next.
   evidence_window: (s, now) => [{ type: 'EvidenceWindowClosed', data: { ...ids(s), closedAt: now } }],
   // D8: a missed SLA alerts ops; it never decides.
-  ruling_sla: (s, now) => [{ type: 'ArbitrationSlaBreached', data: { ...ids(s), rulingDueAt: s.escalation!.rulingDueAt, expedited: s.escalation!.expedited, breachedAt: now } }],
+  ruling_sla: (s, now) => [
+    { type: 'ArbitrationSlaBreached', data: { ...ids(s), rulingDueAt: s.escalation!.rulingDueAt, expedited: s.escalation!.expedited, breachedAt: now } },
+  ],
   // R2: the buyer missed the return: closed for the seller, money released.
   return_shipment: (s, now) => [settled(s, money(0, s.paid), 'RETURN_MISSED', now)],
   // R3: the seller neither confirmed nor reported a problem: automatic refund.

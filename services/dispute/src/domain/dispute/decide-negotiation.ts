@@ -27,7 +27,12 @@ const ACCEPT_BY_SELLER = {
   EXTEND_PROTECTION: 'seller_accepts_extension',
 } as const;
 // Only the buyer proposes EXTEND_PROTECTION (O8); the seller's counters never carry it.
-const ACCEPT_BY_BUYER = { REFUND_ONLY: 'buyer_accepts_refund', RETURN_AND_REFUND: 'buyer_accepts_return', RESEND: 'buyer_accepts_resend', EXTEND_PROTECTION: 'buyer_accepts_refund' } as const;
+const ACCEPT_BY_BUYER = {
+  REFUND_ONLY: 'buyer_accepts_refund',
+  RETURN_AND_REFUND: 'buyer_accepts_return',
+  RESEND: 'buyer_accepts_resend',
+  EXTEND_PROTECTION: 'buyer_accepts_refund',
+} as const;
 
 const earlier = (a: string, b: string | null): string => (b !== null && Date.parse(b) < Date.parse(a) ? b : a);
 
@@ -44,7 +49,10 @@ export const acceptProposal = (c: AcceptProposal, state: DisputeState): DisputeE
   const name = p ? (bySeller ? ACCEPT_BY_SELLER : ACCEPT_BY_BUYER)[p.type] : bySeller ? 'seller_accepts_refund' : 'buyer_accepts_refund';
   const s = guard(state, name, actor, now);
   if (!p) return refuse('ACTION_NOT_ALLOWED', 'no proposal to accept');
-  const accepted: DisputeEvent = { type: 'DisputeProposalAccepted', data: { ...ids(s), proposalId: p.proposalId, acceptedBy: bySeller ? 'seller' : 'buyer', acceptedAt: now } };
+  const accepted: DisputeEvent = {
+    type: 'DisputeProposalAccepted',
+    data: { ...ids(s), proposalId: p.proposalId, acceptedBy: bySeller ? 'seller' : 'buyer', acceptedAt: now },
+  };
   return [accepted, outcomeOf(s, p, 'AGREEMENT', now)];
 };
 

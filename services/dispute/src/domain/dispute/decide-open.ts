@@ -23,7 +23,8 @@ const checkOrder = (f: DisputeOrderFacts, c: OpenDispute): void => {
   if (f.disputeCount >= f.policy.dispute.maxDisputesPerOrder) {
     refuse('DISPUTE_LIMIT_REACHED', 'D12: no more disputes on this order', { maxDisputesPerOrder: f.policy.dispute.maxDisputesPerOrder });
   }
-  if (f.settledDisputeId !== null) refuse('DISPUTE_ALREADY_SETTLED', 'R5: a dispute already settled this order; its outcome can only be appealed (R7)', { disputeId: f.settledDisputeId });
+  if (f.settledDisputeId !== null)
+    refuse('DISPUTE_ALREADY_SETTLED', 'R5: a dispute already settled this order; its outcome can only be appealed (R7)', { disputeId: f.settledDisputeId });
   // S3: once the order's ProtectionEnded was acknowledged, no dispute opens, whatever the copied end says.
   const protectedNow = !f.protectionEnded && (f.protectionSuspended || (f.protectionEndsAt !== null && before(now, f.protectionEndsAt)));
   if (!protectedNow) refuse('PROTECTION_EXPIRED', 'D1: the protection period is over');

@@ -25,7 +25,10 @@ export const shipReturn = (c: ShipReturn, state: DisputeState): DisputeEvent[] =
   const { now, actor } = c.meta;
   const s = guard(state, 'buyer_ships_return', actor, now);
   const answerBy = addDuration(now, s.policy.returns.returnAnswerWindow);
-  const shipped: DisputeEvent = { type: 'ReturnShipped', data: { ...ids(s), carrier: c.data.carrier, trackingNumber: c.data.trackingNumber, shippedAt: now, answerBy } };
+  const shipped: DisputeEvent = {
+    type: 'ReturnShipped',
+    data: { ...ids(s), carrier: c.data.carrier, trackingNumber: c.data.trackingNumber, shippedAt: now, answerBy },
+  };
   return [shipped, ...fastRefund(s, c)];
 };
 
@@ -45,5 +48,7 @@ export const confirmReturnReceipt = (c: ConfirmReturnReceipt, state: DisputeStat
 export const shipResend = (c: ShipResend, state: DisputeState): DisputeEvent[] => {
   const { now, actor } = c.meta;
   const s = guard(state, 'seller_ships_resend', actor, now);
-  return [{ type: 'ResendShipped', data: { ...ids(s), carrier: c.data.carrier, trackingNumber: c.data.trackingNumber, shippedAt: now, extendBy: s.protectionDays } }];
+  return [
+    { type: 'ResendShipped', data: { ...ids(s), carrier: c.data.carrier, trackingNumber: c.data.trackingNumber, shippedAt: now, extendBy: s.protectionDays } },
+  ];
 };

@@ -105,13 +105,28 @@ const to = (s: OpenDisputeState, status: OpenDisputeState['status'], at: string)
 const evolveNegotiation = (s: OpenDisputeState, e: DisputeEvent): OpenDisputeState => {
   switch (e.type) {
     case 'DisputeCounterProposed':
-      return { ...to(s, 'awaiting_buyer', e.data.proposedAt), proposals: [...s.proposals, { ...e.data.proposal, at: e.data.proposedAt }], sellerProposalId: e.data.proposal.proposalId };
+      return {
+        ...to(s, 'awaiting_buyer', e.data.proposedAt),
+        proposals: [...s.proposals, { ...e.data.proposal, at: e.data.proposedAt }],
+        sellerProposalId: e.data.proposal.proposalId,
+      };
     case 'DisputeProposalEdited':
-      return { ...to(s, 'awaiting_seller', e.data.proposedAt), proposals: [...s.proposals, { ...e.data.proposal, at: e.data.proposedAt }], buyerProposalId: e.data.proposal.proposalId };
+      return {
+        ...to(s, 'awaiting_seller', e.data.proposedAt),
+        proposals: [...s.proposals, { ...e.data.proposal, at: e.data.proposedAt }],
+        buyerProposalId: e.data.proposal.proposalId,
+      };
     case 'DisputeEscalated':
       return {
         ...to(s, 'in_arbitration', e.data.escalatedAt),
-        escalation: { at: e.data.escalatedAt, evidenceDueAt: e.data.evidenceDueAt, rulingDueAt: e.data.rulingDueAt, expedited: e.data.expedited, slaBreachedAt: null, cause: e.data.cause },
+        escalation: {
+          at: e.data.escalatedAt,
+          evidenceDueAt: e.data.evidenceDueAt,
+          rulingDueAt: e.data.rulingDueAt,
+          expedited: e.data.expedited,
+          slaBreachedAt: null,
+          cause: e.data.cause,
+        },
       };
     case 'EvidenceWindowClosed':
       return to(s, 'awaiting_ruling', e.data.closedAt);
@@ -130,10 +145,17 @@ const evolveOutcome = (s: OpenDisputeState, e: DisputeEvent): OpenDisputeState =
   switch (e.type) {
     case 'ReturnRequested': {
       const { refund, returnShippingCompensation, requestedAt, shipBy } = e.data;
-      return { ...to(s, 'awaiting_return_shipment', requestedAt), pendingReturn: { refund, returnShippingCompensation, requestedAt, shipBy }, returnShipment: null };
+      return {
+        ...to(s, 'awaiting_return_shipment', requestedAt),
+        pendingReturn: { refund, returnShippingCompensation, requestedAt, shipBy },
+        returnShipment: null,
+      };
     }
     case 'ReturnShipped':
-      return { ...to(s, 'return_in_transit', e.data.shippedAt), returnShipment: { carrier: e.data.carrier, trackingNumber: e.data.trackingNumber, shippedAt: e.data.shippedAt, answerBy: e.data.answerBy } };
+      return {
+        ...to(s, 'return_in_transit', e.data.shippedAt),
+        returnShipment: { carrier: e.data.carrier, trackingNumber: e.data.trackingNumber, shippedAt: e.data.shippedAt, answerBy: e.data.answerBy },
+      };
     case 'FastRefundGranted':
       return { ...s, fastRefunded: e.data.amount };
     case 'DisputeSettled':
@@ -144,7 +166,19 @@ const evolveOutcome = (s: OpenDisputeState, e: DisputeEvent): OpenDisputeState =
       return { ...to(s, 'resolved', e.data.shippedAt), resend: s.resend ? { ...s.resend, shippedAt: e.data.shippedAt } : null };
     case 'AppealFiled': {
       const { filedAt, filedBy, decideBy, expedited } = e.data;
-      return { ...to(s, 'appealed', filedAt), appeal: { filedAt, filedBy, from: s.status, decision: null, refund: null, decideBy: decideBy ?? null, expedited: expedited ?? false, slaBreachedAt: null } };
+      return {
+        ...to(s, 'appealed', filedAt),
+        appeal: {
+          filedAt,
+          filedBy,
+          from: s.status,
+          decision: null,
+          refund: null,
+          decideBy: decideBy ?? null,
+          expedited: expedited ?? false,
+          slaBreachedAt: null,
+        },
+      };
     }
     case 'AppealSlaBreached':
       return s.appeal ? { ...s, appeal: { ...s.appeal, slaBreachedAt: e.data.breachedAt } } : s;

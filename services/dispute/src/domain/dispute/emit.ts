@@ -77,7 +77,15 @@ export const nextProposal = (s: OpenDisputeState, by: 'buyer' | 'seller', type: 
 /** The one settlement of a dispute. `refund` includes compensation; fast refunds are reported. */
 export const settled = (s: OpenDisputeState, refund: Money, settledBy: SettledBy, at: string, comp?: Money): DisputeEvent => ({
   type: 'DisputeSettled',
-  data: { ...ids(s), refund, ...(comp ? { returnShippingCompensation: comp } : {}), fastRefunded: s.fastRefunded, releaseRemainder: true, settledBy, settledAt: at },
+  data: {
+    ...ids(s),
+    refund,
+    ...(comp ? { returnShippingCompensation: comp } : {}),
+    fastRefunded: s.fastRefunded,
+    releaseRemainder: true,
+    settledBy,
+    settledAt: at,
+  },
 });
 
 /** R1: the buyer ships the return within the window. */
@@ -89,7 +97,14 @@ export const returnRequested = (
   comp?: Money,
 ): DisputeEvent => ({
   type: 'ReturnRequested',
-  data: { ...ids(s), refund, ...(comp ? { returnShippingCompensation: comp } : {}), requestedBy, requestedAt: at, shipBy: addDuration(at, s.policy.returns.returnShipWindow) },
+  data: {
+    ...ids(s),
+    refund,
+    ...(comp ? { returnShippingCompensation: comp } : {}),
+    requestedBy,
+    requestedAt: at,
+    shipBy: addDuration(at, s.policy.returns.returnShipWindow),
+  },
 });
 
 /** D9: the seller ships a replacement within the seller response window. */

@@ -9,7 +9,12 @@ const Id = z.string().min(1);
 const base = { disputeId: Id, orderId: Id };
 const priv = <S extends z.ZodType>(type: string, schema: S, description: string) => defineEvent({ type, version: 1, schema, description });
 
-const EvidenceRefSchema = z.object({ evidenceId: Id, sha256: z.string().regex(/^[0-9a-f]{64}$/), contentType: z.string(), size: z.number().int().nonnegative() });
+const EvidenceRefSchema = z.object({
+  evidenceId: Id,
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  contentType: z.string(),
+  size: z.number().int().nonnegative(),
+});
 const ThreadEntrySchema = z.object({
   seq: z.number().int().positive(),
   disputeId: Id,
@@ -43,14 +48,26 @@ export const DisputeProposalAccepted = priv(
 export const EvidenceWindowClosed = priv('EvidenceWindowClosed', z.object({ ...base, closedAt: Iso }), 'D8: the agent rules next.');
 export const DisputeRuled = priv(
   'DisputeRuled',
-  z.object({ ...base, refund: Money, returnRequired: z.boolean(), returnShippingCompensation: Money.optional(), proposalId: Id.optional(), ruledBy: Id, ruledAt: Iso }),
+  z.object({
+    ...base,
+    refund: Money,
+    returnRequired: z.boolean(),
+    returnShippingCompensation: Money.optional(),
+    proposalId: Id.optional(),
+    ruledBy: Id,
+    ruledAt: Iso,
+  }),
   'D8: the arbitration ruling.',
 );
 export const ThreadEntryAdded = priv('ThreadEntryAdded', z.object({ ...base, entry: ThreadEntrySchema }), 'D3: one hash-chained thread entry.');
 
 const order = { orderId: Id };
 export const orderFactsPrivateEvents = [
-  priv('OrderPlacedRecorded', z.object({ ...order, buyerId: Id, sellerId: Id, total: Money, protectionDays: z.number().int(), policy: PolicySnapshotSchema, placedAt: Iso }), 'orders.v1 OrderPlaced'),
+  priv(
+    'OrderPlacedRecorded',
+    z.object({ ...order, buyerId: Id, sellerId: Id, total: Money, protectionDays: z.number().int(), policy: PolicySnapshotSchema, placedAt: Iso }),
+    'orders.v1 OrderPlaced',
+  ),
   priv('OrderPaidRecorded', z.object({ ...order, amount: Money, paidAt: Iso }), 'orders.v1 OrderPaid'),
   priv('OrderShippedRecorded', z.object({ ...order, shippedAt: Iso, protectionEndsAt: Iso }), 'orders.v1 OrderShipped'),
   priv('OrderDeliveredRecorded', z.object({ ...order, deliveredAt: Iso }), 'orders.v1 OrderDelivered'),
@@ -58,7 +75,11 @@ export const orderFactsPrivateEvents = [
   priv('OrderCompletedRecorded', z.object({ ...order, completedAt: Iso, reason: z.string() }), 'orders.v1 OrderCompleted'),
   priv('OrderClosedRecorded', z.object({ ...order, closedAt: Iso, reason: z.string() }), 'orders.v1 OrderClosed / OrderCancelled'),
   priv('DisputeReservedOnOrder', z.object({ ...order, disputeId: Id, at: Iso }), 'D1: one open dispute per order'),
-  priv('DisputeReleasedOnOrder', z.object({ ...order, disputeId: Id, at: Iso, settled: z.boolean().optional() }), 'D1: the dispute ended (settled: R5, the order takes no new dispute)'),
+  priv(
+    'DisputeReleasedOnOrder',
+    z.object({ ...order, disputeId: Id, at: Iso, settled: z.boolean().optional() }),
+    'D1: the dispute ended (settled: R5, the order takes no new dispute)',
+  ),
   priv('ExtensionRefusalRecorded', z.object({ ...order, extensionId: Id, at: Iso }), 'orders.v1 ProtectionExtensionDeclined / ProtectionExtensionLapsed (O8)'),
   priv('BuyerLevelRecorded', z.object({ buyerId: Id, level: BuyerLevel, changedAt: Iso }), 'buyers.v1 BuyerLevelChanged'),
 ];

@@ -66,10 +66,26 @@ export interface DisputeLifecycle {
 
 export type DeadlineSpec = LifecycleDeadline<DisputeLifecycle>;
 
-const ACTIVE = ['awaiting_seller', 'awaiting_buyer', 'awaiting_resend', 'in_arbitration', 'awaiting_ruling', 'awaiting_return_shipment', 'return_in_transit', 'resolved', 'appealed'] as const;
+const ACTIVE = [
+  'awaiting_seller',
+  'awaiting_buyer',
+  'awaiting_resend',
+  'in_arbitration',
+  'awaiting_ruling',
+  'awaiting_return_shipment',
+  'return_in_transit',
+  'resolved',
+  'appealed',
+] as const;
 const ARBITRATION = ['in_arbitration', 'awaiting_ruling'] as const;
 
-const SELLER_RESPONSE: DeadlineSpec = { kind: 'seller_response', since: 'statusSince', period: 'dispute.sellerResponseWindow', actor: 'seller', onExpiry: 'buyer_proposal_accepted' };
+const SELLER_RESPONSE: DeadlineSpec = {
+  kind: 'seller_response',
+  since: 'statusSince',
+  period: 'dispute.sellerResponseWindow',
+  actor: 'seller',
+  onExpiry: 'buyer_proposal_accepted',
+};
 const RULING_SLA: DeadlineSpec = { kind: 'ruling_sla', since: 'escalatedAt', period: 'dispute.rulingSla', actor: 'agent', onExpiry: 'ops_alerted' };
 const NEGOTIATION = ['awaiting_seller', 'awaiting_buyer'] as const;
 
@@ -91,33 +107,54 @@ export const TRANSITIONS = defineTable<DisputeLifecycle>()([
   { name: 'buyer_accepts_resend', from: ['awaiting_buyer'], to: 'awaiting_resend', actor: ['buyer'], action: 'accept' },
   { name: 'buyer_edits_proposal', from: ['awaiting_buyer'], to: 'awaiting_seller', actor: ['buyer'], action: 'edit_proposal' },
   {
-    name: 'buyer_silence_escalates', from: ['awaiting_buyer'], to: 'in_arbitration', actor: ['system'],
+    name: 'buyer_silence_escalates',
+    from: ['awaiting_buyer'],
+    to: 'in_arbitration',
+    actor: ['system'],
     deadline: { kind: 'buyer_response', since: 'firstCounterAt', period: 'dispute.buyerResponseWindow', actor: 'buyer', onExpiry: 'escalated' },
   },
   {
-    name: 'agreement_window_escalates', from: ['awaiting_seller'], to: 'in_arbitration', actor: ['system'],
+    name: 'agreement_window_escalates',
+    from: ['awaiting_seller'],
+    to: 'in_arbitration',
+    actor: ['system'],
     deadline: { kind: 'agreement_window', since: 'firstCounterAt', period: 'dispute.buyerResponseWindow', actor: 'parties', onExpiry: 'escalated' },
   },
   // D11: the counter or edit that makes the Nth rejected proposal sends the dispute to arbitration.
   { name: 'haggling_limit_escalates', from: NEGOTIATION, to: 'in_arbitration', actor: ['system'] },
   // D10 (policy, default off): not settled this long after opening -> the platform steps in.
   {
-    name: 'platform_involvement_escalates', from: NEGOTIATION, to: 'in_arbitration', actor: ['system'],
+    name: 'platform_involvement_escalates',
+    from: NEGOTIATION,
+    to: 'in_arbitration',
+    actor: ['system'],
     deadline: { kind: 'platform_involvement', since: 'openedAt', period: 'dispute.platformInvolvementAfter', actor: 'parties', onExpiry: 'escalated' },
   },
   // D6: escalation by either party once the dispute is old enough (a guard, not a timer).
   { name: 'escalate', from: ['awaiting_seller', 'awaiting_buyer', 'awaiting_resend'], to: 'in_arbitration', actor: ['buyer', 'seller'], action: 'escalate' },
   // D7: the buyer withdraws before any outcome.
-  { name: 'withdraw', from: ['awaiting_seller', 'awaiting_buyer', 'awaiting_resend', 'in_arbitration', 'awaiting_ruling'], to: 'withdrawn', actor: ['buyer'], action: 'cancel' },
+  {
+    name: 'withdraw',
+    from: ['awaiting_seller', 'awaiting_buyer', 'awaiting_resend', 'in_arbitration', 'awaiting_ruling'],
+    to: 'withdrawn',
+    actor: ['buyer'],
+    action: 'cancel',
+  },
   // D9: resend; the seller ships within the seller response window or the dispute escalates.
   { name: 'seller_ships_resend', from: ['awaiting_resend'], to: 'resolved', actor: ['seller'], action: 'ship_resend' },
   {
-    name: 'resend_missed_escalates', from: ['awaiting_resend'], to: 'in_arbitration', actor: ['system'],
+    name: 'resend_missed_escalates',
+    from: ['awaiting_resend'],
+    to: 'in_arbitration',
+    actor: ['system'],
     deadline: { kind: 'resend_shipment', since: 'statusSince', period: 'dispute.sellerResponseWindow', actor: 'seller', onExpiry: 'escalated' },
   },
   // D8: evidence window, then the ruling; a missed SLA only alerts.
   {
-    name: 'evidence_window_closes', from: ['in_arbitration'], to: 'awaiting_ruling', actor: ['system'],
+    name: 'evidence_window_closes',
+    from: ['in_arbitration'],
+    to: 'awaiting_ruling',
+    actor: ['system'],
     deadline: { kind: 'evidence_window', since: 'escalatedAt', period: 'dispute.evidenceWindow', actor: 'parties', onExpiry: 'awaiting_ruling' },
   },
   { name: 'ruling_sla_breached', from: ARBITRATION, to: 'same', actor: ['system'], deadline: RULING_SLA },
@@ -128,13 +165,19 @@ export const TRANSITIONS = defineTable<DisputeLifecycle>()([
   // R1-R4, R6: the return.
   { name: 'buyer_ships_return', from: ['awaiting_return_shipment'], to: 'return_in_transit', actor: ['buyer'], action: 'ship_return' },
   {
-    name: 'return_missed', from: ['awaiting_return_shipment'], to: 'resolved', actor: ['system'],
+    name: 'return_missed',
+    from: ['awaiting_return_shipment'],
+    to: 'resolved',
+    actor: ['system'],
     deadline: { kind: 'return_shipment', since: 'statusSince', period: 'returns.returnShipWindow', actor: 'buyer', onExpiry: 'closed_for_seller' },
   },
   { name: 'seller_confirms_return', from: ['return_in_transit'], to: 'resolved', actor: ['seller'], action: 'confirm_return_receipt' },
   { name: 'seller_reports_return_problem', from: ['return_in_transit'], to: 'in_arbitration', actor: ['seller'], action: 'confirm_return_receipt' },
   {
-    name: 'return_unanswered', from: ['return_in_transit'], to: 'resolved', actor: ['system'],
+    name: 'return_unanswered',
+    from: ['return_in_transit'],
+    to: 'resolved',
+    actor: ['system'],
     deadline: { kind: 'return_answer', since: 'statusSince', period: 'returns.returnAnswerWindow', actor: 'seller', onExpiry: 'refunded' },
   },
   // R7, R8: one appeal after an arbitration ruling.
@@ -143,7 +186,10 @@ export const TRANSITIONS = defineTable<DisputeLifecycle>()([
   { name: 'uphold_return_ruling', from: ['appealed'], to: 'awaiting_return_shipment', actor: ['agent'], action: 'decide_appeal' },
   // S1: appeals have their own decision SLA; a missed one only alerts ops.
   {
-    name: 'appeal_sla_breached', from: ['appealed'], to: 'same', actor: ['system'],
+    name: 'appeal_sla_breached',
+    from: ['appealed'],
+    to: 'same',
+    actor: ['system'],
     deadline: { kind: 'appeal_sla', since: 'appealFiledAt', period: 'returns.appealDecisionSla', actor: 'agent', onExpiry: 'ops_alerted' },
   },
   // D3: the thread stays open to the parties and the agent.

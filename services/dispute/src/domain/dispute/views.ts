@@ -86,7 +86,15 @@ export interface QueueItem {
 export const queueItemOf = (state: DisputeState): QueueItem | null => {
   if ((state.status !== 'in_arbitration' && state.status !== 'awaiting_ruling') || !state.escalation) return null;
   const e = state.escalation;
-  return { disputeId: state.disputeId, orderId: state.orderId, status: state.status, expedited: e.expedited, escalatedAt: e.at, rulingDueAt: e.rulingDueAt, slaBreached: e.slaBreachedAt !== null };
+  return {
+    disputeId: state.disputeId,
+    orderId: state.orderId,
+    status: state.status,
+    expedited: e.expedited,
+    escalatedAt: e.at,
+    rulingDueAt: e.rulingDueAt,
+    slaBreached: e.slaBreachedAt !== null,
+  };
 };
 
 export interface QueueFilter {

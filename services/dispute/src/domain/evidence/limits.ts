@@ -44,7 +44,13 @@ const KIND = { EVIDENCE_TYPE_NOT_ALLOWED: 'unsupported_media', EVIDENCE_TOO_LARG
 
 export const assertEvidenceLimits = (items: readonly Item[], limits: EvidenceLimits): void => {
   const verdict = checkEvidenceLimits(items, limits);
-  if (!verdict.ok) throw new DomainError(verdict.code, `evidence refused: ${verdict.code}`, KIND[verdict.code], verdict.evidenceId ? { evidenceId: verdict.evidenceId } : undefined);
+  if (!verdict.ok)
+    throw new DomainError(
+      verdict.code,
+      `evidence refused: ${verdict.code}`,
+      KIND[verdict.code],
+      verdict.evidenceId ? { evidenceId: verdict.evidenceId } : undefined,
+    );
 };
 
 export const hasImage = (items: readonly Pick<EvidenceRef, 'contentType'>[]): boolean => items.some((i) => isImage(i.contentType));

@@ -44,7 +44,8 @@ const corrupt = (reason: string): Bad => ({ ok: false, code: 'EVIDENCE_CORRUPT',
 /** A refusal when a declared size is over the limits (or empty), else null. */
 const overLimits = ({ width, height }: Dimensions, l: InspectLimits): Bad | null => {
   if (width <= 0 || height <= 0) return corrupt(`image declares ${width}x${height}`);
-  if (width > l.maxImageSide || height > l.maxImageSide || width * height > l.maxImagePixels) return { ok: false, code: 'EVIDENCE_IMAGE_TOO_LARGE', width, height };
+  if (width > l.maxImageSide || height > l.maxImageSide || width * height > l.maxImagePixels)
+    return { ok: false, code: 'EVIDENCE_IMAGE_TOO_LARGE', width, height };
   return null;
 };
 
@@ -61,5 +62,8 @@ export const assertEvidenceIntact = (s: EvidenceStructure, limits: InspectLimits
   const verdict = judgeEvidenceStructure(s, limits);
   if (verdict.ok) return;
   if (verdict.code === 'EVIDENCE_CORRUPT') throw new DomainError(verdict.code, `evidence refused: ${verdict.reason}`, 'unprocessable');
-  throw new DomainError(verdict.code, `evidence refused: ${verdict.width}x${verdict.height} px is over the image limits`, 'unprocessable', { width: verdict.width, height: verdict.height });
+  throw new DomainError(verdict.code, `evidence refused: ${verdict.width}x${verdict.height} px is over the image limits`, 'unprocessable', {
+    width: verdict.width,
+    height: verdict.height,
+  });
 };

@@ -11,7 +11,10 @@ type C<T extends string, D> = { type: T; data: D; meta: { now: string } };
 /** Commands sent by the consumers of orders.v1 (one per consumed fact) and by the dispute handler. */
 export type OrderFactsCommand =
   | ProtectionEndCommand
-  | C<'RecordOrderPlaced', { orderId: string; buyerId: string; sellerId: string; total: Money; protectionDays: number; policy: PolicySnapshot; placedAt: string }>
+  | C<
+      'RecordOrderPlaced',
+      { orderId: string; buyerId: string; sellerId: string; total: Money; protectionDays: number; policy: PolicySnapshot; placedAt: string }
+    >
   | C<'RecordOrderPaid', { orderId: string; amount: Money; paidAt: string }>
   | C<'RecordOrderShipped', { orderId: string; shippedAt: string; protectionEndsAt: string }>
   | C<'RecordDelivered', { orderId: string; deliveredAt: string }>
@@ -34,7 +37,8 @@ const reserve = (s: KnownOrder, data: { orderId: string; disputeId: string }, no
   if (s.openDisputeId === data.disputeId) return [];
   if (s.openDisputeId !== null) throw new DomainError(Err.DISPUTE_ALREADY_OPEN, 'a dispute is already open on this order', 'conflict');
   // D12: the count is checked here too, where concurrent openings serialize on the order-facts stream.
-  if (s.disputeCount >= s.policy.dispute.maxDisputesPerOrder) throw new DomainError(Err.DISPUTE_LIMIT_REACHED, 'D12: no more disputes on this order', 'conflict');
+  if (s.disputeCount >= s.policy.dispute.maxDisputesPerOrder)
+    throw new DomainError(Err.DISPUTE_LIMIT_REACHED, 'D12: no more disputes on this order', 'conflict');
   return [{ type: 'DisputeReservedOnOrder', data: { ...data, at: now } }];
 };
 

@@ -34,11 +34,7 @@ export interface DisputeOrderFacts {
   expeditedLevels: BuyerLevel[];
 }
 
-export const disputeFactsOf = (
-  state: OrderFactsState,
-  buyerLevel: BuyerLevel,
-  expeditedLevels: BuyerLevel[],
-): DisputeOrderFacts | null => {
+export const disputeFactsOf = (state: OrderFactsState, buyerLevel: BuyerLevel, expeditedLevels: BuyerLevel[]): DisputeOrderFacts | null => {
   if (state.status === 'unknown') return null;
   const { total, paid, completedAt: _c, closedAt: _x, ...rest } = state;
   return { ...rest, paid: paid ?? { amount: 0, currency: total.currency }, buyerLevel, expeditedLevels };

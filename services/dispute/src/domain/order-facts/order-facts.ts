@@ -13,7 +13,10 @@ type E<T extends string, D> = DomainEvent<T, D>;
 
 export type OrderFactsEvent =
   | ProtectionEndEvent
-  | E<'OrderPlacedRecorded', { orderId: string; buyerId: string; sellerId: string; total: Money; protectionDays: number; policy: PolicySnapshot; placedAt: string }>
+  | E<
+      'OrderPlacedRecorded',
+      { orderId: string; buyerId: string; sellerId: string; total: Money; protectionDays: number; policy: PolicySnapshot; placedAt: string }
+    >
   | E<'OrderPaidRecorded', { orderId: string; amount: Money; paidAt: string }>
   | E<'OrderShippedRecorded', { orderId: string; shippedAt: string; protectionEndsAt: string }>
   | E<'OrderDeliveredRecorded', { orderId: string; deliveredAt: string }>

@@ -27,7 +27,8 @@ export type ProtectionEndEvent =
 
 /** The private event of this file (ProtectionEndAcknowledged is public, disputes.v1). */
 export const DisputeReopenedOnOrder = defineEvent({
-  type: 'DisputeReopenedOnOrder', version: 1,
+  type: 'DisputeReopenedOnOrder',
+  version: 1,
   schema: z.object({ orderId: z.string().min(1), disputeId: z.string().min(1), at: z.iso.datetime() }),
   description: 'R7, S3: an appeal of a resend-resolved dispute holds the order again while it is decided',
 });
@@ -44,7 +45,8 @@ export const decideProtectionEnd = (c: ProtectionEndCommand, s: KnownOrder & Pro
       const { disputeId } = c.data;
       // R7, D12: a later dispute on the order supersedes an earlier one's appeal; otherwise both could
       // settle the same money (found by the whole-system simulation, seed 16678).
-      if (s.latestDisputeId !== null && s.latestDisputeId !== disputeId) throw new DomainError(Err.APPEAL_SUPERSEDED, 'R7: a later dispute was opened on this order; appeal that one', 'conflict');
+      if (s.latestDisputeId !== null && s.latestDisputeId !== disputeId)
+        throw new DomainError(Err.APPEAL_SUPERSEDED, 'R7: a later dispute was opened on this order; appeal that one', 'conflict');
       if (s.openDisputeId === disputeId || s.settledDisputeId === disputeId) return []; // still open (a return), or settled: a correction
       // The money went or is going: an OVERTURN corrects it (E5). A protection end acknowledged while a
       // dispute held the order did not let the money go: the order waits for that dispute (S3).

@@ -51,10 +51,7 @@ export const sha256Hex = (text: string): string => createHash('sha256').update(t
 export const hashEntry = (body: ThreadEntryBody): string => sha256Hex(body.prevHash + canonicalJson(body));
 
 /** The next entry of a thread, chained to its last entry. */
-export const chainEntry = (
-  thread: readonly ThreadEntry[],
-  entry: Omit<ThreadEntryBody, 'seq' | 'prevHash'>,
-): ThreadEntry => {
+export const chainEntry = (thread: readonly ThreadEntry[], entry: Omit<ThreadEntryBody, 'seq' | 'prevHash'>): ThreadEntry => {
   const last = thread[thread.length - 1];
   const body: ThreadEntryBody = { ...entry, seq: thread.length + 1, prevHash: last ? last.hash : GENESIS_HASH };
   return { ...body, hash: hashEntry(body) };

@@ -14,7 +14,8 @@ export const walkPng = (b: Uint8Array, declared: Dimensions[]): Walked => {
     const end = pos + 12 + len;
     if (end > b.length) return defect(`PNG chunk ${type} runs past the end`);
     // Decoders fail on a bad CRC in a critical chunk (upper-case first letter) and skip ancillary ones.
-    if ((b[pos + 4]! & 0x20) === 0 && crc32(b.subarray(pos + 4, pos + 8 + len)) !== v.getUint32(pos + 8 + len)) return defect(`PNG chunk ${type} fails its CRC`);
+    if ((b[pos + 4]! & 0x20) === 0 && crc32(b.subarray(pos + 4, pos + 8 + len)) !== v.getUint32(pos + 8 + len))
+      return defect(`PNG chunk ${type} fails its CRC`);
     if (size === undefined) {
       if (type !== 'IHDR' || len !== 13) return defect('PNG does not start with IHDR');
       size = { width: v.getUint32(pos + 8), height: v.getUint32(pos + 12) };

@@ -4,8 +4,7 @@ import type { EvidenceContentType } from '../../domain/evidence/limits';
  * D3: the content type of an upload is decided by its bytes, never by its name or declared type.
  * Returns null for anything that is not an allowed image or video (scripts, PDFs, archives...).
  */
-const startsWith = (bytes: Uint8Array, sig: readonly number[], at = 0): boolean =>
-  bytes.length >= at + sig.length && sig.every((b, i) => bytes[at + i] === b);
+const startsWith = (bytes: Uint8Array, sig: readonly number[], at = 0): boolean => bytes.length >= at + sig.length && sig.every((b, i) => bytes[at + i] === b);
 
 const ascii = (s: string): number[] => [...s].map((c) => c.charCodeAt(0));
 
@@ -20,5 +19,4 @@ const SIGNATURES: readonly { type: EvidenceContentType; test: (b: Uint8Array) =>
 /** Enough bytes for every signature above (webp needs 12). */
 export const SNIFF_BYTES = 16;
 
-export const sniffContentType = (bytes: Uint8Array): EvidenceContentType | null =>
-  SIGNATURES.find((s) => s.test(bytes))?.type ?? null;
+export const sniffContentType = (bytes: Uint8Array): EvidenceContentType | null => SIGNATURES.find((s) => s.test(bytes))?.type ?? null;

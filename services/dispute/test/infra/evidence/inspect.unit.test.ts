@@ -2,7 +2,29 @@ import { defaultPolicy } from '@bp/timers';
 import { judgeEvidenceStructure, type InspectLimits, type InspectVerdict } from '../../../src/domain';
 import { parseEvidence } from '../../../src/infra/evidence/parse';
 import { sniffContentType } from '../../../src/infra/evidence/sniff';
-import { cut, elf, exe, gif, gifSized, gzipBomb, jpeg, jpegDeclaring, mp4, png, pngBomb, pngChunk, PNG_SIGNATURE, riff, text, TINY_IDAT, webm, webpExtended, webpLossless, webpLossy, zipBomb } from '../../support/images';
+import {
+  cut,
+  elf,
+  exe,
+  gif,
+  gifSized,
+  gzipBomb,
+  jpeg,
+  jpegDeclaring,
+  mp4,
+  png,
+  pngBomb,
+  pngChunk,
+  PNG_SIGNATURE,
+  riff,
+  text,
+  TINY_IDAT,
+  webm,
+  webpExtended,
+  webpLossless,
+  webpLossy,
+  zipBomb,
+} from '../../support/images';
 
 // D3 structure checks from the bytes: the format walkers (src/infra/evidence) report, the domain's
 // judgeEvidenceStructure decides, chained as app/evidence.ts chains them.
@@ -53,10 +75,18 @@ describe('D3: truncated or inconsistent files are EVIDENCE_CORRUPT', () => {
     ['PNG cut inside IDAT', cut(p, p.length - 20), /IDAT runs past the end/],
     ['PNG cut inside IHDR', cut(p, 20), /IHDR runs past the end/],
     ['PNG signature only', Buffer.from(PNG_SIGNATURE), /without IEND/],
-    ['PNG whose first chunk is not IHDR', Buffer.concat([PNG_SIGNATURE, pngChunk('IDAT', Buffer.alloc(4)), pngChunk('IEND', Buffer.alloc(0))]), /start with IHDR/],
+    [
+      'PNG whose first chunk is not IHDR',
+      Buffer.concat([PNG_SIGNATURE, pngChunk('IDAT', Buffer.alloc(4)), pngChunk('IEND', Buffer.alloc(0))]),
+      /start with IHDR/,
+    ],
     ['PNG without IDAT', Buffer.concat([p.subarray(0, 33), pngChunk('IEND', Buffer.alloc(0))]), /no IDAT/],
     ['PNG with a flipped bit in IDAT', Buffer.from(p).fill(0x55, 45, 46), /IDAT fails its CRC/],
-    ['PNG chunk declaring 4 GB', Buffer.concat([p.subarray(0, 33), Buffer.from([0xff, 0xff, 0xff, 0xf0]), Buffer.from('IDAT'), Buffer.alloc(64)]), /IDAT runs past the end/],
+    [
+      'PNG chunk declaring 4 GB',
+      Buffer.concat([p.subarray(0, 33), Buffer.from([0xff, 0xff, 0xff, 0xf0]), Buffer.from('IDAT'), Buffer.alloc(64)]),
+      /IDAT runs past the end/,
+    ],
     ['JPEG without EOI', cut(j, j.length - 2), /without EOI/],
     ['JPEG cut inside the scan', cut(j, j.length - 10), /without EOI/],
     ['JPEG cut inside a segment', cut(j, 30), /runs past the end/],
@@ -78,15 +108,27 @@ describe('D3: truncated or inconsistent files are EVIDENCE_CORRUPT', () => {
   });
   it.each([
     ['MP4 cut inside mdat', cut(mp4(4096), 4000), /mdat runs past the end/],
-    ['MP4 whose moov child runs past the moov', (() => {
-      const m = mp4(4096);
-      m.writeUInt32BE(0xffff, 32); // the mvhd inside the moov at 24
-      return m;
-    })(), /mvhd runs past the end/],
+    [
+      'MP4 whose moov child runs past the moov',
+      (() => {
+        const m = mp4(4096);
+        m.writeUInt32BE(0xffff, 32); // the mvhd inside the moov at 24
+        return m;
+      })(),
+      /mvhd runs past the end/,
+    ],
     ['MP4 without moov', Buffer.concat([mp4(4096).subarray(0, 24), Buffer.from([0, 0, 0, 8]), Buffer.from('free')]), /without moov/],
     ['MP4 with a box shorter than its header', Buffer.concat([mp4(4096).subarray(0, 24), Buffer.from([0, 0, 0, 4]), Buffer.from('free')]), /runs past the end/],
-    ['MP4 with a 64-bit size past the end', Buffer.concat([mp4(4096).subarray(0, 24), Buffer.from([0, 0, 0, 1]), Buffer.from('mdat'), Buffer.from([0, 0, 0, 1, 0, 0, 0, 0])]), /mdat runs past the end/],
-    ['WebM whose Segment has a size past the end', Buffer.concat([webm().subarray(0, 12), Buffer.from([0x18, 0x53, 0x80, 0x67, 0x01, 0, 0, 0, 0, 0x10, 0, 0]), Buffer.alloc(100)]), /runs past the end/],
+    [
+      'MP4 with a 64-bit size past the end',
+      Buffer.concat([mp4(4096).subarray(0, 24), Buffer.from([0, 0, 0, 1]), Buffer.from('mdat'), Buffer.from([0, 0, 0, 1, 0, 0, 0, 0])]),
+      /mdat runs past the end/,
+    ],
+    [
+      'WebM whose Segment has a size past the end',
+      Buffer.concat([webm().subarray(0, 12), Buffer.from([0x18, 0x53, 0x80, 0x67, 0x01, 0, 0, 0, 0, 0x10, 0, 0]), Buffer.alloc(100)]),
+      /runs past the end/,
+    ],
     ['WebM cut inside the EBML header', cut(webm(), 8), /runs past the end|truncated/],
   ])('%s', (_name, bytes, reason) => {
     const verdict = inspect(bytes);
@@ -114,11 +156,14 @@ describe('D3: pixel and decompression bombs are EVIDENCE_IMAGE_TOO_LARGE, read f
     ['JPEG 65535x65535', jpegDeclaring(65_535, 65_535)],
     ['GIF 65535x65535', gifSized(65_535, 65_535)],
     ['WebP extended canvas 2^24 x 2^24', webpExtended(1 << 24, 1 << 24)],
-    ['WebP lossless 16384x16384', (() => {
-      const w = webpLossless();
-      w.writeUInt32LE(0x1000_0000 | (16_383 << 14) | 16_383, 21);
-      return w;
-    })()],
+    [
+      'WebP lossless 16384x16384',
+      (() => {
+        const w = webpLossless();
+        w.writeUInt32LE(0x1000_0000 | (16_383 << 14) | 16_383, 21);
+        return w;
+      })(),
+    ],
   ])('%s', (_name, bytes) => expect(inspect(bytes, sniffContentType(bytes) ?? 'image/gif')).toMatchObject(TOO_LARGE));
   it('exactly at the limits passes', () => {
     expect(inspect(png({ width: 16_384, height: 2_441, idat: TINY_IDAT }))).toMatchObject({ ok: true });
@@ -136,14 +181,24 @@ describe('D3: archives and executables are the wrong type by content, whatever t
     expect(sniffContentType(zip)).toBeNull();
     expect(sniffContentType(gz)).toBeNull();
   });
-  it.each([['ELF', elf()], ['Windows EXE', exe()], ['text', text()]])('%s', (_name, bytes) => expect(sniffContentType(bytes)).toBeNull());
+  it.each([
+    ['ELF', elf()],
+    ['Windows EXE', exe()],
+    ['text', text()],
+  ])('%s', (_name, bytes) => expect(sniffContentType(bytes)).toBeNull());
 });
 
-describe('what the walkers report: sizes and defects, no judgement (the limits are the domain\'s)', () => {
+describe("what the walkers report: sizes and defects, no judgement (the limits are the domain's)", () => {
   it('a pixel bomb is reported as declared, without a defect', () =>
-    expect(parseEvidence(png({ width: 100_000, height: 100_000, idat: TINY_IDAT }), 'image/png')).toEqual({ declared: [{ width: 100_000, height: 100_000 }], size: { width: 100_000, height: 100_000 } }));
+    expect(parseEvidence(png({ width: 100_000, height: 100_000, idat: TINY_IDAT }), 'image/png')).toEqual({
+      declared: [{ width: 100_000, height: 100_000 }],
+      size: { width: 100_000, height: 100_000 },
+    }));
   it('every size a GIF declares: the logical screen and each frame', () =>
-    expect(parseEvidence(gifSized(300, 200), 'image/gif').declared).toEqual([{ width: 300, height: 200 }, { width: 300, height: 200 }]));
+    expect(parseEvidence(gifSized(300, 200), 'image/gif').declared).toEqual([
+      { width: 300, height: 200 },
+      { width: 300, height: 200 },
+    ]));
   it('a size declared before a defect is kept, so a broken bomb is still refused as a bomb', () => {
     const bomb = png({ width: 100_000, height: 100_000, idat: TINY_IDAT });
     const parsed = parseEvidence(cut(bomb, bomb.length - 12), 'image/png');

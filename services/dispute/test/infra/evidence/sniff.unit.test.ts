@@ -24,6 +24,12 @@ describe('sniffContentType (D3: by content, not by name)', () => {
 });
 
 describe('the sniffer knows exactly the types D3 allows', () => {
-  const samples = [bytes([0xff, 0xd8, 0xff]), bytes([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), bytes('RIFF', [0, 0, 0, 0], 'WEBP'), bytes([0, 0, 0, 0], 'ftyp'), bytes([0x1a, 0x45, 0xdf, 0xa3])];
+  const samples = [
+    bytes([0xff, 0xd8, 0xff]),
+    bytes([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    bytes('RIFF', [0, 0, 0, 0], 'WEBP'),
+    bytes([0, 0, 0, 0], 'ftyp'),
+    bytes([0x1a, 0x45, 0xdf, 0xa3]),
+  ];
   it('one signature per allowed type', () => expect(samples.map(sniffContentType).sort()).toEqual([...ALLOWED_EVIDENCE_TYPES].sort()));
 });

@@ -12,8 +12,7 @@ export interface Deadline {
 
 export const REFUND_RETRY = 'refund_retry';
 export const refundRetryKind = (refundId: string): string => `${REFUND_RETRY}:${refundId}`;
-export const refundIdOfKind = (kind: string): string | undefined =>
-  kind.startsWith(`${REFUND_RETRY}:`) ? kind.slice(REFUND_RETRY.length + 1) : undefined;
+export const refundIdOfKind = (kind: string): string | undefined => (kind.startsWith(`${REFUND_RETRY}:`) ? kind.slice(REFUND_RETRY.length + 1) : undefined);
 
 export const PAYMENT_RECONCILE = 'payment_reconcile';
 export const paymentReconcileKind = (paymentId: string): string => `${PAYMENT_RECONCILE}:${paymentId}`;
@@ -61,6 +60,5 @@ export const deadlines = (state: EscrowState): Deadline[] => {
   const payments = Object.values(state.reconciles)
     .filter((r) => state.payments[r.paymentId]?.status === 'requested')
     .map((r) => ({ kind: paymentReconcileKind(r.paymentId), dueAt: r.dueAt, actor: 'system' as const, onExpiry: 'payment_reconciled' }));
-  return [...refunds, ...payments]
-    .sort((a, b) => a.dueAt.localeCompare(b.dueAt) || a.kind.localeCompare(b.kind));
+  return [...refunds, ...payments].sort((a, b) => a.dueAt.localeCompare(b.dueAt) || a.kind.localeCompare(b.kind));
 };

@@ -62,7 +62,9 @@ export const applyDisputeSettlement = ({ data, meta }: ApplyDisputeSettlement, s
 };
 
 const settle = (
-  s: KnownEscrow, data: ApplyDisputeSettlement['data'], now: string,
+  s: KnownEscrow,
+  data: ApplyDisputeSettlement['data'],
+  now: string,
   a: { refund: number; compensation: number; fast: number; exposureOpen: number },
 ): EscrowEvent[] => {
   const m = mover(s, data.eventId, now);
@@ -76,13 +78,22 @@ const settle = (
   const applied: EscrowEvent = {
     type: 'DisputeSettlementApplied',
     data: {
-      orderId: s.orderId, disputeId: data.disputeId, settledBy: data.settledBy, refund: { amount: a.refund, currency: s.total.currency },
-      compensation: { amount: a.compensation, currency: s.total.currency }, recovered, writtenOff, fromHold, fromSeller,
-      releaseRemainder: data.releaseRemainder, appliedAt: now,
+      orderId: s.orderId,
+      disputeId: data.disputeId,
+      settledBy: data.settledBy,
+      refund: { amount: a.refund, currency: s.total.currency },
+      compensation: { amount: a.compensation, currency: s.total.currency },
+      recovered,
+      writtenOff,
+      fromHold,
+      fromSeller,
+      releaseRemainder: data.releaseRemainder,
+      appliedAt: now,
     },
   };
   return [
-    ...m.posted(), applied,
+    ...m.posted(),
+    applied,
     ...sellerDebited(s, fromSeller, 'SETTLEMENT_CLAWBACK', data.disputeId, now),
     ...sellerDebited(s, a.compensation, 'RETURN_SHIPPING_COMPENSATION', data.disputeId, now),
     ...refundRequested(s, `${data.eventId}:refund`, fromHold + fromSeller, 'DISPUTE_SETTLED', now, data.disputeId),
@@ -121,12 +132,20 @@ export const applyAppealDecision = ({ data, meta }: ApplyAppealDecision, s: Know
   const applied: EscrowEvent = {
     type: 'AppealDecisionApplied',
     data: {
-      orderId: s.orderId, disputeId: data.disputeId, decision: data.decision, previousRefund: paid, newRefund: next, fromHold, fromSeller,
-      ...(justified > 0 ? { writeoffFromHold, writeoffFromSeller } : {}), appliedAt: meta.now,
+      orderId: s.orderId,
+      disputeId: data.disputeId,
+      decision: data.decision,
+      previousRefund: paid,
+      newRefund: next,
+      fromHold,
+      fromSeller,
+      ...(justified > 0 ? { writeoffFromHold, writeoffFromSeller } : {}),
+      appliedAt: meta.now,
     },
   };
   return [
-    ...m.posted(), applied,
+    ...m.posted(),
+    applied,
     ...sellerDebited(s, fromSeller + writeoffFromSeller, 'APPEAL_CLAWBACK', data.disputeId, meta.now),
     ...refundRequested(s, `${data.eventId}:refund`, delta, 'APPEAL_OVERTURNED', meta.now, data.disputeId),
   ];

@@ -23,13 +23,19 @@ export const requestPayment = ({ data, meta }: RequestPayment, s: KnownEscrow): 
   if (s.status === 'paid') refuse('ORDER_ALREADY_PAID', 'the order is already paid');
   if (s.status !== 'awaiting_payment') refuse('ORDER_NOT_PAYABLE', `the order is ${s.status}`);
   if (Object.values(s.payments).some((p) => p.status === 'requested')) refuse('PAYMENT_IN_PROGRESS', 'another payment is waiting for the provider');
-  return [{
-    type: 'PaymentRequested',
-    data: {
-      orderId: s.orderId, paymentId: data.paymentId, methodType: data.methodType, amount: s.total, requestedAt: meta.now,
-      ...(data.token ? { token: data.token } : {}),
+  return [
+    {
+      type: 'PaymentRequested',
+      data: {
+        orderId: s.orderId,
+        paymentId: data.paymentId,
+        methodType: data.methodType,
+        amount: s.total,
+        requestedAt: meta.now,
+        ...(data.token ? { token: data.token } : {}),
+      },
     },
-  }];
+  ];
 };
 
 /**
@@ -45,10 +51,12 @@ export const reconcilePayment = ({ data, meta }: FireDeadline, s: KnownEscrow): 
   if (!r || s.payments[r.paymentId]?.status !== 'requested' || r.dueAt !== data.dueAt) return [];
   if (Date.parse(meta.now) < Date.parse(data.dueAt)) return [];
   const attempt = r.attempts + 1;
-  return [{
-    type: 'PaymentReconcileStarted',
-    data: { orderId: s.orderId, paymentId: r.paymentId, attempt, startedAt: meta.now, nextReconcileAt: addMs(meta.now, paymentReconcileDelayMs(attempt)) },
-  }];
+  return [
+    {
+      type: 'PaymentReconcileStarted',
+      data: { orderId: s.orderId, paymentId: r.paymentId, attempt, startedAt: meta.now, nextReconcileAt: addMs(meta.now, paymentReconcileDelayMs(attempt)) },
+    },
+  ];
 };
 
 const returnReason = (s: KnownEscrow, d: CapturePayment['data']): PaymentReturnReason | undefined => {

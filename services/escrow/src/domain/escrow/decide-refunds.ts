@@ -4,17 +4,18 @@ import type { EscrowEvent } from './events';
 import { refuse } from './errors';
 import type { KnownEscrow, RefundState } from './state';
 
-const refundOf = (s: KnownEscrow, refundId: string): RefundState =>
-  s.refunds[refundId] ?? refuse('REFUND_UNKNOWN', `no refund ${refundId}`);
+const refundOf = (s: KnownEscrow, refundId: string): RefundState => s.refunds[refundId] ?? refuse('REFUND_UNKNOWN', `no refund ${refundId}`);
 
 /** E4: the provider confirmed: completed once, however often the confirmation is redelivered. */
 export const completeRefund = ({ data, meta }: CompleteRefund, s: KnownEscrow): EscrowEvent[] => {
   const r = refundOf(s, data.refundId);
   if (r.status === 'completed') return [];
-  return [{
-    type: 'RefundCompleted',
-    data: { orderId: s.orderId, refundId: r.refundId, amount: r.amount, reason: r.reason, providerRef: data.providerRef, completedAt: meta.now },
-  }];
+  return [
+    {
+      type: 'RefundCompleted',
+      data: { orderId: s.orderId, refundId: r.refundId, amount: r.amount, reason: r.reason, providerRef: data.providerRef, completedAt: meta.now },
+    },
+  ];
 };
 
 /** E4: attempt n failed -> retry at now + backoff. A stale or repeated failure report -> []. */
@@ -22,10 +23,12 @@ export const failRefundAttempt = ({ data, meta }: FailRefundAttempt, s: KnownEsc
   const r = refundOf(s, data.refundId);
   if (r.status !== 'in_flight' || data.attempt !== r.attempts) return [];
   const next = nextAttemptAt(s.policy, r.attempts, meta.now);
-  return [{
-    type: 'RefundAttemptFailed',
-    data: { orderId: s.orderId, refundId: r.refundId, attempt: r.attempts, error: data.error, failedAt: meta.now, nextAttemptAt: next },
-  }];
+  return [
+    {
+      type: 'RefundAttemptFailed',
+      data: { orderId: s.orderId, refundId: r.refundId, attempt: r.attempts, error: data.error, failedAt: meta.now, nextAttemptAt: next },
+    },
+  ];
 };
 
 /** The retry timer: re-checked against the state, so a stale, early or repeated fire does nothing. */

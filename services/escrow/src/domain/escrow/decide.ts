@@ -17,17 +17,28 @@ const known = (s: EscrowState, orderId: string): KnownEscrow =>
 /** Pure: a command and the current state -> new events, [] when harmless, or a DomainError refusal. */
 export const decide = (command: EscrowCommand, state: EscrowState): EscrowEvent[] => {
   switch (command.type) {
-    case 'RecordOrderPlaced': return recordOrderPlaced(command, state);
-    case 'RequestPayment': return requestPayment(command, known(state, command.data.orderId));
-    case 'CapturePayment': return capturePayment(command, known(state, command.data.orderId));
-    case 'FailPayment': return failPayment(command, known(state, command.data.orderId));
-    case 'ReleaseOnCompletion': return releaseOnCompletion(command, known(state, command.data.orderId));
-    case 'RefundOnCancellation': return refundOnCancellation(command, known(state, command.data.orderId));
-    case 'ApplyDisputeSettlement': return applyDisputeSettlement(command, known(state, command.data.orderId));
-    case 'GrantFastRefund': return grantFastRefund(command, known(state, command.data.orderId));
-    case 'ApplyAppealDecision': return applyAppealDecision(command, known(state, command.data.orderId));
-    case 'CompleteRefund': return completeRefund(command, known(state, command.data.orderId));
-    case 'FailRefundAttempt': return failRefundAttempt(command, known(state, command.data.orderId));
+    case 'RecordOrderPlaced':
+      return recordOrderPlaced(command, state);
+    case 'RequestPayment':
+      return requestPayment(command, known(state, command.data.orderId));
+    case 'CapturePayment':
+      return capturePayment(command, known(state, command.data.orderId));
+    case 'FailPayment':
+      return failPayment(command, known(state, command.data.orderId));
+    case 'ReleaseOnCompletion':
+      return releaseOnCompletion(command, known(state, command.data.orderId));
+    case 'RefundOnCancellation':
+      return refundOnCancellation(command, known(state, command.data.orderId));
+    case 'ApplyDisputeSettlement':
+      return applyDisputeSettlement(command, known(state, command.data.orderId));
+    case 'GrantFastRefund':
+      return grantFastRefund(command, known(state, command.data.orderId));
+    case 'ApplyAppealDecision':
+      return applyAppealDecision(command, known(state, command.data.orderId));
+    case 'CompleteRefund':
+      return completeRefund(command, known(state, command.data.orderId));
+    case 'FailRefundAttempt':
+      return failRefundAttempt(command, known(state, command.data.orderId));
     case 'FireDeadline':
       if (!isKnown(state)) return [];
       return paymentIdOfKind(command.data.kind) ? reconcilePayment(command, state) : fireDeadline(command, state);

@@ -66,7 +66,11 @@ const handlers: Handlers = {
   }),
   PaymentFailed: (s, d) => settlePayment(s, d.paymentId, { status: 'failed', reason: d.reason }),
   PaymentReturned: (s, d) => ({
-    ...settlePayment(s, d.paymentId, { status: s.payments[d.paymentId]?.status === 'captured' ? 'captured' : 'returned', providerRef: d.providerRef, reason: d.reason }),
+    ...settlePayment(s, d.paymentId, {
+      status: s.payments[d.paymentId]?.status === 'captured' ? 'captured' : 'returned',
+      providerRef: d.providerRef,
+      reason: d.reason,
+    }),
     providerRefs: { ...s.providerRefs, [d.providerRef]: d.paymentId },
   }),
   EntriesPosted: (s, d) => exposureAfter({ ...s, postings: [...s.postings, ...d.entries] }, d.entries),
@@ -81,11 +85,15 @@ const handlers: Handlers = {
   FastRefundAdvanced: (s, d) => setDispute(s, d.disputeId, { fastRefund: d.amount.amount, exposureOpen: d.amount.amount }),
   DisputeSettlementApplied: (s, d) =>
     setDispute(s, d.disputeId, {
-      settledRefund: Math.max(d.refund.amount, s.disputes[d.disputeId]?.fastRefund ?? 0), ruledRefund: d.refund.amount, writtenOff: d.writtenOff,
+      settledRefund: Math.max(d.refund.amount, s.disputes[d.disputeId]?.fastRefund ?? 0),
+      ruledRefund: d.refund.amount,
+      writtenOff: d.writtenOff,
     }),
   AppealDecisionApplied: (s, d) =>
     setDispute(s, d.disputeId, {
-      appeal: d.decision, settledRefund: Math.max(d.newRefund, d.previousRefund), ruledRefund: d.newRefund,
+      appeal: d.decision,
+      settledRefund: Math.max(d.newRefund, d.previousRefund),
+      ruledRefund: d.newRefund,
       writtenOff: Math.max((s.disputes[d.disputeId]?.writtenOff ?? 0) - (d.writeoffFromHold ?? 0) - (d.writeoffFromSeller ?? 0), 0),
     }),
   EscrowClosed: (s, d) => ({

@@ -31,8 +31,7 @@ export const mover = (s: KnownEscrow, commandId: string, now: string) => {
     if (amount > 0) entries.push(post(`${commandId}:${entries.length}`, reason, amount, currency, now));
     return Math.max(amount, 0);
   };
-  const posted = (): EscrowEvent[] =>
-    entries.length ? [{ type: 'EntriesPosted', data: { orderId: s.orderId, sellerId: s.sellerId, entries } }] : [];
+  const posted = (): EscrowEvent[] => (entries.length ? [{ type: 'EntriesPosted', data: { orderId: s.orderId, sellerId: s.sellerId, entries } }] : []);
   return { add, posted };
 };
 export type Mover = ReturnType<typeof mover>;
@@ -40,36 +39,65 @@ export type Mover = ReturnType<typeof mover>;
 export const money = (s: KnownEscrow, amount: number): Money => ({ amount, currency: s.total.currency });
 
 export const refundRequested = (
-  s: KnownEscrow, refundId: string, amount: number, reason: EscrowRefundReason, now: string, disputeId?: string,
+  s: KnownEscrow,
+  refundId: string,
+  amount: number,
+  reason: EscrowRefundReason,
+  now: string,
+  disputeId?: string,
 ): EscrowEvent[] =>
   amount > 0
-    ? [{ type: 'RefundRequested', data: { orderId: s.orderId, refundId, amount: money(s, amount), reason, ...(disputeId ? { disputeId } : {}), requestedAt: now } }]
+    ? [
+        {
+          type: 'RefundRequested',
+          data: { orderId: s.orderId, refundId, amount: money(s, amount), reason, ...(disputeId ? { disputeId } : {}), requestedAt: now },
+        },
+      ]
     : [];
 
 /** E3: releases `gross` from the hold: commission (floor, policy snapshot) to the platform, the rest to the seller. */
 export const release = (
-  s: KnownEscrow, m: Mover, gross: number, now: string, trigger: 'ORDER_COMPLETED' | 'DISPUTE_SETTLED', disputeId?: string,
+  s: KnownEscrow,
+  m: Mover,
+  gross: number,
+  now: string,
+  trigger: 'ORDER_COMPLETED' | 'DISPUTE_SETTLED',
+  disputeId?: string,
 ): EscrowEvent[] => {
   if (gross <= 0) return [];
   const { commission, net } = splitCommission(gross, s.policy.commissionBps);
   m.add('commission', commission);
   m.add('release', net);
-  return [{
-    type: 'FundsReleased',
-    data: {
-      orderId: s.orderId, sellerId: s.sellerId, amount: money(s, gross), commission: money(s, commission),
-      netPayable: money(s, net), trigger, ...(disputeId ? { disputeId } : {}), releasedAt: now,
+  return [
+    {
+      type: 'FundsReleased',
+      data: {
+        orderId: s.orderId,
+        sellerId: s.sellerId,
+        amount: money(s, gross),
+        commission: money(s, commission),
+        netPayable: money(s, net),
+        trigger,
+        ...(disputeId ? { disputeId } : {}),
+        releasedAt: now,
+      },
     },
-  }];
+  ];
 };
 
 /** R6: the outcome keeps every outstanding fast refund: recover it from the hold (it is reserved there). */
 export const recoverAllExposure = (s: KnownEscrow, m: Mover): number => m.add('exposure_recovery', holdOf(s).exposure);
 
 export const sellerDebited = (
-  s: KnownEscrow, amount: number, reason: 'APPEAL_CLAWBACK' | 'SETTLEMENT_CLAWBACK' | 'RETURN_SHIPPING_COMPENSATION', disputeId: string, now: string,
+  s: KnownEscrow,
+  amount: number,
+  reason: 'APPEAL_CLAWBACK' | 'SETTLEMENT_CLAWBACK' | 'RETURN_SHIPPING_COMPENSATION',
+  disputeId: string,
+  now: string,
 ): EscrowEvent[] =>
-  amount > 0 ? [{ type: 'SellerDebited', data: { orderId: s.orderId, sellerId: s.sellerId, amount: money(s, amount), reason, disputeId, debitedAt: now } }] : [];
+  amount > 0
+    ? [{ type: 'SellerDebited', data: { orderId: s.orderId, sellerId: s.sellerId, amount: money(s, amount), reason, disputeId, debitedAt: now } }]
+    : [];
 
 /** Guards shared by the money commands. */
 export const requireAmount = (m: Money, s: KnownEscrow, what: string, allowZero = true): number => {

@@ -26,28 +26,70 @@ export const EscrowPolicySchema = z.object({
   refundRetryMax: Duration,
 });
 
-const priv = <S extends z.ZodType>(type: string, schema: S, description: string) =>
-  defineEvent({ type, version: 1, schema, description });
+const priv = <S extends z.ZodType>(type: string, schema: S, description: string) => defineEvent({ type, version: 1, schema, description });
 
 export const escrowPrivateEvents = [
-  priv('OrderRecorded', z.object({ orderId: Id, buyerId: Id, sellerId: Id, total: Money, policy: EscrowPolicySchema, recordedAt: Iso }), 'orders.v1 OrderPlaced as escrow knows it'),
-  priv('PaymentRequested', z.object({ orderId: Id, paymentId: Id, methodType: z.literal('sandbox'), amount: Money, requestedAt: Iso, token: z.string().min(1).optional() }), 'E4: a payment sent to the provider'),
-  priv('PaymentReconcileStarted', z.object({ orderId: Id, paymentId: Id, attempt: z.number().int().positive(), startedAt: Iso, nextReconcileAt: Iso }), 'E4: a payment still waiting for the provider is asked about again'),
+  priv(
+    'OrderRecorded',
+    z.object({ orderId: Id, buyerId: Id, sellerId: Id, total: Money, policy: EscrowPolicySchema, recordedAt: Iso }),
+    'orders.v1 OrderPlaced as escrow knows it',
+  ),
+  priv(
+    'PaymentRequested',
+    z.object({ orderId: Id, paymentId: Id, methodType: z.literal('sandbox'), amount: Money, requestedAt: Iso, token: z.string().min(1).optional() }),
+    'E4: a payment sent to the provider',
+  ),
+  priv(
+    'PaymentReconcileStarted',
+    z.object({ orderId: Id, paymentId: Id, attempt: z.number().int().positive(), startedAt: Iso, nextReconcileAt: Iso }),
+    'E4: a payment still waiting for the provider is asked about again',
+  ),
   priv('EntriesPosted', z.object({ orderId: Id, sellerId: Id, entries: z.array(PostingSchema).min(1) }), 'E1: immutable ledger postings'),
   priv('FastRefundAdvanced', z.object({ orderId: Id, disputeId: Id, amount: Money, refundId: Id, advancedAt: Iso }), 'R6'),
-  priv('DisputeSettlementApplied', z.object({
-    orderId: Id, disputeId: Id, settledBy: z.string(), refund: Money, compensation: Money,
-    recovered: z.number().int(), writtenOff: z.number().int(), fromHold: z.number().int(), fromSeller: z.number().int(),
-    releaseRemainder: z.boolean(), appliedAt: Iso,
-  }), 'E3: a dispute outcome applied'),
-  priv('AppealDecisionApplied', z.object({
-    orderId: Id, disputeId: Id, decision: z.enum(['UPHOLD', 'OVERTURN']), previousRefund: z.number().int(), newRefund: z.number().int(),
-    fromHold: z.number().int(), fromSeller: z.number().int(), appliedAt: Iso,
-    writeoffFromHold: z.number().int().optional(), writeoffFromSeller: z.number().int().optional(),
-  }), 'R8/E5'),
-  priv('RefundAttemptFailed', z.object({ orderId: Id, refundId: Id, attempt: z.number().int().positive(), error: z.string(), failedAt: Iso, nextAttemptAt: Iso }), 'E4'),
+  priv(
+    'DisputeSettlementApplied',
+    z.object({
+      orderId: Id,
+      disputeId: Id,
+      settledBy: z.string(),
+      refund: Money,
+      compensation: Money,
+      recovered: z.number().int(),
+      writtenOff: z.number().int(),
+      fromHold: z.number().int(),
+      fromSeller: z.number().int(),
+      releaseRemainder: z.boolean(),
+      appliedAt: Iso,
+    }),
+    'E3: a dispute outcome applied',
+  ),
+  priv(
+    'AppealDecisionApplied',
+    z.object({
+      orderId: Id,
+      disputeId: Id,
+      decision: z.enum(['UPHOLD', 'OVERTURN']),
+      previousRefund: z.number().int(),
+      newRefund: z.number().int(),
+      fromHold: z.number().int(),
+      fromSeller: z.number().int(),
+      appliedAt: Iso,
+      writeoffFromHold: z.number().int().optional(),
+      writeoffFromSeller: z.number().int().optional(),
+    }),
+    'R8/E5',
+  ),
+  priv(
+    'RefundAttemptFailed',
+    z.object({ orderId: Id, refundId: Id, attempt: z.number().int().positive(), error: z.string(), failedAt: Iso, nextAttemptAt: Iso }),
+    'E4',
+  ),
   priv('RefundRetried', z.object({ orderId: Id, refundId: Id, attempt: z.number().int().positive(), retriedAt: Iso }), 'E4'),
-  priv('EscrowClosed', z.object({ orderId: Id, outcome: z.enum(['COMPLETED', 'CANCELLED', 'CLOSED']), reason: z.string(), closedAt: Iso }), 'the order reached its outcome'),
+  priv(
+    'EscrowClosed',
+    z.object({ orderId: Id, outcome: z.enum(['COMPLETED', 'CANCELLED', 'CLOSED']), reason: z.string(), closedAt: Iso }),
+    'the order reached its outcome',
+  ),
 ] as const;
 
 /** Every event the escrow log holds, public and private. */

@@ -49,7 +49,11 @@ export const escrowView = (state: EscrowState, caller?: Actor): EscrowView | und
   if (!isKnown(state)) return undefined;
   const { balances: b, exposure } = holdOf(state);
   return {
-    orderId: state.orderId, status: state.status, sellerId: state.sellerId, buyerId: state.buyerId, total: state.total,
+    orderId: state.orderId,
+    status: state.status,
+    sellerId: state.sellerId,
+    buyerId: state.buyerId,
+    total: state.total,
     captured: m(state, neg(b.buyer_payment)),
     held: m(state, b.order_hold),
     released: m(state, b.seller_payable),
@@ -58,8 +62,14 @@ export const escrowView = (state: EscrowState, caller?: Actor): EscrowView | und
     exposure: m(state, exposure),
     writtenOff: m(state, neg(b.platform_writeoff)),
     entries: state.postings,
-    refunds: Object.values(state.refunds).map(({ refundId, amount, reason, status, attempts, nextAttemptAt }) =>
-      ({ refundId, amount, reason, status, attempts, ...(nextAttemptAt ? { nextAttemptAt } : {}) })),
+    refunds: Object.values(state.refunds).map(({ refundId, amount, reason, status, attempts, nextAttemptAt }) => ({
+      refundId,
+      amount,
+      reason,
+      status,
+      attempts,
+      ...(nextAttemptAt ? { nextAttemptAt } : {}),
+    })),
     payments: Object.values(state.payments),
     deadlines: deadlines(state),
     allowedActions: caller ? allowedActions(state, caller) : [],

@@ -4,8 +4,7 @@ export type AccountBalances = Record<Account, number>;
 /** Balances per currency (credits - debits), derived from postings only. */
 export type Balances = Record<string, AccountBalances>;
 
-export const zeroBalances = (): AccountBalances =>
-  Object.fromEntries(ACCOUNTS.map((a) => [a, 0])) as AccountBalances;
+export const zeroBalances = (): AccountBalances => Object.fromEntries(ACCOUNTS.map((a) => [a, 0])) as AccountBalances;
 
 /** E1: every balance is a fold over the immutable postings; nothing is stored that could drift. */
 export const balances = (postings: readonly Posting[]): Balances => {

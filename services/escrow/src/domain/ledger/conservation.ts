@@ -81,13 +81,10 @@ const settledIdentity = (currency: string, b: AccountBalances): Omit<Violation, 
 };
 
 /** E3: release on completion happens at most once. */
-const releasedOnce: Check = ({ releases }) =>
-  releases > 1 ? [{ rule: 'E3', code: 'RELEASED_TWICE', detail: `${releases} releases` }] : [];
+const releasedOnce: Check = ({ releases }) => (releases > 1 ? [{ rule: 'E3', code: 'RELEASED_TWICE', detail: `${releases} releases` }] : []);
 
 const CHECKS: Check[] = [wellFormed, holdNeverNegative, perCurrency, releasedOnce];
 
 /** E1/E2/E3/R6: every violation of the ledger rules for one escrow; [] when sound. Pure. */
 export const verifyConservation = (subject: ConservationSubject): Violation[] =>
   CHECKS.flatMap((check) => check(subject).map((v) => ({ orderId: subject.orderId, ...v })));
-
-

@@ -6,19 +6,20 @@
  * Any other token is declined as `invalid_token`. Sandbox refunds succeed; failures are injected by
  * the adapter's configuration, not by the token.
  */
-export type SandboxOutcome =
-  | { kind: 'captured' }
-  | { kind: 'declined'; reason: 'card_declined' | 'invalid_token' }
-  | { kind: 'pending' };
+export type SandboxOutcome = { kind: 'captured' } | { kind: 'declined'; reason: 'card_declined' | 'invalid_token' } | { kind: 'pending' };
 
 export const SANDBOX_TOKENS = { ok: 'tok_ok', declined: 'tok_declined', slow: 'tok_slow' } as const;
 
 export const sandboxOutcome = (token: string): SandboxOutcome => {
   switch (token) {
-    case SANDBOX_TOKENS.ok: return { kind: 'captured' };
-    case SANDBOX_TOKENS.declined: return { kind: 'declined', reason: 'card_declined' };
-    case SANDBOX_TOKENS.slow: return { kind: 'pending' };
-    default: return { kind: 'declined', reason: 'invalid_token' };
+    case SANDBOX_TOKENS.ok:
+      return { kind: 'captured' };
+    case SANDBOX_TOKENS.declined:
+      return { kind: 'declined', reason: 'card_declined' };
+    case SANDBOX_TOKENS.slow:
+      return { kind: 'pending' };
+    default:
+      return { kind: 'declined', reason: 'invalid_token' };
   }
 };
 

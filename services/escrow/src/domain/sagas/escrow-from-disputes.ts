@@ -16,13 +16,24 @@ export const escrowFromDisputes = {
     const { orderId, disputeId, refund, returnShippingCompensation, releaseRemainder, settledBy } = e.data;
     return {
       type: 'ApplyDisputeSettlement',
-      data: { eventId: e.id, orderId, disputeId, refund, ...(returnShippingCompensation ? { compensation: returnShippingCompensation } : {}), releaseRemainder, settledBy },
+      data: {
+        eventId: e.id,
+        orderId,
+        disputeId,
+        refund,
+        ...(returnShippingCompensation ? { compensation: returnShippingCompensation } : {}),
+        releaseRemainder,
+        settledBy,
+      },
       meta: consumedMeta(e),
     };
   },
   // R6: the buyer is refunded now, ahead of the return; the platform carries the exposure.
-  FastRefundGranted: (e: ConsumedEvent<FastRefundGrantedData>): EscrowCommand | null =>
-    ({ type: 'GrantFastRefund', data: { eventId: e.id, orderId: e.data.orderId, disputeId: e.data.disputeId, amount: e.data.amount }, meta: consumedMeta(e) }),
+  FastRefundGranted: (e: ConsumedEvent<FastRefundGrantedData>): EscrowCommand | null => ({
+    type: 'GrantFastRefund',
+    data: { eventId: e.id, orderId: e.data.orderId, disputeId: e.data.disputeId, amount: e.data.amount },
+    meta: consumedMeta(e),
+  }),
   AppealDecided: (e: ConsumedEvent<AppealDecidedData>): EscrowCommand | null => {
     if (!movesMoney(e.data)) return null;
     const { orderId, disputeId, decision, refund } = e.data;

@@ -24,7 +24,12 @@ export const emailRetryOf = (p: Policy['notifications']): EmailRetry => ({ base:
 const sentFor = (e: Extract<NoticeEvent, { type: 'NoticeDelivered' }>, s: NoticeState): NoticeSent[] => {
   if (s.status !== 'requested') return [];
   const { noticeId, orderId, recipientId, kind, deadline } = s.notice;
-  return [{ type: 'NoticeSent', data: { noticeId, orderId, recipientId, kind, channel: e.data.channel, ...(deadline ? { deadline } : {}), sentAt: e.data.deliveredAt } }];
+  return [
+    {
+      type: 'NoticeSent',
+      data: { noticeId, orderId, recipientId, kind, channel: e.data.channel, ...(deadline ? { deadline } : {}), sentAt: e.data.deliveredAt },
+    },
+  ];
 };
 
 export const evolveNoticeLifecycle = (s: NoticeState, e: NoticeLifecycleEvent): NoticeState => (e.type === 'NoticeSent' ? s : evolveNotice(s, e));

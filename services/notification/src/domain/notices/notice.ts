@@ -49,7 +49,12 @@ export const evolveNotice = (s: NoticeState, e: NoticeEvent): NoticeState => {
       return s.status === 'requested' ? { ...s, delivered: [...new Set([...s.delivered, e.data.channel])] } : s;
     case 'NoticeDeliveryFailed':
       if (s.status !== 'requested') return s;
-      return { ...s, failures: s.failures + 1, lastFailedAt: e.data.failedAt, abandoned: e.data.final ? [...new Set([...s.abandoned, e.data.channel])] : s.abandoned };
+      return {
+        ...s,
+        failures: s.failures + 1,
+        lastFailedAt: e.data.failedAt,
+        abandoned: e.data.final ? [...new Set([...s.abandoned, e.data.channel])] : s.abandoned,
+      };
     case 'NoticeRead':
       return s.status === 'requested' ? { ...s, readAt: e.data.readAt } : s;
     default:

@@ -12,7 +12,13 @@ export interface OrderFacts {
   paymentDueAt?: string;
 }
 
-export const orderFactsFrom = (placed: { orderId: string; buyerId: string; sellerId: string; total: { currency: string }; paymentDueAt?: string }): OrderFacts => ({
+export const orderFactsFrom = (placed: {
+  orderId: string;
+  buyerId: string;
+  sellerId: string;
+  total: { currency: string };
+  paymentDueAt?: string;
+}): OrderFacts => ({
   orderId: placed.orderId,
   buyerId: placed.buyerId,
   sellerId: placed.sellerId,

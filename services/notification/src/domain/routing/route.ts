@@ -12,7 +12,10 @@ type Party = 'buyer' | 'seller' | 'agents';
 
 interface Rule<S extends z.ZodType> {
   needs: S;
-  notices: (d: z.infer<S>, facts: OrderFacts) => { kind: NoticeKind; to: Party[]; deadline?: string | undefined; vars?: Record<string, TemplateValue | undefined> }[];
+  notices: (
+    d: z.infer<S>,
+    facts: OrderFacts,
+  ) => { kind: NoticeKind; to: Party[]; deadline?: string | undefined; vars?: Record<string, TemplateValue | undefined> }[];
 }
 const rule = <S extends z.ZodType>(needs: S, notices: Rule<S>['notices']): Rule<z.ZodType> => ({ needs, notices }) as Rule<z.ZodType>;
 const shape = <T extends z.ZodRawShape>(fields: T) => z.looseObject({ orderId: z.string(), ...fields });
@@ -53,9 +56,7 @@ export const routes: Record<string, Rule<z.ZodType>> = {
   'marketplace.escrow.refund-completed.v1': rule(shape({ amount: MoneyShape }), (d) => [
     { kind: 'refund_completed', to: ['buyer'], vars: { amount: d.amount } },
   ]),
-  'marketplace.escrow.seller-debited.v1': rule(shape({ amount: MoneyShape }), (d) => [
-    { kind: 'seller_debited', to: ['seller'], vars: { amount: d.amount } },
-  ]),
+  'marketplace.escrow.seller-debited.v1': rule(shape({ amount: MoneyShape }), (d) => [{ kind: 'seller_debited', to: ['seller'], vars: { amount: d.amount } }]),
   'marketplace.dispute.opened.v1': rule(shape({ sellerRespondBy: z.string() }), (d) => [
     { kind: 'dispute_opened', to: ['seller'], deadline: d.sellerRespondBy },
   ]),
@@ -72,9 +73,7 @@ export const routes: Record<string, Rule<z.ZodType>> = {
   'marketplace.dispute.settled.v1': rule(shape({ refund: MoneyShape }), (d) => [
     { kind: 'dispute_settled', to: ['buyer', 'seller'], vars: { refund: d.refund } },
   ]),
-  'marketplace.dispute.return-requested.v1': rule(shape({ shipBy: z.string() }), (d) => [
-    { kind: 'return_requested', to: ['buyer'], deadline: d.shipBy },
-  ]),
+  'marketplace.dispute.return-requested.v1': rule(shape({ shipBy: z.string() }), (d) => [{ kind: 'return_requested', to: ['buyer'], deadline: d.shipBy }]),
   'marketplace.dispute.return-shipped.v1': rule(shape({ trackingNumber: z.string(), answerBy: z.string() }), (d) => [
     { kind: 'return_shipped', to: ['seller'], deadline: d.answerBy, vars: { trackingNumber: d.trackingNumber } },
   ]),
@@ -90,13 +89,9 @@ export const routes: Record<string, Rule<z.ZodType>> = {
   'marketplace.dispute.appeal-decided.v1': rule(shape({ decision: z.string() }), (d) => [
     { kind: 'appeal_decided', to: ['buyer', 'seller'], vars: { decision: d.decision } },
   ]),
-  'marketplace.dispute.sla-breached.v1': rule(shape({ rulingDueAt: z.string() }), (d) => [
-    { kind: 'sla_breached', to: ['agents'], deadline: d.rulingDueAt },
-  ]),
+  'marketplace.dispute.sla-breached.v1': rule(shape({ rulingDueAt: z.string() }), (d) => [{ kind: 'sla_breached', to: ['agents'], deadline: d.rulingDueAt }]),
   // S1: an appeal's decision SLA missed: the same ops alert as a missed ruling SLA (D8).
-  'marketplace.dispute.appeal-sla-breached.v1': rule(shape({ decideBy: z.string() }), (d) => [
-    { kind: 'sla_breached', to: ['agents'], deadline: d.decideBy },
-  ]),
+  'marketplace.dispute.appeal-sla-breached.v1': rule(shape({ decideBy: z.string() }), (d) => [{ kind: 'sla_breached', to: ['agents'], deadline: d.decideBy }]),
 };
 
 /**
@@ -123,8 +118,7 @@ export const silentEvents: Record<string, string> = {
 /** buyers.v1 is keyed by buyer, not order: its notice goes to that buyer. */
 const levelChanged = z.looseObject({ buyerId: z.string(), level: z.string() });
 
-const recipientOf = (party: Party, facts: OrderFacts): string =>
-  party === 'buyer' ? facts.buyerId : party === 'seller' ? facts.sellerId : AGENTS;
+const recipientOf = (party: Party, facts: OrderFacts): string => (party === 'buyer' ? facts.buyerId : party === 'seller' ? facts.sellerId : AGENTS);
 
 const defined = (vars: Record<string, TemplateValue | undefined> = {}): Record<string, TemplateValue> =>
   Object.fromEntries(Object.entries(vars).filter((e): e is [string, TemplateValue] => e[1] !== undefined));

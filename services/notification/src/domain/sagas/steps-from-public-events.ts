@@ -40,11 +40,17 @@ export const stepsOf = (e: PublishedEvent, known: Known): NotificationStep[] => 
   const body = cloudEventJson(e);
   return [
     ...(placed ? [{ kind: 'facts' as const, command: { type: 'RecordOrderFacts' as const, data: placed } }] : []),
-    ...(orderId && reminderEffects[e.ceType] ? [{ kind: 'reminders' as const, orderId, command: { type: 'ObserveEvent' as const, data: { orderId, ceType: e.ceType, data }, meta } }] : []),
+    ...(orderId && reminderEffects[e.ceType]
+      ? [{ kind: 'reminders' as const, orderId, command: { type: 'ObserveEvent' as const, data: { orderId, ceType: e.ceType, data }, meta } }]
+      : []),
     ...route(e.ceType, data, facts ?? undefined).map((draft) => ({ kind: 'notice' as const, draft })),
     ...known.subscriptions.map((subscriptionId) => ({
       kind: 'delivery' as const,
-      command: { type: 'ScheduleDelivery' as const, data: { deliveryId: deliveryIdOf(e.id, subscriptionId), subscriptionId, eventId: e.id, ceType: e.ceType, body }, meta },
+      command: {
+        type: 'ScheduleDelivery' as const,
+        data: { deliveryId: deliveryIdOf(e.id, subscriptionId), subscriptionId, eventId: e.id, ceType: e.ceType, body },
+        meta,
+      },
     })),
   ];
 };

@@ -12,11 +12,24 @@ const intlLocale: Record<Locale, string> = { en: 'en-GB', ru: 'ru-RU', ja: 'ja-J
  */
 export const formatMoney = (m: { amount: number; currency: string }, locale: Locale): string => {
   const digits = minorUnits(m.currency);
-  return new Intl.NumberFormat(intlLocale[locale], { style: 'currency', currency: m.currency, minimumFractionDigits: digits, maximumFractionDigits: digits }).format(m.amount / 10 ** digits);
+  return new Intl.NumberFormat(intlLocale[locale], {
+    style: 'currency',
+    currency: m.currency,
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  }).format(m.amount / 10 ** digits);
 };
 
 export const formatInstant = (iso: string, locale: Locale): string =>
-  new Intl.DateTimeFormat(intlLocale[locale], { year: 'numeric', month: 'long', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'UTC', timeZoneName: 'short' }).format(new Date(iso));
+  new Intl.DateTimeFormat(intlLocale[locale], {
+    year: 'numeric',
+    month: 'long',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    timeZone: 'UTC',
+    timeZoneName: 'short',
+  }).format(new Date(iso));
 
 export const formatValue = (v: TemplateValue, locale: Locale): string => {
   if (typeof v === 'object') return formatMoney(v, locale);

@@ -12,7 +12,10 @@ export type { DeliveryStatus } from './delivery-process';
 
 export type DeliveryEvent =
   | { type: 'DeliveryScheduled'; data: { deliveryId: string; subscriptionId: string; eventId: string; ceType: string; body: string; at: string } }
-  | { type: 'DeliveryAttempted'; data: { deliveryId: string; attempt: number; ok: boolean; status: number | null; error: string | null; at: string; nextAttemptAt: string | null } }
+  | {
+      type: 'DeliveryAttempted';
+      data: { deliveryId: string; attempt: number; ok: boolean; status: number | null; error: string | null; at: string; nextAttemptAt: string | null };
+    }
   | { type: 'DeliveryRequeued'; data: { deliveryId: string; at: string } };
 
 type Meta = { now: string; actor: Actor };
@@ -25,7 +28,19 @@ export type DeliveryCommand =
 
 export type DeliveryState =
   | { status: 'none' }
-  | { status: DeliveryStatus; deliveryId: string; subscriptionId: string; eventId: string; ceType: string; body: string; firstAt: string; attempts: number; nextAttemptAt: string | null; lastStatus: number | null; lastError: string | null };
+  | {
+      status: DeliveryStatus;
+      deliveryId: string;
+      subscriptionId: string;
+      eventId: string;
+      ceType: string;
+      body: string;
+      firstAt: string;
+      attempts: number;
+      nextAttemptAt: string | null;
+      lastStatus: number | null;
+      lastError: string | null;
+    };
 
 export const initialDeliveryState: DeliveryState = { status: 'none' };
 
@@ -59,7 +74,8 @@ export const decideDelivery = (c: DeliveryCommand, s: DeliveryState, policy: Pol
       return [{ type: 'DeliveryAttempted', data: { ...c.data, attempt, at: c.meta.now, nextAttemptAt } }];
     }
     case 'Redeliver':
-      if (s.status === 'none' || (c.data.subscriptionId !== undefined && c.data.subscriptionId !== s.subscriptionId)) throw new DomainError('DELIVERY_NOT_FOUND', 'no such delivery', 'not_found');
+      if (s.status === 'none' || (c.data.subscriptionId !== undefined && c.data.subscriptionId !== s.subscriptionId))
+        throw new DomainError('DELIVERY_NOT_FOUND', 'no such delivery', 'not_found');
       if (!deliveryMayRun('redeliver', s.status)) throw new DomainError('DELIVERY_IN_PROGRESS', 'the delivery is still being retried', 'conflict');
       return [{ type: 'DeliveryRequeued', data: { deliveryId: s.deliveryId, at: c.meta.now } }];
     default: {

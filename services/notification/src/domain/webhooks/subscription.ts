@@ -7,7 +7,10 @@ import { DomainError, type Actor } from '@bp/contracts';
  */
 export const SubscriptionBody = z.strictObject({
   url: z.url({ protocol: /^https?$/ }).max(2048),
-  eventTypes: z.array(z.string().regex(/^marketplace\.[a-z-]+\.[a-z-]+\.v\d+$/)).min(1).max(50),
+  eventTypes: z
+    .array(z.string().regex(/^marketplace\.[a-z-]+\.[a-z-]+\.v\d+$/))
+    .min(1)
+    .max(50),
 });
 
 export type SubscriptionEvent =
@@ -24,7 +27,15 @@ export type SubscriptionCommand =
 
 export type SubscriptionState =
   | { status: 'none' }
-  | { status: 'active' | 'paused' | 'deleted'; subscriptionId: string; partnerId: string; url: string; eventTypes: string[]; secret: string; consecutiveFailures: number };
+  | {
+      status: 'active' | 'paused' | 'deleted';
+      subscriptionId: string;
+      partnerId: string;
+      url: string;
+      eventTypes: string[];
+      secret: string;
+      consecutiveFailures: number;
+    };
 
 export const initialSubscriptionState: SubscriptionState = { status: 'none' };
 

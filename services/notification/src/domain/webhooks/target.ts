@@ -104,7 +104,10 @@ export const forbiddenRange = (address: string, allowed: BlockList): string | nu
  */
 export const parseAllowedCidrs = (spec: string | undefined): BlockList => {
   const list = new BlockList();
-  for (const entry of (spec ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const entry of (spec ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const m = /^([^/]+)\/(\d{1,3})$/.exec(entry);
     const family = m ? isIP(m[1]!) : 0;
     const prefix = m ? Number(m[2]) : -1;

@@ -4,7 +4,16 @@
 // O11: the same stream keeps the buyer's points: confirming receipt earns the policy's
 // confirmationPoints once per order (BuyerPointsEarned, public on buyers.v1).
 import { z } from 'zod';
-import { DomainError, Money, defineEvent, toMajorUnits, type Actor, type BuyerLevel, type BuyerLevelChangedData, type BuyerPointsEarnedData } from '@bp/contracts';
+import {
+  DomainError,
+  Money,
+  defineEvent,
+  toMajorUnits,
+  type Actor,
+  type BuyerLevel,
+  type BuyerLevelChangedData,
+  type BuyerPointsEarnedData,
+} from '@bp/contracts';
 import type { Decider } from '@bp/eventstore';
 import type { Policy } from '@bp/timers';
 
@@ -32,7 +41,7 @@ export type RecordCompletedSpend = {
 /** O11: from an OrderCompleted with reason CONFIRMED (the buyer confirmed; never auto-confirm). */
 export type AwardConfirmationPoints = {
   type: 'AwardConfirmationPoints';
-  data: { buyerId: string; orderId: string; /** policy buyerLevels.confirmationPoints */ points: number };
+  data: { buyerId: string; orderId: string /** policy buyerLevels.confirmationPoints */; points: number };
   meta: { now: string; actor: Actor };
 };
 export type BuyerLevelCommand = RecordCompletedSpend | AwardConfirmationPoints;
@@ -89,8 +98,10 @@ const awardConfirmationPoints = (cmd: AwardConfirmationPoints, state: BuyerLevel
 
 export const decideBuyerLevel = (command: BuyerLevelCommand, state: BuyerLevelState): BuyerLevelEvent[] => {
   switch (command.type) {
-    case 'RecordCompletedSpend': return recordCompletedSpend(command, state);
-    case 'AwardConfirmationPoints': return awardConfirmationPoints(command, state);
+    case 'RecordCompletedSpend':
+      return recordCompletedSpend(command, state);
+    case 'AwardConfirmationPoints':
+      return awardConfirmationPoints(command, state);
     default: {
       const unknown: never = command;
       throw new Error(`unknown command ${String((unknown as { type: unknown }).type)}`);
@@ -107,11 +118,13 @@ export const evolveBuyerLevel = (state: BuyerLevelState, event: BuyerLevelEvent)
         completedSpendUsdCents: addSpend(state.completedSpendUsdCents, event.data.usdCents),
         countedOrders: [...state.countedOrders, event.data.orderId],
       };
-    case 'BuyerLevelChanged': return { ...state, level: event.data.level };
+    case 'BuyerLevelChanged':
+      return { ...state, level: event.data.level };
     case 'BuyerPointsEarned':
       if (state.pointsOrders.includes(event.data.orderId)) return state;
       return { ...state, points: state.points + event.data.points, pointsOrders: [...state.pointsOrders, event.data.orderId] };
-    default: return state;
+    default:
+      return state;
   }
 };
 
@@ -128,6 +141,12 @@ export const buyerLevelView = (s: BuyerLevelState) => ({ level: s.level, complet
 export const CompletedSpendRecorded = defineEvent({
   type: 'CompletedSpendRecorded',
   version: 1,
-  schema: z.object({ buyerId: z.string().min(1), orderId: z.string().min(1), amount: Money, usdCents: z.number().int().nonnegative(), recordedAt: z.iso.datetime() }),
+  schema: z.object({
+    buyerId: z.string().min(1),
+    orderId: z.string().min(1),
+    amount: Money,
+    usdCents: z.number().int().nonnegative(),
+    recordedAt: z.iso.datetime(),
+  }),
 });
 export const buyerLevelPrivateEvents = [CompletedSpendRecorded] as const;

@@ -88,7 +88,7 @@ export type OrderCommand =
   | Cmd<'RecordProtectionEndAcknowledged', OfOrder<{ round: number; openDisputeId: string | null; acknowledgedAt?: string }>>
   | Cmd<'RecordAppealFiled', OfOrder<{ disputeId: string; filedAt?: string }>>
   | Cmd<'RecordAppealDecided', OfOrder<{ disputeId: string; decision: 'UPHOLD' | 'OVERTURN'; decidedAt?: string }>>
-  | Cmd<'RecordRefundCompleted', OfOrder<{ refundId: string; amount: Money; completedAt?: string; /** paid for a dispute (R6, E3, R8) */ ofDispute?: boolean }>>
+  | Cmd<'RecordRefundCompleted', OfOrder<{ refundId: string; amount: Money; completedAt?: string /** paid for a dispute (R6, E3, R8) */; ofDispute?: boolean }>>
   | Cmd<'PostReview', OfOrder<{ rating: number; text?: string }>>
   | Cmd<'ReplyToReview', OfOrder<z.infer<typeof ReplyToReviewBody>>>
   | Cmd<'RateBuyer', OfOrder<{ rating: number; text?: string }>>

@@ -10,12 +10,18 @@ export type { Deadline };
 /** The state field a deadline counts from, or null when the state has none. */
 export const sinceOf = (s: ExistingOrder, since: Since): string | null => {
   switch (since) {
-    case 'placedAt': return s.order.placedAt;
-    case 'paidAt': return s.status === 'paid' ? s.payment.paidAt : null;
-    case 'protectionEndsAt': return isInTransit(s) ? s.protection.endsAt : null;
-    case 'extensionRequestedAt': return pendingExtension(s)?.requestedAt ?? null;
-    case 'receivedAt': return receivedAt(s);
-    case 'reviewPostedAt': return s.review?.postedAt ?? null;
+    case 'placedAt':
+      return s.order.placedAt;
+    case 'paidAt':
+      return s.status === 'paid' ? s.payment.paidAt : null;
+    case 'protectionEndsAt':
+      return isInTransit(s) ? s.protection.endsAt : null;
+    case 'extensionRequestedAt':
+      return pendingExtension(s)?.requestedAt ?? null;
+    case 'receivedAt':
+      return receivedAt(s);
+    case 'reviewPostedAt':
+      return s.review?.postedAt ?? null;
   }
 };
 

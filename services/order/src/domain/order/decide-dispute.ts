@@ -43,7 +43,14 @@ export const recordDisputeWithdrawn = (cmd: CommandOf<'RecordDisputeWithdrawn'>,
   allow(cmd, state);
   const resumed: OrderEvent = {
     type: 'ProtectionResumed',
-    data: { orderId: s.order.orderId, disputeId: cmd.data.disputeId, resumedAt, protectionEndsAt: addMs(resumedAt, remainingMs), cause: 'DISPUTE_WITHDRAWN', extendedByDays: 0 },
+    data: {
+      orderId: s.order.orderId,
+      disputeId: cmd.data.disputeId,
+      resumedAt,
+      protectionEndsAt: addMs(resumedAt, remainingMs),
+      cause: 'DISPUTE_WITHDRAWN',
+      extendedByDays: 0,
+    },
   };
   return remainingMs > 0 ? [resumed] : [resumed, protectionEndedEvent(s, resumedAt)];
 };
@@ -66,8 +73,10 @@ export const recordResendShipped = (cmd: CommandOf<'RecordResendShipped'>, state
   const extendedByDays = Math.max(0, Math.trunc(cmd.data.extendByDays ?? s.order.protectionDays));
   const resumedAt = iso(cmd.data.shippedAt ?? cmd.meta.now);
   const protectionEndsAt = addMs(resumedAt, s.protection.suspension.remainingMs + daysMs(extendedByDays));
-  return [{
-    type: 'ProtectionResumed',
-    data: { orderId: s.order.orderId, disputeId: cmd.data.disputeId, resumedAt, protectionEndsAt, cause: 'RESEND_SHIPPED', extendedByDays },
-  }];
+  return [
+    {
+      type: 'ProtectionResumed',
+      data: { orderId: s.order.orderId, disputeId: cmd.data.disputeId, resumedAt, protectionEndsAt, cause: 'RESEND_SHIPPED', extendedByDays },
+    },
+  ];
 };

@@ -21,7 +21,9 @@ export const requestExtension = (cmd: CommandOf<'RequestExtension'>, state: Orde
   check(t, s, cmd.meta);
   const requestedAt = iso(cmd.meta.now);
   const respondBy = dueAt(requestedAt, 'order.extensionResponseWindow', s.order);
-  return [{ type: 'ProtectionExtensionRequested', data: { orderId: s.order.orderId, extensionId, days, ...(reason ? { reason } : {}), requestedAt, respondBy } }];
+  return [
+    { type: 'ProtectionExtensionRequested', data: { orderId: s.order.orderId, extensionId, days, ...(reason ? { reason } : {}), requestedAt, respondBy } },
+  ];
 };
 
 /** The extension to answer: unknown -> 404, already answered the same way -> null (harmless), else conflict. */
@@ -51,7 +53,9 @@ export const declineExtension = (cmd: CommandOf<'DeclineExtension'>, state: Orde
   const found = toAnswer(cmd, state, 'declined');
   if (!found) return [];
   const { s, ext } = found;
-  return [{ type: 'ProtectionExtensionDeclined', data: { orderId: s.order.orderId, extensionId: ext.extensionId, days: ext.days, declinedAt: iso(cmd.meta.now) } }];
+  return [
+    { type: 'ProtectionExtensionDeclined', data: { orderId: s.order.orderId, extensionId: ext.extensionId, days: ext.days, declinedAt: iso(cmd.meta.now) } },
+  ];
 };
 
 /**
@@ -66,8 +70,10 @@ export const recordExtensionAgreed = (cmd: CommandOf<'RecordExtensionAgreed'>, s
   const days = Math.max(0, Math.trunc(cmd.data.days));
   const resumedAt = iso(cmd.data.agreedAt ?? cmd.meta.now);
   const protectionEndsAt = addMs(resumedAt, s.protection.suspension.remainingMs + daysMs(days));
-  return [{
-    type: 'ProtectionResumed',
-    data: { orderId: s.order.orderId, disputeId: cmd.data.disputeId, resumedAt, protectionEndsAt, cause: 'EXTENSION_AGREED', extendedByDays: days },
-  }];
+  return [
+    {
+      type: 'ProtectionResumed',
+      data: { orderId: s.order.orderId, disputeId: cmd.data.disputeId, resumedAt, protectionEndsAt, cause: 'EXTENSION_AGREED', extendedByDays: days },
+    },
+  ];
 };

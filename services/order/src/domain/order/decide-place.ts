@@ -45,7 +45,13 @@ export const placeOrder = (cmd: CommandOf<'PlaceOrder'>, state: OrderState): Ord
   const items = validItems(cmd);
   const days = validDays(cmd);
   // O2: every line and the total stay safe integers (AMOUNT_TOO_LARGE, 422), or OrderPlaced could not be written.
-  const total = { amount: sumAmounts(items.map((i) => multiplyAmount(i.unitPrice.amount, i.quantity, 'a line (quantity x unit price)')), 'the order total'), currency };
+  const total = {
+    amount: sumAmounts(
+      items.map((i) => multiplyAmount(i.unitPrice.amount, i.quantity, 'a line (quantity x unit price)')),
+      'the order total',
+    ),
+    currency,
+  };
   const placedAt = iso(cmd.meta.now);
   const paymentDueAt = dueAt(placedAt, 'order.paymentWindow', { policy, handlingDays: days.handlingDays });
   const data = { orderId, buyerId: cmd.meta.actor.id, sellerId, currency, items, total, ...days, placedAt, paymentDueAt, policy };

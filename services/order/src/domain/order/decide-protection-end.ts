@@ -24,10 +24,18 @@ export const recordProtectionEndAcknowledged = (cmd: CommandOf<'RecordProtection
     return [completedEvent(s, 'AUTO_CONFIRMED', at)];
   }
   allow(cmd, state, 'same');
-  return [{
-    type: 'ProtectionSuspended',
-    data: { orderId: s.order.orderId, disputeId: openDisputeId, suspendedAt: at, remainingMs: Math.min(0, ms(s.protection.endsAt) - ms(at)), cause: 'DISPUTE_OPENED' },
-  }];
+  return [
+    {
+      type: 'ProtectionSuspended',
+      data: {
+        orderId: s.order.orderId,
+        disputeId: openDisputeId,
+        suspendedAt: at,
+        remainingMs: Math.min(0, ms(s.protection.endsAt) - ms(at)),
+        cause: 'DISPUTE_OPENED',
+      },
+    },
+  ];
 };
 
 /** R7, S3: an appeal of a resend-resolved dispute suspends protection again (remaining time kept, O9). */
@@ -36,10 +44,18 @@ export const recordAppealFiled = (cmd: CommandOf<'RecordAppealFiled'>, state: Or
   if (!isInTransit(s) || s.protection.suspension || !s.protection.resentDisputeIds.includes(cmd.data.disputeId)) return [];
   allow(cmd, state);
   const suspendedAt = iso(cmd.data.filedAt ?? cmd.meta.now);
-  return [{
-    type: 'ProtectionSuspended',
-    data: { orderId: s.order.orderId, disputeId: cmd.data.disputeId, suspendedAt, remainingMs: ms(s.protection.endsAt) - ms(suspendedAt), cause: 'APPEAL_FILED' },
-  }];
+  return [
+    {
+      type: 'ProtectionSuspended',
+      data: {
+        orderId: s.order.orderId,
+        disputeId: cmd.data.disputeId,
+        suspendedAt,
+        remainingMs: ms(s.protection.endsAt) - ms(suspendedAt),
+        cause: 'APPEAL_FILED',
+      },
+    },
+  ];
 };
 
 /** R8: an upheld resend resumes protection (and ends it at once if none was left: S3 asks first). */
@@ -53,8 +69,12 @@ export const recordAppealDecided = (cmd: CommandOf<'RecordAppealDecided'>, state
   const resumed: OrderEvent = {
     type: 'ProtectionResumed',
     data: {
-      orderId: s.order.orderId, disputeId: cmd.data.disputeId, resumedAt,
-      protectionEndsAt: addMs(resumedAt, suspension.remainingMs), cause: 'APPEAL_UPHELD', extendedByDays: 0,
+      orderId: s.order.orderId,
+      disputeId: cmd.data.disputeId,
+      resumedAt,
+      protectionEndsAt: addMs(resumedAt, suspension.remainingMs),
+      cause: 'APPEAL_UPHELD',
+      extendedByDays: 0,
     },
   };
   return suspension.remainingMs > 0 ? [resumed] : [resumed, protectionEndedEvent(s, resumedAt)];

@@ -65,7 +65,8 @@ const reportDelivery = (cmd: CommandOf<'ReportDelivery'>, state: OrderState): Or
 const confirmReceipt = (cmd: CommandOf<'ConfirmReceipt'>, state: OrderState): OrderEvent[] => {
   const pre = existing(cmd, state);
   if (pre.status === 'completed' && pre.completion.reason === 'CONFIRMED') return [];
-  if (pre.status === 'completed' && pre.completion.reason === 'AUTO_CONFIRMED') throw orderError('PROTECTION_EXPIRED', 'protection ended: receipt was confirmed automatically');
+  if (pre.status === 'completed' && pre.completion.reason === 'AUTO_CONFIRMED')
+    throw orderError('PROTECTION_EXPIRED', 'protection ended: receipt was confirmed automatically');
   const { s } = allow(cmd, state);
   return [completedEvent(s, 'CONFIRMED', cmd.meta.now)];
 };
@@ -90,28 +91,50 @@ const recordRefundCompleted = (cmd: CommandOf<'RecordRefundCompleted'>, state: O
 
 export const decide = (command: OrderCommand, state: OrderState): OrderEvent[] => {
   switch (command.type) {
-    case 'PlaceOrder': return placeOrder(command, state);
-    case 'ConfirmPayment': return confirmPayment(command, state);
-    case 'CancelOrder': return cancelOrder(command, state);
-    case 'ShipOrder': return shipOrder(command, state);
-    case 'ReportDelivery': return reportDelivery(command, state);
-    case 'ConfirmReceipt': return confirmReceipt(command, state);
-    case 'RequestExtension': return requestExtension(command, state);
-    case 'ApproveExtension': return approveExtension(command, state);
-    case 'DeclineExtension': return declineExtension(command, state);
-    case 'RecordDisputeOpened': return recordDisputeOpened(command, state);
-    case 'RecordDisputeWithdrawn': return recordDisputeWithdrawn(command, state);
-    case 'RecordDisputeSettled': return recordDisputeSettled(command, state);
-    case 'RecordResendShipped': return recordResendShipped(command, state);
-    case 'RecordExtensionAgreed': return recordExtensionAgreed(command, state);
-    case 'RecordRefundCompleted': return recordRefundCompleted(command, state);
-    case 'RecordProtectionEndAcknowledged': return recordProtectionEndAcknowledged(command, state);
-    case 'RecordAppealFiled': return recordAppealFiled(command, state);
-    case 'RecordAppealDecided': return recordAppealDecided(command, state);
-    case 'PostReview': return postReview(command, state);
-    case 'ReplyToReview': return replyToReview(command, state);
-    case 'RateBuyer': return rateBuyer(command, state);
-    case 'FireDeadline': return fireDeadline(command, state);
+    case 'PlaceOrder':
+      return placeOrder(command, state);
+    case 'ConfirmPayment':
+      return confirmPayment(command, state);
+    case 'CancelOrder':
+      return cancelOrder(command, state);
+    case 'ShipOrder':
+      return shipOrder(command, state);
+    case 'ReportDelivery':
+      return reportDelivery(command, state);
+    case 'ConfirmReceipt':
+      return confirmReceipt(command, state);
+    case 'RequestExtension':
+      return requestExtension(command, state);
+    case 'ApproveExtension':
+      return approveExtension(command, state);
+    case 'DeclineExtension':
+      return declineExtension(command, state);
+    case 'RecordDisputeOpened':
+      return recordDisputeOpened(command, state);
+    case 'RecordDisputeWithdrawn':
+      return recordDisputeWithdrawn(command, state);
+    case 'RecordDisputeSettled':
+      return recordDisputeSettled(command, state);
+    case 'RecordResendShipped':
+      return recordResendShipped(command, state);
+    case 'RecordExtensionAgreed':
+      return recordExtensionAgreed(command, state);
+    case 'RecordRefundCompleted':
+      return recordRefundCompleted(command, state);
+    case 'RecordProtectionEndAcknowledged':
+      return recordProtectionEndAcknowledged(command, state);
+    case 'RecordAppealFiled':
+      return recordAppealFiled(command, state);
+    case 'RecordAppealDecided':
+      return recordAppealDecided(command, state);
+    case 'PostReview':
+      return postReview(command, state);
+    case 'ReplyToReview':
+      return replyToReview(command, state);
+    case 'RateBuyer':
+      return rateBuyer(command, state);
+    case 'FireDeadline':
+      return fireDeadline(command, state);
     default: {
       const unknown: never = command;
       throw new Error(`unknown command ${JSON.stringify(unknown)}`);

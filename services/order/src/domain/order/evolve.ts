@@ -1,16 +1,7 @@
 // evolve: pure and total. An event that does not fit the current state (or an unknown type) leaves
 // the state as it is; evolve never throws.
 import { PolicySnapshotSchema, type PolicySnapshot } from '@bp/timers';
-import type {
-  EventOf,
-  ExistingOrder,
-  Extension,
-  ExtensionOutcome,
-  Fulfilment,
-  InTransitState,
-  OrderEvent,
-  OrderState,
-} from './order';
+import type { EventOf, ExistingOrder, Extension, ExtensionOutcome, Fulfilment, InTransitState, OrderEvent, OrderState } from './order';
 
 const t = (iso: string): number => Date.parse(iso);
 const isInTransit = (s: OrderState): s is InTransitState => s.status === 'shipped' || s.status === 'delivered';
@@ -38,9 +29,7 @@ const placed = (s: OrderState, e: EventOf<'OrderPlaced'>): OrderState =>
       };
 
 const paid = (s: OrderState, { data }: EventOf<'OrderPaid'>): OrderState =>
-  s.status !== 'placed'
-    ? s
-    : { ...s, status: 'paid', payment: { paymentId: data.paymentId, amount: data.amount, paidAt: data.paidAt, shipBy: data.shipBy } };
+  s.status !== 'placed' ? s : { ...s, status: 'paid', payment: { paymentId: data.paymentId, amount: data.amount, paidAt: data.paidAt, shipBy: data.shipBy } };
 
 const fulfilmentOf = (s: ExistingOrder): Fulfilment | null =>
   isInTransit(s) || s.status === 'completed'
@@ -50,7 +39,11 @@ const fulfilmentOf = (s: ExistingOrder): Fulfilment | null =>
       : null;
 
 const base = (s: ExistingOrder) => ({
-  order: s.order, mismatchedPayments: s.mismatchedPayments, refunds: s.refunds, review: s.review, reviewWindowClosedAt: s.reviewWindowClosedAt,
+  order: s.order,
+  mismatchedPayments: s.mismatchedPayments,
+  refunds: s.refunds,
+  review: s.review,
+  reviewWindowClosedAt: s.reviewWindowClosedAt,
 });
 
 const closedWith = (s: OrderState, closure: Extract<OrderState, { status: 'closed' }>['closure']): OrderState => {
@@ -85,9 +78,7 @@ const settleExtension = (s: InTransitState, id: string, outcome: ExtensionOutcom
   const ext = s.extensions.find((x) => x.extensionId === id && x.outcome === 'pending');
   if (!ext) return s;
   const extensions = s.extensions.map((x): Extension => (x === ext ? { ...x, outcome } : x));
-  const protection = endsAt
-    ? { ...s.protection, extensionDays: s.protection.extensionDays + days, endsAt }
-    : s.protection;
+  const protection = endsAt ? { ...s.protection, extensionDays: s.protection.extensionDays + days, endsAt } : s.protection;
   return { ...s, extensions, protection };
 };
 
@@ -97,7 +88,13 @@ const resumed = (s: InTransitState, { data }: EventOf<'ProtectionResumed'>): Ord
   const suspendedMs = p.suspendedMs + (t(data.resumedAt) - t(p.suspension.since));
   // O8: an extension agreed in a dispute counts as an approved extension (the cap, the invariant's term).
   if (data.cause === 'EXTENSION_AGREED') {
-    const agreed: Extension = { extensionId: `dispute-${data.disputeId}`, days: data.extendedByDays, requestedAt: data.resumedAt, respondBy: data.resumedAt, outcome: 'approved' };
+    const agreed: Extension = {
+      extensionId: `dispute-${data.disputeId}`,
+      days: data.extendedByDays,
+      requestedAt: data.resumedAt,
+      respondBy: data.resumedAt,
+      outcome: 'approved',
+    };
     const protection = { ...p, suspendedMs, extensionDays: p.extensionDays + data.extendedByDays, endsAt: data.protectionEndsAt, suspension: null };
     return { ...s, extensions: [...s.extensions, agreed], protection };
   }
@@ -128,49 +125,87 @@ const reviewEvent = (s: OrderState, e: EventOf<'ReviewPosted' | 'ReviewReplied' 
   }
   if (!s.review) return s;
   switch (e.type) {
-    case 'ReviewReplied': return { ...s, review: { ...s.review, reply: { text: e.data.text, repliedAt: e.data.repliedAt } } };
+    case 'ReviewReplied':
+      return { ...s, review: { ...s.review, reply: { text: e.data.text, repliedAt: e.data.repliedAt } } };
     case 'BuyerRated':
       return s.review.buyerRating ? s : { ...s, review: { ...s.review, buyerRating: { rating: e.data.rating, text: e.data.text, ratedAt: e.data.ratedAt } } };
-    case 'ReviewPublished': return s.review.publishedAt ? s : { ...s, review: { ...s.review, publishedAt: e.data.publishedAt } };
+    case 'ReviewPublished':
+      return s.review.publishedAt ? s : { ...s, review: { ...s.review, publishedAt: e.data.publishedAt } };
   }
 };
 
 export const evolve = (s: OrderState, e: OrderEvent): OrderState => {
   switch (e.type) {
-    case 'OrderPlaced': return placed(s, e);
+    case 'OrderPlaced':
+      return placed(s, e);
     case 'ShippingAddressRecorded':
       return s.status === 'initial' ? s : { ...s, order: { ...s.order, shippingAddress: e.data.shippingAddress } };
-    case 'OrderPaid': return paid(s, e);
+    case 'OrderPaid':
+      return paid(s, e);
     case 'PaymentAmountMismatched':
       return s.status === 'initial' ? s : { ...s, mismatchedPayments: [...s.mismatchedPayments, e.data.paymentId] };
     case 'OrderCancelled':
-      return s.status !== 'placed' && s.status !== 'paid' ? s
+      return s.status !== 'placed' && s.status !== 'paid'
+        ? s
         : closedWith(s, { reason: 'CANCELLED', closedAt: e.data.cancelledAt, refundDue: e.data.paid, cancelledBy: e.data.cancelledBy });
     case 'OrderClosed':
       return closedWith(s, { reason: e.data.reason, closedAt: e.data.closedAt, refundDue: e.data.refundDue, cancelledBy: null });
-    case 'OrderShipped': return shipped(s, e);
+    case 'OrderShipped':
+      return shipped(s, e);
     case 'OrderDelivered':
       return s.status !== 'shipped' ? s : { ...s, status: 'delivered', deliveredAt: e.data.deliveredAt };
-    case 'ProtectionExtensionRequested': return inTransit(s, (x) => ({ ...x, extensions: [...x.extensions, {
-      extensionId: e.data.extensionId, days: e.data.days, requestedAt: e.data.requestedAt, respondBy: e.data.respondBy, outcome: 'pending' }] }));
+    case 'ProtectionExtensionRequested':
+      return inTransit(s, (x) => ({
+        ...x,
+        extensions: [
+          ...x.extensions,
+          {
+            extensionId: e.data.extensionId,
+            days: e.data.days,
+            requestedAt: e.data.requestedAt,
+            respondBy: e.data.respondBy,
+            outcome: 'pending',
+          },
+        ],
+      }));
     case 'ProtectionExtended':
       return inTransit(s, (x) => settleExtension(x, e.data.extensionId, 'approved', e.data.days, e.data.protectionEndsAt));
-    case 'ProtectionExtensionDeclined': return inTransit(s, (x) => settleExtension(x, e.data.extensionId, 'declined'));
-    case 'ProtectionExtensionLapsed': return inTransit(s, (x) => settleExtension(x, e.data.extensionId, 'lapsed'));
+    case 'ProtectionExtensionDeclined':
+      return inTransit(s, (x) => settleExtension(x, e.data.extensionId, 'declined'));
+    case 'ProtectionExtensionLapsed':
+      return inTransit(s, (x) => settleExtension(x, e.data.extensionId, 'lapsed'));
     // S3: a dispute known to the order ends a pending protection-end round (its answer is then stale).
-    case 'ProtectionSuspended': return inTransit(s, (x) => x.protection.suspension ? x : { ...x, protection: { ...x.protection, ending: null,
-      suspension: { disputeId: e.data.disputeId, since: e.data.suspendedAt, remainingMs: e.data.remainingMs } } });
-    case 'ProtectionEnded': return inTransit(s, (x) => x.protection.suspension ? x : { ...x, protection: { ...x.protection,
-      ending: { round: e.data.round, since: e.data.endedAt }, rounds: e.data.round } });
-    case 'ProtectionResumed': return inTransit(s, (x) => resumed(x, e));
-    case 'OrderCompleted': return completed(s, e);
-    case 'RefundRecorded': return refunded(s, e);
+    case 'ProtectionSuspended':
+      return inTransit(s, (x) =>
+        x.protection.suspension
+          ? x
+          : {
+              ...x,
+              protection: {
+                ...x.protection,
+                ending: null,
+                suspension: { disputeId: e.data.disputeId, since: e.data.suspendedAt, remainingMs: e.data.remainingMs },
+              },
+            },
+      );
+    case 'ProtectionEnded':
+      return inTransit(s, (x) =>
+        x.protection.suspension ? x : { ...x, protection: { ...x.protection, ending: { round: e.data.round, since: e.data.endedAt }, rounds: e.data.round } },
+      );
+    case 'ProtectionResumed':
+      return inTransit(s, (x) => resumed(x, e));
+    case 'OrderCompleted':
+      return completed(s, e);
+    case 'RefundRecorded':
+      return refunded(s, e);
     case 'ReviewPosted':
     case 'ReviewReplied':
     case 'ReviewPublished':
-    case 'BuyerRated': return reviewEvent(s, e);
+    case 'BuyerRated':
+      return reviewEvent(s, e);
     case 'ReviewWindowClosed':
       return s.status === 'initial' || s.review || s.reviewWindowClosedAt ? s : { ...s, reviewWindowClosedAt: e.data.closedAt };
-    default: return s;
+    default:
+      return s;
   }
 };

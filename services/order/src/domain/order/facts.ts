@@ -6,7 +6,7 @@ export const parties = (s: ExistingOrder) => ({ orderId: s.order.orderId, buyerI
 
 /** O6, O7, O9, E3: the one way an order completes. */
 export const completedEvent = (s: ExistingOrder, reason: EventOf<'OrderCompleted'>['data']['reason'], at: string, disputeId?: string): OrderEvent => {
-  const amount = s.status === 'placed' ? s.order.total : s.payment?.amount ?? s.order.total;
+  const amount = s.status === 'placed' ? s.order.total : (s.payment?.amount ?? s.order.total);
   return { type: 'OrderCompleted', data: { ...parties(s), amount, completedAt: iso(at), reason, ...(disputeId ? { disputeId } : {}) } };
 };
 
@@ -20,8 +20,13 @@ export const protectionEndedEvent = (s: InTransitState, at: string): OrderEvent 
 });
 
 /** O2, O4, E3: the one way an order closes (cancellation has its own event). */
-export const closedEvent = (s: ExistingOrder, reason: EventOf<'OrderClosed'>['data']['reason'], refundDue: boolean, at: string, disputeId?: string): OrderEvent => ({
+export const closedEvent = (
+  s: ExistingOrder,
+  reason: EventOf<'OrderClosed'>['data']['reason'],
+  refundDue: boolean,
+  at: string,
+  disputeId?: string,
+): OrderEvent => ({
   type: 'OrderClosed',
   data: { ...parties(s), reason, refundDue, closedAt: iso(at), ...(disputeId ? { disputeId } : {}) },
 });
-

@@ -12,16 +12,22 @@ import { iso, ms } from './time';
 
 const expire = (kind: DeadlineKind, s: ExistingOrder, now: string): OrderEvent[] => {
   switch (kind) {
-    case 'payment': return [closedEvent(s, 'UNPAID', false, now)]; // O2
-    case 'shipment': return [closedEvent(s, 'NOT_SHIPPED', true, now)]; // O4: full refund
-    case 'protection_end': return isInTransit(s) ? [protectionEndedEvent(s, now)] : []; // O7, S3: ask the dispute service first
-    case 'extension_response': { // O8: an unanswered request lapses, nothing else changes
+    case 'payment':
+      return [closedEvent(s, 'UNPAID', false, now)]; // O2
+    case 'shipment':
+      return [closedEvent(s, 'NOT_SHIPPED', true, now)]; // O4: full refund
+    case 'protection_end':
+      return isInTransit(s) ? [protectionEndedEvent(s, now)] : []; // O7, S3: ask the dispute service first
+    case 'extension_response': {
+      // O8: an unanswered request lapses, nothing else changes
       const ext = pendingExtension(s);
       if (!ext) return [];
       return [{ type: 'ProtectionExtensionLapsed', data: { orderId: s.order.orderId, extensionId: ext.extensionId, days: ext.days, lapsedAt: now } }];
     }
-    case 'review_window': return [{ type: 'ReviewWindowClosed', data: { orderId: s.order.orderId, closedAt: now } }]; // O11: no review came
-    case 'review_publication': { // O11
+    case 'review_window':
+      return [{ type: 'ReviewWindowClosed', data: { orderId: s.order.orderId, closedAt: now } }]; // O11: no review came
+    case 'review_publication': {
+      // O11
       if (!s.review) return [];
       return [{ type: 'ReviewPublished', data: { orderId: s.order.orderId, rating: s.review.rating, publishedAt: now } }];
     }

@@ -10,8 +10,7 @@ const ms = (iso: string): number => Date.parse(iso);
 
 export const isInTransit = (s: OrderState): s is InTransitState => s.status === 'shipped' || s.status === 'delivered';
 export const isDisputeOpen = (s: OrderState): boolean => isInTransit(s) && s.protection.suspension !== null;
-export const pendingExtension = (s: OrderState): Extension | undefined =>
-  isInTransit(s) ? s.extensions.find((x) => x.outcome === 'pending') : undefined;
+export const pendingExtension = (s: OrderState): Extension | undefined => (isInTransit(s) ? s.extensions.find((x) => x.outcome === 'pending') : undefined);
 /**
  * O11 [002]: when the buyer received the goods: delivery reported or receipt confirmed, whichever came
  * first (a delivery report after completion changes nothing, so deliveredAt is never later); from

@@ -23,13 +23,7 @@ import type {
   ReviewRepliedData,
 } from '@bp/contracts';
 import type { PolicySnapshot } from '@bp/timers';
-import type {
-  PaymentAmountMismatchedData,
-  RefundRecordedData,
-  ReviewWindowClosedData,
-  ShippingAddress,
-  ShippingAddressRecordedData,
-} from './private-events';
+import type { PaymentAmountMismatchedData, RefundRecordedData, ReviewWindowClosedData, ShippingAddress, ShippingAddressRecordedData } from './private-events';
 
 type Ev<T extends string, D> = { type: T; data: D };
 

@@ -3,8 +3,13 @@
 // diagram in the README.
 import type { Role } from '@bp/contracts';
 import {
-  defineTable, timedTransitions as timedOf, transitionsOfCommand, type DeadlineSpec as LifecycleDeadline, type NameOf,
-  type Timed, type Transition as LifecycleTransition,
+  defineTable,
+  timedTransitions as timedOf,
+  transitionsOfCommand,
+  type DeadlineSpec as LifecycleDeadline,
+  type NameOf,
+  type Timed,
+  type Transition as LifecycleTransition,
 } from '@bp/lifecycle';
 import { addMs, durationMs } from '@bp/timers';
 import type { OrderCommandType } from './commands';
@@ -30,8 +35,12 @@ export type GuardName =
 /** The moment a deadline counts from (a state field) and the period added (policy snapshot or order). */
 export type Since = 'placedAt' | 'paidAt' | 'protectionEndsAt' | 'extensionRequestedAt' | 'receivedAt' | 'reviewPostedAt';
 export type Period =
-  | 'order.paymentWindow' | 'handlingDays' | 'order.extensionResponseWindow'
-  | 'order.reviewWindow' | 'order.reviewPublishAfter' | 'order.buyerRatingWindow';
+  | 'order.paymentWindow'
+  | 'handlingDays'
+  | 'order.extensionResponseWindow'
+  | 'order.reviewWindow'
+  | 'order.reviewPublishAfter'
+  | 'order.buyerRatingWindow';
 
 export type DeadlineKind = 'payment' | 'shipment' | 'protection_end' | 'extension_response' | 'review_window' | 'review_publication';
 
@@ -61,24 +70,60 @@ export const transitions = defineTable<OrderLifecycle>()([
   { name: 'place', command: 'PlaceOrder', from: ['initial'], to: 'placed', actor: ['buyer'], rule: 'O2' },
   { name: 'pay', command: 'ConfirmPayment', from: ['placed'], to: 'paid', actor: system, rule: 'O3' },
   { name: 'cancel', command: 'CancelOrder', from: ['placed', 'paid'], to: 'closed', actor: ['buyer', 'seller'], rule: 'O4' },
-  { name: 'expire_payment', command: 'FireDeadline', from: ['placed'], to: 'closed', actor: system, rule: 'O2',
-    deadline: { kind: 'payment', since: 'placedAt', period: 'order.paymentWindow', actor: 'buyer', onExpiry: 'order_closed_unpaid' } },
+  {
+    name: 'expire_payment',
+    command: 'FireDeadline',
+    from: ['placed'],
+    to: 'closed',
+    actor: system,
+    rule: 'O2',
+    deadline: { kind: 'payment', since: 'placedAt', period: 'order.paymentWindow', actor: 'buyer', onExpiry: 'order_closed_unpaid' },
+  },
   { name: 'ship', command: 'ShipOrder', from: ['paid'], to: 'shipped', actor: ['seller'], rule: 'O5' },
-  { name: 'expire_handling', command: 'FireDeadline', from: ['paid'], to: 'closed', actor: system, rule: 'O4',
-    deadline: { kind: 'shipment', since: 'paidAt', period: 'handlingDays', actor: 'seller', onExpiry: 'order_closed_refunded' } },
+  {
+    name: 'expire_handling',
+    command: 'FireDeadline',
+    from: ['paid'],
+    to: 'closed',
+    actor: system,
+    rule: 'O4',
+    deadline: { kind: 'shipment', since: 'paidAt', period: 'handlingDays', actor: 'seller', onExpiry: 'order_closed_refunded' },
+  },
   { name: 'report_delivery', command: 'ReportDelivery', from: ['shipped'], to: 'delivered', actor: ['buyer', 'seller', 'agent', 'partner'], rule: 'O10' },
   { name: 'confirm_receipt', command: 'ConfirmReceipt', from: inTransit, to: 'completed', actor: ['buyer'], guard: 'protected', rule: 'O6' },
   // O7, S3: protection running out asks the dispute service first (ProtectionEnded); the order
   // completes on its acknowledgement naming no dispute, or suspends for the dispute it names.
-  { name: 'protection_end', command: 'FireDeadline', from: inTransit, to: 'same', actor: system, guard: 'protection_running', rule: 'O7',
-    deadline: { kind: 'protection_end', since: 'protectionEndsAt', period: null, actor: 'buyer', onExpiry: 'auto_confirmed' } },
+  {
+    name: 'protection_end',
+    command: 'FireDeadline',
+    from: inTransit,
+    to: 'same',
+    actor: system,
+    guard: 'protection_running',
+    rule: 'O7',
+    deadline: { kind: 'protection_end', since: 'protectionEndsAt', period: null, actor: 'buyer', onExpiry: 'auto_confirmed' },
+  },
   { name: 'auto_confirm', command: 'RecordProtectionEndAcknowledged', from: inTransit, to: 'completed', actor: system, rule: 'S3' },
   { name: 'late_dispute_suspends', command: 'RecordProtectionEndAcknowledged', from: inTransit, to: 'same', actor: system, rule: 'S3' },
   { name: 'request_extension', command: 'RequestExtension', from: inTransit, to: 'same', actor: ['buyer'], guard: 'extension_requestable', rule: 'O8' },
   { name: 'approve_extension', command: 'ApproveExtension', from: inTransit, to: 'same', actor: ['seller'], guard: 'extension_answerable', rule: 'O8' },
   { name: 'decline_extension', command: 'DeclineExtension', from: inTransit, to: 'same', actor: ['seller'], guard: 'extension_pending', rule: 'O8' },
-  { name: 'lapse_extension', command: 'FireDeadline', from: inTransit, to: 'same', actor: system, guard: 'extension_pending', rule: 'O8',
-    deadline: { kind: 'extension_response', since: 'extensionRequestedAt', period: 'order.extensionResponseWindow', actor: 'seller', onExpiry: 'extension_lapsed' } },
+  {
+    name: 'lapse_extension',
+    command: 'FireDeadline',
+    from: inTransit,
+    to: 'same',
+    actor: system,
+    guard: 'extension_pending',
+    rule: 'O8',
+    deadline: {
+      kind: 'extension_response',
+      since: 'extensionRequestedAt',
+      period: 'order.extensionResponseWindow',
+      actor: 'seller',
+      onExpiry: 'extension_lapsed',
+    },
+  },
   { name: 'suspend_protection', command: 'RecordDisputeOpened', from: inTransit, to: 'same', actor: system, guard: 'no_dispute', rule: 'O9' },
   { name: 'resume_protection', command: 'RecordDisputeWithdrawn', from: inTransit, to: 'same', actor: system, guard: 'dispute_open', rule: 'O9' },
   // O8: a dispute that ends with the declined extension resumes protection that much longer (an approved extension).
@@ -93,12 +138,28 @@ export const transitions = defineTable<OrderLifecycle>()([
   // O11 [002]: the review window counts from receipt (delivery reported or receipt confirmed, whichever
   // first); a review outlives a later closure: the seller may still reply or rate, and it is published.
   { name: 'post_review', command: 'PostReview', from: received, to: 'same', actor: ['buyer'], guard: 'review_open', rule: 'O11' },
-  { name: 'close_review_window', command: 'FireDeadline', from: received, to: 'same', actor: system, guard: 'review_open', rule: 'O11',
-    deadline: { kind: 'review_window', since: 'receivedAt', period: 'order.reviewWindow', actor: 'buyer', onExpiry: 'review_window_closed' } },
+  {
+    name: 'close_review_window',
+    command: 'FireDeadline',
+    from: received,
+    to: 'same',
+    actor: system,
+    guard: 'review_open',
+    rule: 'O11',
+    deadline: { kind: 'review_window', since: 'receivedAt', period: 'order.reviewWindow', actor: 'buyer', onExpiry: 'review_window_closed' },
+  },
   { name: 'reply_review', command: 'ReplyToReview', from: reviewed, to: 'same', actor: ['seller'], guard: 'review_awaiting_reply', rule: 'O11' },
   { name: 'rate_buyer', command: 'RateBuyer', from: reviewed, to: 'same', actor: ['seller'], guard: 'buyer_ratable', rule: 'O11' },
-  { name: 'publish_review', command: 'FireDeadline', from: reviewed, to: 'same', actor: system, guard: 'review_unpublished', rule: 'O11',
-    deadline: { kind: 'review_publication', since: 'reviewPostedAt', period: 'order.reviewPublishAfter', actor: 'system', onExpiry: 'review_published' } },
+  {
+    name: 'publish_review',
+    command: 'FireDeadline',
+    from: reviewed,
+    to: 'same',
+    actor: system,
+    guard: 'review_unpublished',
+    rule: 'O11',
+    deadline: { kind: 'review_publication', since: 'reviewPostedAt', period: 'order.reviewPublishAfter', actor: 'system', onExpiry: 'review_published' },
+  },
 ]);
 
 /** Every transition's name, as a union (a misspelling fails the type check). */
@@ -110,18 +171,23 @@ export const TERMINAL: readonly Status[] = ['completed', 'closed'];
 
 export const transitionsOf = (command: OrderCommandType): Transition[] => transitionsOfCommand(transitions, command);
 export const timedTransitions = (): Timed<OrderLifecycle, TransitionName>[] => timedOf(transitions);
-export const deadlineSpec = (kind: string): Timed<OrderLifecycle, TransitionName> | undefined =>
-  timedTransitions().find((t) => t.deadline.kind === kind);
+export const deadlineSpec = (kind: string): Timed<OrderLifecycle, TransitionName> | undefined => timedTransitions().find((t) => t.deadline.kind === kind);
 
 /** A period in ms, from the order's policy snapshot or its own fields (never a literal). */
 export const periodMs = (period: Period, order: Pick<OrderInfo, 'policy' | 'handlingDays'>): number => {
   switch (period) {
-    case 'order.paymentWindow': return durationMs(order.policy.order.paymentWindow);
-    case 'handlingDays': return durationMs(`P${order.handlingDays}D`);
-    case 'order.extensionResponseWindow': return durationMs(order.policy.order.extensionResponseWindow);
-    case 'order.reviewWindow': return durationMs(order.policy.order.reviewWindow);
-    case 'order.reviewPublishAfter': return durationMs(order.policy.order.reviewPublishAfter);
-    case 'order.buyerRatingWindow': return durationMs(order.policy.order.buyerRatingWindow);
+    case 'order.paymentWindow':
+      return durationMs(order.policy.order.paymentWindow);
+    case 'handlingDays':
+      return durationMs(`P${order.handlingDays}D`);
+    case 'order.extensionResponseWindow':
+      return durationMs(order.policy.order.extensionResponseWindow);
+    case 'order.reviewWindow':
+      return durationMs(order.policy.order.reviewWindow);
+    case 'order.reviewPublishAfter':
+      return durationMs(order.policy.order.reviewPublishAfter);
+    case 'order.buyerRatingWindow':
+      return durationMs(order.policy.order.buyerRatingWindow);
   }
 };
 

@@ -72,8 +72,7 @@ export interface OrderView {
   allowedActions: string[];
 }
 
-const fulfilmentOf = (s: ExistingOrder) =>
-  isInTransit(s) || s.status === 'completed' ? s : s.status === 'closed' ? s.fulfilment : null;
+const fulfilmentOf = (s: ExistingOrder) => (isInTransit(s) || s.status === 'completed' ? s : s.status === 'closed' ? s.fulfilment : null);
 
 const protectionView = (s: ExistingOrder) => {
   const f = fulfilmentOf(s);
@@ -98,16 +97,25 @@ export const orderView = (s: ExistingOrder, caller: Caller, now: string): OrderV
   const f = fulfilmentOf(s);
   const payment = s.status === 'placed' ? null : s.payment;
   return {
-    orderId: order.orderId, buyerId: order.buyerId, sellerId: order.sellerId,
-    status: BUYER_STATUS[s.status], lifecycleStatus: s.status,
+    orderId: order.orderId,
+    buyerId: order.buyerId,
+    sellerId: order.sellerId,
+    status: BUYER_STATUS[s.status],
+    lifecycleStatus: s.status,
     closedReason: s.status === 'closed' ? s.closure.reason : null,
     completionReason: s.status === 'completed' ? s.completion.reason : null,
-    currency: order.currency, items: order.items, total: order.total,
-    paid: payment?.amount ?? null, refunded: money(s.refunds.amount, order.currency),
+    currency: order.currency,
+    items: order.items,
+    total: order.total,
+    paid: payment?.amount ?? null,
+    refunded: money(s.refunds.amount, order.currency),
     shippingAddress: SEES_ADDRESS.has(caller.role) ? order.shippingAddress : null,
-    placedAt: order.placedAt, paidAt: payment?.paidAt ?? null,
-    shipment: f?.shipment ?? null, deliveredAt: f?.deliveredAt ?? null,
-    protectionDays: order.protectionDays, handlingDays: order.handlingDays,
+    placedAt: order.placedAt,
+    paidAt: payment?.paidAt ?? null,
+    shipment: f?.shipment ?? null,
+    deliveredAt: f?.deliveredAt ?? null,
+    protectionDays: order.protectionDays,
+    handlingDays: order.handlingDays,
     ...protectionView(s),
     extensions: f?.extensions ?? [],
     review: s.review,
