@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { sourceFiles } from '@bp/testing';
 
 const ROOT = path.resolve(__dirname, '../..');
 const readJson = <T>(file: string): T => JSON.parse(readFileSync(path.join(ROOT, file), 'utf8')) as T;
@@ -64,19 +65,7 @@ const findCycle = (graph: ReadonlyMap<string, readonly string[]>): string[] | nu
 
 const BP_IMPORT = /(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*)['"](@bp\/[a-z0-9-]+)(?:\/[^'"]*)?['"]/g;
 
-const sources = (dir: string): string[] => {
-  let entries;
-  try {
-    entries = readdirSync(path.join(ROOT, dir), { withFileTypes: true });
-  } catch {
-    return [];
-  }
-  return entries.flatMap((e) => {
-    const rel = `${dir}/${e.name}`;
-    if (e.isDirectory()) return e.name === 'node_modules' || e.name === 'dist' ? [] : sources(rel);
-    return e.name.endsWith('.ts') ? [rel] : [];
-  });
-};
+const sources = (dir: string): string[] => sourceFiles(ROOT, dir);
 
 /** Every workspace package with a src/: the packages other packages import at run time. */
 const packages = (): { name: string; dir: string }[] =>

@@ -1,20 +1,16 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { sourceFiles } from '@bp/testing';
 
 // Issue 20 item 2: the runtime owns config. A service reads ctx.config (libs/runtime/src/config.ts),
 // never the process environment, so every setting is parsed once, at start, in one schema.
 const ROOT = join(__dirname, '..', '..');
-const sources = (dir: string): string[] =>
-  readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? sources(path) : path.endsWith('.ts') ? [path] : [];
-  });
 
 describe('service config', () => {
   it('no service source reads process.env', () => {
-    const services = readdirSync(join(ROOT, 'services')).map((s) => join(ROOT, 'services', s, 'src'));
-    const readers = services.flatMap(sources).filter((file) => readFileSync(file, 'utf8').includes('process.env'));
-    expect(readers.map((f) => f.slice(ROOT.length + 1))).toEqual([]);
+    const services = readdirSync(join(ROOT, 'services')).map((s) => `services/${s}/src`);
+    const readers = services.flatMap((dir) => sourceFiles(ROOT, dir)).filter((file) => readFileSync(join(ROOT, file), 'utf8').includes('process.env'));
+    expect(readers).toEqual([]);
   });
 
   it('every service.ts is one defineService', () => {

@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { sourceFiles } from '@bp/testing';
 
 /**
  * kafkajs stays behind the port (issue 16 item 7): only libs/messaging/src/kafkajs/ imports it, so
@@ -13,19 +14,7 @@ const SOURCE = /\.(?:[cm]?ts|tsx|[cm]?js)$/;
 /** `from 'kafkajs'`, `import 'kafkajs'`, `require('kafkajs')`, `import('kafkajs')`, subpaths too. */
 const KAFKAJS_IMPORT = /(?:\bfrom\s*|\bimport\s*|\brequire\s*\(\s*|\bimport\s*\(\s*)['"]kafkajs(?:\/[^'"]*)?['"]/;
 
-const filesUnder = (dir: string): string[] => {
-  let entries;
-  try {
-    entries = readdirSync(path.join(ROOT, dir), { withFileTypes: true });
-  } catch {
-    return [];
-  }
-  return entries.flatMap((e) => {
-    const rel = `${dir}/${e.name}`;
-    if (e.isDirectory()) return e.name === 'node_modules' || e.name === 'dist' ? [] : filesUnder(rel);
-    return SOURCE.test(e.name) ? [rel] : [];
-  });
-};
+const filesUnder = (dir: string): string[] => sourceFiles(ROOT, dir, SOURCE);
 
 const packagesIn = (dir: string): string[] =>
   readdirSync(path.join(ROOT, dir), { withFileTypes: true })

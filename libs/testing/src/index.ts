@@ -5,3 +5,4 @@ export * from './kafka';
 export * from './service-harness';
 export * from './tcp-proxy';
 export * from './kafka-choice';
+export * from './source-files';
