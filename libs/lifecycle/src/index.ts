@@ -2,3 +2,4 @@ export * from './table';
 export * from './derive';
 export * from './reachability';
 export * from './diagram';
+export * from './effects';

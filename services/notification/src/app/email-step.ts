@@ -1,12 +1,10 @@
-import { systemActor } from '@bp/contracts';
 import type { DueDeadline } from '@bp/timers';
 import { emailDueAt } from '../domain/notices/lifecycle';
 import { wantsEmail } from '../domain/recipients/recipient';
 import { renderNotice } from '../domain/templates/render';
 import { MailError, type Mailer } from '../infra/mailer';
 import type { Handlers, Run } from './handlers';
-
-const actor = systemActor('notification-service');
+import { serviceActor } from './service-actor';
 
 /**
  * The e-mail delivery step, fired by the notice's `email` deadline: render in the recipient's locale
@@ -16,7 +14,7 @@ const actor = systemActor('notification-service');
 export const sendNoticeEmail = async (h: Handlers, mailer: Mailer, run: Run, noticeId: string, due: DueDeadline): Promise<void> => {
   const { state } = await h.loadNotice(noticeId, run.tx);
   if (state.status !== 'requested' || emailDueAt(state, h.emailRetry) !== due.dueAt) return; // stale: done, given up or rescheduled
-  const meta = { now: due.now, actor };
+  const meta = { now: due.now, actor: serviceActor };
   const { state: recipient } = await h.loadRecipient(state.notice.recipientId, run.tx);
   if (!recipient.email || !wantsEmail(recipient, state.notice.kind)) {
     await h.notices({ type: 'RecordDeliveryFailure', data: { noticeId, channel: 'email', error: 'EMAIL_NOT_WANTED', final: true }, meta }, run);

@@ -1,4 +1,3 @@
-import { systemActor } from '@bp/contracts';
 import type { ServiceContext } from '@bp/runtime';
 import type { DueDeadline } from '@bp/timers';
 import type { PoolClient } from 'pg';
@@ -10,18 +9,17 @@ import type { Handlers, Run } from './handlers';
 import { requestNotice } from './request-notice';
 import { parseStream } from './streams';
 import { attemptDelivery } from './webhook-step';
-
-const actor = systemActor('notification-service');
+import { serviceActor } from './service-actor';
 
 /** A due deadline, routed by its stream to the aggregate it belongs to; runs in the scheduler's tx. */
 export const fireDeadline =
   (ctx: ServiceContext, h: Handlers, io: { mailer: Mailer; post: PostWebhook }) =>
   async (tx: PoolClient, due: DueDeadline): Promise<void> => {
     const target = parseStream(due.streamId);
-    const run: Run = { tx, metadata: { correlationId: `${due.streamId}/${due.kind}/${due.dueAt}`, causationId: null, actor, now: due.now } };
+    const run: Run = { tx, metadata: { correlationId: `${due.streamId}/${due.kind}/${due.dueAt}`, causationId: null, actor: serviceActor, now: due.now } };
     switch (target?.kind) {
       case 'reminders': {
-        const meta = { now: due.now, actor };
+        const meta = { now: due.now, actor: serviceActor };
         const result = await h.reminders({ stream: due.streamId, command: { type: 'FireDeadline', data: { kind: due.kind, dueAt: due.dueAt }, meta } }, run);
         for (const e of result.events) {
           if (e.type !== 'ReminderSent') continue;

@@ -1,10 +1,8 @@
-import { systemActor } from '@bp/contracts';
 import type { Policy, DueDeadline } from '@bp/timers';
 import { signWebhook } from '../domain/webhooks/signature';
 import type { PostWebhook, WebhookResult } from '../infra/webhook-client';
 import type { Handlers, Run } from './handlers';
-
-const actor = systemActor('notification-service');
+import { serviceActor } from './service-actor';
 
 /**
  * One attempt of a webhook delivery, fired by the delivery's deadline: POST the CloudEvent signed
@@ -16,7 +14,7 @@ const actor = systemActor('notification-service');
 export const attemptDelivery = async (h: Handlers, post: PostWebhook, policy: Policy, run: Run, deliveryId: string, due: DueDeadline): Promise<void> => {
   const { state } = await h.loadDelivery(deliveryId, run.tx);
   if (state.status !== 'pending' || state.nextAttemptAt !== due.dueAt) return; // stale
-  const meta = { now: due.now, actor };
+  const meta = { now: due.now, actor: serviceActor };
   const { state: sub } = await h.loadSubscription(state.subscriptionId, run.tx);
   let result: WebhookResult;
   if (sub.status !== 'active') {
