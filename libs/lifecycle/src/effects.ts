@@ -44,3 +44,22 @@ export const effectsReport = <V extends Vocabulary, N extends string>(table: Tab
   }
   return report;
 };
+
+/** What the walker needs of a decider (the shape every service's decider has). */
+export interface WalkableDecider<C, E extends { type: string }, S> {
+  decide(command: C, state: S): readonly E[];
+  evolve(state: S, event: E): S;
+  initialState: S;
+}
+
+/**
+ * One walk, given/when style: the state the `given` events fold to, the command decided in it, and
+ * the status before and after the recorded events (a refusal throws: a walk is a case that happens).
+ */
+export const walker =
+  <C, E extends { type: string }, S>(decider: WalkableDecider<C, E, S>, statusOf: (state: S) => string) =>
+  <N extends string>(name: N, given: readonly E[], when: C): EffectWalk<N> => {
+    const before = given.reduce(decider.evolve, decider.initialState);
+    const events = decider.decide(when, before);
+    return { name, from: statusOf(before), to: statusOf(events.reduce(decider.evolve, before)), emitted: events.map((e) => e.type) };
+  };

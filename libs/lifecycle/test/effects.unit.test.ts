@@ -1,4 +1,4 @@
-import { defineTable, effectsReport, undeclaredEffects, type EffectWalk, type NameOf } from '../src';
+import { defineTable, effectsReport, undeclaredEffects, walker, type EffectWalk, type NameOf } from '../src';
 
 // A small lamp, only for these tests.
 interface Lamp {
@@ -60,5 +60,21 @@ describe('declared effects', () => {
     const report = effectsReport(table, [...walks, { name: 'switch_off', from: 'off', to: 'on', emitted: ['SwitchedOff'] }]);
     expect(report.misrouted).toEqual([{ name: 'switch_off', from: 'off', to: 'on' }]);
     expect(effectsReport(table, [...walks, { name: 'dust', from: 'on', to: 'off', emitted: [] }]).misrouted).toEqual([{ name: 'dust', from: 'on', to: 'off' }]);
+  });
+});
+
+describe('walker', () => {
+  type LampEvent = { type: 'Installed' | 'SwitchedOn' | 'SwitchedOff' };
+  const lamp = {
+    initialState: 'initial',
+    decide: (command: 'install' | 'toggle', state: string): LampEvent[] =>
+      command === 'install' ? [{ type: 'Installed' }] : [{ type: state === 'on' ? 'SwitchedOff' : 'SwitchedOn' }],
+    evolve: (_state: string, event: LampEvent): string => (event.type === 'SwitchedOn' ? 'on' : 'off'),
+  };
+  const walk = walker(lamp, (s) => s);
+
+  it('given events, when a command is decided, then the walk has the status before and after and the recorded types', () => {
+    expect(walk('switch_on', [{ type: 'Installed' }], 'toggle')).toEqual({ name: 'switch_on', from: 'off', to: 'on', emitted: ['SwitchedOn'] });
+    expect(walk('install', [], 'install')).toEqual({ name: 'install', from: 'initial', to: 'off', emitted: ['Installed'] });
   });
 });

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { reachability, targetOf } from '@bp/lifecycle';
+import { effectsReport, reachability, targetOf, walker, type EffectWalk } from '@bp/lifecycle';
 import { makePolicy } from '@bp/timers';
 import { README_PATH, renderReadme } from '../../scripts/diagram';
-import { DELIVERY_PROCESS, DELIVERY_STATUSES, type DeliveryLifecycle } from '../../src/domain/webhooks/delivery-process';
+import { DELIVERY_PROCESS, DELIVERY_STATUSES, type DeliveryLifecycle, type DeliveryTransitionName } from '../../src/domain/webhooks/delivery-process';
 import { decideDelivery, evolveDelivery, initialDeliveryState, type DeliveryCommand, type DeliveryState } from '../../src/domain/webhooks/delivery';
 
 // Every command of the decider is a command of the table (compile-time: fails tsc when one is added to one side only).
@@ -33,6 +33,31 @@ const observe = (commands: DeliveryCommand[]): [DeliveryState['status'], Deliver
   });
 };
 
+/** Events a run of commands records (the `given` of a walk). */
+const recorded = (commands: DeliveryCommand[]) => {
+  let s: DeliveryState = initialDeliveryState;
+  return commands.flatMap((c) => {
+    const events = decideDelivery(c, s, policy);
+    s = events.reduce(evolveDelivery, s);
+    return events;
+  });
+};
+const walk = walker(
+  { decide: (c: DeliveryCommand, s: DeliveryState) => decideDelivery(c, s, policy), evolve: evolveDelivery, initialState: initialDeliveryState },
+  (s) => s.status,
+);
+const failedLate = attempt(false, '2026-01-03T00:00:00.000Z');
+const walks: EffectWalk<DeliveryTransitionName>[] = [
+  walk('schedule', [], schedule),
+  // the timer records nothing on the delivery itself: the step it runs records the attempt (the RecordAttempt rows below)
+  { name: 'attempt', from: 'pending', to: 'pending', emitted: [] },
+  walk('attempt_succeeds', recorded([schedule]), attempt(true, '2026-01-01T00:00:01.000Z')),
+  walk('attempt_fails_retry', recorded([schedule]), attempt(false, '2026-01-01T00:00:01.000Z')),
+  walk('attempt_fails_give_up', recorded([schedule, attempt(false, '2026-01-01T00:00:01.000Z')]), failedLate),
+  walk('redeliver', recorded([schedule, attempt(true, '2026-01-01T00:00:01.000Z')]), redeliver),
+  walk('redeliver', recorded([schedule, attempt(false, '2026-01-01T00:00:01.000Z'), failedLate]), redeliver),
+];
+
 describe('webhook delivery lifecycle (delivery-process.ts, N4/N5)', () => {
   it('declares every command of the decider', () => expect(declared).toBe(true));
 
@@ -51,6 +76,9 @@ describe('webhook delivery lifecycle (delivery-process.ts, N4/N5)', () => {
       expect({ command, from, to, declared: rows.some((t) => targetOf(t, from) === to) }).toEqual({ command, from, to, declared: true });
     }
   });
+
+  it('given a walk through every row, then each records only its declared effects and every declared effect is recorded (#20)', () =>
+    expect(effectsReport(DELIVERY_PROCESS, walks)).toEqual({ unwalked: [], misrouted: [], undeclared: [], unexercised: [] }));
 
   it('the README diagram is generated from the table (run scripts/diagram.ts after changing it)', () => {
     const readme = readFileSync(README_PATH, 'utf8');
