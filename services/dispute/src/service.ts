@@ -1,5 +1,5 @@
 import { disputePublicEvents, systemActor, Topics } from '@bp/contracts';
-import { arrivalChannel, createArrivals } from '@bp/http';
+import { arrivalChannel, createArrivals, type Arrivals } from '@bp/http';
 import { defineService, type ServiceContext, type ServiceModule } from '@bp/runtime';
 import { durationMs } from '@bp/timers';
 import { disputeActions } from './app/dispute-actions';
@@ -13,8 +13,8 @@ import type { DeadlineKind } from './domain';
 import type { BlobStore } from './infra/blob-store';
 import { blobStoreFromEnv } from './infra/config';
 import { arbitrationRoutes } from './http/arbitration';
-import { disputeRoutes } from './http/disputes';
-import { evidenceRoutes } from './http/evidence';
+import { disputeRoutes, type DisputeRouteDeps } from './http/disputes';
+import { evidenceRoutes, type EvidenceRouteDeps } from './http/evidence';
 import { migrateDisputeTables } from './migrations';
 import { disputeProjections, evidenceProjection } from './projections';
 
@@ -23,49 +23,69 @@ export interface DisputeServiceOptions {
   blobs?: (ctx: ServiceContext) => BlobStore;
 }
 
+type DisputeHandlers = ReturnType<typeof createHandlers>;
+
+interface Wiring {
+  handlers: DisputeHandlers;
+  /** S3: openings naming an order (or a fact about it) not recorded yet wait for it; its LISTEN connection is a background task. */
+  arrivals: Arrivals;
+  evidence: EvidenceRouteDeps;
+  disputes: DisputeRouteDeps;
+}
+
+const wire = (ctx: ServiceContext, o: DisputeServiceOptions): Wiring => {
+  const { store, schema, pool, clock, policy } = ctx;
+  const handlers = createHandlers({ store, schema, projections: disputeProjections(schema) });
+  const deps = { store, schema, handlers };
+  const arrivals = createArrivals({ pool, channel: arrivalChannel(schema), logger: ctx.logger });
+  const waitMs = { unknown: durationMs(policy.api.readYourWritesWait), stale: durationMs(policy.api.staleFactsWait) };
+  const blobs = o.blobs?.(ctx) ?? blobStoreFromEnv(ctx.config.DATA_DIR, ctx.config);
+  return {
+    handlers,
+    arrivals,
+    evidence: { store, blobs, projection: evidenceProjection(schema), clock, policy },
+    disputes: {
+      pool,
+      schema,
+      clock,
+      open: openWhenKnown(openDispute({ ...deps, expeditedLevels: policy.buyerLevels.expeditedArbitrationLevels }), arrivals, waitMs),
+      actions: disputeActions(deps),
+    },
+  };
+};
+
 /** The dispute service: disputes, returns, appeals (D1-D9, R1-R8, S1) wired onto the runtime. */
 export const createDisputeService = (o: DisputeServiceOptions = {}): ServiceModule =>
-  defineService<DisputeHandlers>({
+  defineService<Wiring>({
     name: 'dispute',
     registry: disputeRegistry(),
     publishes: disputePublicEvents,
-    wire: (ctx) => createHandlers({ store: ctx.store, schema: ctx.schema, projections: disputeProjections(ctx.schema) }),
-    routes: async (app, handlers, ctx) => {
-      const deps = { store: ctx.store, schema: ctx.schema, handlers };
-      const blobs = o.blobs?.(ctx) ?? blobStoreFromEnv(ctx.config.DATA_DIR, ctx.config);
-      await evidenceRoutes(app, { store: ctx.store, blobs, projection: evidenceProjection(ctx.schema), clock: ctx.clock, policy: ctx.policy });
-      // S3: openings naming an order (or a fact about it) this service has not recorded yet wait for it.
-      const arrivals = createArrivals({ pool: ctx.pool, channel: arrivalChannel(ctx.schema), logger: ctx.logger });
-      app.addHook('onClose', () => arrivals.close());
-      const waitMs = { unknown: durationMs(ctx.policy.api.readYourWritesWait), stale: durationMs(ctx.policy.api.staleFactsWait) };
-      await disputeRoutes(app, {
-        pool: ctx.pool,
-        schema: ctx.schema,
-        clock: ctx.clock,
-        open: openWhenKnown(openDispute({ ...deps, expeditedLevels: ctx.policy.buyerLevels.expeditedArbitrationLevels }), arrivals, waitMs),
-        actions: disputeActions(deps),
-      });
-      await arbitrationRoutes(app, { pool: ctx.pool, schema: ctx.schema });
+    // One application layer per running service: routes, consumers and scheduler share it.
+    wire: (ctx) => wire(ctx, o),
+    routes: async (app, w, ctx) => {
+      await app.register(evidenceRoutes(w.evidence));
+      await app.register(disputeRoutes(w.disputes));
+      await app.register(arbitrationRoutes(ctx));
     },
     consumers: {
       topics: [Topics.orders, Topics.buyers],
-      handlers: (handlers) => consumedHandlers(handlers),
+      handlers: (w) => consumedHandlers(w.handlers),
     },
     // A due deadline becomes FireDeadline on its dispute, joined to the scheduler's transaction; the
     // decider re-checks it against the current state (a stale one does nothing).
-    deadlines: (handlers) => async (tx, due) => {
+    deadlines: (w) => async (tx, due) => {
       const actor = systemActor('dispute-deadlines');
       const metadata = causedBy({ id: `${due.streamId}:${due.kind}:${due.dueAt}`, correlationId: due.streamId, actor }, due.now);
-      await handlers.dispute(
+      await w.handlers.dispute(
         due.streamId,
         { type: 'FireDeadline', data: { kind: due.kind as DeadlineKind, dueAt: due.dueAt }, meta: { now: due.now, actor } },
         { tx, metadata },
       );
     },
+    // The arrivals' LISTEN connection closes after HTTP (an opening in flight may still wait), before the pool.
+    background: (w) => [{ name: 'arrivals', stop: () => w.arrivals.close() }],
     projections: (ctx) => disputeProjections(ctx.schema),
     migrations: (ctx) => migrateDisputeTables(ctx.pool, ctx.schema),
   });
-
-type DisputeHandlers = ReturnType<typeof createHandlers>;
 
 export const disputeService: ServiceModule = createDisputeService();

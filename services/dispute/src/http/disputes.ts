@@ -10,7 +10,7 @@ import {
   type Refusals,
   retryLater,
   setVersionHeaders,
-  type ServiceApp,
+  type FastifyPluginAsyncZod,
 } from '@bp/http';
 import type { CommandResult } from '@bp/eventstore';
 import type { Clock } from '@bp/timers';
@@ -120,145 +120,147 @@ const OPEN_CONSISTENCY = [
 ].join(' ');
 
 /** API.md, dispute section: each route parses, names the caller, runs one use case, shows the result. */
-export const disputeRoutes = async (app: ServiceApp, d: DisputeRouteDeps): Promise<void> => {
-  const now = () => d.clock.now().toISOString();
+export const disputeRoutes =
+  (d: DisputeRouteDeps): FastifyPluginAsyncZod =>
+  async (app) => {
+    const now = () => d.clock.now().toISOString();
 
-  app.post(
-    '/disputes',
-    {
-      config: { roles: ['buyer'] },
-      schema: {
-        body: OpenDisputeBody,
-        ...operation({
-          operationId: 'openDispute',
-          tags: ['disputes'],
-          summary: 'Open a dispute (D1, D2)',
-          description: OPEN_CONSISTENCY,
-          ok: { 201: { ...View, description: 'The dispute opened', headers: ['ETag', 'Location'] } },
-          refusals: mergeRefusals(refusalsOf(DisputeErrors, OPEN_REFUSALS), EVIDENCE_REFUSALS),
-          retryAfter: [404, 409],
-        }),
-      },
-    },
-    async (req, reply) => {
-      const caller = callerOf(req);
-      const at = now();
-      // Ids are the caller's (conventions); with an Idempotency-Key a retry replays this response.
-      const disputeId = randomUUID();
-      // S3: a refusal a fact still on its way could lift comes only after the wait, with Retry-After.
-      await d.open(caller, disputeId, req.body, at).catch((e: unknown) => {
-        throw isLiftedByOrderFacts(e) ? retryLater(e) : e;
-      });
-      const view = await loadResource(d.pool, d.schema, disputeId, caller, at);
-      setVersionHeaders(reply, view.version).header('location', `/disputes/${disputeId}`);
-      return reply.code(201).send(view);
-    },
-  );
-
-  app.get(
-    '/disputes/:disputeId',
-    {
-      config: { roles: ['buyer', 'seller', 'agent'] },
-      schema: {
-        params: Params,
-        ...operation({
-          operationId: 'getDispute',
-          tags: ['disputes'],
-          summary: 'The dispute with its thread, proposals, deadlines and allowedActions',
-          ok: { 200: View },
-          refusals: { 404: ['DISPUTE_NOT_FOUND'] },
-        }),
-      },
-    },
-    async (req, reply) => {
-      const view = await loadResource(d.pool, d.schema, req.params.disputeId, callerOf(req), now());
-      setVersionHeaders(reply, view.version);
-      return view;
-    },
-  );
-
-  app.get(
-    '/disputes',
-    {
-      config: { roles: ['buyer', 'seller', 'agent'] },
-      schema: {
-        querystring: ListQuery,
-        ...operation({
-          operationId: 'listDisputes',
-          tags: ['disputes'],
-          summary: 'Disputes the caller is party to (agents: all), optionally of one order',
-          ok: { 200: DisputePage },
-        }),
-      },
-    },
-    async (req) => {
-      const caller = callerOf(req);
-      const at = now();
-      const who: Visibility = caller.role === 'agent' ? { role: 'agent' } : { role: caller.role as 'buyer' | 'seller', id: caller.id };
-      const after = req.query.cursor ? decodeCursor(req.query.cursor, ListCursor) : undefined;
-      const page = await listDisputes(d.pool, d.schema, {
-        ...(req.query.orderId ? { orderId: req.query.orderId } : {}),
-        who,
-        limit: req.query.limit,
-        ...(after ? { after } : {}),
-      });
-      const items = await Promise.all(page.items.map((s) => resourceOf(d.pool, d.schema, s, caller, at)));
-      return { items, nextCursor: page.more && page.last ? encodeCursor({ ...page.last }) : null };
-    },
-  );
-
-  const action = <B extends z.ZodType>(
-    path: string,
-    roles: Role[],
-    body: B,
-    run: (c: Call, b: z.infer<B>) => Promise<CommandResult<DisputeState>>,
-    summary: string,
-  ) =>
     app.post(
-      `/disputes/:disputeId/${path}`,
+      '/disputes',
       {
-        config: { roles },
+        config: { roles: ['buyer'] },
         schema: {
-          params: Params,
-          body,
+          body: OpenDisputeBody,
           ...operation({
-            operationId: operationIdOf(path),
+            operationId: 'openDispute',
             tags: ['disputes'],
-            summary,
-            ok: { 200: { ...View, description: 'The dispute after the action' } },
-            ifMatch: true,
-            refusals: mergeRefusals(
-              refusalsOf(DisputeErrors, [...ACTION_REFUSALS, ...(ACTION_CODES[path] ?? [])]),
-              path.startsWith('appeal') ? ON_BEHALF_OF : undefined,
-              ['messages', 'counter-proposals', 'proposals', 'appeal'].includes(path) ? EVIDENCE_REFUSALS : undefined,
-            ),
+            summary: 'Open a dispute (D1, D2)',
+            description: OPEN_CONSISTENCY,
+            ok: { 201: { ...View, description: 'The dispute opened', headers: ['ETag', 'Location'] } },
+            refusals: mergeRefusals(refusalsOf(DisputeErrors, OPEN_REFUSALS), EVIDENCE_REFUSALS),
+            retryAfter: [404, 409],
           }),
         },
       },
       async (req, reply) => {
         const caller = callerOf(req);
         const at = now();
-        const { disputeId } = req.params;
-        await withVersionCheck(req, (expectedVersion) =>
-          run({ disputeId, actor: caller, now: at, ...(expectedVersion !== undefined ? { expectedVersion } : {}) }, req.body as z.infer<B>),
-        );
+        // Ids are the caller's (conventions); with an Idempotency-Key a retry replays this response.
+        const disputeId = randomUUID();
+        // S3: a refusal a fact still on its way could lift comes only after the wait, with Retry-After.
+        await d.open(caller, disputeId, req.body, at).catch((e: unknown) => {
+          throw isLiftedByOrderFacts(e) ? retryLater(e) : e;
+        });
         const view = await loadResource(d.pool, d.schema, disputeId, caller, at);
+        setVersionHeaders(reply, view.version).header('location', `/disputes/${disputeId}`);
+        return reply.code(201).send(view);
+      },
+    );
+
+    app.get(
+      '/disputes/:disputeId',
+      {
+        config: { roles: ['buyer', 'seller', 'agent'] },
+        schema: {
+          params: Params,
+          ...operation({
+            operationId: 'getDispute',
+            tags: ['disputes'],
+            summary: 'The dispute with its thread, proposals, deadlines and allowedActions',
+            ok: { 200: View },
+            refusals: { 404: ['DISPUTE_NOT_FOUND'] },
+          }),
+        },
+      },
+      async (req, reply) => {
+        const view = await loadResource(d.pool, d.schema, req.params.disputeId, callerOf(req), now());
         setVersionHeaders(reply, view.version);
         return view;
       },
     );
 
-  const a = d.actions;
-  action('accept', ['buyer', 'seller'], Empty(AcceptBody), (c) => a.accept(c), "Accept the other side's proposal (D4, D5)");
-  action('counter-proposals', ['seller'], CounterProposalBody, a.counterPropose, 'Counter-propose: refund, return or resend (D4, D9)');
-  action('proposals', ['buyer'], EditProposalBody, a.editProposal, 'Edit the own proposal (D5)');
-  action('escalate', ['buyer', 'seller'], Empty(EscalateBody), (c, b) => a.escalate(c, b ?? {}), 'Escalate to arbitration (D6)');
-  action('cancel', ['buyer'], Empty(CancelBody), (c) => a.cancel(c), 'Withdraw the dispute (D7)');
-  action('messages', ['buyer', 'seller', 'agent'], MessageBody, a.message, 'Message and/or evidence in the thread (D3)');
-  action('return-shipment', ['buyer'], ShipmentBody, a.shipReturn, 'The buyer shipped the return (R1, R6)');
-  action('return-receipt', ['seller'], ReturnReceiptBody, a.confirmReturn, 'The seller reports the return (R3, R4)');
-  action('resend-shipment', ['seller'], ShipmentBody, a.shipResend, 'The seller shipped a replacement (D9)');
-  action('ruling', ['agent'], RulingBody, a.rule, 'Arbitration ruling (D8)');
-  action('appeal', ['buyer', 'agent'], AppealBody, a.appeal, 'Appeal the ruling, once (R7; agents with onBehalfOf)');
-  action('appeal/decision', ['agent'], AppealDecisionBody, a.decideAppeal, 'Decide the appeal (R8)');
-};
+    app.get(
+      '/disputes',
+      {
+        config: { roles: ['buyer', 'seller', 'agent'] },
+        schema: {
+          querystring: ListQuery,
+          ...operation({
+            operationId: 'listDisputes',
+            tags: ['disputes'],
+            summary: 'Disputes the caller is party to (agents: all), optionally of one order',
+            ok: { 200: DisputePage },
+          }),
+        },
+      },
+      async (req) => {
+        const caller = callerOf(req);
+        const at = now();
+        const who: Visibility = caller.role === 'agent' ? { role: 'agent' } : { role: caller.role as 'buyer' | 'seller', id: caller.id };
+        const after = req.query.cursor ? decodeCursor(req.query.cursor, ListCursor) : undefined;
+        const page = await listDisputes(d.pool, d.schema, {
+          ...(req.query.orderId ? { orderId: req.query.orderId } : {}),
+          who,
+          limit: req.query.limit,
+          ...(after ? { after } : {}),
+        });
+        const items = await Promise.all(page.items.map((s) => resourceOf(d.pool, d.schema, s, caller, at)));
+        return { items, nextCursor: page.more && page.last ? encodeCursor({ ...page.last }) : null };
+      },
+    );
+
+    const action = <B extends z.ZodType>(
+      path: string,
+      roles: Role[],
+      body: B,
+      run: (c: Call, b: z.infer<B>) => Promise<CommandResult<DisputeState>>,
+      summary: string,
+    ) =>
+      app.post(
+        `/disputes/:disputeId/${path}`,
+        {
+          config: { roles },
+          schema: {
+            params: Params,
+            body,
+            ...operation({
+              operationId: operationIdOf(path),
+              tags: ['disputes'],
+              summary,
+              ok: { 200: { ...View, description: 'The dispute after the action' } },
+              ifMatch: true,
+              refusals: mergeRefusals(
+                refusalsOf(DisputeErrors, [...ACTION_REFUSALS, ...(ACTION_CODES[path] ?? [])]),
+                path.startsWith('appeal') ? ON_BEHALF_OF : undefined,
+                ['messages', 'counter-proposals', 'proposals', 'appeal'].includes(path) ? EVIDENCE_REFUSALS : undefined,
+              ),
+            }),
+          },
+        },
+        async (req, reply) => {
+          const caller = callerOf(req);
+          const at = now();
+          const { disputeId } = req.params;
+          await withVersionCheck(req, (expectedVersion) =>
+            run({ disputeId, actor: caller, now: at, ...(expectedVersion !== undefined ? { expectedVersion } : {}) }, req.body as z.infer<B>),
+          );
+          const view = await loadResource(d.pool, d.schema, disputeId, caller, at);
+          setVersionHeaders(reply, view.version);
+          return view;
+        },
+      );
+
+    const a = d.actions;
+    action('accept', ['buyer', 'seller'], Empty(AcceptBody), (c) => a.accept(c), "Accept the other side's proposal (D4, D5)");
+    action('counter-proposals', ['seller'], CounterProposalBody, a.counterPropose, 'Counter-propose: refund, return or resend (D4, D9)');
+    action('proposals', ['buyer'], EditProposalBody, a.editProposal, 'Edit the own proposal (D5)');
+    action('escalate', ['buyer', 'seller'], Empty(EscalateBody), (c, b) => a.escalate(c, b ?? {}), 'Escalate to arbitration (D6)');
+    action('cancel', ['buyer'], Empty(CancelBody), (c) => a.cancel(c), 'Withdraw the dispute (D7)');
+    action('messages', ['buyer', 'seller', 'agent'], MessageBody, a.message, 'Message and/or evidence in the thread (D3)');
+    action('return-shipment', ['buyer'], ShipmentBody, a.shipReturn, 'The buyer shipped the return (R1, R6)');
+    action('return-receipt', ['seller'], ReturnReceiptBody, a.confirmReturn, 'The seller reports the return (R3, R4)');
+    action('resend-shipment', ['seller'], ShipmentBody, a.shipResend, 'The seller shipped a replacement (D9)');
+    action('ruling', ['agent'], RulingBody, a.rule, 'Arbitration ruling (D8)');
+    action('appeal', ['buyer', 'agent'], AppealBody, a.appeal, 'Appeal the ruling, once (R7; agents with onBehalfOf)');
+    action('appeal/decision', ['agent'], AppealDecisionBody, a.decideAppeal, 'Decide the appeal (R8)');
+  };

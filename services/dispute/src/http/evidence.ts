@@ -1,6 +1,6 @@
 import multipart from '@fastify/multipart';
 import type { EventStore, Projection } from '@bp/eventstore';
-import { claimIdempotencyKey, operation, problem, refusalsOf, type PartFingerprint, type ServiceApp } from '@bp/http';
+import { claimIdempotencyKey, operation, problem, refusalsOf, type FastifyPluginAsyncZod, type PartFingerprint } from '@bp/http';
 import type { Clock, Policy } from '@bp/timers';
 import { callerOf } from '@bp/runtime';
 import { readEvidenceFile, recordEvidence, type EvidenceFile } from '../app/evidence';
@@ -30,10 +30,12 @@ const SHAPE_ERRORS: Record<string, { code: string; detail: string }> = {
  * 400 EVIDENCE_TOO_MANY_FILES. Every file is read and checked first (type by content, size by type); only a submission that passes whole is stored,
  * so a refusal stores nothing.
  */
-export const evidenceRoutes = async (app: ServiceApp, d: EvidenceRouteDeps): Promise<void> => {
-  const limits = d.policy.dispute;
-  await app.register(async (scope) => {
-    await scope.register(multipart, {
+export const evidenceRoutes =
+  (d: EvidenceRouteDeps): FastifyPluginAsyncZod =>
+  async (app) => {
+    const limits = d.policy.dispute;
+    // Multipart parsing stays inside this plugin's own context: the other routes take JSON only.
+    await app.register(multipart, {
       limits: {
         files: limits.maxImagesPerSubmission + 1, // D3: the images plus a video
         // One byte over the largest allowed size, so the domain's own check refuses with its code.
@@ -46,7 +48,7 @@ export const evidenceRoutes = async (app: ServiceApp, d: EvidenceRouteDeps): Pro
 
     // An Idempotency-Key fingerprints the uploaded files themselves (config.idempotency 'parts'): the
     // same key with other files is 422 IDEMPOTENCY_KEY_REUSED, with the same files a replay.
-    scope.post(
+    app.post(
       '/evidence',
       {
         config: { roles: ['buyer', 'seller', 'agent'], idempotency: 'parts' },
@@ -109,5 +111,4 @@ export const evidenceRoutes = async (app: ServiceApp, d: EvidenceRouteDeps): Pro
         return reply.code(201).send({ ...stored[0], items: stored });
       },
     );
-  });
-};
+  };
