@@ -10,7 +10,12 @@ import { fireOrderDeadline } from './app/fire-deadline';
 import { createOrderApp, type OrderApp } from './app/order-app';
 import { disputeHandlers } from './consumers/disputes';
 import { escrowHandlers } from './consumers/escrow';
-import { registerRoutes } from './http';
+import { buyerRoutes } from './http/buyers';
+import { extensionRoutes } from './http/extensions';
+import { lifecycleRoutes } from './http/order-lifecycle';
+import { orderRoutes } from './http/orders';
+import { reviewRoutes } from './http/reviews';
+import { timelineRoutes } from './http/timeline';
 import { migrateOrderTables } from './migrations';
 import { ordersListProjection } from './projections';
 
@@ -20,7 +25,15 @@ export const orderService: ServiceModule = defineService<OrderApp>({
   publishes: [...orderPublicEvents, ...buyerPublicEvents],
   // One application layer per running service: routes, consumers and scheduler share it.
   wire: (ctx) => createOrderApp(ctx),
-  routes: (app, orders, ctx) => registerRoutes(app, { ctx, app: orders }),
+  // One plugin per resource (API.md "Order service").
+  routes: async (app, orders, ctx) => {
+    await app.register(orderRoutes({ ctx, app: orders }));
+    await app.register(lifecycleRoutes({ ctx, app: orders }));
+    await app.register(extensionRoutes({ ctx, app: orders }));
+    await app.register(reviewRoutes({ ctx, app: orders }));
+    await app.register(timelineRoutes({ ctx, app: orders }));
+    await app.register(buyerRoutes({ ctx, app: orders }));
+  },
   consumers: {
     topics: [Topics.escrow, Topics.disputes],
     handlers: (orders, ctx) => ({ ...escrowHandlers(ctx, orders), ...disputeHandlers(ctx, orders) }),

@@ -1,6 +1,6 @@
 // /orders: place (O2), read one, list own. Ids are generated here, never in the domain.
 import { randomUUID } from 'node:crypto';
-import { PageShape, decodeCursor, encodeCursor, operation, refusalsOf, type ServiceApp } from '@bp/http';
+import { PageShape, decodeCursor, encodeCursor, operation, refusalsOf, type FastifyPluginAsyncZod } from '@bp/http';
 import { snapshotOf } from '@bp/timers';
 import { callerOf, requestMeta } from '@bp/runtime';
 import { z } from 'zod';
@@ -14,67 +14,69 @@ import { BuyerStatus, OrderPage, OrderViewBody } from './schemas';
 const ListQuery = z.object({ ...PageShape, as: z.enum(['buyer', 'seller']).optional(), status: BuyerStatus.optional() });
 const Cursor = z.object({ placedAt: z.iso.datetime(), orderId: z.string().min(1) });
 
-export const orderRoutes = (deps: RouteDeps) => async (app: ServiceApp) => {
-  const { ctx } = deps;
+export const orderRoutes =
+  (deps: RouteDeps): FastifyPluginAsyncZod =>
+  async (app) => {
+    const { ctx } = deps;
 
-  const place = operation({
-    operationId: 'placeOrder',
-    tags: ['orders'],
-    summary: 'Place an order (O2)',
-    ok: { 201: { body: OrderViewBody, description: 'The order placed, awaiting payment', headers: ['ETag', 'Location'] } },
-    refusals: {
-      ...refusalsOf(OrderErrors, [
-        'ORDER_ALREADY_EXISTS',
-        'EMPTY_ORDER',
-        'TOO_MANY_ITEMS',
-        'CURRENCY_MISMATCH',
-        'PROTECTION_DAYS_OUT_OF_RANGE',
-        'HANDLING_DAYS_OUT_OF_RANGE',
-      ]),
-      ...refusalsOf(BuyerLevelErrors, ['UNKNOWN_CURRENCY_RATE']),
-    },
-  });
-  app.post('/orders', { config: { roles: ['buyer'] }, schema: { body: PlaceOrderBody, ...place } }, async (req, reply) => {
-    const { meta, metadata } = requestMeta(req, ctx);
-    const orderId = randomUUID();
-    const r = await execute(deps, req, { type: 'PlaceOrder', data: { ...req.body, orderId, policy: snapshotOf(ctx.policy) }, meta }, metadata);
-    reply.header('location', `/orders/${orderId}`);
-    return sendView(reply, ctx, r.state, r.version, meta.actor, 201);
-  });
-
-  const read = operation({
-    operationId: 'getOrder',
-    tags: ['orders'],
-    summary: 'The order: status, totals, protection, deadlines, allowedActions',
-    ok: { 200: { body: OrderViewBody, description: 'The order as the caller sees it', headers: ['ETag'] } },
-    refusals: refusalsOf(OrderErrors, ['ORDER_NOT_FOUND']),
-  });
-  app.get('/orders/:orderId', { config: { roles: ['buyer', 'seller', 'agent'] }, schema: { params: OrderParams, ...read } }, async (req, reply) => {
-    const { state, version } = await deps.app.load(req.params.orderId);
-    return sendView(reply, ctx, state, version, callerOf(req));
-  });
-
-  // A buyer lists the orders they bought, a seller those they sold: `as` can only be one's own role.
-  const list = operation({
-    operationId: 'listOrders',
-    tags: ['orders'],
-    summary: 'Own orders, newest first',
-    ok: { 200: OrderPage },
-    refusals: refusalsOf(OrderErrors, ['ROLE_NOT_ALLOWED']),
-  });
-  app.get('/orders', { config: { roles: ['buyer', 'seller'] }, schema: { querystring: ListQuery, ...list } }, async (req) => {
-    const caller = callerOf(req);
-    const as = req.query.as ?? caller.role;
-    if (as !== caller.role) throw orderError('ROLE_NOT_ALLOWED', `a ${caller.role} cannot list orders as ${as}`);
-    const after = req.query.cursor ? decodeCursor(req.query.cursor, Cursor) : undefined;
-    const page = await listOrders(ctx.pool, ctx.schema, {
-      party: as as 'buyer' | 'seller',
-      partyId: caller.id,
-      status: req.query.status,
-      limit: req.query.limit,
-      after,
+    const place = operation({
+      operationId: 'placeOrder',
+      tags: ['orders'],
+      summary: 'Place an order (O2)',
+      ok: { 201: { body: OrderViewBody, description: 'The order placed, awaiting payment', headers: ['ETag', 'Location'] } },
+      refusals: {
+        ...refusalsOf(OrderErrors, [
+          'ORDER_ALREADY_EXISTS',
+          'EMPTY_ORDER',
+          'TOO_MANY_ITEMS',
+          'CURRENCY_MISMATCH',
+          'PROTECTION_DAYS_OUT_OF_RANGE',
+          'HANDLING_DAYS_OUT_OF_RANGE',
+        ]),
+        ...refusalsOf(BuyerLevelErrors, ['UNKNOWN_CURRENCY_RATE']),
+      },
     });
-    const last = page.items[page.items.length - 1];
-    return { items: page.items, nextCursor: page.hasMore && last ? encodeCursor({ placedAt: last.placedAt, orderId: last.orderId }) : null };
-  });
-};
+    app.post('/orders', { config: { roles: ['buyer'] }, schema: { body: PlaceOrderBody, ...place } }, async (req, reply) => {
+      const { meta, metadata } = requestMeta(req, ctx);
+      const orderId = randomUUID();
+      const r = await execute(deps, req, { type: 'PlaceOrder', data: { ...req.body, orderId, policy: snapshotOf(ctx.policy) }, meta }, metadata);
+      reply.header('location', `/orders/${orderId}`);
+      return sendView(reply, ctx, r.state, r.version, meta.actor, 201);
+    });
+
+    const read = operation({
+      operationId: 'getOrder',
+      tags: ['orders'],
+      summary: 'The order: status, totals, protection, deadlines, allowedActions',
+      ok: { 200: { body: OrderViewBody, description: 'The order as the caller sees it', headers: ['ETag'] } },
+      refusals: refusalsOf(OrderErrors, ['ORDER_NOT_FOUND']),
+    });
+    app.get('/orders/:orderId', { config: { roles: ['buyer', 'seller', 'agent'] }, schema: { params: OrderParams, ...read } }, async (req, reply) => {
+      const { state, version } = await deps.app.load(req.params.orderId);
+      return sendView(reply, ctx, state, version, callerOf(req));
+    });
+
+    // A buyer lists the orders they bought, a seller those they sold: `as` can only be one's own role.
+    const list = operation({
+      operationId: 'listOrders',
+      tags: ['orders'],
+      summary: 'Own orders, newest first',
+      ok: { 200: OrderPage },
+      refusals: refusalsOf(OrderErrors, ['ROLE_NOT_ALLOWED']),
+    });
+    app.get('/orders', { config: { roles: ['buyer', 'seller'] }, schema: { querystring: ListQuery, ...list } }, async (req) => {
+      const caller = callerOf(req);
+      const as = req.query.as ?? caller.role;
+      if (as !== caller.role) throw orderError('ROLE_NOT_ALLOWED', `a ${caller.role} cannot list orders as ${as}`);
+      const after = req.query.cursor ? decodeCursor(req.query.cursor, Cursor) : undefined;
+      const page = await listOrders(ctx.pool, ctx.schema, {
+        party: as as 'buyer' | 'seller',
+        partyId: caller.id,
+        status: req.query.status,
+        limit: req.query.limit,
+        after,
+      });
+      const last = page.items[page.items.length - 1];
+      return { items: page.items, nextCursor: page.hasMore && last ? encodeCursor({ placedAt: last.placedAt, orderId: last.orderId }) : null };
+    });
+  };

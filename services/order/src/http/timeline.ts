@@ -4,33 +4,35 @@
 // timeline stream, where every public escrow.v1 / disputes.v1 event about the order is recorded as
 // it was published (domain/timeline). Each item says which service it came from. Parties and agents
 // only (others 404, as for the order); the shipping address event is redacted.
-import { operation, refusalsOf, type ServiceApp } from '@bp/http';
+import { operation, refusalsOf, type FastifyPluginAsyncZod } from '@bp/http';
 import { callerOf } from '@bp/runtime';
 import { OrderErrors } from '../domain/order';
 import { visibleOrder, type RouteDeps } from './context';
 import { OrderParams } from './params';
 import { TimelineBody } from './schemas';
 
-export const timelineRoutes = (deps: RouteDeps) => async (app: ServiceApp) => {
-  app.get(
-    '/orders/:orderId/timeline',
-    {
-      config: { roles: ['buyer', 'seller', 'agent'] },
-      schema: {
-        params: OrderParams,
-        ...operation({
-          operationId: 'getOrderTimeline',
-          tags: ['orders'],
-          summary: "The order's events from every service, in order",
-          ok: { 200: TimelineBody },
-          refusals: refusalsOf(OrderErrors, ['ORDER_NOT_FOUND']),
-        }),
+export const timelineRoutes =
+  (deps: RouteDeps): FastifyPluginAsyncZod =>
+  async (app) => {
+    app.get(
+      '/orders/:orderId/timeline',
+      {
+        config: { roles: ['buyer', 'seller', 'agent'] },
+        schema: {
+          params: OrderParams,
+          ...operation({
+            operationId: 'getOrderTimeline',
+            tags: ['orders'],
+            summary: "The order's events from every service, in order",
+            ok: { 200: TimelineBody },
+            refusals: refusalsOf(OrderErrors, ['ORDER_NOT_FOUND']),
+          }),
+        },
       },
-    },
-    async (req) => {
-      const { state, items } = await deps.app.timeline(req.params.orderId);
-      visibleOrder(state, callerOf(req));
-      return { orderId: req.params.orderId, items };
-    },
-  );
-};
+      async (req) => {
+        const { state, items } = await deps.app.timeline(req.params.orderId);
+        visibleOrder(state, callerOf(req));
+        return { orderId: req.params.orderId, items };
+      },
+    );
+  };
