@@ -5,10 +5,13 @@ import { notificationPublicEvents, Topics } from '@bp/contracts';
 import { defineService, type ServiceContext, type ServiceModule } from '@bp/runtime';
 import { notificationRegistry } from './app/events';
 import { fireDeadline } from './app/fire';
-import { createHandlers, type Handlers } from './app/handlers';
+import { createHandlers } from './app/handlers';
 import { onPublicEvent } from './app/on-public-event';
 import { handleEveryEventOf } from './consumers/public-events';
-import { registerRoutes } from './http';
+import type { RouteDeps } from './http/context';
+import { inboxRoutes } from './http/inbox';
+import { recipientRoutes } from './http/recipients';
+import { webhookRoutes } from './http/webhooks';
 import { loadNotificationConfig } from './infra/config';
 import { createMailer, type Mailer } from './infra/mailer';
 import { parseAllowedCidrs } from './domain/webhooks/target';
@@ -32,11 +35,10 @@ export interface NotificationServiceOptions {
   webhookTransport?: Transport;
 }
 
-interface Wiring {
-  h: Handlers;
+/** The routes take their deps (context, handlers, webhook targets) straight from the wiring. */
+interface Wiring extends RouteDeps {
   mailer: Mailer;
   post: PostWebhook;
-  webhookTargets: WebhookTargetGuard;
 }
 
 const wire = (ctx: ServiceContext, o: NotificationServiceOptions): Wiring => {
@@ -47,7 +49,13 @@ const wire = (ctx: ServiceContext, o: NotificationServiceOptions): Wiring => {
     resolve: o.resolve ?? systemResolver,
     timeoutMs: config.WEBHOOK_TIMEOUT_MS,
   };
-  return { h: createHandlers(ctx), mailer, post: o.post ?? createWebhookClient(config.WEBHOOK_TIMEOUT_MS, webhookTargets, o.webhookTransport), webhookTargets };
+  return {
+    ctx,
+    h: createHandlers(ctx),
+    mailer,
+    post: o.post ?? createWebhookClient(config.WEBHOOK_TIMEOUT_MS, webhookTargets, o.webhookTransport),
+    webhookTargets,
+  };
 };
 
 export const createNotificationService = (o: NotificationServiceOptions = {}): ServiceModule =>
@@ -57,7 +65,12 @@ export const createNotificationService = (o: NotificationServiceOptions = {}): S
     publishes: notificationPublicEvents,
     // One application layer per running service: routes, consumers and scheduler share it.
     wire: (ctx) => wire(ctx, o),
-    routes: (app, w, ctx) => registerRoutes(app, { ctx, h: w.h, webhookTargets: w.webhookTargets }),
+    // One plugin per resource (API.md "Notification service").
+    routes: async (app, w) => {
+      await app.register(inboxRoutes(w));
+      await app.register(recipientRoutes(w));
+      await app.register(webhookRoutes(w));
+    },
     consumers: {
       topics: CONSUMED,
       handlers: (w, ctx) => handleEveryEventOf(CONSUMED, onPublicEvent(ctx, w.h)),
