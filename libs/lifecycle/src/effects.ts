@@ -13,7 +13,11 @@ export interface EffectWalk<N extends string = string> {
 export interface EffectsReport<N extends string = string> {
   /** Transitions no walk went through (their declarations would go unchecked). */
   unwalked: N[];
-  /** Walks whose status change is not the row's (the case is labelled with the wrong transition). */
+  /**
+   * Walks that leave a status the row does not leave, or reach another status than the row's (the case
+   * is labelled with the wrong transition). A walk that keeps its status passes: a row's command may
+   * record without moving (a mismatched payment, a partial refund), and those records are declared too.
+   */
   misrouted: { name: N; from: string; to: string }[];
   /** Event types a walk recorded that its transition does not declare. */
   undeclared: { name: N; type: string }[];
@@ -34,7 +38,7 @@ export const effectsReport = <V extends Vocabulary, N extends string>(table: Tab
   const report: EffectsReport<N> = { unwalked: [], misrouted: [], undeclared: [], unexercised: [] };
   for (const { name, from, to, emitted } of walks) {
     const t = transitionNamed(table, name);
-    if (!t.from.includes(from) || targetOf(t, from) !== to) report.misrouted.push({ name, from, to });
+    if (!t.from.includes(from) || (to !== from && targetOf(t, from) !== to)) report.misrouted.push({ name, from, to });
     for (const type of undeclaredEffects(table, name, emitted)) report.undeclared.push({ name, type });
   }
   for (const t of table) {

@@ -56,9 +56,10 @@ describe('declared effects', () => {
   it('given a declared effect no walk records, then it is unexercised (the declaration cannot rot unnoticed)', () =>
     expect(effectsReport(table, walks.slice(0, 2).concat(walks.slice(3))).unexercised).toEqual([{ name: 'switch_on', type: 'BulbReplaced' }]));
 
-  it('given a walk whose status change is not its row’s, then it is misrouted', () => {
+  it('given a walk leaving a status its row does not leave or reaching another one, then it is misrouted; one that stays put is not', () => {
     const report = effectsReport(table, [...walks, { name: 'switch_off', from: 'off', to: 'on', emitted: ['SwitchedOff'] }]);
     expect(report.misrouted).toEqual([{ name: 'switch_off', from: 'off', to: 'on' }]);
+    expect(effectsReport(table, [...walks, { name: 'switch_on', from: 'off', to: 'off', emitted: ['BulbReplaced'] }]).misrouted).toEqual([]);
     expect(effectsReport(table, [...walks, { name: 'dust', from: 'on', to: 'off', emitted: [] }]).misrouted).toEqual([{ name: 'dust', from: 'on', to: 'off' }]);
   });
 });

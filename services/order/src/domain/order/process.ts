@@ -13,7 +13,7 @@ import {
 } from '@bp/lifecycle';
 import { addMs, durationMs } from '@bp/timers';
 import type { OrderCommandType } from './commands';
-import type { OrderInfo, Status } from './order';
+import type { OrderEventType, OrderInfo, Status } from './order';
 
 export type Party = Role | 'system';
 export type From = Status | 'initial';
@@ -54,7 +54,8 @@ export interface OrderLifecycle {
   since: Since;
   period: Period;
   deadlineKind: DeadlineKind;
-  effect: never;
+  /** The events a transition may record (test/domain/effects.unit.test.ts walks the decider through each row). */
+  effect: OrderEventType;
 }
 /** A timer: who must act before it expires (API.md deadline shape); period null = due at `since`. */
 export type DeadlineSpec = LifecycleDeadline<OrderLifecycle>;
@@ -67,30 +68,49 @@ const received = ['delivered', 'completed'] as const;
 const reviewed = ['delivered', 'completed', 'closed'] as const;
 
 export const transitions = defineTable<OrderLifecycle>()([
-  { name: 'place', command: 'PlaceOrder', from: ['initial'], to: 'placed', actor: ['buyer'], rule: 'O2' },
-  { name: 'pay', command: 'ConfirmPayment', from: ['placed'], to: 'paid', actor: system, rule: 'O3' },
-  { name: 'cancel', command: 'CancelOrder', from: ['placed', 'paid'], to: 'closed', actor: ['buyer', 'seller'], rule: 'O4' },
+  { name: 'place', command: 'PlaceOrder', from: ['initial'], to: 'placed', actor: ['buyer'], effects: ['OrderPlaced', 'ShippingAddressRecorded'], rule: 'O2' },
+  { name: 'pay', command: 'ConfirmPayment', from: ['placed'], to: 'paid', actor: system, effects: ['OrderPaid', 'PaymentAmountMismatched'], rule: 'O3' },
+  { name: 'cancel', command: 'CancelOrder', from: ['placed', 'paid'], to: 'closed', actor: ['buyer', 'seller'], effects: ['OrderCancelled'], rule: 'O4' },
   {
     name: 'expire_payment',
     command: 'FireDeadline',
     from: ['placed'],
     to: 'closed',
     actor: system,
+    effects: ['OrderClosed'],
     rule: 'O2',
     deadline: { kind: 'payment', since: 'placedAt', period: 'order.paymentWindow', actor: 'buyer', onExpiry: 'order_closed_unpaid' },
   },
-  { name: 'ship', command: 'ShipOrder', from: ['paid'], to: 'shipped', actor: ['seller'], rule: 'O5' },
+  { name: 'ship', command: 'ShipOrder', from: ['paid'], to: 'shipped', actor: ['seller'], effects: ['OrderShipped'], rule: 'O5' },
   {
     name: 'expire_handling',
     command: 'FireDeadline',
     from: ['paid'],
     to: 'closed',
     actor: system,
+    effects: ['OrderClosed'],
     rule: 'O4',
     deadline: { kind: 'shipment', since: 'paidAt', period: 'handlingDays', actor: 'seller', onExpiry: 'order_closed_refunded' },
   },
-  { name: 'report_delivery', command: 'ReportDelivery', from: ['shipped'], to: 'delivered', actor: ['buyer', 'seller', 'agent', 'partner'], rule: 'O10' },
-  { name: 'confirm_receipt', command: 'ConfirmReceipt', from: inTransit, to: 'completed', actor: ['buyer'], guard: 'protected', rule: 'O6' },
+  {
+    name: 'report_delivery',
+    command: 'ReportDelivery',
+    from: ['shipped'],
+    to: 'delivered',
+    actor: ['buyer', 'seller', 'agent', 'partner'],
+    effects: ['OrderDelivered'],
+    rule: 'O10',
+  },
+  {
+    name: 'confirm_receipt',
+    command: 'ConfirmReceipt',
+    from: inTransit,
+    to: 'completed',
+    actor: ['buyer'],
+    guard: 'protected',
+    effects: ['OrderCompleted'],
+    rule: 'O6',
+  },
   // O7, S3: protection running out asks the dispute service first (ProtectionEnded); the order
   // completes on its acknowledgement naming no dispute, or suspends for the dispute it names.
   {
@@ -100,14 +120,58 @@ export const transitions = defineTable<OrderLifecycle>()([
     to: 'same',
     actor: system,
     guard: 'protection_running',
+    effects: ['ProtectionEnded'],
     rule: 'O7',
     deadline: { kind: 'protection_end', since: 'protectionEndsAt', period: null, actor: 'buyer', onExpiry: 'auto_confirmed' },
   },
-  { name: 'auto_confirm', command: 'RecordProtectionEndAcknowledged', from: inTransit, to: 'completed', actor: system, rule: 'S3' },
-  { name: 'late_dispute_suspends', command: 'RecordProtectionEndAcknowledged', from: inTransit, to: 'same', actor: system, rule: 'S3' },
-  { name: 'request_extension', command: 'RequestExtension', from: inTransit, to: 'same', actor: ['buyer'], guard: 'extension_requestable', rule: 'O8' },
-  { name: 'approve_extension', command: 'ApproveExtension', from: inTransit, to: 'same', actor: ['seller'], guard: 'extension_answerable', rule: 'O8' },
-  { name: 'decline_extension', command: 'DeclineExtension', from: inTransit, to: 'same', actor: ['seller'], guard: 'extension_pending', rule: 'O8' },
+  {
+    name: 'auto_confirm',
+    command: 'RecordProtectionEndAcknowledged',
+    from: inTransit,
+    to: 'completed',
+    actor: system,
+    effects: ['OrderCompleted'],
+    rule: 'S3',
+  },
+  {
+    name: 'late_dispute_suspends',
+    command: 'RecordProtectionEndAcknowledged',
+    from: inTransit,
+    to: 'same',
+    actor: system,
+    effects: ['ProtectionSuspended'],
+    rule: 'S3',
+  },
+  {
+    name: 'request_extension',
+    command: 'RequestExtension',
+    from: inTransit,
+    to: 'same',
+    actor: ['buyer'],
+    guard: 'extension_requestable',
+    effects: ['ProtectionExtensionRequested'],
+    rule: 'O8',
+  },
+  {
+    name: 'approve_extension',
+    command: 'ApproveExtension',
+    from: inTransit,
+    to: 'same',
+    actor: ['seller'],
+    guard: 'extension_answerable',
+    effects: ['ProtectionExtended'],
+    rule: 'O8',
+  },
+  {
+    name: 'decline_extension',
+    command: 'DeclineExtension',
+    from: inTransit,
+    to: 'same',
+    actor: ['seller'],
+    guard: 'extension_pending',
+    effects: ['ProtectionExtensionDeclined'],
+    rule: 'O8',
+  },
   {
     name: 'lapse_extension',
     command: 'FireDeadline',
@@ -115,6 +179,7 @@ export const transitions = defineTable<OrderLifecycle>()([
     to: 'same',
     actor: system,
     guard: 'extension_pending',
+    effects: ['ProtectionExtensionLapsed'],
     rule: 'O8',
     deadline: {
       kind: 'extension_response',
@@ -124,20 +189,100 @@ export const transitions = defineTable<OrderLifecycle>()([
       onExpiry: 'extension_lapsed',
     },
   },
-  { name: 'suspend_protection', command: 'RecordDisputeOpened', from: inTransit, to: 'same', actor: system, guard: 'no_dispute', rule: 'O9' },
-  { name: 'resume_protection', command: 'RecordDisputeWithdrawn', from: inTransit, to: 'same', actor: system, guard: 'dispute_open', rule: 'O9' },
+  {
+    name: 'suspend_protection',
+    command: 'RecordDisputeOpened',
+    from: inTransit,
+    to: 'same',
+    actor: system,
+    guard: 'no_dispute',
+    effects: ['ProtectionSuspended'],
+    rule: 'O9',
+  },
+  {
+    name: 'resume_protection',
+    command: 'RecordDisputeWithdrawn',
+    from: inTransit,
+    to: 'same',
+    actor: system,
+    guard: 'dispute_open',
+    effects: ['ProtectionResumed', 'ProtectionEnded'],
+    rule: 'O9',
+  },
   // O8: a dispute that ends with the declined extension resumes protection that much longer (an approved extension).
-  { name: 'extension_agreed', command: 'RecordExtensionAgreed', from: inTransit, to: 'same', actor: system, guard: 'dispute_open', rule: 'O8' },
-  { name: 'resend', command: 'RecordResendShipped', from: inTransit, to: 'same', actor: system, guard: 'dispute_open', rule: 'D9' },
+  {
+    name: 'extension_agreed',
+    command: 'RecordExtensionAgreed',
+    from: inTransit,
+    to: 'same',
+    actor: system,
+    guard: 'dispute_open',
+    effects: ['ProtectionResumed'],
+    rule: 'O8',
+  },
+  {
+    name: 'resend',
+    command: 'RecordResendShipped',
+    from: inTransit,
+    to: 'same',
+    actor: system,
+    guard: 'dispute_open',
+    effects: ['ProtectionResumed'],
+    rule: 'D9',
+  },
   // R7, S3: an appeal of a dispute a resend resolved reopens it on the order; an upheld resend resumes.
-  { name: 'appeal_reopens_dispute', command: 'RecordAppealFiled', from: inTransit, to: 'same', actor: system, guard: 'no_dispute', rule: 'R7' },
-  { name: 'appeal_upholds_resend', command: 'RecordAppealDecided', from: inTransit, to: 'same', actor: system, guard: 'dispute_open', rule: 'R8' },
-  { name: 'settle_release', command: 'RecordDisputeSettled', from: inTransit, to: 'completed', actor: system, guard: 'dispute_open', rule: 'E3' },
-  { name: 'settle_refund', command: 'RecordDisputeSettled', from: inTransit, to: 'closed', actor: system, guard: 'dispute_open', rule: 'E3' },
-  { name: 'refund_in_full', command: 'RecordRefundCompleted', from: ['paid', ...inTransit], to: 'closed', actor: system, rule: 'E3' },
+  {
+    name: 'appeal_reopens_dispute',
+    command: 'RecordAppealFiled',
+    from: inTransit,
+    to: 'same',
+    actor: system,
+    guard: 'no_dispute',
+    effects: ['ProtectionSuspended'],
+    rule: 'R7',
+  },
+  {
+    name: 'appeal_upholds_resend',
+    command: 'RecordAppealDecided',
+    from: inTransit,
+    to: 'same',
+    actor: system,
+    guard: 'dispute_open',
+    effects: ['ProtectionResumed', 'ProtectionEnded'],
+    rule: 'R8',
+  },
+  {
+    name: 'settle_release',
+    command: 'RecordDisputeSettled',
+    from: inTransit,
+    to: 'completed',
+    actor: system,
+    guard: 'dispute_open',
+    effects: ['OrderCompleted'],
+    rule: 'E3',
+  },
+  {
+    name: 'settle_refund',
+    command: 'RecordDisputeSettled',
+    from: inTransit,
+    to: 'closed',
+    actor: system,
+    guard: 'dispute_open',
+    effects: ['OrderClosed'],
+    rule: 'E3',
+  },
+  {
+    name: 'refund_in_full',
+    command: 'RecordRefundCompleted',
+    from: ['paid', ...inTransit],
+    to: 'closed',
+    actor: system,
+    effects: ['RefundRecorded', 'OrderClosed'],
+    rule: 'E3',
+  },
   // O11 [002]: the review window counts from receipt (delivery reported or receipt confirmed, whichever
   // first); a review outlives a later closure: the seller may still reply or rate, and it is published.
-  { name: 'post_review', command: 'PostReview', from: received, to: 'same', actor: ['buyer'], guard: 'review_open', rule: 'O11' },
+  { name: 'post_review', command: 'PostReview', from: received, to: 'same', actor: ['buyer'], guard: 'review_open', effects: ['ReviewPosted'], rule: 'O11' },
   {
     name: 'close_review_window',
     command: 'FireDeadline',
@@ -145,11 +290,30 @@ export const transitions = defineTable<OrderLifecycle>()([
     to: 'same',
     actor: system,
     guard: 'review_open',
+    effects: ['ReviewWindowClosed'],
     rule: 'O11',
     deadline: { kind: 'review_window', since: 'receivedAt', period: 'order.reviewWindow', actor: 'buyer', onExpiry: 'review_window_closed' },
   },
-  { name: 'reply_review', command: 'ReplyToReview', from: reviewed, to: 'same', actor: ['seller'], guard: 'review_awaiting_reply', rule: 'O11' },
-  { name: 'rate_buyer', command: 'RateBuyer', from: reviewed, to: 'same', actor: ['seller'], guard: 'buyer_ratable', rule: 'O11' },
+  {
+    name: 'reply_review',
+    command: 'ReplyToReview',
+    from: reviewed,
+    to: 'same',
+    actor: ['seller'],
+    guard: 'review_awaiting_reply',
+    effects: ['ReviewReplied', 'ReviewPublished'],
+    rule: 'O11',
+  },
+  {
+    name: 'rate_buyer',
+    command: 'RateBuyer',
+    from: reviewed,
+    to: 'same',
+    actor: ['seller'],
+    guard: 'buyer_ratable',
+    effects: ['BuyerRated', 'ReviewPublished'],
+    rule: 'O11',
+  },
   {
     name: 'publish_review',
     command: 'FireDeadline',
@@ -157,6 +321,7 @@ export const transitions = defineTable<OrderLifecycle>()([
     to: 'same',
     actor: system,
     guard: 'review_unpublished',
+    effects: ['ReviewPublished'],
     rule: 'O11',
     deadline: { kind: 'review_publication', since: 'reviewPostedAt', period: 'order.reviewPublishAfter', actor: 'system', onExpiry: 'review_published' },
   },
