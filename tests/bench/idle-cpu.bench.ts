@@ -7,12 +7,10 @@
  *
  * Env: DATABASE_URL (default the test server; a scratch database is created and dropped), BP_KAFKA
  * (devbroker for the dev broker, else Apache Kafka where Java is), BENCH_IDLE_S (default 30),
- * BENCH_WARMUP_S (default 10: start-up work, consumer group joins), BENCH_KAFKAJS_IDLE_FIX=1 (what
- * if: preload support/kafkajs-idle-timer.js into the services, see there). Prints per service and
- * the total as % of one core, then `N passed, N failed` against the target < 2 % total.
+ * BENCH_WARMUP_S (default 10: start-up work, consumer group joins). Prints per service and the
+ * total as % of one core, then `N passed, N failed` against the target < 2 % total.
  */
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { ServiceNames } from '@bp/runtime';
 import { startServiceProcesses } from '../e2e/crash/support/processes';
 
@@ -29,9 +27,7 @@ const cpuTicks = (pid: number): number => {
 };
 
 const main = async () => {
-  const whatIf = process.env.BENCH_KAFKAJS_IDLE_FIX === '1';
-  const preload = path.join(__dirname, 'support', 'kafkajs-idle-timer.js');
-  const system = await startServiceProcesses({ readyTimeoutMs: 120_000, ...(whatIf ? { env: { NODE_OPTIONS: `--require ${preload}` } } : {}) });
+  const system = await startServiceProcesses({ readyTimeoutMs: 120_000 });
   try {
     await new Promise((r) => setTimeout(r, warmupS * 1000));
     const pids = ServiceNames.map((name) => ({ name, pid: system.pid(name)! }));
@@ -41,7 +37,7 @@ const main = async () => {
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
     const pct = pids.map(({ pid }, i) => ((cpuTicks(pid) - before[i]!) / TICKS_PER_S / seconds) * 100);
     const total = pct.reduce((a, b) => a + b, 0);
-    console.log(`idle ${seconds.toFixed(1)} s after ${warmupS} s warm-up, broker ${system.kafka.kind}${whatIf ? ', kafkajs idle timer fixed (what if)' : ''}`);
+    console.log(`idle ${seconds.toFixed(1)} s after ${warmupS} s warm-up, broker ${system.kafka.kind}`);
     pids.forEach(({ name }, i) => console.log(`  ${name.padEnd(13)} ${pct[i]!.toFixed(2)} % of one core`));
     console.log(`  total         ${total.toFixed(2)} % (target < ${TARGET_PCT} %)`);
     const met = total < TARGET_PCT;

@@ -1,14 +1,20 @@
 import type { Kafka } from 'kafkajs';
 import type { KafkaClient, MessageAdmin, MessageConsumer, MessageProducer } from '../port';
+import { quietIdleRequestQueues } from './idle-request-queue';
 import { onePartitionSends } from './one-partition-sends';
 
 /**
  * The port on a kafkajs client. Every producer gets kafkajs's DefaultPartitioner: murmur2 over the
  * key bytes, the Java client's placement (kafkajs 2 defaults to it too, but warns unless it is named).
  * Every request it makes targets one partition (one-partition-sends.ts: kafkajs can drop part of a
- * multi-partition send whose leaders moved).
+ * multi-partition send whose leaders moved). An idle connection arms no timer (idle-request-queue.ts).
  */
-export const kafkajsClient = (kafka: Kafka): KafkaClient => ({
+export const kafkajsClient = (kafka: Kafka): KafkaClient => {
+  quietIdleRequestQueues();
+  return kafkajsPort(kafka);
+};
+
+const kafkajsPort = (kafka: Kafka): KafkaClient => ({
   producer: (options = {}): MessageProducer => {
     const sends = onePartitionSends();
     const p = kafka.producer({ ...options, createPartitioner: sends.partitioner });
