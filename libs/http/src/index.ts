@@ -53,7 +53,6 @@ export { createLogger, type LoggerOptions } from './logging/logger';
 export { REDACT_PATHS } from './logging/redaction';
 export { requestIdsPlugin, genRequestId, correlationIdOf, REQUEST_ID_HEADER, CORRELATION_ID_HEADER } from './logging/request-ids';
 export { rateLimitPlugin, type RateLimitOptions } from './rate-limit/plugin';
-export { createShutdown, type Shutdown } from './lifecycle/shutdown';
 export type { ZodTypeProvider, FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 export { arrivalChannel, announceArrival, createArrivals, type Arrivals, type ArrivalsOptions } from './consistency/arrivals';
 export { retryLater } from './consistency/retry-later';

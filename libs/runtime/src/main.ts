@@ -6,8 +6,9 @@ import { prepareService, startService } from './service';
 
 /**
  * A service process: config from the environment, start, stop cleanly on SIGINT/SIGTERM (and on an
- * uncaught error) through close-with-grace: the service's closers in reverse start order, exit 1 if
- * one failed or the grace delay ran out; a second signal exits at once.
+ * uncaught error) through close-with-grace: `service.stop()` closes the Fastify app, whose preClose
+ * and onClose hooks stop the parts in order; exit 1 if one failed or the grace delay ran out; a
+ * second signal exits at once.
  */
 export const runMain = async (module: ServiceModule): Promise<void> => {
   const config = loadConfig(module.name);

@@ -1,6 +1,6 @@
 import { buildAsyncApi, ConsumerGroups, EventRegistry, publicRegistry } from '@bp/contracts';
 import { createEventStore, loadCheckpoint } from '@bp/eventstore';
-import { createLogger, createServiceApp, createShutdown, migrateIdempotency, registerAsyncApi, type ServiceApp, type Shutdown } from '@bp/http';
+import { createLogger, createServiceApp, migrateIdempotency, registerAsyncApi, type ServiceApp } from '@bp/http';
 import {
   type ConsumerChaos,
   type ConsumerTuning,
@@ -19,6 +19,7 @@ import type { ServiceConfig } from './config';
 import { consumerLag } from './consumer-lag';
 import type { ServiceContext, ServiceModule } from './module';
 import { clockRoutes } from './ops-clock';
+import { CLOSE_TIMEOUT_MS, createPartClosers, type PartClosers } from './part-closers';
 import { createServiceMetrics } from './service-metrics';
 import type { ModuleSettleReport, SettleReport } from './settle';
 import { createSharedClock, type SharedClock } from './shared-clock';
@@ -56,8 +57,8 @@ export interface RunningService {
   url: string;
   /** One settle round for this service: refresh the clock, fire what is due, publish, measure lag. */
   settle(): Promise<SettleReport>;
+  /** Closes the app (its hooks stop every part); later calls return the same promise. `true` when every part closed cleanly. */
   stop(): Promise<boolean>;
-  shutdown: Shutdown;
 }
 
 const settleOnce = async (
@@ -137,51 +138,71 @@ export const prepareService = async (module: ServiceModule, o: StartOptions & { 
 /**
  * Starts one service: migrations, HTTP, relay, consumers, scheduler, the service's background tasks.
  * Each part's closer is registered as soon as that part exists, so a start that fails midway stops
- * what already started (in reverse) and rethrows. A clean stop runs the same closers in reverse start
- * order: readiness fails first (load balancers stop sending while the rest winds down), then stop
- * taking work (consumers, relay, scheduler), then HTTP (in-flight requests finish), then the
- * service's own background tasks, Kafka admin and the pool; tracing last (it exports the spans of
- * everything above).
+ * what already started (in reverse) and rethrows. Once the Fastify app exists, stopping the service
+ * is `app.close()`: preClose hooks stop taking work while in-flight requests finish (readiness fails
+ * first so load balancers stop sending, then consumers, relay, scheduler, clock refresh), Fastify
+ * closes the server, then onClose hooks release resources (the service's background tasks in reverse
+ * start order, Kafka admin, the pool; tracing last: it exports the spans of everything above).
  */
 export const startService = async (module: ServiceModule, o: StartOptions): Promise<RunningService> => {
   const { config } = o;
   const logger = o.logger ?? createLogger({ name: `${module.name}-service`, level: config.LOG_LEVEL });
-  const started: { name: string; close: () => Promise<void> | void }[] = [];
-  const closeOnStop = (name: string, close: () => Promise<void> | void) => void started.push({ name, close });
-  const shutdownOf = (): Shutdown => {
-    const shutdown = createShutdown(logger);
-    for (const c of [...started].reverse()) shutdown.add(c.name, c.close);
-    return shutdown;
+  const parts = createPartClosers(logger);
+  // Set once the app exists: from then on stopping the service is closing the app.
+  const held: { app?: ServiceApp } = {};
+  let stopping: Promise<boolean> | undefined;
+  const stop = (reason: string): Promise<boolean> => {
+    stopping ??= (async () => {
+      logger.info({ reason }, 'shutting down');
+      let closed = true;
+      try {
+        await held.app?.close();
+      } catch (err) {
+        closed = false;
+        logger.error({ err, component: 'http' }, 'close failed');
+      }
+      // What no hook closed: every part when the app never existed; after a boot that failed before
+      // Fastify armed its preClose hooks, the parts those would have stopped.
+      await parts.closeRest();
+      const clean = closed && parts.clean;
+      logger.info({ clean }, 'shutdown complete');
+      return clean;
+    })();
+    return stopping;
   };
   try {
-    return await startParts(module, o, logger, closeOnStop, shutdownOf);
+    const started = await startParts(module, o, logger, parts, held);
+    return { ...started, stop: () => stop('stop') };
   } catch (err) {
     logger.error({ err }, 'service failed to start; stopping what started');
-    await shutdownOf().run('failed start');
+    await stop('failed start');
     throw err;
   }
 };
+
+/** Stop taking work, in this order, while in-flight requests finish (Fastify runs preClose hooks in registration order). */
+const STOP_TAKING_WORK = ['readiness', 'consumers', 'relay', 'scheduler', 'clock'] as const;
 
 const startParts = async (
   module: ServiceModule,
   o: StartOptions,
   logger: pino.Logger,
-  closeOnStop: (name: string, close: () => Promise<void> | void) => void,
-  shutdownOf: () => Shutdown,
-): Promise<RunningService> => {
+  parts: PartClosers,
+  held: { app?: ServiceApp },
+): Promise<Omit<RunningService, 'stop'>> => {
   const { config } = o;
   // Off (no tracer) unless OTEL_TRACES_EXPORTER says otherwise or a test records spans.
   const tracing = setupTracing({ service: module.name, exporter: config.OTEL_TRACES_EXPORTER, logger });
-  closeOnStop('tracing', () => tracing.shutdown());
+  parts.add('tracing', () => tracing.shutdown());
   const traced = tracing.tracer ? { tracer: tracing.tracer } : {};
   const { ctx, sharedClock } = await prepareService(module, { ...o, logger });
   const { pool, store, schema, clock } = ctx;
-  closeOnStop('pool', () => pool.end());
+  parts.add('pool', () => pool.end());
   const groupId = o.groupId ?? ConsumerGroups[module.name];
 
   const kafka = kafkaFromEnv({ clientId: `${module.name}-service`, logger, env: { ...process.env, KAFKA_BROKERS: config.KAFKA_BROKERS } });
   const admin = kafka.admin();
-  closeOnStop('kafka-admin', () => admin.disconnect());
+  parts.add('kafka-admin', () => admin.disconnect());
   await admin.connect();
   const poll = o.pollIntervalMs;
   const channel = store.notify?.channel;
@@ -240,7 +261,7 @@ const startParts = async (
   // The service's own loops (escrow's refund dispatcher, notification's mailer): stopped after HTTP,
   // so a request in flight may still wake them, and before the pool they use.
   for (const task of module.background?.(ctx) ?? []) {
-    closeOnStop(task.name, task.stop);
+    parts.add(task.name, task.stop);
     await task.start?.();
   }
 
@@ -260,10 +281,30 @@ const startParts = async (
     cors: { origins: config.CORS_ORIGINS },
     ...traced,
   });
-  closeOnStop('http', () => app.close());
+  held.app = app;
+  // Hooks can only be added before the app boots, so each hook closes its part if it started by then.
+  for (const name of STOP_TAKING_WORK) app.addHook('preClose', () => parts.close(name));
+  // avvio runs onClose hooks newest first (Boot.prototype.onClose unshifts them), right after the
+  // server closed: background tasks in reverse start order, Kafka admin, pool, tracing.
+  for (const name of parts.started()) app.addHook('onClose', () => parts.close(name));
+  // An answer still in flight when the stop began closes its keep-alive connection: Fastify only
+  // reaps the connections idle at that moment, and the server's close would wait out keepAliveTimeout.
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (app.shuttingDown) reply.header('connection', 'close');
+    return payload;
+  });
+  // A request that never ends must not keep the resources open: past the limit its connection is cut.
+  let drainLimit: NodeJS.Timeout | undefined;
+  app.addHook('preClose', async () => {
+    drainLimit = setTimeout(() => app.server.closeAllConnections(), CLOSE_TIMEOUT_MS).unref();
+  });
+  app.addHook('onClose', async () => {
+    clearTimeout(drainLimit);
+    logger.info({ component: 'http' }, 'closed');
+  });
   // In simulated mode the clock only moves through /ops/clock; re-read it so background firing sees it.
   const clockRefresh = sharedClock ? setInterval(() => void sharedClock.refresh().catch(() => {}), poll ?? IDLE_FALLBACK_POLL_MS) : undefined;
-  closeOnStop('clock', () => clearInterval(clockRefresh));
+  parts.add('clock', () => clearInterval(clockRefresh));
   // Every service serves the partners' contract for every topic (API.md), built once from the schemas.
   registerAsyncApi(app as never, buildAsyncApi());
   metrics.register(app.metrics);
@@ -274,18 +315,18 @@ const startParts = async (
   // Serve and publish first: after a crash the consumer's rejoin waits for the dead member's
   // session to expire (~30 s), and the API must not be down for that long. What arrives meanwhile
   // waits in Kafka.
-  closeOnStop('scheduler', () => scheduler.stop());
+  parts.add('scheduler', () => scheduler.stop());
   scheduler.start();
-  closeOnStop('relay', () => relay.stop());
+  parts.add('relay', () => relay.stop());
   void relay.start();
   let url = '';
   if (o.listen !== false) url = await app.listen({ host: config.HOST, port: config.port });
   if (consumer) {
-    closeOnStop('consumers', () => consumer.stop());
+    parts.add('consumers', () => consumer.stop());
     await consumer.start();
   }
-  closeOnStop('readiness', () => void (app.shuttingDown = true));
-  const shutdown = shutdownOf();
+  // The health plugin's own preClose sets it too; as a part it is first in the stop log, like the order says.
+  parts.add('readiness', () => void (app.shuttingDown = true));
   logger.info({ url, clock: config.CLOCK }, 'service started');
-  return { ctx, app, url, settle, stop: () => shutdown.run('stop'), shutdown };
+  return { ctx, app, url, settle };
 };

@@ -1,31 +1,8 @@
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createShutdown, createTokenVerifier, loadDevSecret } from '../src';
+import { createTokenVerifier, loadDevSecret } from '../src';
 import { runTokenCli } from '../src/token-cli';
-import { silentLogger } from './helpers';
-
-describe('createShutdown', () => {
-  it('runs closers in registration order, once, continuing past failures and timeouts', async () => {
-    const order: string[] = [];
-    const s = createShutdown(silentLogger(), { defaultTimeoutMs: 50 });
-    s.add('consumers', async () => void order.push('consumers'));
-    s.add('relay', () => {
-      order.push('relay');
-      throw new Error('relay stuck');
-    });
-    s.add('scheduler', () => new Promise<void>(() => order.push('scheduler'))); // never resolves
-    s.add('http', async () => void order.push('http'));
-    s.add('pool', async () => void order.push('pool'));
-    const [a, b] = await Promise.all([s.run('test'), s.run('again')]);
-    expect(order).toEqual(['consumers', 'relay', 'scheduler', 'http', 'pool']);
-    expect(a).toBe(false);
-    expect(b).toBe(false);
-    expect(await s.run()).toBe(false);
-    expect(order).toHaveLength(5);
-    expect(() => s.add('late', () => {})).toThrow(/already started/);
-  });
-});
 
 describe('dev tokens', () => {
   const dir = mkdtempSync(join(tmpdir(), 'bp-http-'));
