@@ -8,6 +8,7 @@
  */
 import { defineTable, leavesFrom, transitionNamed, type NameOf, type Transition as LifecycleTransition } from '@bp/lifecycle';
 import type { EscrowCommand } from './commands';
+import type { EscrowEventType } from './events';
 import type { EscrowStatus } from './state';
 
 export type LifecycleStatus = EscrowStatus | 'unknown';
@@ -27,7 +28,8 @@ export interface EscrowLifecycle {
    */
   period: 'escrow.refundRetryBase' | 'PAYMENT_RECONCILE_AFTER';
   deadlineKind: 'refund_retry' | 'payment_reconcile';
-  effect: never;
+  /** The events a transition may record (test/domain/effects.unit.test.ts walks the decider through each row). */
+  effect: EscrowEventType;
 }
 
 const KNOWN: readonly EscrowStatus[] = ['awaiting_payment', 'paid', 'completed', 'cancelled', 'closed'];
@@ -35,9 +37,33 @@ const SETTLEABLE: readonly EscrowStatus[] = ['paid', 'completed', 'cancelled', '
 const system = ['system'] as const;
 
 export const ESCROW_PROCESS = defineTable<EscrowLifecycle>()([
-  { name: 'record_order_placed', command: 'RecordOrderPlaced', trigger: 'orders.v1 OrderPlaced', from: ['unknown'], to: 'awaiting_payment', actor: system },
-  { name: 'request_payment', command: 'RequestPayment', trigger: 'POST /payments', from: ['awaiting_payment'], to: 'same', actor: ['buyer'] },
-  { name: 'fail_payment', command: 'FailPayment', trigger: 'provider (declined)', from: ['awaiting_payment'], to: 'same', actor: system },
+  {
+    name: 'record_order_placed',
+    command: 'RecordOrderPlaced',
+    trigger: 'orders.v1 OrderPlaced',
+    from: ['unknown'],
+    to: 'awaiting_payment',
+    actor: system,
+    effects: ['OrderRecorded'],
+  },
+  {
+    name: 'request_payment',
+    command: 'RequestPayment',
+    trigger: 'POST /payments',
+    from: ['awaiting_payment'],
+    to: 'same',
+    actor: ['buyer'],
+    effects: ['PaymentRequested'],
+  },
+  {
+    name: 'fail_payment',
+    command: 'FailPayment',
+    trigger: 'provider (declined)',
+    from: ['awaiting_payment'],
+    to: 'same',
+    actor: system,
+    effects: ['PaymentFailed'],
+  },
   // E4: a capture in any other status is returned to the buyer at once, never held
   {
     name: 'capture_payment',
@@ -46,6 +72,7 @@ export const ESCROW_PROCESS = defineTable<EscrowLifecycle>()([
     from: ['awaiting_payment'],
     to: 'paid',
     actor: system,
+    effects: ['EntriesPosted', 'PaymentCaptured', 'PaymentReturned', 'RefundRequested'],
     rule: 'E4',
   },
   {
@@ -55,9 +82,19 @@ export const ESCROW_PROCESS = defineTable<EscrowLifecycle>()([
     from: SETTLEABLE,
     to: 'same',
     actor: system,
+    effects: ['EntriesPosted', 'PaymentReturned', 'RefundRequested'],
     rule: 'E4',
   },
-  { name: 'grant_fast_refund', command: 'GrantFastRefund', trigger: 'disputes.v1 FastRefundGranted', from: ['paid'], to: 'same', actor: system, rule: 'R6' },
+  {
+    name: 'grant_fast_refund',
+    command: 'GrantFastRefund',
+    trigger: 'disputes.v1 FastRefundGranted',
+    from: ['paid'],
+    to: 'same',
+    actor: system,
+    effects: ['EntriesPosted', 'FastRefundAdvanced', 'RefundRequested'],
+    rule: 'R6',
+  },
   {
     name: 'apply_dispute_settlement',
     command: 'ApplyDisputeSettlement',
@@ -65,6 +102,7 @@ export const ESCROW_PROCESS = defineTable<EscrowLifecycle>()([
     from: SETTLEABLE,
     to: 'same',
     actor: system,
+    effects: ['EntriesPosted', 'DisputeSettlementApplied', 'SellerDebited', 'RefundRequested', 'FundsReleased'],
     rule: 'R5',
   },
   {
@@ -74,6 +112,7 @@ export const ESCROW_PROCESS = defineTable<EscrowLifecycle>()([
     from: SETTLEABLE,
     to: 'same',
     actor: system,
+    effects: ['EntriesPosted', 'AppealDecisionApplied', 'SellerDebited', 'RefundRequested'],
     rule: 'E5',
   },
   {
@@ -83,6 +122,7 @@ export const ESCROW_PROCESS = defineTable<EscrowLifecycle>()([
     from: ['paid'],
     to: 'completed',
     actor: system,
+    effects: ['EntriesPosted', 'FundsReleased', 'EscrowClosed'],
     rule: 'E3',
   },
   {
@@ -92,6 +132,7 @@ export const ESCROW_PROCESS = defineTable<EscrowLifecycle>()([
     from: ['awaiting_payment', 'paid'],
     to: 'cancelled',
     actor: system,
+    effects: ['EntriesPosted', 'RefundRequested', 'EscrowClosed'],
     rule: 'O4',
   },
   {
@@ -101,16 +142,34 @@ export const ESCROW_PROCESS = defineTable<EscrowLifecycle>()([
     from: ['awaiting_payment', 'paid'],
     to: 'closed',
     actor: system,
+    effects: ['EntriesPosted', 'RefundRequested', 'EscrowClosed'],
     rule: 'O2/O4',
   },
-  { name: 'complete_refund', command: 'CompleteRefund', trigger: 'provider (refund succeeded)', from: KNOWN, to: 'same', actor: system },
-  { name: 'fail_refund_attempt', command: 'FailRefundAttempt', trigger: 'provider (refund failed)', from: KNOWN, to: 'same', actor: system },
+  {
+    name: 'complete_refund',
+    command: 'CompleteRefund',
+    trigger: 'provider (refund succeeded)',
+    from: KNOWN,
+    to: 'same',
+    actor: system,
+    effects: ['RefundCompleted'],
+  },
+  {
+    name: 'fail_refund_attempt',
+    command: 'FailRefundAttempt',
+    trigger: 'provider (refund failed)',
+    from: KNOWN,
+    to: 'same',
+    actor: system,
+    effects: ['RefundAttemptFailed'],
+  },
   {
     name: 'retry_refund',
     command: 'FireDeadline',
     from: KNOWN,
     to: 'same',
     actor: system,
+    effects: ['RefundRetried'],
     rule: 'E4',
     deadline: { kind: 'refund_retry', since: 'refundFailedAt', period: 'escrow.refundRetryBase', actor: 'system', onExpiry: 'refund_retried' },
   },
@@ -120,6 +179,7 @@ export const ESCROW_PROCESS = defineTable<EscrowLifecycle>()([
     from: KNOWN,
     to: 'same',
     actor: system,
+    effects: ['PaymentReconcileStarted'],
     rule: 'E4',
     deadline: { kind: 'payment_reconcile', since: 'paymentRequestedAt', period: 'PAYMENT_RECONCILE_AFTER', actor: 'system', onExpiry: 'payment_reconciled' },
   },
