@@ -14,6 +14,8 @@ export interface PartClosers {
   close(name: string): Promise<void>;
   /** The parts added so far, in start order. */
   started(): string[];
+  /** A part that did not close cleanly by other means (logged; the stop is not clean). */
+  failed(name: string, err: unknown): void;
   /** Closes every started part no one closed yet, newest first. */
   closeRest(): Promise<void>;
   /** No closer failed or timed out so far. */
@@ -38,14 +40,17 @@ export const createPartClosers = (logger: pino.Logger, timeoutMs = CLOSE_TIMEOUT
   const parts = new Map<string, { close: () => Promise<void> | void; closing?: Promise<void> }>();
   let clean = true;
 
+  const failed = (name: string, err: unknown): void => {
+    clean = false;
+    logger.error({ err, component: name }, 'close failed');
+  };
   const closeOnce = async (name: string, close: () => Promise<void> | void): Promise<void> => {
     try {
       // A hung closer must not stop the ones after it (the pool still has to close).
       await withTimeout(Promise.resolve().then(close), timeoutMs, name);
       logger.info({ component: name }, 'closed');
     } catch (err) {
-      clean = false;
-      logger.error({ err, component: name }, 'close failed');
+      failed(name, err);
     }
   };
   const close = (name: string): Promise<void> => {
@@ -61,6 +66,7 @@ export const createPartClosers = (logger: pino.Logger, timeoutMs = CLOSE_TIMEOUT
       parts.set(name, { close: closer });
     },
     close,
+    failed,
     started: () => [...parts.keys()],
     async closeRest() {
       for (const name of [...parts.keys()].reverse()) await close(name);

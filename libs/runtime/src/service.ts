@@ -154,19 +154,16 @@ export const startService = async (module: ServiceModule, o: StartOptions): Prom
   const stop = (reason: string): Promise<boolean> => {
     stopping ??= (async () => {
       logger.info({ reason }, 'shutting down');
-      let closed = true;
       try {
         await held.app?.close();
       } catch (err) {
-        closed = false;
-        logger.error({ err, component: 'http' }, 'close failed');
+        parts.failed('http', err);
       }
       // What no hook closed: every part when the app never existed; after a boot that failed before
       // Fastify armed its preClose hooks, the parts those would have stopped.
       await parts.closeRest();
-      const clean = closed && parts.clean;
-      logger.info({ clean }, 'shutdown complete');
-      return clean;
+      logger.info({ clean: parts.clean }, 'shutdown complete');
+      return parts.clean;
     })();
     return stopping;
   };
@@ -296,7 +293,10 @@ const startParts = async (
   // A request that never ends must not keep the resources open: past the limit its connection is cut.
   let drainLimit: NodeJS.Timeout | undefined;
   app.addHook('preClose', async () => {
-    drainLimit = setTimeout(() => app.server.closeAllConnections(), CLOSE_TIMEOUT_MS).unref();
+    drainLimit = setTimeout(() => {
+      parts.failed('http', new Error(`requests still in flight after ${CLOSE_TIMEOUT_MS} ms; their connections are cut`));
+      app.server.closeAllConnections();
+    }, CLOSE_TIMEOUT_MS).unref();
   });
   app.addHook('onClose', async () => {
     clearTimeout(drainLimit);

@@ -18,6 +18,9 @@ describe('part closers', () => {
     await Promise.all([parts.close('readiness'), parts.close('readiness'), parts.close('never-started')]);
     expect(order).toEqual(['readiness']);
     expect(parts.clean).toBe(true);
+    const other = createPartClosers(silent);
+    other.failed('http', new Error('requests still in flight'));
+    expect(other.clean).toBe(false);
 
     await parts.closeRest();
     expect(order).toEqual(['readiness', 'scheduler', 'relay', 'pool']);
