@@ -6,9 +6,12 @@ import type { EventEnvelope } from '@bp/contracts';
 import { jsonRows, keyedBatch, type Projection } from '@bp/eventstore';
 import type { Pool, PoolClient } from 'pg';
 import type { NoticeKind, TemplateValue } from '../domain/notices/kinds';
+import type { NoticeEvent } from '../domain/notices/notice';
 import { migrateNotificationTables } from '../migrations';
 
 const table = (schema: string) => `"${schema}".message_center`;
+
+type Requested = Extract<NoticeEvent, { type: 'NoticeRequested' }>['data'];
 
 export const inboxProjection = (schema: string): Projection => ({
   name: 'message_center',
@@ -17,16 +20,7 @@ export const inboxProjection = (schema: string): Projection => ({
   migrate: (db) => migrateNotificationTables(db, schema),
   apply: async (tx: PoolClient, e: EventEnvelope) => {
     if (e.type === 'NoticeRequested') {
-      const d = e.data as {
-        noticeId: string;
-        recipientId: string;
-        orderId: string;
-        kind: string;
-        deadline?: string;
-        vars: object;
-        channels: string[];
-        requestedAt: string;
-      };
+      const d = e.data as Requested;
       if (!d.channels.includes('in_app')) return;
       await tx.query(
         `INSERT INTO ${table(schema)} (notice_id, recipient_id, order_id, kind, deadline, vars, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
@@ -46,16 +40,7 @@ export const inboxProjection = (schema: string): Projection => ({
         key: (e) => (e.data as { noticeId: string }).noticeId,
         fold: (row, e) => {
           if (e.type === 'NoticeRequested') {
-            const d = e.data as {
-              noticeId: string;
-              recipientId: string;
-              orderId: string;
-              kind: string;
-              deadline?: string;
-              vars: object;
-              channels: string[];
-              requestedAt: string;
-            };
+            const d = e.data as Requested;
             if (row || !d.channels.includes('in_app')) return row;
             return {
               notice_id: d.noticeId,
