@@ -74,15 +74,20 @@ export interface AppendNotify {
   types?: ReadonlySet<string>;
 }
 
+/** An append sent, not yet answered: the events it writes, and its outcome. */
+export interface StartedAppend {
+  events: EventEnvelope[];
+  /** Settles once PostgreSQL answered: rejects with VersionConflictError when the stream moved on. */
+  written: Promise<void>;
+}
+
 /**
- * Appends `events` at `expectedVersion + 1 …`. `db` is normally the command's transaction; a Pool
- * makes the append its own single-statement transaction (one round trip: the fast path for
- * writers that need nothing else in the transaction).
- *
- * On VersionConflictError the transaction may be aborted (a unique violation aborts it): roll back,
- * or roll back to a savepoint, and retry from a fresh read.
+ * Sends the append of `events` at `expectedVersion + 1 …` and returns at once with the events it
+ * writes: on a pipelined connection the caller's next statements (the command's hooks) go out
+ * right behind it, in the same round trip, and run after it. Whoever awaits `written` learns
+ * whether it was stored; statements sent meanwhile are undone with it (roll back) when it was not.
  */
-export const appendEvents = async (
+export const startAppend = (
   db: Pool | PoolClient,
   schema: string,
   registry: EventRegistry | undefined,
@@ -91,9 +96,9 @@ export const appendEvents = async (
   events: readonly DomainEvent[],
   meta: AppendMetadata,
   notify?: AppendNotify,
-): Promise<EventEnvelope[]> => {
+): StartedAppend => {
   if (!Number.isInteger(expectedVersion) || expectedVersion < 0) throw new Error(`invalid expected version ${expectedVersion}`);
-  if (events.length === 0) return [];
+  if (events.length === 0) return { events: [], written: Promise.resolve() };
   const s = ident(schema);
   const occurredAt = toIso(meta.now);
   const prepared = prepareEvents(registry, events);
@@ -106,31 +111,57 @@ export const appendEvents = async (
     ? [streamId, expectedVersion, one.id, one.type, one.v, JSON.stringify(one.data), JSON.stringify(metadata), occurredAt]
     : [streamId, expectedVersion, JSON.stringify(prepared), JSON.stringify(metadata), occurredAt];
   if (notifying) params.push(notify.channel);
-  let inserted: number;
-  try {
-    const text = one ? appendOneSql(s, notifying) : appendSql(s, notifying);
-    const res = await db.query({ name: statementName(text), text, values: params });
-    inserted = res.rowCount ?? 0;
-  } catch (e) {
-    if (isUniqueViolation(e, 'events_stream_version_key')) throw new VersionConflictError(streamId, expectedVersion, undefined);
-    throw e;
-  }
-  if (inserted !== prepared.length) {
-    const { rows } = await db.query<{ v: number; newer: boolean }>(currentVersionSql(s), [streamId]);
-    const actual = rows[0]?.v ?? 0;
-    if (actual === expectedVersion && rows[0]?.newer) throw new StaleTransactionError(streamId, expectedVersion);
-    throw new VersionConflictError(streamId, expectedVersion, actual);
-  }
-  return prepared.map((p, i) => ({
-    id: p.id,
-    type: p.type,
-    schemaVersion: p.v,
-    streamId,
-    streamVersion: expectedVersion + i + 1,
-    occurredAt,
-    correlationId: metadata.correlationId,
-    causationId: metadata.causationId,
-    actor: metadata.actor,
-    data: p.data,
-  }));
+  const text = one ? appendOneSql(s, notifying) : appendSql(s, notifying);
+  // Sent now (before this function returns), so that it precedes the caller's next statement.
+  const sent = db.query({ name: statementName(text), text, values: params });
+  const written = (async () => {
+    let inserted: number;
+    try {
+      inserted = (await sent).rowCount ?? 0;
+    } catch (e) {
+      if (isUniqueViolation(e, 'events_stream_version_key')) throw new VersionConflictError(streamId, expectedVersion, undefined);
+      throw e;
+    }
+    if (inserted !== prepared.length) {
+      // Statements sent behind a pipelined append (its hooks, writing what was not stored) may have
+      // failed and aborted the transaction: then the stream's head cannot be asked, only that it moved.
+      const head = await db.query<{ v: number; newer: boolean }>(currentVersionSql(s), [streamId]).catch((e: unknown) => {
+        if ((e as { code?: unknown }).code === '25P02') throw new VersionConflictError(streamId, expectedVersion, undefined);
+        throw e;
+      });
+      const rows = head.rows;
+      const actual = rows[0]?.v ?? 0;
+      if (actual === expectedVersion && rows[0]?.newer) throw new StaleTransactionError(streamId, expectedVersion);
+      throw new VersionConflictError(streamId, expectedVersion, actual);
+    }
+  })();
+  return {
+    events: prepared.map((p, i) => ({
+      id: p.id,
+      type: p.type,
+      schemaVersion: p.v,
+      streamId,
+      streamVersion: expectedVersion + i + 1,
+      occurredAt,
+      correlationId: metadata.correlationId,
+      causationId: metadata.causationId,
+      actor: metadata.actor,
+      data: p.data,
+    })),
+    written,
+  };
+};
+
+/**
+ * Appends `events` at `expectedVersion + 1 …`. `db` is normally the command's transaction; a Pool
+ * makes the append its own single-statement transaction (one round trip: the fast path for
+ * writers that need nothing else in the transaction).
+ *
+ * On VersionConflictError the transaction may be aborted (a unique violation aborts it): roll back,
+ * or roll back to a savepoint, and retry from a fresh read.
+ */
+export const appendEvents = async (...args: Parameters<typeof startAppend>): Promise<EventEnvelope[]> => {
+  const { events, written } = startAppend(...args);
+  await written;
+  return events;
 };

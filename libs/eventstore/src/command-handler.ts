@@ -3,6 +3,7 @@ import type { PoolClient } from 'pg';
 import type { AppendMetadata } from './append';
 import type { Decider, DomainEvent } from './decider';
 import { StaleTransactionError, VersionConflictError, isDeadlock, isVersionConflict } from './errors';
+import { isPipelined } from './serial-client';
 import type { EventStore } from './store';
 
 export type AppendHook<S> = (tx: PoolClient, ctx: { streamId: string; state: S; events: EventEnvelope[]; version: number; previousState: S }) => Promise<void>;
@@ -21,6 +22,12 @@ export interface CommandOptions {
   tx?: PoolClient;
   /** If-Match: a mismatch is a VersionConflictError, never retried. */
   expectedVersion?: number;
+  /**
+   * The caller has just named the stream (a fresh UUID): nothing can be in it, so the first attempt
+   * does not read it (the initial state at version 0). Should it hold events after all, the append
+   * conflicts and the retry reads it.
+   */
+  newStream?: boolean;
 }
 
 const toDomainEvent = (e: EventEnvelope): DomainEvent => ({ type: e.type, data: e.data });
@@ -70,7 +77,7 @@ export const commandHandler =
     /** `beforeWrite`: called right before the first write (the append), see inSavepoint. */
     const attempt = async (tx: PoolClient, n: number, beforeWrite?: () => Promise<void>): Promise<CommandResult<S>> => {
       if (n > 0) await lockStream(tx, store.schema, streamId);
-      const { state, version } = await loadAggregate(store, decider, streamId, tx);
+      const { state, version } = opts.newStream && n === 0 ? { state: decider.initialState, version: 0 } : await loadAggregate(store, decider, streamId, tx);
       // The decider speaks first: it refuses callers who are not party to the stream (404), and
       // comparing If-Match before it would tell a stranger that the resource exists.
       const decided = decider.decide(command, state);
@@ -79,12 +86,24 @@ export const commandHandler =
       }
       if (decided.length === 0) return { streamId, events: [], state, version };
       await beforeWrite?.();
-      const events = await store.appendToStream(tx, streamId, version, decided, opts.metadata);
+      // On a pipelined connection the append is not awaited before the hooks: their first statement
+      // goes out behind it, in the same round trip. Should it not be stored (a conflict), what they
+      // wrote is undone with it: the caller rolls back (the transaction, or this command's savepoint).
+      const { events, written } = isPipelined(tx)
+        ? store.startAppend(tx, streamId, version, decided, opts.metadata)
+        : { events: await store.appendToStream(tx, streamId, version, decided, opts.metadata), written: undefined };
+      written?.catch(() => undefined); // awaited below, after the hooks
       // Fold what was stored (validated by the registry), exactly as a later replay will.
       let next = state;
       for (const e of events) next = decider.evolve(next, toDomainEvent(e) as E);
       const newVersion = version + events.length;
-      for (const hook of hooks) await hook(tx, { streamId, state: next, events, version: newVersion, previousState: state });
+      try {
+        for (const hook of hooks) await hook(tx, { streamId, state: next, events, version: newVersion, previousState: state });
+      } catch (e) {
+        await written; // a failed append explains a hook's failure (an aborted transaction): its error wins
+        throw e;
+      }
+      await written;
       return { streamId, events, state: next, version: newVersion };
     };
 

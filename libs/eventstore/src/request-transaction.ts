@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Pool, PoolClient, QueryResult } from 'pg';
 import { StaleTransactionError } from './errors';
-import { serialClient } from './serial-client';
+import { isPipelined, serialClient } from './serial-client';
 
 /**
  * One transaction for a whole request (issue 18 item 2): an HTTP request with an Idempotency-Key
@@ -74,7 +74,9 @@ export class RequestTransaction {
     // meanwhile must not emit an unhandled 'error' (the next statement on it fails instead).
     client.on('error', this.onError);
     this.client = client;
-    this.serial = serialClient(client);
+    // The request's queries may overlap (routed pool queries): a pipelined connection takes them in
+    // order as they come; any other one gets them one after the other (pg 9 refuses a busy client).
+    this.serial = isPipelined(client) ? client : serialClient(client);
     return client;
   }
 

@@ -25,3 +25,6 @@ export const serialClient = (client: PoolClient): PoolClient => {
     },
   });
 };
+
+/** A connection in node-postgres' pipeline mode (Client option `pipeline`): statements are sent without waiting for the previous answer, answered in order. */
+export const isPipelined = (client: PoolClient): boolean => (client as { pipeline?: boolean }).pipeline === true;

@@ -1,6 +1,6 @@
 import type { EventEnvelope, EventRegistry } from '@bp/contracts';
 import type { Pool, PoolClient } from 'pg';
-import { type AppendMetadata, type AppendNotify, appendEvents } from './append';
+import { type AppendMetadata, type AppendNotify, type StartedAppend, appendEvents, startAppend } from './append';
 import type { DomainEvent } from './decider';
 import { type EventRow, type LogPosition, type StoredEvent, rowToEnvelope } from './envelope';
 import { isDeadlock, isVersionConflict } from './errors';
@@ -9,7 +9,7 @@ import { type ReadAllOptions, type ReadAllResult, readAllEvents } from './read-a
 import { EVENT_COLUMNS, ident, statementName } from './sql';
 import { joinableRequestTransaction } from './request-transaction';
 
-export type { AppendMetadata, AppendNotify } from './append';
+export type { AppendMetadata, AppendNotify, StartedAppend } from './append';
 export { START, type LogPosition, type StoredEvent } from './envelope';
 export type { ReadAllOptions, ReadAllResult } from './read-all';
 
@@ -45,6 +45,8 @@ export interface EventStore {
     events: readonly DomainEvent[],
     meta: AppendMetadata,
   ): Promise<EventEnvelope[]>;
+  /** appendToStream, answered later: the append is sent and its events returned at once (see startAppend). */
+  startAppend(tx: PoolClient, streamId: string, expectedVersion: number, events: readonly DomainEvent[], meta: AppendMetadata): StartedAppend;
   readStream(streamId: string, opts?: { tx?: PoolClient; fromVersion?: number }): Promise<EventEnvelope[]>;
   /** Gap-safe, in (transaction id, position) order; resume from the returned position. */
   readAll(opts: ReadAllOptions & { tx?: PoolClient }): Promise<ReadAllResult>;
@@ -108,6 +110,8 @@ export const createEventStore = (o: EventStoreOptions): EventStore => {
     migrate: async () => void (await runMigrations(o.pool, o.schema, 'eventstore', eventstoreMigrations)),
 
     appendToStream: (tx, streamId, expectedVersion, events, meta) => appendEvents(tx, o.schema, o.registry, streamId, expectedVersion, events, meta, o.notify),
+
+    startAppend: (tx, streamId, expectedVersion, events, meta) => startAppend(tx, o.schema, o.registry, streamId, expectedVersion, events, meta, o.notify),
 
     readStream: async (streamId, opts = {}) => {
       const { rows } = await (opts.tx ?? o.pool).query<EventRow>({ name: readStreamName, text: readStreamSql, values: [streamId, opts.fromVersion ?? 1] });

@@ -190,6 +190,20 @@ describe('commandHandler', () => {
     expect((await store.readStream('c-9')).map((e) => e.data)).toEqual([{ by: 1 }, { by: 10 }, { by: 100 }]);
   });
 
+  it('newStream: a stream the caller just named is not read first; one that exists after all conflicts and is read on the retry', async () => {
+    const reads = jest.spyOn(store, 'readStream');
+    try {
+      const handle = commandHandler({ store, decider: counter, streamId: (c: CounterCommand) => c.data.id });
+      expect(await handle(add('c-new', 2), { metadata: meta(), newStream: true })).toMatchObject({ version: 1, state: { total: 2 } });
+      expect(reads).not.toHaveBeenCalled();
+      expect(await handle(add('c-new', 3), { metadata: meta(), newStream: true })).toMatchObject({ version: 2, state: { total: 5 } });
+      expect(reads).toHaveBeenCalledTimes(1);
+    } finally {
+      reads.mockRestore();
+    }
+    expect((await store.readStream('c-new')).map((e) => e.data)).toEqual([{ by: 2 }, { by: 3 }]);
+  });
+
   it('gives up after maxRetries with a VersionConflictError', async () => {
     await handlerFor()(add('c-10'), { metadata: meta() });
     const always: EventStore = { ...store, readStream: async (id, o) => (await store.readStream(id, o)).slice(0, -1) }; // always stale

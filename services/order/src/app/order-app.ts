@@ -33,6 +33,8 @@ export interface RunOptions {
   tx?: PoolClient;
   /** If-Match. */
   expectedVersion?: number;
+  /** The order id was just generated: its stream is not read first (see commandHandler). */
+  newStream?: boolean;
 }
 
 export interface OrderApp {

@@ -15,9 +15,15 @@ export interface RouteDeps {
 }
 
 /** Runs the command; If-Match becomes the expected version (a mismatch is 412, a lost race 409). */
-export const execute = async (deps: RouteDeps, req: FastifyRequest, command: OrderCommand, metadata: AppendMetadata): Promise<CommandResult<OrderState>> => {
+export const execute = async (
+  deps: RouteDeps,
+  req: FastifyRequest,
+  command: OrderCommand,
+  metadata: AppendMetadata,
+  more: Pick<RunOptions, 'newStream'> = {},
+): Promise<CommandResult<OrderState>> => {
   const expectedVersion = parseIfMatch(req);
-  const o: RunOptions = { metadata, ...(expectedVersion !== undefined ? { expectedVersion } : {}) };
+  const o: RunOptions = { metadata, ...more, ...(expectedVersion !== undefined ? { expectedVersion } : {}) };
   try {
     return await deps.app.execute(command, o);
   } catch (e) {

@@ -39,7 +39,9 @@ export const orderRoutes =
     app.post('/orders', { config: { roles: ['buyer'] }, schema: { body: PlaceOrderBody, ...place } }, async (req, reply) => {
       const { meta, metadata } = requestMeta(req, ctx);
       const orderId = randomUUID();
-      const r = await execute(deps, req, { type: 'PlaceOrder', data: { ...req.body, orderId, policy: snapshotOf(ctx.policy) }, meta }, metadata);
+      const r = await execute(deps, req, { type: 'PlaceOrder', data: { ...req.body, orderId, policy: snapshotOf(ctx.policy) }, meta }, metadata, {
+        newStream: true,
+      });
       reply.header('location', `/orders/${orderId}`);
       return sendView(reply, ctx, r.state, r.version, meta.actor, 201);
     });
