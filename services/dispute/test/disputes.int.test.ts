@@ -236,12 +236,18 @@ describe('dispute service over HTTP and Kafka (simulated clock)', () => {
     const { sut } = t;
     const dump = async () =>
       Promise.all(
-        ['dispute_summaries ORDER BY dispute_id', 'dispute_thread ORDER BY dispute_id, seq', 'evidence ORDER BY evidence_id'].map(
-          async (q) => (await t.db.pool.query(`SELECT * FROM "${t.schema}".${q}`)).rows,
-        ),
+        [
+          'dispute_summaries ORDER BY dispute_id',
+          'dispute_policy_snapshots ORDER BY hash',
+          'dispute_thread ORDER BY dispute_id, seq',
+          'evidence ORDER BY evidence_id',
+        ].map(async (q) => (await t.db.pool.query(`SELECT * FROM "${t.schema}".${q}`)).rows),
       );
     const before = await dump();
     expect(before[0]!.length).toBeGreaterThan(5);
+    // #18 item 6: one snapshot row per distinct policy, however many disputes were opened under it.
+    expect(before[1]!.length).toBe(new Set(before[0]!.map((r) => r.policy_hash).filter((h) => h !== null)).size);
+    expect(before[1]!.length).toBeLessThan(before[0]!.length);
     // Event by event, batched, and batched with tiny pages spilling rows to the table and back.
     for (const opts of [{ perEvent: true }, {}, { batchSize: 3, maxRows: 2 }]) {
       for (const p of disputeProjections(t.schema)) await rebuildProjection(sut.service.ctx.store, p, opts);

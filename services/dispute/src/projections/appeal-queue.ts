@@ -2,6 +2,7 @@ import type { Pool, PoolClient } from 'pg';
 import { PolicySnapshotSchema } from '@bp/timers';
 import { appealQueueItemOf, compareAppealItems, type AppealQueueItem, type DisputeState } from '../domain';
 import { DISPUTES_TABLE } from './disputes';
+import { fullStateSql, POLICY_SNAPSHOTS_TABLE } from './policy-snapshots';
 import { table } from './sql';
 
 export interface AppealQueueQuery {
@@ -19,7 +20,10 @@ export interface AppealQueueQuery {
  * The snapshot is re-read through its schema so rows folded before S1 get the policy defaults.
  */
 export const appealQueuePage = async (db: Pool | PoolClient, schema: string, q: AppealQueueQuery): Promise<{ items: AppealQueueItem[]; more: boolean }> => {
-  const { rows } = await db.query<{ state: DisputeState }>(`SELECT state FROM ${table(schema, DISPUTES_TABLE)} WHERE status = 'appealed'`);
+  const { rows } = await db.query<{ state: DisputeState }>(
+    `SELECT ${fullStateSql('d', 'p')} AS state FROM ${table(schema, DISPUTES_TABLE)} d
+     LEFT JOIN ${table(schema, POLICY_SNAPSHOTS_TABLE)} p ON p.hash = d.policy_hash WHERE status = 'appealed'`,
+  );
   const all = rows
     .map((r) => (r.state.status === 'none' ? r.state : { ...r.state, policy: PolicySnapshotSchema.parse(r.state.policy) }))
     .map(appealQueueItemOf)

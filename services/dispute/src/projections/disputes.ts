@@ -1,16 +1,20 @@
 import type { EventEnvelope } from '@bp/contracts';
 import { jsonRows, keyedBatch, type Projection } from '@bp/eventstore';
-import type { Pool, PoolClient } from 'pg';
+import type { PolicySnapshot } from '@bp/timers';
+import type { PoolClient } from 'pg';
 import { evolveDispute, initialDisputeState, queueItemOf, type DisputeEvent, type DisputeState } from '../domain';
 import { disputePrivateEvents } from '../domain';
 import { disputePublicEvents } from '@bp/contracts';
 import { table } from './sql';
 import { migrateDisputeTables } from '../migrations';
+import { fullStateSql, POLICY_SNAPSHOTS_TABLE, policyHash, policyOf, withoutPolicy, withPolicy, writeSnapshots } from './policy-snapshots';
 
 /**
  * One row per dispute: the folded state (what GET /disputes/{id} shows, without a stream read),
  * the order and parties (GET /disputes?orderId=, authorization), and the arbitration queue columns
  * (S1). The fold is the domain's own `evolveDispute`, so the row always equals a replay of the log.
+ * The state's policy snapshot is stored apart, once per content (./policy-snapshots): readers join
+ * it back (`fullStateSql`).
  */
 export const DISPUTES_TABLE = 'dispute_summaries';
 
@@ -19,6 +23,7 @@ const HANDLES = [...disputePublicEvents, ...disputePrivateEvents].map((d) => d.t
 
 export const disputesProjection = (schema: string): Projection => {
   const t = table(schema, DISPUTES_TABLE);
+  const snapshots = table(schema, POLICY_SNAPSHOTS_TABLE);
   return {
     name: 'dispute-summaries',
     handles: HANDLES,
@@ -26,15 +31,24 @@ export const disputesProjection = (schema: string): Projection => {
     migrate: (db) => migrateDisputeTables(db, schema),
     async apply(tx: PoolClient, event: EventEnvelope) {
       const data = event.data as { disputeId: string; orderId: string };
-      const { rows } = await tx.query<{ state: DisputeState }>(`SELECT state FROM ${t} WHERE dispute_id = $1 FOR UPDATE`, [data.disputeId]);
-      const state = evolveDispute(rows[0]?.state ?? initialDisputeState, { type: event.type, data: event.data } as DisputeEvent);
+      const { rows } = await tx.query<{ state: DisputeState; policy_hash: string | null; policy: PolicySnapshot | null }>(
+        `SELECT d.state, d.policy_hash, p.policy FROM ${t} d LEFT JOIN ${snapshots} p ON p.hash = d.policy_hash WHERE d.dispute_id = $1 FOR UPDATE OF d`,
+        [data.disputeId],
+      );
+      const row = rows[0];
+      const state = evolveDispute(row ? withPolicy(row.state, row.policy) : initialDisputeState, { type: event.type, data: event.data } as DisputeEvent);
+      const policy = policyOf(state);
+      // The snapshot changes only when terms are recorded; the one joined is already stored.
+      const kept = policy !== undefined && policy === row?.policy;
+      const hash = policy === undefined ? null : kept ? row!.policy_hash : policyHash(policy);
+      if (policy && hash && !kept) await writeSnapshots(tx, snapshots, new Map([[hash, policy]]));
       const open = state.status === 'none' ? null : state;
       const q = queueItemOf(state);
       await tx.query(
-        `INSERT INTO ${t} (dispute_id, order_id, buyer_id, seller_id, status, opened_at, version, state, queued, expedited, escalated_at, ruling_due_at, sla_breached)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+        `INSERT INTO ${t} (dispute_id, order_id, buyer_id, seller_id, status, opened_at, version, state, policy_hash, queued, expedited, escalated_at, ruling_due_at, sla_breached)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
          ON CONFLICT (dispute_id) DO UPDATE SET buyer_id = excluded.buyer_id, seller_id = excluded.seller_id, status = excluded.status,
-           opened_at = excluded.opened_at, version = excluded.version, state = excluded.state, queued = excluded.queued,
+           opened_at = excluded.opened_at, version = excluded.version, state = excluded.state, policy_hash = excluded.policy_hash, queued = excluded.queued,
            expedited = excluded.expedited, escalated_at = excluded.escalated_at, ruling_due_at = excluded.ruling_due_at, sla_breached = excluded.sla_breached`,
         [
           data.disputeId,
@@ -44,7 +58,8 @@ export const disputesProjection = (schema: string): Projection => {
           state.status,
           open?.openedAt ?? null,
           event.streamVersion,
-          JSON.stringify(state),
+          JSON.stringify(withoutPolicy(state)),
+          hash,
           q !== null,
           q?.expedited ?? false,
           q?.escalatedAt ?? null,
@@ -54,17 +69,33 @@ export const disputesProjection = (schema: string): Projection => {
       );
     },
     async reset(tx: PoolClient) {
-      await tx.query(`TRUNCATE ${t}`);
+      await tx.query(`TRUNCATE ${t}, ${snapshots}`);
     },
     // Rebuild: the same fold and columns as `apply`, the row held in memory between events.
-    rebuildBatch: (opts) =>
-      keyedBatch<SummaryRow>(
+    rebuildBatch: (opts) => {
+      // Each distinct snapshot is hashed and written once per rebuild (keyed by its text as decoded).
+      const hashes = new Map<string, string>();
+      const unwritten = new Map<string, PolicySnapshot>();
+      const hashOf = (policy: PolicySnapshot): string => {
+        const text = JSON.stringify(policy);
+        let hash = hashes.get(text);
+        if (hash === undefined) {
+          hash = policyHash(policy);
+          hashes.set(text, hash);
+          unwritten.set(hash, policy);
+        }
+        return hash;
+      };
+      const rows = jsonRows<StoredRow>(t, 'dispute_id', SUMMARY_COLUMNS);
+      const columns = SUMMARY_COLUMNS.map((c) => (c === 'state' ? `${fullStateSql('d', 'p')} AS state` : `d.${c}`)).join(', ');
+      return keyedBatch<SummaryRow>(
         {
           key: (e) => (e.data as { disputeId: string }).disputeId,
           fold: (row, e) => {
             const state = evolveDispute(row?.state ?? initialDisputeState, { type: e.type, data: e.data } as DisputeEvent);
             const open = state.status === 'none' ? null : state;
             const q = queueItemOf(state);
+            const policy = policyOf(state);
             return {
               dispute_id: (e.data as { disputeId: string }).disputeId,
               order_id: row ? row.order_id : (e.data as { orderId: string }).orderId, // ON CONFLICT keeps the first
@@ -74,6 +105,7 @@ export const disputesProjection = (schema: string): Projection => {
               opened_at: open?.openedAt ?? null,
               version: e.streamVersion,
               state,
+              policy_hash: policy === undefined ? null : row && policy === policyOf(row.state) ? row.policy_hash : hashOf(policy),
               queued: q !== null,
               expedited: q?.expedited ?? false,
               escalated_at: q?.escalatedAt ?? null,
@@ -81,10 +113,27 @@ export const disputesProjection = (schema: string): Projection => {
               sla_breached: q?.slaBreached ?? false,
             };
           },
-          ...jsonRows<SummaryRow>(t, 'dispute_id', SUMMARY_COLUMNS),
+          // Spilled rows come back whole (snapshot joined), as the fold holds them.
+          load: async (tx, keys) => {
+            const { rows: loaded } = await tx.query<{ r: SummaryRow }>(
+              `SELECT row_to_json(r) AS r FROM (SELECT ${columns} FROM ${t} d LEFT JOIN ${snapshots} p ON p.hash = d.policy_hash
+               WHERE d.dispute_id = ANY($1::text[])) r`,
+              [keys],
+            );
+            return new Map(loaded.map(({ r }) => [r.dispute_id, r]));
+          },
+          write: async (tx, held) => {
+            await writeSnapshots(tx, snapshots, unwritten);
+            unwritten.clear();
+            await rows.write(
+              tx,
+              held.map((r) => ({ ...r, state: withoutPolicy(r.state) })),
+            );
+          },
         },
         opts,
-      ),
+      );
+    },
   };
 };
 
@@ -97,10 +146,13 @@ const SUMMARY_COLUMNS = [
   'opened_at',
   'version',
   'state',
+  'policy_hash',
   'queued',
   'expedited',
   'escalated_at',
   'ruling_due_at',
   'sla_breached',
 ] as const;
-type SummaryRow = Record<(typeof SUMMARY_COLUMNS)[number], unknown> & { order_id: string; state: DisputeState };
+/** The fold's row: the columns, `state` whole (the snapshot is left out only when written). */
+type SummaryRow = Record<(typeof SUMMARY_COLUMNS)[number], unknown> & { dispute_id: string; order_id: string; state: DisputeState; policy_hash: string | null };
+type StoredRow = Omit<SummaryRow, 'state'> & { state: unknown };

@@ -1,6 +1,7 @@
 import type { Pool, PoolClient } from 'pg';
 import type { DisputeState, QueueItem } from '../domain';
 import { DISPUTES_TABLE } from './disputes';
+import { fullStateSql, POLICY_SNAPSHOTS_TABLE } from './policy-snapshots';
 import { table } from './sql';
 
 type Db = Pool | PoolClient;
@@ -24,6 +25,11 @@ interface SummaryRow {
   opened_at: Date | null;
 }
 
+/** The summary columns, the state whole (its policy snapshot joined back). */
+const summaryFrom = (schema: string): string =>
+  `SELECT dispute_id, order_id, buyer_id, seller_id, version, ${fullStateSql('d', 'p')} AS state, opened_at
+   FROM ${table(schema, DISPUTES_TABLE)} d LEFT JOIN ${table(schema, POLICY_SNAPSHOTS_TABLE)} p ON p.hash = d.policy_hash`;
+
 const toSummary = (r: SummaryRow): DisputeSummary => ({
   disputeId: r.dispute_id,
   orderId: r.order_id,
@@ -34,10 +40,7 @@ const toSummary = (r: SummaryRow): DisputeSummary => ({
 });
 
 export const getDispute = async (db: Db, schema: string, disputeId: string): Promise<DisputeSummary | null> => {
-  const { rows } = await db.query<SummaryRow>(
-    `SELECT dispute_id, order_id, buyer_id, seller_id, version, state, opened_at FROM ${table(schema, DISPUTES_TABLE)} WHERE dispute_id = $1 AND status <> 'none'`,
-    [disputeId],
-  );
+  const { rows } = await db.query<SummaryRow>(`${summaryFrom(schema)} WHERE dispute_id = $1 AND status <> 'none'`, [disputeId]);
   return rows[0] ? toSummary(rows[0]) : null;
 };
 
@@ -67,7 +70,7 @@ export const listDisputes = async (
   if (o.after) add('(opened_at, dispute_id) > ($1::timestamptz, $2)', o.after.openedAt, o.after.disputeId);
   params.push(o.limit + 1);
   const { rows } = await db.query<SummaryRow>(
-    `SELECT dispute_id, order_id, buyer_id, seller_id, version, state, opened_at FROM ${table(schema, DISPUTES_TABLE)}
+    `${summaryFrom(schema)}
      WHERE ${where.join(' AND ')} ORDER BY opened_at, dispute_id LIMIT $${params.length}`,
     params,
   );
