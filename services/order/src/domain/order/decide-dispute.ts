@@ -6,7 +6,7 @@ import type { CommandOf } from './commands';
 import { orderError } from './errors';
 import { isInTransit } from './guards';
 import type { InTransitState, OrderEvent, OrderState } from './order';
-import { closedEvent, completedEvent, protectionEndedEvent } from './facts';
+import { closedEvent, completedEvent, protectionResumedEvents } from './facts';
 import { addMs, daysMs, iso, ms } from './time';
 
 type DisputeCmd = CommandOf<'RecordDisputeWithdrawn' | 'RecordDisputeSettled' | 'RecordResendShipped'>;
@@ -38,21 +38,8 @@ export const recordDisputeOpened = (cmd: CommandOf<'RecordDisputeOpened'>, state
 export const recordDisputeWithdrawn = (cmd: CommandOf<'RecordDisputeWithdrawn'>, state: OrderState): OrderEvent[] => {
   const s = withOpenDispute(cmd, state);
   if (!s?.protection.suspension) return [];
-  const { remainingMs } = s.protection.suspension;
-  const resumedAt = iso(cmd.data.withdrawnAt ?? cmd.meta.now);
   allow(cmd, state);
-  const resumed: OrderEvent = {
-    type: 'ProtectionResumed',
-    data: {
-      orderId: s.order.orderId,
-      disputeId: cmd.data.disputeId,
-      resumedAt,
-      protectionEndsAt: addMs(resumedAt, remainingMs),
-      cause: 'DISPUTE_WITHDRAWN',
-      extendedByDays: 0,
-    },
-  };
-  return remainingMs > 0 ? [resumed] : [resumed, protectionEndedEvent(s, resumedAt)];
+  return protectionResumedEvents(s, cmd.data.disputeId, cmd.data.withdrawnAt ?? cmd.meta.now, s.protection.suspension.remainingMs, 'DISPUTE_WITHDRAWN');
 };
 
 /** E3: a full refund closes the order REFUNDED; otherwise it completes and the remainder is released. */

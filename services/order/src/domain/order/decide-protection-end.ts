@@ -8,10 +8,10 @@
 //   settles through DisputeSettled (decide-dispute.ts).
 import { allow, existing } from './authorize';
 import type { CommandOf } from './commands';
-import { completedEvent, protectionEndedEvent } from './facts';
+import { completedEvent, protectionResumedEvents } from './facts';
 import { isInTransit } from './guards';
 import type { OrderEvent, OrderState } from './order';
-import { addMs, iso, ms } from './time';
+import { iso, ms } from './time';
 
 export const recordProtectionEndAcknowledged = (cmd: CommandOf<'RecordProtectionEndAcknowledged'>, state: OrderState): OrderEvent[] => {
   const s = existing(cmd, state);
@@ -65,17 +65,5 @@ export const recordAppealDecided = (cmd: CommandOf<'RecordAppealDecided'>, state
   const suspension = s.protection.suspension;
   if (suspension?.disputeId !== cmd.data.disputeId || !s.protection.resentDisputeIds.includes(cmd.data.disputeId)) return [];
   allow(cmd, state);
-  const resumedAt = iso(cmd.data.decidedAt ?? cmd.meta.now);
-  const resumed: OrderEvent = {
-    type: 'ProtectionResumed',
-    data: {
-      orderId: s.order.orderId,
-      disputeId: cmd.data.disputeId,
-      resumedAt,
-      protectionEndsAt: addMs(resumedAt, suspension.remainingMs),
-      cause: 'APPEAL_UPHELD',
-      extendedByDays: 0,
-    },
-  };
-  return suspension.remainingMs > 0 ? [resumed] : [resumed, protectionEndedEvent(s, resumedAt)];
+  return protectionResumedEvents(s, cmd.data.disputeId, cmd.data.decidedAt ?? cmd.meta.now, suspension.remainingMs, 'APPEAL_UPHELD');
 };

@@ -1,6 +1,6 @@
 // The events several commands share (completion, closure), built one way only.
 import type { EventOf, ExistingOrder, InTransitState, OrderEvent } from './order';
-import { iso } from './time';
+import { addMs, iso } from './time';
 
 export const parties = (s: ExistingOrder) => ({ orderId: s.order.orderId, buyerId: s.order.buyerId, sellerId: s.order.sellerId });
 
@@ -18,6 +18,25 @@ export const protectionEndedEvent = (s: InTransitState, at: string): OrderEvent 
   type: 'ProtectionEnded',
   data: { orderId: s.order.orderId, round: s.protection.rounds + 1, endedAt: iso(at) },
 });
+
+/**
+ * O9, D7, R8: a suspended protection resumes with the time it had left, from `at`; with none left it
+ * ends at once (S3: the order asks the dispute service instead of completing on its own).
+ */
+export const protectionResumedEvents = (
+  s: InTransitState,
+  disputeId: string,
+  at: string,
+  remainingMs: number,
+  cause: EventOf<'ProtectionResumed'>['data']['cause'],
+): OrderEvent[] => {
+  const resumedAt = iso(at);
+  const resumed: OrderEvent = {
+    type: 'ProtectionResumed',
+    data: { orderId: s.order.orderId, disputeId, resumedAt, protectionEndsAt: addMs(resumedAt, remainingMs), cause, extendedByDays: 0 },
+  };
+  return remainingMs > 0 ? [resumed] : [resumed, protectionEndedEvent(s, resumedAt)];
+};
 
 /** O2, O4, E3: the one way an order closes (cancellation has its own event). */
 export const closedEvent = (
