@@ -13,6 +13,11 @@ export interface Projection {
   /** Event types it applies; others are never passed to `apply`. */
   handles: string[];
   apply(tx: PoolClient, event: EventEnvelope): Promise<void>;
+  /**
+   * Optional: the events one command recorded that it handles, in log order, at once; the same rows
+   * as `apply` for each in turn, in fewer round trips (a row read and written once, issue 18 item 2).
+   */
+  applyMany?(tx: PoolClient, events: EventEnvelope[]): Promise<void>;
   /** Empty its tables (TRUNCATE). */
   reset(tx: PoolClient): Promise<void>;
   /**
@@ -145,7 +150,13 @@ export const inlineProjections = (projections: Projection[]): AppendHook<any> =>
   const byType = new Map<string, Projection[]>();
   for (const p of projections) for (const t of p.handles) byType.set(t, [...(byType.get(t) ?? []), p]);
   return async (tx, { events }) => {
-    for (const event of events) for (const p of byType.get(event.type) ?? []) await p.apply(tx, event);
+    // Each projection's events in log order (projections own separate tables: their order is free).
+    const perProjection = new Map<Projection, EventEnvelope[]>();
+    for (const event of events) for (const p of byType.get(event.type) ?? []) perProjection.set(p, [...(perProjection.get(p) ?? []), event]);
+    for (const [p, handled] of perProjection) {
+      if (p.applyMany) await p.applyMany(tx, handled);
+      else for (const event of handled) await p.apply(tx, event);
+    }
   };
 };
 

@@ -24,49 +24,64 @@ const HANDLES = [...disputePublicEvents, ...disputePrivateEvents].map((d) => d.t
 export const disputesProjection = (schema: string): Projection => {
   const t = table(schema, DISPUTES_TABLE);
   const snapshots = table(schema, POLICY_SNAPSHOTS_TABLE);
+  /** One dispute's events, in log order: its row read once, folded, written once. */
+  const applyToDispute = async (tx: PoolClient, events: EventEnvelope[]) => {
+    const last = events[events.length - 1]!;
+    const data = last.data as { disputeId: string; orderId: string };
+    const { rows } = await tx.query<{ state: DisputeState; policy_hash: string | null; policy: PolicySnapshot | null }>(
+      `SELECT d.state, d.policy_hash, p.policy FROM ${t} d LEFT JOIN ${snapshots} p ON p.hash = d.policy_hash WHERE d.dispute_id = $1 FOR UPDATE OF d`,
+      [data.disputeId],
+    );
+    const row = rows[0];
+    const state = events.reduce(
+      (s, e) => evolveDispute(s, { type: e.type, data: e.data } as DisputeEvent),
+      row ? withPolicy(row.state, row.policy) : initialDisputeState,
+    );
+    const policy = policyOf(state);
+    // The snapshot changes only when terms are recorded; the one joined is already stored.
+    const kept = policy !== undefined && policy === row?.policy;
+    const hash = policy === undefined ? null : kept ? row!.policy_hash : policyHash(policy);
+    if (policy && hash && !kept) await writeSnapshots(tx, snapshots, new Map([[hash, policy]]));
+    const open = state.status === 'none' ? null : state;
+    const q = queueItemOf(state);
+    await tx.query(
+      `INSERT INTO ${t} (dispute_id, order_id, buyer_id, seller_id, status, opened_at, version, state, policy_hash, queued, expedited, escalated_at, ruling_due_at, sla_breached)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+         ON CONFLICT (dispute_id) DO UPDATE SET buyer_id = excluded.buyer_id, seller_id = excluded.seller_id, status = excluded.status,
+           opened_at = excluded.opened_at, version = excluded.version, state = excluded.state, policy_hash = excluded.policy_hash, queued = excluded.queued,
+           expedited = excluded.expedited, escalated_at = excluded.escalated_at, ruling_due_at = excluded.ruling_due_at, sla_breached = excluded.sla_breached`,
+      [
+        data.disputeId,
+        data.orderId,
+        open?.buyerId ?? null,
+        open?.sellerId ?? null,
+        state.status,
+        open?.openedAt ?? null,
+        last.streamVersion,
+        JSON.stringify(withoutPolicy(state)),
+        hash,
+        q !== null,
+        q?.expedited ?? false,
+        q?.escalatedAt ?? null,
+        q?.rulingDueAt ?? null,
+        q?.slaBreached ?? false,
+      ],
+    );
+  };
   return {
     name: 'dispute-summaries',
     handles: HANDLES,
     // The tables are the service's versioned migrations (../migrations), run whole.
     migrate: (db) => migrateDisputeTables(db, schema),
-    async apply(tx: PoolClient, event: EventEnvelope) {
-      const data = event.data as { disputeId: string; orderId: string };
-      const { rows } = await tx.query<{ state: DisputeState; policy_hash: string | null; policy: PolicySnapshot | null }>(
-        `SELECT d.state, d.policy_hash, p.policy FROM ${t} d LEFT JOIN ${snapshots} p ON p.hash = d.policy_hash WHERE d.dispute_id = $1 FOR UPDATE OF d`,
-        [data.disputeId],
-      );
-      const row = rows[0];
-      const state = evolveDispute(row ? withPolicy(row.state, row.policy) : initialDisputeState, { type: event.type, data: event.data } as DisputeEvent);
-      const policy = policyOf(state);
-      // The snapshot changes only when terms are recorded; the one joined is already stored.
-      const kept = policy !== undefined && policy === row?.policy;
-      const hash = policy === undefined ? null : kept ? row!.policy_hash : policyHash(policy);
-      if (policy && hash && !kept) await writeSnapshots(tx, snapshots, new Map([[hash, policy]]));
-      const open = state.status === 'none' ? null : state;
-      const q = queueItemOf(state);
-      await tx.query(
-        `INSERT INTO ${t} (dispute_id, order_id, buyer_id, seller_id, status, opened_at, version, state, policy_hash, queued, expedited, escalated_at, ruling_due_at, sla_breached)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
-         ON CONFLICT (dispute_id) DO UPDATE SET buyer_id = excluded.buyer_id, seller_id = excluded.seller_id, status = excluded.status,
-           opened_at = excluded.opened_at, version = excluded.version, state = excluded.state, policy_hash = excluded.policy_hash, queued = excluded.queued,
-           expedited = excluded.expedited, escalated_at = excluded.escalated_at, ruling_due_at = excluded.ruling_due_at, sla_breached = excluded.sla_breached`,
-        [
-          data.disputeId,
-          data.orderId,
-          open?.buyerId ?? null,
-          open?.sellerId ?? null,
-          state.status,
-          open?.openedAt ?? null,
-          event.streamVersion,
-          JSON.stringify(withoutPolicy(state)),
-          hash,
-          q !== null,
-          q?.expedited ?? false,
-          q?.escalatedAt ?? null,
-          q?.rulingDueAt ?? null,
-          q?.slaBreached ?? false,
-        ],
-      );
+    apply: (tx: PoolClient, event: EventEnvelope) => applyToDispute(tx, [event]),
+    // A command's events (an opening records three) are folded into the row in one read and one write.
+    async applyMany(tx: PoolClient, events: EventEnvelope[]) {
+      const byDispute = new Map<string, EventEnvelope[]>();
+      for (const e of events) {
+        const id = (e.data as { disputeId: string }).disputeId;
+        byDispute.set(id, [...(byDispute.get(id) ?? []), e]);
+      }
+      for (const list of byDispute.values()) await applyToDispute(tx, list);
     },
     async reset(tx: PoolClient) {
       await tx.query(`TRUNCATE ${t}, ${snapshots}`);
