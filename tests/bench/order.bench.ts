@@ -24,6 +24,7 @@ import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import pino from 'pino';
 import { orderService } from '../../services/order/src/service';
 import { freePort, startDevBrokerProcess } from './support/dev-broker-process';
+import { placeOrderBody } from './support/service-alone';
 
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const N = Number(process.env.BENCH_ORDERS ?? 2000);
@@ -104,12 +105,7 @@ const main = async () => {
   const placeCall = (i: number): Call => ({
     path: '/orders',
     token: token('buyer', order(i).buyer),
-    body: {
-      sellerId: order(i).seller,
-      currency: 'USD',
-      items: [{ sku: `sku-${i % 313}`, title: 'A useful thing', quantity: 1 + (i % 3), unitPrice: 1000 }],
-      shippingAddress: { name: 'Bench Buyer', line1: '1 Main St', city: 'Springfield', country: 'US' },
-    },
+    body: placeOrderBody(i, order(i).seller),
   });
   const ids = async (status: string): Promise<{ order_id: string; buyer_id: string; seller_id: string }[]> =>
     (await pool.query(`SELECT order_id, buyer_id, seller_id FROM "${schema}".orders_list WHERE status = $1 ORDER BY buyer_id`, [status])).rows;
