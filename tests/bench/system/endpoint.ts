@@ -7,6 +7,7 @@ import { Pool } from 'pg';
 import { startDevBrokerProcess } from '../support/dev-broker-process';
 import { payBody } from '../support/escrow-fixtures';
 import { placeOrderBody } from '../support/service-alone';
+import { countQueuedQueryWarnings } from './pg-deprecations';
 import { freePort, ROOT } from './system-under-test';
 
 /**
@@ -28,6 +29,8 @@ export interface EndpointFigures {
   peer: EndpointFigure;
   /** A service endpoint measured, or why it was not. */
   services: (EndpointFigure | { name: string; notMeasured: string })[];
+  /** node-postgres' queued-query deprecation in the servers' stderr (pg-deprecations.ts). */
+  pgQueuedQueryWarnings: number;
 }
 
 export const ENDPOINT_TARGET = { ratio: 1.5, p99Ms: 30 };
@@ -44,16 +47,28 @@ interface Target {
   request: (ready: Record<string, unknown>) => () => { path: string; body: unknown };
 }
 
-const start = async (kind: string, args: string[]): Promise<{ child: ChildProcess; port: number; ready: Record<string, unknown> }> => {
+interface Server {
+  child: ChildProcess;
+  port: number;
+  ready: Record<string, unknown>;
+  stderr: () => string;
+}
+
+const start = async (kind: string, args: string[]): Promise<Server> => {
   const port = await freePort();
   const child = spawn(
     process.execPath,
     ['--require', path.join(ROOT, 'tools/swc-register.js'), path.join(__dirname, 'endpoint-server.ts'), kind, String(port), ...args],
     {
       cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'inherit'],
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
+  let err = '';
+  child.stderr!.on('data', (c: Buffer) => {
+    err += c.toString();
+    process.stderr.write(c);
+  });
   let out = '';
   const ready = await new Promise<Record<string, unknown>>((resolve, reject) => {
     child.stdout!.on('data', (c: Buffer) => {
@@ -64,7 +79,7 @@ const start = async (kind: string, args: string[]): Promise<{ child: ChildProces
     child.once('exit', (code) => reject(new Error(`endpoint server ${kind} exited ${code}`)));
   });
   child.removeAllListeners('exit');
-  return { child, port, ready };
+  return { child, port, ready, stderr: () => err };
 };
 
 const stop = (child: ChildProcess) =>
@@ -134,9 +149,10 @@ export const measureEndpoints = async (
   const broker = await startDevBrokerProcess();
   let peer: EndpointFigure | undefined;
   const services: EndpointFigures['services'] = [];
+  let pgQueuedQueryWarnings = 0;
   try {
     for (const t of targets) {
-      let server: Awaited<ReturnType<typeof start>> | undefined;
+      let server: Server | undefined;
       try {
         server = await start(t.kind, [u.toString(), broker.brokers.join(','), secret, tag]);
         const url = `http://127.0.0.1:${server.port}`;
@@ -157,7 +173,10 @@ export const measureEndpoints = async (
         say(`  ${t.name}: not measured (${why})`);
         services.push({ name: t.name, notMeasured: why });
       } finally {
-        if (server) await stop(server.child);
+        if (server) {
+          await stop(server.child);
+          pgQueuedQueryWarnings += countQueuedQueryWarnings(server.stderr());
+        }
       }
     }
   } finally {
@@ -165,5 +184,5 @@ export const measureEndpoints = async (
     await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch(() => {});
     await admin.end();
   }
-  return { connections: o.connections, seconds: o.seconds, peer: peer!, services };
+  return { connections: o.connections, seconds: o.seconds, peer: peer!, services, pgQueuedQueryWarnings };
 };

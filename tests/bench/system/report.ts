@@ -6,12 +6,13 @@ import type { EventstoreFigures } from './eventstore';
 import type { ReplayScaleFigures } from './replay-scale';
 import type { LevelResult } from './load';
 import type { OpsFigures } from './ops-phase';
+import { type Issue18Figures, renderIssue18 } from './issue18';
 import type { Hotspot } from './profile';
 import { fmt, type Summary } from './stats';
 
 /**
  * The Markdown report (also printed): machine facts, ceilings, each level, the deadline burst,
- * replay and verify, the issue-10 targets, and the profile of the order service at the top level.
+ * replay and verify, the issue-18 and issue-10 targets, and the profile of the order service at the top level.
  */
 export interface RunFacts {
   command: string;
@@ -39,6 +40,7 @@ export interface ReportInput {
   profileError: string | undefined;
   /** Errors (level ≥ 50) the services logged during the run, counted. */
   serviceErrors: { line: string; count: number }[];
+  issue18: Issue18Figures;
 }
 
 const ms = (n: number) => fmt(n, n < 10 ? 1 : 0);
@@ -339,6 +341,7 @@ export const renderReport = (r: ReportInput): string => {
     for (const e of r.serviceErrors) L.push(row([e.count, e.line.replace(/\|/g, '\\|')]));
     L.push('', 'From `.data/bench/logs/<service>.log` (level ≥ error). These are reported, not fixed, by the bench.', '');
   }
+  L.push(...renderIssue18(r, halfLoadLevel(r.levels)));
   L.push('## Issue-10 targets', '');
   L.push(row(['target', 'holds', 'figure']), row(['---', '---', '---']));
   for (const v of verdicts(r)) L.push(row([v.target, v.holds === undefined ? 'n/a' : v.holds ? 'yes' : '**no**', v.figure]));

@@ -3,20 +3,26 @@
  *
  *   node --require ./tools/swc-register.js tests/bench/system/run.ts
  *
- * 1. builds and starts the system as `npm start` does (system-under-test.ts), simulated clock;
- * 2. measures the ceilings: PostgreSQL commits/s (1 and 16 connections), Fastify hello world;
+ * 1. builds and starts the system as `npm start` does (system-under-test.ts), simulated clock, and
+ *    measures its four services' CPU while idle (idle-cpu.ts);
+ * 2. measures the ceilings: PostgreSQL commits/s (1 and 16 connections), Fastify hello world; the
+ *    command endpoints against a Fastify + emmett peer (endpoint.ts); one keyed command's round trips
+ *    and commits (command-trace.ts);
  * 3. runs the load levels (load.ts, lifecycle.ts), then an extra pass at the top level with the order
  *    service under the CPU profiler (profile.ts);
  * 4. deadlines with 100,000 pending, coming due steadily and in one burst (deadlines.ts); the event
  *    store against emmett (eventstore.bench.ts, its own scratch database); replay and verify (ops-phase.ts),
  *    and replay on 50,000-event logs (replay.bench.ts, scratch schemas);
- * 5. writes tests/bench/results/report.md and throughput-latency.svg, and prints the report.
+ * 5. writes tests/bench/results/report.md and throughput-latency.svg, and prints the report, then the
+ *    issue-10 and issue-18 targets (issue18.ts: items 1-7, ratio to a peer of the same run, met / NOT met).
  *
  * Env: BENCH_LEVELS (clients per level, default 2,5,10,20,30), BENCH_LEVEL_SECONDS (20),
  * BENCH_DEADLINE_STEPS (60) × BENCH_DEADLINES_PER_STEP (20) steady, BENCH_DEADLINES (burst size, 2000),
  * BENCH_PENDING (pending deadlines, 100000), BENCH_EVENTSTORE_STREAMS (2000; 0 = skip),
  * BENCH_REPLAY_EVENTS (events per service's log for the replay recheck, 50000; 0 = skip),
- * BENCH_PROFILE_SECONDS (10; 0 = no profile), BENCH_LOG_LEVEL (warn).
+ * BENCH_PROFILE_SECONDS (10; 0 = no profile), BENCH_LOG_LEVEL (warn), BENCH_IDLE_WARMUP_SECONDS (10) and
+ * BENCH_IDLE_SECONDS (30; 0 = skip), BENCH_ENDPOINT_SECONDS (10; 0 = skip) at BENCH_ENDPOINT_CONNECTIONS (50),
+ * BENCH_COMMAND_TRACE (1; 0 = skip).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -26,10 +32,15 @@ import { measureCeilings } from './ceilings';
 import { measureDeadlineBurst, measureDeadlineSteady, type DeadlineResult } from './deadlines';
 import { runLevel, type LevelResult } from './load';
 import { measureOps, type OpsFigures } from './ops-phase';
+import { traceCommands } from './command-trace';
+import { measureEndpoints } from './endpoint';
+import { measureIdleCpu } from './idle-cpu';
+import { issue18Lines, type Issue18Figures, verdictWord } from './issue18';
+import { queuedQueryWarningsInLogs, watchQueuedQueryWarnings } from './pg-deprecations';
 import { startProfile } from './profile';
 import { type EventstoreFigures, measureEventstore } from './eventstore';
 import { measureReplayScale, type ReplayScaleFigures } from './replay-scale';
-import { renderReport, type ReportInput, verdicts } from './report';
+import { halfLoadLevel, renderReport, type ReportInput, verdicts } from './report';
 import { RssSampler } from './rss';
 import { fmt } from './stats';
 import { throughputLatencySvg } from './svg';
@@ -47,6 +58,12 @@ const EVENTSTORE_STREAMS = Number(process.env.BENCH_EVENTSTORE_STREAMS ?? 2000);
 const REPLAY_EVENTS = Number(process.env.BENCH_REPLAY_EVENTS ?? 50_000);
 const PENDING = Number(process.env.BENCH_PENDING ?? 100_000);
 const PROFILE_SECONDS = Number(process.env.BENCH_PROFILE_SECONDS ?? 10);
+const IDLE_WARMUP_SECONDS = Number(process.env.BENCH_IDLE_WARMUP_SECONDS ?? 10);
+const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 30);
+const ENDPOINT_SECONDS = Number(process.env.BENCH_ENDPOINT_SECONDS ?? 10);
+const ENDPOINT_CONNECTIONS = Number(process.env.BENCH_ENDPOINT_CONNECTIONS ?? 50);
+const COMMAND_TRACE = process.env.BENCH_COMMAND_TRACE !== '0';
+const SERVICES = ['order', 'escrow', 'dispute', 'notification'] as const;
 const RESULTS = path.join(ROOT, 'tests/bench/results');
 const COMMAND = 'npm run bench   (= node --require ./tools/swc-register.js tests/bench/system/run.ts)';
 
@@ -55,7 +72,7 @@ const say = (line: string) => process.stdout.write(`${line}\n`);
 /** Level ≥ 50 (error) lines of each service's pino log, grouped by service, message and error text. */
 const serviceErrors = (): { line: string; count: number }[] => {
   const counts = new Map<string, number>();
-  for (const n of ['order', 'escrow', 'dispute', 'notification']) {
+  for (const n of SERVICES) {
     const file = path.join(ROOT, DATA_DIR, 'logs', `${n}.log`);
     if (!existsSync(file)) continue;
     for (const text of readFileSync(file, 'utf8').split('\n')) {
@@ -75,6 +92,7 @@ const serviceErrors = (): { line: string; count: number }[] => {
 
 const main = async (): Promise<void> => {
   const started = Date.now();
+  const inProcessWarnings = watchQueuedQueryWarnings();
   const loadBefore = os.loadavg();
   say(
     `system bench: levels ${LEVELS.join(', ')} clients × ${LEVEL_SECONDS} s; load average ${loadBefore.map((x) => x.toFixed(2)).join(' ')} on ${os.cpus().length} cores`,
@@ -88,8 +106,40 @@ const main = async (): Promise<void> => {
   let ok = false;
   try {
     const postgres = (await pool.query<{ server_version: string }>('SHOW server_version')).rows[0]!.server_version;
+    const issue18: Issue18Figures = { endpoints: undefined, commandTraces: undefined, idleCpu: undefined, pgQueuedQueryWarnings: {}, missing: {} };
+    if (IDLE_SECONDS > 0) {
+      say(`idle CPU: ${IDLE_WARMUP_SECONDS} s warm-up, then ${IDLE_SECONDS} s with nothing sent…`);
+      await new Promise((r) => setTimeout(r, IDLE_WARMUP_SECONDS * 1000));
+      issue18.idleCpu = await measureIdleCpu(
+        SERVICES.map((name) => ({ name, pid: sut.servicePid(name)! })),
+        IDLE_SECONDS,
+      );
+      say(`  ${issue18.idleCpu.totalPct.toFixed(2)} % of one core: ${issue18.idleCpu.perProcess.map((p) => `${p.name} ${p.pct.toFixed(2)}`).join(', ')}`);
+    } else issue18.missing.idleCpu = 'BENCH_IDLE_SECONDS=0';
+
     say('ceilings:');
     const ceilings = await measureCeilings(sut.databaseUrl, say);
+
+    if (ENDPOINT_SECONDS > 0) {
+      say(`command endpoints vs Fastify + emmett (${ENDPOINT_CONNECTIONS} connections × ${ENDPOINT_SECONDS} s each, servers alone in their own processes)…`);
+      try {
+        issue18.endpoints = await measureEndpoints(sut.databaseUrl, say, { seconds: ENDPOINT_SECONDS, connections: ENDPOINT_CONNECTIONS });
+      } catch (err) {
+        issue18.missing.endpoints = (err as Error).message;
+        say(`  ! endpoints failed: ${issue18.missing.endpoints}`);
+      }
+    } else issue18.missing.endpoints = 'BENCH_ENDPOINT_SECONDS=0';
+
+    if (COMMAND_TRACE) {
+      say('one keyed command, traced (round trips, commits):');
+      try {
+        issue18.commandTraces = await traceCommands(sut.databaseUrl);
+        for (const c of issue18.commandTraces) say(`  ${c.name}: ${c.fresh.commits} commit(s), ${c.fresh.roundTrips} round trips`);
+      } catch (err) {
+        issue18.missing.commandTraces = (err as Error).message;
+        say(`  ! command trace failed: ${issue18.missing.commandTraces}`);
+      }
+    } else issue18.missing.commandTraces = 'BENCH_COMMAND_TRACE=0';
 
     const sampler = new RssSampler(() => sut.processes());
     const levels: LevelResult[] = [];
@@ -184,6 +234,12 @@ const main = async (): Promise<void> => {
       profile,
       profileError,
       serviceErrors: serviceErrors(),
+      issue18,
+    };
+    issue18.pgQueuedQueryWarnings = {
+      ...queuedQueryWarningsInLogs(path.join(ROOT, DATA_DIR, 'logs'), SERVICES),
+      'endpoint servers': issue18.endpoints?.pgQueuedQueryWarnings ?? 0,
+      'command trace (in process)': inProcessWarnings.count(),
     };
     const report = renderReport(input);
     const svg = throughputLatencySvg({
@@ -220,6 +276,9 @@ const main = async (): Promise<void> => {
     say(report);
     say('targets:');
     for (const v of verdicts(input)) say(`  ${v.holds === undefined ? 'n/a ' : v.holds ? 'HOLDS' : 'FAILS'}  ${v.target}: ${v.figure}`);
+    say('Issue-18 targets:');
+    for (const l of issue18Lines(input, halfLoadLevel(levels)))
+      say(`  ${l.item}. ${verdictWord(l.met).padEnd(12)} ${l.target}: ${l.figure}${l.ratio === '–' ? '' : ` — ${l.ratio} its peer`}`);
     say(`wrote ${path.relative(ROOT, RESULTS)}/report.md and throughput-latency.svg`);
     ok = true;
   } finally {
