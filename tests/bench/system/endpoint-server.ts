@@ -75,7 +75,7 @@ const main = async () => {
   }
   if (kind === 'escrow') {
     const service = await startServiceAlone('escrow', escrowService, opts());
-    const orders = fixtures(Number(process.env.BENCH_ENDPOINT_ESCROW_ORDERS ?? 5000));
+    const orders = fixtures(Number(process.env.BENCH_ENDPOINT_ESCROW_ORDERS ?? 8800));
     await recordOrdersForPayment(service, orders, 8);
     return ready({ orders: orders.map((o) => o.orderId) });
   }
