@@ -37,7 +37,8 @@ export const ENDPOINT_TARGET = { ratio: 1.5, p99Ms: 30 };
 
 export const endpointVerdict = (f: EndpointFigure, peer: EndpointFigure) => {
   const ratio = f.rps / Math.max(1, peer.rps);
-  return { ratio, met: ratio >= ENDPOINT_TARGET.ratio && f.p99 <= ENDPOINT_TARGET.p99Ms };
+  // A failed request is not a fast one: any non-2xx answer fails the target.
+  return { ratio, met: ratio >= ENDPOINT_TARGET.ratio && f.p99 <= ENDPOINT_TARGET.p99Ms && f.non2xx === 0 };
 };
 
 interface Target {
