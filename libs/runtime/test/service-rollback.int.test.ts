@@ -1,26 +1,12 @@
 import { EventRegistry } from '@bp/contracts';
-import { testDatabase, testKafka, type TestDatabase, type TestKafka } from '@bp/testing';
 import type { Pool } from 'pg';
-import pino from 'pino';
-import { defineService, loadConfig, startService } from '../src';
+import { defineService, startService } from '../src';
+import { serviceTestbed } from './support/testbed';
 
 // A start that fails midway must stop what it already started, in reverse, and leave no open pool,
 // Kafka client, timer or background loop behind (a process that retries its start would leak them).
 describe('a failed start rolls back what started', () => {
-  let db: TestDatabase;
-  let kafka: TestKafka;
-  const schemas: string[] = [];
-
-  beforeAll(async () => {
-    db = await testDatabase('rtfail');
-    kafka = await testKafka();
-  }, 60_000);
-
-  afterAll(async () => {
-    await kafka?.stop();
-    for (const s of schemas) await db?.pool.query(`DROP SCHEMA IF EXISTS ${s} CASCADE`);
-    await db?.close();
-  });
+  const { startOptions } = serviceTestbed('rtfail');
 
   const attempt = async (failAt: 'migrations' | 'routes') => {
     const closed: string[] = [];
@@ -46,16 +32,7 @@ describe('a failed start rolls back what started', () => {
       },
       deadlines: () => async () => {},
     });
-    const schema = `${db.schema}_${failAt}`;
-    schemas.push(schema);
-    const env = { DATABASE_URL: db.url, KAFKA_BROKERS: kafka.brokers.join(','), JWT_SECRET: 'x'.repeat(32), CLOCK: 'simulated', PORT: '0', LOG_LEVEL: 'info' };
-    const start = startService(module, {
-      config: loadConfig('dispute', env),
-      logger: pino({ level: 'info' }, capture),
-      schema,
-      groupId: schema,
-      pollIntervalMs: 50,
-    });
+    const start = startService(module, startOptions(failAt, capture));
     await expect(start).rejects.toThrow(`${failAt} failed`);
     return { closed, seen };
   };

@@ -1,25 +1,11 @@
 import { EventRegistry } from '@bp/contracts';
-import { testDatabase, testKafka, type TestDatabase, type TestKafka } from '@bp/testing';
-import pino from 'pino';
-import { defineService, loadConfig, startService, type RunningService } from '../src';
+import { defineService, startService, type RunningService } from '../src';
+import { serviceTestbed } from './support/testbed';
 
 // Stopping a service is closing its Fastify app: preClose hooks stop taking work while in-flight
 // requests finish, then the server closes, then onClose hooks release the resources, newest first.
 describe('stopping a service closes its app', () => {
-  let db: TestDatabase;
-  let kafka: TestKafka;
-  const schemas: string[] = [];
-
-  beforeAll(async () => {
-    db = await testDatabase('rtstop');
-    kafka = await testKafka();
-  }, 60_000);
-
-  afterAll(async () => {
-    await kafka?.stop();
-    for (const s of schemas) await db?.pool.query(`DROP SCHEMA IF EXISTS ${s} CASCADE`);
-    await db?.close();
-  });
+  const { startOptions } = serviceTestbed('rtstop');
 
   const start = async (name: string, tasks: { name: string; failStop?: boolean }[]) => {
     const log: { component: string; msg: string }[] = [];
@@ -67,16 +53,7 @@ describe('stopping a service closes its app', () => {
       },
       deadlines: () => async () => {},
     });
-    const schema = `${db.schema}_${name}`;
-    schemas.push(schema);
-    const env = { DATABASE_URL: db.url, KAFKA_BROKERS: kafka.brokers.join(','), JWT_SECRET: 'x'.repeat(32), CLOCK: 'simulated', PORT: '0', LOG_LEVEL: 'info' };
-    service = await startService(module, {
-      config: loadConfig('dispute', env),
-      logger: pino({ level: 'info' }, capture),
-      schema,
-      groupId: schema,
-      pollIntervalMs: 50,
-    });
+    service = await startService(module, startOptions(name, capture));
     return { service, log, closedNow, atStop, inFlight, release };
   };
 
