@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ConsumerGroups, deadLetterTopic } from '@bp/contracts';
 import { CeHeaders, DltHeaders, type KafkaClient, kafkaFromEnv, type MessageAdmin, type MessageHeaders, type WireMessage } from '@bp/messaging';
 import type { OpsContext } from './context';
+import { topicOffsets } from './topic-offsets';
 
 const DLT_SUFFIX = deadLetterTopic('');
 /** How long reading the dead-letter topics up to their snapshotted ends may take. */
@@ -68,7 +69,7 @@ const readToEnd = async (kafka: KafkaClient, admin: MessageAdmin, topics: string
   const ends = new Map<string, bigint>();
   const nonEmpty = new Set<string>();
   for (const topic of topics)
-    for (const p of await admin.fetchTopicOffsets(topic))
+    for (const p of await topicOffsets(admin, topic))
       if (BigInt(p.high) > BigInt(p.low)) {
         ends.set(`${topic}:${p.partition}`, BigInt(p.high));
         nonEmpty.add(topic);
