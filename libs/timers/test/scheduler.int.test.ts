@@ -290,13 +290,8 @@ describe('idle: sleeps until the earliest deadline or a NOTIFY, never a fast pol
       await new Promise((r) => setTimeout(r, 25));
     }
   };
-  const expired = async () => (await eventsOf(db.pool, db.schema, 'HoldExpired')).map((e) => e.stream_id);
-  // 'idle': the LISTEN has completed (while it runs, a NOTIFY could still miss it).
-  const listening = async () =>
-    ((await db.pool.query(`SELECT 1 FROM pg_stat_activity WHERE query = $1 AND state = 'idle'`, [`LISTEN "bp_deadlines_${db.schema}"`])).rowCount ?? 0) > 0;
-
-  it('a deadline synced sooner than the planned wake-up wakes the scheduler (NOTIFY at COMMIT), the later one still waits', async () => {
-    // A poll of a minute: only the NOTIFY can make it fire within the test's bounds.
+  /** A wall-clock scheduler that LISTENs, with a poll of a minute: within the tests' bounds only a NOTIFY or its planned wake-up can fire a deadline. */
+  const idleScheduler = () => {
     const scheduler = createScheduler({
       pool: db.pool,
       schema: db.schema,
@@ -306,6 +301,15 @@ describe('idle: sleeps until the earliest deadline or a NOTIFY, never a fast pol
       pollIntervalMs: MIN,
     });
     started.push(scheduler);
+    return scheduler;
+  };
+  const expired = async () => (await eventsOf(db.pool, db.schema, 'HoldExpired')).map((e) => e.stream_id);
+  // 'idle': the LISTEN has completed (while it runs, a NOTIFY could still miss it).
+  const listening = async () =>
+    ((await db.pool.query(`SELECT 1 FROM pg_stat_activity WHERE query = $1 AND state = 'idle'`, [`LISTEN "bp_deadlines_${db.schema}"`])).rowCount ?? 0) > 0;
+
+  it('a deadline synced sooner than the planned wake-up wakes the scheduler (NOTIFY at COMMIT), the later one still waits', async () => {
+    const scheduler = idleScheduler();
     await holdUntil('later', new Date(Date.now() + 40_000));
     scheduler.start();
     await until('the scheduler LISTENs', listening);
@@ -321,15 +325,7 @@ describe('idle: sleeps until the earliest deadline or a NOTIFY, never a fast pol
   it('an idle scheduler wakes at the earliest next_at it read, without a NOTIFY', async () => {
     const dueAt = Date.now() + 1500;
     await holdUntil('a', new Date(dueAt));
-    const scheduler = createScheduler({
-      pool: db.pool,
-      schema: db.schema,
-      clock: wallClock,
-      fire: fireReservation(db.schema),
-      listen: true,
-      pollIntervalMs: MIN,
-    });
-    started.push(scheduler);
+    const scheduler = idleScheduler();
     scheduler.start();
     await until('the deadline fired', async () => (await expired()).includes('a'));
     expect(Date.now()).toBeGreaterThanOrEqual(dueAt);
