@@ -9,4 +9,5 @@ export * from './metadata';
 export * from './projections';
 export { comparePositions } from './envelope';
 export { prepareEvents } from './append';
+export { isPipelined } from './serial-client';
 export { MigrationChecksumError, migrationChecksum, runMigrations, type Migration } from './migrations';

@@ -1,9 +1,9 @@
 import { type EventDefinition, type EventRegistry, deadLetterTopic as defaultDeadLetterTopic } from '@bp/contracts';
-import { recordInbox } from '@bp/eventstore';
 import { type Tracer, trace } from '@opentelemetry/api';
 import type { Pool, PoolClient } from 'pg';
 import type { z } from 'zod';
-import { type ConsumerChaos, createInterleaver } from './chaos';
+import { type BatchEntry, DatabaseUnavailableError, applyInOneTransaction } from './batch-transaction';
+import { type ConsumerChaos, createInterleaver, seededRandom } from './chaos';
 import { type IncomingEvent, parseKafkaMessage } from './cloudevents';
 import { deadLetterMessage, describeError } from './dead-letter';
 import type { MessagingLogger } from './logger';
@@ -61,6 +61,13 @@ export interface ConsumerRunnerOptions {
   /** Commit resolved offsets at least this often inside a long batch (default 1000 ms). */
   autoCommitIntervalMs?: number;
   /**
+   * At most this many messages of a partition's batch are applied in one transaction (default 100;
+   * 1 = a transaction per message, the runner before issue 18 item 4).
+   */
+  maxMessagesPerTransaction?: number;
+  /** No further message joins a transaction once it has run this long (default 200 ms): row locks and the relay's horizon wait on it. */
+  maxTransactionMs?: number;
+  /**
    * A consumer that shows no sign of life (no fetch, heartbeat or join) for this long is replaced
    * by a new one (default five session timeouts, at least 30 s). Why: after a group coordinator
    * fails over, a kafkajs member can stay stuck re-joining, or give up after its retries, while the
@@ -86,19 +93,14 @@ export interface ConsumerRunner {
   stop(): Promise<void>;
 }
 
-/** The database could not even be reached: not the message's fault, so never dead-letter for it. */
-class DatabaseUnavailableError extends Error {
-  constructor(cause: unknown) {
-    super(`database unavailable: ${describeError(cause)}`, { cause });
-    this.name = 'DatabaseUnavailableError';
-  }
-}
-
 /** Batches in flight at once under chaos shuffle: more than the partitions a test topic has. */
 const SHUFFLE_CONCURRENCY = 16;
 
 /** Stop sign for a message left unresolved because the consumer is stopping or rebalancing. */
 const ABANDONED = Symbol('abandoned');
+
+/** A handler's error from an attempt already made. */
+type Failure = { error: unknown };
 
 /**
  * Runs a consumer group whose every effect is exactly-once in Postgres:
@@ -134,26 +136,9 @@ export const createConsumerRunner = (o: ConsumerRunnerOptions): ConsumerRunner =
 
   /** BEGIN; inbox; handler; COMMIT. true = applied, false = a duplicate (already in the inbox). */
   const apply = async (event: IncomingEvent, handler: EventHandler): Promise<boolean> => {
-    let client: PoolClient;
-    try {
-      client = await o.pool.connect();
-    } catch (e) {
-      throw new DatabaseUnavailableError(e);
-    }
-    let broken: Error | undefined;
-    try {
-      await client.query('BEGIN');
-      const fresh = await recordInbox(client, o.schema, event.id, event.topic);
-      if (fresh) await handler(client, event);
-      await client.query('COMMIT');
-      return fresh;
-    } catch (e) {
-      // A connection that cannot even roll back is dropped, not returned to the pool.
-      await client.query('ROLLBACK').catch((err: Error) => (broken = err));
-      throw e;
-    } finally {
-      client.release(broken);
-    }
+    const r = await applyInOneTransaction(o.pool, o.schema, [{ event, handler }]);
+    if (r.kind === 'failed') throw r.error;
+    return r.fresh[0]!;
   };
 
   const sendDeadLetter = async (topic: string, partition: number, message: WireMessage, error: unknown, attempts: number) => {
@@ -180,10 +165,13 @@ export const createConsumerRunner = (o: ConsumerRunnerOptions): ConsumerRunner =
     base: Omit<OutcomeReport, 'outcome' | 'attempts'>,
     message: WireMessage,
     p: BatchContext,
+    prior?: Failure,
   ): Promise<OutcomeReport | typeof ABANDONED> => {
     const { topic, partition } = base;
     for (let attempt = 1; ; attempt++) {
       try {
+        // The handler already threw once inside a shared transaction: that was attempt 1.
+        if (attempt === 1 && prior) throw prior.error;
         const fresh = await apply(event, handler);
         return { ...base, outcome: fresh ? 'handled' : 'duplicate', eventId: event.id, type: event.type, attempts: attempt };
       } catch (e) {
@@ -213,7 +201,14 @@ export const createConsumerRunner = (o: ConsumerRunnerOptions): ConsumerRunner =
     return r === 'abandoned' ? ABANDONED : r;
   };
 
-  const processOne = async (topic: string, partition: number, message: WireMessage, p: BatchContext, batch: number): Promise<void | typeof ABANDONED> => {
+  const processOne = async (
+    topic: string,
+    partition: number,
+    message: WireMessage,
+    p: BatchContext,
+    batch: number,
+    prior?: Failure,
+  ): Promise<void | typeof ABANDONED> => {
     const base = { topic, partition, offset: message.offset, batch };
     const span = { topic, partition, offset: message.offset, headers: message.headers };
     let parsed;
@@ -230,26 +225,139 @@ export const createConsumerRunner = (o: ConsumerRunnerOptions): ConsumerRunner =
     const { event } = parsed;
     const handler = o.handlers[event.type];
     if (!handler) return report({ ...base, outcome: 'skipped', eventId: event.id, type: event.type, attempts: 0 });
-    const r = await traced({ ...span, eventId: event.id, ceType: event.ceType }, () => deliver(event, handler, base, message, p));
+    const r = await traced({ ...span, eventId: event.id, ceType: event.ceType }, () => deliver(event, handler, base, message, p, prior));
     return r === ABANDONED ? r : report(r);
+  };
+
+  const deliveries = o.chaos?.duplicate ? 2 : 1;
+
+  /** One message alone: its retries, its dead letter; then its offset is resolved. */
+  const alone = async (topic: string, partition: number, message: WireMessage, p: BatchContext, seq: number, prior?: Failure): Promise<void | typeof ABANDONED> => {
+    for (let d = 0; d < deliveries; d++) {
+      if ((await processOne(topic, partition, message, p, seq, d === 0 ? prior : undefined)) === ABANDONED) return ABANDONED;
+    }
+    p.resolveOffset(message.offset);
+  };
+
+  const maxMessages = Math.max(1, o.maxMessagesPerTransaction ?? 100);
+  const budgetMs = o.maxTransactionMs ?? 200;
+  // Under shuffle, transactions of 1–4 messages (seeded): partitions interleave in small steps.
+  const runLength = interleaver ? seededRandom((o.chaos?.seed ?? 1) + 1) : undefined;
+  type Planned = { message: WireMessage; entry?: BatchEntry; eventId?: string; type?: string };
+  /**
+   * A partition being consumed, and the message that goes alone next: one that broke a shared
+   * transaction, with its handler's error when it was the one that threw (that counts as attempt 1).
+   */
+  type Place = { topic: string; partition: number; alone?: { offset: string; prior?: Failure } | undefined };
+
+  /**
+   * Applies messages from `from` on in one transaction (issue 18 item 4) and resolves their offsets;
+   * returns where to go on. A transaction takes messages in offset order and stops before one that
+   * cannot be parsed or whose handler threw in an earlier try: those go alone, with their retries
+   * and dead letter. When a handler throws, everything is rolled back, the messages before it are
+   * applied again in a new transaction, and then it goes alone: one bad message never takes its
+   * neighbours' effects or retries with it.
+   */
+  const step = async (at: Place, messages: WireMessage[], from: number, want: number, p: BatchContext, seq: number) => {
+    const { topic, partition } = at;
+    const first = messages[from]!;
+    if (first.offset === at.alone?.offset) {
+      const { prior } = at.alone;
+      at.alone = undefined;
+      return (await alone(topic, partition, first, p, seq, prior)) === ABANDONED ? ABANDONED : from + 1;
+    }
+    const planned: Planned[] = [];
+    for (let j = from; j < messages.length && planned.length < want; j++) {
+      const message = messages[j]!;
+      if (message.offset === at.alone?.offset) break;
+      let parsed;
+      try {
+        parsed = parseKafkaMessage(o.registry, topic, partition, message);
+      } catch {
+        break;
+      }
+      if (parsed.kind === 'unknown') planned.push({ message });
+      else {
+        const { event } = parsed;
+        const handler = o.handlers[event.type];
+        planned.push({ message, eventId: event.id, type: event.type, ...(handler ? { entry: { event, handler } } : {}) });
+      }
+    }
+    if (planned.length === 0) return (await alone(topic, partition, first, p, seq)) === ABANDONED ? ABANDONED : from + 1;
+
+    const withEntry = planned.filter((x) => x.entry);
+    const entries = withEntry.map((x) => x.entry!);
+    const around = (i: number, fresh: boolean, run: () => Promise<void>) => {
+      if (!o.tracer) return run();
+      const { message, eventId, entry } = withEntry[i]!;
+      const m = { groupId: o.groupId, topic, partition, offset: message.offset, headers: message.headers, eventId, ceType: entry!.event.ceType };
+      return inProcessSpan(o.tracer, m, async () => {
+        await run();
+        return { outcome: fresh ? 'handled' : 'duplicate' };
+      }).then(() => undefined);
+    };
+    const outcomes: OutcomeReport[][] = planned.map(() => []);
+    let applied = planned.length;
+    let appliedEntries = entries.length;
+    // Chaos `duplicate`: the same messages again in a second transaction, as a redelivery would.
+    for (let d = 0; d < deliveries && appliedEntries > 0; d++) {
+      const r = await applyInOneTransaction(o.pool, o.schema, entries.slice(0, appliedEntries), d === 0 ? { budgetMs, around } : { around });
+      if (r.kind === 'failed') {
+        // The first delivery rolled back whole; a redelivery after a commit: its first message goes alone.
+        const failing = d === 0 && r.at >= 0 ? withEntry[r.at]! : d === 0 ? planned[0]! : withEntry[0]!;
+        at.alone = { offset: failing.message.offset, ...(d === 0 && r.at >= 0 ? { prior: { error: r.error } } : {}) };
+        logger.debug(
+          { topic, partition, offset: failing.message.offset, err: r.error },
+          'a shared transaction rolled back: the messages before this one go again, then it alone',
+        );
+        if (d === 0) return from;
+        applied = planned.indexOf(failing);
+        break;
+      }
+      if (r.fresh.length < appliedEntries) {
+        appliedEntries = r.fresh.length;
+        applied = planned.indexOf(withEntry[appliedEntries]!);
+      }
+      r.fresh.forEach((fresh, i) => {
+        const { message, eventId, type } = withEntry[i]!;
+        const outcome = fresh ? 'handled' : 'duplicate';
+        outcomes[planned.indexOf(withEntry[i]!)]!.push({ topic, partition, offset: message.offset, batch: seq, outcome, eventId, type, attempts: 1 });
+      });
+    }
+    for (const [i, x] of planned.slice(0, applied).entries()) {
+      const skipped = {
+        topic,
+        partition,
+        offset: x.message.offset,
+        batch: seq,
+        outcome: 'skipped' as const,
+        attempts: 0,
+        ...(x.eventId ? { eventId: x.eventId, type: x.type } : {}),
+      };
+      for (let d = 0; !x.entry && d < deliveries; d++) report(skipped);
+      for (const r of outcomes[i]!) report(r);
+      p.resolveOffset(x.message.offset);
+    }
+    return from + applied;
   };
 
   const eachBatch = async (p: BatchContext): Promise<void> => {
     const { batch } = p;
     const seq = ++arrivals;
-    const deliveries = o.chaos?.duplicate ? 2 : 1;
-    for (const message of batch.messages) {
-      // One message per turn, in offset order: partitions interleave, a partition's order holds.
+    const at: Place = { topic: batch.topic, partition: batch.partition };
+    for (let i = 0; i < batch.messages.length; ) {
+      // Under shuffle, one transaction per turn: partitions interleave, a partition's order holds.
       const release = interleaver ? await interleaver.turn() : undefined;
+      let next: number | typeof ABANDONED;
       try {
         if (!p.isRunning() || p.isStale()) return;
-        for (let d = 0; d < deliveries; d++) {
-          if ((await processOne(batch.topic, batch.partition, message, p, seq)) === ABANDONED) return;
-        }
+        const want = runLength ? 1 + Math.floor(runLength() * Math.min(4, maxMessages)) : maxMessages;
+        next = await step(at, batch.messages, i, want, p, seq);
       } finally {
         release?.();
       }
-      p.resolveOffset(message.offset);
+      if (next === ABANDONED) return;
+      i = next;
       await p.commitOffsetsIfNecessary();
       await p.heartbeat();
     }

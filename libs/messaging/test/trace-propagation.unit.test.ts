@@ -107,7 +107,11 @@ describe('the consumer runner continues the trace of each message', () => {
     return { kafka, deliver };
   };
   // The inbox insert answers "fresh" for every event id: each message is handled once.
-  const pool = { connect: async () => ({ query: async () => ({ rowCount: 1 }), release: () => {} }) } as unknown as Pool;
+  const query = async (sql: string, params?: unknown[][]) => ({
+    command: sql.split(' ')[0],
+    rows: sql.includes('inbox') ? params![0]!.map((id) => ({ event_id: id })) : [],
+  });
+  const pool = { connect: async () => ({ query, release: () => {} }) } as unknown as Pool;
 
   it('the handler runs in a consumer span whose parent is the ce_traceparent span; the span says what happened', async () => {
     const { kafka, deliver } = fakeKafka();
