@@ -1,6 +1,7 @@
 import { DltHeaders, PermanentError, on, toKafkaMessage } from '@bp/messaging';
 import { deadLetterTopic } from '@bp/contracts';
-import { Partitioners } from 'kafkajs';
+import { type Message, Partitioners } from 'kafkajs';
+import type { Pool } from 'pg';
 import type { TestBroker } from './brokers';
 import { envelope, until } from './fixtures';
 import { type Scenario, scenario } from './harness';
@@ -164,6 +165,71 @@ export const relayConsumerSuite = (brokerName: string, startBroker: () => Promis
       await until('the dead letter', () => dlt.length >= 1);
       expect(dlt[0]!.headers?.[DltHeaders.error]?.toString()).toBe('PermanentError: cannot apply seq 2');
       expect(dlt[0]!.headers?.[DltHeaders.attempts]?.toString()).toBe('1');
+    });
+
+    /** The consumer's pool, counting connection checkouts: one per transaction the runner opens. */
+    const countingPool = () => {
+      const pool = s.consumerDb.pool;
+      const counted = { transactions: 0, pool: { connect: () => (counted.transactions++, pool.connect()) } as unknown as Pool };
+      return counted;
+    };
+    const sendRaw = async (messages: Message[]) => {
+      const producer = s.kafka.producer({ allowAutoTopicCreation: true, createPartitioner: Partitioners.DefaultPartitioner });
+      await producer.connect();
+      try {
+        await producer.send({ topic: s.ev.topics.orders, acks: -1, messages });
+      } finally {
+        await producer.disconnect();
+      }
+    };
+    const thing = (seq: number, orderId = 'o-batch') => toKafkaMessage(envelope('OrderThing', { orderId, seq, note: 'n' }), s.ev.OrderThing, 'order').message;
+
+    it("a partition's batch is applied in a few transactions, not one per message; a handler failing mid-batch is retried alone, its neighbours applied once (#18 item 4)", async () => {
+      const n = 40;
+      await sendRaw(Array.from({ length: n }, (_, i) => thing(i + 1)));
+      const cs = s.consumerDb.schema;
+      const counted = countingPool();
+      let failed = false;
+      await s.consumer({
+        pool: counted.pool,
+        handlers: on(s.ev.OrderThing, async (tx, e) => {
+          await tx.query(`INSERT INTO ${cs}.effects (event_id, order_id, seq) VALUES ($1, $2, $3)`, [e.id, e.data.orderId, e.data.seq]);
+          if (e.data.seq === 20 && !failed) {
+            failed = true;
+            throw new Error('deadlock detected (transient)'); // rolls back seq 1..20 of the shared transaction
+          }
+        }),
+      });
+      await until(`${n} outcomes`, () => s.outcomes.length >= n);
+      expect(s.outcomes.map((o) => [o.outcome, o.attempts])).toEqual(
+        Array.from({ length: n }, (_, i) => ['handled', i === 19 ? 2 : 1]), // seq 20's failure in the batch was attempt 1
+      );
+      expect((await s.effects()).map((e) => e.seq)).toEqual(Array.from({ length: n }, (_, i) => i + 1));
+      // At least: the failed transaction, seq 1..19 again, seq 20 alone, the rest; kafkajs may split the fetch.
+      expect(counted.transactions).toBeGreaterThanOrEqual(4);
+      expect(counted.transactions).toBeLessThanOrEqual(10);
+    });
+
+    it('a record delivered twice in one batch is applied once: the inbox statement marks its second place a duplicate', async () => {
+      const twice = thing(1);
+      await sendRaw([twice, thing(2), twice]);
+      await s.consumer();
+      await until('3 outcomes', () => s.outcomes.length >= 3);
+      expect(s.outcomes.map((o) => o.outcome)).toEqual(['handled', 'handled', 'duplicate']);
+      expect((await s.effects()).map((e) => e.seq)).toEqual([1, 2]);
+    });
+
+    it('a transaction out of time takes no further message; the inbox rows of those left out are taken back, so each is still applied', async () => {
+      const n = 6;
+      await sendRaw(Array.from({ length: n }, (_, i) => thing(i + 1)));
+      const counted = countingPool();
+      // 0 ms: every transaction closes after its first message; had the others' inbox rows stayed,
+      // they would come back as duplicates and never be applied.
+      await s.consumer({ pool: counted.pool, maxTransactionMs: 0 });
+      await until(`${n} outcomes`, () => s.outcomes.length >= n);
+      expect(s.outcomes.map((o) => o.outcome)).toEqual(Array(n).fill('handled'));
+      expect((await s.effects()).map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6]);
+      expect(counted.transactions).toBe(n);
     });
 
     it('chaos mode delivers every message twice; the inbox keeps one effect per event', async () => {
