@@ -1,7 +1,6 @@
 import { forgetInbox, isPipelined, recordInboxMany } from '@bp/eventstore';
 import type { Pool, PoolClient } from 'pg';
 import type { IncomingEvent } from './cloudevents';
-import type { EventHandler } from './consumer';
 import { describeError } from './dead-letter';
 
 export interface BatchOptions {
@@ -13,6 +12,9 @@ export interface BatchOptions {
   /** Wraps each handler call (the message's process span). */
   around?: (index: number, fresh: boolean, run: () => Promise<void>) => Promise<void>;
 }
+
+/** Applies one consumed event inside the transaction that also records it in the inbox. */
+export type EventHandler<T = any> = (tx: PoolClient, event: IncomingEvent<T>) => Promise<void>;
 
 /** One consumed event of a batch: its handler runs only when the inbox has not seen it. */
 export interface BatchEntry {

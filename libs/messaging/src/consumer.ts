@@ -2,7 +2,7 @@ import { type EventDefinition, type EventRegistry, deadLetterTopic as defaultDea
 import { type Tracer, trace } from '@opentelemetry/api';
 import type { Pool, PoolClient } from 'pg';
 import type { z } from 'zod';
-import { type BatchEntry, DatabaseUnavailableError, applyInOneTransaction } from './batch-transaction';
+import { type BatchEntry, DatabaseUnavailableError, type EventHandler, applyInOneTransaction } from './batch-transaction';
 import { type ConsumerChaos, createInterleaver, seededRandom } from './chaos';
 import { type IncomingEvent, parseKafkaMessage } from './cloudevents';
 import { deadLetterMessage, describeError } from './dead-letter';
@@ -12,8 +12,7 @@ import { inProcessSpan, type ProcessedMessage } from './process-span';
 import { ensureTopics } from './topics';
 import { type RetryPolicy, backoffDelay, isRetryable, resolveRetryPolicy } from './retry';
 
-/** Applies one consumed event inside the transaction that also records it in the inbox. */
-export type EventHandler<T = any> = (tx: PoolClient, event: IncomingEvent<T>) => Promise<void>;
+export type { EventHandler } from './batch-transaction';
 export type Handlers = Record<string, EventHandler>;
 
 /** A handler typed by its event definition: `{ ...on(PaymentCaptured, async (tx, e) => e.data.orderId) }`. */
@@ -232,7 +231,14 @@ export const createConsumerRunner = (o: ConsumerRunnerOptions): ConsumerRunner =
   const deliveries = o.chaos?.duplicate ? 2 : 1;
 
   /** One message alone: its retries, its dead letter; then its offset is resolved. */
-  const alone = async (topic: string, partition: number, message: WireMessage, p: BatchContext, seq: number, prior?: Failure): Promise<void | typeof ABANDONED> => {
+  const alone = async (
+    topic: string,
+    partition: number,
+    message: WireMessage,
+    p: BatchContext,
+    seq: number,
+    prior?: Failure,
+  ): Promise<void | typeof ABANDONED> => {
     for (let d = 0; d < deliveries; d++) {
       if ((await processOne(topic, partition, message, p, seq, d === 0 ? prior : undefined)) === ABANDONED) return ABANDONED;
     }
