@@ -33,7 +33,7 @@ export interface EscrowServiceOptions {
    * (default config SANDBOX_WEBHOOK_DELAY, PT5S); `off` disables it (a real provider calls us).
    */
   sandboxWebhookDelay?: string;
-  /** How often the refund dispatcher looks for work when idle (default 250 ms). */
+  /** How often the refund dispatcher looks for work when idle (default: on NOTIFY, and every 5 s). */
   refundPollIntervalMs?: number;
 }
 
@@ -50,7 +50,6 @@ const wire = (ctx: ServiceContext, o: EscrowServiceOptions): Wiring => {
   const { pool, schema, clock, logger } = ctx;
   const secret = o.webhookSecret ?? ctx.config.SANDBOX_WEBHOOK_SECRET ?? DEV_WEBHOOK_SECRET;
   const delay = o.sandboxWebhookDelay ?? ctx.config.SANDBOX_WEBHOOK_DELAY;
-  let dispatcher: RefundDispatcher | undefined;
   let payments: Payments | undefined;
   // E4: a reconcile round asks the provider after the scheduler's transaction, never inside it. If
   // it runs before that transaction commits, its own command waits for the stream and retries.
@@ -61,18 +60,18 @@ const wire = (ctx: ServiceContext, o: EscrowServiceOptions): Wiring => {
         .catch((err: unknown) => logger.warn({ err, orderId, paymentId }, 'payment reconcile failed; the next round retries'));
     });
   const knownOrders = createKnownOrders({ pool, schema, logger, waitMs: durationMs(ctx.policy.api.readYourWritesWait) });
-  const app = createEscrowApp(ctx, { onRefundWork: () => dispatcher?.wake(), onPaymentReconcile, onOrderRecorded: knownOrders.announce });
+  const app = createEscrowApp(ctx, { onPaymentReconcile, onOrderRecorded: knownOrders.announce });
   const onPending = delay === 'off' ? undefined : scheduleSandboxCapture({ pool, schema, clock, delayMs: durationMs(delay) });
   const provider = (o.provider ?? createSandboxProvider)(onPending ? { onPending } : {});
   const receiver = createWebhookReceiver({ app, secret, clock });
-  dispatcher = createRefundDispatcher({
+  const dispatcher = createRefundDispatcher({
     pool,
     schema,
     app,
     provider,
     clock,
     logger,
-    ...(o.refundPollIntervalMs ? { pollIntervalMs: o.refundPollIntervalMs } : {}),
+    ...(o.refundPollIntervalMs ? { pollIntervalMs: o.refundPollIntervalMs, fallbackPollMs: o.refundPollIntervalMs } : {}),
   });
   payments = createPayments({ app, provider, clock, readOrder: knownOrders.read });
   return { app, knownOrders, payments, receiver, dispatcher, deliverSandbox: deliverSandboxCapture({ schema, secret, receiver }) };

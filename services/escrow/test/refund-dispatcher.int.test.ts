@@ -1,10 +1,12 @@
 import { SimulatedClock } from '@bp/timers';
+import type { EventEnvelope } from '@bp/contracts';
 import { testDatabase, type TestDatabase } from '@bp/testing';
 import pino from 'pino';
 import type { EscrowApp } from '../src/app/escrow-app';
 import { createRefundDispatcher } from '../src/app/refund-dispatcher';
 import { refundQueueProjection } from '../src/projections/refund-queue';
 import type { PaymentProvider } from '../src/providers';
+import { eventually } from './int/fixtures';
 
 // E4: the dispatcher sends each in-flight refund and records its outcome through the app. Here the
 // app and the provider are stand-ins so a failed recording and the order of sends can be observed.
@@ -23,7 +25,7 @@ describe('refund dispatcher (E4)', () => {
       [refundId, orderId],
     );
 
-  const harness = (failRecordsOf: Map<string, number>) => {
+  const harness = (failRecordsOf: Map<string, number>, over: Partial<Parameters<typeof createRefundDispatcher>[0]> = {}) => {
     const sent: string[] = [];
     const recorded: string[] = [];
     let inFlightPerOrder = new Map<string, number>();
@@ -61,6 +63,7 @@ describe('refund dispatcher (E4)', () => {
       logger: pino({ level: 'silent' }),
       leaseMs: 60_000,
       retryAfterMs: 50,
+      ...over,
     });
     return { dispatcher, sent, recorded, maxPerOrder: () => maxPerOrder, reset: () => (inFlightPerOrder = new Map()) };
   };
@@ -100,5 +103,29 @@ describe('refund dispatcher (E4)', () => {
     expect(Date.now() - started).toBeLessThan(5_000);
     expect(h.recorded).toEqual([]);
     await db.pool.query(`UPDATE "${db.schema}".refund_queue SET status = 'completed' WHERE refund_id = 'rf-d1'`);
+  });
+
+  it('an idle dispatcher is woken by the NOTIFY a queued refund sends at its COMMIT, not by a poll (issue 18 item 5)', async () => {
+    const h = harness(new Map(), { pollIntervalMs: 60_000, fallbackPollMs: 60_000 });
+    await queue('rf-e1', 'ord-e');
+    h.dispatcher.start();
+    try {
+      await eventually(async () => h.recorded.includes('rf-e1') || undefined, 'the first round');
+      // Queued the way a command does: the projection's statement inside the command's transaction.
+      const tx = await db.pool.connect();
+      try {
+        await tx.query('BEGIN');
+        const data = { refundId: 'rf-e2', orderId: 'ord-e', amount: { amount: 100, currency: 'USD' }, requestedAt: new Date().toISOString() };
+        await refundQueueProjection(db.schema).apply(tx, { type: 'RefundRequested', data } as unknown as EventEnvelope);
+        await tx.query('COMMIT');
+      } finally {
+        tx.release();
+      }
+      // The next poll is a minute away: only the NOTIFY can bring this within the wait.
+      await eventually(async () => h.recorded.includes('rf-e2') || undefined, 'the NOTIFY-woken round', 5_000);
+      expect(h.sent).toEqual(['rf-e1', 'rf-e2']);
+    } finally {
+      await h.dispatcher.stop();
+    }
   });
 });

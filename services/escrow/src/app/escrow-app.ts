@@ -35,7 +35,6 @@ const AWAITED = new Set<string>(Object.values(WAITS_FOR));
 export const createEscrowApp = (
   ctx: Pick<ServiceContext, 'store' | 'schema'>,
   o: {
-    onRefundWork?: () => void;
     /**
      * E4: a payment_reconcile round started (PaymentReconcileStarted). Called before the command's
      * transaction commits: the reaction must run in its own transactions (the provider call stays
@@ -67,7 +66,6 @@ export const createEscrowApp = (
     if (o.onPaymentReconcile) {
       for (const e of result.events as EscrowEvent[]) if (e.type === 'PaymentReconcileStarted') o.onPaymentReconcile(e.data.orderId, e.data.paymentId);
     }
-    if (o.onRefundWork && result.events.some((e) => e.type === 'RefundRequested' || e.type === 'RefundRetried')) o.onRefundWork();
     return result;
   };
 

@@ -6,12 +6,12 @@
 // accepts a failure only for the current attempt, so a crash, a lease that ran out, or two
 // instances sending the same attempt can never refund twice. The backoff between attempts is the
 // domain's deadline (refund_retry), fired by the scheduler on the service clock.
-import { commandMetadata } from '@bp/eventstore';
+import { commandMetadata, createChannelListener } from '@bp/eventstore';
 import type { Clock } from '@bp/timers';
 import type { Pool } from 'pg';
 import type pino from 'pino';
 import { table } from '../projections/sql';
-import { REFUND_QUEUE_TABLE } from '../projections/refund-queue';
+import { REFUND_QUEUE_TABLE, refundChannel } from '../projections/refund-queue';
 import type { PaymentProvider, RefundResult } from '../providers';
 import type { EscrowApp } from './escrow-app';
 import { ESCROW_ACTOR } from './actor';
@@ -34,8 +34,6 @@ export interface RefundDispatcher {
    */
   settle(): Promise<{ worked: number; pending: number }>;
   start(): void;
-  /** Something was queued: look now rather than at the next poll. */
-  wake(): void;
   stop(): Promise<void>;
 }
 
@@ -46,7 +44,10 @@ export const createRefundDispatcher = (o: {
   provider: PaymentProvider;
   clock: Clock;
   logger: pino.Logger;
+  /** How often an idle dispatcher looks while it cannot LISTEN (default 250 ms). */
   pollIntervalMs?: number;
+  /** How often an idle dispatcher looks while it LISTENs, in case a NOTIFY was missed (default 5 s). */
+  fallbackPollMs?: number;
   leaseMs?: number;
   batchSize?: number;
   /** After an outcome could not be recorded, send the refund again after this long (default 1 s). */
@@ -54,6 +55,7 @@ export const createRefundDispatcher = (o: {
 }): RefundDispatcher => {
   const t = table(o.schema, REFUND_QUEUE_TABLE);
   const pollMs = o.pollIntervalMs ?? 250;
+  const fallbackPollMs = o.fallbackPollMs ?? 5_000;
   const CLAIM = `UPDATE ${t} SET claimed_until = now() + make_interval(secs => $1::double precision / 1000)
     WHERE refund_id IN (SELECT refund_id FROM ${t} WHERE status = 'in_flight' AND (claimed_until IS NULL OR claimed_until < now())
                         ORDER BY requested_at LIMIT $2 FOR UPDATE SKIP LOCKED)
@@ -124,14 +126,35 @@ export const createRefundDispatcher = (o: {
     return { worked: recorded, pending: rows[0]!.n };
   };
 
+  // Woken by the NOTIFY each queued attempt sends at its COMMIT (refund-queue projection); the poll
+  // is the safety net, slow while listening, quick while the LISTEN connection is not there.
+  const channel = refundChannel(o.schema);
+  let notified = false;
+  let nudge: (() => void) | undefined;
+  const wake = () => {
+    notified = true;
+    nudge?.();
+  };
+  const listener = channel
+    ? createChannelListener({
+        pool: o.pool,
+        channel,
+        onNotification: wake,
+        onLost: wake,
+        warn: (err, message) => o.logger.warn({ err }, `refund dispatcher: ${message}`),
+      })
+    : undefined;
   let running = false;
   let loop: Promise<void> | undefined;
   let timer: NodeJS.Timeout | undefined;
-  let nudge: (() => void) | undefined;
-  const sleep = () =>
+  const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
+      if (notified) return resolve();
       nudge = resolve;
-      timer = setTimeout(resolve, pollMs);
+      timer = setTimeout(resolve, ms);
+    }).finally(() => {
+      clearTimeout(timer);
+      nudge = undefined;
     });
 
   return {
@@ -142,22 +165,23 @@ export const createRefundDispatcher = (o: {
       running = true;
       loop = (async () => {
         while (running) {
+          // LISTEN before looking: what committed before it is found by this round.
+          const listening = (await listener?.ensure()) ?? false;
+          notified = false; // a NOTIFY from here on makes another round
           try {
             await runOnce();
           } catch (err) {
             o.logger.warn({ err }, 'refund dispatch round failed');
           }
-          if (running) await sleep();
+          if (running) await sleep(listening ? fallbackPollMs : pollMs);
         }
       })();
     },
-    // The command that queued the work has not committed yet when this runs: look again shortly.
-    wake: () => void setTimeout(() => nudge?.(), 5),
     async stop() {
       running = false;
-      clearTimeout(timer);
-      nudge?.();
+      wake();
       await loop;
+      await listener?.stop();
     },
   };
 };

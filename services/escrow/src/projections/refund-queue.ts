@@ -8,6 +8,16 @@ import { migrateEscrowTables } from '../migrations';
 export const REFUND_QUEUE_TABLE = 'refund_queue';
 
 /**
+ * The channel a schema's refund queue NOTIFYs when an attempt becomes due to send, and its
+ * dispatchers LISTEN on (issue 18 item 5: no fast poll); undefined when the name would not fit in a
+ * Postgres identifier (the dispatcher then only polls).
+ */
+export const refundChannel = (schema: string): string | undefined => {
+  const channel = `bp_refunds_${schema.toLowerCase()}`;
+  return /^[a-z_][a-z0-9_]{0,62}$/.test(channel) ? channel : undefined;
+};
+
+/**
  * E4: every refund and where its dispatch stands. `in_flight` rows are the dispatcher's work: the
  * current `attempt` must be sent to the provider. `claimed_until` is the dispatcher's lease (not
  * from the log: a rebuild clears it, which at worst re-sends an attempt the provider dedupes by
@@ -15,6 +25,12 @@ export const REFUND_QUEUE_TABLE = 'refund_queue';
  */
 export const refundQueueProjection = (schema: string): Projection => {
   const t = table(schema, REFUND_QUEUE_TABLE);
+  const channel = refundChannel(schema);
+  /** The statement, and a NOTIFY (delivered at COMMIT) for each row it made due: no extra round trip. */
+  const due = (tx: PoolClient, sql: string, params: unknown[]) =>
+    channel
+      ? tx.query(`WITH due AS (${sql} RETURNING refund_id) SELECT pg_notify($${params.length + 1}, refund_id) FROM due`, [...params, channel])
+      : tx.query(sql, params);
   return {
     name: 'refund-queue',
     handles: ['RefundRequested', 'RefundAttemptFailed', 'RefundRetried', 'RefundCompleted'],
@@ -24,7 +40,8 @@ export const refundQueueProjection = (schema: string): Projection => {
       switch (event.type) {
         case 'RefundRequested': {
           const d = event.data as EventOf<'RefundRequested'>['data'];
-          await tx.query(
+          await due(
+            tx,
             `INSERT INTO ${t} (refund_id, order_id, amount, currency, status, attempt, requested_at)
              VALUES ($1, $2, $3, $4, 'in_flight', 1, $5) ON CONFLICT (refund_id) DO NOTHING`,
             [d.refundId, d.orderId, d.amount.amount, d.amount.currency, d.requestedAt],
@@ -38,7 +55,7 @@ export const refundQueueProjection = (schema: string): Projection => {
         }
         case 'RefundRetried': {
           const d = event.data as EventOf<'RefundRetried'>['data'];
-          await tx.query(`UPDATE ${t} SET status = 'in_flight', attempt = $2, claimed_until = NULL WHERE refund_id = $1`, [d.refundId, d.attempt]);
+          await due(tx, `UPDATE ${t} SET status = 'in_flight', attempt = $2, claimed_until = NULL WHERE refund_id = $1`, [d.refundId, d.attempt]);
           return;
         }
         case 'RefundCompleted': {

@@ -1,0 +1,79 @@
+import type { Notification, Pool, PoolClient } from 'pg';
+
+export interface ChannelListener {
+  /**
+   * LISTENs when not already: true once this process listens. A failure is logged and answers
+   * false (the caller polls meanwhile and asks again later). Concurrent calls share one attempt.
+   */
+  ensure(): Promise<boolean>;
+  /** UNLISTEN and give the connection back; ensure() answers false from then on. */
+  stop(): Promise<void>;
+}
+
+export interface ChannelListenerOptions {
+  pool: Pool;
+  /** A valid Postgres identifier (checked: it is sent unquoted). */
+  channel: string;
+  onNotification: (n: Notification) => void;
+  /** The connection broke: the caller polls until the next ensure() listens again. */
+  onLost?: () => void;
+  warn: (err: unknown, message: string) => void;
+}
+
+/**
+ * LISTEN on a connection of its own (issue 18 item 5: idle loops sleep until a NOTIFY, sent at the
+ * writer's COMMIT, instead of polling). A lost connection is dropped, not returned to the pool.
+ */
+export const createChannelListener = (o: ChannelListenerOptions): ChannelListener => {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(o.channel)) throw new Error(`not a channel name: ${o.channel}`);
+  let listener: PoolClient | undefined;
+  let connecting: Promise<boolean> | undefined;
+  let stopped = false;
+
+  const connect = async (): Promise<boolean> => {
+    const c = await o.pool.connect();
+    c.on('notification', o.onNotification);
+    c.on('error', (err) => {
+      o.warn(err, `LISTEN ${o.channel}: connection lost; polling until it is back`);
+      if (listener !== c) return; // still connecting (the LISTEN rejects and releases it) or let go
+      listener = undefined;
+      c.release(err);
+      o.onLost?.();
+    });
+    try {
+      await c.query(`LISTEN ${o.channel}`);
+    } catch (err) {
+      c.release(err as Error);
+      throw err;
+    }
+    if (stopped) {
+      c.release(true);
+      return false;
+    }
+    listener = c;
+    return true;
+  };
+
+  return {
+    ensure() {
+      if (listener) return Promise.resolve(true);
+      if (stopped) return Promise.resolve(false);
+      connecting ??= connect()
+        .catch((err: unknown) => {
+          o.warn(err, `LISTEN ${o.channel} failed; polling meanwhile`);
+          return false;
+        })
+        .finally(() => (connecting = undefined));
+      return connecting;
+    },
+    async stop() {
+      stopped = true;
+      await connecting;
+      const c = listener;
+      listener = undefined;
+      if (!c) return;
+      await c.query(`UNLISTEN ${o.channel}`).catch(() => undefined);
+      c.release();
+    },
+  };
+};
