@@ -6,7 +6,7 @@ export interface ChannelListener {
    * false (the caller polls meanwhile and asks again later). Concurrent calls share one attempt.
    */
   ensure(): Promise<boolean>;
-  /** UNLISTEN and give the connection back; ensure() answers false from then on. */
+  /** UNLISTEN and give the connection back (a LISTEN being set up meanwhile lets go of its own). */
   stop(): Promise<void>;
 }
 
@@ -32,32 +32,43 @@ export const createChannelListener = (o: ChannelListenerOptions): ChannelListene
 
   const connect = async (): Promise<boolean> => {
     const c = await o.pool.connect();
-    c.on('notification', o.onNotification);
-    c.on('error', (err) => {
+    const onError = (err: Error) => {
       o.warn(err, `LISTEN ${o.channel}: connection lost; polling until it is back`);
       if (listener !== c) return; // still connecting (the LISTEN rejects and releases it) or let go
       listener = undefined;
-      c.release(err);
+      letGo(c, err);
       o.onLost?.();
-    });
+    };
+    c.on('notification', o.onNotification);
+    c.on('error', onError);
+    handlers.set(c, onError);
     try {
       await c.query(`LISTEN ${o.channel}`);
     } catch (err) {
-      c.release(err as Error);
+      letGo(c, err as Error);
       throw err;
     }
     if (stopped) {
-      c.release(true);
+      letGo(c, true);
       return false;
     }
     listener = c;
     return true;
   };
+  /** Back to the pool (or dropped) without this listener's handlers: a pooled client is used again. */
+  const handlers = new Map<PoolClient, (err: Error) => void>();
+  const letGo = (c: PoolClient, drop?: Error | boolean) => {
+    c.off('notification', o.onNotification);
+    c.off('error', handlers.get(c)!);
+    handlers.delete(c);
+    if (drop) c.on('error', () => {}); // a dropped connection may still report its end: not a crash
+    c.release(drop);
+  };
 
   return {
     ensure() {
       if (listener) return Promise.resolve(true);
-      if (stopped) return Promise.resolve(false);
+      if (stopped) return Promise.resolve(false); // stopping
       connecting ??= connect()
         .catch((err: unknown) => {
           o.warn(err, `LISTEN ${o.channel} failed; polling meanwhile`);
@@ -68,12 +79,19 @@ export const createChannelListener = (o: ChannelListenerOptions): ChannelListene
     },
     async stop() {
       stopped = true;
-      await connecting;
-      const c = listener;
-      listener = undefined;
-      if (!c) return;
-      await c.query(`UNLISTEN ${o.channel}`).catch(() => undefined);
-      c.release();
+      try {
+        await connecting;
+        const c = listener;
+        listener = undefined;
+        if (!c) return;
+        const failed = await c.query(`UNLISTEN ${o.channel}`).then(
+          () => undefined,
+          (err: Error) => err,
+        );
+        letGo(c, failed);
+      } finally {
+        stopped = false; // a loop started again LISTENs again
+      }
     },
   };
 };
