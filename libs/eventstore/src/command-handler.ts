@@ -6,7 +6,18 @@ import { StaleTransactionError, VersionConflictError, isDeadlock, isVersionConfl
 import { isPipelined } from './serial-client';
 import type { EventStore } from './store';
 
-export type AppendHook<S> = (tx: PoolClient, ctx: { streamId: string; state: S; events: EventEnvelope[]; version: number; previousState: S }) => Promise<void>;
+export type AppendHook<S> = ((
+  tx: PoolClient,
+  ctx: { streamId: string; state: S; events: EventEnvelope[]; version: number; previousState: S },
+) => Promise<void>) & {
+  /**
+   * The hook sends every statement it will send before it returns (one statement, built without
+   * awaiting anything): on a pipelined connection it is not awaited before the next hook, so its
+   * statement shares a round trip with what follows (issue 18 item 2). Order is kept: statements go
+   * out in the order the hooks are called, so a later hook's savepoint cannot undo it.
+   */
+  sendsAtOnce?: boolean;
+};
 
 export interface CommandResult<S> {
   streamId: string;
@@ -97,13 +108,26 @@ export const commandHandler =
       let next = state;
       for (const e of events) next = decider.evolve(next, toDomainEvent(e) as E);
       const newVersion = version + events.length;
+      const sent: Promise<void>[] = [];
+      // A failed append explains a hook's failure (an aborted transaction), and an earlier hook's
+      // failure a later one's: the first failure in statement order wins.
+      const settle = async () => {
+        await written;
+        for (const p of sent) await p;
+      };
       try {
-        for (const hook of hooks) await hook(tx, { streamId, state: next, events, version: newVersion, previousState: state });
+        for (const hook of hooks) {
+          const done = hook(tx, { streamId, state: next, events, version: newVersion, previousState: state });
+          if (hook.sendsAtOnce && written) {
+            done.catch(() => undefined); // awaited in settle()
+            sent.push(done);
+          } else await done;
+        }
       } catch (e) {
-        await written; // a failed append explains a hook's failure (an aborted transaction): its error wins
+        await settle();
         throw e;
       }
-      await written;
+      await settle();
       return { streamId, events, state: next, version: newVersion };
     };
 
@@ -119,8 +143,12 @@ export const commandHandler =
       const sp = `bp_cmd_${++savepoints}`;
       let taken = false;
       const take = async () => {
-        await tx.query(`SAVEPOINT ${sp}`);
+        const saved = tx.query(`SAVEPOINT ${sp}`);
         taken = true;
+        // Pipelined: the append goes out behind it in the same round trip; a failed SAVEPOINT fails
+        // the append with it, which then rolls back to the savepoint (or, without one, aborts the transaction).
+        if (!isPipelined(tx)) await saved;
+        else saved.catch(() => undefined);
       };
       // A retry (rare) takes it first thing, before its stream lock, as every attempt used to.
       if (n > 0) await take();

@@ -1,5 +1,5 @@
 import { type TestDatabase, testDatabase } from '@bp/testing';
-import { Client, type Pool } from 'pg';
+import { Client, type Pool, type PoolClient } from 'pg';
 import { type AppendHook, type EventStore, commandHandler, createEventStore } from '../src';
 import { type CounterCommand, type CounterState, counter, deferred, meta } from './fixtures';
 
@@ -32,28 +32,78 @@ const handlerOn = (s: EventStore) => commandHandler({ store: s, decider: counter
 const projected = async (stream: string) =>
   (await pool.query(`SELECT version FROM ${side} WHERE stream = $1 ORDER BY version`, [stream])).rows.map((r) => r.version as number);
 
+/** Every statement sent while `fn` runs, with how many of that connection's were still unanswered. */
+const traceSent = async (fn: () => Promise<unknown>) => {
+  const sent: { text: string; behind: number }[] = [];
+  const outstanding = new WeakMap<object, number>();
+  const query = Client.prototype.query as (...a: unknown[]) => Promise<unknown>;
+  Client.prototype.query = function traced(this: Client, ...a: unknown[]) {
+    const q = a[0] as string | { text: string };
+    const behind = outstanding.get(this) ?? 0;
+    sent.push({ text: typeof q === 'string' ? q : q.text, behind });
+    outstanding.set(this, behind + 1);
+    const r = query.apply(this, a);
+    void r.finally(() => outstanding.set(this, (outstanding.get(this) ?? 1) - 1)).catch(() => undefined);
+    return r;
+  } as typeof Client.prototype.query;
+  try {
+    await fn();
+  } finally {
+    Client.prototype.query = query as typeof Client.prototype.query;
+  }
+  return sent;
+};
+
 describe('commandHandler on a pipelined connection', () => {
   it("sends the append and the hook's statement in one round trip (the hook's goes out before the append is answered)", async () => {
-    const sent: { text: string; behind: number }[] = [];
-    const outstanding = new WeakMap<object, number>();
-    const query = Client.prototype.query as (...a: unknown[]) => Promise<unknown>;
-    Client.prototype.query = function traced(this: Client, ...a: unknown[]) {
-      const q = a[0] as string | { text: string };
-      const behind = outstanding.get(this) ?? 0;
-      sent.push({ text: typeof q === 'string' ? q : q.text, behind });
-      outstanding.set(this, behind + 1);
-      const r = query.apply(this, a);
-      void r.finally(() => outstanding.set(this, (outstanding.get(this) ?? 1) - 1)).catch(() => undefined);
-      return r;
-    } as typeof Client.prototype.query;
-    try {
+    const sent = await traceSent(async () => {
       expect(await handlerOn(store)(add('p-1', 2), { metadata: meta() })).toMatchObject({ version: 1, state: { total: 2 } });
-    } finally {
-      Client.prototype.query = query as typeof Client.prototype.query;
-    }
+    });
     const append = sent.findIndex((s) => /INSERT INTO .*\.events/.test(s.text));
     expect(sent[append + 1]).toMatchObject({ text: expect.stringMatching(/INSERT INTO .*\.side/), behind: 1 });
     expect(await projected('p-1')).toEqual([1]);
+  });
+
+  /** A hook of one statement sent before it returns, as the deadline sync is. */
+  const atOnce = (sql: string): AppendHook<CounterState> => Object.assign((tx: PoolClient) => tx.query(sql).then(() => undefined), { sendsAtOnce: true });
+
+  it('a hook that sends at once is not awaited: the next hook goes out in the same round trip (issue 18 item 2)', async () => {
+    const hooks = [atOnce(`INSERT INTO ${side} (stream, version) VALUES ('p-4-at-once', 1)`), project];
+    const sent = await traceSent(async () => {
+      await commandHandler({ store, decider: counter, streamId: (c: CounterCommand) => c.data.id, hooks })(add('p-4'), { metadata: meta() });
+    });
+    const append = sent.findIndex((s) => /INSERT INTO .*\.events/.test(s.text));
+    expect(sent.slice(append + 1, append + 3).map((s) => s.behind)).toEqual([1, 2]); // behind the append, then behind both
+    expect(await projected('p-4-at-once')).toEqual([1]);
+    expect(await projected('p-4')).toEqual([1]);
+  });
+
+  it('a failing hook that sent at once is the error thrown (not the aborted transaction the next hook meets); nothing is written', async () => {
+    const hooks = [atOnce('SELECT 1 / 0'), project];
+    const handle = commandHandler({ store, decider: counter, streamId: (c: CounterCommand) => c.data.id, hooks });
+    await expect(handle(add('p-5'), { metadata: meta() })).rejects.toThrow(/division by zero/);
+    expect(await projected('p-5')).toEqual([]);
+    expect(await store.readStream('p-5')).toEqual([]);
+  });
+
+  it("in the caller's transaction the savepoint goes out with the append; a failing hook rolls back to it and the caller goes on", async () => {
+    const failing = commandHandler({ store, decider: counter, streamId: (c: CounterCommand) => c.data.id, hooks: [project, atOnce('SELECT 1 / 0')] });
+    const tx = await pool.connect();
+    try {
+      await tx.query('BEGIN');
+      const sent = await traceSent(async () => {
+        await expect(failing(add('p-6'), { metadata: meta(), tx })).rejects.toThrow(/division by zero/);
+      });
+      const savepoint = sent.findIndex((s) => /^SAVEPOINT/.test(s.text));
+      expect(sent[savepoint + 1]).toMatchObject({ text: expect.stringMatching(/INSERT INTO .*\.events/), behind: 1 });
+      await handlerOn(store)(add('p-7'), { metadata: meta(), tx });
+      await tx.query('COMMIT');
+    } finally {
+      tx.release();
+    }
+    expect(await projected('p-6')).toEqual([]);
+    expect(await store.readStream('p-6')).toEqual([]);
+    expect(await projected('p-7')).toEqual([1]);
   });
 
   it('an append that finds the stream moved on (0 rows) undoes what the hook wrote; the retry stores and projects each event once', async () => {

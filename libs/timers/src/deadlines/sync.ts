@@ -1,3 +1,4 @@
+import type { PoolClient } from 'pg';
 import { deadlineChannel } from './channel';
 import { deadlineTable } from './schema';
 import type { Deadline, DeadlineHook, Queryable } from './types';
@@ -76,7 +77,9 @@ export const syncManyDeadlines = async (
  * to cover stale firings too, the command handler should run this hook also when a command
  * (e.g. a stale FireDeadline) produced no events.
  */
-export const deadlineSync =
-  <S>(schema: string, deadlinesOf: (state: S) => Deadline[]): DeadlineHook<S> =>
-  (tx, ctx) =>
-    syncDeadlines(tx, schema, ctx.streamId, deadlinesOf(ctx.state));
+export const deadlineSync = <S>(schema: string, deadlinesOf: (state: S) => Deadline[]): DeadlineHook<S> =>
+  // One statement, sent before the call returns: the command handler need not await it before
+  // the next hook (issue 18 item 2).
+  Object.assign((tx: PoolClient, ctx: { streamId: string; state: S }) => syncDeadlines(tx, schema, ctx.streamId, deadlinesOf(ctx.state)), {
+    sendsAtOnce: true,
+  });

@@ -19,7 +19,7 @@ export type Queryable = Pool | ClientBase;
  * The part of the event store's AppendHook a deadline sync needs. Declared here so @bp/timers does
  * not depend on the command handler; any `AppendHook<S>` whose ctx has these fields accepts it.
  */
-export type DeadlineHook<S> = (tx: PoolClient, ctx: { streamId: string; state: S }) => Promise<void>;
+export type DeadlineHook<S> = ((tx: PoolClient, ctx: { streamId: string; state: S }) => Promise<void>) & { sendsAtOnce?: boolean };
 
 /** One claimed deadline, handed to the scheduler's `fire` callback. */
 export interface DueDeadline {

@@ -47,7 +47,9 @@ export const createHandlers = (o: { store: EventStore; schema: string; projectio
       }
     }
   };
-  const hooks = [project, deadlineSync(o.schema, deadlines), freeSlot];
+  // The deadline sync first: it is not awaited (sendsAtOnce), so the projection's first statement
+  // joins the append's round trip too.
+  const hooks = [deadlineSync(o.schema, deadlines), project, freeSlot];
 
   return {
     dispute: (streamId, command, opts) => commandHandler({ store: o.store, decider: disputeDecider, streamId: () => streamId, hooks })(command, opts),

@@ -47,7 +47,8 @@ export const createEscrowApp = (
 ): EscrowApp => {
   const { store, schema } = ctx;
   const escrowRow: AppendHook<EscrowState> = (tx, { state, version }) => writeEscrowRow(tx, schema, state, version);
-  const hooks = [escrowRow, inlineProjections(eventProjections(schema)), deadlineSync(schema, deadlines)];
+  // The deadline sync first: it is not awaited (sendsAtOnce), so the escrow row joins the append's round trip too.
+  const hooks = [deadlineSync(schema, deadlines), escrowRow, inlineProjections(eventProjections(schema))];
   const handlerFor = (orderId: string) =>
     commandHandler<EscrowCommand, EscrowEvent, EscrowState>({ store, decider: escrowDecider, streamId: () => escrowStream(orderId), hooks });
 

@@ -67,7 +67,7 @@ export const createHandlers = (ctx: ServiceContext) => {
       store,
       decider: noticeDecider,
       streamId: (c) => Streams.notice(c.data.noticeId),
-      hooks: [inlineProjections([inboxProjection(schema)]), deadlineSync(schema, noticeDeadlines(emailRetry))],
+      hooks: [deadlineSync(schema, noticeDeadlines(emailRetry)), inlineProjections([inboxProjection(schema)])],
     }),
     recipients: commandHandler<RecipientCommand, Parameters<typeof evolveRecipient>[1], RecipientState>({
       store,
@@ -84,7 +84,7 @@ export const createHandlers = (ctx: ServiceContext) => {
       store,
       decider: deliveryDecider,
       streamId: (c) => Streams.delivery(c.data.deliveryId),
-      hooks: [inlineProjections([deliveriesProjection(schema)]), deadlineSync(schema, deliveryDeadlines)],
+      hooks: [deadlineSync(schema, deliveryDeadlines), inlineProjections([deliveriesProjection(schema)])],
     }),
 
     loadFacts: async (orderId: string, tx?: PoolClient): Promise<OrderFactsState> =>

@@ -110,7 +110,9 @@ export const createOrderApp = (ctx: ServiceContext): OrderApp => {
       store,
       decider: orderDecider,
       streamId: (c) => orderStream(c.data.orderId ?? ''),
-      hooks: [projections, timers, recordSpend(command, metadata)],
+      // The deadline sync first: it is not awaited (sendsAtOnce), so the projection's statement joins
+      // the append's round trip too.
+      hooks: [timers, projections, recordSpend(command, metadata)],
     });
 
   return {
