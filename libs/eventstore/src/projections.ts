@@ -2,7 +2,7 @@ import type { EventEnvelope } from '@bp/contracts';
 import type { Pool, PoolClient } from 'pg';
 import type { AppendHook } from './command-handler';
 import { type EventRow, type LogPosition, START, rowToEnvelope } from './envelope';
-import { serialClient } from './serial-client';
+import { isPipelined, serialClient } from './serial-client';
 import { EVENT_COLUMNS, ident } from './sql';
 import type { EventStore } from './store';
 
@@ -153,10 +153,20 @@ export const inlineProjections = (projections: Projection[]): AppendHook<any> =>
     // Each projection's events in log order (projections own separate tables: their order is free).
     const perProjection = new Map<Projection, EventEnvelope[]>();
     for (const event of events) for (const p of byType.get(event.type) ?? []) perProjection.set(p, [...(perProjection.get(p) ?? []), event]);
-    for (const [p, handled] of perProjection) {
+    const run = async (p: Projection, handled: EventEnvelope[]) => {
       if (p.applyMany) await p.applyMany(tx, handled);
       else for (const event of handled) await p.apply(tx, event);
+    };
+    if (!isPipelined(tx)) {
+      for (const [p, handled] of perProjection) await run(p, handled);
+      return;
     }
+    // Pipelined: the projections side by side, their statements sharing round trips (issue 18 item
+    // 2). All of them end before this returns (none writes after a rollback), and the first failure
+    // to arrive is the cause: the statements after it only met the aborted transaction.
+    let failure: { error: unknown } | undefined;
+    await Promise.all([...perProjection].map(([p, handled]) => run(p, handled).catch((error: unknown) => void (failure ??= { error }))));
+    if (failure) throw failure.error;
   };
 };
 

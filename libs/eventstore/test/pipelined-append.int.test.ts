@@ -1,6 +1,6 @@
 import { type TestDatabase, testDatabase } from '@bp/testing';
 import { Client, type Pool, type PoolClient } from 'pg';
-import { type AppendHook, type EventStore, commandHandler, createEventStore } from '../src';
+import { type AppendHook, type EventStore, type Projection, commandHandler, createEventStore, inlineProjections } from '../src';
 import { type CounterCommand, type CounterState, counter, deferred, meta } from './fixtures';
 
 /**
@@ -154,5 +154,42 @@ describe('commandHandler on a pipelined connection', () => {
       other.release();
     }
     expect(await projected('p-3')).toEqual([1, 2, 3]);
+  });
+
+  /** A projection writing two statements per event into the side table, under a name of its own. */
+  const twoStatements = (name: string, sql2 = `SELECT 1`): Projection => ({
+    name,
+    handles: ['Added'],
+    migrate: async () => {},
+    reset: async () => {},
+    apply: async (tx, e) => {
+      await tx.query(`INSERT INTO ${side} (stream, version) VALUES ($1, $2)`, [`${e.streamId}-${name}`, e.streamVersion]);
+      await tx.query(sql2);
+    },
+  });
+
+  it('inline projections run side by side: the second one starts before the first one is answered; all of them end before the hook does', async () => {
+    const hooks = [inlineProjections([twoStatements('a'), twoStatements('b')])];
+    const handle = commandHandler({ store, decider: counter, streamId: (c: CounterCommand) => c.data.id, hooks });
+    const sent = await traceSent(async () => {
+      await handle(add('p-8'), { metadata: meta() });
+    });
+    const first = sent.findIndex((s) => s.text.includes(side));
+    expect(sent[first + 1]).toMatchObject({ text: expect.stringContaining(side), behind: expect.any(Number) });
+    expect(sent[first + 1]!.behind).toBeGreaterThan(sent[first]!.behind); // b's INSERT went out while a's was unanswered
+    expect(await projected('p-8-a')).toEqual([1]);
+    expect(await projected('p-8-b')).toEqual([1]);
+  });
+
+  it("a failing projection's own error is thrown, not the aborted transaction its neighbour met; nothing is written", async () => {
+    let bDone = false;
+    const b = twoStatements('b');
+    const hooks = [inlineProjections([twoStatements('a', 'SELECT 1 / 0'), { ...b, apply: async (tx, e) => (await b.apply(tx, e), void (bDone = true)) }])];
+    const handle = commandHandler({ store, decider: counter, streamId: (c: CounterCommand) => c.data.id, hooks });
+    await expect(handle(add('p-9'), { metadata: meta() })).rejects.toThrow(/division by zero/);
+    expect(bDone).toBe(false); // b's second statement met the aborted transaction, and b had ended by then
+    expect(await projected('p-9-a')).toEqual([]);
+    expect(await projected('p-9-b')).toEqual([]);
+    expect(await store.readStream('p-9')).toEqual([]);
   });
 });

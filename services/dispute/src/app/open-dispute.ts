@@ -38,9 +38,15 @@ export const openDispute =
   async (actor: Actor, disputeId: string, body: OpenDisputeBody, now: string): Promise<CommandResult<DisputeState>> =>
     // A new transaction when ReserveDispute's order-facts append went stale (a consumer appended there first).
     withRetriedTransaction(d.store.pool, async (tx) => {
-      const order = await loadAggregate(d.store, orderFactsDecider, orderFactsStreamId(body.orderId), tx);
+      // The order and the opener's level at once (one round trip on a pipelined connection): the
+      // opener is the order's buyer but for an agent opening on a buyer's behalf, whose level is read then.
+      const [order, openerLevel] = await Promise.all([
+        loadAggregate(d.store, orderFactsDecider, orderFactsStreamId(body.orderId), tx),
+        currentLevel(d.store, actor.id, tx),
+      ]);
       const buyerId = order.state.status === 'unknown' ? actor.id : order.state.buyerId;
-      const facts = disputeFactsOf(order.state, await currentLevel(d.store, buyerId, tx), d.expeditedLevels);
+      const level = buyerId === actor.id ? openerLevel : await currentLevel(d.store, buyerId, tx);
+      const facts = disputeFactsOf(order.state, level, d.expeditedLevels);
       if (!facts) return refuse('ORDER_NOT_FOUND', 'no such order');
       const evidence = await resolveEvidence(tx, d.schema, body.evidenceIds, actor);
       const metadata = commandMetadata(actor, now);
@@ -48,7 +54,8 @@ export const openDispute =
       const result = await d.handlers.dispute(
         disputeStreamId(disputeId),
         { type: 'OpenDispute', data: { ...form, disputeId, evidence, order: facts }, meta: { now, actor } },
-        { tx, metadata },
+        // A fresh random id: nothing to read (were it taken, the append would conflict and the retry read it).
+        { tx, metadata, newStream: true },
       );
       if (result.events.length > 0) {
         await d.handlers.orderFacts({ type: 'ReserveDispute', data: { orderId: body.orderId, disputeId }, meta: { now } }, { tx, metadata });

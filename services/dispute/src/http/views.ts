@@ -1,7 +1,7 @@
 import type { Actor } from '@bp/contracts';
 import { problem } from '@bp/http';
 import type { Pool } from 'pg';
-import { disputeView, verifyChain, type DisputeView } from '../domain';
+import { disputeView, verifyChain, type DisputeView, type ThreadEntry } from '../domain';
 import { getDispute, readThread, type DisputeSummary } from '../projections';
 
 export type DisputeResource = DisputeView & { version: number; chainVerified: boolean };
@@ -16,15 +16,19 @@ export const mayView = (s: Pick<DisputeSummary, 'buyerId' | 'sellerId'>, caller:
  * The dispute as API.md shows it. The thread comes from its own table and is re-verified on every
  * read (`chainVerified`), so an entry changed behind the log's back is flagged, not served as true.
  */
-export const resourceOf = async (pool: Pool, schema: string, s: DisputeSummary, caller: Actor, now: string): Promise<DisputeResource> => {
+export const resourceOf = async (pool: Pool, schema: string, s: DisputeSummary, caller: Actor, now: string): Promise<DisputeResource> =>
+  withThread(s, await readThread(pool, schema, s.disputeId), caller, now);
+
+const withThread = (s: DisputeSummary, thread: ThreadEntry[], caller: Actor, now: string): DisputeResource => {
   const view = disputeView(s.state, caller, now);
   if (!view) throw notFound();
-  const thread = await readThread(pool, schema, s.disputeId);
   return { ...view, thread, chainVerified: verifyChain(thread).ok, version: s.version };
 };
 
 export const loadResource = async (pool: Pool, schema: string, disputeId: string, caller: Actor, now: string): Promise<DisputeResource> => {
-  const s = await getDispute(pool, schema, disputeId);
+  // Both reads at once: one round trip on a request's pipelined connection (issue 18 item 2). The
+  // thread of a dispute the caller may not see is dropped unshown.
+  const [s, thread] = await Promise.all([getDispute(pool, schema, disputeId), readThread(pool, schema, disputeId)]);
   if (!s || !mayView(s, caller)) throw notFound();
-  return resourceOf(pool, schema, s, caller, now);
+  return withThread(s, thread, caller, now);
 };

@@ -46,7 +46,11 @@ export const createEscrowApp = (
   } = {},
 ): EscrowApp => {
   const { store, schema } = ctx;
-  const escrowRow: AppendHook<EscrowState> = (tx, { state, version }) => writeEscrowRow(tx, schema, state, version);
+  // One statement, sent before the call returns: not awaited before the projections (issue 18 item 2).
+  const escrowRow: AppendHook<EscrowState> = Object.assign(
+    (tx: PoolClient, { state, version }: { state: EscrowState; version: number }) => writeEscrowRow(tx, schema, state, version),
+    { sendsAtOnce: true },
+  );
   // The deadline sync first: it is not awaited (sendsAtOnce), so the escrow row joins the append's round trip too.
   const hooks = [deadlineSync(schema, deadlines), escrowRow, inlineProjections(eventProjections(schema))];
   const handlerFor = (orderId: string) =>
