@@ -39,6 +39,12 @@ export interface CommandOptions {
    * conflicts and the retry reads it.
    */
   newStream?: boolean;
+  /**
+   * The caller has just folded this stream itself (loadAggregate, in this transaction): the first
+   * attempt decides on it instead of reading it again. Should the stream have moved on meanwhile,
+   * the append conflicts and the retry reads it.
+   */
+  loaded?: { state: unknown; version: number };
 }
 
 const toDomainEvent = (e: EventEnvelope): DomainEvent => ({ type: e.type, data: e.data });
@@ -88,7 +94,9 @@ export const commandHandler =
     /** `beforeWrite`: called right before the first write (the append), see inSavepoint. */
     const attempt = async (tx: PoolClient, n: number, beforeWrite?: () => Promise<void>): Promise<CommandResult<S>> => {
       if (n > 0) await lockStream(tx, store.schema, streamId);
-      const { state, version } = opts.newStream && n === 0 ? { state: decider.initialState, version: 0 } : await loadAggregate(store, decider, streamId, tx);
+      const first =
+        n === 0 ? (opts.newStream ? { state: decider.initialState, version: 0 } : (opts.loaded as { state: S; version: number } | undefined)) : undefined;
+      const { state, version } = first ?? (await loadAggregate(store, decider, streamId, tx));
       // The decider speaks first: it refuses callers who are not party to the stream (404), and
       // comparing If-Match before it would tell a stranger that the resource exists.
       const decided = decider.decide(command, state);

@@ -204,6 +204,23 @@ describe('commandHandler', () => {
     expect((await store.readStream('c-new')).map((e) => e.data)).toEqual([{ by: 2 }, { by: 3 }]);
   });
 
+  it('loaded: the stream the caller just folded is not read again; a fold the stream moved past conflicts and is read on the retry', async () => {
+    const handle = commandHandler({ store, decider: counter, streamId: (c: CounterCommand) => c.data.id });
+    await handle(add('c-loaded', 1), { metadata: meta() });
+    const folded = await loadAggregate(store, counter, 'c-loaded');
+    const reads = jest.spyOn(store, 'readStream');
+    try {
+      expect(await handle(add('c-loaded', 2), { metadata: meta(), loaded: folded })).toMatchObject({ version: 2, state: { total: 3 } });
+      expect(reads).not.toHaveBeenCalled();
+      // The same fold again: version 1 is behind the stream now.
+      expect(await handle(add('c-loaded', 4), { metadata: meta(), loaded: folded })).toMatchObject({ version: 3, state: { total: 7 } });
+      expect(reads).toHaveBeenCalledTimes(1);
+    } finally {
+      reads.mockRestore();
+    }
+    expect((await store.readStream('c-loaded')).map((e) => e.data)).toEqual([{ by: 1 }, { by: 2 }, { by: 4 }]);
+  });
+
   it('gives up after maxRetries with a VersionConflictError', async () => {
     await handlerFor()(add('c-10'), { metadata: meta() });
     const always: EventStore = { ...store, readStream: async (id, o) => (await store.readStream(id, o)).slice(0, -1) }; // always stale

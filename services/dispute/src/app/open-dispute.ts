@@ -58,7 +58,8 @@ export const openDispute =
         { tx, metadata, newStream: true },
       );
       if (result.events.length > 0) {
-        await d.handlers.orderFacts({ type: 'ReserveDispute', data: { orderId: body.orderId, disputeId }, meta: { now } }, { tx, metadata });
+        // The order as read above: ReserveDispute decides on it without reading it again.
+        await d.handlers.orderFacts({ type: 'ReserveDispute', data: { orderId: body.orderId, disputeId }, meta: { now } }, { tx, metadata, loaded: order });
       }
       return result;
     });

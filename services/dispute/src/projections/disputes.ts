@@ -1,5 +1,5 @@
 import type { EventEnvelope } from '@bp/contracts';
-import { jsonRows, keyedBatch, type Projection } from '@bp/eventstore';
+import { isPipelined, jsonRows, keyedBatch, type Projection } from '@bp/eventstore';
 import type { PolicySnapshot } from '@bp/timers';
 import type { PoolClient } from 'pg';
 import { evolveDispute, initialDisputeState, queueItemOf, type DisputeEvent, type DisputeState } from '../domain';
@@ -41,10 +41,12 @@ export const disputesProjection = (schema: string): Projection => {
     // The snapshot changes only when terms are recorded; the one joined is already stored.
     const kept = policy !== undefined && policy === row?.policy;
     const hash = policy === undefined ? null : kept ? row!.policy_hash : policyHash(policy);
-    if (policy && hash && !kept) await writeSnapshots(tx, snapshots, new Map([[hash, policy]]));
+    // Sent, not awaited: on a pipelined connection the row goes out behind it in the same round trip.
+    const snapshotWritten = policy && hash && !kept ? writeSnapshots(tx, snapshots, new Map([[hash, policy]])) : undefined;
+    if (!isPipelined(tx)) await snapshotWritten;
     const open = state.status === 'none' ? null : state;
     const q = queueItemOf(state);
-    await tx.query(
+    const rowWritten = tx.query(
       `INSERT INTO ${t} (dispute_id, order_id, buyer_id, seller_id, status, opened_at, version, state, policy_hash, queued, expedited, escalated_at, ruling_due_at, sla_breached)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
          ON CONFLICT (dispute_id) DO UPDATE SET buyer_id = excluded.buyer_id, seller_id = excluded.seller_id, status = excluded.status,
@@ -67,6 +69,8 @@ export const disputesProjection = (schema: string): Projection => {
         q?.slaBreached ?? false,
       ],
     );
+    // Both answered; a failed snapshot is the cause of the row's failure, so its error comes first.
+    await Promise.all([snapshotWritten, rowWritten]);
   };
   return {
     name: 'dispute-summaries',
