@@ -1,19 +1,9 @@
 import { context, SpanKind, trace } from '@opentelemetry/api';
 import type { StoredEvent } from '@bp/eventstore';
-import {
-  CeHeaders,
-  type BatchContext,
-  type KafkaClient,
-  type MessageConsumer,
-  type RunOptions,
-  createConsumerRunner,
-  on,
-  parseKafkaMessage,
-  startPublishSpan,
-  toKafkaMessage,
-} from '@bp/messaging';
+import { CeHeaders, createConsumerRunner, on, parseKafkaMessage, startPublishSpan, toKafkaMessage } from '@bp/messaging';
 import { recordSpansInMemory, setupTracing } from '@bp/tracing';
 import type { Pool } from 'pg';
+import { fakeKafka as fakeBroker, received } from './support/fake-kafka';
 import { envelope, silentLogger, testEvents } from './support/fixtures';
 
 const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
@@ -26,14 +16,6 @@ const tracing = setupTracing({ service: 'escrow', exporter: 'none', logger: { in
 const tracer = tracing.tracer!;
 afterEach(() => recorder.reset());
 afterAll(() => tracing.shutdown());
-
-const received = (m: ReturnType<typeof toKafkaMessage>['message'], offset = '0') => ({
-  key: Buffer.from(String(m.key)),
-  value: Buffer.from(String(m.value)),
-  headers: Object.fromEntries(Object.entries(m.headers ?? {}).map(([k, v]) => [k, Buffer.from(String(v))])),
-  timestamp: '0',
-  offset,
-});
 
 describe('trace context through Kafka message headers (CloudEvents distributed-tracing extension)', () => {
   const e = envelope('OrderThing', { orderId: 'order-42', seq: 1, note: 'n' }, { schemaVersion: 2 });
@@ -76,36 +58,7 @@ describe('trace context through Kafka message headers (CloudEvents distributed-t
 });
 
 describe('the consumer runner continues the trace of each message', () => {
-  /** A one-member group whose batches the test hands in. */
-  const fakeKafka = () => {
-    let run: RunOptions | undefined;
-    const kafka: KafkaClient = {
-      producer: () => ({ connect: async () => {}, disconnect: async () => {}, send: async () => {}, sendBatch: async () => {} }),
-      admin: () => {
-        throw new Error('no admin in this test');
-      },
-      consumer: (): MessageConsumer => ({
-        connect: async () => {},
-        disconnect: async () => {},
-        subscribe: async () => {},
-        run: async (r) => void (run = r),
-        onAlive: () => {},
-        onCrash: () => {},
-      }),
-    };
-    const deliver = (messages: ReturnType<typeof received>[]) => {
-      const ctx: BatchContext = {
-        batch: { topic: topics.orders, partition: 0, messages, lastOffset: () => messages.at(-1)!.offset },
-        resolveOffset: () => {},
-        heartbeat: async () => {},
-        commitOffsetsIfNecessary: async () => {},
-        isRunning: () => true,
-        isStale: () => false,
-      };
-      return run!.eachBatch(ctx);
-    };
-    return { kafka, deliver };
-  };
+  const fakeKafka = () => fakeBroker(topics.orders);
   // The inbox insert answers "fresh" for every event id: each message is handled once.
   const query = async (sql: string, params?: unknown[][]) => ({
     command: sql.split(' ')[0],
