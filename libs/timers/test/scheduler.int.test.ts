@@ -1,6 +1,6 @@
 import { testDatabase, type TestDatabase } from '@bp/testing';
 import type { PoolClient } from 'pg';
-import { SimulatedClock, addMs, createScheduler, listDeadlines, syncDeadlines, type DueDeadline } from '../src';
+import { SimulatedClock, addMs, createScheduler, deadlineChannel, listDeadlines, syncDeadlines, type DueDeadline } from '../src';
 import { command, eventsOf, fireReservation, migrateReservations } from './support/reservation';
 
 const START = '2026-03-01T00:00:00.000Z';
@@ -306,7 +306,7 @@ describe('idle: sleeps until the earliest deadline or a NOTIFY, never a fast pol
   const expired = async () => (await eventsOf(db.pool, db.schema, 'HoldExpired')).map((e) => e.stream_id);
   // 'idle': the LISTEN has completed (while it runs, a NOTIFY could still miss it).
   const listening = async () =>
-    ((await db.pool.query(`SELECT 1 FROM pg_stat_activity WHERE query = $1 AND state = 'idle'`, [`LISTEN "bp_deadlines_${db.schema}"`])).rowCount ?? 0) > 0;
+    ((await db.pool.query(`SELECT 1 FROM pg_stat_activity WHERE query = $1 AND state = 'idle'`, [`LISTEN ${deadlineChannel(db.schema)}`])).rowCount ?? 0) > 0;
 
   it('a deadline synced sooner than the planned wake-up wakes the scheduler (NOTIFY at COMMIT), the later one still waits', async () => {
     const scheduler = idleScheduler();

@@ -1,4 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
+import { createChannelListener } from '@bp/eventstore';
 import type { Clock } from '../clock';
 import { deadlineChannel } from './channel';
 import { deadlineTable } from './schema';
@@ -235,34 +236,14 @@ export const createScheduler = (o: SchedulerOptions): Scheduler => {
   };
 
   /** LISTEN on a connection of its own; a lost one is dropped and set up again by the next idle round. */
-  let listener: PoolClient | undefined;
-  let listening: Promise<void> | undefined;
-  const listen = (name: string): Promise<void> =>
-    (listening ??= (async () => {
-      const c = await o.pool.connect();
-      c.on('notification', onNotification);
-      c.on('error', (err) => {
-        log.warn({ err }, 'deadline scheduler LISTEN connection lost; polling until it is back');
-        if (listener !== c) return; // still connecting (the LISTEN rejects and releases it) or let go
-        listener = undefined;
-        c.release(err);
-      });
-      try {
-        await c.query(`LISTEN "${name}"`);
-      } catch (err) {
-        c.release(err as Error);
-        throw err;
-      }
-      if (running) listener = c;
-      else c.release();
-    })()
-      .catch((err: unknown) => log.warn({ err }, 'deadline scheduler LISTEN failed; polling meanwhile'))
-      .finally(() => (listening = undefined)));
+  const listener = channel
+    ? createChannelListener({ pool: o.pool, channel, onNotification, warn: (err, message) => log.warn({ err }, `deadline scheduler: ${message}`) })
+    : undefined;
 
   /** How long an idle loop may sleep: until the earliest next_at, at most pollIntervalMs. */
   const idleWaitMs = async (): Promise<number> => {
-    if (!channel) return pollIntervalMs;
-    if (!listener) await listen(channel);
+    if (!listener) return pollIntervalMs;
+    await listener.ensure();
     const { rows } = await o.pool.query<{ at: number | null }>(NEXT_DUE);
     const at = rows[0]?.at ?? null;
     const wait = at === null ? pollIntervalMs : Math.max(0, Math.min(pollIntervalMs, at - o.clock.now().getTime()));
@@ -327,13 +308,7 @@ export const createScheduler = (o: SchedulerOptions): Scheduler => {
       wakeAll();
       await Promise.all(loops);
       loops = [];
-      await listening; // a LISTEN being set up releases its connection itself once it sees !running
-      const l = listener;
-      listener = undefined;
-      if (l) {
-        await l.query('UNLISTEN *').catch(() => undefined);
-        l.release();
-      }
+      await listener?.stop();
     },
     async runDue() {
       let total = 0;
