@@ -115,9 +115,9 @@ export const issue18Lines = (r: Issue18Input, half: LevelResult | undefined): Is
   out.push({
     item: 4,
     target: 'consumers apply a batch per partition in one transaction; propagation p99 < 200 ms at the peak level',
-    figure: `not built: one transaction per message; propagation p99 at the peak level (${peak ? `${peak.clients} clients, ${fmt(peak.lifecyclesPerSecond, 1)} lifecycles/s` : 'no level'}): ${prop ? `${ms(prop.s.p99)} ms (worst: ${prop.key}, log-based)` : 'not measured'}`,
+    figure: `built: a partition's batch per transaction (at most 100 messages / 200 ms, libs/messaging/src/batch-transaction.ts); propagation p99 at the peak level (${peak ? `${peak.clients} clients, ${fmt(peak.lifecyclesPerSecond, 1)} lifecycles/s` : 'no level'}): ${prop ? `${ms(prop.s.p99)} ms (worst: ${prop.key}, log-based)` : 'not measured'}`,
     ratio: '–',
-    met: false,
+    met: prop !== undefined && prop.s.p99 < 200,
   });
 
   if (!f.idleCpu) out.push(notMeasured(5, `idle: the four services < ${IDLE_TARGET_PCT} % CPU together`, f.missing.idleCpu));
