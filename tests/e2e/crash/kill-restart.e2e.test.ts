@@ -71,6 +71,7 @@ describe('kill -9 a service mid-run and start it again: nothing is lost (issue 9
         // The second half pays only once escrow is back and confirms only once order was killed, so
         // that both kills land mid-run however quick the machine (the first half alone drives them).
         const held = (i: number) => i >= N / 2;
+        const PROBE = N / 2 - 1;
         let escrowBack = false;
 
         const lifecycle = (i: number): Promise<Placed> =>
@@ -88,6 +89,9 @@ describe('kill -9 a service mid-run and start it again: nothing is lost (issue 9
             // No POST /payments in flight when escrow is killed (see chaos below).
             aroundPay: async (pay) => {
               if (held(i)) await eventually(async () => escrowBack || chaosOver, `escrow restarted before order ${i} pays`, 2 * STEP_MS);
+              // The probe pays only once the fence has closed: the fence opens as escrow dies, so its
+              // POST /payments meets the dead service and is resent, however quick the machine.
+              if (i === PROBE) await eventually(async () => paymentFence.closed || chaosOver, `the payment fence closes before order ${i} pays`, 2 * STEP_MS);
               await eventually(async () => !paymentFence.closed, `the payment fence opens for order ${i}`, STEP_MS);
               paymentFence.active++;
               try {

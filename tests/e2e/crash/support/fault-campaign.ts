@@ -98,10 +98,16 @@ export const runFaultCampaign = async (s: ServiceProcesses, c: Campaign): Promis
     /** `inFlight`: lifecycles running (started, neither done nor parked) when the kill hit. */
     const kills: { target: Target; at: number; inFlight: number; downMs: number; restartMs: number }[] = [];
     let faultsOver = false;
+    /** Kills begun: lifecycle i starts once this many shares of the traffic are released. */
+    let released = 0;
     const faults = async () => {
       try {
         // Until the traffic is over: lifecycles parked on a requested payment are not traffic.
         for (let k = 0; k < c.kills && done + parked < N; k++) {
+          // This kill's share of the traffic starts now, before the gap: it is in flight when the kill
+          // lands, however quick the lifecycles (paced by kills done, a quick machine finished each
+          // share before the next kill and some kills hit no traffic at all).
+          released = k + 1;
           await pause(between(c.gapMs));
           const target = await c.pickTarget(rng, s);
           const downMs = between(c.downMs);
@@ -133,12 +139,12 @@ export const runFaultCampaign = async (s: ServiceProcesses, c: Campaign): Promis
 
     // ---- the traffic ------------------------------------------------------------------------
     // Paced by the faults, so that kills fall across the whole run: lifecycle i starts once
-    // enough kills happened (or the faults are over); the last ones start a few kills before the
+    // enough kills have begun (or the faults are over); the last ones start a few kills before the
     // end, so that the last kills still hit traffic.
     const perKill = N / Math.max(1, c.kills - Math.min(8, Math.floor(c.kills / 4)));
     let reported = false;
     const lifecycle = async (i: number): Promise<Placed> => {
-      await eventually(async () => faultsOver || i < kills.length * perKill + c.concurrency / 2, `lifecycle ${i}'s turn`, 30 * 60_000, 100);
+      await eventually(async () => faultsOver || i < released * perKill + c.concurrency / 2, `lifecycle ${i}'s turn`, 30 * 60_000, 100);
       started++;
       try {
         return await runLifecycle({
