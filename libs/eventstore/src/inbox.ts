@@ -1,23 +1,16 @@
 import type { PoolClient } from 'pg';
 import { ident } from './sql';
 
-/**
- * Records a consumed event id in the transaction of its effect. false = already seen: skip the
- * effect. A concurrent duplicate waits on the first transaction's row and sees false once it commits.
- */
-export const recordInbox = async (tx: PoolClient, schema: string, eventId: string, source: string): Promise<boolean> => {
-  const res = await tx.query(`INSERT INTO ${ident(schema)}.inbox (event_id, source) VALUES ($1, $2) ON CONFLICT (event_id) DO NOTHING`, [eventId, source]);
-  return res.rowCount === 1;
-};
-
 export interface InboxEntry {
   eventId: string;
   source: string;
 }
 
 /**
- * The inbox rows of a batch of consumed events in one statement; true at each index whose event is
- * new. An id listed twice is new at its first place only (a redelivered record in the same batch).
+ * Records consumed event ids in the transaction of their effects, in one statement; true at each
+ * index whose event is new (false = already seen: skip its effect; a concurrent duplicate waits on
+ * the first transaction's row and sees false once it commits). An id listed twice is new at its
+ * first place only (a redelivered record in the same batch).
  * Sent at once: on a pipelined connection it shares a round trip with the caller's BEGIN.
  */
 export const recordInboxMany = (tx: PoolClient, schema: string, entries: readonly InboxEntry[]): Promise<boolean[]> => {

@@ -10,5 +10,5 @@ export * from './projections';
 export { comparePositions } from './envelope';
 export { prepareEvents } from './append';
 export { isPipelined } from './serial-client';
-export { createChannelListener, type ChannelListener } from './listener';
+export { channelName, createChannelListener, type ChannelListener } from './listener';
 export { MigrationChecksumError, migrationChecksum, runMigrations, type Migration } from './migrations';

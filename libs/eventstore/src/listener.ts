@@ -1,5 +1,11 @@
 import type { Notification, Pool, PoolClient } from 'pg';
 
+/**
+ * `name` when it can be sent unquoted as a LISTEN/NOTIFY channel (a lowercase Postgres identifier),
+ * else undefined: the caller then polls only.
+ */
+export const channelName = (name: string): string | undefined => (/^[a-z_][a-z0-9_]{0,62}$/.test(name) ? name : undefined);
+
 export interface ChannelListener {
   /**
    * LISTENs when not already: true once this process listens. A failure is logged and answers
@@ -25,7 +31,7 @@ export interface ChannelListenerOptions {
  * writer's COMMIT, instead of polling). A lost connection is dropped, not returned to the pool.
  */
 export const createChannelListener = (o: ChannelListenerOptions): ChannelListener => {
-  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(o.channel)) throw new Error(`not a channel name: ${o.channel}`);
+  if (!channelName(o.channel)) throw new Error(`not a channel name: ${o.channel}`);
   let listener: PoolClient | undefined;
   let connecting: Promise<boolean> | undefined;
   let stopped = false;

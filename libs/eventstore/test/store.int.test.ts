@@ -1,7 +1,7 @@
 import { DomainError, EventRegistry, defineEvent } from '@bp/contracts';
 import { type TestDatabase, testDatabase } from '@bp/testing';
 import { z } from 'zod';
-import { type EventStore, START, VersionConflictError, createEventStore, loadCheckpoint, recordInbox, saveCheckpoint } from '../src';
+import { type EventStore, START, VersionConflictError, createEventStore, loadCheckpoint, recordInboxMany, saveCheckpoint } from '../src';
 import { meta } from './fixtures';
 
 let db: TestDatabase;
@@ -152,12 +152,12 @@ describe('checkpoints and inbox', () => {
     const id = '7d3c1a2e-8f4b-4c6d-9e0f-1a2b3c4d5e6f';
     await expect(
       store.withTransaction(async (tx) => {
-        expect(await recordInbox(tx, db.schema, id, 'orders.v1')).toBe(true);
+        expect(await recordInboxMany(tx, db.schema, [{ eventId: id, source: 'orders.v1' }])).toEqual([true]);
         throw new DomainError('BOOM', 'effect failed');
       }),
     ).rejects.toThrow('effect failed');
-    expect(await store.withTransaction((tx) => recordInbox(tx, db.schema, id, 'orders.v1'))).toBe(true);
-    expect(await store.withTransaction((tx) => recordInbox(tx, db.schema, id, 'orders.v1'))).toBe(false);
+    expect(await store.withTransaction((tx) => recordInboxMany(tx, db.schema, [{ eventId: id, source: 'orders.v1' }]))).toEqual([true]);
+    expect(await store.withTransaction((tx) => recordInboxMany(tx, db.schema, [{ eventId: id, source: 'orders.v1' }]))).toEqual([false]);
   });
 });
 

@@ -1,5 +1,5 @@
 import { type TestDatabase, testDatabase } from '@bp/testing';
-import { type EventStore, START, StaleTransactionError, VersionConflictError, createEventStore, recordInbox, withRetriedTransaction } from '../src';
+import { type EventStore, START, StaleTransactionError, VersionConflictError, createEventStore, recordInboxMany, withRetriedTransaction } from '../src';
 import { meta } from './fixtures';
 
 // read-all orders by transaction id (gap safety). A transaction that wrote something before it
@@ -23,7 +23,7 @@ it('refuses an append from a transaction older than the stream head, and the ret
   const early = await db.pool.connect();
   try {
     await early.query('BEGIN');
-    await recordInbox(early, db.schema, '00000000-0000-4000-8000-000000000001', 'test'); // takes a transaction id now
+    await recordInboxMany(early, db.schema, [{ eventId: '00000000-0000-4000-8000-000000000001', source: 'test' }]); // takes a transaction id now
 
     await store.appendToStream(db.pool, 's-1', 0, [ev(1)], meta()); // a later transaction appends and commits
 
@@ -43,7 +43,7 @@ it('still accepts an older transaction on a stream nobody touched since', async 
   const early = await db.pool.connect();
   try {
     await early.query('BEGIN');
-    await recordInbox(early, db.schema, '00000000-0000-4000-8000-000000000002', 'test');
+    await recordInboxMany(early, db.schema, [{ eventId: '00000000-0000-4000-8000-000000000002', source: 'test' }]);
     await store.appendToStream(db.pool, 'other', 0, [ev(1)], meta());
     await expect(store.appendToStream(early, 's-2', 0, [ev(1)], meta())).resolves.toHaveLength(1);
     await early.query('COMMIT');
@@ -57,7 +57,7 @@ it('withRetriedTransaction runs work that went stale again in a new transaction,
   let attempts = 0;
   const appended = await withRetriedTransaction(db.pool, async (tx) => {
     attempts++;
-    await recordInbox(tx, db.schema, `00000000-0000-4000-8000-00000000001${attempts}`, 'test'); // takes a transaction id now
+    await recordInboxMany(tx, db.schema, [{ eventId: `00000000-0000-4000-8000-00000000001${attempts}`, source: 'test' }]); // takes a transaction id now
     // A concurrent writer appends to the stream once, after our transaction took its id.
     if (attempts === 1) await store.appendToStream(db.pool, 's-3', 1, [ev(2)], meta());
     const head = (await store.readStream('s-3', { tx })).length;

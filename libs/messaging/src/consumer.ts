@@ -103,7 +103,7 @@ type Failure = { error: unknown };
 
 /**
  * Runs a consumer group whose every effect is exactly-once in Postgres:
- * parse → one transaction { recordInbox(ce_id) + handler } → commit → resolve the Kafka offset.
+ * parse → one transaction per run of a partition's batch { recordInboxMany(ce_ids) + handlers } → commit → resolve the offsets.
  *
  * Why eachBatch (eachBatchAutoResolve: false) rather than eachMessage: an offset is resolved only
  * after its transaction committed, one message at a time, so stopping or rebalancing mid-batch

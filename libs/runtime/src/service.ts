@@ -1,5 +1,5 @@
 import { buildAsyncApi, ConsumerGroups, EventRegistry, publicRegistry } from '@bp/contracts';
-import { createEventStore, loadCheckpoint } from '@bp/eventstore';
+import { channelName, createEventStore, loadCheckpoint } from '@bp/eventstore';
 import { createLogger, createServiceApp, migrateIdempotency, registerAsyncApi, type ServiceApp } from '@bp/http';
 import {
   type ConsumerChaos,
@@ -99,10 +99,7 @@ const settleOnce = async (
  * a service in other schemas do not wake each other); undefined when the name would not fit in a
  * Postgres identifier (the relay then only polls).
  */
-export const relayChannel = (schema: string): string | undefined => {
-  const channel = `bp_relay_${schema}`;
-  return /^[a-z_][a-z0-9_]{0,62}$/.test(channel) ? channel : undefined;
-};
+export const relayChannel = (schema: string): string | undefined => channelName(`bp_relay_${schema}`);
 
 /** Pool, log, shared tables and the service's own tables: everything a process needs before it works. */
 export const prepareService = async (module: ServiceModule, o: StartOptions & { logger: pino.Logger }) => {

@@ -1,5 +1,5 @@
 import type { EventEnvelope } from '@bp/contracts';
-import { jsonRows, keyedBatch, type Projection } from '@bp/eventstore';
+import { channelName, jsonRows, keyedBatch, type Projection } from '@bp/eventstore';
 import type { Pool, PoolClient } from 'pg';
 import type { EventOf } from '../domain';
 import { table } from './sql';
@@ -12,10 +12,7 @@ export const REFUND_QUEUE_TABLE = 'refund_queue';
  * dispatchers LISTEN on (issue 18 item 5: no fast poll); undefined when the name would not fit in a
  * Postgres identifier (the dispatcher then only polls).
  */
-export const refundChannel = (schema: string): string | undefined => {
-  const channel = `bp_refunds_${schema.toLowerCase()}`;
-  return /^[a-z_][a-z0-9_]{0,62}$/.test(channel) ? channel : undefined;
-};
+export const refundChannel = (schema: string): string | undefined => channelName(`bp_refunds_${schema.toLowerCase()}`);
 
 /**
  * E4: every refund and where its dispatch stands. `in_flight` rows are the dispatcher's work: the
