@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { Pool, PoolClient, QueryResult } from 'pg';
+import type { Pool, PoolClient, QueryConfig, QueryResult } from 'pg';
 import { StaleTransactionError } from './errors';
 import { isPipelined, serialClient } from './serial-client';
 
@@ -27,6 +27,17 @@ export interface RequestTransactionOwner {
   earlyCommit(): string;
 }
 
+/**
+ * A read the request will make, sent behind its opening in the same round trip (issue 18 item 2):
+ * the first statement of the request that asks for `key` (see takePrefetched) gets its answer
+ * instead of a round trip of its own. A read made at the transaction's start, like any other
+ * read of it: a command deciding on it is still guarded by its append's expected version.
+ */
+export interface PrefetchRead {
+  key: string;
+  query: QueryConfig;
+}
+
 const SAVEPOINT = 'bp_request';
 const current = new AsyncLocalStorage<RequestTransaction | undefined>();
 const routed = new WeakSet<Pool>();
@@ -47,6 +58,10 @@ export class RequestTransaction {
   /** The request is answered (committed or rolled back): nothing joins or routes any more. */
   private done = false;
   private early = false;
+  /** Reads to send with each opening (see PrefetchRead): after an early commit or a park, the next transaction reads them anew. */
+  private wanted: PrefetchRead[] = [];
+  /** Their answers, until taken; dropped when the transaction ends (a later one reads anew). */
+  private readonly prefetched = new Map<string, Promise<QueryResult>>();
 
   constructor(readonly pool: Pool) {
     routeRequestQueries(pool);
@@ -62,9 +77,13 @@ export class RequestTransaction {
     const client = await this.pool.connect();
     const opening = this.owner?.opening();
     try {
-      const results = (await client.query(`BEGIN; ${opening ? `${opening.text}; ` : ''}SAVEPOINT ${SAVEPOINT}`)) as unknown as QueryResult[];
+      const opened = client.query(`BEGIN; ${opening ? `${opening.text}; ` : ''}SAVEPOINT ${SAVEPOINT}`) as unknown as Promise<QueryResult[]>;
+      // Pipelined: the reads go out behind the opening, answered after it (a refused claim rolls them back unseen).
+      if (isPipelined(client)) for (const r of this.wanted) this.prefetched.set(r.key, quiet(client.query(r.query)));
+      const results = await opened;
       opening?.check(results.slice(1, -1));
     } catch (e) {
+      this.prefetched.clear();
       let failed: Error | undefined;
       await client.query('ROLLBACK').catch((err: Error) => (failed = err));
       client.release(failed);
@@ -80,9 +99,10 @@ export class RequestTransaction {
     return client;
   }
 
-  /** Opens it now with the owner's claim, whose check decides what the request does. */
-  async claim(owner: RequestTransactionOwner): Promise<void> {
+  /** Opens it now with the owner's claim, whose check decides what the request does; `reads` go with it (see PrefetchRead). */
+  async claim(owner: RequestTransactionOwner, reads: PrefetchRead[] = []): Promise<void> {
     this.owner = owner;
+    this.wanted = reads;
     this.active = true;
     await this.connection();
   }
@@ -94,6 +114,14 @@ export class RequestTransaction {
   /** commitPending committed effects: the key is a committed row, and the rest commits apart. */
   get committedEarly(): boolean {
     return this.early;
+  }
+
+  /** The answer of the read prefetched as `key`, once, if `db` is this transaction's connection (or its pool, routed here). */
+  takePrefetched(db: Pool | PoolClient, key: string): Promise<QueryResult> | undefined {
+    if (db !== this.serial && !(db === this.pool && this.routes())) return undefined;
+    const answer = this.prefetched.get(key);
+    this.prefetched.delete(key);
+    return answer;
   }
 
   /** True while the request's own queries go to its connection. */
@@ -239,6 +267,7 @@ export class RequestTransaction {
     const client = this.client;
     this.client = undefined;
     this.serial = undefined;
+    this.prefetched.clear();
     client?.removeListener('error', this.onError);
     client?.release(err);
   }
@@ -258,6 +287,15 @@ export const withRequestTransaction = <T>(rt: RequestTransaction, fn: () => T): 
  * simulated clock's settle drives relays, schedulers and consumers, whose transactions are their own).
  */
 export const outsideRequest = <T>(fn: () => T): T => current.run(undefined, fn);
+
+/** The answer of a read sent with the opening of the request's transaction on `client` (see PrefetchRead), if any. */
+export const takePrefetched = (db: Pool | PoolClient, key: string): Promise<QueryResult> | undefined => current.getStore()?.takePrefetched(db, key);
+
+/** A promise whose rejection nobody may be waiting for (a prefetched read never taken) but whoever takes it sees. */
+const quiet = <T>(p: Promise<T>): Promise<T> => {
+  p.catch(() => undefined);
+  return p;
+};
 
 /** See RequestTransaction.commitPending; a no-op outside a request. */
 export const commitPending = async (): Promise<void> => current.getStore()?.commitPending();

@@ -1,5 +1,5 @@
 import type { EventEnvelope, EventRegistry } from '@bp/contracts';
-import type { Pool, PoolClient } from 'pg';
+import type { Pool, PoolClient, QueryResult } from 'pg';
 import { type AppendMetadata, type AppendNotify, type StartedAppend, appendEvents, startAppend } from './append';
 import type { DomainEvent } from './decider';
 import { type EventRow, type LogPosition, type StoredEvent, rowToEnvelope } from './envelope';
@@ -7,7 +7,7 @@ import { isDeadlock, isVersionConflict } from './errors';
 import { eventstoreMigrations, runMigrations } from './migrations';
 import { type ReadAllOptions, type ReadAllResult, readAllEvents } from './read-all';
 import { EVENT_COLUMNS, ident, statementName } from './sql';
-import { joinableRequestTransaction } from './request-transaction';
+import { type PrefetchRead, joinableRequestTransaction, takePrefetched } from './request-transaction';
 
 export type { AppendMetadata, AppendNotify, StartedAppend } from './append';
 export { START, type LogPosition, type StoredEvent } from './envelope';
@@ -47,7 +47,10 @@ export interface EventStore {
   ): Promise<EventEnvelope[]>;
   /** appendToStream, answered later: the append is sent and its events returned at once (see startAppend). */
   startAppend(tx: PoolClient, streamId: string, expectedVersion: number, events: readonly DomainEvent[], meta: AppendMetadata): StartedAppend;
+  /** In a request's transaction, a read of the whole stream prefetched with its opening (streamRead) answers at once. */
   readStream(streamId: string, opts?: { tx?: PoolClient; fromVersion?: number }): Promise<EventEnvelope[]>;
+  /** The read of the whole stream that readStream makes, to send with a request's opening (see PrefetchRead). */
+  streamRead(streamId: string): PrefetchRead;
   /** Gap-safe, in (transaction id, position) order; resume from the returned position. */
   readAll(opts: ReadAllOptions & { tx?: PoolClient }): Promise<ReadAllResult>;
   withTransaction<T>(fn: (tx: PoolClient) => Promise<T>): Promise<T>;
@@ -100,6 +103,7 @@ export const createEventStore = (o: EventStoreOptions): EventStore => {
   const readStreamSql = `SELECT ${EVENT_COLUMNS} FROM ${s}.events WHERE stream_id = $1 AND stream_version >= $2 ORDER BY stream_version`;
   // Every command reads its stream: prepared once per connection (see statementName).
   const readStreamName = statementName(readStreamSql);
+  const streamReadKey = (streamId: string) => `${o.schema}.stream ${streamId}`;
 
   return {
     schema: o.schema,
@@ -114,9 +118,14 @@ export const createEventStore = (o: EventStoreOptions): EventStore => {
     startAppend: (tx, streamId, expectedVersion, events, meta) => startAppend(tx, o.schema, o.registry, streamId, expectedVersion, events, meta, o.notify),
 
     readStream: async (streamId, opts = {}) => {
-      const { rows } = await (opts.tx ?? o.pool).query<EventRow>({ name: readStreamName, text: readStreamSql, values: [streamId, opts.fromVersion ?? 1] });
+      const fromVersion = opts.fromVersion ?? 1;
+      const prefetched = opts.tx && fromVersion === 1 ? takePrefetched(opts.tx, streamReadKey(streamId)) : undefined;
+      const { rows } = (await (prefetched ??
+        (opts.tx ?? o.pool).query<EventRow>({ name: readStreamName, text: readStreamSql, values: [streamId, fromVersion] }))) as QueryResult<EventRow>;
       return rows.map((r) => rowToEnvelope(r, o.registry));
     },
+
+    streamRead: (streamId) => ({ key: streamReadKey(streamId), query: { name: readStreamName, text: readStreamSql, values: [streamId, 1] } }),
 
     readAll: (opts) => readAllEvents(opts.tx ?? o.pool, o.schema, o.registry, opts),
 

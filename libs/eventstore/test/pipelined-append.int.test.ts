@@ -1,5 +1,5 @@
-import { type TestDatabase, testDatabase } from '@bp/testing';
-import { Client, type Pool, type PoolClient } from 'pg';
+import { type TestDatabase, testDatabase, traceSent } from '@bp/testing';
+import type { Pool, PoolClient } from 'pg';
 import { type AppendHook, type EventStore, type Projection, commandHandler, createEventStore, inlineProjections } from '../src';
 import { type CounterCommand, type CounterState, counter, deferred, meta } from './fixtures';
 
@@ -31,28 +31,6 @@ const project: AppendHook<CounterState> = async (tx, { streamId, events }) => {
 const handlerOn = (s: EventStore) => commandHandler({ store: s, decider: counter, streamId: (c: CounterCommand) => c.data.id, hooks: [project] });
 const projected = async (stream: string) =>
   (await pool.query(`SELECT version FROM ${side} WHERE stream = $1 ORDER BY version`, [stream])).rows.map((r) => r.version as number);
-
-/** Every statement sent while `fn` runs, with how many of that connection's were still unanswered. */
-const traceSent = async (fn: () => Promise<unknown>) => {
-  const sent: { text: string; behind: number }[] = [];
-  const outstanding = new WeakMap<object, number>();
-  const query = Client.prototype.query as (...a: unknown[]) => Promise<unknown>;
-  Client.prototype.query = function traced(this: Client, ...a: unknown[]) {
-    const q = a[0] as string | { text: string };
-    const behind = outstanding.get(this) ?? 0;
-    sent.push({ text: typeof q === 'string' ? q : q.text, behind });
-    outstanding.set(this, behind + 1);
-    const r = query.apply(this, a);
-    void r.finally(() => outstanding.set(this, (outstanding.get(this) ?? 1) - 1)).catch(() => undefined);
-    return r;
-  } as typeof Client.prototype.query;
-  try {
-    await fn();
-  } finally {
-    Client.prototype.query = query as typeof Client.prototype.query;
-  }
-  return sent;
-};
 
 describe('commandHandler on a pipelined connection', () => {
   it("sends the append and the hook's statement in one round trip (the hook's goes out before the append is answered)", async () => {

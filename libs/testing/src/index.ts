@@ -6,3 +6,4 @@ export * from './service-harness';
 export * from './tcp-proxy';
 export * from './kafka-choice';
 export * from './source-files';
+export * from './trace-sent';

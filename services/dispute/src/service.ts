@@ -14,6 +14,7 @@ import type { BlobStore } from './infra/blob-store';
 import { blobStoreFromEnv } from './infra/config';
 import { arbitrationRoutes } from './http/arbitration';
 import { disputeRoutes, type DisputeRouteDeps } from './http/disputes';
+import { disputeReads } from './app/prefetch';
 import { evidenceRoutes, type EvidenceRouteDeps } from './http/evidence';
 import { migrateDisputeTables } from './migrations';
 import { disputeProjections, evidenceProjection } from './projections';
@@ -50,6 +51,7 @@ const wire = (ctx: ServiceContext, o: DisputeServiceOptions): Wiring => {
       clock,
       open: openWhenKnown(openDispute({ ...deps, expeditedLevels: policy.buyerLevels.expeditedArbitrationLevels }), arrivals, waitMs),
       actions: disputeActions(deps),
+      reads: disputeReads(store),
     },
   };
 };

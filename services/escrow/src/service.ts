@@ -11,7 +11,7 @@ import { createKnownOrders, type KnownOrders } from './app/known-orders';
 import { createPayments, type Payments } from './app/payments';
 import { createRefundDispatcher, type RefundDispatcher } from './app/refund-dispatcher';
 import { deliverSandboxCapture, isSandboxStream, scheduleSandboxCapture } from './app/sandbox-deliveries';
-import { orderOfStream } from './app/streams';
+import { escrowStream, orderOfStream } from './app/streams';
 import { createWebhookReceiver, type WebhookReceiver } from './app/webhooks';
 import { escrowFromDisputes } from './domain/sagas/escrow-from-disputes';
 import { escrowFromOrders } from './domain/sagas/escrow-from-orders';
@@ -21,6 +21,7 @@ import { paymentRoutes } from './http/payments';
 import { webhookRoutes } from './http/webhooks';
 import { migrateEscrowTables } from './migrations';
 import { escrowProjections } from './projections';
+import { escrowRead } from './projections/escrows';
 import { createSandboxProvider, DEV_WEBHOOK_SECRET, type PaymentProvider, type SandboxOptions } from './providers';
 
 export interface EscrowServiceOptions {
@@ -84,7 +85,8 @@ export const createEscrowService = (o: EscrowServiceOptions = {}): ServiceModule
     publishes: escrowPublicEvents,
     wire: (ctx) => wire(ctx, o),
     routes: async (app, w, ctx) => {
-      await app.register(paymentRoutes(w.payments));
+      // A payment reads the order's escrow row (who may pay, how much), then decides on its stream.
+      await app.register(paymentRoutes(w.payments, (orderId) => [escrowRead(ctx.schema, orderId), ctx.store.streamRead(escrowStream(orderId))]));
       await app.register(webhookRoutes({ sandbox: w.receiver }));
       await app.register(escrowRoutes({ readOrder: w.knownOrders.read }));
       await app.register(ledgerRoutes(ctx));

@@ -1,4 +1,4 @@
-import { RequestTransaction, withRequestTransaction, type RequestTransactionOwner } from '@bp/eventstore';
+import { RequestTransaction, withRequestTransaction, type PrefetchRead, type RequestTransactionOwner } from '@bp/eventstore';
 import { defaultPolicy, durationMs } from '@bp/timers';
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction, RouteOptions, preHandlerHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
@@ -50,6 +50,12 @@ declare module 'fastify' {
      * their fingerprint through claimIdempotencyKey, before it changes anything).
      */
     idempotency?: 'body' | 'parts';
+    /**
+     * The reads the handler will make first (its command's stream, say), sent with the key's claim in
+     * one round trip (issue 18 item 2); the request's first statement that asks for one is answered
+     * at once. Only with an Idempotency-Key on a pipelined pool: otherwise they are read as usual.
+     */
+    prefetch?: (request: FastifyRequest) => PrefetchRead[];
   }
 }
 
@@ -144,7 +150,7 @@ const claimFor =
             },
       earlyCommit: () => store.committedStatement(claim, owned.replaces),
     };
-    await rt.claim(owner);
+    await rt.claim(owner, request.routeOptions.config.prefetch?.(request));
     const outcome: ClaimResult = seen.first ?? { kind: 'in_flight' };
     switch (outcome.kind) {
       case 'owner':

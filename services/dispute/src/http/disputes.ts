@@ -20,6 +20,7 @@ import { z } from 'zod';
 import type { DisputeActions } from '../app/dispute-actions';
 import { isLiftedByOrderFacts } from '../app/known-orders';
 import type { openDispute } from '../app/open-dispute';
+import type { DisputeReads } from '../app/prefetch';
 import {
   AcceptBody,
   AppealBody,
@@ -100,6 +101,8 @@ export interface DisputeRouteDeps {
   clock: Clock;
   open: ReturnType<typeof openDispute>;
   actions: DisputeActions;
+  /** Sent with the Idempotency-Key claim: the streams each route's command reads first. */
+  reads: DisputeReads;
 }
 
 const Params = z.object({ disputeId: z.string().min(1).max(200) });
@@ -128,7 +131,7 @@ export const disputeRoutes =
     app.post(
       '/disputes',
       {
-        config: { roles: ['buyer'] },
+        config: { roles: ['buyer'], prefetch: (req) => d.reads.open(callerOf(req).id, (req.body as z.infer<typeof OpenDisputeBody>).orderId) },
         schema: {
           body: OpenDisputeBody,
           ...operation({
@@ -219,7 +222,7 @@ export const disputeRoutes =
       app.post(
         `/disputes/:disputeId/${path}`,
         {
-          config: { roles },
+          config: { roles, prefetch: (req) => d.reads.action((req.params as z.infer<typeof Params>).disputeId) },
           schema: {
             params: Params,
             body,

@@ -4,6 +4,7 @@ import { callerOf } from '@bp/runtime';
 import { randomUUID } from 'node:crypto';
 import { CreatePaymentBody, EscrowErrors } from '../domain';
 import type { Payments } from '../app/payments';
+import type { PrefetchRead } from '@bp/eventstore';
 import { PaymentBody } from './schemas';
 
 /**
@@ -24,12 +25,13 @@ const CONSISTENCY = [
 
 /** POST /payments (buyer, own order only): 201 with the payment's status after the provider answered. */
 export const paymentRoutes =
-  (payments: Payments): FastifyPluginAsyncZod =>
+  (payments: Payments, reads: (orderId: string) => PrefetchRead[]): FastifyPluginAsyncZod =>
   async (app) => {
     app.post(
       '/payments',
       {
-        config: { roles: ['buyer'] },
+        // Sent with the Idempotency-Key claim: the order's escrow row and stream, which the payment reads first.
+        config: { roles: ['buyer'], prefetch: (req) => reads((req.body as CreatePaymentBody).orderId) },
         schema: {
           body: CreatePaymentBody,
           ...operation({

@@ -1,5 +1,5 @@
 import type { EventEnvelope } from '@bp/contracts';
-import { jsonRows, keyedBatch, type Projection } from '@bp/eventstore';
+import { jsonRows, keyedBatch, takePrefetched, type PrefetchRead, type Projection } from '@bp/eventstore';
 import type { Pool, PoolClient } from 'pg';
 import { escrowEventDefinitions, evolve, initialState, isKnown, type EscrowEvent, type EscrowState, type KnownEscrow } from '../domain';
 import { table } from './sql';
@@ -90,7 +90,15 @@ export interface EscrowRow {
   version: number;
 }
 
+/** The order's row as readEscrow reads it, to send with a request's opening (see PrefetchRead). */
+export const escrowRead = (schema: string, orderId: string): PrefetchRead => ({
+  key: `${schema}.escrow ${orderId}`,
+  query: { text: `SELECT state, version FROM ${table(schema, ESCROWS_TABLE)} WHERE order_id = $1`, values: [orderId] },
+});
+
+/** In a request's transaction, the row prefetched with its opening (escrowRead) answers at once. */
 export const readEscrow = async (db: Pool | PoolClient, schema: string, orderId: string): Promise<EscrowRow | undefined> => {
-  const { rows } = await db.query<EscrowRow>(`SELECT state, version FROM ${table(schema, ESCROWS_TABLE)} WHERE order_id = $1`, [orderId]);
+  const read = escrowRead(schema, orderId);
+  const { rows } = ((await takePrefetched(db, read.key)) ?? (await db.query<EscrowRow>(read.query))) as { rows: EscrowRow[] };
   return rows[0];
 };
