@@ -12,3 +12,4 @@ export { prepareEvents } from './append';
 export { isPipelined } from './serial-client';
 export { channelName, createChannelListener, type ChannelListener } from './listener';
 export { MigrationChecksumError, migrationChecksum, runMigrations, type Migration } from './migrations';
+export { writesPerTick } from './writes-per-tick';

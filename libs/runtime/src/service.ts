@@ -1,5 +1,5 @@
 import { buildAsyncApi, ConsumerGroups, EventRegistry, publicRegistry } from '@bp/contracts';
-import { channelName, createEventStore, loadCheckpoint } from '@bp/eventstore';
+import { channelName, createEventStore, loadCheckpoint, writesPerTick } from '@bp/eventstore';
 import { createLogger, createServiceApp, migrateIdempotency, registerAsyncApi, type ServiceApp } from '@bp/http';
 import {
   type ConsumerChaos,
@@ -111,7 +111,10 @@ export const prepareService = async (module: ServiceModule, o: StartOptions & { 
   pool.on('error', (err) => logger.warn({ err }, 'idle database connection failed'));
   // A connection that breaks while checked out emits 'error' on its client, where nobody listens:
   // without this the process would crash; with it, the query in flight rejects and is retried.
-  pool.on('connect', (client) => client.on('error', (err) => logger.warn({ err }, 'database connection failed')));
+  pool.on('connect', (client) => {
+    client.on('error', (err) => logger.warn({ err }, 'database connection failed'));
+    writesPerTick(client);
+  });
   // The pool is this step's only resource: a failed migration ends it (no leaked connections).
   try {
     const schema = o.schema ?? module.name;
