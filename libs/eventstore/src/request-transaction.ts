@@ -79,9 +79,10 @@ export class RequestTransaction {
     try {
       const opened = client.query(`BEGIN; ${opening ? `${opening.text}; ` : ''}SAVEPOINT ${SAVEPOINT}`) as unknown as Promise<QueryResult[]>;
       // Pipelined: the reads go out behind the opening, answered after it (a refused claim rolls them back unseen).
-      if (isPipelined(client)) for (const r of this.wanted) this.prefetched.set(r.key, quiet(client.query(r.query)));
+      const reads = isPipelined(client) ? this.wanted.map((r) => ({ key: r.key, answer: quiet(client.query(r.query)) })) : [];
       const results = await opened;
       opening?.check(results.slice(1, -1));
+      await this.keepPrefetched(client, reads);
     } catch (e) {
       this.prefetched.clear();
       let failed: Error | undefined;
@@ -97,6 +98,25 @@ export class RequestTransaction {
     // order as they come; any other one gets them one after the other (pg 9 refuses a busy client).
     this.serial = isPipelined(client) ? client : serialClient(client);
     return client;
+  }
+
+  /**
+   * The prefetched answers, kept for takePrefetched (they came in the opening's round trip). A read
+   * that failed (a value Postgres refuses, say) aborted the transaction: it goes back to the opening's
+   * savepoint and that read is forgotten, so the request reads it itself and meets its error there, as
+   * it would have without prefetching.
+   */
+  private async keepPrefetched(client: PoolClient, reads: { key: string; answer: Promise<QueryResult> }[]): Promise<void> {
+    let failed = false;
+    for (const r of reads) {
+      const answer = await r.answer.then(
+        (v) => v,
+        () => undefined,
+      );
+      if (answer) this.prefetched.set(r.key, Promise.resolve(answer));
+      else failed = true;
+    }
+    if (failed) await client.query(`ROLLBACK TO SAVEPOINT ${SAVEPOINT}`);
   }
 
   /** Opens it now with the owner's claim, whose check decides what the request does; `reads` go with it (see PrefetchRead). */

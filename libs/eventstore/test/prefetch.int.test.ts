@@ -96,6 +96,19 @@ describe('reads prefetched with the opening of a request transaction', () => {
     expect(pool.totalCount - pool.idleCount).toBe(0);
   });
 
+  it('a read Postgres refuses (a NUL in its value) leaves the transaction usable: the request meets the error on its own read, and goes on', async () => {
+    const { rt, run } = await claimed([store.streamRead('pf-8\u0000'), store.streamRead('pf-8')]);
+    // Forgotten, both (the second was answered "transaction aborted"): nobody takes a failure from a read they did not make.
+    expect(rt.takePrefetched(pool, store.streamRead('pf-8\u0000').key)).toBeUndefined();
+    expect(rt.takePrefetched(pool, store.streamRead('pf-8').key)).toBeUndefined();
+    await run(async () => {
+      await expect(withTransaction(pool, (tx) => store.readStream('pf-8\u0000', { tx }))).rejects.toThrow(/invalid byte sequence/);
+      expect(await handle(add('pf-8', 2), { metadata: meta() })).toMatchObject({ version: 1, state: { total: 2 } });
+    });
+    await rt.commit('SELECT 1');
+    expect((await store.readStream('pf-8')).map((e) => e.data)).toEqual([{ by: 2 }]);
+  });
+
   it('only the transaction that prefetched takes the answer: another connection reads for itself', async () => {
     await handle(add('pf-5', 4), { metadata: meta() });
     const { rt, run } = await claimed([store.streamRead('pf-5')]);

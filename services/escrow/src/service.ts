@@ -9,9 +9,10 @@ import { escrowEventDefinitions } from './domain';
 import { createEscrowApp, type EscrowApp } from './app/escrow-app';
 import { createKnownOrders, type KnownOrders } from './app/known-orders';
 import { createPayments, type Payments } from './app/payments';
+import { paymentReads } from './app/prefetch';
 import { createRefundDispatcher, type RefundDispatcher } from './app/refund-dispatcher';
 import { deliverSandboxCapture, isSandboxStream, scheduleSandboxCapture } from './app/sandbox-deliveries';
-import { escrowStream, orderOfStream } from './app/streams';
+import { orderOfStream } from './app/streams';
 import { createWebhookReceiver, type WebhookReceiver } from './app/webhooks';
 import { escrowFromDisputes } from './domain/sagas/escrow-from-disputes';
 import { escrowFromOrders } from './domain/sagas/escrow-from-orders';
@@ -21,7 +22,6 @@ import { paymentRoutes } from './http/payments';
 import { webhookRoutes } from './http/webhooks';
 import { migrateEscrowTables } from './migrations';
 import { escrowProjections } from './projections';
-import { escrowRead } from './projections/escrows';
 import { createSandboxProvider, DEV_WEBHOOK_SECRET, type PaymentProvider, type SandboxOptions } from './providers';
 
 export interface EscrowServiceOptions {
@@ -42,6 +42,8 @@ interface Wiring {
   app: EscrowApp;
   knownOrders: KnownOrders;
   payments: Payments;
+  /** Sent with a payment's Idempotency-Key claim (app/prefetch). */
+  paymentReads: ReturnType<typeof paymentReads>;
   receiver: WebhookReceiver;
   dispatcher: RefundDispatcher;
   deliverSandbox: ReturnType<typeof deliverSandboxCapture>;
@@ -75,7 +77,15 @@ const wire = (ctx: ServiceContext, o: EscrowServiceOptions): Wiring => {
     ...(o.refundPollIntervalMs ? { pollIntervalMs: o.refundPollIntervalMs, fallbackPollMs: o.refundPollIntervalMs } : {}),
   });
   payments = createPayments({ app, provider, clock, readOrder: knownOrders.read });
-  return { app, knownOrders, payments, receiver, dispatcher, deliverSandbox: deliverSandboxCapture({ schema, secret, receiver }) };
+  return {
+    app,
+    knownOrders,
+    payments,
+    paymentReads: paymentReads(ctx.store),
+    receiver,
+    dispatcher,
+    deliverSandbox: deliverSandboxCapture({ schema, secret, receiver }),
+  };
 };
 
 export const createEscrowService = (o: EscrowServiceOptions = {}): ServiceModule =>
@@ -85,8 +95,7 @@ export const createEscrowService = (o: EscrowServiceOptions = {}): ServiceModule
     publishes: escrowPublicEvents,
     wire: (ctx) => wire(ctx, o),
     routes: async (app, w, ctx) => {
-      // A payment reads the order's escrow row (who may pay, how much), then decides on its stream.
-      await app.register(paymentRoutes(w.payments, (orderId) => [escrowRead(ctx.schema, orderId), ctx.store.streamRead(escrowStream(orderId))]));
+      await app.register(paymentRoutes({ payments: w.payments, reads: w.paymentReads }));
       await app.register(webhookRoutes({ sandbox: w.receiver }));
       await app.register(escrowRoutes({ readOrder: w.knownOrders.read }));
       await app.register(ledgerRoutes(ctx));

@@ -25,7 +25,7 @@ const CONSISTENCY = [
 
 /** POST /payments (buyer, own order only): 201 with the payment's status after the provider answered. */
 export const paymentRoutes =
-  (payments: Payments, reads: (orderId: string) => PrefetchRead[]): FastifyPluginAsyncZod =>
+  ({ payments, reads }: { payments: Payments; reads: (orderId: string) => PrefetchRead[] }): FastifyPluginAsyncZod =>
   async (app) => {
     app.post(
       '/payments',
