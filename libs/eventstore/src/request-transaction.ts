@@ -308,10 +308,10 @@ export const withRequestTransaction = <T>(rt: RequestTransaction, fn: () => T): 
  */
 export const outsideRequest = <T>(fn: () => T): T => current.run(undefined, fn);
 
-/** The answer of a read sent with the opening of the request's transaction on `client` (see PrefetchRead), if any. */
+/** The answer of a read sent with the opening of the request's transaction on `db` (its connection, or its pool while it routes), if any: see PrefetchRead. */
 export const takePrefetched = (db: Pool | PoolClient, key: string): Promise<QueryResult> | undefined => current.getStore()?.takePrefetched(db, key);
 
-/** A promise whose rejection nobody may be waiting for (a prefetched read never taken) but whoever takes it sees. */
+/** A prefetched read's answer, awaited only once the claim passed: a refused claim leaves its rejection unawaited. */
 const quiet = <T>(p: Promise<T>): Promise<T> => {
   p.catch(() => undefined);
   return p;
