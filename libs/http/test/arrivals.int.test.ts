@@ -84,4 +84,60 @@ describe('arrivals (LISTEN/NOTIFY waiter)', () => {
     await record('k-many');
     expect(await waiting).toEqual(Array.from({ length: 20 }, () => 'k-many'));
   });
+
+  describe('S3: "unknown" only when the consumer was a member for the whole wait', () => {
+    /** A consumer whose membership the test sets: since when it holds its partitions, or undefined. */
+    let since: number | undefined;
+    let withMembership: Arrivals;
+    beforeAll(() => {
+      withMembership = createArrivals({ pool: db.pool, channel, logger: silentLogger(), memberSince: () => since });
+    });
+    afterAll(() => withMembership.close());
+
+    const refusal = (p: Promise<unknown>) =>
+      p.then(
+        (v) => ({ answered: v }),
+        (e: { statusCode?: number; code?: string; headers?: Record<string, string> }) => ({ status: e.statusCode, code: e.code, headers: e.headers }),
+      );
+
+    it('a member all along: never recorded -> undefined after the bound', async () => {
+      since = Date.now() - 1000;
+      expect(await refusal(withMembership.until('k-member', counted('k-member').attempt, 200))).toEqual({ answered: undefined });
+    });
+
+    it('not a member (rejoining after a restart): never recorded -> 503 SERVICE_UNAVAILABLE with Retry-After, after the bound', async () => {
+      since = undefined;
+      const started = Date.now();
+      expect(await refusal(withMembership.until('k-rejoining', counted('k-rejoining').attempt, 200))).toEqual({
+        status: 503,
+        code: 'SERVICE_UNAVAILABLE',
+        headers: { 'retry-after': '1' },
+      });
+      expect(Date.now() - started).toBeGreaterThanOrEqual(190); // it waited first: the consumer may have come back
+    });
+
+    it('joined during the wait: the backlog may still hold it -> 503', async () => {
+      since = undefined;
+      const a = counted('k-joined-late');
+      const waiting = refusal(withMembership.until('k-joined-late', a.attempt, 300));
+      while (a.attempts() < 2) await new Promise((r) => setImmediate(r));
+      since = Date.now();
+      expect(await waiting).toMatchObject({ status: 503 });
+    });
+
+    it('not a member, but recorded while waiting (the consumer came back and caught up): the answer', async () => {
+      since = undefined;
+      const a = counted('k-back');
+      const waiting = refusal(withMembership.until('k-back', a.attempt, 10_000));
+      while (a.attempts() < 2) await new Promise((r) => setImmediate(r));
+      await record('k-back');
+      expect(await waiting).toEqual({ answered: 'k-back' });
+    });
+
+    it('already known: answered at once whatever the membership', async () => {
+      since = undefined;
+      await record('k-known-2');
+      expect(await refusal(withMembership.until('k-known-2', counted('k-known-2').attempt, 5_000))).toEqual({ answered: 'k-known-2' });
+    });
+  });
 });

@@ -7,6 +7,7 @@ import { type ConsumerChaos, createInterleaver, seededRandom } from './chaos';
 import { type IncomingEvent, parseKafkaMessage } from './cloudevents';
 import { deadLetterMessage, describeError } from './dead-letter';
 import type { MessagingLogger } from './logger';
+import type { GroupMembership } from './membership';
 import type { BatchContext, ConsumerTuning, KafkaClient, MessageConsumer, MessageProducer, WireMessage } from './port';
 import { inProcessSpan, type ProcessedMessage } from './process-span';
 import { ensureTopics } from './topics';
@@ -78,6 +79,8 @@ export interface ConsumerRunnerOptions {
    * true). False where topics cannot be created (librdkafka's mock cluster) or only an operator may.
    */
   provisionTopics?: boolean;
+  /** Told when the group is joined and left (S3's waits read it: membership.ts). */
+  membership?: Pick<GroupMembership, 'joined' | 'left'>;
   /** Observability hook (metrics, tests): called once per processed delivery. */
   onOutcome?: (report: OutcomeReport) => void;
   /**
@@ -383,6 +386,11 @@ export const createConsumerRunner = (o: ConsumerRunnerOptions): ConsumerRunner =
     c.onAlive(() => {
       if (consumer === c) lastAlive = Date.now();
     });
+    c.onMembership((member) => {
+      if (consumer !== c) return;
+      if (member) o.membership?.joined();
+      else o.membership?.left();
+    });
     c.onCrash((err, restarting) => {
       if (consumer !== c || restarting || stopped) return;
       logger.error({ groupId: o.groupId, err }, 'consumer stopped on an error; starting a new one');
@@ -409,6 +417,7 @@ export const createConsumerRunner = (o: ConsumerRunnerOptions): ConsumerRunner =
       logger.warn({ groupId: o.groupId, why, silentForMs: Date.now() - lastAlive }, 'replacing the consumer group member');
       const old = consumer;
       consumer = undefined;
+      o.membership?.left();
       await Promise.race([old?.disconnect().catch(() => undefined), new Promise((r) => setTimeout(r, 10_000).unref?.())]);
       while (!stopped) {
         try {
@@ -450,6 +459,7 @@ export const createConsumerRunner = (o: ConsumerRunnerOptions): ConsumerRunner =
       const c = consumer;
       const pr = producer;
       consumer = undefined;
+      o.membership?.left();
       producer = undefined;
       // Consumer first: its batch in flight may still need the DLT producer.
       await c?.disconnect();

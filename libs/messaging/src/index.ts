@@ -12,3 +12,4 @@ export * from './relay-lag';
 export * from './publish-spans';
 export * from './process-span';
 export * from './span-attributes';
+export * from './membership';

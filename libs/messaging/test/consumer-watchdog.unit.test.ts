@@ -32,6 +32,7 @@ const fakeKafka = () => {
         run: async () => {},
         onAlive: (l) => void (alive = l),
         onCrash: (l) => void (crash = l),
+        onMembership: () => {},
       };
     },
   };

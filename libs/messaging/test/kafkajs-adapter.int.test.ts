@@ -108,4 +108,35 @@ describe('kafkajs adapter behind the messaging port', () => {
       await admin.disconnect();
     }
   }, 60_000);
+
+  it('membership (S3 waits read it): joined once the group is, left when a rebalance begins, joined again after it, left at disconnect', async () => {
+    const topic = `port-members-${randomBytes(3).toString('hex')}`;
+    await ensureTopics(kafka, [topic]);
+    const groupId = `port-members-${topic}`;
+    const member = async (log: boolean[]) => {
+      const c = kafka.consumer(groupId, { sessionTimeout: 6000, heartbeatInterval: 200, maxWaitTimeInMs: 100 });
+      consumers.push(c);
+      c.onMembership((m) => log.push(m));
+      await c.connect();
+      await c.subscribe({ topics: [topic], fromBeginning: true });
+      await c.run({ eachBatch: async () => {} });
+      return c;
+    };
+    const first: boolean[] = [];
+    const a = await member(first);
+    await until('the first member to join', () => first.includes(true));
+    expect(first).toEqual([true]);
+
+    const second: boolean[] = [];
+    const b = await member(second);
+    // The second member's join rebalances the group: the first stops holding partitions, then rejoins.
+    await until('the first member to leave and rejoin', () => first.length >= 3 && first.at(-1) === true);
+    expect(first.slice(0, 2)).toEqual([true, false]);
+    await until('the second member to join', () => second.includes(true));
+
+    await b.disconnect();
+    expect(second.at(-1)).toBe(false);
+    await a.disconnect();
+    expect(first.at(-1)).toBe(false);
+  }, 60_000);
 });

@@ -1,7 +1,7 @@
 import type { EventDefinition, EventRegistry, TopicName } from '@bp/contracts';
 import type { EventStore, Projection } from '@bp/eventstore';
 import type { ServiceApp } from '@bp/http';
-import type { Handlers } from '@bp/messaging';
+import type { GroupMembership, Handlers } from '@bp/messaging';
 import type { Clock, DueDeadline, Policy } from '@bp/timers';
 import type { Pool, PoolClient } from 'pg';
 import type pino from 'pino';
@@ -18,6 +18,11 @@ export interface ServiceContext {
   store: EventStore;
   clock: Clock;
   policy: Policy;
+  /**
+   * Whether the service's consumer holds its partitions now, and since when: a request waiting for
+   * another service's fact (S3) answers "not consumed yet" rather than "unknown" while it does not.
+   */
+  membership: GroupMembership;
 }
 
 /**

@@ -6,6 +6,7 @@ import {
   type ConsumerTuning,
   consumerChaosFromEnv,
   createConsumerRunner,
+  createGroupMembership,
   createRelay,
   kafkaFromEnv,
   type MessageAdmin,
@@ -127,7 +128,8 @@ export const prepareService = async (module: ServiceModule, o: StartOptions & { 
     await migrateIdempotency(pool, schema);
     const sharedClock = config.CLOCK === 'simulated' ? await createSharedClock(pool, o.clockSchema ?? config.CLOCK_SCHEMA) : undefined;
     const clock: Clock = sharedClock ?? systemClock;
-    const ctx: ServiceContext = { name: module.name, schema, config, logger, pool, store, clock, policy: o.policy ?? defaultPolicy };
+    const membership = createGroupMembership();
+    const ctx: ServiceContext = { name: module.name, schema, config, logger, pool, store, clock, policy: o.policy ?? defaultPolicy, membership };
     for (const p of module.projections?.(ctx) ?? []) await p.migrate(pool);
     await module.migrate?.(ctx);
     return { ctx, sharedClock };
@@ -242,6 +244,7 @@ const startParts = async (
         handlers: module.consumes.handlers(ctx),
         logger,
         onOutcome: metrics.onOutcome,
+        membership: ctx.membership,
         ...(consumerTuning ? { consumer: consumerTuning } : {}),
         ...(chaos ? { chaos } : {}),
         ...traced,

@@ -66,6 +66,21 @@ describe('dispute: read-your-writes for order facts still on their way (S3)', ()
     expect([retried.status, retried.headers['idempotent-replayed']]).toEqual([201, undefined]);
   });
 
+  it('S3: while the orders consumer is not a member (rejoining after a restart) a refusal a fact could lift is 503 SERVICE_UNAVAILABLE with Retry-After, not kept: the same key opens once it is back', async () => {
+    const o = await shippedOrder(sut, fresh());
+    const key = `k-rejoin-${o.orderId}`;
+    sut.service.ctx.membership.left(); // what a restart leaves until the dead member's session expired
+    try {
+      const rejoining = await open(o, key);
+      expect(rejoining).toMatchObject({ status: 503, body: { code: 'SERVICE_UNAVAILABLE' } });
+      expect(rejoining.headers['retry-after']).toBe('1');
+    } finally {
+      sut.service.ctx.membership.joined();
+    }
+    await delivered(o);
+    expect((await open(o, key)).status).toBe(201);
+  });
+
   it('refusals no order fact can lift are answered at once (not the buyer: 404, no wait)', async () => {
     const o = await shippedOrder(sut, fresh());
     const started = Date.now();

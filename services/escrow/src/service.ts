@@ -62,7 +62,7 @@ const wire = (ctx: ServiceContext, o: EscrowServiceOptions): Wiring => {
         ?.reconcile(orderId, paymentId)
         .catch((err: unknown) => logger.warn({ err, orderId, paymentId }, 'payment reconcile failed; the next round retries'));
     });
-  const knownOrders = createKnownOrders({ pool, schema, logger, waitMs: durationMs(ctx.policy.api.readYourWritesWait) });
+  const knownOrders = createKnownOrders({ pool, schema, logger, waitMs: durationMs(ctx.policy.api.readYourWritesWait), memberSince: ctx.membership.since });
   const app = createEscrowApp(ctx, { onPaymentReconcile, onOrderRecorded: knownOrders.announce });
   const onPending = delay === 'off' ? undefined : scheduleSandboxCapture({ pool, schema, clock, delayMs: durationMs(delay) });
   const provider = (o.provider ?? createSandboxProvider)(onPending ? { onPending } : {});

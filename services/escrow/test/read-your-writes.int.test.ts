@@ -61,6 +61,23 @@ describe('escrow: read-your-writes for orders it has not consumed yet (S3)', () 
     expect([replayed.status, replayed.headers['idempotent-replayed'], replayed.body]).toEqual([201, 'true', retried.body]);
   });
 
+  it('S3: while the orders consumer is not a member (rejoining after a restart) an order escrow has not seen -> 503 SERVICE_UNAVAILABLE with Retry-After, not "unknown"; the key is not kept', async () => {
+    const o = order();
+    const key = `k-${o.orderId}`;
+    // What a restart leaves: the consumer waits for the dead member's session before it gets its
+    // partitions (set by hand here; the kafkajs events feed it in a running service).
+    sut.service.ctx.membership.left();
+    try {
+      const rejoining = await pay(o, key);
+      expect(rejoining).toMatchObject({ status: 503, body: { code: 'SERVICE_UNAVAILABLE' } });
+      expect(rejoining.headers['retry-after']).toBe('1');
+    } finally {
+      sut.service.ctx.membership.joined();
+    }
+    await up.placed(o);
+    expect(await pay(o, key)).toMatchObject({ status: 201, body: { status: 'captured' } });
+  });
+
   it('a known order of another buyer answers 404 at once, with the same Retry-After as an unknown one (nothing revealed)', async () => {
     const o = order();
     await up.placed(o);

@@ -1,4 +1,5 @@
 import { createEventStore } from '@bp/eventstore';
+import { createGroupMembership } from '@bp/messaging';
 import { createLogger } from '@bp/http';
 import { loadConfig, type ServiceContext, type ServiceModule } from '@bp/runtime';
 import { defaultPolicy, systemClock } from '@bp/timers';
@@ -34,5 +35,6 @@ export const inertContext = (module: ServiceModule, pool: Pool): ServiceContext 
     store: createEventStore({ pool, schema: module.name, registry: module.registry }),
     clock: systemClock,
     policy: defaultPolicy,
+    membership: createGroupMembership(), // never consumes: no member
   };
 };

@@ -1,4 +1,5 @@
 import { createEventStore } from '@bp/eventstore';
+import { createGroupMembership } from '@bp/messaging';
 import { loadConfig, type ServiceContext, type ServiceModule } from '@bp/runtime';
 import { defaultPolicy, systemClock } from '@bp/timers';
 import type { OpsContext } from './context';
@@ -19,5 +20,6 @@ export const serviceContextFor = (ctx: OpsContext, module: ServiceModule): Servi
     store: createEventStore({ pool: ctx.pool, schema, registry: module.registry }),
     clock: systemClock,
     policy: defaultPolicy,
+    membership: createGroupMembership(), // never consumes: no member
   };
 };

@@ -9,6 +9,7 @@ import { parkRequestTransaction } from '@bp/eventstore';
 import type { Notification, Pool, PoolClient } from 'pg';
 import type pino from 'pino';
 import { quoteIdent, type Queryable } from '../idempotency/migrate';
+import { problem, type ProblemError } from '../problems/problem';
 
 /**
  * The channel a service's consumers announce recorded facts on: one per schema, so test copies of a
@@ -41,7 +42,24 @@ export interface ArrivalsOptions {
   logger: pino.Logger;
   /** Re-check interval while no LISTEN connection is up (default 500 ms): the safety net only. */
   recheckMs?: number;
+  /**
+   * Since when the consumer that records the facts has held its partitions (undefined: not now).
+   * A wait that ends with nothing known while it was not a member all along answers 503 with
+   * Retry-After (catchingUp) instead of "unknown": after a restart the consumer rejoins only once the
+   * dead member's session expired, longer than any wait. Absent: the answer is always "unknown".
+   */
+  memberSince?: () => number | undefined;
 }
+
+/**
+ * The consumer was not consuming during the wait: the fact may well exist upstream. The kit's own
+ * 503 (SERVICE_UNAVAILABLE with Retry-After, every route documents it): the client sends the same
+ * request again, and an Idempotency-Key does not keep the answer.
+ */
+export const catchingUp = (): ProblemError =>
+  problem('SERVICE_UNAVAILABLE', 503, 'the service is catching up on events from other services (its consumer is rejoining its group); retry shortly', {
+    headers: { 'retry-after': '1' },
+  });
 
 export const createArrivals = (o: ArrivalsOptions): Arrivals => {
   const recheckMs = o.recheckMs ?? 500;
@@ -95,9 +113,16 @@ export const createArrivals = (o: ArrivalsOptions): Arrivals => {
   };
 
   const until = async <T>(key: string, attempt: () => Promise<T | undefined>, timeoutMs: number): Promise<T | undefined> => {
+    const startedAt = Date.now();
     const first = await attempt();
     if (first !== undefined || timeoutMs <= 0 || closed) return first; // the common case: already known
-    const deadline = Date.now() + timeoutMs;
+    const deadline = startedAt + timeoutMs;
+    /** Unknown at the end: trusted only when the consumer was a member for the whole wait. */
+    const unknown = (): undefined => {
+      const since = o.memberSince?.();
+      if (o.memberSince && !closed && (since === undefined || since > startedAt)) throw catchingUp();
+      return undefined;
+    };
     let signalled = false;
     let wake: (() => void) | undefined;
     const waiter = () => {
@@ -113,7 +138,8 @@ export const createArrivals = (o: ArrivalsOptions): Arrivals => {
         signalled = false;
         const answer = await attempt();
         const left = deadline - Date.now();
-        if (answer !== undefined || left <= 0 || closed) return answer;
+        if (answer !== undefined || closed) return answer;
+        if (left <= 0) return unknown();
         // A keyed request holding its transaction (nothing written yet) gives the connection back
         // while it waits: the consumer it waits for may need one from the same pool.
         await parkRequestTransaction();

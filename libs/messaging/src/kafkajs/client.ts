@@ -37,6 +37,10 @@ const kafkajsPort = (kafka: Kafka): KafkaClient => ({
       onAlive: (listener) => {
         for (const event of [c.events.HEARTBEAT, c.events.FETCH, c.events.GROUP_JOIN]) c.on(event, () => listener());
       },
+      onMembership: (listener) => {
+        c.on(c.events.GROUP_JOIN, () => listener(true));
+        for (const event of [c.events.REBALANCING, c.events.STOP, c.events.CRASH, c.events.DISCONNECT]) c.on(event, () => listener(false));
+      },
     };
   },
   // kafkajs's admin has every MessageAdmin method with compatible shapes.

@@ -61,6 +61,8 @@ export interface MessageConsumer {
   onCrash(listener: (error: Error, restarting: boolean) => void): void;
   /** Signs of life: a heartbeat answered, a fetch done, the group joined. */
   onAlive(listener: () => void): void;
+  /** Membership: true once the group is joined (partitions assigned), false when a rebalance begins or the member stops or crashes. */
+  onMembership(listener: (member: boolean) => void): void;
 }
 
 export interface RunOptions {

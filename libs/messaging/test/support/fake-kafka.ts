@@ -34,6 +34,7 @@ export const fakeKafka = (topic: string) => {
       run: async (r) => void (run = r),
       onAlive: () => {},
       onCrash: () => {},
+      onMembership: () => {},
     }),
   } as KafkaClient;
   const deliver = (messages: WireMessage[], partition = 0) => {

@@ -15,9 +15,16 @@ export interface KnownOrders {
   close(): Promise<void>;
 }
 
-export const createKnownOrders = (o: { pool: Pool; schema: string; logger: pino.Logger; waitMs: number }): KnownOrders => {
+export const createKnownOrders = (o: {
+  pool: Pool;
+  schema: string;
+  logger: pino.Logger;
+  waitMs: number;
+  /** The orders consumer's membership: unknown after a wait it was not all there for is a 503 (arrivals.ts). */
+  memberSince: () => number | undefined;
+}): KnownOrders => {
   const channel = arrivalChannel(o.schema);
-  const arrivals = createArrivals({ pool: o.pool, channel, logger: o.logger });
+  const arrivals = createArrivals({ pool: o.pool, channel, logger: o.logger, memberSince: o.memberSince });
   return {
     read: (orderId) => arrivals.until(orderId, () => readEscrow(o.pool, o.schema, orderId), o.waitMs),
     announce: async (tx, orderId) => {

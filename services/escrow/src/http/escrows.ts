@@ -9,7 +9,8 @@ import { EscrowViewBody } from './schemas';
 const CONSISTENCY = [
   'Consistency (S3): the escrow exists from the moment the order was placed: called right after',
   'POST /orders answered, the request waits server-side (up to policy api.readYourWritesWait, 5 s) for',
-  'escrow to record the order. Payments made here are visible at once (read-your-writes); what other',
+  "escrow to record the order (503 SERVICE_UNAVAILABLE with Retry-After when escrow's consumer is rejoining",
+  'its group after a restart and the wait ends without it). Payments made here are visible at once (read-your-writes); what other',
   'services cause (release on completion, refunds of a settlement) shows once escrow consumed it (eventual, usually < 100 ms).',
 ].join(' ');
 
