@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { signDevToken } from '@bp/http';
 import { Client } from 'pg';
 import { type ServiceProcesses, startServiceProcesses } from './support/processes';
 import { createStorefront, eventually, IN_FLIGHT } from './support/storefront';
@@ -151,6 +152,65 @@ describe('escrow killed inside POST /payments: the payment is reconciled with th
     } catch (err) {
       failed = true;
       (err as Error).message += `\n(service logs kept in ${sys?.logDir})\n${await diagnose().catch((e: Error) => e.message)}`;
+      throw err;
+    }
+  }, 150_000);
+
+  /**
+   * S3 after a restart (CI's stories-under-kill, 2026-12-07: POST /payments right after escrow came
+   * back answered 404 ESCROW_ORDER_UNKNOWN). A restarted escrow serves at once, but its consumer gets
+   * the orders topic back only once the dead member's session expired (30 s here, kafkajs's
+   * default), longer than the 5 s wait for an order it has not recorded. That wait now ends in a 503
+   * with Retry-After, which storefronts resend, and the same key pays once escrow caught up.
+   */
+  it('S3: a payment for a new order sent while the restarted escrow rejoins its group is 503 SERVICE_UNAVAILABLE with Retry-After, never 404; the same key pays once escrow caught up', async () => {
+    const s = sys!;
+    try {
+      await s.kill('escrow', 'SIGKILL');
+      await s.start('escrow');
+      const shop = createStorefront({ urls: s.urls, secret: s.jwtSecret, deadlineMs: 30_000 });
+      const buyer = shop.as('buyer', `buyer-${randomUUID().slice(0, 8)}`);
+      const placed = await buyer.order.POST('/orders', {
+        params: { header: { 'Idempotency-Key': randomUUID() } },
+        body: {
+          sellerId: `seller-${randomUUID().slice(0, 8)}`,
+          currency: 'USD',
+          items: [{ sku: 'SKU-2', title: 'Kettle', quantity: 1, unitPrice: AMOUNT }],
+          shippingAddress: { name: 'Ada Buyer', line1: '1 Main St', city: 'Springfield', country: 'US' },
+        },
+      });
+      expect(placed.response.status).toBe(201);
+      const orderId = placed.data!.orderId;
+
+      // Plain requests (the storefront's transport would resend the 503 itself): status, code, Retry-After.
+      const key = randomUUID();
+      const token = signDevToken({ sub: buyer.sub, role: 'buyer', secret: s.jwtSecret, ttl: 'PT1H' });
+      const pay = async () => {
+        const r = await fetch(`${s.urls.escrow}/payments`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': key },
+          body: JSON.stringify({ orderId, paymentMethod: { type: 'sandbox', token: 'tok_ok' } }),
+        });
+        const body = (await r.json()) as { code?: string; status?: string };
+        return { status: r.status, code: body.code, paymentStatus: body.status, retryAfter: r.headers.get('retry-after') };
+      };
+      const first = await pay();
+      expect(first).toMatchObject({ status: 503, code: 'SERVICE_UNAVAILABLE', retryAfter: '1' });
+
+      let last = first;
+      await eventually(
+        async () => {
+          last = await pay();
+          return last.status !== 503;
+        },
+        'escrow to rejoin its group and record the order',
+        75_000,
+        1000, // the Retry-After
+      );
+      expect(last).toMatchObject({ status: 201, paymentStatus: 'captured' });
+    } catch (err) {
+      failed = true;
+      (err as Error).message += `\n(service logs kept in ${sys?.logDir})`;
       throw err;
     }
   }, 150_000);
