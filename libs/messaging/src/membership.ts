@@ -5,7 +5,10 @@
  * membership), and until then nothing arrives, however long the request waits.
  */
 export interface GroupMembership {
-  /** When the group was last joined (Date.now()), or undefined while not a member (starting, rebalancing, stopped). */
+  /**
+   * When the group was last joined (Date.now()), or undefined while not a member (starting,
+   * rebalancing, stopped). Every join restarts it: a join means the assignment (re)started.
+   */
   since(): number | undefined;
   joined(): void;
   left(): void;
@@ -15,7 +18,7 @@ export const createGroupMembership = (): GroupMembership => {
   let since: number | undefined;
   return {
     since: () => since,
-    joined: () => void (since ??= Date.now()),
+    joined: () => void (since = Date.now()),
     left: () => void (since = undefined),
   };
 };

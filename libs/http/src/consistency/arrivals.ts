@@ -56,7 +56,7 @@ export interface ArrivalsOptions {
  * 503 (SERVICE_UNAVAILABLE with Retry-After, every route documents it): the client sends the same
  * request again, and an Idempotency-Key does not keep the answer.
  */
-export const catchingUp = (): ProblemError =>
+const catchingUp = (): ProblemError =>
   problem('SERVICE_UNAVAILABLE', 503, 'the service is catching up on events from other services (its consumer is rejoining its group); retry shortly', {
     headers: { 'retry-after': '1' },
   });
