@@ -22,6 +22,7 @@ export { createIdempotencyStore, type IdempotencyStore } from './idempotency/sto
 export { canonicalJson, requestHash } from './idempotency/request-hash';
 export * from './conditional/etag';
 export { conditionalGetPlugin, bodyEtag, noneMatchHits } from './conditional/conditional-get';
+export { changeWaitOf, nextVersion, preferenceApplied, type ChangeWait } from './conditional/change-wait';
 export { corsPlugin, parseCorsOrigins, CORS_ALLOWED_HEADERS, CORS_EXPOSED_HEADERS, type CorsOptions } from './cors/plugin';
 export * from './pagination/page';
 export { openApiPlugin, DOCS_PREFIX, type OpenApiOptions } from './docs/openapi';

@@ -151,6 +151,11 @@ export const PolicySchema = z.object({
      * next fact about that order (facts arrive in ~10-60 ms; a genuine refusal costs this much).
      */
     staleFactsWait: Duration.default('PT1S'),
+    /**
+     * The longest a GET with `If-None-Match: "<version>"` and `Prefer: wait=<seconds>` holds its
+     * answer waiting for a newer version (a storefront waiting for an effect without polling).
+     */
+    changeWaitMax: Duration.default('PT30S'),
   }),
 });
 

@@ -64,10 +64,10 @@ export class Caller {
   }
 
   /** `key` names the endpoint with its parameters abstracted (e.g. `POST /orders/:id/shipments`). */
-  async call(service: string, method: 'GET' | 'POST', path: string, key: string, body?: unknown): Promise<Reply> {
+  async call(service: string, method: 'GET' | 'POST', path: string, key: string, body?: unknown, extraHeaders: Record<string, string> = {}): Promise<Reply> {
     const base = this.urls[service];
     if (!base) throw new Error(`no URL for ${service}`);
-    const headers: Record<string, string> = { authorization: this.auth };
+    const headers: Record<string, string> = { authorization: this.auth, ...extraHeaders };
     let payload: string | undefined;
     if (method === 'POST') {
       payload = JSON.stringify(body ?? {});

@@ -5,9 +5,10 @@ import type { Recorder } from './stats';
 
 /**
  * One storefront order from placement to money moved, over the public API only (API.md). The
- * client waits for each cross-service effect the way a storefront would, by polling the next
- * service; what it observes is recorded as "client-observed" propagation (resolution: POLL_MS).
- * The precise, log-based propagation is computed afterwards from the services' event logs.
+ * client waits for each cross-service effect the way a storefront would: the order's payment by a
+ * GET that waits for the order's next version (If-None-Match + Prefer: wait), the escrow's effects
+ * by polling; what it observes is recorded as "client-observed" propagation (polling's resolution:
+ * POLL_MS). The precise, log-based propagation is computed afterwards from the services' event logs.
  */
 export const POLL_MS = 50;
 const WAIT_MS = 30_000;
@@ -63,6 +64,24 @@ const waitFor = async (what: string, poll: () => Promise<Reply>, seen: (r: Reply
   }
 };
 
+/** How long one waiting GET asks to wait (Prefer: wait=<s>); the service caps it (api.changeWaitMax). */
+const CHANGE_WAIT_S = 10;
+
+/**
+ * Waits with GETs that each wait server-side for the next version (no polling): returns when the
+ * answer showing the effect arrived.
+ */
+const waitForChange = async (what: string, get: (version: number | undefined) => Promise<Reply>, seen: (r: Reply) => boolean): Promise<number> => {
+  const until = performance.now() + WAIT_MS;
+  let version: number | undefined;
+  for (;;) {
+    const r = await get(version);
+    if (r.status === 200 && seen(r)) return performance.now();
+    if (r.status === 200) version = (r.body as { version: number }).version;
+    else if (r.status !== 304 || performance.now() > until) throw new HttpError(`waiting for ${what}`, r);
+  }
+};
+
 type Money = { amount: number; currency: string };
 
 /** place → pay (tok_ok) → order paid → ship; returns the order for the rest of its story. */
@@ -90,9 +109,15 @@ const placePayShip = async (p: Party, sinks: LifecycleSinks): Promise<{ orderId:
   sinks.observed.add('OrderPlaced → escrow accepts payment', pay.sentAt - placedAt);
   const paidAt = performance.now();
 
-  const seenPaid = await waitFor(
+  const seenPaid = await waitForChange(
     'order paid',
-    () => p.buyer.call('order', 'GET', `/orders/${orderId}`, 'GET /orders/:id'),
+    (version) =>
+      version === undefined
+        ? p.buyer.call('order', 'GET', `/orders/${orderId}`, 'GET /orders/:id')
+        : p.buyer.call('order', 'GET', `/orders/${orderId}`, 'GET /orders/:id (waiting for a change)', undefined, {
+            'if-none-match': `"${version}"`,
+            prefer: `wait=${CHANGE_WAIT_S}`,
+          }),
     (r) => (r.body as { status?: string }).status !== 'awaiting_payment',
   );
   sinks.observed.add('PaymentCaptured → order paid', Math.max(0, seenPaid - paidAt));

@@ -35,7 +35,7 @@ export interface paths {
         };
         /**
          * The order: status, totals, protection, deadlines, allowedActions
-         * @description Roles: buyer, seller, agent.
+         * @description Roles: buyer, seller, agent. To wait for a change instead of polling (e.g. for the payment to show after POST /payments), send the version you hold as If-None-Match: "<version>" with Prefer: wait=<seconds>: the answer comes as soon as the order is past that version (200), or after the seconds with 304 (at most policy api.changeWaitMax, 30 s; Preference-Applied says the wait was honoured).
          */
         get: operations["getOrder"];
         put?: never;
@@ -934,6 +934,11 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /**
+                 * @description wait=<seconds> (RFC 7240), with If-None-Match: "<version>": the answer waits until the resource is past that version (200) or the seconds pass (304), at most policy api.changeWaitMax (30 s). Wait for an effect instead of polling.
+                 * @example wait=10
+                 */
+                Prefer?: string;
                 /** @description An ETag you hold: 304 Not Modified (no body) when it is still current */
                 "If-None-Match"?: string;
             };
@@ -949,6 +954,8 @@ export interface operations {
                 headers: {
                     /** @description The resource version ("<version>", same number as the body's `version`), or a weak hash of a list */
                     ETag?: unknown;
+                    /** @description wait=<seconds>: the Prefer wait was honoured, for at most this long */
+                    "Preference-Applied"?: unknown;
                     [name: string]: unknown;
                 };
                 content: {

@@ -45,6 +45,11 @@ const REQUEST_HEADER_DOCS: Record<string, { description: string; schema: Json }>
     schema: { type: 'string' },
   },
   'If-None-Match': { description: 'An ETag you hold: 304 Not Modified (no body) when it is still current', schema: { type: 'string' } },
+  Prefer: {
+    description:
+      'wait=<seconds> (RFC 7240), with If-None-Match: "<version>": the answer waits until the resource is past that version (200) or the seconds pass (304), at most policy api.changeWaitMax (30 s). Wait for an effect instead of polling.',
+    schema: { type: 'string', examples: ['wait=10'] },
+  },
 };
 
 /** Which roles may call the route: `config.roles`, or the roles of an `app.requireRole(...)` preHandler. */

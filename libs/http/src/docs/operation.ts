@@ -9,7 +9,7 @@ import { PROBLEM_CONTENT_TYPE, STATUS_BY_KIND } from '../problems/problem';
  */
 
 /** Response headers a route may declare on an answer. */
-export type ResponseHeader = 'ETag' | 'Location' | 'Retry-After';
+export type ResponseHeader = 'ETag' | 'Location' | 'Retry-After' | 'Preference-Applied';
 
 export interface Answer {
   /** null: no body (204, 202 without content). */
@@ -34,6 +34,8 @@ export interface OperationSpec {
   retryAfter?: readonly number[];
   /** If-Match is honoured: 412 VERSION_MISMATCH, 400 INVALID_IF_MATCH, 409 CONCURRENT_UPDATE. */
   ifMatch?: boolean;
+  /** A GET that honours `Prefer: wait` with If-None-Match (conditional/change-wait.ts). */
+  waitsForChange?: boolean;
   /** Request body other than JSON (multipart uploads), documented only: the route parses it itself. */
   requestBody?: { contentType: string; schema: z.ZodType; description?: string };
 }
@@ -46,6 +48,7 @@ const HEADER_DOCS: Record<ResponseHeader, { description: string; schema: object 
   ETag: { description: 'The resource version ("<version>", same number as the body\'s `version`), or a weak hash of a list', schema: { type: 'string' } },
   Location: { description: 'Where the created resource is read', schema: { type: 'string' } },
   'Retry-After': { description: 'Seconds after which the same request may succeed', schema: { type: 'string', pattern: '^[0-9]+$' } },
+  'Preference-Applied': { description: 'wait=<seconds>: the Prefer wait was honoured, for at most this long', schema: { type: 'string' } },
 };
 
 export const responseHeaders = (names: readonly ResponseHeader[]): Record<string, { description: string; schema: object }> =>
@@ -118,6 +121,7 @@ export const operation = (spec: OperationSpec) => {
     ...(spec.description ? { description: spec.description } : {}),
     response,
     ...(spec.ifMatch ? { [REQUEST_HEADERS]: ['If-Match'] } : {}),
+    ...(spec.waitsForChange ? { [REQUEST_HEADERS]: ['Prefer'] } : {}),
     ...(spec.requestBody ? { [REQUEST_BODY]: spec.requestBody } : {}),
   };
 };

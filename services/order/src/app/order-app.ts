@@ -8,6 +8,7 @@
 // O11 points for a confirmed receipt ride on the same hook into the same buyer stream.
 import { isDomainError, systemActor, type EventEnvelope, type OrderCompletedData } from '@bp/contracts';
 import { commandHandler, inlineProjections, loadAggregate, type AppendHook, type AppendMetadata, type CommandResult } from '@bp/eventstore';
+import { announceArrival, arrivalChannel, createArrivals, nextVersion, type ChangeWait } from '@bp/http';
 import type { ServiceContext } from '@bp/runtime';
 import { deadlineSync } from '@bp/timers';
 import type { PoolClient } from 'pg';
@@ -40,6 +41,10 @@ export interface RunOptions {
 export interface OrderApp {
   execute(command: OrderCommand, o: RunOptions): Promise<CommandResult<OrderState>>;
   load(orderId: string): Promise<{ state: OrderState; version: number }>;
+  /** The order once it is past `wait.version` (woken by its append), or as it is after `wait.ms`. */
+  loadNewer(orderId: string, wait: ChangeWait): Promise<{ state: OrderState; version: number }>;
+  /** Ends every wait of loadNewer at once (they answer what they have) and lets its LISTEN connection go. */
+  stopWaiting(): Promise<void>;
   /** The order's stream as stored (the timeline) and the state it folds to. */
   history(orderId: string): Promise<{ events: EventEnvelope[]; state: OrderState }>;
   buyerLevel(buyerId: string): Promise<{ state: BuyerLevelState; version: number }>;
@@ -103,6 +108,15 @@ export const createOrderApp = (ctx: ServiceContext): OrderApp => {
   };
   const projections = inlineProjections([ordersListProjection(ctx.schema)]);
   const timers = deadlineSync(ctx.schema, deadlines);
+  // GET /orders/{id} with Prefer: wait sleeps until its order's append commits (announced by stream id).
+  const channel = arrivalChannel(ctx.schema);
+  const changes = createArrivals({ pool: ctx.pool, channel, logger: ctx.logger });
+  const announceChange: AppendHook<OrderState> = Object.assign(
+    async (tx: PoolClient, { streamId }: { streamId: string }) => {
+      if (channel) await announceArrival(tx, channel, streamId);
+    },
+    { sendsAtOnce: true },
+  );
   // A handler per command (cheap: closures) so the spend hook sees the command; the handler opens
   // the transaction itself, or joins the caller's (consumer inbox, scheduler) with a savepoint.
   const orders = (command: OrderCommand, metadata: AppendMetadata) =>
@@ -110,14 +124,16 @@ export const createOrderApp = (ctx: ServiceContext): OrderApp => {
       store,
       decider: orderDecider,
       streamId: (c) => orderStream(c.data.orderId ?? ''),
-      // The deadline sync first: it is not awaited (sendsAtOnce), so the projection's statement joins
-      // the append's round trip too.
-      hooks: [timers, projections, recordSpend(command, metadata)],
+      // The deadline sync and the change announcement first: neither is awaited (sendsAtOnce), so the
+      // projection's statement joins the append's round trip too.
+      hooks: [timers, announceChange, projections, recordSpend(command, metadata)],
     });
 
   return {
     execute: (command, o) => orders(command, o.metadata)(command, o),
     load: (orderId) => loadAggregate(store, orderDecider, orderStream(orderId)),
+    loadNewer: (orderId, wait) => nextVersion(changes, orderStream(orderId), () => loadAggregate(store, orderDecider, orderStream(orderId)), wait),
+    stopWaiting: () => changes.close(),
     history,
     buyerLevel: (buyerId) => loadAggregate(store, buyerLevelDecider, buyerStream(buyerId)),
     observe: (command, o) => observe(command, o),

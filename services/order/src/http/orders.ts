@@ -1,13 +1,13 @@
 // /orders: place (O2), read one, list own. Ids are generated here, never in the domain.
 import { randomUUID } from 'node:crypto';
-import { PageShape, decodeCursor, encodeCursor, operation, refusalsOf, type FastifyPluginAsyncZod } from '@bp/http';
-import { snapshotOf } from '@bp/timers';
+import { PageShape, changeWaitOf, decodeCursor, encodeCursor, operation, preferenceApplied, refusalsOf, type FastifyPluginAsyncZod } from '@bp/http';
+import { durationMs, snapshotOf } from '@bp/timers';
 import { callerOf, requestMeta } from '@bp/runtime';
 import { z } from 'zod';
 import { OrderErrors, PlaceOrderBody, orderError } from '../domain/order';
 import { BuyerLevelErrors } from '../domain/buyer-level';
 import { listOrders } from '../projections';
-import { execute, sendView, type RouteDeps } from './context';
+import { execute, sendView, visibleOrder, type RouteDeps } from './context';
 import { OrderParams } from './params';
 import { BuyerStatus, OrderPage, OrderViewBody } from './schemas';
 
@@ -50,12 +50,31 @@ export const orderRoutes =
       operationId: 'getOrder',
       tags: ['orders'],
       summary: 'The order: status, totals, protection, deadlines, allowedActions',
-      ok: { 200: { body: OrderViewBody, description: 'The order as the caller sees it', headers: ['ETag'] } },
+      description: [
+        'To wait for a change instead of polling (e.g. for the payment to show after POST /payments), send',
+        'the version you hold as If-None-Match: "<version>" with Prefer: wait=<seconds>: the answer comes',
+        'as soon as the order is past that version (200), or after the seconds with 304 (at most policy',
+        'api.changeWaitMax, 30 s; Preference-Applied says the wait was honoured).',
+      ].join(' '),
+      ok: { 200: { body: OrderViewBody, description: 'The order as the caller sees it', headers: ['ETag', 'Preference-Applied'] } },
       refusals: refusalsOf(OrderErrors, ['ORDER_NOT_FOUND']),
+      waitsForChange: true,
+    });
+    const changeWaitMaxMs = durationMs(ctx.policy.api.changeWaitMax);
+    // A shutdown answers the waiting GETs at once (what they have), rather than after their wait.
+    app.addHook('preClose', async () => {
+      await deps.app.stopWaiting();
     });
     app.get('/orders/:orderId', { config: { roles: ['buyer', 'seller', 'agent'] }, schema: { params: OrderParams, ...read } }, async (req, reply) => {
-      const { state, version } = await deps.app.load(req.params.orderId);
-      return sendView(reply, ctx, state, version, callerOf(req));
+      const caller = callerOf(req);
+      let order = await deps.app.load(req.params.orderId);
+      visibleOrder(order.state, caller); // a stranger is told 404 at once, never made to wait
+      const wait = changeWaitOf(req, changeWaitMaxMs);
+      if (wait) {
+        preferenceApplied(reply, wait);
+        if (order.version === wait.version) order = await deps.app.loadNewer(req.params.orderId, wait);
+      }
+      return sendView(reply, ctx, order.state, order.version, caller);
     });
 
     // A buyer lists the orders they bought, a seller those they sold: `as` can only be one's own role.
