@@ -63,7 +63,7 @@ const wire = (ctx: ServiceContext, o: EscrowServiceOptions): Wiring => {
         .catch((err: unknown) => logger.warn({ err, orderId, paymentId }, 'payment reconcile failed; the next round retries'));
     });
   const knownOrders = createKnownOrders({ pool, schema, logger, waitMs: durationMs(ctx.policy.api.readYourWritesWait), memberSince: ctx.membership.since });
-  const app = createEscrowApp(ctx, { onPaymentReconcile, onOrderRecorded: knownOrders.announce });
+  const app = createEscrowApp(ctx, { onPaymentReconcile, announce: knownOrders.announce });
   const onPending = delay === 'off' ? undefined : scheduleSandboxCapture({ pool, schema, clock, delayMs: durationMs(delay) });
   const provider = (o.provider ?? createSandboxProvider)(onPending ? { onPending } : {});
   const receiver = createWebhookReceiver({ app, secret, clock });
@@ -97,7 +97,7 @@ export const createEscrowService = (o: EscrowServiceOptions = {}): ServiceModule
     routes: async (app, w, ctx) => {
       await app.register(paymentRoutes({ payments: w.payments, reads: w.paymentReads }));
       await app.register(webhookRoutes({ sandbox: w.receiver }));
-      await app.register(escrowRoutes({ readOrder: w.knownOrders.read }));
+      await app.register(escrowRoutes({ knownOrders: w.knownOrders, policy: ctx.policy }));
       await app.register(ledgerRoutes(ctx));
     },
     consumers: {

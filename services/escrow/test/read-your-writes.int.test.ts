@@ -87,4 +87,42 @@ describe('escrow: read-your-writes for orders it has not consumed yet (S3)', () 
     expect(other).toMatchObject({ status: 404, body: { code: 'ESCROW_ORDER_UNKNOWN' } });
     expect(other.headers['retry-after']).toBe('1');
   });
+
+  describe('GET /escrows/{orderId} waiting for a change (If-None-Match + Prefer: wait)', () => {
+    const view = (o: TestOrder, headers: Record<string, string> = {}) =>
+      sut.request('GET', `/escrows/${o.orderId}`, { as: { role: 'buyer', sub: o.buyerId }, headers });
+    const waiting = (o: TestOrder, version: number, seconds: number) => view(o, { 'if-none-match': `"${version}"`, prefer: `wait=${seconds}` });
+
+    it('answers as soon as the escrow moves on (here: the release after OrderCompleted consumed), with the new version', async () => {
+      const o = order();
+      await up.placed(o);
+      expect((await pay(o)).status).toBe(201);
+      const v = (await view(o)).body.version as number;
+      const started = Date.now();
+      const answer = waiting(o, v, 20);
+      await up.completed(o);
+      const r = await answer;
+      expect(r).toMatchObject({ status: 200, body: { released: { amount: o.total } } });
+      expect(r.body.version).toBeGreaterThan(v);
+      expect(r.headers['preference-applied']).toBe('wait=20');
+      expect(Date.now() - started).toBeLessThan(15_000); // woken by the change, not by the bound
+    });
+
+    it('nothing new within the wait: 304 after it; a stranger is told 404 at once', async () => {
+      const o = order();
+      await up.placed(o);
+      const v = (await view(o)).body.version as number;
+      const started = Date.now();
+      const r = await waiting(o, v, 1);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+      expect([r.status, r.headers['preference-applied']]).toEqual([304, 'wait=1']);
+      const quick = Date.now();
+      const stranger = await sut.request('GET', `/escrows/${o.orderId}`, {
+        as: { role: 'buyer', sub: 'someone-else' },
+        headers: { 'if-none-match': `"${v}"`, prefer: 'wait=20' },
+      });
+      expect(stranger.status).toBe(404);
+      expect(Date.now() - quick).toBeLessThan(WAIT_MS);
+    });
+  });
 });

@@ -5,10 +5,11 @@ import type { Recorder } from './stats';
 
 /**
  * One storefront order from placement to money moved, over the public API only (API.md). The
- * client waits for each cross-service effect the way a storefront would: the order's payment by a
- * GET that waits for the order's next version (If-None-Match + Prefer: wait), the escrow's effects
- * by polling; what it observes is recorded as "client-observed" propagation (polling's resolution:
- * POLL_MS). The precise, log-based propagation is computed afterwards from the services' event logs.
+ * client waits for each cross-service effect the way a storefront would: an effect it reads (the
+ * order paid, the escrow released or refunded) by GETs that wait for the next version (If-None-Match
+ * + Prefer: wait), a command the next service must first learn about (pay, open a dispute) by
+ * retrying at POLL_MS; what it observes is recorded as "client-observed" propagation. The precise,
+ * log-based propagation is computed afterwards from the services' event logs.
  */
 export const POLL_MS = 50;
 const WAIT_MS = 30_000;
@@ -52,30 +53,21 @@ const retrying = async (what: string, sinks: LifecycleSinks, attempt: () => Prom
   }
 };
 
-/** Polls until `seen(reply)`; returns when the first GET showing the effect was sent. */
-const waitFor = async (what: string, poll: () => Promise<Reply>, seen: (r: Reply) => boolean): Promise<number> => {
-  const until = performance.now() + WAIT_MS;
-  for (;;) {
-    const sentAt = performance.now();
-    const r = await poll();
-    if (r.status === 200 && seen(r)) return sentAt;
-    if (r.status >= 500 || performance.now() > until) throw new HttpError(`waiting for ${what}`, r);
-    await sleep(POLL_MS);
-  }
-};
-
 /** How long one waiting GET asks to wait (Prefer: wait=<s>); the service caps it (api.changeWaitMax). */
 const CHANGE_WAIT_S = 10;
 
 /**
- * Waits with GETs that each wait server-side for the next version (no polling): returns when the
- * answer showing the effect arrived.
+ * Waits with GETs of `path` that each wait server-side for the next version (no polling): returns
+ * when the answer showing the effect arrived.
  */
-const waitForChange = async (what: string, get: (version: number | undefined) => Promise<Reply>, seen: (r: Reply) => boolean): Promise<number> => {
+const waitForChange = async (what: string, c: Caller, service: string, path: string, key: string, seen: (r: Reply) => boolean): Promise<number> => {
   const until = performance.now() + WAIT_MS;
   let version: number | undefined;
   for (;;) {
-    const r = await get(version);
+    const r =
+      version === undefined
+        ? await c.call(service, 'GET', path, key)
+        : await c.call(service, 'GET', path, `${key} (waiting for a change)`, undefined, { 'if-none-match': `"${version}"`, prefer: `wait=${CHANGE_WAIT_S}` });
     if (r.status === 200 && seen(r)) return performance.now();
     if (r.status === 200) version = (r.body as { version: number }).version;
     else if (r.status !== 304 || performance.now() > until) throw new HttpError(`waiting for ${what}`, r);
@@ -111,13 +103,10 @@ const placePayShip = async (p: Party, sinks: LifecycleSinks): Promise<{ orderId:
 
   const seenPaid = await waitForChange(
     'order paid',
-    (version) =>
-      version === undefined
-        ? p.buyer.call('order', 'GET', `/orders/${orderId}`, 'GET /orders/:id')
-        : p.buyer.call('order', 'GET', `/orders/${orderId}`, 'GET /orders/:id (waiting for a change)', undefined, {
-            'if-none-match': `"${version}"`,
-            prefer: `wait=${CHANGE_WAIT_S}`,
-          }),
+    p.buyer,
+    'order',
+    `/orders/${orderId}`,
+    'GET /orders/:id',
     (r) => (r.body as { status?: string }).status !== 'awaiting_payment',
   );
   sinks.observed.add('PaymentCaptured → order paid', Math.max(0, seenPaid - paidAt));
@@ -138,9 +127,12 @@ export const normalLifecycle = async (p: Party, sinks: LifecycleSinks): Promise<
   const { orderId } = await placePayShip(p, sinks);
   expect(await p.buyer.call('order', 'POST', `/orders/${orderId}/confirm-receipt`, 'POST /orders/:id/confirm-receipt', {}), 200, 'confirm receipt');
   const confirmedAt = performance.now();
-  const seen = await waitFor(
+  const seen = await waitForChange(
     'escrow released',
-    () => p.buyer.call('escrow', 'GET', `/escrows/${orderId}`, 'GET /escrows/:id'),
+    p.buyer,
+    'escrow',
+    `/escrows/${orderId}`,
+    'GET /escrows/:id',
     (r) => ((r.body as { released?: Money }).released?.amount ?? 0) > 0,
   );
   sinks.observed.add('OrderCompleted → escrow released', Math.max(0, seen - confirmedAt));
@@ -173,9 +165,12 @@ export const disputeLifecycle = async (p: Party, sinks: LifecycleSinks): Promise
   const disputeId = (open.reply.body as { disputeId: string }).disputeId;
   expect(await p.seller.call('dispute', 'POST', `/disputes/${disputeId}/accept`, 'POST /disputes/:id/accept', {}), 200, 'accept dispute');
   const acceptedAt = performance.now();
-  const seen = await waitFor(
+  const seen = await waitForChange(
     'escrow refunded',
-    () => p.buyer.call('escrow', 'GET', `/escrows/${orderId}`, 'GET /escrows/:id'),
+    p.buyer,
+    'escrow',
+    `/escrows/${orderId}`,
+    'GET /escrows/:id',
     (r) => ((r.body as { refunded?: Money }).refunded?.amount ?? 0) >= total.amount,
   );
   sinks.observed.add('DisputeSettled → escrow refunded', Math.max(0, seen - acceptedAt));

@@ -51,7 +51,7 @@ export interface paths {
         };
         /**
          * The order's escrow: captured, held, released, refunded, commission, postings
-         * @description Roles: buyer, seller, agent, ops. Consistency (S3): the escrow exists from the moment the order was placed: called right after POST /orders answered, the request waits server-side (up to policy api.readYourWritesWait, 5 s) for escrow to record the order (503 SERVICE_UNAVAILABLE with Retry-After when escrow's consumer is rejoining its group after a restart and the wait ends without it). Payments made here are visible at once (read-your-writes); what other services cause (release on completion, refunds of a settlement) shows once escrow consumed it (eventual, usually < 100 ms).
+         * @description Roles: buyer, seller, agent, ops. Consistency (S3): the escrow exists from the moment the order was placed: called right after POST /orders answered, the request waits server-side (up to policy api.readYourWritesWait, 5 s) for escrow to record the order (503 SERVICE_UNAVAILABLE with Retry-After when escrow's consumer is rejoining its group after a restart and the wait ends without it). Payments made here are visible at once (read-your-writes); what other services cause (release on completion, refunds of a settlement) shows once escrow consumed it (eventual, usually < 100 ms). To wait for it without polling, send the version you hold as If-None-Match: "<version>" with Prefer: wait=<seconds>: the answer comes as soon as the escrow is past that version (200), or after the seconds with 304 (at most policy api.changeWaitMax, 30 s; Preference-Applied says the wait was honoured).
          */
         get: operations["getEscrow"];
         put?: never;
@@ -785,6 +785,11 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /**
+                 * @description wait=<seconds> (RFC 7240), with If-None-Match: "<version>": the answer waits until the resource is past that version (200) or the seconds pass (304), at most policy api.changeWaitMax (30 s). Wait for an effect instead of polling.
+                 * @example wait=10
+                 */
+                Prefer?: string;
                 /** @description An ETag you hold: 304 Not Modified (no body) when it is still current */
                 "If-None-Match"?: string;
             };
@@ -800,6 +805,8 @@ export interface operations {
                 headers: {
                     /** @description The resource version ("<version>", same number as the body's `version`), or a weak hash of a list */
                     ETag?: unknown;
+                    /** @description wait=<seconds>: the Prefer wait was honoured, for at most this long */
+                    "Preference-Applied"?: unknown;
                     [name: string]: unknown;
                 };
                 content: {

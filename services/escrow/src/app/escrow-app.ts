@@ -41,8 +41,11 @@ export const createEscrowApp = (
      * outside them) and be harmless if this one rolls back.
      */
     onPaymentReconcile?: (orderId: string, paymentId: string) => void;
-    /** S3: the order was recorded (OrderRecorded), in that transaction: wakes requests waiting for it. */
-    onOrderRecorded?: (tx: PoolClient, orderId: string) => Promise<void>;
+    /**
+     * S3: the order's escrow changed (recorded first, then each payment, release, refund), in that
+     * transaction: wakes the requests waiting for it at commit. One statement, sent at once.
+     */
+    announce?: (tx: PoolClient, orderId: string) => Promise<void>;
   } = {},
 ): EscrowApp => {
   const { store, schema } = ctx;
@@ -51,16 +54,24 @@ export const createEscrowApp = (
     (tx: PoolClient, { state, version }: { state: EscrowState; version: number }) => writeEscrowRow(tx, schema, state, version),
     { sendsAtOnce: true },
   );
-  // The deadline sync first: it is not awaited (sendsAtOnce), so the escrow row joins the append's round trip too.
-  const hooks = [deadlineSync(schema, deadlines), escrowRow, inlineProjections(eventProjections(schema))];
+  const timers = deadlineSync(schema, deadlines);
+  const projections = inlineProjections(eventProjections(schema));
+  const announce = o.announce;
+  const announced = (orderId: string): AppendHook<EscrowState>[] =>
+    announce ? [Object.assign((tx: PoolClient) => announce(tx, orderId), { sendsAtOnce: true })] : [];
+  // The deadline sync first: it is not awaited (sendsAtOnce), so the escrow row and the announcement join the append's round trip too.
   const handlerFor = (orderId: string) =>
-    commandHandler<EscrowCommand, EscrowEvent, EscrowState>({ store, decider: escrowDecider, streamId: () => escrowStream(orderId), hooks });
+    commandHandler<EscrowCommand, EscrowEvent, EscrowState>({
+      store,
+      decider: escrowDecider,
+      streamId: () => escrowStream(orderId),
+      hooks: [timers, escrowRow, ...announced(orderId), projections],
+    });
 
   const run = async (command: EscrowCommand, opts: RunOptions, tx: PoolClient): Promise<CommandResult<EscrowState>> => {
     const orderId = orderIdOf(command) || opts.orderId;
     if (!orderId) throw new Error(`${command.type}: no order id`);
     const result = await handlerFor(orderId)(command, { metadata: opts.metadata, tx });
-    if (o.onOrderRecorded && result.events.some((e) => e.type === 'OrderRecorded')) await o.onOrderRecorded(tx, orderId);
     const facts = [...new Set(result.events.map((e) => e.type).filter((t) => AWAITED.has(t)))];
     if (facts.length > 0) {
       // A parked command keeps its own meta: its effects happened at its event's time, by its producer.
