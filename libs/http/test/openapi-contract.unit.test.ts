@@ -73,14 +73,16 @@ describe('OpenAPI 3.1 from the zod schemas (issue 19)', () => {
       minimum: expect.any(Number),
       maximum: expect.any(Number),
     });
-    expect(get.responses['200'].headers.ETag).toBeDefined();
+    // Header Objects as OpenAPI has them (schema + description), not nested once more: clients type them.
+    expect(get.responses['200'].headers.ETag).toEqual({ schema: { type: 'string' }, description: expect.any(String) });
     expect(get.responses['304']).toBeDefined();
     expect(get.responses['404'].content['application/problem+json'].schema.properties.code.enum).toEqual(['THING_NOT_FOUND']);
     expect(get.responses['401'].content['application/problem+json'].schema.properties.code.enum).toEqual(['UNAUTHENTICATED']);
     expect(get.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['id', 'If-None-Match']));
     const post = doc.paths['/things'].post;
     expect(Object.keys(post.responses)).toEqual(expect.arrayContaining(['201', '400', '401', '403', '409', '412', '413', '415', '422', '429', '500', '503']));
-    expect(post.responses['201'].headers).toHaveProperty('Location');
+    expect(post.responses['201'].headers.Location).toEqual({ schema: { type: 'string' }, description: expect.any(String) });
+    expect(post.responses['503'].headers['Retry-After']).toEqual({ schema: { type: 'string', pattern: '^[0-9]+$' }, description: expect.any(String) });
     expect(post.responses['409'].content['application/problem+json'].schema.properties.code.enum).toEqual([
       'CONCURRENT_UPDATE',
       'IDEMPOTENCY_KEY_ANSWER_LOST',

@@ -483,7 +483,7 @@ export interface operations {
             409: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -593,7 +593,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -649,7 +649,7 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -696,7 +696,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description The version ("<n>") of a resource, or a weak hash of the body (W/"…") */
-                    ETag?: unknown;
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -896,7 +896,7 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -963,9 +963,9 @@ export interface operations {
             201: {
                 headers: {
                     /** @description The resource version ("<version>", same number as the body's `version`), or a weak hash of a list */
-                    ETag?: unknown;
+                    ETag?: string;
                     /** @description Where the created resource is read */
-                    Location?: unknown;
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1128,7 +1128,7 @@ export interface operations {
             404: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1157,7 +1157,7 @@ export interface operations {
             409: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1267,7 +1267,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1323,7 +1323,7 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1368,7 +1368,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description The resource version ("<version>", same number as the body's `version`), or a weak hash of a list */
-                    ETag?: unknown;
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1592,7 +1592,7 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1643,7 +1643,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description The resource version ("<version>", same number as the body's `version`), or a weak hash of a list */
-                    ETag?: unknown;
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1833,7 +1833,7 @@ export interface operations {
             409: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1970,7 +1970,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2026,7 +2026,7 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2089,7 +2089,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description The resource version ("<version>", same number as the body's `version`), or a weak hash of a list */
-                    ETag?: unknown;
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2279,7 +2279,7 @@ export interface operations {
             409: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2416,7 +2416,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2472,7 +2472,7 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2539,7 +2539,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description The resource version ("<version>", same number as the body's `version`), or a weak hash of a list */
-                    ETag?: unknown;
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2729,7 +2729,7 @@ export interface operations {
             409: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2866,7 +2866,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2922,7 +2922,7 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2975,7 +2975,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description The resource version ("<version>", same number as the body's `version`), or a weak hash of a list */
-                    ETag?: unknown;
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3165,7 +3165,7 @@ export interface operations {
             409: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3302,7 +3302,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3358,7 +3358,7 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3409,7 +3409,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description The resource version ("<version>", same number as the body's `version`), or a weak hash of a list */
-                    ETag?: unknown;
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3599,7 +3599,7 @@ export interface operations {
             409: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3736,7 +3736,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3792,7 +3792,7 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3847,7 +3847,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description The resource version ("<version>", same number as the body's `version`), or a weak hash of a list */
-                    ETag?: unknown;
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4037,7 +4037,7 @@ export interface operations {
             409: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4174,7 +4174,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4230,7 +4230,7 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4284,7 +4284,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description The resource version ("<version>", same number as the body's `version`), or a weak hash of a list */
-                    ETag?: unknown;
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4474,7 +4474,7 @@ export interface operations {
             409: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4611,7 +4611,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4667,7 +4667,7 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4722,7 +4722,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description The resource version ("<version>", same number as the body's `version`), or a weak hash of a list */
-                    ETag?: unknown;
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4912,7 +4912,7 @@ export interface operations {
             409: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5049,7 +5049,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5105,7 +5105,7 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5159,7 +5159,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description The resource version ("<version>", same number as the body's `version`), or a weak hash of a list */
-                    ETag?: unknown;
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5349,7 +5349,7 @@ export interface operations {
             409: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5486,7 +5486,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5542,7 +5542,7 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5607,7 +5607,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description The resource version ("<version>", same number as the body's `version`), or a weak hash of a list */
-                    ETag?: unknown;
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5797,7 +5797,7 @@ export interface operations {
             409: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5934,7 +5934,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5990,7 +5990,7 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6050,7 +6050,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description The resource version ("<version>", same number as the body's `version`), or a weak hash of a list */
-                    ETag?: unknown;
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6240,7 +6240,7 @@ export interface operations {
             409: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6377,7 +6377,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6433,7 +6433,7 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6492,7 +6492,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description The resource version ("<version>", same number as the body's `version`), or a weak hash of a list */
-                    ETag?: unknown;
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6682,7 +6682,7 @@ export interface operations {
             409: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6819,7 +6819,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6875,7 +6875,7 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6924,7 +6924,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description The version ("<n>") of a resource, or a weak hash of the body (W/"…") */
-                    ETag?: unknown;
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7055,7 +7055,7 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7103,7 +7103,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description The version ("<n>") of a resource, or a weak hash of the body (W/"…") */
-                    ETag?: unknown;
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7234,7 +7234,7 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {

@@ -141,7 +141,7 @@ export interface operations {
             201: {
                 headers: {
                     /** @description Where the created resource is read */
-                    Location?: unknown;
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -246,7 +246,7 @@ export interface operations {
             404: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -275,7 +275,7 @@ export interface operations {
             409: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -385,7 +385,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -441,7 +441,7 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -588,7 +588,7 @@ export interface operations {
             409: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -698,7 +698,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -754,7 +754,7 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -804,9 +804,9 @@ export interface operations {
             200: {
                 headers: {
                     /** @description The resource version ("<version>", same number as the body's `version`), or a weak hash of a list */
-                    ETag?: unknown;
+                    ETag?: string;
                     /** @description wait=<seconds>: the Prefer wait was honoured, for at most this long */
-                    "Preference-Applied"?: unknown;
+                    "Preference-Applied"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -986,7 +986,7 @@ export interface operations {
             404: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1042,7 +1042,7 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1087,7 +1087,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description The version ("<n>") of a resource, or a weak hash of the body (W/"…") */
-                    ETag?: unknown;
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1248,7 +1248,7 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1291,7 +1291,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description The version ("<n>") of a resource, or a weak hash of the body (W/"…") */
-                    ETag?: unknown;
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1399,7 +1399,7 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {

@@ -201,7 +201,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description The version ("<n>") of a resource, or a weak hash of the body (W/"…") */
-                    ETag?: unknown;
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -339,7 +339,7 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -382,7 +382,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description The version ("<n>") of a resource, or a weak hash of the body (W/"…") */
-                    ETag?: unknown;
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -483,7 +483,7 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -648,7 +648,7 @@ export interface operations {
             409: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -704,7 +704,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -760,7 +760,7 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -805,7 +805,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description The version ("<n>") of a resource, or a weak hash of the body (W/"…") */
-                    ETag?: unknown;
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -964,7 +964,7 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1140,7 +1140,7 @@ export interface operations {
             409: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1223,7 +1223,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1279,7 +1279,7 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1325,7 +1325,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description The version ("<n>") of a resource, or a weak hash of the body (W/"…") */
-                    ETag?: unknown;
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1461,7 +1461,7 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1607,7 +1607,7 @@ export interface operations {
             409: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1717,7 +1717,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1773,7 +1773,7 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1930,7 +1930,7 @@ export interface operations {
             409: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1959,7 +1959,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2015,7 +2015,7 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2063,7 +2063,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description The version ("<n>") of a resource, or a weak hash of the body (W/"…") */
-                    ETag?: unknown;
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2230,7 +2230,7 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2396,7 +2396,7 @@ export interface operations {
             409: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2452,7 +2452,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2508,7 +2508,7 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {

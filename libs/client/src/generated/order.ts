@@ -319,7 +319,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description The version ("<n>") of a resource, or a weak hash of the body (W/"…") */
-                    ETag?: unknown;
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -464,7 +464,7 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -535,9 +535,9 @@ export interface operations {
             201: {
                 headers: {
                     /** @description The resource version ("<version>", same number as the body's `version`), or a weak hash of a list */
-                    ETag?: unknown;
+                    ETag?: string;
                     /** @description Where the created resource is read */
-                    Location?: unknown;
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -737,7 +737,7 @@ export interface operations {
             409: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -847,7 +847,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -903,7 +903,7 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -953,9 +953,9 @@ export interface operations {
             200: {
                 headers: {
                     /** @description The resource version ("<version>", same number as the body's `version`), or a weak hash of a list */
-                    ETag?: unknown;
+                    ETag?: string;
                     /** @description wait=<seconds>: the Prefer wait was honoured, for at most this long */
-                    "Preference-Applied"?: unknown;
+                    "Preference-Applied"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1216,7 +1216,7 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1269,7 +1269,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description The resource version ("<version>", same number as the body's `version`), or a weak hash of a list */
-                    ETag?: unknown;
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1496,7 +1496,7 @@ export interface operations {
             409: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1633,7 +1633,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1689,7 +1689,7 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1743,7 +1743,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description The resource version ("<version>", same number as the body's `version`), or a weak hash of a list */
-                    ETag?: unknown;
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1970,7 +1970,7 @@ export interface operations {
             409: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2107,7 +2107,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2163,7 +2163,7 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2217,7 +2217,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description The resource version ("<version>", same number as the body's `version`), or a weak hash of a list */
-                    ETag?: unknown;
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2444,7 +2444,7 @@ export interface operations {
             409: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2581,7 +2581,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2637,7 +2637,7 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2688,7 +2688,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description The resource version ("<version>", same number as the body's `version`), or a weak hash of a list */
-                    ETag?: unknown;
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2915,7 +2915,7 @@ export interface operations {
             409: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3052,7 +3052,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3108,7 +3108,7 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3162,7 +3162,7 @@ export interface operations {
             201: {
                 headers: {
                     /** @description The resource version ("<version>", same number as the body's `version`), or a weak hash of a list */
-                    ETag?: unknown;
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3284,7 +3284,7 @@ export interface operations {
             409: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3421,7 +3421,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3477,7 +3477,7 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3529,7 +3529,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description The resource version ("<version>", same number as the body's `version`), or a weak hash of a list */
-                    ETag?: unknown;
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3756,7 +3756,7 @@ export interface operations {
             409: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3893,7 +3893,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3949,7 +3949,7 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4001,7 +4001,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description The resource version ("<version>", same number as the body's `version`), or a weak hash of a list */
-                    ETag?: unknown;
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4228,7 +4228,7 @@ export interface operations {
             409: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4365,7 +4365,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4421,7 +4421,7 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4476,7 +4476,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description The resource version ("<version>", same number as the body's `version`), or a weak hash of a list */
-                    ETag?: unknown;
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4703,7 +4703,7 @@ export interface operations {
             409: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4840,7 +4840,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4896,7 +4896,7 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4949,7 +4949,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description The resource version ("<version>", same number as the body's `version`), or a weak hash of a list */
-                    ETag?: unknown;
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5176,7 +5176,7 @@ export interface operations {
             409: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5313,7 +5313,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5369,7 +5369,7 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5424,7 +5424,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description The resource version ("<version>", same number as the body's `version`), or a weak hash of a list */
-                    ETag?: unknown;
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5651,7 +5651,7 @@ export interface operations {
             409: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5788,7 +5788,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5844,7 +5844,7 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5889,7 +5889,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description The version ("<n>") of a resource, or a weak hash of the body (W/"…") */
-                    ETag?: unknown;
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6064,7 +6064,7 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6109,7 +6109,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description The resource version ("<version>", same number as the body's `version`), or a weak hash of a list */
-                    ETag?: unknown;
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6269,7 +6269,7 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Seconds after which the same request may succeed */
-                    "Retry-After"?: unknown;
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {

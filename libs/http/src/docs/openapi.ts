@@ -115,7 +115,7 @@ const transform: SwaggerTransform = (input) => {
   if (method === 'GET' && responses['200']) {
     const ok = responses['200'];
     ok.headers = {
-      ETag: { description: 'The version ("<n>") of a resource, or a weak hash of the body (W/"…")', schema: { type: 'string' } },
+      ETag: { type: 'string', description: 'The version ("<n>") of a resource, or a weak hash of the body (W/"…")' }, // a schema: see responseHeaders
       ...(ok.headers as Json | undefined),
     };
   }

@@ -51,8 +51,13 @@ const HEADER_DOCS: Record<ResponseHeader, { description: string; schema: object 
   'Preference-Applied': { description: 'wait=<seconds>: the Prefer wait was honoured, for at most this long', schema: { type: 'string' } },
 };
 
-export const responseHeaders = (names: readonly ResponseHeader[]): Record<string, { description: string; schema: object }> =>
-  Object.fromEntries(names.map((n) => [n, HEADER_DOCS[n]]));
+/**
+ * Response headers as @fastify/swagger takes them: a JSON schema per header, its `description` lifted
+ * into the OpenAPI Header Object (`{ schema, description }`). Handing it a Header Object instead
+ * nests it once more (`schema.schema`): generated clients then type every header `unknown`.
+ */
+export const responseHeaders = (names: readonly ResponseHeader[]): Record<string, Record<string, unknown>> =>
+  Object.fromEntries(names.map((n) => [n, { ...HEADER_DOCS[n].schema, description: HEADER_DOCS[n].description }]));
 
 /** RFC 9457 body; `code` lists the stable codes this answer can carry (new codes are additive: docs/http-api.md). */
 export const problemSchema = (codes: readonly string[]) =>
