@@ -156,6 +156,9 @@ describe('OpenAPI-driven fuzzing', () => {
               'idempotency-key': fc.oneof(fc.uuid(), fc.constantFrom('', 'k'.repeat(300), '../x', '\u00e9')),
               'x-correlation-id': fc.constantFrom('abc', 'x'.repeat(500), 'a b', '\u00e9'),
               'x-sandbox-signature': fc.constantFrom('t=1,v1=00', 'garbage'),
+              // A GET waiting for a change (Prefer: wait, at most 1 s here so the run stays short).
+              prefer: fc.constantFrom('wait=1', 'wait=0', 'wait=-1', 'wait=abc', 'wait=99999999999', 'respond-async, wait=1', 'return=minimal; wait=1'),
+              'if-none-match': fc.constantFrom('"1"', '"2"', 'W/"1"', '*', 'garbage', '"99999999999999999"'),
             },
             { requiredKeys: [] },
           );

@@ -33,12 +33,14 @@ describe('arrivals (LISTEN/NOTIFY waiter)', () => {
   };
   const counted = (key: string) => {
     let attempts = 0;
+    let answered = 0;
     const attempt = async () => {
       attempts++;
       const { rows } = await db.pool.query<{ key: string }>(`SELECT key FROM ${db.schema}.known WHERE key = $1`, [key]);
+      answered++;
       return rows[0]?.key;
     };
-    return { attempt, attempts: () => attempts };
+    return { attempt, attempts: () => attempts, answered: () => answered };
   };
 
   it('the channel is per schema and a plain identifier', () => {
@@ -57,8 +59,9 @@ describe('arrivals (LISTEN/NOTIFY waiter)', () => {
     const a = counted('k-late');
     const started = Date.now();
     const waiting = arrivals.until('k-late', a.attempt, 10_000);
-    // Record once the waiter has tried and is waiting (its second attempt ran after LISTEN).
-    while (a.attempts() < 2) await new Promise((r) => setImmediate(r));
+    // Record once the waiter has tried and is waiting (its second attempt, after LISTEN, answered:
+    // a record committed while that attempt's query is still on its way would be seen by it).
+    while (a.answered() < 2) await new Promise((r) => setImmediate(r));
     await record('k-other'); // another key wakes nobody waiting for this one
     await record('k-late');
     expect(await waiting).toBe('k-late');
@@ -85,14 +88,23 @@ describe('arrivals (LISTEN/NOTIFY waiter)', () => {
     expect(await waiting).toEqual(Array.from({ length: 20 }, () => 'k-many'));
   });
 
-  describe('S3: "unknown" only when the consumer was a member for the whole wait', () => {
-    /** A consumer whose membership the test sets: since when it holds its partitions, or undefined. */
+  describe('S3: "unknown" only when the consumer was consuming for the whole wait', () => {
+    /** The consumer as the test sets it: consuming since when (undefined: not a member), and alive now. */
     let since: number | undefined;
+    let alive = true;
     let withMembership: Arrivals;
     beforeAll(() => {
-      withMembership = createArrivals({ pool: db.pool, channel, logger: silentLogger(), memberSince: () => since });
+      withMembership = createArrivals({
+        pool: db.pool,
+        channel,
+        logger: silentLogger(),
+        consumedThroughout: (from) => since !== undefined && since <= from && alive,
+      });
     });
     afterAll(() => withMembership.close());
+    beforeEach(() => {
+      alive = true;
+    });
 
     const refusal = (p: Promise<unknown>) =>
       p.then(
@@ -116,6 +128,12 @@ describe('arrivals (LISTEN/NOTIFY waiter)', () => {
       expect(Date.now() - started).toBeGreaterThanOrEqual(190); // it waited first: the consumer may have come back
     });
 
+    it('a member that showed no sign of life lately (rejoining without an event): 503', async () => {
+      since = Date.now() - 1000;
+      alive = false;
+      expect(await refusal(withMembership.until('k-silent', counted('k-silent').attempt, 200))).toMatchObject({ status: 503 });
+    });
+
     it('joined during the wait: the backlog may still hold it -> 503', async () => {
       since = undefined;
       const a = counted('k-joined-late');
@@ -129,7 +147,7 @@ describe('arrivals (LISTEN/NOTIFY waiter)', () => {
       since = undefined;
       const a = counted('k-back');
       const waiting = refusal(withMembership.until('k-back', a.attempt, 10_000));
-      while (a.attempts() < 2) await new Promise((r) => setImmediate(r));
+      while (a.answered() < 2) await new Promise((r) => setImmediate(r));
       await record('k-back');
       expect(await waiting).toEqual({ answered: 'k-back' });
     });

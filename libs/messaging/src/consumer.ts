@@ -80,7 +80,7 @@ export interface ConsumerRunnerOptions {
    */
   provisionTopics?: boolean;
   /** Told when the group is joined and left (S3's waits read it: membership.ts). */
-  membership?: Pick<GroupMembership, 'joined' | 'left'>;
+  membership?: Pick<GroupMembership, 'joined' | 'left' | 'alive'>;
   /** Observability hook (metrics, tests): called once per processed delivery. */
   onOutcome?: (report: OutcomeReport) => void;
   /**
@@ -384,7 +384,9 @@ export const createConsumerRunner = (o: ConsumerRunnerOptions): ConsumerRunner =
     consumer = c;
     lastAlive = Date.now();
     c.onAlive(() => {
-      if (consumer === c) lastAlive = Date.now();
+      if (consumer !== c) return;
+      lastAlive = Date.now();
+      o.membership?.alive();
     });
     c.onMembership((member) => {
       if (consumer !== c) return;

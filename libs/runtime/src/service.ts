@@ -32,6 +32,15 @@ import { createSharedClock, type SharedClock } from './shared-clock';
  */
 const IDLE_FALLBACK_POLL_MS = 5000;
 
+/**
+ * The broker's long-poll wait of an idle consumer's fetch (kafkajs's default is 5 s). A fetch done
+ * (and the heartbeat after it) is the consumer's sign of life, which S3's waits read to tell "not
+ * known" from "not consumed yet" (GroupMembership): it must come well within the shortest wait.
+ */
+const FETCH_WAIT_MS = 1000;
+/** A consumer silent for this long is not taken as consuming (three idle fetches). */
+const aliveWithin = (fetchWaitMs: number) => Math.max(2000, 3 * fetchWaitMs);
+
 export interface StartOptions {
   config: ServiceConfig;
   logger?: pino.Logger;
@@ -128,7 +137,7 @@ export const prepareService = async (module: ServiceModule, o: StartOptions & { 
     await migrateIdempotency(pool, schema);
     const sharedClock = config.CLOCK === 'simulated' ? await createSharedClock(pool, o.clockSchema ?? config.CLOCK_SCHEMA) : undefined;
     const clock: Clock = sharedClock ?? systemClock;
-    const membership = createGroupMembership();
+    const membership = createGroupMembership({ aliveWithinMs: aliveWithin(o.consumer?.maxWaitTimeInMs ?? FETCH_WAIT_MS) });
     const ctx: ServiceContext = { name: module.name, schema, config, logger, pool, store, clock, policy: o.policy ?? defaultPolicy, membership };
     for (const p of module.projections?.(ctx) ?? []) await p.migrate(pool);
     await module.migrate?.(ctx);
@@ -232,7 +241,10 @@ const startParts = async (
   });
   const session = config.KAFKA_CONSUMER_SESSION_TIMEOUT_MS;
   const chaos = o.chaos ?? consumerChaosFromEnv({ CONSUMER_CHAOS: config.CONSUMER_CHAOS, CONSUMER_CHAOS_SEED: config.CONSUMER_CHAOS_SEED });
-  const consumerTuning = o.consumer ?? (session ? { sessionTimeout: session, heartbeatInterval: Math.max(100, Math.floor(session / 6)) } : undefined);
+  const consumerTuning = o.consumer ?? {
+    maxWaitTimeInMs: FETCH_WAIT_MS,
+    ...(session ? { sessionTimeout: session, heartbeatInterval: Math.max(100, Math.floor(session / 6)) } : {}),
+  };
   const consumer = module.consumes
     ? createConsumerRunner({
         kafka,
@@ -245,7 +257,7 @@ const startParts = async (
         logger,
         onOutcome: metrics.onOutcome,
         membership: ctx.membership,
-        ...(consumerTuning ? { consumer: consumerTuning } : {}),
+        consumer: consumerTuning,
         ...(chaos ? { chaos } : {}),
         ...traced,
       })

@@ -62,7 +62,13 @@ const wire = (ctx: ServiceContext, o: EscrowServiceOptions): Wiring => {
         ?.reconcile(orderId, paymentId)
         .catch((err: unknown) => logger.warn({ err, orderId, paymentId }, 'payment reconcile failed; the next round retries'));
     });
-  const knownOrders = createKnownOrders({ pool, schema, logger, waitMs: durationMs(ctx.policy.api.readYourWritesWait), memberSince: ctx.membership.since });
+  const knownOrders = createKnownOrders({
+    pool,
+    schema,
+    logger,
+    waitMs: durationMs(ctx.policy.api.readYourWritesWait),
+    consumedThroughout: ctx.membership.consumedThroughout,
+  });
   const app = createEscrowApp(ctx, { onPaymentReconcile, announce: knownOrders.announce });
   const onPending = delay === 'off' ? undefined : scheduleSandboxCapture({ pool, schema, clock, delayMs: durationMs(delay) });
   const provider = (o.provider ?? createSandboxProvider)(onPending ? { onPending } : {});

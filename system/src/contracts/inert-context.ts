@@ -35,6 +35,6 @@ export const inertContext = (module: ServiceModule, pool: Pool): ServiceContext 
     store: createEventStore({ pool, schema: module.name, registry: module.registry }),
     clock: systemClock,
     policy: defaultPolicy,
-    membership: createGroupMembership(), // never consumes: no member
+    membership: createGroupMembership({ aliveWithinMs: 0 }), // never consumes: never a member
   };
 };

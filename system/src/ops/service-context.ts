@@ -20,6 +20,6 @@ export const serviceContextFor = (ctx: OpsContext, module: ServiceModule): Servi
     store: createEventStore({ pool: ctx.pool, schema, registry: module.registry }),
     clock: systemClock,
     policy: defaultPolicy,
-    membership: createGroupMembership(), // never consumes: no member
+    membership: createGroupMembership({ aliveWithinMs: 0 }), // never consumes: never a member
   };
 };

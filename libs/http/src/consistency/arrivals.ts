@@ -43,12 +43,12 @@ export interface ArrivalsOptions {
   /** Re-check interval while no LISTEN connection is up (default 500 ms): the safety net only. */
   recheckMs?: number;
   /**
-   * Since when the consumer that records the facts has held its partitions (undefined: not now).
-   * A wait that ends with nothing known while it was not a member all along answers 503 with
-   * Retry-After (catchingUp) instead of "unknown": after a restart the consumer rejoins only once the
-   * dead member's session expired, longer than any wait. Absent: the answer is always "unknown".
+   * Whether the consumer that records the facts has been consuming since `from` (GroupMembership in
+   * @bp/messaging). A wait that ends with nothing known while it was not answers 503 with Retry-After
+   * (catchingUp) instead of "unknown": after a restart the consumer rejoins only once the dead
+   * member's session expired, longer than any wait. Absent: the answer is always "unknown".
    */
-  memberSince?: () => number | undefined;
+  consumedThroughout?: (from: number) => boolean;
 }
 
 /**
@@ -117,10 +117,9 @@ export const createArrivals = (o: ArrivalsOptions): Arrivals => {
     const first = await attempt();
     if (first !== undefined || timeoutMs <= 0 || closed) return first; // the common case: already known
     const deadline = startedAt + timeoutMs;
-    /** Unknown at the end: trusted only when the consumer was a member for the whole wait. */
+    /** Unknown at the end: trusted only when the consumer was consuming for the whole wait. */
     const unknown = (): undefined => {
-      const since = o.memberSince?.();
-      if (o.memberSince && !closed && (since === undefined || since > startedAt)) throw catchingUp();
+      if (o.consumedThroughout && !closed && !o.consumedThroughout(startedAt)) throw catchingUp();
       return undefined;
     };
     let signalled = false;

@@ -23,8 +23,8 @@ export const createKnownOrders = (o: {
   schema: string;
   logger: pino.Logger;
   waitMs: number;
-  /** The orders consumer's membership: unknown after a wait it was not all there for is a 503 (arrivals.ts). */
-  memberSince: () => number | undefined;
+  /** Whether the orders consumer consumed throughout a wait: unknown after one it did not is a 503 (arrivals.ts). */
+  consumedThroughout: (from: number) => boolean;
 }): KnownOrders => {
   const channel = arrivalChannel(o.schema);
   // readNewer is asked only about a row just read: one gone meanwhile is a replay's TRUNCATE, not the caller's doing.
@@ -33,7 +33,7 @@ export const createKnownOrders = (o: {
     if (!row) throw new Error(`escrow row of order ${orderId} vanished while a request waited on it`);
     return row;
   };
-  const arrivals = createArrivals({ pool: o.pool, channel, logger: o.logger, memberSince: o.memberSince });
+  const arrivals = createArrivals({ pool: o.pool, channel, logger: o.logger, consumedThroughout: o.consumedThroughout });
   return {
     read: (orderId) => arrivals.until(orderId, () => readEscrow(o.pool, o.schema, orderId), o.waitMs),
     readNewer: (orderId, wait) => nextVersion(arrivals, orderId, () => readKnown(orderId), wait),
