@@ -139,9 +139,10 @@ export const runFaultCampaign = async (s: ServiceProcesses, c: Campaign): Promis
 
     // ---- the traffic ------------------------------------------------------------------------
     // Paced by the faults, so that kills fall across the whole run: lifecycle i starts once
-    // enough kills have begun (or the faults are over); the last ones start a few kills before the
-    // end, so that the last kills still hit traffic.
-    const perKill = N / Math.max(1, c.kills - Math.min(8, Math.floor(c.kills / 4)));
+    // enough kills have begun (or the faults are over), the last share with the last kill. (Released
+    // a few kills before the end, a quick system finished the traffic before the last kills, which
+    // then never came: the cluster run of 2026-12-07 had 12 of its 16 kills, 10 in traffic.)
+    const perKill = N / Math.max(1, c.kills);
     let reported = false;
     const lifecycle = async (i: number): Promise<Placed> => {
       await eventually(async () => faultsOver || i < released * perKill + c.concurrency / 2, `lifecycle ${i}'s turn`, 30 * 60_000, 100);
