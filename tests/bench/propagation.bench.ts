@@ -14,7 +14,8 @@
  *
  * Env: PROP_LEVELS (clients per level, default 2,5), PROP_SECONDS (per level, default 15),
  * PROP_STATEMENTS=1 (load pg_stat_statements and print the top statements by total time),
- * PROP_KEEP_LOGS=1 (keep the scratch directory with the services' logs).
+ * PROP_KEEP_LOGS=1 (keep the scratch directory with the services' logs), LOAD_WAIT=poll (the storefront
+ * clients poll every 50 ms instead of sending GETs that wait for a change: lifecycle.ts).
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';

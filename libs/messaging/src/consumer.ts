@@ -79,7 +79,7 @@ export interface ConsumerRunnerOptions {
    * true). False where topics cannot be created (librdkafka's mock cluster) or only an operator may.
    */
   provisionTopics?: boolean;
-  /** Told when the group is joined and left (S3's waits read it: membership.ts). */
+  /** Told when the group is joined and left, and of each sign of life (S3's waits read it: membership.ts). */
   membership?: Pick<GroupMembership, 'joined' | 'left' | 'alive'>;
   /** Observability hook (metrics, tests): called once per processed delivery. */
   onOutcome?: (report: OutcomeReport) => void;

@@ -19,8 +19,8 @@ export interface ServiceContext {
   clock: Clock;
   policy: Policy;
   /**
-   * Whether the service's consumer holds its partitions now, and since when: a request waiting for
-   * another service's fact (S3) answers "not consumed yet" rather than "unknown" while it does not.
+   * Whether the service's consumer has been consuming (a member, alive) since a given time: a request
+   * waiting for another service's fact (S3) answers "not consumed yet" rather than "unknown" when not.
    */
   membership: GroupMembership;
 }

@@ -55,6 +55,11 @@ const retrying = async (what: string, sinks: LifecycleSinks, attempt: () => Prom
 
 /** How long one waiting GET asks to wait (Prefer: wait=<s>); the service caps it (api.changeWaitMax). */
 const CHANGE_WAIT_S = 10;
+/**
+ * LOAD_WAIT=poll makes the clients poll every POLL_MS instead (a GET each time, as before the
+ * waiting GET existed): the side-by-side measure of what the waiting GETs take off the services.
+ */
+const POLL = process.env.LOAD_WAIT === 'poll';
 
 /**
  * Waits with GETs of `path` that each wait server-side for the next version (no polling): returns
@@ -64,8 +69,9 @@ const waitForChange = async (what: string, c: Caller, service: string, path: str
   const until = performance.now() + WAIT_MS;
   let version: number | undefined;
   for (;;) {
+    if (POLL && version !== undefined) await sleep(POLL_MS);
     const r =
-      version === undefined
+      version === undefined || POLL
         ? await c.call(service, 'GET', path, key)
         : await c.call(service, 'GET', path, `${key} (waiting for a change)`, undefined, { 'if-none-match': `"${version}"`, prefer: `wait=${CHANGE_WAIT_S}` });
     if (r.status === 200 && seen(r)) return performance.now();
