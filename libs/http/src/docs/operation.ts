@@ -125,8 +125,8 @@ export const operation = (spec: OperationSpec) => {
     summary: spec.summary,
     ...(spec.description ? { description: spec.description } : {}),
     response,
-    ...(spec.ifMatch ? { [REQUEST_HEADERS]: ['If-Match'] } : {}),
-    ...(spec.waitsForChange ? { [REQUEST_HEADERS]: ['Prefer'] } : {}),
+    // One list: a route honouring both would otherwise keep only the last one spread here.
+    ...(spec.ifMatch || spec.waitsForChange ? { [REQUEST_HEADERS]: [...(spec.ifMatch ? ['If-Match'] : []), ...(spec.waitsForChange ? ['Prefer'] : [])] } : {}),
     ...(spec.requestBody ? { [REQUEST_BODY]: spec.requestBody } : {}),
   };
 };
