@@ -88,22 +88,35 @@ describe('arrivals (LISTEN/NOTIFY waiter)', () => {
     expect(await waiting).toEqual(Array.from({ length: 20 }, () => 'k-many'));
   });
 
-  describe('S3: "unknown" only when the consumer was consuming for the whole wait', () => {
-    /** The consumer as the test sets it: consuming since when (undefined: not a member), and alive now. */
+  describe('S3: "unknown" only when the consumer was consuming for the whole wait, and kept up', () => {
+    /** The consumer as the test sets it: consuming since when (undefined: not a member), alive now, caught up at the end. */
     let since: number | undefined;
     let alive = true;
+    let caughtUp = true;
+    /** When each backlog mark was taken, relative to its wait's start. */
+    let marks: number[] = [];
+    let waitStarted = 0;
     let withMembership: Arrivals;
     beforeAll(() => {
       withMembership = createArrivals({
         pool: db.pool,
         channel,
         logger: silentLogger(),
-        consumedThroughout: (from) => since !== undefined && since <= from && alive,
+        consumer: {
+          consumedThroughout: (from) => since !== undefined && since <= from && alive,
+          backlogNow: () => {
+            marks.push(Date.now() - waitStarted);
+            return async () => caughtUp;
+          },
+        },
       });
     });
     afterAll(() => withMembership.close());
     beforeEach(() => {
       alive = true;
+      caughtUp = true;
+      marks = [];
+      waitStarted = Date.now();
     });
 
     const refusal = (p: Promise<unknown>) =>
@@ -150,6 +163,30 @@ describe('arrivals (LISTEN/NOTIFY waiter)', () => {
       while (a.answered() < 2) await new Promise((r) => setImmediate(r));
       await record('k-back');
       expect(await waiting).toEqual({ answered: 'k-back' });
+    });
+
+    it('a member all along but behind its topics (starved under load: the fact may be in Kafka already): 503', async () => {
+      since = Date.now() - 1000;
+      caughtUp = false;
+      expect(await refusal(withMembership.until('k-behind', counted('k-behind').attempt, 400))).toMatchObject({
+        status: 503,
+        code: 'SERVICE_UNAVAILABLE',
+        headers: { 'retry-after': '1' },
+      });
+      // One mark, halfway through the wait: a fact published in the first half must have been consumed too.
+      expect(marks).toHaveLength(1);
+      expect(marks[0]).toBeGreaterThanOrEqual(190);
+      expect(marks[0]).toBeLessThan(400);
+    });
+
+    it('a wait answered before halfway reads no positions (the usual case costs no broker request)', async () => {
+      since = Date.now() - 1000;
+      const a = counted('k-quick');
+      const waiting = refusal(withMembership.until('k-quick', a.attempt, 10_000));
+      while (a.answered() < 2) await new Promise((r) => setImmediate(r));
+      await record('k-quick');
+      expect(await waiting).toEqual({ answered: 'k-quick' });
+      expect(marks).toEqual([]);
     });
 
     it('already known: answered at once whatever the membership', async () => {

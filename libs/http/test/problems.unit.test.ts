@@ -17,6 +17,9 @@ describe('problem+json', () => {
     app.get('/problem', { config: { roles: ['buyer'] } }, async () => {
       throw problem('SOMETHING_SPECIFIC', 409, 'explained');
     });
+    app.get('/catching-up', { config: { roles: ['buyer'] } }, async () => {
+      throw problem('SERVICE_UNAVAILABLE', 503, 'the service is catching up on events from other services', { headers: { 'retry-after': '1' } });
+    });
     app.get('/boom', { config: { roles: ['buyer'] } }, async () => {
       throw new Error('connection to db-internal-7 refused: password=hunter2');
     });
@@ -180,5 +183,12 @@ describe('problem+json', () => {
       expect([kind, res.statusCode, res.headers['retry-after'], res.json().code]).toEqual([kind, 503, '1', 'SERVICE_UNAVAILABLE']);
       expect(res.body).not.toContain('127.0.0.1');
     }
+  });
+
+  it('a 503 thrown on purpose (a consumer catching up) is answered as thrown and logged at warn, not as a failure', async () => {
+    const res = await app.inject({ url: '/catching-up', headers: { ...bearer('buyer'), 'x-request-id': 'req-catch-1' } });
+    expect([res.statusCode, res.headers['retry-after'], res.json().code]).toEqual([503, '1', 'SERVICE_UNAVAILABLE']);
+    const entries = log.lines.map((l) => JSON.parse(l)).filter((l) => l.reqId === 'req-catch-1' && l.level >= 40);
+    expect(entries).toEqual([expect.objectContaining({ level: 40, msg: 'request answered: retry later', code: 'SERVICE_UNAVAILABLE', status: 503 })]);
   });
 });

@@ -1,4 +1,4 @@
-import type { MessageAdmin } from '@bp/messaging';
+import type { MessageAdmin, PartitionPosition } from '@bp/messaging';
 
 type LagAdmin = Pick<MessageAdmin, 'fetchOffsets' | 'fetchTopicOffsets'>;
 
@@ -9,24 +9,29 @@ export interface PartitionLag {
 }
 
 /**
- * Per partition of `topics`, the messages `groupId` has not committed yet. A group that never
- * committed on a partition counts from the partition's start (groups start from the beginning).
+ * Per partition of `topics`, the offset `groupId` committed and the partition's end. A group that
+ * never committed on a partition counts from the partition's start (groups start from the beginning).
+ * `strict`: a topic whose offsets cannot be read fails the call (a missing topic otherwise counts as
+ * holding nothing, as before the consumer created it).
  */
-export const consumerLagByPartition = async (admin: LagAdmin, groupId: string, topics: readonly string[]): Promise<PartitionLag[]> => {
+export const groupPositions = async (admin: LagAdmin, groupId: string, topics: readonly string[], strict = false): Promise<PartitionPosition[]> => {
   if (topics.length === 0) return [];
   const committed = await admin.fetchOffsets({ groupId, topics: [...topics] });
-  const lags: PartitionLag[] = [];
+  const positions: PartitionPosition[] = [];
   for (const topic of topics) {
-    const ends = await admin.fetchTopicOffsets(topic).catch(() => []);
+    const ends = await (strict ? admin.fetchTopicOffsets(topic) : admin.fetchTopicOffsets(topic).catch(() => []));
     const mine = committed.find((c) => c.topic === topic)?.partitions ?? [];
     for (const end of ends) {
       const c = Number(mine.find((p) => p.partition === end.partition)?.offset ?? -1);
-      const from = c >= 0 ? c : Number(end.low);
-      lags.push({ topic, partition: end.partition, lag: Math.max(0, Number(end.high) - from) });
+      positions.push({ topic, partition: end.partition, committed: c >= 0 ? c : Number(end.low), end: Number(end.high) });
     }
   }
-  return lags;
+  return positions;
 };
+
+/** Per partition of `topics`, the messages `groupId` has not committed yet. */
+export const consumerLagByPartition = async (admin: LagAdmin, groupId: string, topics: readonly string[]): Promise<PartitionLag[]> =>
+  (await groupPositions(admin, groupId, topics)).map(({ topic, partition, committed, end }) => ({ topic, partition, lag: Math.max(0, end - committed) }));
 
 /** Messages on `topics` that `groupId` has not committed yet, all partitions together. */
 export const consumerLag = async (admin: LagAdmin, groupId: string, topics: readonly string[]): Promise<number> =>

@@ -17,7 +17,7 @@ import { Pool } from 'pg';
 import type pino from 'pino';
 import { authFromConfig } from './auth-from-config';
 import type { ServiceConfig } from './config';
-import { consumerLag } from './consumer-lag';
+import { consumerLag, groupPositions } from './consumer-lag';
 import type { ServiceContext, ServiceModule } from './module';
 import { clockRoutes } from './ops-clock';
 import { CLOSE_TIMEOUT_MS, createPartClosers, type PartClosers } from './part-closers';
@@ -229,6 +229,8 @@ const startParts = async (
     ...traced,
   });
   const topics = module.consumes?.topics ?? [];
+  // S3: a wait that ends with nothing known says "unknown" only once the group consumed what the topics held (membership.ts).
+  if (topics.length > 0) ctx.membership.readPositionsWith(() => groupPositions(admin, groupId, topics, true));
   const publicTypes = module.publishes.map((d) => d.type);
   const metrics = createServiceMetrics({
     pool,

@@ -24,8 +24,11 @@ export interface ServiceUnderTest {
     url: string,
     o?: { as?: { role: Role; sub: string }; body?: unknown; headers?: Record<string, string> },
   ): Promise<{ status: number; body: any; headers: Record<string, unknown> }>;
-  /** Puts an upstream event on its topic as its producer would (CloudEvents binary mode), then settles. */
-  publish<D>(def: EventDefinition, data: D, o?: { id?: string; time?: string }): Promise<string>;
+  /**
+   * Puts an upstream event on its topic as its producer would (CloudEvents binary mode), then settles
+   * (unless `settle: false`: the event is on the topic, the service may not have consumed it yet).
+   */
+  publish<D>(def: EventDefinition, data: D, o?: { id?: string; time?: string; settle?: boolean }): Promise<string>;
   /** Every event this deployment's topics hold so far, decoded, in partition order per key. */
   published(topic?: string): IncomingEvent[];
   /** Waits until the topics hold an event matching `match` (the observer reads asynchronously). */
@@ -123,7 +126,7 @@ export const startServiceForTest = async (
       };
       const { topic, message } = toKafkaMessage(envelope, def, 'test');
       await producer.send({ topic, acks: -1, messages: [message] });
-      await settle();
+      if (p.settle !== false) await settle();
       return id;
     },
     published: (topic) => seen.filter((e) => !topic || e.topic === topic),

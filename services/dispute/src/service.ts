@@ -38,7 +38,7 @@ const wire = (ctx: ServiceContext, o: DisputeServiceOptions): Wiring => {
   const { store, schema, pool, clock, policy } = ctx;
   const handlers = createHandlers({ store, schema, projections: disputeProjections(schema) });
   const deps = { store, schema, handlers };
-  const arrivals = createArrivals({ pool, channel: arrivalChannel(schema), logger: ctx.logger, consumedThroughout: ctx.membership.consumedThroughout });
+  const arrivals = createArrivals({ pool, channel: arrivalChannel(schema), logger: ctx.logger, consumer: ctx.membership });
   const waitMs = { unknown: durationMs(policy.api.readYourWritesWait), stale: durationMs(policy.api.staleFactsWait) };
   const blobs = o.blobs?.(ctx) ?? blobStoreFromEnv(ctx.config.DATA_DIR, ctx.config);
   return {

@@ -67,7 +67,7 @@ const wire = (ctx: ServiceContext, o: EscrowServiceOptions): Wiring => {
     schema,
     logger,
     waitMs: durationMs(ctx.policy.api.readYourWritesWait),
-    consumedThroughout: ctx.membership.consumedThroughout,
+    consumer: ctx.membership,
   });
   const app = createEscrowApp(ctx, { onPaymentReconcile, announce: knownOrders.announce });
   const onPending = delay === 'off' ? undefined : scheduleSandboxCapture({ pool, schema, clock, delayMs: durationMs(delay) });

@@ -78,6 +78,30 @@ describe('escrow: read-your-writes for orders it has not consumed yet (S3)', () 
     expect(await pay(o, key)).toMatchObject({ status: 201, body: { status: 'captured' } });
   });
 
+  it('S3: while the orders consumer is a member but behind its topic (the order is in Kafka, not consumed yet: starved under load) -> 503 SERVICE_UNAVAILABLE, not "unknown"; the same key succeeds once consumed', async () => {
+    const o = order();
+    const key = `k-${o.orderId}`;
+    // Holds the consumer's next transaction (its inbox insert) so the order stays unconsumed, while the
+    // test keeps the member showing life as a consumer working through a backlog does between batches:
+    // only the group's positions can tell this wait's "not yet" from "unknown".
+    const blocker = await db.pool.connect();
+    const heartbeats = setInterval(() => sut.service.ctx.membership.alive(), 100);
+    let behind: Awaited<ReturnType<typeof pay>>;
+    try {
+      await blocker.query('BEGIN');
+      await blocker.query(`LOCK TABLE "${sut.service.ctx.schema}".inbox IN ACCESS EXCLUSIVE MODE`);
+      await up.placed(o, 0, { settle: false });
+      behind = await pay(o, key);
+    } finally {
+      clearInterval(heartbeats);
+      await blocker.query('ROLLBACK');
+      blocker.release();
+    }
+    expect(behind).toMatchObject({ status: 503, body: { code: 'SERVICE_UNAVAILABLE' } });
+    expect(behind.headers['retry-after']).toBe('1');
+    expect(await pay(o, key)).toMatchObject({ status: 201, body: { status: 'captured' } });
+  });
+
   it('a known order of another buyer answers 404 at once, with the same Retry-After as an unknown one (nothing revealed)', async () => {
     const o = order();
     await up.placed(o);

@@ -62,14 +62,26 @@ export interface E2eSystem {
   stop(): Promise<void>;
 }
 
+/** A 503 with Retry-After is sent again at most this many times by the plain transport. */
+const CATCHING_UP_RESENDS = 10;
+
 /**
- * How a request reaches a service, for the typed clients and the ops calls alike. The plain one sends
- * once; a harness that kills services under the stories passes one that sends again what got no
- * answer (crash/support/resilient-send.ts).
+ * How a request reaches a service, for the typed clients and the ops calls alike. The plain one does
+ * what the contract asks of every storefront: a 503 with Retry-After (a service catching up on
+ * another's events, S3; the Idempotency-Key does not keep it) is sent again after the seconds it
+ * names, a bounded number of times; anything else is the answer. A harness that kills services under
+ * the stories passes one that also sends again what got no answer (crash/support/resilient-send.ts).
  */
-export const plainTransport: Transport = (req) =>
-  // A backstop only: a killed process closes its sockets, so an unanswered request fails fast.
-  fetch(req, { signal: AbortSignal.timeout(120_000) });
+export const plainTransport: Transport = async (req) => {
+  for (let resent = 0; ; resent++) {
+    // A backstop only: a killed process closes its sockets, so an unanswered request fails fast.
+    const res = await fetch(req.clone(), { signal: AbortSignal.timeout(120_000) });
+    const retryAfter = Number(res.headers.get('retry-after') ?? Number.NaN);
+    if (res.status !== 503 || !Number.isFinite(retryAfter) || resent === CATCHING_UP_RESENDS) return res;
+    await res.body?.cancel();
+    await new Promise((r) => setTimeout(r, retryAfter * 1000));
+  }
+};
 
 /** Reads an answer's body: JSON when it parses, else the text. */
 export const readBody = async (res: globalThis.Response): Promise<unknown> => {

@@ -13,7 +13,7 @@ export interface paths {
         put?: never;
         /**
          * Pay an order into escrow (O3, E4)
-         * @description Roles: buyer. Consistency (S3): may be called right after POST /orders answered. An order escrow has not recorded yet (its OrderPlaced still on its way) is waited for server-side, up to policy api.readYourWritesWait (5 s); still unknown then: 404 ESCROW_ORDER_UNKNOWN with Retry-After, which an Idempotency-Key does not keep (the same key may be sent again). While escrow's consumer is rejoining its group (after a restart) a wait that ends with the order unknown answers 503 SERVICE_UNAVAILABLE with Retry-After instead: the order may exist upstream; send the same request again.
+         * @description Roles: buyer. Consistency (S3): may be called right after POST /orders answered. An order escrow has not recorded yet (its OrderPlaced still on its way) is waited for server-side, up to policy api.readYourWritesWait (5 s); still unknown then: 404 ESCROW_ORDER_UNKNOWN with Retry-After, which an Idempotency-Key does not keep (the same key may be sent again). While escrow's consumer is rejoining its group (after a restart) or behind its topics (under load) a wait that ends with the order unknown answers 503 SERVICE_UNAVAILABLE with Retry-After instead: the order may exist upstream; send the same request again.
          */
         post: operations["createPayment"];
         delete?: never;
@@ -51,7 +51,7 @@ export interface paths {
         };
         /**
          * The order's escrow: captured, held, released, refunded, commission, postings
-         * @description Roles: buyer, seller, agent, ops. Consistency (S3): the escrow exists from the moment the order was placed: called right after POST /orders answered, the request waits server-side (up to policy api.readYourWritesWait, 5 s) for escrow to record the order (503 SERVICE_UNAVAILABLE with Retry-After when escrow's consumer is rejoining its group after a restart and the wait ends without it). Payments made here are visible at once (read-your-writes); what other services cause (release on completion, refunds of a settlement) shows once escrow consumed it (eventual, usually < 100 ms). To wait for it without polling, send the version you hold as If-None-Match: "<version>" with Prefer: wait=<seconds>: the answer comes as soon as the escrow is past that version (200), or after the seconds with 304 (at most policy api.changeWaitMax, 30 s; Preference-Applied says the wait was honoured).
+         * @description Roles: buyer, seller, agent, ops. Consistency (S3): the escrow exists from the moment the order was placed: called right after POST /orders answered, the request waits server-side (up to policy api.readYourWritesWait, 5 s) for escrow to record the order (503 SERVICE_UNAVAILABLE with Retry-After when escrow's consumer is rejoining its group after a restart, or behind its topics under load, and the wait ends without it). Payments made here are visible at once (read-your-writes); what other services cause (release on completion, refunds of a settlement) shows once escrow consumed it (eventual, usually < 100 ms). To wait for it without polling, send the version you hold as If-None-Match: "<version>" with Prefer: wait=<seconds>: the answer comes as soon as the escrow is past that version (200), or after the seconds with 304 (at most policy api.changeWaitMax, 30 s; Preference-Applied says the wait was honoured).
          */
         get: operations["getEscrow"];
         put?: never;

@@ -43,21 +43,25 @@ export interface ArrivalsOptions {
   /** Re-check interval while no LISTEN connection is up (default 500 ms): the safety net only. */
   recheckMs?: number;
   /**
-   * Whether the consumer that records the facts has been consuming since `from` (GroupMembership in
-   * @bp/messaging). A wait that ends with nothing known while it was not answers 503 with Retry-After
-   * (catchingUp) instead of "unknown": after a restart the consumer rejoins only once the dead
-   * member's session expired, longer than any wait. Absent: the answer is always "unknown".
+   * The consumer that records the facts (GroupMembership in @bp/messaging). A wait that ends with
+   * nothing known answers 503 with Retry-After (catchingUp) instead of "unknown" when that consumer
+   * was not consuming throughout it (after a restart it rejoins only once the dead member's session
+   * expired, longer than any wait), or had not consumed what its topics held halfway through the wait
+   * (starved under load, the fact may be in Kafka already). Absent: the answer is always "unknown".
    */
-  consumedThroughout?: (from: number) => boolean;
+  consumer?: {
+    consumedThroughout(from: number): boolean;
+    backlogNow(): () => Promise<boolean>;
+  };
 }
 
 /**
- * The consumer was not consuming during the wait: the fact may well exist upstream. The kit's own
- * 503 (SERVICE_UNAVAILABLE with Retry-After, every route documents it): the client sends the same
- * request again, and an Idempotency-Key does not keep the answer.
+ * The consumer was not consuming, or is behind: the fact may well exist upstream. The kit's own 503
+ * (SERVICE_UNAVAILABLE with Retry-After, every route documents it): the client sends the same request
+ * again, and an Idempotency-Key does not keep the answer.
  */
-const catchingUp = (): ProblemError =>
-  problem('SERVICE_UNAVAILABLE', 503, 'the service is catching up on events from other services (its consumer is rejoining its group); retry shortly', {
+const catchingUp = (why: string): ProblemError =>
+  problem('SERVICE_UNAVAILABLE', 503, `the service is catching up on events from other services (${why}); retry shortly`, {
     headers: { 'retry-after': '1' },
   });
 
@@ -117,9 +121,16 @@ export const createArrivals = (o: ArrivalsOptions): Arrivals => {
     const first = await attempt();
     if (first !== undefined || timeoutMs <= 0 || closed) return first; // the common case: already known
     const deadline = startedAt + timeoutMs;
-    /** Unknown at the end: trusted only when the consumer was consuming for the whole wait. */
-    const unknown = (): undefined => {
-      if (o.consumedThroughout && !closed && !o.consumedThroughout(startedAt)) throw catchingUp();
+    // What the consumed topics hold halfway through: taken then, not at once, so an answer that comes
+    // quickly (the usual case) costs no broker request, and a fact published in the first half counts.
+    let backlog: (() => Promise<boolean>) | undefined;
+    const consumer = o.consumer;
+    const halfway = consumer ? setTimeout(() => (backlog = consumer.backlogNow()), timeoutMs / 2) : undefined;
+    /** Unknown at the end: trusted only when the consumer was consuming for the whole wait and kept up. */
+    const unknown = async (): Promise<undefined> => {
+      if (!consumer || closed) return undefined;
+      if (!consumer.consumedThroughout(startedAt)) throw catchingUp('its consumer is rejoining its group');
+      if (!(await (backlog ?? consumer.backlogNow())())) throw catchingUp('its consumer is behind');
       return undefined;
     };
     let signalled = false;
@@ -138,7 +149,7 @@ export const createArrivals = (o: ArrivalsOptions): Arrivals => {
         const answer = await attempt();
         const left = deadline - Date.now();
         if (answer !== undefined || closed) return answer;
-        if (left <= 0) return unknown();
+        if (left <= 0) return await unknown();
         // A keyed request holding its transaction (nothing written yet) gives the connection back
         // while it waits: the consumer it waits for may need one from the same pool.
         await parkRequestTransaction();
@@ -153,6 +164,7 @@ export const createArrivals = (o: ArrivalsOptions): Arrivals => {
         wake = undefined;
       }
     } finally {
+      clearTimeout(halfway);
       set.delete(waiter);
       if (set.size === 0) waiters.delete(key);
     }

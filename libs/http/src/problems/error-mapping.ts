@@ -5,8 +5,8 @@ import { isProblemError, problemBody, STATUS_BY_KIND, type Problem, type Problem
 export interface MappedError {
   problem: Problem;
   headers: Record<string, string>;
-  /** 5xx are our fault and logged with the error; 4xx are the caller's and logged briefly. */
-  severity: 'client' | 'server';
+  /** server: our fault, logged with the error; passing: a 5xx given on purpose (retry later), a warn; client: the caller's, logged briefly. */
+  severity: 'client' | 'passing' | 'server';
 }
 
 interface ValidationItem {
@@ -84,7 +84,9 @@ export const mapError = (err: unknown, instance: string): MappedError => {
     return {
       problem: problemBody(err.code, err.statusCode, err.message, { ...extra, ...(err.errors ? { errors: err.errors } : {}) }),
       headers: err.headers ?? {},
-      severity: err.statusCode >= 500 ? 'server' : 'client',
+      // A 5xx thrown on purpose (a wait that ends while the consumer catches up) is an expected,
+      // passing state, not a fault: logged at warn, without a stack.
+      severity: err.statusCode >= 500 ? 'passing' : 'client',
     };
   }
   if (isDomainError(err)) {

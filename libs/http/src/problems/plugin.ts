@@ -24,6 +24,8 @@ export const problemsPlugin = fp(
       const mapped = mapError(err, pathOf(request));
       if (mapped.severity === 'server') {
         request.log.error({ err, correlationId: request.correlationId }, 'request failed');
+      } else if (mapped.severity === 'passing') {
+        request.log.warn({ code: mapped.problem.code, status: mapped.problem.status, detail: mapped.problem.detail }, 'request answered: retry later');
       } else {
         request.log.info({ code: mapped.problem.code, status: mapped.problem.status }, 'request refused');
       }

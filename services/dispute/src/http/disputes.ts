@@ -119,8 +119,9 @@ const OPEN_CONSISTENCY = [
   'api.readYourWritesWait, 5 s); a refusal a fact still on its way could lift (ORDER_NOT_SHIPPED,',
   'DISPUTE_TOO_EARLY) is given only after waiting for the next fact about the order (api.staleFactsWait,',
   '1 s). Such refusals (and ORDER_NOT_FOUND) carry Retry-After and are not kept under an Idempotency-Key.',
-  "While this service's consumer is rejoining its group (after a restart), such a wait that ends refused",
-  'answers 503 SERVICE_UNAVAILABLE with Retry-After instead: the fact may exist upstream; send the same request again.',
+  "While this service's consumer is rejoining its group (after a restart) or behind its topics (under load), such a",
+  'wait that ends refused answers 503 SERVICE_UNAVAILABLE with Retry-After instead: the fact may exist upstream;',
+  'send the same request again.',
   'The dispute itself is read-your-writes: GET /disputes/{id} right after this answer shows it.',
 ].join(' ');
 

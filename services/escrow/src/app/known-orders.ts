@@ -2,7 +2,7 @@
 // POST /orders names an order whose OrderPlaced escrow may not have consumed yet (~10-60 ms). The
 // request waits for it here (bounded by policy api.readYourWritesWait), woken by the NOTIFY of the
 // consumer's transaction that records the order, instead of answering 404 and making the client poll.
-import { announceArrival, arrivalChannel, createArrivals, nextVersion, type ChangeWait } from '@bp/http';
+import { announceArrival, arrivalChannel, createArrivals, nextVersion, type ArrivalsOptions, type ChangeWait } from '@bp/http';
 import type { Pool, PoolClient } from 'pg';
 import type pino from 'pino';
 import { readEscrow, type EscrowRow } from '../projections/escrows';
@@ -23,8 +23,8 @@ export const createKnownOrders = (o: {
   schema: string;
   logger: pino.Logger;
   waitMs: number;
-  /** Whether the orders consumer consumed throughout a wait: unknown after one it did not is a 503 (arrivals.ts). */
-  consumedThroughout: (from: number) => boolean;
+  /** The orders consumer: unknown after a wait it was not consuming throughout, or behind, is a 503 (arrivals.ts). */
+  consumer: ArrivalsOptions['consumer'];
 }): KnownOrders => {
   const channel = arrivalChannel(o.schema);
   // readNewer is asked only about a row just read: one gone meanwhile is a replay's TRUNCATE, not the caller's doing.
@@ -33,7 +33,7 @@ export const createKnownOrders = (o: {
     if (!row) throw new Error(`escrow row of order ${orderId} vanished while a request waited on it`);
     return row;
   };
-  const arrivals = createArrivals({ pool: o.pool, channel, logger: o.logger, consumedThroughout: o.consumedThroughout });
+  const arrivals = createArrivals({ pool: o.pool, channel, logger: o.logger, consumer: o.consumer });
   return {
     read: (orderId) => arrivals.until(orderId, () => readEscrow(o.pool, o.schema, orderId), o.waitMs),
     readNewer: (orderId, wait) => nextVersion(arrivals, orderId, () => readKnown(orderId), wait),

@@ -11,7 +11,7 @@ const CONSISTENCY = [
   'Consistency (S3): the escrow exists from the moment the order was placed: called right after',
   'POST /orders answered, the request waits server-side (up to policy api.readYourWritesWait, 5 s) for',
   "escrow to record the order (503 SERVICE_UNAVAILABLE with Retry-After when escrow's consumer is rejoining",
-  'its group after a restart and the wait ends without it). Payments made here are visible at once (read-your-writes); what other',
+  'its group after a restart, or behind its topics under load, and the wait ends without it). Payments made here are visible at once (read-your-writes); what other',
   'services cause (release on completion, refunds of a settlement) shows once escrow consumed it (eventual, usually < 100 ms).',
   'To wait for it without polling, send the version you hold as If-None-Match: "<version>" with Prefer: wait=<seconds>:',
   'the answer comes as soon as the escrow is past that version (200), or after the seconds with 304 (at most policy',

@@ -21,8 +21,9 @@ const CONSISTENCY = [
   'recorded yet (its OrderPlaced still on its way) is waited for server-side, up to policy',
   'api.readYourWritesWait (5 s); still unknown then: 404 ESCROW_ORDER_UNKNOWN with Retry-After,',
   "which an Idempotency-Key does not keep (the same key may be sent again). While escrow's consumer is",
-  'rejoining its group (after a restart) a wait that ends with the order unknown answers 503',
-  'SERVICE_UNAVAILABLE with Retry-After instead: the order may exist upstream; send the same request again.',
+  'rejoining its group (after a restart) or behind its topics (under load) a wait that ends with the order',
+  'unknown answers 503 SERVICE_UNAVAILABLE with Retry-After instead: the order may exist upstream; send the',
+  'same request again.',
 ].join(' ');
 
 /** POST /payments (buyer, own order only): 201 with the payment's status after the provider answered. */

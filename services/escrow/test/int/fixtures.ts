@@ -15,20 +15,24 @@ export interface TestOrder {
 export const upstream = (sut: ServiceUnderTest) => {
   const now = () => sut.now().toISOString();
   return {
-    placed: (o: TestOrder, commissionBps = 0) =>
-      sut.publish(OrderPlaced, {
-        orderId: o.orderId,
-        buyerId: o.buyerId,
-        sellerId: o.sellerId,
-        currency: 'USD',
-        total: USD(o.total),
-        items: [{ sku: 'sku-1', title: 'thing', quantity: 1, unitPrice: USD(o.total) }],
-        protectionDays: 30,
-        handlingDays: 3,
-        placedAt: now(),
-        paymentDueAt: now(),
-        policy: { ...snapshotOf(defaultPolicy), escrow: { ...defaultPolicy.escrow, commissionBps } },
-      }),
+    placed: (o: TestOrder, commissionBps = 0, publish?: { settle: boolean }) =>
+      sut.publish(
+        OrderPlaced,
+        {
+          orderId: o.orderId,
+          buyerId: o.buyerId,
+          sellerId: o.sellerId,
+          currency: 'USD',
+          total: USD(o.total),
+          items: [{ sku: 'sku-1', title: 'thing', quantity: 1, unitPrice: USD(o.total) }],
+          protectionDays: 30,
+          handlingDays: 3,
+          placedAt: now(),
+          paymentDueAt: now(),
+          policy: { ...snapshotOf(defaultPolicy), escrow: { ...defaultPolicy.escrow, commissionBps } },
+        },
+        publish,
+      ),
     completed: (o: TestOrder, reason: 'CONFIRMED' | 'DISPUTE_SETTLED' = 'CONFIRMED', id?: string) =>
       sut.publish(
         OrderCompleted,
