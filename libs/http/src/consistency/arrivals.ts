@@ -46,7 +46,7 @@ export interface ArrivalsOptions {
    * The consumer that records the facts (GroupMembership in @bp/messaging). A wait that ends with
    * nothing known answers 503 with Retry-After (catchingUp) instead of "unknown" when that consumer
    * was not consuming throughout it (after a restart it rejoins only once the dead member's session
-   * expired, longer than any wait), or had not consumed what its topics held halfway through the wait
+   * expired, longer than any wait), or had not consumed what its topics held late in the wait
    * (starved under load, the fact may be in Kafka already). Absent: the answer is always "unknown".
    */
   consumer?: {
@@ -64,6 +64,14 @@ const catchingUp = (why: string): ProblemError =>
   problem('SERVICE_UNAVAILABLE', 503, `the service is catching up on events from other services (${why}); retry shortly`, {
     headers: { 'retry-after': '1' },
   });
+
+/**
+ * When the consumed topics' ends are noted: late in the wait, so a fact an upstream service was slow
+ * to publish is covered too, yet leaving the consumer a fifth of the wait, and at least a second, to
+ * commit past the mark. Erring late turns a true "unknown" into a 503 under load (the client sends it
+ * again); erring early would tell a storefront that an order it has just placed is unknown.
+ */
+const backlogMarkAt = (waitMs: number): number => Math.max(0, waitMs - Math.max(1000, waitMs / 5));
 
 export const createArrivals = (o: ArrivalsOptions): Arrivals => {
   const recheckMs = o.recheckMs ?? 500;
@@ -121,11 +129,11 @@ export const createArrivals = (o: ArrivalsOptions): Arrivals => {
     const first = await attempt();
     if (first !== undefined || timeoutMs <= 0 || closed) return first; // the common case: already known
     const deadline = startedAt + timeoutMs;
-    // What the consumed topics hold halfway through: taken then, not at once, so an answer that comes
-    // quickly (the usual case) costs no broker request, and a fact published in the first half counts.
+    // What the consumed topics hold late in the wait (backlogMarkAt): taken then, not at
+    // once, so an answer that comes quickly (the usual case) costs no broker request.
     let backlog: (() => Promise<boolean>) | undefined;
     const consumer = o.consumer;
-    const halfway = consumer ? setTimeout(() => (backlog = consumer.backlogNow()), timeoutMs / 2) : undefined;
+    const marking = consumer ? setTimeout(() => (backlog = consumer.backlogNow()), backlogMarkAt(timeoutMs)) : undefined;
     /** Unknown at the end: trusted only when the consumer was consuming for the whole wait and kept up. */
     const unknown = async (): Promise<undefined> => {
       if (!consumer || closed) return undefined;
@@ -164,7 +172,7 @@ export const createArrivals = (o: ArrivalsOptions): Arrivals => {
         wake = undefined;
       }
     } finally {
-      clearTimeout(halfway);
+      clearTimeout(marking);
       set.delete(waiter);
       if (set.size === 0) waiters.delete(key);
     }
