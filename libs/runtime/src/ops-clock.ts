@@ -14,6 +14,32 @@ const SettleView = z.object({ fired: z.number(), published: z.number(), lag: z.n
 const AdvanceView = ClockView.extend({ rounds: z.number(), fired: z.number(), published: z.number() });
 
 /**
+ * One settle round of a peer must answer within this: settleAll already gives up after a minute
+ * without progress, and a peer that never answers (its pool stuck) would otherwise hold the clock
+ * move, and its caller, for as long as the socket stays open. Failing, the move answers 500 and the
+ * caller settles again once the peer is back.
+ */
+export const PEER_SETTLE_TIMEOUT_MS = 60_000;
+
+/** Another service of the deployment, settled over HTTP (POST /ops/clock/settle), bounded in time. */
+export const peerParticipant = (name: string, url: string, authorization: string | undefined, timeoutMs = PEER_SETTLE_TIMEOUT_MS): SettleParticipant => ({
+  name,
+  settle: async () => {
+    const res = await fetch(`${url}/ops/clock/settle`, {
+      method: 'POST',
+      headers: { authorization: authorization ?? '' },
+      signal: AbortSignal.timeout(timeoutMs),
+    }).catch((err: unknown) => {
+      // A DOMException, not an Error in every realm: told apart by its name.
+      const timedOut = (err as { name?: unknown } | null)?.name === 'TimeoutError';
+      throw new Error(`${name} could not settle: ${timedOut ? `no answer within ${timeoutMs} ms` : String(err)}`, { cause: err });
+    });
+    if (!res.ok) throw new Error(`${name} could not settle: HTTP ${res.status}`);
+    return SettleView.parse(await res.json());
+  },
+});
+
+/**
  * The simulated clock of the whole deployment (only with CLOCK=simulated; never in production).
  * `POST /ops/clock` moves the shared time, then asks every service to settle until the system is at
  * rest, so when it returns every deadline that came due has fired and its consequences landed.
@@ -23,17 +49,7 @@ export const clockRoutes = async (
   o: { clock: SharedClock; self: ServiceName; settle: () => Promise<SettleReport>; serviceUrls: () => Record<string, string> },
 ) => {
   const participants = (authorization: string | undefined): SettleParticipant[] =>
-    Object.entries(o.serviceUrls()).map(([name, url]) => ({
-      name,
-      settle:
-        name === o.self
-          ? o.settle
-          : async () => {
-              const res = await fetch(`${url}/ops/clock/settle`, { method: 'POST', headers: { authorization: authorization ?? '' } });
-              if (!res.ok) throw new Error(`${name} could not settle: HTTP ${res.status}`);
-              return SettleView.parse(await res.json());
-            },
-    }));
+    Object.entries(o.serviceUrls()).map(([name, url]) => (name === o.self ? { name, settle: o.settle } : peerParticipant(name, url, authorization)));
 
   app.get(
     '/ops/clock',
