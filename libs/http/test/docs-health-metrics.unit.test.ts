@@ -46,6 +46,21 @@ describe('OpenAPI and AsyncAPI documents', () => {
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({ asyncapi: '3.0.0', info: { title: 'events', version: '1' } });
   });
+
+  it('a document given as a function is built on the first request, once (a service start does not pay for it)', async () => {
+    const lazy = await testApp({});
+    let builds = 0;
+    registerAsyncApi(lazy, () => ({ asyncapi: '3.0.0', info: { title: 'events', version: String(++builds) } }));
+    await lazy.ready();
+    try {
+      expect(builds).toBe(0);
+      const first = await lazy.inject({ url: '/docs/asyncapi' });
+      const second = await lazy.inject({ url: '/docs/asyncapi' });
+      expect([first.json().info.version, second.json().info.version, builds]).toEqual(['1', '1', 1]);
+    } finally {
+      await lazy.close();
+    }
+  });
 });
 
 describe('health', () => {

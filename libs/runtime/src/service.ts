@@ -326,7 +326,7 @@ const startParts = async (
   const clockRefresh = sharedClock ? setInterval(() => void sharedClock.refresh().catch(() => {}), poll ?? IDLE_FALLBACK_POLL_MS) : undefined;
   parts.add('clock', () => clearInterval(clockRefresh));
   // Every service serves the partners' contract for every topic (API.md), built once from the schemas.
-  registerAsyncApi(app as never, buildAsyncApi());
+  registerAsyncApi(app as never, buildAsyncApi); // built on the first GET /docs/asyncapi
   metrics.register(app.metrics);
   if (sharedClock) await clockRoutes(app, { clock: sharedClock, self: module.name, settle, serviceUrls: () => config.SERVICE_URLS });
   await module.routes(app, ctx);
