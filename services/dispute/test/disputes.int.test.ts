@@ -58,6 +58,24 @@ describe('dispute service over HTTP and Kafka (simulated clock)', () => {
     expect(again).toMatchObject({ status: 409, body: { code: 'DISPUTE_ALREADY_OPEN' } });
   });
 
+  it('issue 18 item 2: an opening and an action answer the dispute exactly as GET shows it right after (built from the command, its thread read back in its transaction)', async () => {
+    const { sut } = t;
+    const { disputeId, order, view: opened } = await openedDispute(sut);
+    const buyer = as('buyer', order.buyerId);
+    const seller = as('seller', order.sellerId);
+    expect(opened).toEqual((await sut.request('GET', `/disputes/${disputeId}`, buyer)).body);
+    const messaged = await act(sut, disputeId, 'messages', seller, { text: 'sent on Monday', evidenceIds: [] });
+    expect(messaged.status).toBe(200);
+    // The new entry is in the answer's thread: the read went out behind the thread's INSERT.
+    expect(messaged.body.thread.at(-1)).toMatchObject({ text: 'sent on Monday' });
+    expect(messaged.body.thread).toHaveLength(opened.thread.length + 1);
+    expect(messaged.body).toEqual((await sut.request('GET', `/disputes/${disputeId}`, seller)).body);
+    expect(messaged.headers.etag).toBe(`"${messaged.body.version}"`);
+    const countered = await act(sut, disputeId, 'counter-proposals', seller, { solution: { type: 'REFUND_ONLY', refund: usd(1_000) }, message: 'half?' });
+    expect(countered.status).toBe(200);
+    expect(countered.body).toEqual((await sut.request('GET', `/disputes/${disputeId}`, seller)).body);
+  });
+
   it('D4: seller silent 5 days -> the buyer proposal is accepted and DisputeSettled carries the refund', async () => {
     const { sut } = t;
     const { disputeId, order } = await openedDispute(sut);

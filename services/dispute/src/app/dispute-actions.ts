@@ -1,5 +1,5 @@
 import { DomainError, type Actor } from '@bp/contracts';
-import { commandMetadata, withRetriedTransaction, type CommandResult, type EventStore } from '@bp/eventstore';
+import { commandMetadata, withRetriedTransaction, type EventStore } from '@bp/eventstore';
 import type { PoolClient } from 'pg';
 import {
   disputeStreamId,
@@ -7,14 +7,13 @@ import {
   type AppealDecisionBody,
   type CounterProposalBody,
   type DisputeCommand,
-  type DisputeState,
   type EditProposalBody,
   type RulingBody,
 } from '../domain';
 import type { ReturnCondition } from '@bp/contracts';
 import { getDispute } from '../projections/queries';
 import { resolveEvidence } from './evidence';
-import type { DisputeHandlers } from './handlers';
+import type { DisputeHandlers, DisputeResult } from './handlers';
 
 export interface ActionDeps {
   store: EventStore;
@@ -22,7 +21,8 @@ export interface ActionDeps {
   handlers: DisputeHandlers;
 }
 
-type Result = Promise<CommandResult<DisputeState>>;
+/** With the thread as the command left it, when it wrote something (the route's answer needs no read then). */
+type Result = Promise<DisputeResult>;
 type Call = { disputeId: string; actor: Actor; now: string; expectedVersion?: number };
 
 /**
@@ -36,7 +36,7 @@ export const disputeActions = (d: ActionDeps) => {
       const data = await build(tx);
       const command = { type, data, meta: { now: c.now, actor: c.actor } } as DisputeCommand;
       const opts = { tx, metadata: commandMetadata(c.actor, c.now), ...(c.expectedVersion !== undefined ? { expectedVersion: c.expectedVersion } : {}) };
-      return d.handlers.dispute(disputeStreamId(c.disputeId), command, opts);
+      return d.handlers.dispute(disputeStreamId(c.disputeId), command, opts, c.disputeId);
     });
   const evidence = (tx: PoolClient, c: Call, ids: readonly string[]) => resolveEvidence(tx, d.schema, ids, c.actor);
 

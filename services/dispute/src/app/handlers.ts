@@ -16,13 +16,22 @@ import {
   type OrderFactsCommand,
   type OrderFactsState,
   type BuyerLevelState,
+  type ThreadEntry,
 } from '../domain';
+import { readThread } from '../projections/thread';
 import { announceOrderFacts } from './known-orders';
 import { causedBy } from './metadata';
 
+/** A dispute command's result; with `threadOf`, the thread as the command left it (none when it wrote nothing). */
+export type DisputeResult = CommandResult<DisputeState> & { thread?: ThreadEntry[] };
+
 export interface DisputeHandlers {
-  /** A command to one dispute stream: load, decide, append + projections + timers + freed slot, one tx. */
-  dispute(streamId: string, command: DisputeCommand, opts: CommandOptions): Promise<CommandResult<DisputeState>>;
+  /**
+   * A command to one dispute stream: load, decide, append + projections + timers + freed slot, one tx.
+   * `threadOf` (the dispute's id): also reads its thread back, sent behind the projections' statements,
+   * so a route answers with the dispute without a read of its own (issue 18 item 2).
+   */
+  dispute(streamId: string, command: DisputeCommand, opts: CommandOptions, threadOf?: string): Promise<DisputeResult>;
   orderFacts(command: OrderFactsCommand, opts: CommandOptions): Promise<CommandResult<OrderFactsState>>;
   buyerLevel(command: BuyerLevelCommand, opts: CommandOptions): Promise<CommandResult<BuyerLevelState>>;
 }
@@ -47,12 +56,26 @@ export const createHandlers = (o: { store: EventStore; schema: string; projectio
       }
     }
   };
-  // The deadline sync first: it is not awaited (sendsAtOnce), so the projection's first statement
-  // joins the append's round trip too.
-  const hooks = [deadlineSync(o.schema, deadlines), project, freeSlot];
+  const sync = deadlineSync(o.schema, deadlines);
 
   return {
-    dispute: (streamId, command, opts) => commandHandler({ store: o.store, decider: disputeDecider, streamId: () => streamId, hooks })(command, opts),
+    dispute: async (streamId, command, opts, threadOf) => {
+      let thread: ThreadEntry[] | undefined;
+      // The projections' statements (the thread's INSERT among them) are all sent before their first
+      // answer is awaited, so the read sent right after them sees the new entry and shares their round trip.
+      const projectThenRead: typeof project = async (tx, ctx) => {
+        const projected = project(tx, ctx);
+        const read = threadOf === undefined ? undefined : readThread(tx, o.schema, threadOf);
+        read?.catch(() => undefined); // awaited below, after the projections: their failure is the cause
+        await projected;
+        thread = await read;
+      };
+      // The deadline sync first: it is not awaited (sendsAtOnce), so the projection's first statement
+      // joins the append's round trip too.
+      const hooks = [sync, projectThenRead, freeSlot];
+      const result = await commandHandler({ store: o.store, decider: disputeDecider, streamId: () => streamId, hooks })(command, opts);
+      return result.events.length > 0 && thread ? { ...result, thread } : result;
+    },
     orderFacts,
     buyerLevel,
   };

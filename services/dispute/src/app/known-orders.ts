@@ -4,9 +4,10 @@
 // and bounded, for the next fact recorded about the order (woken by the NOTIFY of the transaction
 // that appended it to the order-facts stream) and tries again.
 import { isDomainError, type Actor, type DomainError } from '@bp/contracts';
-import type { AppendHook, CommandResult } from '@bp/eventstore';
+import type { AppendHook } from '@bp/eventstore';
 import { announceArrival, arrivalChannel, type Arrivals } from '@bp/http';
-import type { DisputeState, OpenDisputeBody, OrderFactsState } from '../domain';
+import type { OpenDisputeBody, OrderFactsState } from '../domain';
+import type { DisputeResult } from './handlers';
 
 /**
  * Refusals of an opening that a fact still on its way from orders.v1 could lift: `unknown` (no
@@ -35,7 +36,7 @@ export const announceOrderFacts = (schema: string): AppendHook<OrderFactsState> 
   };
 };
 
-type Open = (actor: Actor, disputeId: string, body: OpenDisputeBody, now: string) => Promise<CommandResult<DisputeState>>;
+type Open = (actor: Actor, disputeId: string, body: OpenDisputeBody, now: string) => Promise<DisputeResult>;
 
 /**
  * The opening, tried again each time a fact about its order is recorded while it is refused for a

@@ -1,5 +1,5 @@
 import type { Actor } from '@bp/contracts';
-import { commandMetadata, loadAggregate, withRetriedTransaction, type CommandResult, type EventStore } from '@bp/eventstore';
+import { commandMetadata, loadAggregate, withRetriedTransaction, type EventStore } from '@bp/eventstore';
 import type { PoolClient } from 'pg';
 import {
   buyerLevelDecider,
@@ -10,10 +10,9 @@ import {
   orderFactsStreamId,
   refuse,
   type BuyerLevel,
-  type DisputeState,
   type OpenDisputeBody,
 } from '../domain';
-import type { DisputeHandlers } from './handlers';
+import type { DisputeHandlers, DisputeResult } from './handlers';
 import { resolveEvidence } from './evidence';
 
 export interface OpenDeps {
@@ -35,7 +34,7 @@ const currentLevel = async (store: EventStore, buyerId: string, tx: PoolClient):
  */
 export const openDispute =
   (d: OpenDeps) =>
-  async (actor: Actor, disputeId: string, body: OpenDisputeBody, now: string): Promise<CommandResult<DisputeState>> =>
+  async (actor: Actor, disputeId: string, body: OpenDisputeBody, now: string): Promise<DisputeResult> =>
     // A new transaction when ReserveDispute's order-facts append went stale (a consumer appended there first).
     withRetriedTransaction(d.store.pool, async (tx) => {
       // The order and the opener's level at once (one round trip on a pipelined connection): the
@@ -56,6 +55,7 @@ export const openDispute =
         { type: 'OpenDispute', data: { ...form, disputeId, evidence, order: facts }, meta: { now, actor } },
         // A fresh random id: nothing to read (were it taken, the append would conflict and the retry read it).
         { tx, metadata, newStream: true },
+        disputeId, // its thread read back in the same round trip: the route answers without a read
       );
       if (result.events.length > 0) {
         // The order as read above: ReserveDispute decides on it without reading it again.

@@ -12,12 +12,12 @@ import {
   setVersionHeaders,
   type FastifyPluginAsyncZod,
 } from '@bp/http';
-import type { CommandResult } from '@bp/eventstore';
 import type { Clock } from '@bp/timers';
 import { callerOf } from '@bp/runtime';
 import type { Pool } from 'pg';
 import { z } from 'zod';
 import type { DisputeActions } from '../app/dispute-actions';
+import type { DisputeResult } from '../app/handlers';
 import { isLiftedByOrderFacts } from '../app/known-orders';
 import type { openDispute } from '../app/open-dispute';
 import type { DisputeReads } from '../app/prefetch';
@@ -36,11 +36,10 @@ import {
   ShipmentBody,
   DisputeErrors,
   type DisputeErrorCode,
-  type DisputeState,
 } from '../domain';
 import { listDisputes, type Visibility } from '../projections';
 import { withVersionCheck } from './version-check';
-import { loadResource, resourceOf } from './views';
+import { loadResource, resourceAfter, resourceOf } from './views';
 import { DisputePage, DisputeViewBody } from './schemas';
 
 const View = { body: DisputeViewBody, description: 'The dispute as the caller sees it', headers: ['ETag'] as const };
@@ -154,10 +153,10 @@ export const disputeRoutes =
         // Ids are the caller's (conventions); with an Idempotency-Key a retry replays this response.
         const disputeId = randomUUID();
         // S3: a refusal a fact still on its way could lift comes only after the wait, with Retry-After.
-        await d.open(caller, disputeId, req.body, at).catch((e: unknown) => {
+        const opened = await d.open(caller, disputeId, req.body, at).catch((e: unknown) => {
           throw isLiftedByOrderFacts(e) ? retryLater(e) : e;
         });
-        const view = await loadResource(d.pool, d.schema, disputeId, caller, at);
+        const view = opened.thread ? resourceAfter(opened, opened.thread, caller, at) : await loadResource(d.pool, d.schema, disputeId, caller, at);
         setVersionHeaders(reply, view.version).header('location', `/disputes/${disputeId}`);
         return reply.code(201).send(view);
       },
@@ -215,13 +214,7 @@ export const disputeRoutes =
       },
     );
 
-    const action = <B extends z.ZodType>(
-      path: string,
-      roles: Role[],
-      body: B,
-      run: (c: Call, b: z.infer<B>) => Promise<CommandResult<DisputeState>>,
-      summary: string,
-    ) =>
+    const action = <B extends z.ZodType>(path: string, roles: Role[], body: B, run: (c: Call, b: z.infer<B>) => Promise<DisputeResult>, summary: string) =>
       app.post(
         `/disputes/:disputeId/${path}`,
         {
@@ -247,10 +240,12 @@ export const disputeRoutes =
           const caller = callerOf(req);
           const at = now();
           const { disputeId } = req.params;
-          await withVersionCheck(req, (expectedVersion) =>
+          const done = await withVersionCheck(req, (expectedVersion) =>
             run({ disputeId, actor: caller, now: at, ...(expectedVersion !== undefined ? { expectedVersion } : {}) }, req.body as z.infer<B>),
           );
-          const view = await loadResource(d.pool, d.schema, disputeId, caller, at);
+          // What the command wrote comes back with its thread (no read of its own); a command that
+          // changed nothing reads the dispute as it is.
+          const view = done.thread ? resourceAfter(done, done.thread, caller, at) : await loadResource(d.pool, d.schema, disputeId, caller, at);
           setVersionHeaders(reply, view.version);
           return view;
         },

@@ -1,7 +1,7 @@
 import type { Actor } from '@bp/contracts';
 import { problem } from '@bp/http';
 import type { Pool } from 'pg';
-import { disputeView, verifyChain, type DisputeView, type ThreadEntry } from '../domain';
+import { disputeView, verifyChain, type DisputeState, type DisputeView, type ThreadEntry } from '../domain';
 import { getDispute, readThread, type DisputeSummary } from '../projections';
 
 export type DisputeResource = DisputeView & { version: number; chainVerified: boolean };
@@ -19,11 +19,18 @@ export const mayView = (s: Pick<DisputeSummary, 'buyerId' | 'sellerId'>, caller:
 export const resourceOf = async (pool: Pool, schema: string, s: DisputeSummary, caller: Actor, now: string): Promise<DisputeResource> =>
   withThread(s, await readThread(pool, schema, s.disputeId), caller, now);
 
-const withThread = (s: DisputeSummary, thread: ThreadEntry[], caller: Actor, now: string): DisputeResource => {
+const withThread = (s: Pick<DisputeSummary, 'state' | 'version'>, thread: ThreadEntry[], caller: Actor, now: string): DisputeResource => {
   const view = disputeView(s.state, caller, now);
   if (!view) throw notFound();
   return { ...view, thread, chainVerified: verifyChain(thread).ok, version: s.version };
 };
+
+/**
+ * The dispute as a command just left it: its folded state and version (what its summary row was
+ * written from) and the thread read back in the command's transaction. No read of its own.
+ */
+export const resourceAfter = (result: { state: DisputeState; version: number }, thread: ThreadEntry[], caller: Actor, now: string): DisputeResource =>
+  withThread(result, thread, caller, now);
 
 export const loadResource = async (pool: Pool, schema: string, disputeId: string, caller: Actor, now: string): Promise<DisputeResource> => {
   // Both reads at once: one round trip on a request's pipelined connection (issue 18 item 2). The
