@@ -7,7 +7,6 @@ import { isDomainError, type Actor, type DomainError } from '@bp/contracts';
 import type { AppendHook } from '@bp/eventstore';
 import { announceArrival, arrivalChannel, type Arrivals } from '@bp/http';
 import type { OpenDisputeBody, OrderFactsState } from '../domain';
-import type { DisputeResult } from './handlers';
 
 /**
  * Refusals of an opening that a fact still on its way from orders.v1 could lift: `unknown` (no
@@ -36,7 +35,8 @@ export const announceOrderFacts = (schema: string): AppendHook<OrderFactsState> 
   };
 };
 
-type Open = (actor: Actor, disputeId: string, body: OpenDisputeBody, now: string) => Promise<DisputeResult>;
+/** The opening (open-dispute.ts), whatever it answers. */
+type Open<R> = (actor: Actor, disputeId: string, body: OpenDisputeBody, now: string) => Promise<R>;
 
 /**
  * The opening, tried again each time a fact about its order is recorded while it is refused for a
@@ -44,7 +44,7 @@ type Open = (actor: Actor, disputeId: string, body: OpenDisputeBody, now: string
  * answers it with Retry-After, so an Idempotency-Key does not keep it).
  */
 export const openWhenKnown =
-  (open: Open, arrivals: Arrivals, waitMs: { unknown: number; stale: number }): Open =>
+  <R>(open: Open<R>, arrivals: Arrivals, waitMs: { unknown: number; stale: number }): Open<R> =>
   async (actor, disputeId, body, now) => {
     let refusal: DomainError | undefined;
     const attempt = async () => {
