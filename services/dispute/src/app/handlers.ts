@@ -1,5 +1,5 @@
 import type { EventEnvelope } from '@bp/contracts';
-import { commandHandler, inlineProjections, type CommandOptions, type CommandResult, type EventStore, type Projection } from '@bp/eventstore';
+import { commandHandler, inlineProjections, isPipelined, type CommandOptions, type CommandResult, type EventStore, type Projection } from '@bp/eventstore';
 import { deadlineSync } from '@bp/timers';
 import {
   buyerLevelDecider,
@@ -61,12 +61,19 @@ export const createHandlers = (o: { store: EventStore; schema: string; projectio
   return {
     dispute: async (streamId, command, opts, threadOf) => {
       let thread: ThreadEntry[] | undefined;
-      // The projections' statements (the thread's INSERT among them) are all sent before their first
-      // answer is awaited, so the read sent right after them sees the new entry and shares their round trip.
       const projectThenRead: typeof project = async (tx, ctx) => {
         const projected = project(tx, ctx);
-        const read = threadOf === undefined ? undefined : readThread(tx, o.schema, threadOf);
-        read?.catch(() => undefined); // awaited below, after the projections: their failure is the cause
+        if (threadOf === undefined) return projected;
+        // Pipelined, the projections send their first statement at once (the thread's one INSERT
+        // among them), so the read sent right after sees the new entries and shares their round
+        // trip. Otherwise their statements go one by one: the read waits for them.
+        if (!isPipelined(tx)) {
+          await projected;
+          thread = await readThread(tx, o.schema, threadOf);
+          return;
+        }
+        const read = readThread(tx, o.schema, threadOf);
+        read.catch(() => undefined); // awaited below, after the projections: their failure is the cause
         await projected;
         thread = await read;
       };

@@ -12,8 +12,14 @@ import { migrateDisputeTables } from '../migrations';
  */
 export const THREAD_TABLE = 'dispute_thread';
 
+const rowOf = (e: EventEnvelope) => {
+  const { disputeId, entry } = e.data as { disputeId: string; entry: ThreadEntry };
+  return { dispute_id: disputeId, seq: entry.seq, entry };
+};
+
 export const threadProjection = (schema: string): Projection => {
   const t = table(schema, THREAD_TABLE);
+  const insert = insertJsonRows(t, ['dispute_id', 'seq', 'entry']);
   return {
     name: 'dispute-thread',
     handles: ['ThreadEntryAdded'],
@@ -23,22 +29,14 @@ export const threadProjection = (schema: string): Projection => {
       const { disputeId, entry } = event.data as { disputeId: string; entry: ThreadEntry };
       await tx.query(`INSERT INTO ${t} (dispute_id, seq, entry) VALUES ($1, $2, $3)`, [disputeId, entry.seq, JSON.stringify(entry)]);
     },
+    // A command's entries in one statement, sent at once: a read sent right behind it sees them all
+    // (the dispute handler reads the thread back in the command's round trip).
+    applyMany: (tx: PoolClient, events: EventEnvelope[]) => insert(tx, events.map(rowOf)),
     async reset(tx: PoolClient) {
       await tx.query(`TRUNCATE ${t}`);
     },
     // Rebuild: insert-only, one INSERT per page (a duplicate fails it as it fails `apply`).
-    rebuildBatch: () => {
-      const insert = insertJsonRows(t, ['dispute_id', 'seq', 'entry']);
-      return pageBatch((tx, events) =>
-        insert(
-          tx,
-          events.map((e) => {
-            const { disputeId, entry } = e.data as { disputeId: string; entry: ThreadEntry };
-            return { dispute_id: disputeId, seq: entry.seq, entry };
-          }),
-        ),
-      );
-    },
+    rebuildBatch: () => pageBatch((tx, events) => insert(tx, events.map(rowOf))),
   };
 };
 
