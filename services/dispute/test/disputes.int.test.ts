@@ -1,5 +1,8 @@
 import { BuyerLevelChanged, OrderShipped } from '@bp/contracts';
-import { rebuildProjection } from '@bp/eventstore';
+import type { Actor } from '@bp/contracts';
+import { commandMetadata, isPipelined, rebuildProjection } from '@bp/eventstore';
+import { createHandlers } from '../src/app/handlers';
+import { disputeStreamId } from '../src/domain';
 import { addDuration } from '@bp/timers';
 import { disputeProjections } from '../src/projections';
 import { as, PAID, shippedOrder, startDispute, usd, type DisputeSut } from './support/harness';
@@ -74,6 +77,26 @@ describe('dispute service over HTTP and Kafka (simulated clock)', () => {
     const countered = await act(sut, disputeId, 'counter-proposals', seller, { solution: { type: 'REFUND_ONLY', refund: usd(1_000) }, message: 'half?' });
     expect(countered.status).toBe(200);
     expect(countered.body).toEqual((await sut.request('GET', `/disputes/${disputeId}`, seller)).body);
+  });
+
+  it('issue 18 item 2: on a connection that is not pipelined the thread read back in the command still holds its new entry', async () => {
+    const { sut } = t;
+    const { disputeId, order } = await openedDispute(sut);
+    // The service's connections are pipelined; the test database's pool is not.
+    const handlers = createHandlers({ store: sut.service.ctx.store, schema: t.schema, projections: disputeProjections(t.schema) });
+    const seller: Actor = { role: 'seller', id: order.sellerId };
+    const now = sut.now().toISOString();
+    const tx = await t.db.pool.connect();
+    try {
+      expect(isPipelined(tx)).toBe(false);
+      await tx.query('BEGIN');
+      const command = { type: 'PostMessage' as const, data: { text: 'one by one', evidence: [] }, meta: { now, actor: seller } };
+      const done = await handlers.dispute(disputeStreamId(disputeId), command, { tx, metadata: commandMetadata(seller, now) }, disputeId);
+      await tx.query('COMMIT');
+      expect(done.thread?.at(-1)).toMatchObject({ text: 'one by one' });
+    } finally {
+      tx.release();
+    }
   });
 
   it('D4: seller silent 5 days -> the buyer proposal is accepted and DisputeSettled carries the refund', async () => {
