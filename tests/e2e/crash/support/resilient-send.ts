@@ -11,6 +11,8 @@ import { opsRequest, plainTransport } from '../../support/system';
  * - A request that gets no answer (refused while the process is down, reset as it dies, a 502/503/504
  *   from a half-started one) is sent again, to the same URL (the service comes back on its port),
  *   with the same Idempotency-Key, until `deadlineMs`.
+ * - A 404 with Retry-After ("not known yet": an order whose service was killed before it published
+ *   it) is sent again after the seconds it names, for at most NOT_YET_MS.
  * - Writes (POST/PUT/DELETE of the stories) pass a per-service fence: the kill loop closes the victim's
  *   fence and waits until none of them is in flight before it kills (`quiesce`). A write cut inside
  *   its handler leaves its Idempotency-Key claimed until the in-flight timeout (minutes), and only a
@@ -37,6 +39,15 @@ export interface ResilientSend {
 }
 
 const NO_ANSWER = new Set([502, 503, 504]);
+
+/**
+ * A 404 with Retry-After says "not known yet" (docs/consistency.md rule 3: never final). An upstream
+ * killed between its commit and its relay's publish leaves the fact in its outbox until it is back,
+ * longer than S3's wait, which cannot see it: the careful storefront sends the same request again,
+ * as the contract allows, for at most this long (none of the stories expects such a 404).
+ */
+const NOT_YET_MS = 30_000;
+const notYet = (res: globalThis.Response): boolean => res.status === 404 && Number.isFinite(Number(res.headers.get('retry-after') ?? Number.NaN));
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A request that can be sent again: its parts, the body read once. */
@@ -65,11 +76,18 @@ export const resilientSend = (o: { urls: Record<ServiceName, string>; deadlineMs
   const sendOnce = (r: Resendable, service: ServiceName): Promise<globalThis.Response | undefined> =>
     plainTransport(new Request(r.url, { method: r.method, headers: r.headers, ...(r.body ? { body: r.body } : {}) }), service).catch(() => undefined);
 
-  /** Sends until there is an answer (not a 502/503/504) or the deadline passes. */
+  /** Sends until there is an answer (not a 502/503/504, not a "not known yet") or the deadline passes. */
   const untilAnswered = async (r: Resendable, service: ServiceName): Promise<globalThis.Response> => {
     const until = Date.now() + deadlineMs;
+    const notYetUntil = Date.now() + NOT_YET_MS;
     for (let attempt = 0; ; attempt++) {
       const res = await sendOnce(r, service);
+      if (res && notYet(res) && Date.now() < notYetUntil) {
+        await res.body?.cancel();
+        retries[service] = (retries[service] ?? 0) + 1;
+        await pause(Number(res.headers.get('retry-after')) * 1000);
+        continue;
+      }
       if (res && !NO_ANSWER.has(res.status)) return res;
       await res?.body?.cancel();
       retries[service] = (retries[service] ?? 0) + 1;
