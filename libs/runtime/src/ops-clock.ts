@@ -25,17 +25,22 @@ export const PEER_SETTLE_TIMEOUT_MS = 60_000;
 export const peerParticipant = (name: string, url: string, authorization: string | undefined, timeoutMs = PEER_SETTLE_TIMEOUT_MS): SettleParticipant => ({
   name,
   settle: async () => {
-    const res = await fetch(`${url}/ops/clock/settle`, {
-      method: 'POST',
-      headers: { authorization: authorization ?? '' },
-      signal: AbortSignal.timeout(timeoutMs),
-    }).catch((err: unknown) => {
-      // A DOMException, not an Error in every realm: told apart by its name.
-      const timedOut = (err as { name?: unknown } | null)?.name === 'TimeoutError';
-      throw new Error(`${name} could not settle: ${timedOut ? `no answer within ${timeoutMs} ms` : String(err)}`, { cause: err });
-    });
-    if (!res.ok) throw new Error(`${name} could not settle: HTTP ${res.status}`);
-    return SettleView.parse(await res.json());
+    // A timer cleared as soon as the round is answered: AbortSignal.timeout would keep every signal
+    // (and what the request hangs on it) alive for the whole bound, thousands of them in a busy settle.
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { name: 'TimeoutError' })), timeoutMs);
+    try {
+      const res = await fetch(`${url}/ops/clock/settle`, { method: 'POST', headers: { authorization: authorization ?? '' }, signal: abort.signal }).catch(
+        (err: unknown) => {
+          const timedOut = (err as { name?: unknown } | null)?.name === 'TimeoutError';
+          throw new Error(`${name} could not settle: ${timedOut ? `no answer within ${timeoutMs} ms` : String(err)}`, { cause: err });
+        },
+      );
+      if (!res.ok) throw new Error(`${name} could not settle: HTTP ${res.status}`);
+      return SettleView.parse(await res.json());
+    } finally {
+      clearTimeout(timer);
+    }
   },
 });
 

@@ -73,9 +73,13 @@ const CATCHING_UP_RESENDS = 10;
  * the stories passes one that also sends again what got no answer (crash/support/resilient-send.ts).
  */
 export const plainTransport: Transport = async (req) => {
+  // The body read once, so the request can be sent again as it was (no clone: its tee would hold it).
+  const body = req.method === 'GET' || req.method === 'HEAD' ? undefined : await req.arrayBuffer();
   for (let resent = 0; ; resent++) {
     // A backstop only: a killed process closes its sockets, so an unanswered request fails fast.
-    const res = await fetch(req.clone(), { signal: AbortSignal.timeout(120_000) });
+    const res = await fetch(new Request(req.url, { method: req.method, headers: req.headers, ...(body ? { body } : {}) }), {
+      signal: AbortSignal.timeout(120_000),
+    });
     const retryAfter = Number(res.headers.get('retry-after') ?? Number.NaN);
     if (res.status !== 503 || !Number.isFinite(retryAfter) || resent === CATCHING_UP_RESENDS) return res;
     await res.body?.cancel();
