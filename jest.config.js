@@ -26,9 +26,13 @@ module.exports = {
   globalSetup: '<rootDir>/tools/jest-global-setup.js',
   globalTeardown: '<rootDir>/tools/jest-global-teardown.js',
   testTimeout: 30000,
-  // With 2 cores jest runs the files in band, in its own process: a handle a failing test leaves
-  // open (a pool, a timer) would keep that process, and CI, alive until its limit. The teardown has
-  // run by then; exit.
+  // One worker process (2 cores), replaced once a test file left it above this much memory. Run in
+  // band, jest's own process kept growing over the ~220 files (2.8 GB near the end of a CI run) and
+  // the in-process systems of the last e2e files stalled in garbage collection (30 s timeouts, S3
+  // waits running out). Setting a limit is also what makes jest use a worker rather than run in band.
+  workerIdleMemoryLimit: '1GB',
+  // A handle a failing test leaves open (a pool, a timer) would keep a worker, and CI, alive until
+  // its limit. The teardown has run by then; exit.
   forceExit: true,
   reporters: ['default', '<rootDir>/tools/jest-totals-reporter.js'],
 };
