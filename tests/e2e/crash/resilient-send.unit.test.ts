@@ -1,56 +1,37 @@
-import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { startScriptedServer, type ScriptedServer } from '../support/scripted-server';
 import { resilientSend } from './support/resilient-send';
 
 /** The kill suite's storefront transport: what it sends again, and what it takes as the answer. */
 describe('resilient send', () => {
-  let server: Server;
-  let base: string;
-  let seen: Array<{ key: string | undefined; body: string }> = [];
-  let answers: Array<{ status: number; retryAfter?: string }> = [];
-
+  let srv: ScriptedServer;
   beforeAll(async () => {
-    server = createServer((req, res) => {
-      let body = '';
-      req.on('data', (c: Buffer) => (body += c.toString()));
-      req.on('end', () => {
-        seen.push({ key: req.headers['idempotency-key'] as string | undefined, body });
-        const a = answers.shift() ?? { status: 201 };
-        res.writeHead(a.status, a.retryAfter === undefined ? {} : { 'retry-after': a.retryAfter });
-        res.end('{}');
-      });
-    });
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    srv = await startScriptedServer();
   });
-  afterAll(() => new Promise((r) => server.close(r)));
-  beforeEach(() => {
-    seen = [];
-    answers = [];
-  });
+  afterAll(() => srv.close());
+  beforeEach(() => srv.reset());
 
   const pay = (send: ReturnType<typeof resilientSend>) =>
-    send.transport(new Request(`${base}/payments`, { method: 'POST', headers: { 'idempotency-key': 'k-1' }, body: '{"orderId":"o-1"}' }), 'escrow');
-  const urls = () => ({ order: base, escrow: base, dispute: base, notification: base });
+    send.transport(new Request(`${srv.base}/payments`, { method: 'POST', headers: { 'idempotency-key': 'k-1' }, body: '{"orderId":"o-1"}' }), 'escrow');
+  const urls = () => ({ order: srv.base, escrow: srv.base, dispute: srv.base, notification: srv.base });
 
   it('a 404 with Retry-After ("not known yet": its service was killed before publishing it) is sent again, the same key and body', async () => {
     const send = resilientSend({ urls: urls() });
-    answers = [
-      { status: 404, retryAfter: '0' },
-      { status: 503, retryAfter: '0' },
-      { status: 404, retryAfter: '0' },
-    ];
+    srv.answers.push(
+      ...[
+        { status: 404, retryAfter: '0' },
+        { status: 503, retryAfter: '0' },
+        { status: 404, retryAfter: '0' },
+      ],
+    );
     expect((await pay(send)).status).toBe(201);
-    expect(seen).toEqual(Array.from({ length: 4 }, () => ({ key: 'k-1', body: '{"orderId":"o-1"}' })));
+    expect(srv.seen).toEqual(Array.from({ length: 4 }, () => ({ key: 'k-1', body: '{"orderId":"o-1"}' })));
     expect(send.retries.escrow).toBe(2); // the two 404s; the 503 was sent again by the plain transport beneath
   });
 
   it('a 404 without Retry-After is the answer', async () => {
     const send = resilientSend({ urls: urls() });
-    answers = [{ status: 404 }];
+    srv.answers.push(...[{ status: 404 }]);
     expect((await pay(send)).status).toBe(404);
-    expect(seen).toHaveLength(1);
+    expect(srv.seen).toHaveLength(1);
   });
 });
