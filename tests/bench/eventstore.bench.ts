@@ -133,7 +133,7 @@ const main = async () => {
       { name: `appends/s ${writers} writer(s): emmett appendToStream`, value: emtRate },
       { name: `appends/s ${writers} writer(s): bp appendToStream in withTransaction (BEGIN/INSERT/COMMIT)`, value: txRate, emmett: emtRate, target: emtRate },
       { name: `appends/s ${writers} writer(s): bp appendToStream(pool) (one-statement transaction)`, value: stmtRate, emmett: emtRate, target: emtRate },
-      { name: `appends/s ${writers} writer(s): bp commandHandler (load, decide, append, one tx)`, value: cmdRate, emmett: emtRate },
+      { name: `appends/s ${writers} writer(s): bp commandHandler (load, decide, append)`, value: cmdRate, emmett: emtRate },
       { name: `commits/s ${writers} writer(s): raw single-row INSERT (ceiling)`, value: rawRate, emmett: emtRate },
     );
   }

@@ -3,6 +3,7 @@ import type { PoolClient } from 'pg';
 import type { AppendMetadata } from './append';
 import type { Decider, DomainEvent } from './decider';
 import { StaleTransactionError, VersionConflictError, isDeadlock, isVersionConflict } from './errors';
+import { joinableRequestTransaction } from './request-transaction';
 import { isPipelined } from './serial-client';
 import type { EventStore } from './store';
 
@@ -91,9 +92,13 @@ export const commandHandler =
     const maxRetries = o.maxRetries ?? 3;
     const streamId = o.streamId(command);
 
-    /** `beforeWrite`: called right before the first write (the append), see inSavepoint. */
-    const attempt = async (tx: PoolClient, n: number, beforeWrite?: () => Promise<void>): Promise<CommandResult<S>> => {
-      if (n > 0) await lockStream(tx, store.schema, streamId);
+    /**
+     * `tx` undefined: no transaction at all (see `alone`): the read goes to the pool and the append
+     * is its own one-statement transaction. `beforeWrite`: called right before the first write (the
+     * append), see inSavepoint.
+     */
+    const attempt = async (tx: PoolClient | undefined, n: number, beforeWrite?: () => Promise<void>): Promise<CommandResult<S>> => {
+      if (n > 0 && tx) await lockStream(tx, store.schema, streamId);
       const first =
         n === 0 ? (opts.newStream ? { state: decider.initialState, version: 0 } : (opts.loaded as { state: S; version: number } | undefined)) : undefined;
       const { state, version } = first ?? (await loadAggregate(store, decider, streamId, tx));
@@ -108,9 +113,10 @@ export const commandHandler =
       // On a pipelined connection the append is not awaited before the hooks: their first statement
       // goes out behind it, in the same round trip. Should it not be stored (a conflict), what they
       // wrote is undone with it: the caller rolls back (the transaction, or this command's savepoint).
-      const { events, written } = isPipelined(tx)
-        ? store.startAppend(tx, streamId, version, decided, opts.metadata)
-        : { events: await store.appendToStream(tx, streamId, version, decided, opts.metadata), written: undefined };
+      const { events, written } =
+        tx && isPipelined(tx)
+          ? store.startAppend(tx, streamId, version, decided, opts.metadata)
+          : { events: await store.appendToStream(tx ?? store.pool, streamId, version, decided, opts.metadata), written: undefined };
       written?.catch(() => undefined); // awaited below, after the hooks
       // Fold what was stored (validated by the registry), exactly as a later replay will.
       let next = state;
@@ -125,7 +131,8 @@ export const commandHandler =
       };
       try {
         for (const hook of hooks) {
-          const done = hook(tx, { streamId, state: next, events, version: newVersion, previousState: state });
+          // Never without a transaction: `alone` is only taken by a handler without hooks.
+          const done = hook(tx!, { streamId, state: next, events, version: newVersion, previousState: state });
           if (hook.sendsAtOnce && written) {
             done.catch(() => undefined); // awaited in settle()
             sent.push(done);
@@ -171,8 +178,18 @@ export const commandHandler =
       }
     };
 
+    /**
+     * A first attempt with nothing to write beside the events (no hooks) and no transaction to join
+     * needs none of its own: the append's version guard is what decides, and a read inside a
+     * transaction (READ COMMITTED) sees no more than the same read on the pool. So the read goes to
+     * the pool and the append is a one-statement transaction: two round trips, not BEGIN, read,
+     * append, COMMIT (issue 18 item 3). A retry takes the transaction and its stream lock as before.
+     */
+    const alone = (n: number) => n === 0 && !opts.tx && hooks.length === 0 && !joinableRequestTransaction(store.pool);
+
     for (let n = 0; ; n++) {
       try {
+        if (alone(n)) return await attempt(undefined, n);
         return opts.tx ? await inSavepoint(opts.tx, n) : await store.withTransaction((tx) => attempt(tx, n));
       } catch (e) {
         // A deadlock with a timer firing on the same stream (its claim holds the deadline row):

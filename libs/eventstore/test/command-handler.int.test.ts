@@ -221,6 +221,31 @@ describe('commandHandler', () => {
     expect((await store.readStream('c-loaded')).map((e) => e.data)).toEqual([{ by: 1 }, { by: 2 }, { by: 4 }]);
   });
 
+  it('without hooks and outside any transaction: the stream read on the pool and a one-statement append, no BEGIN or COMMIT; a conflict retried in a transaction with the stream lock (issue 18 item 3)', async () => {
+    // Every statement of a fresh pool, by its first word.
+    const sent: string[] = [];
+    const pool = db.newPool({ max: 2 });
+    pool.on('connect', (client) => {
+      const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+      (client as { query: unknown }).query = (...args: unknown[]) => {
+        const q = args[0];
+        sent.push((typeof q === 'string' ? q : (q as { text: string }).text).trim().split(/\s+/)[0]!);
+        return query(...args);
+      };
+    });
+    const own = createEventStore({ pool, schema: db.schema });
+    const handle = commandHandler({ store: own, decider: counter, streamId: (c: CounterCommand) => c.data.id });
+    await handle(add('c-alone', 2), { metadata: meta() });
+    expect(await handle(add('c-alone', 3), { metadata: meta() })).toMatchObject({ version: 2, state: { total: 5 } });
+    expect(sent).toEqual(['SELECT', 'INSERT', 'SELECT', 'INSERT']);
+    sent.length = 0;
+    const always: EventStore = { ...own, readStream: async (id, o) => (await own.readStream(id, o)).slice(0, -1) }; // stale first read
+    const stale = commandHandler({ store: always, decider: counter, streamId: (c: CounterCommand) => c.data.id, maxRetries: 1 });
+    await expect(stale(add('c-alone', 4), { metadata: meta() })).rejects.toBeInstanceOf(VersionConflictError);
+    expect(sent).toEqual(['SELECT', 'INSERT', 'SELECT', 'BEGIN', 'SELECT', 'SELECT', 'INSERT', 'SELECT', 'ROLLBACK']);
+    expect((await store.readStream('c-alone')).map((e) => e.data)).toEqual([{ by: 2 }, { by: 3 }]);
+  });
+
   it('gives up after maxRetries with a VersionConflictError', async () => {
     await handlerFor()(add('c-10'), { metadata: meta() });
     const always: EventStore = { ...store, readStream: async (id, o) => (await store.readStream(id, o)).slice(0, -1) }; // always stale
