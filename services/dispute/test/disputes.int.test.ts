@@ -1,8 +1,10 @@
-import { BuyerLevelChanged, OrderShipped } from '@bp/contracts';
+import { BuyerLevelChanged, OrderDelivered, OrderShipped } from '@bp/contracts';
 import type { Actor } from '@bp/contracts';
 import { commandMetadata, isPipelined, rebuildProjection } from '@bp/eventstore';
+import { randomUUID } from 'node:crypto';
 import { createHandlers } from '../src/app/handlers';
-import { disputeStreamId } from '../src/domain';
+import { openDispute } from '../src/app/open-dispute';
+import { disputeStreamId, type OpenDisputeBody } from '../src/domain';
 import { addDuration } from '@bp/timers';
 import { disputeProjections } from '../src/projections';
 import { as, PAID, shippedOrder, startDispute, usd, type DisputeSut } from './support/harness';
@@ -97,6 +99,68 @@ describe('dispute service over HTTP and Kafka (simulated clock)', () => {
     } finally {
       tx.release();
     }
+  });
+
+  it("D1: eight simultaneous openings on one order: one 201, seven DISPUTE_ALREADY_OPEN, one reservation (its append shares the projections' round trip)", async () => {
+    const { sut } = t;
+    const o = await shippedOrder(sut);
+    await sut.advance('P6D');
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, () => sut.request('POST', '/disputes', { ...as('buyer', o.buyerId), body: openBody(o.orderId) })),
+    );
+    expect(answers.map((a) => a.status).sort()).toEqual([201, 409, 409, 409, 409, 409, 409, 409]);
+    for (const a of answers.filter((x) => x.status === 409)) expect(a.body.code).toBe('DISPUTE_ALREADY_OPEN');
+    const opened = answers.find((a) => a.status === 201)!.body;
+    const facts = await sut.service.ctx.store.readStream(`dispute-order-facts-${o.orderId}`);
+    expect(facts.filter((e) => e.type === 'DisputeReservedOnOrder').map((e) => (e.data as { disputeId: string }).disputeId)).toEqual([opened.disputeId]);
+    const rows = await t.db.pool.query(`SELECT dispute_id FROM "${t.schema}".dispute_summaries WHERE order_id = $1`, [o.orderId]);
+    expect(rows.rows.map((r) => r.dispute_id)).toEqual([opened.disputeId]);
+    const thread = await t.db.pool.query(`SELECT count(*)::int AS n FROM "${t.schema}".dispute_thread WHERE dispute_id = $1`, [opened.disputeId]);
+    expect(thread.rows[0].n).toBe(1);
+  });
+
+  it("D1: a reservation decided on an order that moved on conflicts, fails the opening's attempt whole, and the retry on a fresh read opens it once", async () => {
+    const { sut } = t;
+    const o = await shippedOrder(sut);
+    await sut.advance('P6D');
+    // The order's last fact (a delivery report) is one the opening does not depend on.
+    await sut.publish(OrderDelivered, { orderId: o.orderId, deliveredAt: sut.now().toISOString(), reportedBy: 'seller' });
+    const store = sut.service.ctx.store;
+    const factsStream = `dispute-order-facts-${o.orderId}`;
+    // The opening's first read of the order misses its last fact, as if a consumer appended it meanwhile.
+    let stale = true;
+    const behind: typeof store = {
+      ...store,
+      readStream: async (id, opts) => {
+        const events = await store.readStream(id, opts);
+        if (id !== factsStream || !stale) return events;
+        stale = false;
+        return events.slice(0, -1);
+      },
+    };
+    const handlers = createHandlers({ store: behind, schema: t.schema, projections: disputeProjections(t.schema) });
+    const appends = jest.spyOn(behind, 'appendToStream');
+    const starts = jest.spyOn(behind, 'startAppend');
+    const open = openDispute({ store: behind, schema: t.schema, handlers, expeditedLevels: [] });
+    const disputeId = randomUUID();
+    const buyer: Actor = { role: 'buyer', id: o.buyerId };
+    const result = await open(buyer, disputeId, openBody(o.orderId) as OpenDisputeBody, sut.now().toISOString());
+    expect(stale).toBe(false);
+    expect(result.thread).toHaveLength(1);
+    // Two reservations sent (the stale one conflicted), the dispute's append sent twice: one of each stored.
+    const sentTo = [...appends.mock.calls, ...starts.mock.calls].map(([, stream]) => stream);
+    expect(sentTo.filter((s) => s === factsStream)).toHaveLength(2);
+    expect(sentTo.filter((s) => s === disputeStreamId(disputeId))).toHaveLength(2);
+    const facts = await store.readStream(factsStream);
+    expect(facts.filter((e) => e.type === 'DisputeReservedOnOrder')).toHaveLength(1);
+    expect(await store.readStream(disputeStreamId(disputeId))).toHaveLength(result.version);
+    const thread = await t.db.pool.query(`SELECT count(*)::int AS n FROM "${t.schema}".dispute_thread WHERE dispute_id = $1`, [disputeId]);
+    expect(thread.rows[0].n).toBe(1);
+    expect((await sut.request('GET', `/disputes/${disputeId}`, as('buyer', o.buyerId))).body).toMatchObject({
+      disputeId,
+      version: result.version,
+      thread: result.thread,
+    });
   });
 
   it('D4: seller silent 5 days -> the buyer proposal is accepted and DisputeSettled carries the refund', async () => {

@@ -1,6 +1,7 @@
 import type { EventEnvelope } from '@bp/contracts';
 import { commandHandler, inlineProjections, isPipelined, type CommandOptions, type CommandResult, type EventStore, type Projection } from '@bp/eventstore';
 import { deadlineSync } from '@bp/timers';
+import type { PoolClient } from 'pg';
 import {
   buyerLevelDecider,
   buyerLevelStreamId,
@@ -22,6 +23,18 @@ import { readThread } from '../projections/thread';
 import { announceOrderFacts } from './known-orders';
 import { causedBy } from './metadata';
 
+/**
+ * Another command of the dispute command's transaction, run only when the dispute command wrote
+ * events, sent right behind its projections and thread read (one round trip on a pipelined
+ * connection: the opening's ReserveDispute). Its failure fails the dispute command. It must not
+ * recover from a failure of its own inside the transaction (orderFactsOnce): rolling back to its
+ * savepoint could undo a projection statement sent after its own.
+ */
+export type AlsoInTransaction = (tx: PoolClient) => Promise<unknown>;
+
+/** 25P02: a statement sent after an earlier one of the transaction failed. */
+const isAbortedTransaction = (e: unknown): boolean => typeof e === 'object' && e !== null && (e as { code?: unknown }).code === '25P02';
+
 /** A dispute command's result; with `threadOf`, the thread as the command left it (none when it wrote nothing). */
 export type DisputeResult = CommandResult<DisputeState> & { thread?: ThreadEntry[] };
 
@@ -31,20 +44,30 @@ export interface DisputeHandlers {
    * `threadOf` (the dispute's id): also reads its thread back, sent behind the projections' statements,
    * so a route answers with the dispute without a read of its own (issue 18 item 2).
    */
-  dispute(streamId: string, command: DisputeCommand, opts: CommandOptions, threadOf?: string): Promise<DisputeResult>;
+  dispute(streamId: string, command: DisputeCommand, opts: CommandOptions, threadOf?: string, also?: AlsoInTransaction): Promise<DisputeResult>;
   orderFacts(command: OrderFactsCommand, opts: CommandOptions): Promise<CommandResult<OrderFactsState>>;
+  /**
+   * orderFacts without a retry of its own: a conflict is the caller's to retry. For a command sent
+   * behind other statements of the same transaction (see AlsoInTransaction): rolled back to its
+   * savepoint, it must fail, so that what was sent meanwhile is rolled back with the caller's command.
+   */
+  orderFactsOnce(command: OrderFactsCommand, opts: CommandOptions): Promise<CommandResult<OrderFactsState>>;
   buyerLevel(command: BuyerLevelCommand, opts: CommandOptions): Promise<CommandResult<BuyerLevelState>>;
 }
 
 export const createHandlers = (o: { store: EventStore; schema: string; projections: Projection[] }): DisputeHandlers => {
   const project = inlineProjections(o.projections);
   // S3: every fact recorded about an order wakes the openings waiting for it (known-orders.ts).
-  const orderFacts = commandHandler({
-    store: o.store,
-    decider: orderFactsDecider,
-    streamId: (c: OrderFactsCommand) => orderFactsStreamId(c.data.orderId),
-    hooks: [announceOrderFacts(o.schema)],
-  });
+  const orderFactsHandler = (maxRetries?: number) =>
+    commandHandler({
+      store: o.store,
+      decider: orderFactsDecider,
+      streamId: (c: OrderFactsCommand) => orderFactsStreamId(c.data.orderId),
+      hooks: [announceOrderFacts(o.schema)],
+      ...(maxRetries === undefined ? {} : { maxRetries }),
+    });
+  const orderFacts = orderFactsHandler();
+  const orderFactsOnce = orderFactsHandler(0);
   const buyerLevel = commandHandler({ store: o.store, decider: buyerLevelDecider, streamId: (c: BuyerLevelCommand) => buyerLevelStreamId(c.data.buyerId) });
 
   // D1, D7: a dispute that ended frees the order's "one open dispute" slot in the same transaction
@@ -59,23 +82,27 @@ export const createHandlers = (o: { store: EventStore; schema: string; projectio
   const sync = deadlineSync(o.schema, deadlines);
 
   return {
-    dispute: async (streamId, command, opts, threadOf) => {
+    dispute: async (streamId, command, opts, threadOf, also) => {
       let thread: ThreadEntry[] | undefined;
       const projectThenRead: typeof project = async (tx, ctx) => {
         const projected = project(tx, ctx);
-        if (threadOf === undefined) return projected;
-        // Pipelined, the projections send their first statement at once (the thread's one INSERT
-        // among them), so the read sent right after sees the new entries and shares their round
-        // trip. Otherwise their statements go one by one: the read waits for them.
+        // Otherwise the statements go one by one: the read and `also` wait for the projections.
         if (!isPipelined(tx)) {
           await projected;
-          thread = await readThread(tx, o.schema, threadOf);
+          if (threadOf !== undefined) thread = await readThread(tx, o.schema, threadOf);
+          await also?.(tx);
           return;
         }
-        const read = readThread(tx, o.schema, threadOf);
-        read.catch(() => undefined); // awaited below, after the projections: their failure is the cause
-        await projected;
-        thread = await read;
+        // Pipelined, the projections send their first statements at once (the thread's one INSERT
+        // among them), so the read sent right after sees the new entries, and it and `also` share
+        // their round trip.
+        const sent = [projected, threadOf === undefined ? undefined : readThread(tx, o.schema, threadOf), also?.(tx)] as const;
+        const settled = await Promise.allSettled(sent);
+        thread = settled[1].status === 'fulfilled' ? settled[1].value : undefined;
+        const failures = settled.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+        // The first failure in statement order is the cause; those after it only met the aborted
+        // transaction (a projection's later statement behind a conflicting reservation, too).
+        if (failures.length > 0) throw failures.find((e) => !isAbortedTransaction(e)) ?? failures[0];
       };
       // The deadline sync first: it is not awaited (sendsAtOnce), so the projection's first statement
       // joins the append's round trip too.
@@ -84,6 +111,7 @@ export const createHandlers = (o: { store: EventStore; schema: string; projectio
       return result.events.length > 0 && thread ? { ...result, thread } : result;
     },
     orderFacts,
+    orderFactsOnce,
     buyerLevel,
   };
 };

@@ -50,17 +50,26 @@ export const openDispute =
       const evidence = await resolveEvidence(tx, d.schema, body.evidenceIds, actor);
       const metadata = commandMetadata(actor, now);
       const { evidenceIds: _ids, ...form } = body;
+      // D1: the order's one open dispute, reserved in the same transaction, sent behind the dispute's
+      // projections (one round trip); decided on the order as read above, then (the dispute
+      // command's retry) on a fresh read. A conflict fails the dispute command with it.
+      let loaded: typeof order | undefined = order;
+      const reserve = (tx: PoolClient) => {
+        const fold = loaded;
+        loaded = undefined;
+        return d.handlers.orderFactsOnce(
+          { type: 'ReserveDispute', data: { orderId: body.orderId, disputeId }, meta: { now } },
+          { tx, metadata, ...(fold ? { loaded: fold } : {}) },
+        );
+      };
       const result = await d.handlers.dispute(
         disputeStreamId(disputeId),
         { type: 'OpenDispute', data: { ...form, disputeId, evidence, order: facts }, meta: { now, actor } },
         // A fresh random id: nothing to read (were it taken, the append would conflict and the retry read it).
         { tx, metadata, newStream: true },
         disputeId, // its thread read back in the same round trip: the route answers without a read
+        reserve,
       );
-      if (result.events.length > 0) {
-        // The order as read above: ReserveDispute decides on it without reading it again.
-        await d.handlers.orderFacts({ type: 'ReserveDispute', data: { orderId: body.orderId, disputeId }, meta: { now } }, { tx, metadata, loaded: order });
-      }
       return result;
     });
 
