@@ -1,10 +1,12 @@
-import { quietIdleRequestQueues } from '../src/kafkajs/idle-request-queue';
+import { REQUEST_TIMEOUT_CHECK_MS, quietIdleRequestQueues } from '../src/kafkajs/idle-request-queue';
 
 // kafkajs's internal request queue (one per broker connection), driven directly.
 const RequestQueue = require('kafkajs/src/network/requestQueue');
 const silent = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
-const queue = (maxInFlightRequests: number | null = null) =>
-  new RequestQueue({ maxInFlightRequests, requestTimeout: 30_000, enforceRequestTimeout: false, clientId: 't', broker: 'b:1', logger: silent });
+const queue = (maxInFlightRequests: number | null = null, timeouts: { requestTimeout?: number; enforceRequestTimeout?: boolean } = {}) =>
+  new RequestQueue({ maxInFlightRequests, requestTimeout: 30_000, enforceRequestTimeout: false, clientId: 't', broker: 'b:1', logger: silent, ...timeouts });
+/** The period of the queue's request-timeout check, as Node's timer holds it. */
+const checkPeriod = (q: { requestTimeoutIntervalId?: { _idleTimeout?: number } }) => q.requestTimeoutIntervalId?._idleTimeout;
 /** A request as kafkajs's connection pushes it; `sent` counts its sends. */
 const request = (correlationId: number) => {
   const r = {
@@ -26,8 +28,8 @@ const until = async (done: () => boolean) => {
 
 describe('kafkajs request queue: an idle connection arms no timer (issue 18 item 5)', () => {
   const queues: { destroy(): void }[] = [];
-  const make = (max: number | null = null) => {
-    const q = queue(max);
+  const make = (max: number | null = null, timeouts: Parameters<typeof queue>[1] = {}) => {
+    const q = queue(max, timeouts);
     queues.push(q);
     return q;
   };
@@ -40,6 +42,45 @@ describe('kafkajs request queue: an idle connection arms no timer (issue 18 item
     const q = make();
     q.checkPendingRequests();
     expect(q.throttleCheckTimeoutId).not.toBeNull();
+  });
+
+  it('unguarded, a connection checks its requests for timeouts every 100 ms', () => {
+    const q = make(null, { enforceRequestTimeout: true });
+    q.scheduleRequestTimeoutCheck();
+    expect(checkPeriod(q)).toBe(100);
+  });
+
+  it('guarded: the request-timeout check runs every second (the request timeout when shorter), and not at all when timeouts are not enforced', () => {
+    quietIdleRequestQueues();
+    const q = make(null, { enforceRequestTimeout: true });
+    q.scheduleRequestTimeoutCheck();
+    expect(checkPeriod(q)).toBe(REQUEST_TIMEOUT_CHECK_MS);
+    const short = make(null, { enforceRequestTimeout: true, requestTimeout: 300 });
+    short.scheduleRequestTimeoutCheck();
+    expect(checkPeriod(short)).toBe(300);
+    const unenforced = make();
+    unenforced.scheduleRequestTimeoutCheck();
+    expect(unenforced.requestTimeoutIntervalId).toBeUndefined();
+  });
+
+  it('guarded: a request in flight past its timeout is failed by the check; one answered in time is not', async () => {
+    quietIdleRequestQueues();
+    const q = make(null, { enforceRequestTimeout: true, requestTimeout: 40 });
+    q.scheduleRequestTimeoutCheck();
+    const outcomes = new Map<number, string>();
+    const tracked = (correlationId: number) => {
+      const r = request(correlationId);
+      r.pushed.entry.resolve = () => void outcomes.set(correlationId, 'answered');
+      r.pushed.entry.reject = (e: unknown) => void outcomes.set(correlationId, (e as Error).name);
+      return r;
+    };
+    q.push(tracked(1).pushed);
+    q.push(tracked(2).pushed);
+    q.fulfillRequest({ correlationId: 2, payload: Buffer.alloc(0), size: 0 });
+    await until(() => outcomes.has(1));
+    expect(outcomes.get(1)).toBe('KafkaJSRequestTimeoutError');
+    expect(outcomes.get(2)).toBe('answered');
+    expect(q.inflight.size).toBe(0);
   });
 
   it('guarded: an empty, unthrottled queue arms nothing; installing twice is harmless', () => {
