@@ -12,7 +12,7 @@ const request = (correlationId: number) => {
   const r = {
     sent: 0,
     pushed: {
-      entry: { correlationId, apiKey: 1, apiName: 'Fetch', apiVersion: 1, resolve: () => {}, reject: () => {} },
+      entry: { correlationId, apiKey: 1, apiName: 'Fetch', apiVersion: 1, resolve: (): void => {}, reject: (_e: unknown): void => {} },
       expectResponse: true,
       sendRequest: () => void r.sent++,
     },
