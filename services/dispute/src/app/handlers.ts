@@ -86,7 +86,7 @@ export const createHandlers = (o: { store: EventStore; schema: string; projectio
       let thread: ThreadEntry[] | undefined;
       const projectThenRead: typeof project = async (tx, ctx) => {
         const projected = project(tx, ctx);
-        // Otherwise the statements go one by one: the read and `also` wait for the projections.
+        // Not pipelined, statements go one by one: the read and `also` wait for the projections.
         if (!isPipelined(tx)) {
           await projected;
           if (threadOf !== undefined) thread = await readThread(tx, o.schema, threadOf);
