@@ -3,7 +3,7 @@ import type { EventEnvelope, EventMetadata, EventRegistry } from '@bp/contracts'
 import { traceCarrierOf } from '@bp/tracing';
 import type { Pool, PoolClient } from 'pg';
 import type { DomainEvent } from './decider';
-import { StaleTransactionError, VersionConflictError, isUniqueViolation } from './errors';
+import { StaleTransactionError, VersionConflictError, isAbortedTransaction, isUniqueViolation } from './errors';
 import { ident, statementName } from './sql';
 
 export interface AppendMetadata extends EventMetadata {
@@ -126,7 +126,7 @@ export const startAppend = (
       // Statements sent behind a pipelined append (its hooks, writing what was not stored) may have
       // failed and aborted the transaction: then the stream's head cannot be asked, only that it moved.
       const head = await db.query<{ v: number; newer: boolean }>(currentVersionSql(s), [streamId]).catch((e: unknown) => {
-        if ((e as { code?: unknown }).code === '25P02') throw new VersionConflictError(streamId, expectedVersion, undefined);
+        if (isAbortedTransaction(e)) throw new VersionConflictError(streamId, expectedVersion, undefined);
         throw e;
       });
       const rows = head.rows;

@@ -39,5 +39,8 @@ export const isUniqueViolation = (e: unknown, constraint?: string): boolean =>
   (e as { code?: unknown }).code === '23505' &&
   (constraint === undefined || (e as { constraint?: unknown }).constraint === constraint);
 
+/** Postgres in_failed_sql_transaction (25P02): a statement sent after an earlier one of its transaction failed. */
+export const isAbortedTransaction = (e: unknown): boolean => typeof e === 'object' && e !== null && (e as { code?: unknown }).code === '25P02';
+
 /** Postgres deadlock_detected or serialization_failure: the transaction was chosen to fail; rerun it. */
 export const isDeadlock = (e: unknown): boolean => typeof e === 'object' && e !== null && ['40P01', '40001'].includes(String((e as { code?: unknown }).code));

@@ -32,8 +32,8 @@ export const peerParticipant = (name: string, url: string, authorization: string
     try {
       const res = await fetch(`${url}/ops/clock/settle`, { method: 'POST', headers: { authorization: authorization ?? '' }, signal: abort.signal }).catch(
         (err: unknown) => {
-          const timedOut = (err as { name?: unknown } | null)?.name === 'TimeoutError';
-          throw new Error(`${name} could not settle: ${timedOut ? `no answer within ${timeoutMs} ms` : String(err)}`, { cause: err });
+          // Timed out: the bound's own reason says so.
+          throw new Error(`${name} could not settle: ${abort.signal.aborted ? (abort.signal.reason as Error).message : String(err)}`, { cause: err });
         },
       );
       if (!res.ok) throw new Error(`${name} could not settle: HTTP ${res.status}`);

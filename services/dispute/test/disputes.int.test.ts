@@ -4,7 +4,7 @@ import { commandMetadata, isPipelined, rebuildProjection } from '@bp/eventstore'
 import { randomUUID } from 'node:crypto';
 import { createHandlers } from '../src/app/handlers';
 import { openDispute } from '../src/app/open-dispute';
-import { disputeStreamId, type OpenDisputeBody } from '../src/domain';
+import { disputeStreamId, orderFactsStreamId, type OpenDisputeBody } from '../src/domain';
 import { addDuration } from '@bp/timers';
 import { disputeProjections } from '../src/projections';
 import { as, PAID, shippedOrder, startDispute, usd, type DisputeSut } from './support/harness';
@@ -111,7 +111,7 @@ describe('dispute service over HTTP and Kafka (simulated clock)', () => {
     expect(answers.map((a) => a.status).sort()).toEqual([201, 409, 409, 409, 409, 409, 409, 409]);
     for (const a of answers.filter((x) => x.status === 409)) expect(a.body.code).toBe('DISPUTE_ALREADY_OPEN');
     const opened = answers.find((a) => a.status === 201)!.body;
-    const facts = await sut.service.ctx.store.readStream(`dispute-order-facts-${o.orderId}`);
+    const facts = await sut.service.ctx.store.readStream(orderFactsStreamId(o.orderId));
     expect(facts.filter((e) => e.type === 'DisputeReservedOnOrder').map((e) => (e.data as { disputeId: string }).disputeId)).toEqual([opened.disputeId]);
     const rows = await t.db.pool.query(`SELECT dispute_id FROM "${t.schema}".dispute_summaries WHERE order_id = $1`, [o.orderId]);
     expect(rows.rows.map((r) => r.dispute_id)).toEqual([opened.disputeId]);
@@ -126,7 +126,7 @@ describe('dispute service over HTTP and Kafka (simulated clock)', () => {
     // The order's last fact (a delivery report) is one the opening does not depend on.
     await sut.publish(OrderDelivered, { orderId: o.orderId, deliveredAt: sut.now().toISOString(), reportedBy: 'seller' });
     const store = sut.service.ctx.store;
-    const factsStream = `dispute-order-facts-${o.orderId}`;
+    const factsStream = orderFactsStreamId(o.orderId);
     // The opening's first read of the order misses its last fact, as if a consumer appended it meanwhile.
     let stale = true;
     const behind: typeof store = {

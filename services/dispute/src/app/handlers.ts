@@ -1,5 +1,14 @@
 import type { EventEnvelope } from '@bp/contracts';
-import { commandHandler, inlineProjections, isPipelined, type CommandOptions, type CommandResult, type EventStore, type Projection } from '@bp/eventstore';
+import {
+  commandHandler,
+  inlineProjections,
+  isAbortedTransaction,
+  isPipelined,
+  type CommandOptions,
+  type CommandResult,
+  type EventStore,
+  type Projection,
+} from '@bp/eventstore';
 import { deadlineSync } from '@bp/timers';
 import type { PoolClient } from 'pg';
 import {
@@ -31,9 +40,6 @@ import { causedBy } from './metadata';
  * savepoint could undo a projection statement sent after its own.
  */
 export type AlsoInTransaction = (tx: PoolClient) => Promise<unknown>;
-
-/** 25P02: a statement sent after an earlier one of the transaction failed. */
-const isAbortedTransaction = (e: unknown): boolean => typeof e === 'object' && e !== null && (e as { code?: unknown }).code === '25P02';
 
 /** A dispute command's result; with `threadOf`, the thread as the command left it (none when it wrote nothing). */
 export type DisputeResult = CommandResult<DisputeState> & { thread?: ThreadEntry[] };
